@@ -1,0 +1,736 @@
+//! The Course aggregate: one episode of IPT for one patient, and the state machine that moves
+//! it through its phases.
+//!
+//! A phase changes only through a guarded transition (ARCHITECTURE "state machine, not flags").
+//! The guards are the clinical hand-offs of the reference: the middle phase starts once the
+//! formulation has been explicitly accepted and a contract agreed (§3.5, §1.1 tasks 8–9), and a
+//! course completes with end measures repeated and a written relapse-prevention plan (§1.1,
+//! termination tasks). A refused transition names every unmet guard, not just the first.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::ids::{CourseId, GoalId, PatientId, UserId};
+use crate::problem_area::{AreaKind, FocusAreas};
+use crate::protocol::{Format, Frequency, Phase, PhasePlan, Protocol, ProtocolError};
+
+/// Why a course ended before completion.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum EndReason {
+    Dropout,
+    ReferredOn,
+    Other(String),
+}
+
+impl EndReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Dropout => "dropout",
+            Self::ReferredOn => "referred_on",
+            Self::Other(_) => "other",
+        }
+    }
+
+    /// Parse a reason code; "other" needs a short explanation.
+    pub fn parse(code: &str, detail: &str) -> Result<Self, CourseError> {
+        match code.trim() {
+            "dropout" => Ok(Self::Dropout),
+            "referred_on" => Ok(Self::ReferredOn),
+            "other" if detail.trim().is_empty() => Err(CourseError::OtherReasonNeedsDetail),
+            "other" => Ok(Self::Other(detail.trim().to_string())),
+            other => Err(CourseError::UnknownEndReason(other.to_string())),
+        }
+    }
+}
+
+/// Where a course stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "detail")]
+pub enum CourseStatus {
+    /// Referred, not yet started.
+    Referred,
+    /// In treatment, in this phase.
+    Active(Phase),
+    /// Finished as planned.
+    Completed,
+    /// Finished the acute course and continued in maintenance IPT.
+    ContinuedInMaintenance,
+    /// Ended before completion.
+    EndedEarly(EndReason),
+}
+
+impl CourseStatus {
+    /// A short code: referred, initial, middle, termination, maintenance_phase, completed,
+    /// maintenance, ended_early.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Referred => "referred",
+            Self::Active(Phase::Initial) => "initial",
+            Self::Active(Phase::Middle) => "middle",
+            Self::Active(Phase::Termination) => "termination",
+            Self::Active(Phase::Maintenance) => "maintenance_phase",
+            Self::Completed => "completed",
+            Self::ContinuedInMaintenance => "maintenance",
+            Self::EndedEarly(_) => "ended_early",
+        }
+    }
+
+    pub fn parse(code: &str, end_reason: Option<EndReason>) -> Option<Self> {
+        Some(match code {
+            "referred" => Self::Referred,
+            "initial" => Self::Active(Phase::Initial),
+            "middle" => Self::Active(Phase::Middle),
+            "termination" => Self::Active(Phase::Termination),
+            "maintenance_phase" => Self::Active(Phase::Maintenance),
+            "completed" => Self::Completed,
+            "maintenance" => Self::ContinuedInMaintenance,
+            "ended_early" => Self::EndedEarly(end_reason?),
+            _ => return None,
+        })
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(self, Self::Referred | Self::Active(_))
+    }
+
+    pub fn phase(&self) -> Option<Phase> {
+        match self {
+            Self::Active(p) => Some(*p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CourseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Referred => f.write_str("referred"),
+            Self::Active(p) => f.write_str(p.label()),
+            Self::Completed => f.write_str("completed"),
+            Self::ContinuedInMaintenance => f.write_str("continued in maintenance"),
+            Self::EndedEarly(r) => write!(f, "ended early ({})", r.code()),
+        }
+    }
+}
+
+/// How severe the clinician judges the depression at diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepressionSeverity {
+    Mild,
+    Moderate,
+    Severe,
+}
+
+impl DepressionSeverity {
+    pub const ALL: [DepressionSeverity; 3] = [Self::Mild, Self::Moderate, Self::Severe];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Mild => "mild",
+            Self::Moderate => "moderate",
+            Self::Severe => "severe",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+}
+
+/// The clinician's diagnosis. The software records it; it never makes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// In the clinician's words, e.g. "Major depressive disorder, single episode (F32.1)".
+    pub statement: String,
+    pub severity: DepressionSeverity,
+    pub recorded_on: Date,
+}
+
+impl Diagnosis {
+    pub fn new(statement: &str, severity: DepressionSeverity, recorded_on: Date) -> Result<Self, CourseError> {
+        let statement = statement.trim();
+        if statement.is_empty() {
+            return Err(CourseError::EmptyDiagnosis);
+        }
+        Ok(Self { statement: statement.to_string(), severity, recorded_on })
+    }
+}
+
+/// The treatment contract (reference §1.1 task 9): how many sessions, how often, until when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contract {
+    pub sessions: u16,
+    pub frequency: Frequency,
+    pub end_date: Date,
+    pub agreed_on: Date,
+}
+
+impl Contract {
+    /// A contract must fit the format's session range and end after it was agreed.
+    pub fn new(
+        protocol: &Protocol,
+        sessions: u16,
+        frequency: Frequency,
+        end_date: Date,
+        agreed_on: Date,
+    ) -> Result<Self, CourseError> {
+        protocol.check_session_count(sessions)?;
+        if end_date <= agreed_on {
+            return Err(CourseError::EndDateNotAfterAgreement { end_date, agreed_on });
+        }
+        Ok(Self { sessions, frequency, end_date, agreed_on })
+    }
+}
+
+/// The interpersonal formulation (reference §3.5): a short statement shared with the patient.
+/// Its explicit acceptance is the hand-off into the middle phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Formulation {
+    pub text: String,
+    pub accepted_on: Option<Date>,
+}
+
+impl Formulation {
+    pub fn new(text: &str, accepted_on: Option<Date>) -> Result<Self, CourseError> {
+        if text.trim().is_empty() {
+            return Err(CourseError::EmptyFormulation);
+        }
+        Ok(Self { text: text.trim().to_string(), accepted_on })
+    }
+
+    pub fn is_accepted(&self) -> bool {
+        self.accepted_on.is_some()
+    }
+}
+
+/// The written relapse-prevention plan made in termination (reference §1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RelapsePreventionPlan {
+    pub warning_signs: String,
+    pub triggers: String,
+    pub coping: String,
+    pub supports: String,
+    /// When to seek help, and where (which service, which number).
+    pub seek_help: String,
+    pub written_on: Option<Date>,
+}
+
+impl RelapsePreventionPlan {
+    /// A plan is complete when it names warning signs and where to seek help: the two parts a
+    /// patient needs on a bad day.
+    pub fn check(&self) -> Result<(), CourseError> {
+        let mut missing = vec![];
+        if self.warning_signs.trim().is_empty() {
+            missing.push("warning signs");
+        }
+        if self.seek_help.trim().is_empty() {
+            missing.push("when and where to seek help");
+        }
+        if self.written_on.is_none() {
+            missing.push("the date it was written");
+        }
+        if missing.is_empty() { Ok(()) } else { Err(CourseError::IncompleteRelapsePlan(missing.join(", "))) }
+    }
+}
+
+/// What happens after the acute course (reference §1.1, termination tasks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceChoice {
+    /// No further treatment planned.
+    NoFurtherTreatment,
+    /// Maintenance IPT (IPT-M).
+    MaintenanceIpt,
+    /// Continue or start medication.
+    Medication,
+    /// IPT-M with medication.
+    Combined,
+    /// Non-response path: refer on or change treatment.
+    ReferOrChange,
+}
+
+impl MaintenanceChoice {
+    pub const ALL: [MaintenanceChoice; 5] =
+        [Self::NoFurtherTreatment, Self::MaintenanceIpt, Self::Medication, Self::Combined, Self::ReferOrChange];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoFurtherTreatment => "no_further_treatment",
+            Self::MaintenanceIpt => "maintenance_ipt",
+            Self::Medication => "medication",
+            Self::Combined => "combined",
+            Self::ReferOrChange => "refer_or_change",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+    pub fn continues_in_maintenance_ipt(self) -> bool {
+        matches!(self, Self::MaintenanceIpt | Self::Combined)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceDecision {
+    pub choice: MaintenanceChoice,
+    pub rationale: String,
+    pub decided_on: Date,
+}
+
+/// A treatment goal, tied to a focus area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: GoalId,
+    pub area: AreaKind,
+    pub description: String,
+    /// Self- or clinician-rated progress, 0–10.
+    pub progress: Option<u8>,
+    pub status: GoalStatus,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    Open,
+    Achieved,
+    Dropped,
+}
+
+impl GoalStatus {
+    pub const ALL: [GoalStatus; 3] = [Self::Open, Self::Achieved, Self::Dropped];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Achieved => "achieved",
+            Self::Dropped => "dropped",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+}
+
+impl Goal {
+    pub fn check(&self) -> Result<(), CourseError> {
+        if self.description.trim().is_empty() {
+            return Err(CourseError::EmptyGoal);
+        }
+        if let Some(p) = self.progress
+            && p > 10
+        {
+            return Err(CourseError::ProgressOutOfRange(p));
+        }
+        Ok(())
+    }
+}
+
+/// Facts from outside the course row that the guards need (counted by the app from storage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CourseFacts {
+    pub inventory_people: usize,
+    pub end_measure_recorded: bool,
+}
+
+/// A condition a transition needs. Its Display is the message a clinician reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    DiagnosisRecorded,
+    InventoryHasPerson,
+    FocusAreasChosen,
+    FormulationAccepted,
+    ContractAgreed,
+    EndMeasureRecorded,
+    RelapsePlanWritten,
+    MaintenanceIptDecided,
+}
+
+impl fmt::Display for Guard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::DiagnosisRecorded => "record the diagnosis",
+            Self::InventoryHasPerson => "add at least one person to the interpersonal inventory",
+            Self::FocusAreasChosen => "choose one or two focus areas",
+            Self::FormulationAccepted => "record the date the patient accepted the formulation",
+            Self::ContractAgreed => "agree the contract (number of sessions, frequency and end date)",
+            Self::EndMeasureRecorded => "record an end-of-treatment measure",
+            Self::RelapsePlanWritten => "write the relapse-prevention plan (warning signs and where to seek help)",
+            Self::MaintenanceIptDecided => "record a maintenance decision for maintenance IPT",
+        })
+    }
+}
+
+/// Why a transition was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a course cannot move from {from} to {to}")]
+    NotAllowed { from: CourseStatus, to: CourseStatus },
+    #[error("before moving to {to}: {}", unmet.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Unmet { to: CourseStatus, unmet: Vec<Guard> },
+}
+
+/// One episode of IPT for one patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Course {
+    pub id: CourseId,
+    pub patient: PatientId,
+    pub clinician: UserId,
+    pub format: Format,
+    pub status: CourseStatus,
+    pub phase_plan: PhasePlan,
+    pub started_on: Date,
+    pub ended_on: Option<Date>,
+    pub diagnosis: Option<Diagnosis>,
+    pub focus: Option<FocusAreas>,
+    pub formulation: Option<Formulation>,
+    pub contract: Option<Contract>,
+    pub relapse_plan: Option<RelapsePreventionPlan>,
+    pub maintenance: Option<MaintenanceDecision>,
+    /// The acute course a maintenance course continues.
+    pub continues: Option<CourseId>,
+    pub version: i64,
+}
+
+impl Course {
+    /// A new course, referred and not yet started, planned with the protocol's default count.
+    pub fn new(
+        id: CourseId,
+        patient: PatientId,
+        clinician: UserId,
+        protocol: &Protocol,
+        started_on: Date,
+    ) -> Self {
+        Self {
+            id,
+            patient,
+            clinician,
+            format: protocol.format,
+            status: CourseStatus::Referred,
+            phase_plan: protocol.phase_plan(protocol.default_sessions),
+            started_on,
+            ended_on: None,
+            diagnosis: None,
+            focus: None,
+            formulation: None,
+            contract: None,
+            relapse_plan: None,
+            maintenance: None,
+            continues: None,
+            version: 0,
+        }
+    }
+
+    /// A maintenance course that continues `acute`, pre-filled with its diagnosis, focus and
+    /// relapse-prevention plan, monthly by default (reference §1.2, IPT-M).
+    pub fn maintenance_after(acute: &Course, id: CourseId, protocol: &Protocol, started_on: Date) -> Self {
+        let mut c = Self::new(id, acute.patient, acute.clinician, protocol, started_on);
+        c.diagnosis = acute.diagnosis.clone();
+        c.focus = acute.focus.clone();
+        c.formulation = acute.formulation.clone();
+        c.relapse_plan = acute.relapse_plan.clone();
+        c.continues = Some(acute.id);
+        c
+    }
+
+    /// Agree or change the contract; the phase plan follows the session count.
+    pub fn agree_contract(&mut self, protocol: &Protocol, contract: Contract) {
+        self.phase_plan = protocol.phase_plan(contract.sessions);
+        self.contract = Some(contract);
+    }
+
+    /// Which guards stand between this course and `target`. Empty when the move is allowed.
+    pub fn unmet_guards(&self, target: &CourseStatus, facts: &CourseFacts) -> Vec<Guard> {
+        let mut unmet = vec![];
+        let mut need = |ok: bool, g: Guard| {
+            if !ok {
+                unmet.push(g)
+            }
+        };
+        match target {
+            CourseStatus::Active(Phase::Middle) => {
+                need(self.diagnosis.is_some(), Guard::DiagnosisRecorded);
+                need(facts.inventory_people >= 1, Guard::InventoryHasPerson);
+                need(self.focus.is_some(), Guard::FocusAreasChosen);
+                need(self.formulation.as_ref().is_some_and(Formulation::is_accepted), Guard::FormulationAccepted);
+                need(self.contract.is_some(), Guard::ContractAgreed);
+            }
+            CourseStatus::Active(Phase::Maintenance) => {
+                need(self.contract.is_some(), Guard::ContractAgreed);
+            }
+            CourseStatus::Completed => {
+                need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
+                need(self.relapse_plan.as_ref().is_some_and(|p| p.check().is_ok()), Guard::RelapsePlanWritten);
+            }
+            CourseStatus::ContinuedInMaintenance => {
+                need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
+                need(self.relapse_plan.as_ref().is_some_and(|p| p.check().is_ok()), Guard::RelapsePlanWritten);
+                need(
+                    self.maintenance.as_ref().is_some_and(|m| m.choice.continues_in_maintenance_ipt()),
+                    Guard::MaintenanceIptDecided,
+                );
+            }
+            _ => {}
+        }
+        unmet
+    }
+
+    /// Whether `target` follows the current status in the protocol's order, guards aside.
+    fn allowed(&self, target: &CourseStatus) -> bool {
+        let phases: &[Phase] = if self.format == Format::Maintenance {
+            &[Phase::Maintenance, Phase::Termination]
+        } else {
+            &[Phase::Initial, Phase::Middle, Phase::Termination]
+        };
+        match (&self.status, target) {
+            (s, CourseStatus::EndedEarly(_)) => s.is_open(),
+            (CourseStatus::Referred, CourseStatus::Active(p)) => *p == phases[0],
+            (CourseStatus::Active(from), CourseStatus::Active(to)) => {
+                let i = phases.iter().position(|p| p == from);
+                let j = phases.iter().position(|p| p == to);
+                matches!((i, j), (Some(i), Some(j)) if j == i + 1)
+            }
+            (CourseStatus::Active(Phase::Termination), CourseStatus::Completed) => true,
+            (CourseStatus::Active(Phase::Termination), CourseStatus::ContinuedInMaintenance) => {
+                self.format != Format::Maintenance
+            }
+            _ => false,
+        }
+    }
+
+    /// Move the course to `target`, or say every reason it cannot move.
+    pub fn transition(&mut self, target: CourseStatus, facts: &CourseFacts, on: Date) -> Result<(), TransitionError> {
+        if !self.allowed(&target) {
+            return Err(TransitionError::NotAllowed { from: self.status.clone(), to: target });
+        }
+        let unmet = self.unmet_guards(&target, facts);
+        if !unmet.is_empty() {
+            return Err(TransitionError::Unmet { to: target, unmet });
+        }
+        if !target.is_open() {
+            self.ended_on = Some(on);
+        }
+        self.status = target;
+        Ok(())
+    }
+
+    /// The statuses this course could move to next (guards aside), for offering buttons.
+    pub fn next_statuses(&self) -> Vec<CourseStatus> {
+        let mut candidates: Vec<CourseStatus> = Phase::ALL.into_iter().map(CourseStatus::Active).collect();
+        candidates.extend([CourseStatus::Completed, CourseStatus::ContinuedInMaintenance]);
+        candidates.retain(|c| self.allowed(c));
+        candidates
+    }
+
+    /// The planned number of sessions: the contract's, or the plan's default.
+    pub fn planned_sessions(&self) -> u16 {
+        self.contract.map(|c| c.sessions).unwrap_or(self.phase_plan.total)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CourseError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error("the end date ({end_date}) must come after the day the contract was agreed ({agreed_on})")]
+    EndDateNotAfterAgreement { end_date: Date, agreed_on: Date },
+    #[error("write the diagnosis in words")]
+    EmptyDiagnosis,
+    #[error("the formulation is empty")]
+    EmptyFormulation,
+    #[error("the relapse-prevention plan is missing: {0}")]
+    IncompleteRelapsePlan(String),
+    #[error("describe the goal")]
+    EmptyGoal,
+    #[error("goal progress runs from 0 to 10; got {0}")]
+    ProgressOutOfRange(u8),
+    #[error("'{0}' is not a reason for ending (dropout, referred_on, other)")]
+    UnknownEndReason(String),
+    #[error("when the reason is 'other', say briefly what it was")]
+    OtherReasonNeedsDetail,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem_area::ProblemArea;
+    use crate::protocol::ProtocolCatalogue;
+    use time::macros::date;
+    use uuid::Uuid;
+
+    fn course(format: Format) -> (Course, Protocol) {
+        let cat = ProtocolCatalogue::default();
+        let p = cat.get(format).clone();
+        let c = Course::new(
+            CourseId::from_uuid(Uuid::nil()),
+            PatientId::from_uuid(Uuid::nil()),
+            UserId::from_uuid(Uuid::nil()),
+            &p,
+            date!(2026 - 01 - 05),
+        );
+        (c, p)
+    }
+
+    fn ready_for_middle(c: &mut Course, p: &Protocol) {
+        c.diagnosis = Some(Diagnosis::new("MDD, single episode", DepressionSeverity::Moderate, date!(2026 - 01 - 05)).unwrap());
+        c.focus = Some(FocusAreas::new(vec![ProblemArea::Grief]).unwrap());
+        c.formulation = Some(Formulation::new("text", Some(date!(2026 - 01 - 19))).unwrap());
+        let contract = Contract::new(p, 16, Frequency::Weekly, date!(2026 - 05 - 01), date!(2026 - 01 - 19)).unwrap();
+        c.agree_contract(p, contract);
+    }
+
+    fn plan() -> RelapsePreventionPlan {
+        RelapsePreventionPlan {
+            warning_signs: "sleeping badly, avoiding friends".into(),
+            seek_help: "call the clinic; out of hours, emergency services".into(),
+            written_on: Some(date!(2026 - 04 - 20)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_middle_phase_names_every_unmet_guard() {
+        let (mut c, _) = course(Format::Individual);
+        c.transition(CourseStatus::Active(Phase::Initial), &CourseFacts::default(), date!(2026 - 01 - 05)).unwrap();
+        let err = c
+            .transition(CourseStatus::Active(Phase::Middle), &CourseFacts::default(), date!(2026 - 01 - 26))
+            .unwrap_err();
+        let TransitionError::Unmet { unmet, .. } = &err else { panic!("{err:?}") };
+        assert_eq!(
+            unmet,
+            &vec![
+                Guard::DiagnosisRecorded,
+                Guard::InventoryHasPerson,
+                Guard::FocusAreasChosen,
+                Guard::FormulationAccepted,
+                Guard::ContractAgreed
+            ]
+        );
+        let msg = err.to_string();
+        assert!(msg.contains("record the diagnosis") && msg.contains("contract"), "{msg}");
+        assert_eq!(c.status, CourseStatus::Active(Phase::Initial), "a refused move changes nothing");
+    }
+
+    #[test]
+    fn an_unaccepted_formulation_blocks_the_middle_phase() {
+        let (mut c, p) = course(Format::Individual);
+        c.status = CourseStatus::Active(Phase::Initial);
+        ready_for_middle(&mut c, &p);
+        c.formulation.as_mut().unwrap().accepted_on = None;
+        let facts = CourseFacts { inventory_people: 2, end_measure_recorded: false };
+        let err = c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 26)).unwrap_err();
+        assert_eq!(err, TransitionError::Unmet { to: CourseStatus::Active(Phase::Middle), unmet: vec![Guard::FormulationAccepted] });
+    }
+
+    #[test]
+    fn a_full_course_runs_from_referral_to_completion() {
+        let (mut c, p) = course(Format::Individual);
+        let mut facts = CourseFacts { inventory_people: 3, end_measure_recorded: false };
+        c.transition(CourseStatus::Active(Phase::Initial), &facts, date!(2026 - 01 - 05)).unwrap();
+        ready_for_middle(&mut c, &p);
+        c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 26)).unwrap();
+        c.transition(CourseStatus::Active(Phase::Termination), &facts, date!(2026 - 04 - 06)).unwrap();
+        let err = c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27)).unwrap_err();
+        assert_eq!(
+            err,
+            TransitionError::Unmet { to: CourseStatus::Completed, unmet: vec![Guard::EndMeasureRecorded, Guard::RelapsePlanWritten] }
+        );
+        facts.end_measure_recorded = true;
+        c.relapse_plan = Some(plan());
+        c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27)).unwrap();
+        assert_eq!(c.ended_on, Some(date!(2026 - 04 - 27)));
+        assert!(c.next_statuses().is_empty());
+    }
+
+    #[test]
+    fn phases_cannot_be_skipped_or_reversed() {
+        let (mut c, p) = course(Format::Individual);
+        let facts = CourseFacts { inventory_people: 1, end_measure_recorded: true };
+        ready_for_middle(&mut c, &p);
+        assert!(matches!(
+            c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 05)),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        c.status = CourseStatus::Active(Phase::Termination);
+        assert!(matches!(
+            c.transition(CourseStatus::Active(Phase::Initial), &facts, date!(2026 - 01 - 05)),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+    }
+
+    #[test]
+    fn any_open_course_can_end_early_with_a_reason_but_a_closed_one_cannot() {
+        let (mut c, _) = course(Format::Brief);
+        c.transition(CourseStatus::EndedEarly(EndReason::Dropout), &CourseFacts::default(), date!(2026 - 02 - 01)).unwrap();
+        assert!(c.transition(CourseStatus::EndedEarly(EndReason::ReferredOn), &CourseFacts::default(), date!(2026 - 02 - 02)).is_err());
+        assert_eq!(EndReason::parse("other", "  "), Err(CourseError::OtherReasonNeedsDetail));
+        assert_eq!(EndReason::parse("other", "moved abroad"), Ok(EndReason::Other("moved abroad".into())));
+    }
+
+    #[test]
+    fn continuing_in_maintenance_needs_the_decision() {
+        let (mut c, p) = course(Format::Individual);
+        ready_for_middle(&mut c, &p);
+        c.status = CourseStatus::Active(Phase::Termination);
+        c.relapse_plan = Some(plan());
+        let facts = CourseFacts { inventory_people: 1, end_measure_recorded: true };
+        let err = c.transition(CourseStatus::ContinuedInMaintenance, &facts, date!(2026 - 05 - 01)).unwrap_err();
+        assert!(matches!(err, TransitionError::Unmet { ref unmet, .. } if unmet == &vec![Guard::MaintenanceIptDecided]));
+        c.maintenance = Some(MaintenanceDecision {
+            choice: MaintenanceChoice::MaintenanceIpt,
+            rationale: "recurrent depression".into(),
+            decided_on: date!(2026 - 04 - 27),
+        });
+        c.transition(CourseStatus::ContinuedInMaintenance, &facts, date!(2026 - 05 - 01)).unwrap();
+
+        let cat = ProtocolCatalogue::default();
+        let m = Course::maintenance_after(&c, CourseId::from_uuid(Uuid::max()), cat.get(Format::Maintenance), date!(2026 - 05 - 02));
+        assert_eq!(m.continues, Some(c.id));
+        assert_eq!(m.focus, c.focus);
+        assert_eq!(m.status, CourseStatus::Referred);
+        assert_eq!(m.next_statuses(), vec![CourseStatus::Active(Phase::Maintenance)]);
+    }
+
+    #[test]
+    fn a_contract_must_fit_the_format_and_the_calendar() {
+        let (_, p) = course(Format::Individual);
+        assert!(matches!(
+            Contract::new(&p, 20, Frequency::Weekly, date!(2026 - 05 - 01), date!(2026 - 01 - 01)),
+            Err(CourseError::Protocol(ProtocolError::SessionCountOutOfRange { n: 20, .. }))
+        ));
+        assert!(matches!(
+            Contract::new(&p, 12, Frequency::Weekly, date!(2026 - 01 - 01), date!(2026 - 01 - 01)),
+            Err(CourseError::EndDateNotAfterAgreement { .. })
+        ));
+    }
+
+    #[test]
+    fn a_twelve_session_contract_moves_the_phase_plan() {
+        let (mut c, p) = course(Format::Individual);
+        let contract = Contract::new(&p, 12, Frequency::Weekly, date!(2026 - 04 - 01), date!(2026 - 01 - 10)).unwrap();
+        c.agree_contract(&p, contract);
+        assert_eq!(c.phase_plan.phase_of(10), Phase::Termination);
+        assert_eq!(c.planned_sessions(), 12);
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in [
+            CourseStatus::Referred,
+            CourseStatus::Active(Phase::Initial),
+            CourseStatus::Active(Phase::Middle),
+            CourseStatus::Active(Phase::Termination),
+            CourseStatus::Active(Phase::Maintenance),
+            CourseStatus::Completed,
+            CourseStatus::ContinuedInMaintenance,
+        ] {
+            assert_eq!(CourseStatus::parse(s.code(), None), Some(s));
+        }
+        assert_eq!(
+            CourseStatus::parse("ended_early", Some(EndReason::Dropout)),
+            Some(CourseStatus::EndedEarly(EndReason::Dropout))
+        );
+    }
+}

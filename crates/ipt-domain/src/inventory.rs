@@ -1,0 +1,377 @@
+//! The interpersonal inventory: the important people in the patient's life, past and present,
+//! each placed on the closeness circle (reference §3.2, §3.3).
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::ids::{InventoryPersonId, SnapshotId};
+use crate::problem_area::AreaKind;
+
+/// Where a person sits on the closeness circle: ring 1 is the closest. Three rings are the
+/// common template (reference §3.3); people who matter but are not felt as close sit outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum ClosenessRing {
+    Inner,
+    Middle,
+    Outer,
+    Outside,
+}
+
+impl ClosenessRing {
+    pub const ALL: [ClosenessRing; 4] = [Self::Inner, Self::Middle, Self::Outer, Self::Outside];
+
+    /// 1 = innermost … 3; 0 = outside the circle.
+    pub fn number(self) -> u8 {
+        match self {
+            Self::Inner => 1,
+            Self::Middle => 2,
+            Self::Outer => 3,
+            Self::Outside => 0,
+        }
+    }
+
+    pub fn new(n: u8) -> Result<Self, InventoryError> {
+        match n {
+            1 => Ok(Self::Inner),
+            2 => Ok(Self::Middle),
+            3 => Ok(Self::Outer),
+            0 => Ok(Self::Outside),
+            other => Err(InventoryError::BadRing(other)),
+        }
+    }
+
+    pub fn is_in_circle(self) -> bool {
+        self != Self::Outside
+    }
+}
+
+impl TryFrom<u8> for ClosenessRing {
+    type Error = InventoryError;
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        Self::new(n)
+    }
+}
+
+impl From<ClosenessRing> for u8 {
+    fn from(r: ClosenessRing) -> u8 {
+        r.number()
+    }
+}
+
+/// The kind of relationship, for grouping and for suggestion rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipKind {
+    Partner,
+    ExPartner,
+    Parent,
+    Child,
+    Sibling,
+    OtherFamily,
+    Friend,
+    Colleague,
+    Neighbour,
+    Professional,
+    Other,
+}
+
+impl RelationshipKind {
+    pub const ALL: [RelationshipKind; 11] = [
+        Self::Partner,
+        Self::ExPartner,
+        Self::Parent,
+        Self::Child,
+        Self::Sibling,
+        Self::OtherFamily,
+        Self::Friend,
+        Self::Colleague,
+        Self::Neighbour,
+        Self::Professional,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Partner => "partner",
+            Self::ExPartner => "ex_partner",
+            Self::Parent => "parent",
+            Self::Child => "child",
+            Self::Sibling => "sibling",
+            Self::OtherFamily => "other_family",
+            Self::Friend => "friend",
+            Self::Colleague => "colleague",
+            Self::Neighbour => "neighbour",
+            Self::Professional => "professional",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, InventoryError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| InventoryError::UnknownRelationship(code.to_string()))
+    }
+}
+
+/// Whether a relationship currently carries conflict (reference §3.2: "conflicts, open or
+/// hidden").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictLevel {
+    #[default]
+    None,
+    Hidden,
+    Open,
+}
+
+impl ConflictLevel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Hidden => "hidden",
+            Self::Open => "open",
+        }
+    }
+    pub fn parse(code: &str) -> Result<Self, InventoryError> {
+        match code.trim() {
+            "none" | "" => Ok(Self::None),
+            "hidden" => Ok(Self::Hidden),
+            "open" => Ok(Self::Open),
+            other => Err(InventoryError::UnknownConflict(other.to_string())),
+        }
+    }
+}
+
+/// Whether mutual expectations are met (reciprocity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Reciprocity {
+    #[default]
+    Unknown,
+    Met,
+    PartlyMet,
+    NotMet,
+}
+
+/// A person's alias: what the patient calls them ("Mother", "Marco"). Never empty, kept short.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Alias(String);
+
+impl Alias {
+    pub const MAX_CHARS: usize = 60;
+
+    pub fn parse(s: &str) -> Result<Self, InventoryError> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(InventoryError::EmptyAlias);
+        }
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(InventoryError::AliasTooLong(Self::MAX_CHARS));
+        }
+        Ok(Self(t.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Alias {
+    type Error = InventoryError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Alias> for String {
+    fn from(a: Alias) -> String {
+        a.0
+    }
+}
+
+/// The free-text parts of an inventory entry (reference §3.2). Kept together so they can be
+/// stored, and later encrypted, as one clinical-text column.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InventoryNotes {
+    pub shared_activities: String,
+    pub satisfying_aspects: String,
+    pub unsatisfying_aspects: String,
+    pub expectations: String,
+    pub communication_style: String,
+    pub change_since_depression: String,
+    pub wished_changes: String,
+}
+
+/// One important person in the patient's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryPerson {
+    pub id: InventoryPersonId,
+    pub alias: Alias,
+    pub relationship: RelationshipKind,
+    pub ring: ClosenessRing,
+    /// Free description of contact frequency ("daily", "twice a month").
+    pub contact_frequency: String,
+    /// The patient can confide in this person (emotional support).
+    pub confidant: bool,
+    /// Gives practical help.
+    pub practical_support: bool,
+    pub conflict: ConflictLevel,
+    pub reciprocity: Reciprocity,
+    /// The person has died. Kept in the inventory: grief work is about them.
+    pub deceased: bool,
+    /// Areas the clinician thinks this relationship bears on.
+    pub area_tags: Vec<AreaKind>,
+    pub notes: InventoryNotes,
+    pub version: i64,
+}
+
+/// A copy of the closeness circle at a point in the course, so that change in the network
+/// can be shown at termination (reference §3.3: "optional re-rating at termination").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventorySnapshot {
+    pub id: SnapshotId,
+    pub kind: SnapshotKind,
+    pub taken_on: Date,
+    pub people: Vec<SnapshotPerson>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotKind {
+    Start,
+    End,
+}
+
+impl SnapshotKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::End => "end",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "start" => Some(Self::Start),
+            "end" => Some(Self::End),
+            _ => None,
+        }
+    }
+}
+
+/// What a snapshot keeps of a person: enough to redraw the circle, no free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotPerson {
+    pub person: InventoryPersonId,
+    pub alias: String,
+    pub relationship: RelationshipKind,
+    pub ring: ClosenessRing,
+    pub confidant: bool,
+}
+
+impl SnapshotPerson {
+    pub fn of(p: &InventoryPerson) -> Self {
+        Self {
+            person: p.id,
+            alias: p.alias.as_str().to_string(),
+            relationship: p.relationship,
+            ring: p.ring,
+            confidant: p.confidant,
+        }
+    }
+}
+
+/// Social-network indices derived from the circle: they make "reduced isolation" measurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkIndices {
+    pub in_circle: usize,
+    pub inner_ring: usize,
+    pub confidant_present: bool,
+}
+
+impl NetworkIndices {
+    /// Counts living people only: the deceased stay in the inventory but are not support.
+    pub fn of_people<'a>(people: impl IntoIterator<Item = &'a InventoryPerson>) -> Self {
+        let living: Vec<_> = people.into_iter().filter(|p| !p.deceased).collect();
+        Self {
+            in_circle: living.iter().filter(|p| p.ring.is_in_circle()).count(),
+            inner_ring: living.iter().filter(|p| p.ring == ClosenessRing::Inner).count(),
+            confidant_present: living.iter().any(|p| p.confidant),
+        }
+    }
+
+    pub fn of_snapshot(s: &InventorySnapshot) -> Self {
+        Self {
+            in_circle: s.people.iter().filter(|p| p.ring.is_in_circle()).count(),
+            inner_ring: s.people.iter().filter(|p| p.ring == ClosenessRing::Inner).count(),
+            confidant_present: s.people.iter().any(|p| p.confidant),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InventoryError {
+    #[error("closeness ring must be 1 (closest), 2, 3, or 0 for outside the circle; got {0}")]
+    BadRing(u8),
+    #[error("give the person a name or alias")]
+    EmptyAlias,
+    #[error("keep the alias to {0} characters or fewer")]
+    AliasTooLong(usize),
+    #[error("'{0}' is not a relationship kind")]
+    UnknownRelationship(String),
+    #[error("'{0}' is not a conflict level (none, hidden, open)")]
+    UnknownConflict(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn person(alias: &str, ring: u8, confidant: bool, deceased: bool) -> InventoryPerson {
+        InventoryPerson {
+            id: InventoryPersonId::from_uuid(Uuid::nil()),
+            alias: Alias::parse(alias).unwrap(),
+            relationship: RelationshipKind::Friend,
+            ring: ClosenessRing::new(ring).unwrap(),
+            contact_frequency: String::new(),
+            confidant,
+            practical_support: false,
+            conflict: ConflictLevel::None,
+            reciprocity: Reciprocity::Unknown,
+            deceased,
+            area_tags: vec![],
+            notes: InventoryNotes::default(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn rings_are_0_to_3() {
+        assert_eq!(ClosenessRing::new(1), Ok(ClosenessRing::Inner));
+        assert_eq!(ClosenessRing::new(0), Ok(ClosenessRing::Outside));
+        assert_eq!(ClosenessRing::new(4), Err(InventoryError::BadRing(4)));
+    }
+
+    #[test]
+    fn alias_is_trimmed_and_bounded() {
+        assert_eq!(Alias::parse("  Mother ").unwrap().as_str(), "Mother");
+        assert_eq!(Alias::parse("   "), Err(InventoryError::EmptyAlias));
+        assert!(Alias::parse(&"x".repeat(61)).is_err());
+    }
+
+    #[test]
+    fn network_indices_skip_the_deceased() {
+        let people = [
+            person("Mother", 1, true, true),
+            person("Anna", 1, true, false),
+            person("Luca", 3, false, false),
+            person("Boss", 0, false, false),
+        ];
+        let n = NetworkIndices::of_people(&people);
+        assert_eq!(n, NetworkIndices { in_circle: 2, inner_ring: 1, confidant_present: true });
+    }
+}

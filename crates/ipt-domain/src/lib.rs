@@ -1,0 +1,15 @@
+//! The IPT domain: pure Rust, no I/O. Time and ids come in as arguments.
+//!
+//! Names follow IPT's own words (ARCHITECTURE.md): a `Course` is one episode of IPT for one
+//! patient, it moves through `Phase`s, works on one or two `ProblemArea`s, and is made of
+//! `TherapySession`s.
+
+pub mod approx_date;
+pub mod course;
+pub mod ids;
+pub mod indication;
+pub mod inventory;
+pub mod problem_area;
+pub mod protocol;
+pub mod session;
+pub mod timeline;

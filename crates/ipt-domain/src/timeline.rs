@@ -1,0 +1,201 @@
+//! The interpersonal timeline: life events and mood episodes on one chronology, so that the
+//! onset of the depression can be linked to what was happening around it (reference §3.4).
+
+use serde::{Deserialize, Serialize};
+
+use crate::approx_date::ApproxDate;
+use crate::ids::{InventoryPersonId, MoodEpisodeId, TimelineEventId};
+
+/// What kind of life event happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Death,
+    Separation,
+    Conflict,
+    Move,
+    JobChange,
+    Retirement,
+    BirthOrPregnancy,
+    Illness,
+    Other,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        Self::Death,
+        Self::Separation,
+        Self::Conflict,
+        Self::Move,
+        Self::JobChange,
+        Self::Retirement,
+        Self::BirthOrPregnancy,
+        Self::Illness,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Death => "death",
+            Self::Separation => "separation",
+            Self::Conflict => "conflict",
+            Self::Move => "move",
+            Self::JobChange => "job_change",
+            Self::Retirement => "retirement",
+            Self::BirthOrPregnancy => "birth_or_pregnancy",
+            Self::Illness => "illness",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Death => "Death",
+            Self::Separation => "Separation",
+            Self::Conflict => "Conflict",
+            Self::Move => "Move",
+            Self::JobChange => "Job change",
+            Self::Retirement => "Retirement",
+            Self::BirthOrPregnancy => "Birth or pregnancy",
+            Self::Illness => "Illness",
+            Self::Other => "Other event",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, TimelineError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| TimelineError::UnknownKind(code.to_string()))
+    }
+}
+
+/// A life event on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub id: TimelineEventId,
+    pub date: ApproxDate,
+    pub kind: EventKind,
+    /// The person the event concerns, if they are in the inventory.
+    pub person: Option<InventoryPersonId>,
+    /// A short description in the clinician's words (clinical free text).
+    pub description: String,
+    pub version: i64,
+}
+
+/// How severe a mood episode was, as the clinician judged it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EpisodeSeverity {
+    Mild,
+    Moderate,
+    Severe,
+}
+
+impl EpisodeSeverity {
+    pub const ALL: [EpisodeSeverity; 3] = [Self::Mild, Self::Moderate, Self::Severe];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Mild => "mild",
+            Self::Moderate => "moderate",
+            Self::Severe => "severe",
+        }
+    }
+    pub fn parse(code: &str) -> Result<Self, TimelineError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| TimelineError::UnknownSeverity(code.to_string()))
+    }
+}
+
+/// A depressive episode, past or current.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoodEpisode {
+    pub id: MoodEpisodeId,
+    pub onset: ApproxDate,
+    /// None while the episode is ongoing.
+    pub end: Option<ApproxDate>,
+    pub severity: EpisodeSeverity,
+    /// The episode this course treats.
+    pub current: bool,
+    pub version: i64,
+}
+
+impl MoodEpisode {
+    /// An episode cannot end before it begins.
+    pub fn check(&self) -> Result<(), TimelineError> {
+        if let Some(end) = self.end
+            && end.range().1 < self.onset.range().0
+        {
+            return Err(TimelineError::EndsBeforeOnset { onset: self.onset, end });
+        }
+        Ok(())
+    }
+}
+
+/// The whole timeline of a course.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub events: Vec<TimelineEvent>,
+    pub episodes: Vec<MoodEpisode>,
+}
+
+impl Timeline {
+    /// The onset of the current episode: the one marked current, or else the latest onset.
+    pub fn current_onset(&self) -> Option<ApproxDate> {
+        self.episodes
+            .iter()
+            .find(|e| e.current)
+            .or_else(|| self.episodes.iter().max_by_key(|e| e.onset))
+            .map(|e| e.onset)
+    }
+
+    /// Events in chronological order.
+    pub fn events_sorted(&self) -> Vec<&TimelineEvent> {
+        let mut v: Vec<_> = self.events.iter().collect();
+        v.sort_by_key(|e| e.date);
+        v
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimelineError {
+    #[error("'{0}' is not an event kind (death, separation, conflict, move, job_change, retirement, birth_or_pregnancy, illness, other)")]
+    UnknownKind(String),
+    #[error("'{0}' is not a severity (mild, moderate, severe)")]
+    UnknownSeverity(String),
+    #[error("the episode ends ({end}) before it begins ({onset})")]
+    EndsBeforeOnset { onset: ApproxDate, end: ApproxDate },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn ep(onset: &str, end: Option<&str>, current: bool) -> MoodEpisode {
+        MoodEpisode {
+            id: MoodEpisodeId::from_uuid(Uuid::nil()),
+            onset: onset.parse().unwrap(),
+            end: end.map(|e| e.parse().unwrap()),
+            severity: EpisodeSeverity::Moderate,
+            current,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn current_onset_prefers_the_marked_episode() {
+        let t = Timeline { events: vec![], episodes: vec![ep("2020-01", Some("2020-06"), false), ep("2026-05", None, true)] };
+        assert_eq!(t.current_onset(), Some("2026-05".parse().unwrap()));
+        let t = Timeline { events: vec![], episodes: vec![ep("2020-01", None, false), ep("2018", None, false)] };
+        assert_eq!(t.current_onset(), Some("2020-01".parse().unwrap()));
+    }
+
+    #[test]
+    fn an_episode_cannot_end_before_it_starts() {
+        assert!(ep("2026-05", Some("2026-01"), false).check().is_err());
+        assert!(ep("2026", Some("2026-01"), false).check().is_ok(), "overlapping precision is allowed");
+    }
+}

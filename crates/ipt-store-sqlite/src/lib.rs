@@ -1,0 +1,1 @@
+//! ipt-store-sqlite
