@@ -1,1 +1,436 @@
-//! ipt-app
+//! Use cases of IPT Workbench. Each one parses nothing (the edges do that), loads what it
+//! needs through the `Store` port, lets the domain decide, and saves with its audit event.
+
+pub mod error;
+pub mod password;
+pub mod ports;
+
+use std::sync::Arc;
+
+use ipt_domain::assessment::Assessment;
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::course::*;
+use ipt_domain::ids::*;
+use ipt_domain::indication::IndicationRecord;
+use ipt_domain::inventory::{InventoryPerson, InventorySnapshot, SnapshotKind, SnapshotPerson};
+use ipt_domain::patient::{Language, Patient, PatientName};
+use ipt_domain::problem_area::FocusAreas;
+use ipt_domain::protocol::{Format, Frequency, ProtocolCatalogue};
+use ipt_domain::session::TherapySession;
+use ipt_domain::timeline::{MoodEpisode, Timeline, TimelineEvent};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+pub use error::AppError;
+use ports::{AuditEvent, Clock, Store, UserRecord};
+
+/// Everything a course page needs, loaded together.
+#[derive(Debug, Clone)]
+pub struct CourseView {
+    pub patient: Patient,
+    pub course: Course,
+    pub inventory: Vec<InventoryPerson>,
+    pub snapshots: Vec<InventorySnapshot>,
+    pub timeline: Timeline,
+    pub sessions: Vec<TherapySession>,
+    pub goals: Vec<Goal>,
+    pub assessments: Vec<Assessment>,
+}
+
+/// The application: use cases over a store, a clock and the protocol catalogue.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub protocols: Arc<ProtocolCatalogue>,
+}
+
+/// A new id, time-ordered (UUID v7).
+pub fn new_id<T: From<Uuid>>() -> T {
+    T::from(Uuid::now_v7())
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, protocols: ProtocolCatalogue) -> Self {
+        Self { store, clock, protocols: Arc::new(protocols) }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> Date {
+        self.clock.now().date()
+    }
+
+    /// The audit event for `action` on a record, stamped now.
+    pub fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: Uuid,
+        patient: Option<PatientId>,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: new_id(),
+            at: self.now(),
+            actor: actor.user_id(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id,
+            patient,
+        }
+    }
+
+    // ---- Users -------------------------------------------------------------------------
+
+    /// Create a user account. The username is lower-cased; the password is hashed here.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password: &str,
+        check_strength: bool,
+    ) -> Result<UserRecord, AppError> {
+        let username = parse_username(username)?;
+        if check_strength {
+            password::check_strength(password)?;
+        }
+        if self.store.user_by_username(&username).await?.is_some() {
+            return Err(AppError::Duplicate(format!("a user named '{username}' already exists")));
+        }
+        let user = UserRecord {
+            id: new_id(),
+            display_name: if display_name.trim().is_empty() { username.clone() } else { display_name.trim().to_string() },
+            username,
+            role,
+            password_hash: password::hash(password)?,
+            active: true,
+            supervisor: None,
+            version: 1,
+        };
+        let audit = self.audit(actor, "user.create", "user", user.id.as_uuid(), None);
+        self.store.create_user(&user, &audit).await?;
+        Ok(user)
+    }
+
+    /// Check a username and password; None when either is wrong (the caller cannot tell which).
+    pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<UserRecord>, AppError> {
+        let Ok(username) = parse_username(username) else { return Ok(None) };
+        let user = self.store.user_by_username(&username).await?;
+        Ok(user.filter(|u| u.active && password::verify(password, &u.password_hash)))
+    }
+
+    // ---- Patients and courses ------------------------------------------------------------
+
+    pub async fn register_patient(
+        &self,
+        actor: &Actor,
+        name: &str,
+        date_of_birth: Option<Date>,
+        language: Language,
+        clinician: UserId,
+    ) -> Result<Patient, AppError> {
+        let patient = Patient {
+            id: new_id(),
+            name: PatientName::parse(name)?,
+            date_of_birth,
+            language,
+            clinician,
+            version: 1,
+        };
+        if let Some(dob) = date_of_birth
+            && dob > self.today()
+        {
+            return Err(AppError::Invalid("the date of birth is in the future".into()));
+        }
+        match self.store.user(clinician).await? {
+            Some(u) if u.role == Role::Clinician || u.role == Role::Supervisor => {}
+            _ => return Err(AppError::Invalid("choose a clinician for the patient".into())),
+        }
+        let audit = self.audit(actor, "patient.create", "patient", patient.id.as_uuid(), Some(patient.id));
+        self.store.create_patient(&patient, &audit).await?;
+        Ok(patient)
+    }
+
+    pub async fn patient(&self, actor: &Actor, id: PatientId) -> Result<Patient, AppError> {
+        let audit = self.audit(actor, "patient.read", "patient", id.as_uuid(), Some(id));
+        self.store.patient(id, &audit).await?.ok_or(AppError::NotFound("patient"))
+    }
+
+    pub async fn start_course(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        format: Format,
+        started_on: Date,
+    ) -> Result<Course, AppError> {
+        let p = self.patient(actor, patient).await?;
+        let course = Course::new(new_id(), p.id, p.clinician, self.protocols.get(format), started_on);
+        let course = Course { version: 1, ..course };
+        let audit = self.audit(actor, "course.create", "course", course.id.as_uuid(), Some(p.id));
+        self.store.create_course(&course, &audit).await?;
+        Ok(course)
+    }
+
+    pub async fn course(&self, actor: &Actor, id: CourseId) -> Result<Course, AppError> {
+        let audit = self.audit(actor, "course.read", "course", id.as_uuid(), None);
+        self.store.course(id, &audit).await?.ok_or(AppError::NotFound("course"))
+    }
+
+    /// The whole course, for its workspace page.
+    pub async fn course_view(&self, actor: &Actor, id: CourseId) -> Result<CourseView, AppError> {
+        let course = self.course(actor, id).await?;
+        let pid = Some(course.patient);
+        let a = |what: &str| self.audit(actor, &format!("{what}.read"), what, id.as_uuid(), pid);
+        Ok(CourseView {
+            patient: self.patient(actor, course.patient).await?,
+            inventory: self.store.inventory(id, &a("inventory")).await?,
+            snapshots: self.store.snapshots(id, &a("inventory_snapshot")).await?,
+            timeline: self.store.timeline(id, &a("timeline")).await?,
+            sessions: self.store.sessions(id, &a("session")).await?,
+            goals: self.store.goals(id, &a("goal")).await?,
+            assessments: self.store.assessments_of_course(id, &a("assessment")).await?,
+            course,
+        })
+    }
+
+    /// Load a course, let `edit` change it, and save it if the version still matches.
+    async fn edit_course(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        expected_version: i64,
+        action: &str,
+        edit: impl FnOnce(&mut Course, &ProtocolCatalogue) -> Result<(), AppError>,
+    ) -> Result<Course, AppError> {
+        let mut course = self.course(actor, id).await?;
+        if course.version != expected_version {
+            return Err(AppError::Conflict { what: "course", expected: expected_version, actual: course.version });
+        }
+        edit(&mut course, &self.protocols)?;
+        let audit = self.audit(actor, action, "course", id.as_uuid(), Some(course.patient));
+        course.version = self.store.update_course(&course, &audit).await?;
+        Ok(course)
+    }
+
+    pub async fn record_indication(&self, actor: &Actor, id: CourseId, version: i64, record: IndicationRecord) -> Result<Course, AppError> {
+        self.edit_course(actor, id, version, "course.indication", |c, _| {
+            c.indication = record;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn record_diagnosis(&self, actor: &Actor, id: CourseId, version: i64, diagnosis: Diagnosis) -> Result<Course, AppError> {
+        self.edit_course(actor, id, version, "course.diagnosis", |c, _| {
+            c.diagnosis = Some(diagnosis);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn choose_focus(&self, actor: &Actor, id: CourseId, version: i64, focus: FocusAreas) -> Result<Course, AppError> {
+        self.edit_course(actor, id, version, "course.focus", |c, _| {
+            c.focus = Some(focus);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_formulation(&self, actor: &Actor, id: CourseId, version: i64, formulation: Formulation) -> Result<Course, AppError> {
+        self.edit_course(actor, id, version, "course.formulation", |c, _| {
+            c.formulation = Some(formulation);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn agree_contract(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        sessions: u16,
+        frequency: Frequency,
+        end_date: Date,
+    ) -> Result<Course, AppError> {
+        let today = self.today();
+        self.edit_course(actor, id, version, "course.contract", |c, cat| {
+            let p = cat.get(c.format);
+            let contract = Contract::new(p, sessions, frequency, end_date, today)?;
+            c.agree_contract(p, contract);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_relapse_plan(&self, actor: &Actor, id: CourseId, version: i64, plan: RelapsePreventionPlan) -> Result<Course, AppError> {
+        plan.check()?;
+        self.edit_course(actor, id, version, "course.relapse_plan", |c, _| {
+            c.relapse_plan = Some(plan);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn decide_maintenance(&self, actor: &Actor, id: CourseId, version: i64, decision: MaintenanceDecision) -> Result<Course, AppError> {
+        self.edit_course(actor, id, version, "course.maintenance_decision", |c, _| {
+            c.maintenance = Some(decision);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The facts the phase guards need that live outside the course row.
+    pub async fn course_facts(&self, actor: &Actor, course: &Course) -> Result<CourseFacts, AppError> {
+        let pid = Some(course.patient);
+        let id = course.id.as_uuid();
+        let inventory = self.store.inventory(course.id, &self.audit(actor, "inventory.read", "inventory", id, pid)).await?;
+        let assessments =
+            self.store.assessments_of_course(course.id, &self.audit(actor, "assessment.read", "assessment", id, pid)).await?;
+        Ok(CourseFacts {
+            inventory_people: inventory.len(),
+            end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
+        })
+    }
+
+    /// Move a course to `target`. When the move is into the initial phase the inventory's start
+    /// snapshot is not yet meaningful; the start snapshot is taken on entering the middle phase
+    /// (the inventory is complete then) and the end snapshot on leaving termination.
+    pub async fn transition(&self, actor: &Actor, id: CourseId, version: i64, target: CourseStatus) -> Result<Course, AppError> {
+        let course = self.course(actor, id).await?;
+        let facts = self.course_facts(actor, &course).await?;
+        let today = self.today();
+        let snapshot_kind = match &target {
+            CourseStatus::Active(ipt_domain::protocol::Phase::Middle) => Some(SnapshotKind::Start),
+            CourseStatus::Completed | CourseStatus::ContinuedInMaintenance => Some(SnapshotKind::End),
+            _ => None,
+        };
+        let course = self
+            .edit_course(actor, id, version, "course.transition", |c, _| {
+                c.transition(target, &facts, today)?;
+                Ok(())
+            })
+            .await?;
+        if let Some(kind) = snapshot_kind {
+            self.take_snapshot(actor, &course, kind).await?;
+        }
+        Ok(course)
+    }
+
+    pub async fn take_snapshot(&self, actor: &Actor, course: &Course, kind: SnapshotKind) -> Result<InventorySnapshot, AppError> {
+        let pid = Some(course.patient);
+        let people = self
+            .store
+            .inventory(course.id, &self.audit(actor, "inventory.read", "inventory", course.id.as_uuid(), pid))
+            .await?;
+        let snapshot = InventorySnapshot {
+            id: new_id(),
+            kind,
+            taken_on: self.today(),
+            people: people.iter().map(SnapshotPerson::of).collect(),
+        };
+        let audit = self.audit(actor, "inventory_snapshot.create", "inventory_snapshot", snapshot.id.as_uuid(), pid);
+        self.store.add_snapshot(course.id, &snapshot, &audit).await?;
+        Ok(snapshot)
+    }
+
+    /// Start maintenance IPT after an acute course: a new course pre-filled from the old one.
+    pub async fn start_maintenance_course(&self, actor: &Actor, acute: CourseId) -> Result<Course, AppError> {
+        let acute = self.course(actor, acute).await?;
+        if !acute.maintenance.as_ref().is_some_and(|m| m.choice.continues_in_maintenance_ipt()) {
+            return Err(AppError::Invalid("record a decision for maintenance IPT before starting a maintenance course".into()));
+        }
+        let mut course = Course::maintenance_after(&acute, new_id(), self.protocols.get(Format::Maintenance), self.today());
+        course.version = 1;
+        let audit = self.audit(actor, "course.create", "course", course.id.as_uuid(), Some(course.patient));
+        self.store.create_course(&course, &audit).await?;
+        Ok(course)
+    }
+
+    // ---- Inventory, timeline, sessions, goals ---------------------------------------------
+
+    async fn patient_of(&self, actor: &Actor, course: CourseId) -> Result<Option<PatientId>, AppError> {
+        Ok(Some(self.course(actor, course).await?.patient))
+    }
+
+    pub async fn add_person(&self, actor: &Actor, course: CourseId, mut person: InventoryPerson) -> Result<InventoryPerson, AppError> {
+        let pid = self.patient_of(actor, course).await?;
+        person.version = 1;
+        let audit = self.audit(actor, "inventory_person.create", "inventory_person", person.id.as_uuid(), pid);
+        self.store.add_person(course, &person, &audit).await?;
+        Ok(person)
+    }
+
+    pub async fn update_person(&self, actor: &Actor, course: CourseId, mut person: InventoryPerson) -> Result<InventoryPerson, AppError> {
+        let pid = self.patient_of(actor, course).await?;
+        let audit = self.audit(actor, "inventory_person.update", "inventory_person", person.id.as_uuid(), pid);
+        person.version = self.store.update_person(course, &person, &audit).await?;
+        Ok(person)
+    }
+
+    pub async fn add_event(&self, actor: &Actor, course: CourseId, mut event: TimelineEvent) -> Result<TimelineEvent, AppError> {
+        let pid = self.patient_of(actor, course).await?;
+        event.version = 1;
+        let audit = self.audit(actor, "timeline_event.create", "timeline_event", event.id.as_uuid(), pid);
+        self.store.add_event(course, &event, &audit).await?;
+        Ok(event)
+    }
+
+    pub async fn add_episode(&self, actor: &Actor, course: CourseId, mut episode: MoodEpisode) -> Result<MoodEpisode, AppError> {
+        episode.check()?;
+        let pid = self.patient_of(actor, course).await?;
+        episode.version = 1;
+        let audit = self.audit(actor, "mood_episode.create", "mood_episode", episode.id.as_uuid(), pid);
+        self.store.add_episode(course, &episode, &audit).await?;
+        Ok(episode)
+    }
+
+    pub async fn record_session(&self, actor: &Actor, mut session: TherapySession) -> Result<TherapySession, AppError> {
+        session.check()?;
+        let pid = self.patient_of(actor, session.course).await?;
+        session.version = 1;
+        let audit = self.audit(actor, "session.create", "session", session.id.as_uuid(), pid);
+        self.store.add_session(&session, &audit).await?;
+        Ok(session)
+    }
+
+    pub async fn add_goal(&self, actor: &Actor, course: CourseId, mut goal: Goal) -> Result<Goal, AppError> {
+        goal.check()?;
+        let pid = self.patient_of(actor, course).await?;
+        goal.version = 1;
+        let audit = self.audit(actor, "goal.create", "goal", goal.id.as_uuid(), pid);
+        self.store.add_goal(course, &goal, &audit).await?;
+        Ok(goal)
+    }
+
+    /// Store an assessment. A final one must carry a valid result: nothing invalid is ever
+    /// stored as a final result.
+    pub async fn record_assessment(&self, actor: &Actor, mut assessment: Assessment) -> Result<Assessment, AppError> {
+        if assessment.status == ipt_domain::assessment::AssessmentStatus::Final
+            && !assessment.result.as_ref().is_some_and(|r| r.valid)
+        {
+            return Err(AppError::Invalid("an incomplete or invalid questionnaire can be kept as a draft, not as a final result".into()));
+        }
+        assessment.version = 1;
+        let audit = self.audit(actor, "assessment.create", "assessment", assessment.id.as_uuid(), Some(assessment.patient));
+        self.store.add_assessment(&assessment, &audit).await?;
+        Ok(assessment)
+    }
+}
+
+/// Usernames: 2–40 characters of a–z, 0–9, dot, dash, underscore; stored lower-case.
+pub fn parse_username(s: &str) -> Result<String, AppError> {
+    let u = s.trim().to_ascii_lowercase();
+    let ok_chars = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !(2..=40).contains(&u.len()) || !ok_chars {
+        return Err(AppError::Invalid(
+            "a username has 2–40 characters: letters, digits, dot, dash or underscore".into(),
+        ));
+    }
+    Ok(u)
+}

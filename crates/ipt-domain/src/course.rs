@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::ids::{CourseId, GoalId, PatientId, UserId};
+use crate::indication::IndicationRecord;
 use crate::problem_area::{AreaKind, FocusAreas};
 use crate::protocol::{Format, Frequency, Phase, PhasePlan, Protocol, ProtocolError};
 
@@ -383,6 +384,7 @@ pub struct Course {
     pub phase_plan: PhasePlan,
     pub started_on: Date,
     pub ended_on: Option<Date>,
+    pub indication: IndicationRecord,
     pub diagnosis: Option<Diagnosis>,
     pub focus: Option<FocusAreas>,
     pub formulation: Option<Formulation>,
@@ -412,6 +414,7 @@ impl Course {
             phase_plan: protocol.phase_plan(protocol.default_sessions),
             started_on,
             ended_on: None,
+            indication: IndicationRecord::default(),
             diagnosis: None,
             focus: None,
             formulation: None,
@@ -427,6 +430,7 @@ impl Course {
     /// relapse-prevention plan, monthly by default (reference §1.2, IPT-M).
     pub fn maintenance_after(acute: &Course, id: CourseId, protocol: &Protocol, started_on: Date) -> Self {
         let mut c = Self::new(id, acute.patient, acute.clinician, protocol, started_on);
+        c.indication = acute.indication.clone();
         c.diagnosis = acute.diagnosis.clone();
         c.focus = acute.focus.clone();
         c.formulation = acute.formulation.clone();

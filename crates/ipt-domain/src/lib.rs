@@ -5,11 +5,15 @@
 //! `TherapySession`s.
 
 pub mod approx_date;
+pub mod assessment;
+pub mod authz;
 pub mod course;
 pub mod ids;
 pub mod indication;
 pub mod inventory;
+pub mod patient;
 pub mod problem_area;
 pub mod protocol;
 pub mod session;
+pub mod suggestion;
 pub mod timeline;

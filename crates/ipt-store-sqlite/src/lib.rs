@@ -1,1 +1,59 @@
-//! ipt-store-sqlite
+//! The IPT Workbench store on embedded SQLite: the default, for one machine.
+//!
+//! Durability: WAL journal with `synchronous=FULL`, so a write the store acknowledged survives
+//! a crash or power loss (SQLite docs, "WAL mode": with FULL, the WAL is synced at each commit).
+//! Foreign keys are enforced.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use ipt_app::ports::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite};
+
+/// The SQLite store.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pub pool: Pool<Sqlite>,
+}
+
+/// The embedded migrations (`migrations/`), named as the PostgreSQL ones.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl SqliteStore {
+    /// Open (creating the file if needed) the database at `url` (`sqlite://path` or
+    /// `sqlite::memory:`). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database exists per connection: keep exactly one.
+        let max = if url.contains(":memory:") { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    /// Apply pending migrations. Each runs in its own transaction: a failed one leaves the
+    /// database as it was.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+    }
+
+    /// Connect and migrate.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+ipt_store_common::impl_store!(SqliteStore, Sqlite, "sqlite");

@@ -1,0 +1,68 @@
+//! Errors of the use cases, worded for the person who caused them.
+
+use ipt_domain::course::{CourseError, TransitionError};
+use ipt_domain::inventory::InventoryError;
+use ipt_domain::patient::PatientError;
+use ipt_domain::problem_area::ProblemAreaError;
+use ipt_domain::protocol::ProtocolError;
+use ipt_domain::session::SessionError;
+use ipt_domain::timeline::TimelineError;
+
+use crate::ports::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that does not make sense; the message says what to change.
+    #[error("{0}")]
+    Invalid(String),
+    /// The record does not exist, or the actor may not see it (the two answer alike).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Someone else changed the record first; nothing was saved.
+    #[error("{what} was changed by someone else since you opened it (your copy is version {expected}, the saved one is version {actual}). Nothing was saved: reload to see the changes, then make yours again.")]
+    Conflict { what: &'static str, expected: i64, actual: i64 },
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Duplicate(String),
+    #[error("not allowed")]
+    Forbidden,
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, .. } => Self::NotFound(entity),
+            StoreError::Conflict { entity, expected, actual, .. } => Self::Conflict { what: entity, expected, actual },
+            StoreError::Duplicate(m) => Self::Duplicate(m),
+            StoreError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+macro_rules! invalid_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                Self::Invalid(e.to_string())
+            }
+        }
+    )*};
+}
+
+invalid_from!(
+    CourseError,
+    InventoryError,
+    PatientError,
+    ProblemAreaError,
+    ProtocolError,
+    SessionError,
+    TimelineError,
+    ipt_domain::approx_date::ApproxDateError,
+    ipt_domain::authz::UnknownRole
+);

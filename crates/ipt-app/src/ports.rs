@@ -1,0 +1,173 @@
+//! Ports: what the use cases need from the outside world. Storage backends implement `Store`;
+//! the binary supplies a `Clock`.
+//!
+//! Every write method takes the `AuditEvent` that records it, and the store writes both in one
+//! transaction (ARCHITECTURE "Audit"). Reads of patient data take one too: reading a record is
+//! audited like writing it.
+
+use async_trait::async_trait;
+use ipt_domain::assessment::Assessment;
+use ipt_domain::authz::Role;
+use ipt_domain::course::{Course, Goal};
+use ipt_domain::ids::*;
+use ipt_domain::inventory::{InventoryPerson, InventorySnapshot};
+use ipt_domain::patient::Patient;
+use ipt_domain::session::TherapySession;
+use ipt_domain::timeline::{MoodEpisode, Timeline, TimelineEvent};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// The time source. Tests use a fixed clock.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A record of who did what to which record, and when. Carries ids only, never clinical text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub id: AuditEventId,
+    pub at: OffsetDateTime,
+    pub actor: Option<UserId>,
+    /// A dotted verb such as `course.update` or `patient.read`.
+    pub action: String,
+    /// The kind of record: `course`, `patient`, `inventory_person` …
+    pub entity: String,
+    pub entity_id: uuid::Uuid,
+    pub patient: Option<PatientId>,
+}
+
+/// Which audit events to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub patient: Option<PatientId>,
+    pub actor: Option<UserId>,
+    pub limit: u32,
+}
+
+/// A user account as stored. The password hash never leaves the app layer.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub active: bool,
+    pub supervisor: Option<UserId>,
+    pub version: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .field("active", &self.active)
+            .finish()
+    }
+}
+
+/// Connection-pool figures for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// What can go wrong in storage, in terms the app can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{entity} {id} was not found")]
+    NotFound { entity: &'static str, id: uuid::Uuid },
+    /// Optimistic concurrency: the record changed since the caller read it.
+    #[error("{entity} {id} was changed by someone else (you had version {expected}, it is now {actual})")]
+    Conflict { entity: &'static str, id: uuid::Uuid, expected: i64, actual: i64 },
+    #[error("{0}")]
+    Duplicate(String),
+    #[error("the database could not be reached: {0}")]
+    Unavailable(String),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// The storage port. One implementation per database; one contract suite proves them alike.
+///
+/// Versioned updates take the record carrying the version the caller read, and return the new
+/// version. A record changed meanwhile is refused with `StoreError::Conflict`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    fn pool_stats(&self) -> PoolStats;
+
+    // Users.
+    async fn create_user(&self, user: &UserRecord, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+
+    // Patients.
+    async fn create_patient(&self, patient: &Patient, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn patient(&self, id: PatientId, audit: &AuditEvent) -> Result<Option<Patient>, StoreError>;
+    /// Patients of one clinician, or all when `clinician` is None.
+    async fn list_patients(&self, clinician: Option<UserId>, audit: &AuditEvent) -> Result<Vec<Patient>, StoreError>;
+    async fn update_patient(&self, patient: &Patient, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn count_patients(&self) -> Result<u64, StoreError>;
+
+    // Courses.
+    async fn create_course(&self, course: &Course, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn course(&self, id: CourseId, audit: &AuditEvent) -> Result<Option<Course>, StoreError>;
+    async fn courses_of_patient(&self, patient: PatientId, audit: &AuditEvent) -> Result<Vec<Course>, StoreError>;
+    async fn update_course(&self, course: &Course, audit: &AuditEvent) -> Result<i64, StoreError>;
+
+    // Interpersonal inventory.
+    async fn add_person(&self, course: CourseId, person: &InventoryPerson, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_person(&self, course: CourseId, person: &InventoryPerson, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn delete_person(&self, course: CourseId, id: InventoryPersonId, version: i64, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn inventory(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<InventoryPerson>, StoreError>;
+    async fn add_snapshot(&self, course: CourseId, snapshot: &InventorySnapshot, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn snapshots(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<InventorySnapshot>, StoreError>;
+
+    // Timeline.
+    async fn add_event(&self, course: CourseId, event: &TimelineEvent, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_event(&self, course: CourseId, event: &TimelineEvent, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn delete_event(&self, course: CourseId, id: TimelineEventId, version: i64, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn add_episode(&self, course: CourseId, episode: &MoodEpisode, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_episode(&self, course: CourseId, episode: &MoodEpisode, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn timeline(&self, course: CourseId, audit: &AuditEvent) -> Result<Timeline, StoreError>;
+
+    // Sessions.
+    async fn add_session(&self, session: &TherapySession, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_session(&self, session: &TherapySession, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn sessions(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<TherapySession>, StoreError>;
+
+    // Goals.
+    async fn add_goal(&self, course: CourseId, goal: &Goal, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_goal(&self, course: CourseId, goal: &Goal, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn goals(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Goal>, StoreError>;
+
+    // Assessments. A final assessment must carry its result; drafts never count in results.
+    async fn add_assessment(&self, assessment: &Assessment, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn update_assessment(&self, assessment: &Assessment, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn assessments_of_course(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Assessment>, StoreError>;
+
+    // Audit.
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+}

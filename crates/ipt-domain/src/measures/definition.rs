@@ -1,0 +1,531 @@
+//! Instrument definitions: the data that says how an instrument is answered and scored.
+//!
+//! Each instrument lives in its own TOML file under `crates/ipt-domain/instruments/` (the format
+//! is described in `instruments/README.md`). The file is deserialised into [`Instrument`] and
+//! then checked by [`Instrument::validate`], which also fills in item numbers and labels. Scoring
+//! rules carry their sources inside the file, next to the rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::change::ChangeRule;
+
+/// Who may complete an instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rater {
+    /// The patient answers (in the portal, on a kiosk, or with a clinician entering answers).
+    SelfReport,
+    /// Rated by a clinician from an interview; never offered to patients (e.g. HAM-D).
+    Clinician,
+}
+
+impl Rater {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SelfReport => "self_report",
+            Self::Clinician => "clinician",
+        }
+    }
+}
+
+/// Whether item text may be shipped in this open-source repository (instruments.md legend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextStatus {
+    /// ✅ text may be embedded verbatim, with the attribution line.
+    Ship,
+    /// ⚠ probably free, terms unclear: no text until confirmed in writing.
+    Check,
+    /// ❌ no text: ids and scoring only; text comes from a locally licensed text pack.
+    NoText,
+}
+
+/// What a stored answer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// The response code; reverse-keyed items are reversed when scoring.
+    Responses,
+    /// The already-scored value (the scoring key has been applied when entering), so nothing
+    /// is reversed when scoring. EPDS uses this: its scoring sheet gives scored options.
+    Scores,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The primary publication.
+    pub citation: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub status: TextStatus,
+    /// The terms of use as we understand them.
+    pub terms: String,
+    /// The line shown wherever the instrument is shown.
+    pub attribution: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoincCodes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+}
+
+/// A value that is a valid answer but carries no score, such as "not assessed" (HAM-D item 16)
+/// or "not applicable" (WSAS work item). The item is then left out of the total; it is not
+/// missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedValue {
+    pub value: u8,
+    /// A code such as `not_assessed` or `not_applicable`.
+    pub meaning: String,
+}
+
+/// A response scale: scored values are the whole numbers `min..=max`; a value scores itself
+/// (or `min + max - value` on a reverse-keyed item when answers are responses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub min: u8,
+    pub max: u8,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<ExcludedValue>,
+    /// What the codes mean, in a few words (not the instrument's option text).
+    pub coding: String,
+    /// LOINC answer codes for `min..=max`, in order, where they exist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loinc_answers: Vec<String>,
+}
+
+impl Scale {
+    /// Whether `value` is an allowed answer (scored or excluded).
+    pub fn allows(&self, value: u32) -> bool {
+        (u32::from(self.min)..=u32::from(self.max)).contains(&value)
+            || self.excluded.iter().any(|e| u32::from(e.value) == value)
+    }
+
+    pub fn is_excluded(&self, value: u8) -> bool {
+        self.excluded.iter().any(|e| e.value == value)
+    }
+
+    /// Every allowed answer value, scored ones first.
+    pub fn values(&self) -> Vec<u8> {
+        let mut v: Vec<u8> = (self.min..=self.max).collect();
+        v.extend(self.excluded.iter().map(|e| e.value));
+        v
+    }
+
+    /// "0..3", or "0..2 or 3 (not assessed)": the allowed values in plain words.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{}..{}", self.min, self.max);
+        for e in &self.excluded {
+            s.push_str(&format!(" or {} ({})", e.value, e.meaning.replace('_', " ")));
+        }
+        s
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Stable id, e.g. `q9`. Answers, text packs and risk rules refer to items by id.
+    pub id: String,
+    /// The item's number on the form (1-based). Filled in on load when the file leaves it out:
+    /// one more than the previous item, or the same as the head of an alternative group.
+    #[serde(default)]
+    pub number: u16,
+    /// The label used in messages, e.g. `9` or `16b`. Defaults to the number.
+    #[serde(default)]
+    pub label: String,
+    /// Name of a scale in the instrument's `scales`.
+    pub scale: String,
+    /// Unscored items (e.g. the PHQ-9 difficulty question) are recorded but not added up.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub scored: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reverse_keyed: bool,
+    /// Id of the first item of a group of alternative ratings of which only one is given and
+    /// only one counts (HAM-D item 16: 16a by history or 16b by measured weight).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_of: Option<String>,
+    /// What the item is about, in our own few words (never the instrument's item text).
+    pub concept: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loinc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subscale {
+    pub code: String,
+    pub name: String,
+    /// Item ids.
+    pub items: Vec<String>,
+    /// How many of its items may be missing and still give a prorated subscale score.
+    #[serde(default)]
+    pub max_prorated: u8,
+    pub source: String,
+}
+
+/// The missing-item policy: up to `max_prorated` scored items may be missing, and the total is
+/// then prorated (mean of the answered items × the number of items, rounded half up to a whole
+/// number); with more missing items the result is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissingPolicy {
+    pub max_prorated: u8,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// Lowercase code, e.g. `moderately_severe`.
+    pub code: String,
+    pub min: u32,
+    pub max: u32,
+    /// Short English label for listings; screens take labels from translation catalogues.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandSet {
+    pub id: String,
+    pub source: String,
+    pub bands: Vec<Band>,
+}
+
+impl BandSet {
+    pub fn band_for(&self, total: u32) -> Option<&Band> {
+        self.bands.iter().find(|b| (b.min..=b.max).contains(&total))
+    }
+}
+
+/// Severity band sets over the total. `default` is used unless configuration picks another;
+/// without a default the instrument reports no severity unless configured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    pub sets: Vec<BandSet>,
+}
+
+/// A risk rule: the item is flagged when its answer is at least `at_least`, whatever the
+/// total and whether or not the result is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRule {
+    /// Item id.
+    pub item: String,
+    pub at_least: u8,
+    pub source: String,
+}
+
+/// An instrument whose items are a subset of another's (PHQ-2 = PHQ-9 items 1–2): item `i` of
+/// this instrument takes the answer to item `items[i]` of `instrument`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derivation {
+    pub instrument: String,
+    pub items: Vec<String>,
+}
+
+/// One instrument definition, as read from its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    /// Catalogue code, e.g. `phq9`.
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    /// Scoring version. The major number changes whenever the same answers could score
+    /// differently; results store it so they can be recomputed.
+    pub version: String,
+    pub rater: Rater,
+    pub population: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Whether item text may ship in the repository (only for ✅ SHIP in instruments.md).
+    pub text_shippable: bool,
+    pub answers: AnswerKind,
+    pub source: Source,
+    pub licence: Licence,
+    #[serde(default)]
+    pub loinc: LoincCodes,
+    pub scales: BTreeMap<String, Scale>,
+    pub items: Vec<Item>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscales: Vec<Subscale>,
+    pub missing: MissingPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands: Option<Bands>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk: Vec<RiskRule>,
+    pub change: ChangeRule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<Derivation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A definition file that does not make sense. Only raised while loading definitions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("instrument definition {file}: {problem}")]
+pub struct DefinitionError {
+    pub file: String,
+    pub problem: String,
+}
+
+/// One scoring unit: a scored item, or a group of alternative ratings of which one counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unit {
+    /// Indices into `items`; the first is the group head.
+    pub members: Vec<usize>,
+}
+
+impl Instrument {
+    /// Parse one definition file and validate it.
+    pub fn from_toml(file: &str, src: &str) -> Result<Instrument, DefinitionError> {
+        let mut inst: Instrument = toml::from_str(src).map_err(|e| DefinitionError {
+            file: file.to_string(),
+            problem: e.to_string(),
+        })?;
+        inst.validate().map_err(|problem| DefinitionError {
+            file: file.to_string(),
+            problem,
+        })?;
+        Ok(inst)
+    }
+
+    /// Check the definition and fill in item numbers and labels.
+    pub fn validate(&mut self) -> Result<(), String> {
+        if self.code.is_empty()
+            || !self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(format!("code '{}' must be lowercase letters, digits or _", self.code));
+        }
+        if self.version.trim().is_empty() {
+            return Err("version is empty".into());
+        }
+        if self.text_shippable != (self.licence.status == TextStatus::Ship) {
+            return Err("text_shippable must be true exactly when the licence status is ship".into());
+        }
+        for (name, s) in &self.scales {
+            if s.min > s.max {
+                return Err(format!("scale {name}: min is above max"));
+            }
+            let mut seen = BTreeSet::new();
+            for e in &s.excluded {
+                if (s.min..=s.max).contains(&e.value) || !seen.insert(e.value) {
+                    return Err(format!("scale {name}: excluded value {} clashes", e.value));
+                }
+            }
+            if !s.loinc_answers.is_empty() && s.loinc_answers.len() != usize::from(s.max - s.min) + 1 {
+                return Err(format!("scale {name}: one LOINC answer code per scored value"));
+            }
+        }
+        if self.items.is_empty() {
+            return Err("no items".into());
+        }
+        let mut ids = BTreeSet::new();
+        let mut last_number = 0u16;
+        for i in 0..self.items.len() {
+            let item = &self.items[i];
+            if !ids.insert(item.id.clone()) {
+                return Err(format!("item id {} appears twice", item.id));
+            }
+            if !self.scales.contains_key(&item.scale) {
+                return Err(format!("item {}: unknown scale {}", item.id, item.scale));
+            }
+            if item.reverse_keyed && !item.scored {
+                return Err(format!("item {}: only scored items can be reverse-keyed", item.id));
+            }
+            let number = if let Some(head) = &item.alternative_of {
+                let h = self.items[..i]
+                    .iter()
+                    .find(|x| &x.id == head)
+                    .ok_or_else(|| format!("item {}: alternative of unknown or later item {head}", item.id))?;
+                if h.alternative_of.is_some() || !h.scored || !item.scored {
+                    return Err(format!("item {}: alternatives must be scored and point at a group head", item.id));
+                }
+                let (a, b) = (&self.scales[&h.scale], &self.scales[&item.scale]);
+                if (a.min, a.max) != (b.min, b.max) {
+                    return Err(format!("item {}: alternatives must share a scored range", item.id));
+                }
+                h.number
+            } else {
+                last_number + 1
+            };
+            let item = &mut self.items[i];
+            if item.number == 0 {
+                item.number = number;
+            }
+            if item.alternative_of.is_none() {
+                last_number = item.number;
+            }
+            if item.label.is_empty() {
+                item.label = item.number.to_string();
+            }
+        }
+        if !self.items.iter().any(|i| i.scored) {
+            return Err("no scored items".into());
+        }
+        let units = self.units().len();
+        if usize::from(self.missing.max_prorated) >= units {
+            return Err("missing.max_prorated must leave at least one item answered".into());
+        }
+        for sub in &self.subscales {
+            if sub.items.is_empty() || usize::from(sub.max_prorated) >= sub.items.len() {
+                return Err(format!("subscale {}: bad item list or max_prorated", sub.code));
+            }
+            for id in &sub.items {
+                match self.item(id) {
+                    Some(it) if it.scored && it.alternative_of.is_none() => {}
+                    _ => return Err(format!("subscale {}: {id} is not a scored item", sub.code)),
+                }
+            }
+        }
+        let (lo, hi) = (self.min_total(), self.max_total());
+        if let Some(bands) = &self.bands {
+            if let Some(d) = &bands.default
+                && !bands.sets.iter().any(|s| &s.id == d)
+            {
+                return Err(format!("default band set {d} does not exist"));
+            }
+            for set in &bands.sets {
+                let mut next = lo;
+                for b in &set.bands {
+                    if b.min != next || b.max < b.min || !is_code(&b.code) {
+                        return Err(format!("band set {}: band {} does not continue from {next}", set.id, b.code));
+                    }
+                    next = b.max + 1;
+                }
+                if next != hi + 1 {
+                    return Err(format!("band set {}: bands must cover {lo}..{hi}", set.id));
+                }
+            }
+        }
+        for r in &self.risk {
+            let item = self
+                .item(&r.item)
+                .ok_or_else(|| format!("risk rule on unknown item {}", r.item))?;
+            let scale = &self.scales[&item.scale];
+            if r.at_least <= scale.min || r.at_least > scale.max {
+                return Err(format!("risk rule on {}: threshold outside the scale", r.item));
+            }
+            if item.reverse_keyed && self.answers == AnswerKind::Responses {
+                return Err(format!("risk rule on {}: reverse-keyed response item", r.item));
+            }
+        }
+        if let Some(d) = &self.derived_from
+            && d.items.len() != self.items.len()
+        {
+            return Err("derived_from.items must name one source item per item".into());
+        }
+        self.change.validate(lo, hi)?;
+        Ok(())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    pub(crate) fn item_index(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+
+    pub fn scale_of(&self, item: &Item) -> &Scale {
+        &self.scales[&item.scale]
+    }
+
+    /// Scored items grouped so that alternative ratings form one unit.
+    pub(crate) fn units(&self) -> Vec<Unit> {
+        let mut units: Vec<Unit> = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            if !item.scored {
+                continue;
+            }
+            match &item.alternative_of {
+                None => units.push(Unit { members: vec![i] }),
+                Some(head) => {
+                    if let Some(u) = units.iter_mut().find(|u| self.items[u.members[0]].id == *head) {
+                        u.members.push(i);
+                    }
+                }
+            }
+        }
+        units
+    }
+
+    /// The number of scored items (alternative ratings count once).
+    pub fn scored_item_count(&self) -> usize {
+        self.units().len()
+    }
+
+    /// The lowest possible total.
+    pub fn min_total(&self) -> u32 {
+        self.units()
+            .iter()
+            .map(|u| u32::from(self.scale_of(&self.items[u.members[0]]).min))
+            .sum()
+    }
+
+    /// The highest possible total.
+    pub fn max_total(&self) -> u32 {
+        self.units()
+            .iter()
+            .map(|u| u32::from(self.scale_of(&self.items[u.members[0]]).max))
+            .sum()
+    }
+
+    /// Whether the instrument may be offered to patients (portal or kiosk).
+    pub fn offered_to_patients(&self) -> bool {
+        self.rater == Rater::SelfReport
+    }
+
+    /// The band set used by default, if any.
+    pub fn default_band_set(&self) -> Option<&BandSet> {
+        let bands = self.bands.as_ref()?;
+        let id = bands.default.as_ref()?;
+        bands.sets.iter().find(|s| &s.id == id)
+    }
+
+    pub fn band_set(&self, id: &str) -> Option<&BandSet> {
+        self.bands.as_ref()?.sets.iter().find(|s| s.id == id)
+    }
+}
+
+/// Lowercase snake_case codes only.
+pub(crate) fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !s.starts_with('_')
+}

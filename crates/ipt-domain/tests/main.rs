@@ -1,0 +1,3 @@
+//! The integration-test binary of ipt-domain (one binary per crate, ARCHITECTURE.md).
+
+mod vignettes;

@@ -1,0 +1,1071 @@
+//! What the SQLite and PostgreSQL stores share.
+//!
+//! Both dialects accept the same statements for everything IPT Workbench does (`$n`
+//! placeholders, `ON CONFLICT`, plain types through sqlx's `uuid`, `time` and `json` support),
+//! so the statements are written once, in `impl_store!`, and each backend crate expands it over
+//! its own pool type and its own migrations. Where a dialect ever needs its own SQL, that
+//! method moves out of the macro into the backend crate.
+
+use ipt_app::ports::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The stable code of a unit enum (its serde name), as stored in a TEXT column.
+pub fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => panic!("code() is for unit enums; got {other:?}"),
+    }
+}
+
+/// Read a unit enum back from its code.
+pub fn from_code<T: DeserializeOwned>(column: &str, s: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("column {column}: unknown code '{s}'")))
+}
+
+/// Map a driver error to a store error the app understands. The message keeps the driver's
+/// wording for operators; it never contains row data.
+pub fn map_err(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Duplicate(format!("a record with the same key already exists ({})", db.constraint().unwrap_or("unique")))
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            StoreError::NotFound { entity: "referenced record", id: uuid_nil() }
+        }
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::Corrupt(e.to_string()),
+        other => StoreError::Backend(other.to_string()),
+    }
+}
+
+fn uuid_nil() -> uuid::Uuid {
+    uuid::Uuid::nil()
+}
+
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+pub use uuid;
+
+/// Expand the `Store` implementation for `$store`, whose field `pool` is a `sqlx::Pool<$db>`.
+#[macro_export]
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $backend:literal) => {
+        mod shared_sql {
+            use super::*;
+            use ipt_app::ports::*;
+            use ipt_domain::assessment::*;
+            use ipt_domain::authz::Role;
+            use ipt_domain::course::*;
+            use ipt_domain::ids::*;
+            use ipt_domain::inventory::*;
+            use ipt_domain::patient::*;
+            use ipt_domain::protocol::Phase;
+            use ipt_domain::session::*;
+            use ipt_domain::timeline::*;
+            use ipt_store_common::{code, corrupt, from_code, map_err};
+            use sqlx::types::Json;
+            use sqlx::{Row, Transaction};
+            use time::{Date, OffsetDateTime};
+            use uuid::Uuid;
+
+            type Tx<'a> = Transaction<'a, $db>;
+            type R = <$db as sqlx::Database>::Row;
+
+            async fn audit(tx: &mut Tx<'_>, a: &AuditEvent) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, patient_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(a.id.as_uuid())
+                .bind(a.at)
+                .bind(a.actor.map(|u| u.as_uuid()))
+                .bind(&a.action)
+                .bind(&a.entity)
+                .bind(a.entity_id)
+                .bind(a.patient.map(|p| p.as_uuid()))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            /// After an UPDATE … WHERE version = expected touched no row: say why.
+            async fn refused(
+                tx: &mut Tx<'_>,
+                table: &'static str,
+                entity: &'static str,
+                id: Uuid,
+                expected: i64,
+            ) -> StoreError {
+                // Built from constants only, never from input.
+                    let sql = format!("SELECT version FROM {table} WHERE id = $1");
+                match sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await {
+                    Ok(Some(actual)) => StoreError::Conflict { entity, id, expected, actual },
+                    Ok(None) => StoreError::NotFound { entity, id },
+                    Err(e) => map_err(e),
+                }
+            }
+
+            async fn finish(tx: Tx<'_>) -> Result<(), StoreError> {
+                tx.commit().await.map_err(map_err)
+            }
+
+            fn get<'r, T>(row: &'r R, col: &str) -> Result<T, StoreError>
+            where
+                T: sqlx::Decode<'r, $db> + sqlx::Type<$db>,
+            {
+                row.try_get(col).map_err(map_err)
+            }
+
+            fn user_row(r: &R) -> Result<UserRecord, StoreError> {
+                Ok(UserRecord {
+                    id: UserId::from_uuid(get(r, "id")?),
+                    username: get(r, "username")?,
+                    display_name: get(r, "display_name")?,
+                    role: from_code::<Role>("role", &get::<String>(r, "role")?)?,
+                    password_hash: get(r, "password_hash")?,
+                    active: get(r, "active")?,
+                    supervisor: get::<Option<Uuid>>(r, "supervisor_id")?.map(UserId::from_uuid),
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn patient_row(r: &R) -> Result<Patient, StoreError> {
+                Ok(Patient {
+                    id: PatientId::from_uuid(get(r, "id")?),
+                    name: PatientName::parse(&get::<String>(r, "name")?).map_err(corrupt)?,
+                    date_of_birth: get(r, "date_of_birth")?,
+                    language: Language::parse(&get::<String>(r, "language")?).map_err(corrupt)?,
+                    clinician: UserId::from_uuid(get(r, "clinician_id")?),
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn course_row(r: &R) -> Result<Course, StoreError> {
+                let status: String = get(r, "status")?;
+                let end_reason: Option<Json<EndReason>> = get(r, "end_reason")?;
+                let formulation_text: Option<String> = get(r, "formulation_text")?;
+                Ok(Course {
+                    id: CourseId::from_uuid(get(r, "id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    clinician: UserId::from_uuid(get(r, "clinician_id")?),
+                    format: from_code("format", &get::<String>(r, "format")?)?,
+                    status: CourseStatus::parse(&status, end_reason.map(|j| j.0))
+                        .ok_or_else(|| corrupt(format!("course status '{status}'")))?,
+                    phase_plan: get::<Json<_>>(r, "phase_plan")?.0,
+                    started_on: get(r, "started_on")?,
+                    ended_on: get(r, "ended_on")?,
+                    indication: get::<Json<_>>(r, "indication")?.0,
+                    diagnosis: get::<Option<Json<_>>>(r, "diagnosis")?.map(|j| j.0),
+                    focus: get::<Option<Json<_>>>(r, "focus")?.map(|j| j.0),
+                    formulation: formulation_text.map(|text| Formulation {
+                        text,
+                        accepted_on: get(r, "formulation_accepted_on").ok().flatten(),
+                    }),
+                    contract: get::<Option<Json<_>>>(r, "contract")?.map(|j| j.0),
+                    relapse_plan: get::<Option<Json<_>>>(r, "relapse_plan")?.map(|j| j.0),
+                    maintenance: get::<Option<Json<_>>>(r, "maintenance")?.map(|j| j.0),
+                    continues: get::<Option<Uuid>>(r, "continues_course_id")?.map(CourseId::from_uuid),
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn person_row(r: &R) -> Result<InventoryPerson, StoreError> {
+                Ok(InventoryPerson {
+                    id: InventoryPersonId::from_uuid(get(r, "id")?),
+                    alias: Alias::parse(&get::<String>(r, "alias")?).map_err(corrupt)?,
+                    relationship: from_code("relationship", &get::<String>(r, "relationship")?)?,
+                    ring: ClosenessRing::new(get::<i64>(r, "ring")? as u8).map_err(corrupt)?,
+                    contact_frequency: get(r, "contact_frequency")?,
+                    confidant: get(r, "confidant")?,
+                    practical_support: get(r, "practical_support")?,
+                    conflict: from_code("conflict", &get::<String>(r, "conflict")?)?,
+                    reciprocity: from_code("reciprocity", &get::<String>(r, "reciprocity")?)?,
+                    deceased: get(r, "deceased")?,
+                    area_tags: get::<Json<_>>(r, "area_tags")?.0,
+                    notes: get::<Json<_>>(r, "notes")?.0,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn approx(r: &R, col: &str) -> Result<ipt_domain::approx_date::ApproxDate, StoreError> {
+                get::<String>(r, col)?.parse().map_err(corrupt)
+            }
+
+            fn event_row(r: &R) -> Result<TimelineEvent, StoreError> {
+                Ok(TimelineEvent {
+                    id: TimelineEventId::from_uuid(get(r, "id")?),
+                    date: approx(r, "event_date")?,
+                    kind: from_code("kind", &get::<String>(r, "kind")?)?,
+                    person: get::<Option<Uuid>>(r, "person_id")?.map(InventoryPersonId::from_uuid),
+                    description: get(r, "description")?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn episode_row(r: &R) -> Result<MoodEpisode, StoreError> {
+                let end: Option<String> = get(r, "end_date")?;
+                Ok(MoodEpisode {
+                    id: MoodEpisodeId::from_uuid(get(r, "id")?),
+                    onset: approx(r, "onset")?,
+                    end: end.map(|e| e.parse()).transpose().map_err(corrupt)?,
+                    severity: from_code("severity", &get::<String>(r, "severity")?)?,
+                    current: get(r, "is_current")?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn session_row(r: &R) -> Result<TherapySession, StoreError> {
+                Ok(TherapySession {
+                    id: SessionId::from_uuid(get(r, "id")?),
+                    course: CourseId::from_uuid(get(r, "course_id")?),
+                    number: SessionNumber::new(get::<i64>(r, "number")? as u16).map_err(corrupt)?,
+                    date: get(r, "session_date")?,
+                    phase: SessionPhase {
+                        phase: from_code("phase", &get::<String>(r, "phase")?)?,
+                        override_reason: get(r, "phase_override_reason")?,
+                    },
+                    modality: from_code("modality", &get::<String>(r, "modality")?)?,
+                    attendance: from_code("attendance", &get::<String>(r, "attendance")?)?,
+                    special: get::<Option<String>>(r, "special")?.map(|s| from_code("special", &s)).transpose()?,
+                    techniques: get::<Json<_>>(r, "techniques")?.0,
+                    strategies: get::<Json<_>>(r, "strategies")?.0,
+                    tasks_done: get::<Json<_>>(r, "tasks_done")?.0,
+                    checklist: get::<Json<_>>(r, "checklist")?.0,
+                    interval_events: get(r, "interval_events")?,
+                    agreed_actions: get(r, "agreed_actions")?,
+                    risk_review: RiskReview {
+                        reviewed: get(r, "risk_reviewed")?,
+                        concern: get(r, "risk_concern")?,
+                        note: get(r, "risk_note")?,
+                    },
+                    notes: get(r, "notes")?,
+                    next_date: get(r, "next_date")?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn goal_row(r: &R) -> Result<Goal, StoreError> {
+                Ok(Goal {
+                    id: GoalId::from_uuid(get(r, "id")?),
+                    area: from_code("area", &get::<String>(r, "area")?)?,
+                    description: get(r, "description")?,
+                    progress: get::<Option<i64>>(r, "progress")?.map(|p| p as u8),
+                    status: from_code("status", &get::<String>(r, "status")?)?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn assessment_row(r: &R) -> Result<Assessment, StoreError> {
+                Ok(Assessment {
+                    id: AssessmentId::from_uuid(get(r, "id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    course: get::<Option<Uuid>>(r, "course_id")?.map(CourseId::from_uuid),
+                    session: get::<Option<Uuid>>(r, "session_id")?.map(SessionId::from_uuid),
+                    instrument: get(r, "instrument")?,
+                    answers: get::<Json<_>>(r, "answers")?.0,
+                    status: from_code("status", &get::<String>(r, "status")?)?,
+                    mode: AdministrationMode::parse(&get::<String>(r, "mode")?)
+                        .ok_or_else(|| corrupt("assessment mode"))?,
+                    administered_at: get(r, "administered_at")?,
+                    phase: get::<Option<String>>(r, "phase")?.map(|p| from_code::<Phase>("phase", &p)).transpose()?,
+                    result: get::<Option<Json<_>>>(r, "result")?.map(|j| j.0),
+                    version: get(r, "version")?,
+                })
+            }
+
+            const COURSE_COLUMNS: &str = "id, patient_id, clinician_id, format, status, end_reason, phase_plan, \
+                started_on, ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
+                contract, relapse_plan, maintenance, continues_course_id, version";
+            const SESSION_COLUMNS: &str = "id, course_id, number, session_date, phase, phase_override_reason, \
+                modality, attendance, special, techniques, strategies, tasks_done, checklist, interval_events, \
+                agreed_actions, risk_reviewed, risk_concern, risk_note, notes, next_date, version";
+
+            fn end_reason(c: &Course) -> Option<Json<EndReason>> {
+                match &c.status {
+                    CourseStatus::EndedEarly(r) => Some(Json(r.clone())),
+                    _ => None,
+                }
+            }
+
+            #[async_trait::async_trait]
+            impl Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn ping(&self) -> Result<(), StoreError> {
+                    sqlx::query("SELECT 1").execute(&self.pool).await.map_err(map_err)?;
+                    Ok(())
+                }
+
+                fn pool_stats(&self) -> PoolStats {
+                    PoolStats {
+                        size: self.pool.size(),
+                        idle: self.pool.num_idle() as u32,
+                        max: self.pool.options().get_max_connections(),
+                    }
+                }
+
+                async fn create_user(&self, u: &UserRecord, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO users (id, username, display_name, role, password_hash, active, supervisor_id, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(u.id.as_uuid())
+                    .bind(&u.username)
+                    .bind(&u.display_name)
+                    .bind(u.role.code())
+                    .bind(&u.password_hash)
+                    .bind(u.active)
+                    .bind(u.supervisor.map(|s| s.as_uuid()))
+                    .bind(u.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match map_err(e) {
+                        StoreError::Duplicate(_) => StoreError::Duplicate(format!("a user named '{}' already exists", u.username)),
+                        other => other,
+                    })?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+                        .bind(username)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(user_row).transpose()
+                }
+
+                async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+                        .bind(id.as_uuid())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(user_row).transpose()
+                }
+
+                async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+                    let rows = sqlx::query("SELECT * FROM users ORDER BY username")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(user_row).collect()
+                }
+
+                async fn create_patient(&self, p: &Patient, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO patients (id, name, date_of_birth, language, clinician_id, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(p.id.as_uuid())
+                    .bind(p.name.as_str())
+                    .bind(p.date_of_birth)
+                    .bind(p.language.code())
+                    .bind(p.clinician.as_uuid())
+                    .bind(p.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn patient(&self, id: PatientId, a: &AuditEvent) -> Result<Option<Patient>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let row = sqlx::query("SELECT * FROM patients WHERE id = $1")
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    row.as_ref().map(patient_row).transpose()
+                }
+
+                async fn list_patients(&self, clinician: Option<UserId>, a: &AuditEvent) -> Result<Vec<Patient>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = match clinician {
+                        Some(c) => sqlx::query("SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id")
+                            .bind(c.as_uuid())
+                            .fetch_all(&mut *tx)
+                            .await,
+                        None => sqlx::query("SELECT * FROM patients ORDER BY name, id").fetch_all(&mut *tx).await,
+                    }
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(patient_row).collect()
+                }
+
+                async fn update_patient(&self, p: &Patient, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE patients SET name = $1, date_of_birth = $2, language = $3, clinician_id = $4, \
+                         version = version + 1 WHERE id = $5 AND version = $6",
+                    )
+                    .bind(p.name.as_str())
+                    .bind(p.date_of_birth)
+                    .bind(p.language.code())
+                    .bind(p.clinician.as_uuid())
+                    .bind(p.id.as_uuid())
+                    .bind(p.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "patients", "patient", p.id.as_uuid(), p.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(p.version + 1)
+                }
+
+                async fn count_patients(&self) -> Result<u64, StoreError> {
+                    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    Ok(n as u64)
+                }
+
+                async fn create_course(&self, c: &Course, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!(
+                        "INSERT INTO courses ({COURSE_COLUMNS}) VALUES \
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(c.id.as_uuid())
+                        .bind(c.patient.as_uuid())
+                        .bind(c.clinician.as_uuid())
+                        .bind(code(&c.format))
+                        .bind(c.status.code())
+                        .bind(end_reason(c))
+                        .bind(Json(c.phase_plan))
+                        .bind(c.started_on)
+                        .bind(c.ended_on)
+                        .bind(Json(&c.indication))
+                        .bind(c.diagnosis.as_ref().map(Json))
+                        .bind(c.focus.as_ref().map(Json))
+                        .bind(c.formulation.as_ref().map(|f| f.text.clone()))
+                        .bind(c.formulation.as_ref().and_then(|f| f.accepted_on))
+                        .bind(c.contract.as_ref().map(Json))
+                        .bind(c.relapse_plan.as_ref().map(Json))
+                        .bind(c.maintenance.as_ref().map(Json))
+                        .bind(c.continues.map(|x| x.as_uuid()))
+                        .bind(c.version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn course(&self, id: CourseId, a: &AuditEvent) -> Result<Option<Course>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1");
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_uuid()).fetch_optional(&mut *tx).await.map_err(map_err)?;
+                    let course = row.as_ref().map(course_row).transpose()?;
+                    let mut a = a.clone();
+                    a.patient = a.patient.or(course.as_ref().map(|c| c.patient));
+                    audit(&mut tx, &a).await?;
+                    finish(tx).await?;
+                    Ok(course)
+                }
+
+                async fn courses_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Course>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE patient_id = $1 ORDER BY started_on, id");
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(patient.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(course_row).collect()
+                }
+
+                async fn update_course(&self, c: &Course, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, ended_on = $4, \
+                         indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
+                         formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
+                         version = version + 1 WHERE id = $13 AND version = $14",
+                    )
+                    .bind(c.status.code())
+                    .bind(end_reason(c))
+                    .bind(Json(c.phase_plan))
+                    .bind(c.ended_on)
+                    .bind(Json(&c.indication))
+                    .bind(c.diagnosis.as_ref().map(Json))
+                    .bind(c.focus.as_ref().map(Json))
+                    .bind(c.formulation.as_ref().map(|f| f.text.clone()))
+                    .bind(c.formulation.as_ref().and_then(|f| f.accepted_on))
+                    .bind(c.contract.as_ref().map(Json))
+                    .bind(c.relapse_plan.as_ref().map(Json))
+                    .bind(c.maintenance.as_ref().map(Json))
+                    .bind(c.id.as_uuid())
+                    .bind(c.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "courses", "course", c.id.as_uuid(), c.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(c.version + 1)
+                }
+
+                async fn add_person(&self, course: CourseId, p: &InventoryPerson, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO inventory_people (id, course_id, alias, relationship, ring, contact_frequency, \
+                         confidant, practical_support, conflict, reciprocity, deceased, area_tags, notes, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    )
+                    .bind(p.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(p.alias.as_str())
+                    .bind(code(&p.relationship))
+                    .bind(p.ring.number() as i64)
+                    .bind(&p.contact_frequency)
+                    .bind(p.confidant)
+                    .bind(p.practical_support)
+                    .bind(code(&p.conflict))
+                    .bind(code(&p.reciprocity))
+                    .bind(p.deceased)
+                    .bind(Json(&p.area_tags))
+                    .bind(Json(&p.notes))
+                    .bind(p.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_person(&self, course: CourseId, p: &InventoryPerson, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE inventory_people SET alias = $1, relationship = $2, ring = $3, contact_frequency = $4, \
+                         confidant = $5, practical_support = $6, conflict = $7, reciprocity = $8, deceased = $9, \
+                         area_tags = $10, notes = $11, version = version + 1 \
+                         WHERE id = $12 AND course_id = $13 AND version = $14",
+                    )
+                    .bind(p.alias.as_str())
+                    .bind(code(&p.relationship))
+                    .bind(p.ring.number() as i64)
+                    .bind(&p.contact_frequency)
+                    .bind(p.confidant)
+                    .bind(p.practical_support)
+                    .bind(code(&p.conflict))
+                    .bind(code(&p.reciprocity))
+                    .bind(p.deceased)
+                    .bind(Json(&p.area_tags))
+                    .bind(Json(&p.notes))
+                    .bind(p.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(p.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "inventory_people", "inventory person", p.id.as_uuid(), p.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(p.version + 1)
+                }
+
+                async fn delete_person(&self, course: CourseId, id: InventoryPersonId, version: i64, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Events that name the person keep the event and lose the link.
+                    sqlx::query("UPDATE timeline_events SET person_id = NULL WHERE person_id = $1")
+                        .bind(id.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let n = sqlx::query("DELETE FROM inventory_people WHERE id = $1 AND course_id = $2 AND version = $3")
+                        .bind(id.as_uuid())
+                        .bind(course.as_uuid())
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "inventory_people", "inventory person", id.as_uuid(), version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn inventory(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventoryPerson>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM inventory_people WHERE course_id = $1 ORDER BY ring = 0, ring, alias, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(person_row).collect()
+                }
+
+                async fn add_snapshot(&self, course: CourseId, s: &InventorySnapshot, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(s.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(s.kind.code())
+                    .bind(s.taken_on)
+                    .bind(Json(&s.people))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn snapshots(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventorySnapshot>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM inventory_snapshots WHERE course_id = $1 ORDER BY taken_on, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(InventorySnapshot {
+                                id: SnapshotId::from_uuid(get(r, "id")?),
+                                kind: SnapshotKind::parse(&get::<String>(r, "kind")?).ok_or_else(|| corrupt("snapshot kind"))?,
+                                taken_on: get(r, "taken_on")?,
+                                people: get::<Json<_>>(r, "people")?.0,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_event(&self, course: CourseId, e: &TimelineEvent, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO timeline_events (id, course_id, event_date, sort_date, kind, person_id, description, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(e.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(e.date.to_string())
+                    .bind(e.date.midpoint())
+                    .bind(e.kind.code())
+                    .bind(e.person.map(|p| p.as_uuid()))
+                    .bind(&e.description)
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_event(&self, course: CourseId, e: &TimelineEvent, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE timeline_events SET event_date = $1, sort_date = $2, kind = $3, person_id = $4, \
+                         description = $5, version = version + 1 WHERE id = $6 AND course_id = $7 AND version = $8",
+                    )
+                    .bind(e.date.to_string())
+                    .bind(e.date.midpoint())
+                    .bind(e.kind.code())
+                    .bind(e.person.map(|p| p.as_uuid()))
+                    .bind(&e.description)
+                    .bind(e.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "timeline_events", "timeline event", e.id.as_uuid(), e.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(e.version + 1)
+                }
+
+                async fn delete_event(&self, course: CourseId, id: TimelineEventId, version: i64, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query("DELETE FROM timeline_events WHERE id = $1 AND course_id = $2 AND version = $3")
+                        .bind(id.as_uuid())
+                        .bind(course.as_uuid())
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "timeline_events", "timeline event", id.as_uuid(), version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn add_episode(&self, course: CourseId, e: &MoodEpisode, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    if e.current {
+                        // Only one episode is the current one.
+                        sqlx::query("UPDATE mood_episodes SET is_current = $1, version = version + 1 WHERE course_id = $2 AND is_current = $3")
+                            .bind(false)
+                            .bind(course.as_uuid())
+                            .bind(true)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO mood_episodes (id, course_id, onset, end_date, severity, is_current, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(e.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(e.onset.to_string())
+                    .bind(e.end.map(|d| d.to_string()))
+                    .bind(e.severity.code())
+                    .bind(e.current)
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_episode(&self, course: CourseId, e: &MoodEpisode, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE mood_episodes SET onset = $1, end_date = $2, severity = $3, is_current = $4, \
+                         version = version + 1 WHERE id = $5 AND course_id = $6 AND version = $7",
+                    )
+                    .bind(e.onset.to_string())
+                    .bind(e.end.map(|d| d.to_string()))
+                    .bind(e.severity.code())
+                    .bind(e.current)
+                    .bind(e.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "mood_episodes", "mood episode", e.id.as_uuid(), e.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(e.version + 1)
+                }
+
+                async fn timeline(&self, course: CourseId, a: &AuditEvent) -> Result<Timeline, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let events = sqlx::query("SELECT * FROM timeline_events WHERE course_id = $1 ORDER BY sort_date, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let episodes = sqlx::query("SELECT * FROM mood_episodes WHERE course_id = $1 ORDER BY onset, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(Timeline {
+                        events: events.iter().map(event_row).collect::<Result<_, _>>()?,
+                        episodes: episodes.iter().map(episode_row).collect::<Result<_, _>>()?,
+                    })
+                }
+
+                async fn add_session(&self, s: &TherapySession, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!(
+                        "INSERT INTO therapy_sessions ({SESSION_COLUMNS}) VALUES \
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(s.id.as_uuid())
+                        .bind(s.course.as_uuid())
+                        .bind(s.number.get() as i64)
+                        .bind(s.date)
+                        .bind(s.phase.phase.code())
+                        .bind(&s.phase.override_reason)
+                        .bind(s.modality.code())
+                        .bind(s.attendance.code())
+                        .bind(s.special.map(|x| x.code()))
+                        .bind(Json(&s.techniques))
+                        .bind(Json(&s.strategies))
+                        .bind(Json(&s.tasks_done))
+                        .bind(Json(&s.checklist))
+                        .bind(&s.interval_events)
+                        .bind(&s.agreed_actions)
+                        .bind(s.risk_review.reviewed)
+                        .bind(s.risk_review.concern)
+                        .bind(&s.risk_review.note)
+                        .bind(&s.notes)
+                        .bind(s.next_date)
+                        .bind(s.version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| match map_err(e) {
+                            StoreError::Duplicate(_) => {
+                                StoreError::Duplicate(format!("session {} of this course is already recorded", s.number.get()))
+                            }
+                            other => other,
+                        })?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_session(&self, s: &TherapySession, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE therapy_sessions SET number = $1, session_date = $2, phase = $3, phase_override_reason = $4, \
+                         modality = $5, attendance = $6, special = $7, techniques = $8, strategies = $9, tasks_done = $10, \
+                         checklist = $11, interval_events = $12, agreed_actions = $13, risk_reviewed = $14, \
+                         risk_concern = $15, risk_note = $16, notes = $17, next_date = $18, version = version + 1 \
+                         WHERE id = $19 AND version = $20",
+                    )
+                    .bind(s.number.get() as i64)
+                    .bind(s.date)
+                    .bind(s.phase.phase.code())
+                    .bind(&s.phase.override_reason)
+                    .bind(s.modality.code())
+                    .bind(s.attendance.code())
+                    .bind(s.special.map(|x| x.code()))
+                    .bind(Json(&s.techniques))
+                    .bind(Json(&s.strategies))
+                    .bind(Json(&s.tasks_done))
+                    .bind(Json(&s.checklist))
+                    .bind(&s.interval_events)
+                    .bind(&s.agreed_actions)
+                    .bind(s.risk_review.reviewed)
+                    .bind(s.risk_review.concern)
+                    .bind(&s.risk_review.note)
+                    .bind(&s.notes)
+                    .bind(s.next_date)
+                    .bind(s.id.as_uuid())
+                    .bind(s.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "therapy_sessions", "session", s.id.as_uuid(), s.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(s.version + 1)
+                }
+
+                async fn sessions(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<TherapySession>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!("SELECT {SESSION_COLUMNS} FROM therapy_sessions WHERE course_id = $1 ORDER BY number");
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(course.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(session_row).collect()
+                }
+
+                async fn add_goal(&self, course: CourseId, g: &Goal, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO goals (id, course_id, area, description, progress, status, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(g.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(g.area.code())
+                    .bind(&g.description)
+                    .bind(g.progress.map(i64::from))
+                    .bind(g.status.code())
+                    .bind(g.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_goal(&self, course: CourseId, g: &Goal, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE goals SET area = $1, description = $2, progress = $3, status = $4, version = version + 1 \
+                         WHERE id = $5 AND course_id = $6 AND version = $7",
+                    )
+                    .bind(g.area.code())
+                    .bind(&g.description)
+                    .bind(g.progress.map(i64::from))
+                    .bind(g.status.code())
+                    .bind(g.id.as_uuid())
+                    .bind(course.as_uuid())
+                    .bind(g.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "goals", "goal", g.id.as_uuid(), g.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(g.version + 1)
+                }
+
+                async fn goals(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Goal>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM goals WHERE course_id = $1 ORDER BY id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(goal_row).collect()
+                }
+
+                async fn add_assessment(&self, x: &Assessment, a: &AuditEvent) -> Result<(), StoreError> {
+                    if x.status == AssessmentStatus::Final && x.result.is_none() {
+                        return Err(StoreError::Backend("a final assessment needs its result".into()));
+                    }
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let r = x.result.as_ref();
+                    sqlx::query(
+                        "INSERT INTO assessments (id, patient_id, course_id, session_id, instrument, answers, status, mode, \
+                         administered_at, phase, result, total, severity, risk, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    )
+                    .bind(x.id.as_uuid())
+                    .bind(x.patient.as_uuid())
+                    .bind(x.course.map(|c| c.as_uuid()))
+                    .bind(x.session.map(|s| s.as_uuid()))
+                    .bind(&x.instrument)
+                    .bind(Json(&x.answers))
+                    .bind(x.status.code())
+                    .bind(x.mode.code())
+                    .bind(x.administered_at)
+                    .bind(x.phase.map(|p| p.code()))
+                    .bind(r.map(Json))
+                    .bind(r.and_then(|r| r.total))
+                    .bind(r.and_then(|r| r.severity.clone()))
+                    .bind(r.map(|r| !r.risk_items.is_empty()).unwrap_or(false))
+                    .bind(x.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_assessment(&self, x: &Assessment, a: &AuditEvent) -> Result<i64, StoreError> {
+                    if x.status == AssessmentStatus::Final && x.result.is_none() {
+                        return Err(StoreError::Backend("a final assessment needs its result".into()));
+                    }
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let r = x.result.as_ref();
+                    // A final assessment is a record of what was answered; only drafts change.
+                    let n = sqlx::query(
+                        "UPDATE assessments SET answers = $1, status = $2, mode = $3, administered_at = $4, phase = $5, \
+                         result = $6, total = $7, severity = $8, risk = $9, version = version + 1 \
+                         WHERE id = $10 AND version = $11 AND status = $12",
+                    )
+                    .bind(Json(&x.answers))
+                    .bind(x.status.code())
+                    .bind(x.mode.code())
+                    .bind(x.administered_at)
+                    .bind(x.phase.map(|p| p.code()))
+                    .bind(r.map(Json))
+                    .bind(r.and_then(|r| r.total))
+                    .bind(r.and_then(|r| r.severity.clone()))
+                    .bind(r.map(|r| !r.risk_items.is_empty()).unwrap_or(false))
+                    .bind(x.id.as_uuid())
+                    .bind(x.version)
+                    .bind(AssessmentStatus::Draft.code())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "assessments", "assessment", x.id.as_uuid(), x.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(x.version + 1)
+                }
+
+                async fn assessments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assessment>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM assessments WHERE course_id = $1 ORDER BY administered_at, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(assessment_row).collect()
+                }
+
+                async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
+                    let limit = if f.limit == 0 { 1000 } else { f.limit } as i64;
+                    let rows = sqlx::query(
+                        "SELECT * FROM audit_events WHERE ($1 IS NULL OR patient_id = $1) AND ($2 IS NULL OR actor_id = $2) \
+                         ORDER BY at DESC, id DESC LIMIT $3",
+                    )
+                    .bind(f.patient.map(|p| p.as_uuid()))
+                    .bind(f.actor.map(|u| u.as_uuid()))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(AuditEvent {
+                                id: AuditEventId::from_uuid(get(r, "id")?),
+                                at: get::<OffsetDateTime>(r, "at")?,
+                                actor: get::<Option<Uuid>>(r, "actor_id")?.map(UserId::from_uuid),
+                                action: get(r, "action")?,
+                                entity: get(r, "entity")?,
+                                entity_id: get(r, "entity_id")?,
+                                patient: get::<Option<Uuid>>(r, "patient_id")?.map(PatientId::from_uuid),
+                            })
+                        })
+                        .collect()
+                }
+            }
+
+            #[allow(dead_code)]
+            fn _unused(_: Date) {}
+        }
+    };
+}

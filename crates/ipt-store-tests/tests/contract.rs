@@ -1,0 +1,297 @@
+use std::sync::Arc;
+
+use ipt_app::ports::{AuditFilter, Store, StoreError};
+use ipt_domain::assessment::AssessmentStatus;
+use ipt_domain::authz::Role;
+use ipt_domain::course::{CourseStatus, GoalStatus};
+use ipt_domain::ids::*;
+use ipt_domain::inventory::*;
+use ipt_domain::patient::PatientName;
+use ipt_domain::problem_area::AreaKind;
+use ipt_domain::protocol::Phase;
+use ipt_domain::session::Attendance;
+use ipt_domain::timeline::EventKind;
+use ipt_store_tests::fixtures::*;
+use time::macros::date;
+
+type S = Arc<dyn Store>;
+
+async fn clinician(s: &S, name: &str) -> UserId {
+    let u = user(name, Role::Clinician);
+    s.create_user(&u, &audit("user.create", u.id.as_uuid(), None, None)).await.unwrap();
+    u.id
+}
+
+async fn setup(s: &S) -> (UserId, ipt_domain::patient::Patient, ipt_domain::course::Course) {
+    let c = clinician(s, "clin").await;
+    let p = patient(c, "Giulia Verdi");
+    s.create_patient(&p, &audit("patient.create", p.id.as_uuid(), Some(p.id), Some(c))).await.unwrap();
+    let course = course(&p);
+    s.create_course(&course, &audit("course.create", course.id.as_uuid(), Some(p.id), Some(c))).await.unwrap();
+    (c, p, course)
+}
+
+fn a(action: &str) -> ipt_app::ports::AuditEvent {
+    audit(action, uuid::Uuid::nil(), None, None)
+}
+
+pub async fn users_are_unique_by_username(s: S) {
+    let u = user("anna", Role::Supervisor);
+    s.create_user(&u, &a("user.create")).await.unwrap();
+    let found = s.user_by_username("anna").await.unwrap().unwrap();
+    assert_eq!(found, u);
+    assert_eq!(s.user(u.id).await.unwrap().unwrap().role, Role::Supervisor);
+    let dup = user("anna", Role::Clinician);
+    let err = s.create_user(&dup, &a("user.create")).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Duplicate(m) if m.contains("anna")), "{err:?}");
+    assert_eq!(s.list_users().await.unwrap().len(), 1);
+    assert!(s.user_by_username("nobody").await.unwrap().is_none());
+}
+
+pub async fn patient_round_trip_and_stale_update_is_refused(s: S) {
+    let (_, p, _) = setup(&s).await;
+    let read = s.patient(p.id, &a("patient.read")).await.unwrap().unwrap();
+    assert_eq!(read, p);
+
+    let mut first = read.clone();
+    first.name = PatientName::parse("Giulia V. Rossi").unwrap();
+    let v2 = s.update_patient(&first, &a("patient.update")).await.unwrap();
+    assert_eq!(v2, 2);
+
+    let mut stale = read.clone();
+    stale.name = PatientName::parse("Overwritten").unwrap();
+    let err = s.update_patient(&stale, &a("patient.update")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
+    let now = s.patient(p.id, &a("patient.read")).await.unwrap().unwrap();
+    assert_eq!(now.name.as_str(), "Giulia V. Rossi", "the stale write must not overwrite");
+    assert_eq!(now.version, 2);
+    assert_eq!(s.count_patients().await.unwrap(), 1);
+}
+
+pub async fn patients_are_listed_per_clinician(s: S) {
+    let c1 = clinician(&s, "one").await;
+    let c2 = clinician(&s, "two").await;
+    for (c, n) in [(c1, "Bruno"), (c1, "Anna"), (c2, "Carla")] {
+        let p = patient(c, n);
+        s.create_patient(&p, &a("patient.create")).await.unwrap();
+    }
+    let mine: Vec<String> = s
+        .list_patients(Some(c1), &a("patient.list"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name.as_str().to_string())
+        .collect();
+    assert_eq!(mine, vec!["Anna", "Bruno"]);
+    assert_eq!(s.list_patients(None, &a("patient.list")).await.unwrap().len(), 3);
+}
+
+pub async fn course_round_trips_every_part(s: S) {
+    let (_, p, _) = setup(&s).await;
+    let full = full_course(&p);
+    s.create_course(&full, &a("course.create")).await.unwrap();
+    let read = s.course(full.id, &a("course.read")).await.unwrap().unwrap();
+    assert_eq!(read, full);
+
+    let mut moved = read.clone();
+    moved.status = CourseStatus::Active(Phase::Middle);
+    moved.ended_on = None;
+    moved.formulation.as_mut().unwrap().accepted_on = None;
+    let v = s.update_course(&moved, &a("course.update")).await.unwrap();
+    let again = s.course(full.id, &a("course.read")).await.unwrap().unwrap();
+    assert_eq!(again, ipt_domain::course::Course { version: v, ..moved });
+    assert_eq!(s.courses_of_patient(p.id, &a("course.list")).await.unwrap().len(), 2);
+}
+
+pub async fn stale_course_update_changes_nothing_and_writes_no_audit(s: S) {
+    let (_, _, c) = setup(&s).await;
+    let mut first = c.clone();
+    first.status = CourseStatus::Active(Phase::Initial);
+    s.update_course(&first, &a("course.update")).await.unwrap();
+    let before = s.audit_events(&AuditFilter::default()).await.unwrap().len();
+
+    let mut stale = c.clone();
+    stale.status = CourseStatus::Completed;
+    let err = s.update_course(&stale, &a("course.update")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
+    let after = s.audit_events(&AuditFilter::default()).await.unwrap().len();
+    assert_eq!(before, after, "a refused write leaves no audit event");
+    let now = s.course(c.id, &a("course.read")).await.unwrap().unwrap();
+    assert_eq!(now.status, CourseStatus::Active(Phase::Initial));
+}
+
+pub async fn course_needs_an_existing_patient(s: S) {
+    let c = clinician(&s, "solo").await;
+    let ghost = patient(c, "Nobody");
+    let course = course(&ghost);
+    assert!(s.create_course(&course, &a("course.create")).await.is_err());
+    assert!(s.course(course.id, &a("course.read")).await.unwrap().is_none(), "nothing half-written");
+}
+
+pub async fn inventory_add_update_delete_with_versions(s: S) {
+    let (_, _, c) = setup(&s).await;
+    let sister = person("Sister", 1);
+    let boss = person("Boss", 0);
+    let friend = person("Luca", 2);
+    for p in [&sister, &boss, &friend] {
+        s.add_person(c.id, p, &a("inventory_person.create")).await.unwrap();
+    }
+    let list = s.inventory(c.id, &a("inventory.read")).await.unwrap();
+    let order: Vec<&str> = list.iter().map(|p| p.alias.as_str()).collect();
+    assert_eq!(order, vec!["Sister", "Luca", "Boss"], "inner rings first, outside last");
+    assert_eq!(list[0], sister);
+
+    let mut moved = sister.clone();
+    moved.ring = ClosenessRing::Middle;
+    moved.conflict = ConflictLevel::Open;
+    assert_eq!(s.update_person(c.id, &moved, &a("inventory_person.update")).await.unwrap(), 2);
+    let err = s.update_person(c.id, &sister, &a("inventory_person.update")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+
+    // A timeline event that names a deleted person keeps the event.
+    let e = event("2025-11", EventKind::Conflict, Some(boss.id));
+    s.add_event(c.id, &e, &a("timeline_event.create")).await.unwrap();
+    assert!(matches!(
+        s.delete_person(c.id, boss.id, 7, &a("inventory_person.delete")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    s.delete_person(c.id, boss.id, 1, &a("inventory_person.delete")).await.unwrap();
+    let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
+    assert_eq!(t.events.len(), 1);
+    assert_eq!(t.events[0].person, None);
+    assert_eq!(s.inventory(c.id, &a("inventory.read")).await.unwrap().len(), 2);
+}
+
+pub async fn snapshots_keep_the_circle(s: S) {
+    let (_, _, c) = setup(&s).await;
+    let people = [person("Sister", 1), person("Luca", 3)];
+    let snap = InventorySnapshot {
+        id: id(),
+        kind: SnapshotKind::Start,
+        taken_on: date!(2026 - 01 - 19),
+        people: people.iter().map(SnapshotPerson::of).collect(),
+    };
+    s.add_snapshot(c.id, &snap, &a("inventory_snapshot.create")).await.unwrap();
+    let end = InventorySnapshot { id: id(), kind: SnapshotKind::End, taken_on: date!(2026 - 04 - 20), people: vec![] };
+    s.add_snapshot(c.id, &end, &a("inventory_snapshot.create")).await.unwrap();
+    let read = s.snapshots(c.id, &a("inventory_snapshot.read")).await.unwrap();
+    assert_eq!(read, vec![snap, end]);
+}
+
+pub async fn timeline_is_chronological_and_has_one_current_episode(s: S) {
+    let (_, _, c) = setup(&s).await;
+    for e in [
+        event("2026-03", EventKind::Death, None),
+        event("2019", EventKind::Move, None),
+        event("2026-01-14", EventKind::JobChange, None),
+    ] {
+        s.add_event(c.id, &e, &a("timeline_event.create")).await.unwrap();
+    }
+    s.add_episode(c.id, &episode("2020-02", true), &a("mood_episode.create")).await.unwrap();
+    let current = episode("2026-05", true);
+    s.add_episode(c.id, &current, &a("mood_episode.create")).await.unwrap();
+    let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
+    let dates: Vec<String> = t.events.iter().map(|e| e.date.to_string()).collect();
+    assert_eq!(dates, vec!["2019", "2026-01-14", "2026-03"]);
+    assert_eq!(t.episodes.iter().filter(|e| e.current).count(), 1);
+    assert_eq!(t.current_onset(), Some("2026-05".parse().unwrap()));
+
+    let mut edited = t.events[0].clone();
+    edited.kind = EventKind::Retirement;
+    assert_eq!(s.update_event(c.id, &edited, &a("timeline_event.update")).await.unwrap(), 2);
+    assert!(s.delete_event(c.id, edited.id, 1, &a("timeline_event.delete")).await.is_err());
+    s.delete_event(c.id, edited.id, 2, &a("timeline_event.delete")).await.unwrap();
+    let mut ep = current.clone();
+    ep.end = Some("2026-09".parse().unwrap());
+    assert_eq!(s.update_episode(c.id, &ep, &a("mood_episode.update")).await.unwrap(), 2);
+    let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
+    assert_eq!(t.events.len(), 2);
+    assert_eq!(t.episodes.iter().find(|e| e.id == ep.id).unwrap().end, ep.end);
+}
+
+pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
+    let (_, _, c) = setup(&s).await;
+    let s1 = session(c.id, 1);
+    let s5 = session(c.id, 5);
+    s.add_session(&s5, &a("session.create")).await.unwrap();
+    s.add_session(&s1, &a("session.create")).await.unwrap();
+    let list = s.sessions(c.id, &a("session.read")).await.unwrap();
+    assert_eq!(list, vec![s1.clone(), s5.clone()]);
+    assert_eq!(list[1].phase.phase, Phase::Middle);
+
+    let dup = session(c.id, 5);
+    let err = s.add_session(&dup, &a("session.create")).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Duplicate(m) if m.contains("session 5")), "{err:?}");
+
+    let mut missed = s1.clone();
+    missed.attendance = Attendance::NoShow;
+    missed.techniques.clear();
+    assert_eq!(s.update_session(&missed, &a("session.update")).await.unwrap(), 2);
+    assert!(matches!(s.update_session(&s1, &a("session.update")).await, Err(StoreError::Conflict { .. })));
+}
+
+pub async fn goals_round_trip_and_conflict(s: S) {
+    let (_, _, c) = setup(&s).await;
+    let g = goal(AreaKind::RoleDispute);
+    s.add_goal(c.id, &g, &a("goal.create")).await.unwrap();
+    assert_eq!(s.goals(c.id, &a("goal.read")).await.unwrap(), vec![g.clone()]);
+    let mut done = g.clone();
+    done.status = GoalStatus::Achieved;
+    done.progress = Some(10);
+    assert_eq!(s.update_goal(c.id, &done, &a("goal.update")).await.unwrap(), 2);
+    assert!(matches!(s.update_goal(c.id, &g, &a("goal.update")).await, Err(StoreError::Conflict { .. })));
+}
+
+pub async fn final_assessments_need_results_and_never_change(s: S) {
+    let (_, p, c) = setup(&s).await;
+    let draft = assessment(&p, c.id, AssessmentStatus::Draft);
+    s.add_assessment(&draft, &a("assessment.create")).await.unwrap();
+    let fin = assessment(&p, c.id, AssessmentStatus::Final);
+    s.add_assessment(&fin, &a("assessment.create")).await.unwrap();
+
+    let mut broken = assessment(&p, c.id, AssessmentStatus::Final);
+    broken.result = None;
+    assert!(s.add_assessment(&broken, &a("assessment.create")).await.is_err());
+
+    let list = s.assessments_of_course(c.id, &a("assessment.read")).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list.contains(&fin) && list.contains(&draft));
+
+    // A draft can be completed; a final result cannot be rewritten.
+    let mut completed = draft.clone();
+    completed.status = AssessmentStatus::Final;
+    completed.result = fin.result.clone();
+    assert_eq!(s.update_assessment(&completed, &a("assessment.update")).await.unwrap(), 2);
+    let mut rewrite = fin.clone();
+    rewrite.answers[0] = Some(0);
+    assert!(s.update_assessment(&rewrite, &a("assessment.update")).await.is_err());
+    let list = s.assessments_of_course(c.id, &a("assessment.read")).await.unwrap();
+    assert_eq!(list.iter().find(|x| x.id == fin.id).unwrap().answers, fin.answers);
+}
+
+pub async fn every_read_and_write_is_audited(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let read = audit("patient.read", p.id.as_uuid(), Some(p.id), Some(c));
+    s.patient(p.id, &read).await.unwrap();
+    let read_course = audit("course.read", course.id.as_uuid(), None, Some(c));
+    s.course(course.id, &read_course).await.unwrap();
+
+    let events = s.audit_events(&AuditFilter { patient: Some(p.id), ..Default::default() }).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    for expected in ["patient.create", "course.create", "patient.read", "course.read"] {
+        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    }
+    assert!(events.iter().all(|e| e.actor == Some(c)));
+    let stored = events.iter().find(|e| e.id == read.id).unwrap();
+    assert_eq!(stored, &read);
+    let by_actor = s.audit_events(&AuditFilter { actor: Some(c), limit: 2, ..Default::default() }).await.unwrap();
+    assert_eq!(by_actor.len(), 2);
+}
+
+pub async fn updating_a_missing_record_says_not_found(s: S) {
+    let (_, p, _) = setup(&s).await;
+    let ghost = course(&p);
+    assert!(matches!(s.update_course(&ghost, &a("course.update")).await, Err(StoreError::NotFound { .. })));
+    let ghost_goal = goal(AreaKind::Grief);
+    assert!(matches!(s.update_goal(ghost.id, &ghost_goal, &a("goal.update")).await, Err(StoreError::NotFound { .. })));
+}

@@ -1,0 +1,49 @@
+//! The store contract suite: every story runs on SQLite, and on PostgreSQL when
+//! `IPT_TEST_DATABASE_URL` is set. Each run gets a fresh database.
+
+mod contract;
+mod sqlite_only;
+
+/// Declare each story once; get one test per backend.
+macro_rules! stories {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = ipt_store_tests::harness::sqlite().await;
+                    crate::contract::$name(db.store.clone()).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = ipt_store_tests::harness::postgres().await else {
+                        eprintln!("skipped: set {} to run the PostgreSQL contract", ipt_store_tests::harness::PG_ENV);
+                        return;
+                    };
+                    crate::contract::$name(db.store.clone()).await;
+                }
+            )*
+        }
+    };
+}
+
+stories!(
+    users_are_unique_by_username,
+    patient_round_trip_and_stale_update_is_refused,
+    patients_are_listed_per_clinician,
+    course_round_trips_every_part,
+    stale_course_update_changes_nothing_and_writes_no_audit,
+    course_needs_an_existing_patient,
+    inventory_add_update_delete_with_versions,
+    snapshots_keep_the_circle,
+    timeline_is_chronological_and_has_one_current_episode,
+    sessions_round_trip_and_numbers_are_unique,
+    goals_round_trip_and_conflict,
+    final_assessments_need_results_and_never_change,
+    every_read_and_write_is_audited,
+    updating_a_missing_record_says_not_found,
+);
