@@ -2,6 +2,7 @@
 //! needs through the `Store` port, lets the domain decide, and saves with its audit event.
 
 pub mod error;
+pub mod measures;
 pub mod password;
 pub mod ports;
 

@@ -11,6 +11,7 @@ pub mod course;
 pub mod ids;
 pub mod indication;
 pub mod inventory;
+pub mod measures;
 pub mod patient;
 pub mod problem_area;
 pub mod protocol;

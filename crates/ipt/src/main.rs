@@ -1,1 +1,217 @@
-fn main() {}
+//! `ipt`: the IPT Workbench binary. One binary for the server and every maintenance command,
+//! all sharing the same database defaults, flags and environment variables.
+
+mod config;
+mod db;
+mod demo;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use ipt_app::App;
+use ipt_app::ports::SystemClock;
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::protocol::ProtocolCatalogue;
+
+use crate::config::{Config, FlagOverrides};
+use crate::db::DatabaseUrl;
+
+#[derive(Parser, Debug)]
+#[command(name = "ipt", version, about = "IPT Workbench: software for delivering Interpersonal Psychotherapy for depression")]
+struct Cli {
+    /// Database: sqlite://PATH (default sqlite://./ipt-data/ipt.db) or postgres://USER@HOST:PORT/DB
+    #[arg(long, global = true, env = "IPT_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Configuration file (default: ./ipt.toml if present)
+    #[arg(long, global = true, env = "IPT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080)
+        #[arg(long, env = "IPT_LISTEN")]
+        listen: Option<String>,
+        /// Seed a synthetic demo clinic when the database is empty, and create the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Seed a synthetic demo clinic (all data invented).
+    Demo {
+        /// Seed for the generator; the same seed gives the same clinic.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Date the demo is built around (YYYY-MM-DD); default: the Monday of this week.
+        #[arg(long)]
+        anchor_date: Option<String>,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, clinician or supervisor
+        #[arg(long)]
+        role: String,
+        /// Name shown in the interface (default: the username)
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let config = Config::load(cli.config.as_ref(), &FlagOverrides { database_url: cli.database_url.clone(), listen })?;
+    init_logs(&config.log_format)?;
+    let protocols = ProtocolCatalogue::default()
+        .with_overrides(&config.protocols)
+        .context("the [protocols] section of the configuration is not valid")?;
+    let url = DatabaseUrl::parse(&config.database_url)?;
+
+    match cli.command {
+        Command::Migrate => {
+            db::open(&url, true).await?;
+            println!("The database at {} is up to date.", url.display());
+            Ok(())
+        }
+        Command::Serve { demo, .. } => {
+            let addr = config.listen_addr()?;
+            // Bind before touching the database so a busy port is reported at once.
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AddrInUse {
+                    anyhow::anyhow!("cannot listen on {addr}: the address is already in use. Is another `ipt serve` running? Choose another with --listen or IPT_LISTEN.")
+                } else {
+                    anyhow::anyhow!("cannot listen on {addr}: {e}")
+                }
+            })?;
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            if demo {
+                demo::prepare(&app, 1, None).await?;
+            }
+            serve(app, listener, &url).await
+        }
+        Command::Demo { seed, anchor_date } => {
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
+            demo::prepare(&app, seed, anchor).await
+        }
+        Command::User { command: UserCommand::Add { username, role, display_name } } => {
+            let role = Role::parse(&role)?;
+            let password = read_password()?;
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let user = app.add_user(&Actor::System, &username, &display_name, role, &password, true).await?;
+            println!("Added {} ({}) with id {}.", user.username, user.role, user.id);
+            Ok(())
+        }
+    }
+}
+
+/// Read the password from standard input: one line, prompted only on a terminal.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (input is shown): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("no password given: pipe it on standard input, e.g. `printf '%s\\n' \"$PW\" | ipt user add …`");
+    }
+    Ok(password)
+}
+
+fn init_logs(format: &str) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IPT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let result = match format {
+        "json" => builder.json().try_init(),
+        "text" => builder.try_init(),
+        other => bail!("log_format '{other}' is not known; use text or json"),
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
+}
+
+async fn serve(app: App, listener: tokio::net::TcpListener, url: &DatabaseUrl) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let state = ipt_web::AppState::new(app);
+    let router = ipt_web::router(state);
+    tracing::info!(%addr, database = %url.display(), "IPT Workbench is listening");
+    println!("IPT Workbench is running at http://{addr}/ (stop with Ctrl-C)");
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Resolve on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; finishing open requests");
+}

@@ -1,0 +1,423 @@
+//! Change between two totals on the same instrument: response, remission, reliable change,
+//! clinically significant change and reliable recovery.
+//!
+//! Each instrument's default thresholds live in its definition file (`[change]`), with the
+//! source of every number; [`ChangeConfig`] lets a service override them.
+//!
+//! - **Response**: the total fell by at least `response_reduction` (50 %) of the baseline.
+//! - **Remission**: the follow-up total meets the remission cut-off (PHQ-9 ≤ 4, HAM-D ≤ 7 …).
+//! - **Reliable improvement / deterioration**: the change is at least a fixed number of points
+//!   (PHQ-9 6, GAD-7 4, EPDS 4), or, where no such number is published, larger than
+//!   1.96 × S_diff with S_diff = SD × √(2 (1 − r)) (Jacobson & Truax 1991, J Consult Clin
+//!   Psychol 59:12–19).
+//! - **Clinically significant improvement**: a case at baseline and not a case at follow-up
+//!   (crossing the caseness cut-off).
+//! - **Reliable recovery**: clinically significant improvement *and* reliable improvement
+//!   (NHS Talking Therapies definition).
+//!
+//! A metric that an instrument does not define is `None` (JSON `null`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::Catalogue;
+use super::definition::Instrument;
+
+/// Which way is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    LowerIsBetter,
+    HigherIsBetter,
+}
+
+/// A cut-off on a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cutoff {
+    AtLeast(u32),
+    AtMost(u32),
+}
+
+impl Cutoff {
+    pub fn is_met(self, total: u32) -> bool {
+        match self {
+            Self::AtLeast(t) => total >= t,
+            Self::AtMost(t) => total <= t,
+        }
+    }
+
+    fn threshold(self) -> u32 {
+        match self {
+            Self::AtLeast(t) | Self::AtMost(t) => t,
+        }
+    }
+}
+
+/// The Jacobson–Truax criterion: a change is reliable when |change| / S_diff > 1.96.
+pub const RCI_Z: f64 = 1.96;
+
+/// How large a change must be to count as reliable.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReliableChange {
+    /// A published fixed threshold: a change of at least this many points.
+    Points(u32),
+    /// Jacobson–Truax from a documented standard deviation and reliability.
+    JacobsonTruax { sd: f64, reliability: f64 },
+}
+
+impl ReliableChange {
+    /// S_diff = SD × √(2 (1 − r)) (Jacobson & Truax 1991).
+    pub fn s_diff(&self) -> Option<f64> {
+        match *self {
+            Self::Points(_) => None,
+            Self::JacobsonTruax { sd, reliability } => Some(sd * (2.0 * (1.0 - reliability)).sqrt()),
+        }
+    }
+
+    /// Whether a change of `points` (in either direction) is reliable.
+    pub fn is_reliable(&self, points: u32) -> bool {
+        match *self {
+            Self::Points(p) => points >= p,
+            Self::JacobsonTruax { .. } => {
+                let s = self.s_diff().unwrap_or(f64::INFINITY);
+                f64::from(points) / s > RCI_Z
+            }
+        }
+    }
+
+    /// The smallest whole-point change that counts as reliable.
+    pub fn min_points(&self) -> u32 {
+        (1..=10_000).find(|&p| self.is_reliable(p)).unwrap_or(u32::MAX)
+    }
+}
+
+/// The change thresholds for one instrument.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRule {
+    pub direction: Direction,
+    /// Fraction of the baseline the total must fall by to count as response (0.5 = 50 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_reduction: Option<f64>,
+    /// The follow-up total that counts as remission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remission: Option<Cutoff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliable_change: Option<ReliableChange>,
+    /// The total that makes someone a "case".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caseness: Option<Cutoff>,
+    /// Where each number comes from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+impl ChangeRule {
+    /// Check the rule against the instrument's total range.
+    pub fn validate(&self, min: u32, max: u32) -> Result<(), String> {
+        if let Some(r) = self.response_reduction {
+            if !(r > 0.0 && r <= 1.0) {
+                return Err("response_reduction must be above 0 and at most 1".into());
+            }
+            if self.direction != Direction::LowerIsBetter {
+                return Err("response is defined only where lower is better".into());
+            }
+        }
+        for c in [self.remission, self.caseness].into_iter().flatten() {
+            if !(min..=max).contains(&c.threshold()) {
+                return Err(format!("cut-off {} is outside {min}..{max}", c.threshold()));
+            }
+        }
+        match self.reliable_change {
+            Some(ReliableChange::Points(0)) => return Err("reliable change of 0 points".into()),
+            Some(ReliableChange::JacobsonTruax { sd, reliability })
+                if !(sd > 0.0 && reliability > 0.0 && reliability < 1.0) =>
+            {
+                return Err("Jacobson–Truax needs sd > 0 and 0 < reliability < 1".into());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Compare two totals (no range check; see [`Instrument::change`]).
+    pub fn compare(&self, baseline: u32, followup: u32) -> Change {
+        let improvement: i64 = match self.direction {
+            Direction::LowerIsBetter => i64::from(baseline) - i64::from(followup),
+            Direction::HigherIsBetter => i64::from(followup) - i64::from(baseline),
+        };
+        let size = u32::try_from(improvement.unsigned_abs()).unwrap_or(u32::MAX);
+        // From a baseline of 0 there is nothing to reduce, so there is no response.
+        let response = self.response_reduction.map(|fraction| {
+            baseline > 0 && improvement as f64 >= fraction * f64::from(baseline) - 1e-9
+        });
+        let remission = self.remission.map(|c| c.is_met(followup));
+        let reliable_improvement = self
+            .reliable_change
+            .map(|rc| improvement > 0 && rc.is_reliable(size));
+        let reliable_deterioration = self
+            .reliable_change
+            .map(|rc| improvement < 0 && rc.is_reliable(size));
+        let csi = self
+            .caseness
+            .map(|c| c.is_met(baseline) && !c.is_met(followup));
+        let reliable_recovery = match (csi, reliable_improvement) {
+            (Some(c), Some(r)) => Some(c && r),
+            _ => None,
+        };
+        Change {
+            response,
+            remission,
+            reliable_improvement,
+            reliable_deterioration,
+            clinically_significant_improvement: csi,
+            reliable_recovery,
+        }
+    }
+}
+
+/// Change between two totals. Serialises with exactly the keys `response`, `remission`,
+/// `reliable_improvement`, `reliable_deterioration`, `clinically_significant_improvement`,
+/// `reliable_recovery`; `null` where the instrument does not define the metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub response: Option<bool>,
+    pub remission: Option<bool>,
+    pub reliable_improvement: Option<bool>,
+    pub reliable_deterioration: Option<bool>,
+    pub clinically_significant_improvement: Option<bool>,
+    pub reliable_recovery: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    #[error("unknown instrument '{code}' (known: {known})")]
+    UnknownInstrument { code: String, known: String },
+    #[error("{instrument}: {which} total {value} is out of range ({min}..{max})")]
+    TotalOutOfRange {
+        instrument: String,
+        which: &'static str,
+        value: u32,
+        min: u32,
+        max: u32,
+    },
+    #[error("{which} total '{text}' is not a whole number")]
+    NotANumber { which: &'static str, text: String },
+    #[error("change rule for {instrument} is not valid: {problem}")]
+    BadRule { instrument: String, problem: String },
+}
+
+/// Parse a total typed on the command line.
+pub fn parse_total(which: &'static str, text: &str) -> Result<u32, ChangeError> {
+    text.trim().parse::<u32>().map_err(|_| ChangeError::NotANumber {
+        which,
+        text: text.to_string(),
+    })
+}
+
+/// Change thresholds per instrument: the cited defaults from the definitions, with local
+/// overrides. Deserialises from a map `instrument code -> ChangeRule`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChangeConfig {
+    rules: BTreeMap<String, ChangeRule>,
+}
+
+impl Default for ChangeConfig {
+    fn default() -> Self {
+        Self::defaults()
+    }
+}
+
+impl ChangeConfig {
+    /// The defaults from the built-in catalogue.
+    pub fn defaults() -> Self {
+        Self::from_catalogue(Catalogue::builtin())
+    }
+
+    pub fn from_catalogue(catalogue: &Catalogue) -> Self {
+        ChangeConfig {
+            rules: catalogue
+                .instruments()
+                .iter()
+                .map(|i| (i.code.clone(), i.change.clone()))
+                .collect(),
+        }
+    }
+
+    pub fn rule(&self, code: &str) -> Option<&ChangeRule> {
+        self.rules.get(code)
+    }
+
+    /// Replace one instrument's rule, after checking it against the instrument.
+    pub fn set_rule(&mut self, instrument: &Instrument, rule: ChangeRule) -> Result<(), ChangeError> {
+        rule.validate(instrument.min_total(), instrument.max_total())
+            .map_err(|problem| ChangeError::BadRule {
+                instrument: instrument.code.clone(),
+                problem,
+            })?;
+        self.rules.insert(instrument.code.clone(), rule);
+        Ok(())
+    }
+
+    /// Overlay `overrides` (e.g. from `ipt.toml`) on these rules, checking each one.
+    pub fn with_overrides(mut self, catalogue: &Catalogue, overrides: ChangeConfig) -> Result<Self, ChangeError> {
+        for (code, rule) in overrides.rules {
+            let inst = catalogue.require_for_change(&code)?;
+            self.set_rule(inst, rule)?;
+        }
+        Ok(self)
+    }
+}
+
+impl Instrument {
+    /// Change between two totals with this instrument's default thresholds.
+    pub fn change(&self, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
+        self.change_by(&self.change, baseline, followup)
+    }
+
+    /// Change between two totals with the thresholds in `config`.
+    pub fn change_with(&self, config: &ChangeConfig, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
+        self.change_by(config.rule(&self.code).unwrap_or(&self.change), baseline, followup)
+    }
+
+    /// Change over a course: from the first total (the baseline) to the last. `None` with
+    /// fewer than two totals.
+    pub fn course_change(&self, config: &ChangeConfig, totals: &[u32]) -> Result<Option<Change>, ChangeError> {
+        match (totals.first(), totals.last()) {
+            (Some(&b), Some(&f)) if totals.len() >= 2 => self.change_with(config, b, f).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn change_by(&self, rule: &ChangeRule, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
+        let (min, max) = (self.min_total(), self.max_total());
+        for (which, value) in [("baseline", baseline), ("follow-up", followup)] {
+            if !(min..=max).contains(&value) {
+                return Err(ChangeError::TotalOutOfRange {
+                    instrument: self.code.clone(),
+                    which,
+                    value,
+                    min,
+                    max,
+                });
+            }
+        }
+        Ok(rule.compare(baseline, followup))
+    }
+}
+
+/// The NHS Talking Therapies paired outcome over PHQ-9 and GAD-7 (instruments.md §6.2, from
+/// the NHS Talking Therapies manual [R]). Services that use an anxiety-disorder-specific
+/// measure instead of GAD-7 need their own pairing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairedOutcome {
+    /// PHQ-9 or GAD-7 at or above its caseness cut-off at the start.
+    pub case_at_start: bool,
+    /// A case at the start and neither measure at caseness at the end.
+    pub recovery: bool,
+    /// A reliable improvement on at least one measure and no reliable deterioration on the
+    /// other.
+    pub reliable_improvement: bool,
+    /// A reliable deterioration on at least one measure and no reliable improvement on the
+    /// other.
+    pub reliable_deterioration: bool,
+    /// Recovery and reliable improvement.
+    pub reliable_recovery: bool,
+}
+
+/// PHQ-9 and GAD-7 `(baseline, follow-up)` pairs combined as NHS Talking Therapies does.
+pub fn paired_outcome(config: &ChangeConfig, phq9: (u32, u32), gad7: (u32, u32)) -> Result<PairedOutcome, ChangeError> {
+    let cat = Catalogue::builtin();
+    let p = cat.require_for_change("phq9")?;
+    let g = cat.require_for_change("gad7")?;
+    let pc = p.change_with(config, phq9.0, phq9.1)?;
+    let gc = g.change_with(config, gad7.0, gad7.1)?;
+    let rule = |i: &Instrument| config.rule(&i.code).cloned().unwrap_or_else(|| i.change.clone());
+    let (pr, gr) = (rule(p), rule(g));
+    let case = |r: &ChangeRule, t: u32| r.caseness.is_some_and(|c| c.is_met(t));
+    let case_at_start = case(&pr, phq9.0) || case(&gr, gad7.0);
+    let case_at_end = case(&pr, phq9.1) || case(&gr, gad7.1);
+    let yes = |b: Option<bool>| b.unwrap_or(false);
+    let improved = yes(pc.reliable_improvement) || yes(gc.reliable_improvement);
+    let worse = yes(pc.reliable_deterioration) || yes(gc.reliable_deterioration);
+    let recovery = case_at_start && !case_at_end;
+    let reliable_improvement = improved && !worse;
+    Ok(PairedOutcome {
+        case_at_start,
+        recovery,
+        reliable_improvement,
+        reliable_deterioration: worse && !improved,
+        reliable_recovery: recovery && reliable_improvement,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(rc: ReliableChange) -> ChangeRule {
+        ChangeRule {
+            direction: Direction::LowerIsBetter,
+            response_reduction: Some(0.5),
+            remission: Some(Cutoff::AtMost(4)),
+            reliable_change: Some(rc),
+            caseness: Some(Cutoff::AtLeast(10)),
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn jacobson_truax_threshold_is_strictly_above_1_96_s_diff() {
+        // SD 5, r 0.82: S_diff = 5 × √0.36 = 3.0; 1.96 × 3 = 5.88, so 6 points is reliable.
+        let rc = ReliableChange::JacobsonTruax { sd: 5.0, reliability: 0.82 };
+        assert!((rc.s_diff().unwrap() - 3.0).abs() < 1e-9);
+        assert!(!rc.is_reliable(5));
+        assert!(rc.is_reliable(6));
+        assert_eq!(rc.min_points(), 6);
+        assert_eq!(ReliableChange::Points(4).min_points(), 4);
+    }
+
+    #[test]
+    fn response_needs_half_the_baseline() {
+        let r = rule(ReliableChange::Points(6));
+        assert_eq!(r.compare(20, 10).response, Some(true));
+        assert_eq!(r.compare(20, 11).response, Some(false));
+        assert_eq!(r.compare(15, 7).response, Some(true)); // 8 ≥ 7.5
+        assert_eq!(r.compare(15, 8).response, Some(false)); // 7 < 7.5
+        assert_eq!(r.compare(0, 0).response, Some(false));
+    }
+
+    #[test]
+    fn higher_is_better_reverses_improvement() {
+        let r = ChangeRule {
+            direction: Direction::HigherIsBetter,
+            response_reduction: None,
+            remission: None,
+            reliable_change: Some(ReliableChange::Points(10)),
+            caseness: Some(Cutoff::AtMost(35)),
+            sources: vec![],
+        };
+        let c = r.compare(30, 45);
+        assert_eq!(c.reliable_improvement, Some(true));
+        assert_eq!(c.reliable_deterioration, Some(false));
+        assert_eq!(c.clinically_significant_improvement, Some(true));
+        assert_eq!(c.reliable_recovery, Some(true));
+        assert_eq!(c.response, None);
+        assert_eq!(r.compare(45, 30).reliable_deterioration, Some(true));
+    }
+
+    #[test]
+    fn rule_validation_refuses_nonsense() {
+        let mut r = rule(ReliableChange::Points(0));
+        assert!(r.validate(0, 27).is_err());
+        r.reliable_change = Some(ReliableChange::JacobsonTruax { sd: 5.0, reliability: 1.0 });
+        assert!(r.validate(0, 27).is_err());
+        r.reliable_change = Some(ReliableChange::Points(6));
+        r.caseness = Some(Cutoff::AtLeast(30));
+        assert!(r.validate(0, 27).is_err());
+    }
+}

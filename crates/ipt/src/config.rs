@@ -1,0 +1,77 @@
+//! Configuration: built-in defaults, overridden by an optional `ipt.toml`, overridden by
+//! `IPT_*` environment variables, overridden by command-line flags (ARCHITECTURE "Config").
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use ipt_domain::protocol::ProtocolOverride;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./ipt-data/ipt.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    /// `text` (default) or `json` log lines.
+    pub log_format: String,
+    /// Folder of site-supplied questionnaire text packs.
+    pub text_packs: Option<PathBuf>,
+    /// Per-format overrides of session counts and phase boundaries.
+    #[serde(default)]
+    pub protocols: BTreeMap<String, ProtocolOverride>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            listen: DEFAULT_LISTEN.into(),
+            log_format: "text".into(),
+            text_packs: None,
+            protocols: BTreeMap::new(),
+        }
+    }
+}
+
+/// Overrides from the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&PathBuf>, flags: &FlagOverrides) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("the configuration file {} does not exist", path.display());
+                }
+                fig = fig.merge(Toml::file(path));
+            }
+            None => fig = fig.merge(Toml::file("ipt.toml")),
+        }
+        // IPT_DATABASE_URL, IPT_LISTEN, IPT_LOG_FORMAT, IPT_TEXT_PACKS. Nested keys are not read
+        // from the environment; IPT_CONFIG names the file and is not a setting itself.
+        let env = Env::prefixed("IPT_").ignore(&["CONFIG", "TEST_DATABASE_URL"]).split("__");
+        fig = fig.merge(env).merge(Serialized::defaults(flags));
+        let config: Config = fig.extract().context("the configuration is not valid")?;
+        Ok(config)
+    }
+
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listen.parse().with_context(|| {
+            format!("'{}' is not a listen address; write HOST:PORT, for example 127.0.0.1:8080", self.listen)
+        })
+    }
+}

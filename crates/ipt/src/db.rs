@@ -1,0 +1,128 @@
+//! From a database URL to a store: the one place that knows which backends exist.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use ipt_app::ports::Store;
+use ipt_store_postgres::PgStore;
+use ipt_store_sqlite::SqliteStore;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite { url: String, path: Option<std::path::PathBuf> },
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and `postgres://…` /
+    /// `postgresql://…`. Anything else is refused with the forms that work.
+    pub fn parse(raw: &str) -> anyhow::Result<Self> {
+        let s = raw.trim();
+        let hint = "use sqlite://PATH (for example sqlite://./ipt-data/ipt.db) or postgres://USER@HOST:PORT/DATABASE";
+        if s.is_empty() {
+            bail!("the database URL is empty; {hint}");
+        }
+        if let Some(rest) = s.strip_prefix("sqlite:") {
+            if rest == ":memory:" {
+                return Ok(Self::Sqlite { url: s.to_string(), path: None });
+            }
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or("");
+            if path.is_empty() {
+                bail!("the SQLite URL '{s}' names no file; {hint}");
+            }
+            return Ok(Self::Sqlite { url: s.to_string(), path: Some(path.into()) });
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            let parsed: Result<sqlx::postgres::PgConnectOptions, _> = s.parse();
+            if let Err(e) = parsed {
+                bail!("the PostgreSQL URL '{}' is malformed ({e}); {hint}", redact(s));
+            }
+            let after = s.split_once("://").map(|x| x.1).unwrap_or("");
+            if after.is_empty() || after.starts_with('/') && after.len() == 1 {
+                bail!("the PostgreSQL URL '{}' names no host; {hint}", redact(s));
+            }
+            return Ok(Self::Postgres(s.to_string()));
+        }
+        match s.split_once("://") {
+            Some((scheme, _)) => bail!("'{scheme}' databases are not supported; {hint}"),
+            None => bail!("'{}' is not a database URL; {hint}", redact(s)),
+        }
+    }
+
+    /// The URL with any password removed, for messages and logs.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Sqlite { url, .. } => url.clone(),
+            Self::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// Remove the password from a URL such as postgres://user:secret@host/db.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.split_once('@')
+        && let Some((user, _)) = creds.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+/// Open the store, creating the SQLite folder if needed, and bring the schema up to date.
+pub async fn open(url: &DatabaseUrl, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
+    match url {
+        DatabaseUrl::Sqlite { url: raw, path } => {
+            if let Some(dir) = path.as_ref().and_then(|p| p.parent()).filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+            }
+            let store = SqliteStore::connect(raw)
+                .await
+                .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
+            if migrate {
+                store.migrate().await.context("the database could not be migrated; it was left as it was")?;
+            }
+            Ok(Arc::new(store))
+        }
+        DatabaseUrl::Postgres(raw) => {
+            let store = PgStore::connect(raw)
+                .await
+                .with_context(|| format!("cannot reach the PostgreSQL database at {}", url.display()))?;
+            if migrate {
+                store.migrate().await.context("the database could not be migrated; it was left as it was")?;
+            }
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_documented_forms() {
+        assert!(matches!(DatabaseUrl::parse("sqlite://./ipt-data/ipt.db").unwrap(), DatabaseUrl::Sqlite { path: Some(_), .. }));
+        assert!(matches!(DatabaseUrl::parse("sqlite::memory:").unwrap(), DatabaseUrl::Sqlite { path: None, .. }));
+        assert!(matches!(DatabaseUrl::parse("postgres://postgres@127.0.0.1:5432/test").unwrap(), DatabaseUrl::Postgres(_)));
+    }
+
+    #[test]
+    fn refuses_others_with_the_forms_that_work() {
+        for bad in ["mysql://x@y/z", "ipt.db", "", "sqlite://", "postgres://"] {
+            let e = DatabaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("sqlite://PATH"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        let e = DatabaseUrl::parse("postgres://u:hunter2@host:notaport/db").unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+        assert_eq!(redact("postgres://u:pw@h/d"), "postgres://u:***@h/d");
+    }
+}

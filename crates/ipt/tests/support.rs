@@ -1,0 +1,89 @@
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ipt");
+
+/// A scratch folder for one test, removed afterwards.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new() -> Self {
+        let p = std::env::temp_dir().join(format!("ipt-e2e-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+    pub fn sqlite_url(&self) -> String {
+        format!("sqlite://{}/ipt.db", self.0.display())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Run `ipt` with args in `dir`, with a clean IPT_* environment.
+pub fn ipt(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(&dir.0).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("IPT_") {
+            cmd.env_remove(k);
+        }
+    }
+    let mut child = cmd.spawn().expect("run ipt");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A fresh PostgreSQL database for one test, or None when PostgreSQL tests are off.
+pub async fn fresh_pg_database() -> Option<String> {
+    let base = ipt_store_tests::harness::pg_url()?;
+    let name = format!("ipt_e2e_{}", uuid::Uuid::now_v7().simple());
+    let admin = ipt_store_postgres::PgStore::connect(&base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.unwrap();
+    admin.pool.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// A port nobody is listening on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// GET a path with a minimal HTTP/1.0 request; returns (status, body).
+pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    Some((status, body))
+}
+
+/// Wait until `path` answers, up to `limit`.
+pub fn wait_for(port: u16, path: &str, limit: Duration) -> Option<(u16, String)> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(r) = http_get(port, path) {
+            return Some(r);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
