@@ -19,8 +19,14 @@ pub enum AppError {
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone else changed the record first; nothing was saved.
-    #[error("{what} was changed by someone else since you opened it (your copy is version {expected}, the saved one is version {actual}). Nothing was saved: reload to see the changes, then make yours again.")]
-    Conflict { what: &'static str, expected: i64, actual: i64 },
+    #[error(
+        "{what} was changed by someone else since you opened it (your copy is version {expected}, the saved one is version {actual}). Nothing was saved: reload to see the changes, then make yours again."
+    )]
+    Conflict {
+        what: &'static str,
+        expected: i64,
+        actual: i64,
+    },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error("{0}")]
@@ -37,7 +43,16 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity, .. } => Self::NotFound(entity),
-            StoreError::Conflict { entity, expected, actual, .. } => Self::Conflict { what: entity, expected, actual },
+            StoreError::Conflict {
+                entity,
+                expected,
+                actual,
+                ..
+            } => Self::Conflict {
+                what: entity,
+                expected,
+                actual,
+            },
             StoreError::Duplicate(m) => Self::Duplicate(m),
             StoreError::Unavailable(m) => Self::Unavailable(m),
             other => Self::Internal(other.to_string()),

@@ -53,7 +53,11 @@ pub fn new_id<T: From<Uuid>>() -> T {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, protocols: ProtocolCatalogue) -> Self {
-        Self { store, clock, protocols: Arc::new(protocols) }
+        Self {
+            store,
+            clock,
+            protocols: Arc::new(protocols),
+        }
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -101,11 +105,17 @@ impl App {
             password::check_strength(password)?;
         }
         if self.store.user_by_username(&username).await?.is_some() {
-            return Err(AppError::Duplicate(format!("a user named '{username}' already exists")));
+            return Err(AppError::Duplicate(format!(
+                "a user named '{username}' already exists"
+            )));
         }
         let user = UserRecord {
             id: new_id(),
-            display_name: if display_name.trim().is_empty() { username.clone() } else { display_name.trim().to_string() },
+            display_name: if display_name.trim().is_empty() {
+                username.clone()
+            } else {
+                display_name.trim().to_string()
+            },
             username,
             role,
             password_hash: password::hash(password)?,
@@ -119,8 +129,14 @@ impl App {
     }
 
     /// Check a username and password; None when either is wrong (the caller cannot tell which).
-    pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<UserRecord>, AppError> {
-        let Ok(username) = parse_username(username) else { return Ok(None) };
+    pub async fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<UserRecord>, AppError> {
+        let Ok(username) = parse_username(username) else {
+            return Ok(None);
+        };
         let user = self.store.user_by_username(&username).await?;
         Ok(user.filter(|u| u.active && password::verify(password, &u.password_hash)))
     }
@@ -146,20 +162,35 @@ impl App {
         if let Some(dob) = date_of_birth
             && dob > self.today()
         {
-            return Err(AppError::Invalid("the date of birth is in the future".into()));
+            return Err(AppError::Invalid(
+                "the date of birth is in the future".into(),
+            ));
         }
         match self.store.user(clinician).await? {
             Some(u) if u.role == Role::Clinician || u.role == Role::Supervisor => {}
-            _ => return Err(AppError::Invalid("choose a clinician for the patient".into())),
+            _ => {
+                return Err(AppError::Invalid(
+                    "choose a clinician for the patient".into(),
+                ));
+            }
         }
-        let audit = self.audit(actor, "patient.create", "patient", patient.id.as_uuid(), Some(patient.id));
+        let audit = self.audit(
+            actor,
+            "patient.create",
+            "patient",
+            patient.id.as_uuid(),
+            Some(patient.id),
+        );
         self.store.create_patient(&patient, &audit).await?;
         Ok(patient)
     }
 
     pub async fn patient(&self, actor: &Actor, id: PatientId) -> Result<Patient, AppError> {
         let audit = self.audit(actor, "patient.read", "patient", id.as_uuid(), Some(id));
-        self.store.patient(id, &audit).await?.ok_or(AppError::NotFound("patient"))
+        self.store
+            .patient(id, &audit)
+            .await?
+            .ok_or(AppError::NotFound("patient"))
     }
 
     pub async fn start_course(
@@ -170,16 +201,34 @@ impl App {
         started_on: Date,
     ) -> Result<Course, AppError> {
         let p = self.patient(actor, patient).await?;
-        let course = Course::new(new_id(), p.id, p.clinician, self.protocols.get(format), started_on);
-        let course = Course { version: 1, ..course };
-        let audit = self.audit(actor, "course.create", "course", course.id.as_uuid(), Some(p.id));
+        let course = Course::new(
+            new_id(),
+            p.id,
+            p.clinician,
+            self.protocols.get(format),
+            started_on,
+        );
+        let course = Course {
+            version: 1,
+            ..course
+        };
+        let audit = self.audit(
+            actor,
+            "course.create",
+            "course",
+            course.id.as_uuid(),
+            Some(p.id),
+        );
         self.store.create_course(&course, &audit).await?;
         Ok(course)
     }
 
     pub async fn course(&self, actor: &Actor, id: CourseId) -> Result<Course, AppError> {
         let audit = self.audit(actor, "course.read", "course", id.as_uuid(), None);
-        self.store.course(id, &audit).await?.ok_or(AppError::NotFound("course"))
+        self.store
+            .course(id, &audit)
+            .await?
+            .ok_or(AppError::NotFound("course"))
     }
 
     /// The whole course, for its workspace page.
@@ -194,7 +243,10 @@ impl App {
             timeline: self.store.timeline(id, &a("timeline")).await?,
             sessions: self.store.sessions(id, &a("session")).await?,
             goals: self.store.goals(id, &a("goal")).await?,
-            assessments: self.store.assessments_of_course(id, &a("assessment")).await?,
+            assessments: self
+                .store
+                .assessments_of_course(id, &a("assessment"))
+                .await?,
             course,
         })
     }
@@ -210,7 +262,11 @@ impl App {
     ) -> Result<Course, AppError> {
         let mut course = self.course(actor, id).await?;
         if course.version != expected_version {
-            return Err(AppError::Conflict { what: "course", expected: expected_version, actual: course.version });
+            return Err(AppError::Conflict {
+                what: "course",
+                expected: expected_version,
+                actual: course.version,
+            });
         }
         edit(&mut course, &self.protocols)?;
         let audit = self.audit(actor, action, "course", id.as_uuid(), Some(course.patient));
@@ -218,7 +274,13 @@ impl App {
         Ok(course)
     }
 
-    pub async fn record_indication(&self, actor: &Actor, id: CourseId, version: i64, record: IndicationRecord) -> Result<Course, AppError> {
+    pub async fn record_indication(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        record: IndicationRecord,
+    ) -> Result<Course, AppError> {
         self.edit_course(actor, id, version, "course.indication", |c, _| {
             c.indication = record;
             Ok(())
@@ -226,7 +288,13 @@ impl App {
         .await
     }
 
-    pub async fn record_diagnosis(&self, actor: &Actor, id: CourseId, version: i64, diagnosis: Diagnosis) -> Result<Course, AppError> {
+    pub async fn record_diagnosis(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        diagnosis: Diagnosis,
+    ) -> Result<Course, AppError> {
         self.edit_course(actor, id, version, "course.diagnosis", |c, _| {
             c.diagnosis = Some(diagnosis);
             Ok(())
@@ -234,7 +302,13 @@ impl App {
         .await
     }
 
-    pub async fn choose_focus(&self, actor: &Actor, id: CourseId, version: i64, focus: FocusAreas) -> Result<Course, AppError> {
+    pub async fn choose_focus(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        focus: FocusAreas,
+    ) -> Result<Course, AppError> {
         self.edit_course(actor, id, version, "course.focus", |c, _| {
             c.focus = Some(focus);
             Ok(())
@@ -242,7 +316,13 @@ impl App {
         .await
     }
 
-    pub async fn set_formulation(&self, actor: &Actor, id: CourseId, version: i64, formulation: Formulation) -> Result<Course, AppError> {
+    pub async fn set_formulation(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        formulation: Formulation,
+    ) -> Result<Course, AppError> {
         self.edit_course(actor, id, version, "course.formulation", |c, _| {
             c.formulation = Some(formulation);
             Ok(())
@@ -269,7 +349,13 @@ impl App {
         .await
     }
 
-    pub async fn set_relapse_plan(&self, actor: &Actor, id: CourseId, version: i64, plan: RelapsePreventionPlan) -> Result<Course, AppError> {
+    pub async fn set_relapse_plan(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        plan: RelapsePreventionPlan,
+    ) -> Result<Course, AppError> {
         plan.check()?;
         self.edit_course(actor, id, version, "course.relapse_plan", |c, _| {
             c.relapse_plan = Some(plan);
@@ -278,7 +364,13 @@ impl App {
         .await
     }
 
-    pub async fn decide_maintenance(&self, actor: &Actor, id: CourseId, version: i64, decision: MaintenanceDecision) -> Result<Course, AppError> {
+    pub async fn decide_maintenance(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        decision: MaintenanceDecision,
+    ) -> Result<Course, AppError> {
         self.edit_course(actor, id, version, "course.maintenance_decision", |c, _| {
             c.maintenance = Some(decision);
             Ok(())
@@ -287,12 +379,27 @@ impl App {
     }
 
     /// The facts the phase guards need that live outside the course row.
-    pub async fn course_facts(&self, actor: &Actor, course: &Course) -> Result<CourseFacts, AppError> {
+    pub async fn course_facts(
+        &self,
+        actor: &Actor,
+        course: &Course,
+    ) -> Result<CourseFacts, AppError> {
         let pid = Some(course.patient);
         let id = course.id.as_uuid();
-        let inventory = self.store.inventory(course.id, &self.audit(actor, "inventory.read", "inventory", id, pid)).await?;
-        let assessments =
-            self.store.assessments_of_course(course.id, &self.audit(actor, "assessment.read", "assessment", id, pid)).await?;
+        let inventory = self
+            .store
+            .inventory(
+                course.id,
+                &self.audit(actor, "inventory.read", "inventory", id, pid),
+            )
+            .await?;
+        let assessments = self
+            .store
+            .assessments_of_course(
+                course.id,
+                &self.audit(actor, "assessment.read", "assessment", id, pid),
+            )
+            .await?;
         Ok(CourseFacts {
             inventory_people: inventory.len(),
             end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
@@ -302,13 +409,21 @@ impl App {
     /// Move a course to `target`. When the move is into the initial phase the inventory's start
     /// snapshot is not yet meaningful; the start snapshot is taken on entering the middle phase
     /// (the inventory is complete then) and the end snapshot on leaving termination.
-    pub async fn transition(&self, actor: &Actor, id: CourseId, version: i64, target: CourseStatus) -> Result<Course, AppError> {
+    pub async fn transition(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        target: CourseStatus,
+    ) -> Result<Course, AppError> {
         let course = self.course(actor, id).await?;
         let facts = self.course_facts(actor, &course).await?;
         let today = self.today();
         let snapshot_kind = match &target {
             CourseStatus::Active(ipt_domain::protocol::Phase::Middle) => Some(SnapshotKind::Start),
-            CourseStatus::Completed | CourseStatus::ContinuedInMaintenance => Some(SnapshotKind::End),
+            CourseStatus::Completed | CourseStatus::ContinuedInMaintenance => {
+                Some(SnapshotKind::End)
+            }
             _ => None,
         };
         let course = self
@@ -323,11 +438,25 @@ impl App {
         Ok(course)
     }
 
-    pub async fn take_snapshot(&self, actor: &Actor, course: &Course, kind: SnapshotKind) -> Result<InventorySnapshot, AppError> {
+    pub async fn take_snapshot(
+        &self,
+        actor: &Actor,
+        course: &Course,
+        kind: SnapshotKind,
+    ) -> Result<InventorySnapshot, AppError> {
         let pid = Some(course.patient);
         let people = self
             .store
-            .inventory(course.id, &self.audit(actor, "inventory.read", "inventory", course.id.as_uuid(), pid))
+            .inventory(
+                course.id,
+                &self.audit(
+                    actor,
+                    "inventory.read",
+                    "inventory",
+                    course.id.as_uuid(),
+                    pid,
+                ),
+            )
             .await?;
         let snapshot = InventorySnapshot {
             id: new_id(),
@@ -335,72 +464,164 @@ impl App {
             taken_on: self.today(),
             people: people.iter().map(SnapshotPerson::of).collect(),
         };
-        let audit = self.audit(actor, "inventory_snapshot.create", "inventory_snapshot", snapshot.id.as_uuid(), pid);
-        self.store.add_snapshot(course.id, &snapshot, &audit).await?;
+        let audit = self.audit(
+            actor,
+            "inventory_snapshot.create",
+            "inventory_snapshot",
+            snapshot.id.as_uuid(),
+            pid,
+        );
+        self.store
+            .add_snapshot(course.id, &snapshot, &audit)
+            .await?;
         Ok(snapshot)
     }
 
     /// Start maintenance IPT after an acute course: a new course pre-filled from the old one.
-    pub async fn start_maintenance_course(&self, actor: &Actor, acute: CourseId) -> Result<Course, AppError> {
+    pub async fn start_maintenance_course(
+        &self,
+        actor: &Actor,
+        acute: CourseId,
+    ) -> Result<Course, AppError> {
         let acute = self.course(actor, acute).await?;
-        if !acute.maintenance.as_ref().is_some_and(|m| m.choice.continues_in_maintenance_ipt()) {
-            return Err(AppError::Invalid("record a decision for maintenance IPT before starting a maintenance course".into()));
+        if !acute
+            .maintenance
+            .as_ref()
+            .is_some_and(|m| m.choice.continues_in_maintenance_ipt())
+        {
+            return Err(AppError::Invalid(
+                "record a decision for maintenance IPT before starting a maintenance course".into(),
+            ));
         }
-        let mut course = Course::maintenance_after(&acute, new_id(), self.protocols.get(Format::Maintenance), self.today());
+        let mut course = Course::maintenance_after(
+            &acute,
+            new_id(),
+            self.protocols.get(Format::Maintenance),
+            self.today(),
+        );
         course.version = 1;
-        let audit = self.audit(actor, "course.create", "course", course.id.as_uuid(), Some(course.patient));
+        let audit = self.audit(
+            actor,
+            "course.create",
+            "course",
+            course.id.as_uuid(),
+            Some(course.patient),
+        );
         self.store.create_course(&course, &audit).await?;
         Ok(course)
     }
 
     // ---- Inventory, timeline, sessions, goals ---------------------------------------------
 
-    async fn patient_of(&self, actor: &Actor, course: CourseId) -> Result<Option<PatientId>, AppError> {
+    async fn patient_of(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+    ) -> Result<Option<PatientId>, AppError> {
         Ok(Some(self.course(actor, course).await?.patient))
     }
 
-    pub async fn add_person(&self, actor: &Actor, course: CourseId, mut person: InventoryPerson) -> Result<InventoryPerson, AppError> {
+    pub async fn add_person(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut person: InventoryPerson,
+    ) -> Result<InventoryPerson, AppError> {
         let pid = self.patient_of(actor, course).await?;
         person.version = 1;
-        let audit = self.audit(actor, "inventory_person.create", "inventory_person", person.id.as_uuid(), pid);
+        let audit = self.audit(
+            actor,
+            "inventory_person.create",
+            "inventory_person",
+            person.id.as_uuid(),
+            pid,
+        );
         self.store.add_person(course, &person, &audit).await?;
         Ok(person)
     }
 
-    pub async fn update_person(&self, actor: &Actor, course: CourseId, mut person: InventoryPerson) -> Result<InventoryPerson, AppError> {
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut person: InventoryPerson,
+    ) -> Result<InventoryPerson, AppError> {
         let pid = self.patient_of(actor, course).await?;
-        let audit = self.audit(actor, "inventory_person.update", "inventory_person", person.id.as_uuid(), pid);
+        let audit = self.audit(
+            actor,
+            "inventory_person.update",
+            "inventory_person",
+            person.id.as_uuid(),
+            pid,
+        );
         person.version = self.store.update_person(course, &person, &audit).await?;
         Ok(person)
     }
 
-    pub async fn add_event(&self, actor: &Actor, course: CourseId, mut event: TimelineEvent) -> Result<TimelineEvent, AppError> {
+    pub async fn add_event(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut event: TimelineEvent,
+    ) -> Result<TimelineEvent, AppError> {
         let pid = self.patient_of(actor, course).await?;
         event.version = 1;
-        let audit = self.audit(actor, "timeline_event.create", "timeline_event", event.id.as_uuid(), pid);
+        let audit = self.audit(
+            actor,
+            "timeline_event.create",
+            "timeline_event",
+            event.id.as_uuid(),
+            pid,
+        );
         self.store.add_event(course, &event, &audit).await?;
         Ok(event)
     }
 
-    pub async fn add_episode(&self, actor: &Actor, course: CourseId, mut episode: MoodEpisode) -> Result<MoodEpisode, AppError> {
+    pub async fn add_episode(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut episode: MoodEpisode,
+    ) -> Result<MoodEpisode, AppError> {
         episode.check()?;
         let pid = self.patient_of(actor, course).await?;
         episode.version = 1;
-        let audit = self.audit(actor, "mood_episode.create", "mood_episode", episode.id.as_uuid(), pid);
+        let audit = self.audit(
+            actor,
+            "mood_episode.create",
+            "mood_episode",
+            episode.id.as_uuid(),
+            pid,
+        );
         self.store.add_episode(course, &episode, &audit).await?;
         Ok(episode)
     }
 
-    pub async fn record_session(&self, actor: &Actor, mut session: TherapySession) -> Result<TherapySession, AppError> {
+    pub async fn record_session(
+        &self,
+        actor: &Actor,
+        mut session: TherapySession,
+    ) -> Result<TherapySession, AppError> {
         session.check()?;
         let pid = self.patient_of(actor, session.course).await?;
         session.version = 1;
-        let audit = self.audit(actor, "session.create", "session", session.id.as_uuid(), pid);
+        let audit = self.audit(
+            actor,
+            "session.create",
+            "session",
+            session.id.as_uuid(),
+            pid,
+        );
         self.store.add_session(&session, &audit).await?;
         Ok(session)
     }
 
-    pub async fn add_goal(&self, actor: &Actor, course: CourseId, mut goal: Goal) -> Result<Goal, AppError> {
+    pub async fn add_goal(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut goal: Goal,
+    ) -> Result<Goal, AppError> {
         goal.check()?;
         let pid = self.patient_of(actor, course).await?;
         goal.version = 1;
@@ -411,14 +632,24 @@ impl App {
 
     /// Store an assessment. A final one must carry a valid result: nothing invalid is ever
     /// stored as a final result.
-    pub async fn record_assessment(&self, actor: &Actor, mut assessment: Assessment) -> Result<Assessment, AppError> {
+    pub async fn record_assessment(
+        &self,
+        actor: &Actor,
+        mut assessment: Assessment,
+    ) -> Result<Assessment, AppError> {
         if assessment.status == ipt_domain::assessment::AssessmentStatus::Final
             && !assessment.result.as_ref().is_some_and(|r| r.valid)
         {
             return Err(AppError::Invalid("an incomplete or invalid questionnaire can be kept as a draft, not as a final result".into()));
         }
         assessment.version = 1;
-        let audit = self.audit(actor, "assessment.create", "assessment", assessment.id.as_uuid(), Some(assessment.patient));
+        let audit = self.audit(
+            actor,
+            "assessment.create",
+            "assessment",
+            assessment.id.as_uuid(),
+            Some(assessment.patient),
+        );
         self.store.add_assessment(&assessment, &audit).await?;
         Ok(assessment)
     }
@@ -427,7 +658,9 @@ impl App {
 /// Usernames: 2–40 characters of a–z, 0–9, dot, dash, underscore; stored lower-case.
 pub fn parse_username(s: &str) -> Result<String, AppError> {
     let u = s.trim().to_ascii_lowercase();
-    let ok_chars = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !(2..=40).contains(&u.len()) || !ok_chars {
         return Err(AppError::Invalid(
             "a username has 2–40 characters: letters, digits, dot, dash or underscore".into(),

@@ -19,14 +19,20 @@ pub fn hash(password: &str) -> Result<String, AppError> {
 
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 /// A password policy a clinician can meet: long enough, not blank.
 pub fn check_strength(password: &str) -> Result<(), AppError> {
     if password.trim().chars().count() < MIN_LEN {
-        return Err(AppError::Invalid(format!("the password must have at least {MIN_LEN} characters")));
+        return Err(AppError::Invalid(format!(
+            "the password must have at least {MIN_LEN} characters"
+        )));
     }
     Ok(())
 }

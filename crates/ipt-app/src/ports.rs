@@ -91,10 +91,20 @@ pub struct PoolStats {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{entity} {id} was not found")]
-    NotFound { entity: &'static str, id: uuid::Uuid },
+    NotFound {
+        entity: &'static str,
+        id: uuid::Uuid,
+    },
     /// Optimistic concurrency: the record changed since the caller read it.
-    #[error("{entity} {id} was changed by someone else (you had version {expected}, it is now {actual})")]
-    Conflict { entity: &'static str, id: uuid::Uuid, expected: i64, actual: i64 },
+    #[error(
+        "{entity} {id} was changed by someone else (you had version {expected}, it is now {actual})"
+    )]
+    Conflict {
+        entity: &'static str,
+        id: uuid::Uuid,
+        expected: i64,
+        actual: i64,
+    },
     #[error("{0}")]
     Duplicate(String),
     #[error("the database could not be reached: {0}")]
@@ -124,49 +134,155 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
 
     // Patients.
-    async fn create_patient(&self, patient: &Patient, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn patient(&self, id: PatientId, audit: &AuditEvent) -> Result<Option<Patient>, StoreError>;
+    async fn create_patient(&self, patient: &Patient, audit: &AuditEvent)
+    -> Result<(), StoreError>;
+    async fn patient(
+        &self,
+        id: PatientId,
+        audit: &AuditEvent,
+    ) -> Result<Option<Patient>, StoreError>;
     /// Patients of one clinician, or all when `clinician` is None.
-    async fn list_patients(&self, clinician: Option<UserId>, audit: &AuditEvent) -> Result<Vec<Patient>, StoreError>;
-    async fn update_patient(&self, patient: &Patient, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn list_patients(
+        &self,
+        clinician: Option<UserId>,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Patient>, StoreError>;
+    async fn update_patient(
+        &self,
+        patient: &Patient,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
     async fn count_patients(&self) -> Result<u64, StoreError>;
 
     // Courses.
     async fn create_course(&self, course: &Course, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn course(&self, id: CourseId, audit: &AuditEvent) -> Result<Option<Course>, StoreError>;
-    async fn courses_of_patient(&self, patient: PatientId, audit: &AuditEvent) -> Result<Vec<Course>, StoreError>;
+    async fn courses_of_patient(
+        &self,
+        patient: PatientId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Course>, StoreError>;
     async fn update_course(&self, course: &Course, audit: &AuditEvent) -> Result<i64, StoreError>;
 
     // Interpersonal inventory.
-    async fn add_person(&self, course: CourseId, person: &InventoryPerson, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_person(&self, course: CourseId, person: &InventoryPerson, audit: &AuditEvent) -> Result<i64, StoreError>;
-    async fn delete_person(&self, course: CourseId, id: InventoryPersonId, version: i64, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn inventory(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<InventoryPerson>, StoreError>;
-    async fn add_snapshot(&self, course: CourseId, snapshot: &InventorySnapshot, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn snapshots(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<InventorySnapshot>, StoreError>;
+    async fn add_person(
+        &self,
+        course: CourseId,
+        person: &InventoryPerson,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_person(
+        &self,
+        course: CourseId,
+        person: &InventoryPerson,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    async fn delete_person(
+        &self,
+        course: CourseId,
+        id: InventoryPersonId,
+        version: i64,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn inventory(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<InventoryPerson>, StoreError>;
+    async fn add_snapshot(
+        &self,
+        course: CourseId,
+        snapshot: &InventorySnapshot,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn snapshots(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<InventorySnapshot>, StoreError>;
 
     // Timeline.
-    async fn add_event(&self, course: CourseId, event: &TimelineEvent, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_event(&self, course: CourseId, event: &TimelineEvent, audit: &AuditEvent) -> Result<i64, StoreError>;
-    async fn delete_event(&self, course: CourseId, id: TimelineEventId, version: i64, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn add_episode(&self, course: CourseId, episode: &MoodEpisode, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_episode(&self, course: CourseId, episode: &MoodEpisode, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn add_event(
+        &self,
+        course: CourseId,
+        event: &TimelineEvent,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_event(
+        &self,
+        course: CourseId,
+        event: &TimelineEvent,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    async fn delete_event(
+        &self,
+        course: CourseId,
+        id: TimelineEventId,
+        version: i64,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn add_episode(
+        &self,
+        course: CourseId,
+        episode: &MoodEpisode,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_episode(
+        &self,
+        course: CourseId,
+        episode: &MoodEpisode,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
     async fn timeline(&self, course: CourseId, audit: &AuditEvent) -> Result<Timeline, StoreError>;
 
     // Sessions.
-    async fn add_session(&self, session: &TherapySession, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_session(&self, session: &TherapySession, audit: &AuditEvent) -> Result<i64, StoreError>;
-    async fn sessions(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<TherapySession>, StoreError>;
+    async fn add_session(
+        &self,
+        session: &TherapySession,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_session(
+        &self,
+        session: &TherapySession,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    async fn sessions(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<TherapySession>, StoreError>;
 
     // Goals.
-    async fn add_goal(&self, course: CourseId, goal: &Goal, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_goal(&self, course: CourseId, goal: &Goal, audit: &AuditEvent) -> Result<i64, StoreError>;
+    async fn add_goal(
+        &self,
+        course: CourseId,
+        goal: &Goal,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_goal(
+        &self,
+        course: CourseId,
+        goal: &Goal,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
     async fn goals(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Goal>, StoreError>;
 
     // Assessments. A final assessment must carry its result; drafts never count in results.
-    async fn add_assessment(&self, assessment: &Assessment, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn update_assessment(&self, assessment: &Assessment, audit: &AuditEvent) -> Result<i64, StoreError>;
-    async fn assessments_of_course(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Assessment>, StoreError>;
+    async fn add_assessment(
+        &self,
+        assessment: &Assessment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_assessment(
+        &self,
+        assessment: &Assessment,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    async fn assessments_of_course(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Assessment>, StoreError>;
 
     // Audit.
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

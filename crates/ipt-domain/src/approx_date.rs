@@ -37,7 +37,9 @@ pub enum ApproxDate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{input}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (for example 2019, 2019-03 or 2019-03-14)")]
+#[error(
+    "'{input}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (for example 2019, 2019-03 or 2019-03-14)"
+)]
 pub struct ApproxDateError {
     pub input: String,
 }
@@ -77,8 +79,14 @@ impl ApproxDate {
     }
 
     /// Build from stored parts (year, optional month 1–12, optional day).
-    pub fn from_parts(year: i32, month: Option<u8>, day: Option<u8>) -> Result<Self, ApproxDateError> {
-        let err = || ApproxDateError { input: format!("{year}-{month:?}-{day:?}") };
+    pub fn from_parts(
+        year: i32,
+        month: Option<u8>,
+        day: Option<u8>,
+    ) -> Result<Self, ApproxDateError> {
+        let err = || ApproxDateError {
+            input: format!("{year}-{month:?}-{day:?}"),
+        };
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
             return Err(err());
         }
@@ -87,7 +95,9 @@ impl ApproxDate {
             (Some(m), None) => Ok(Self::Month(year, Month::try_from(m).map_err(|_| err())?)),
             (Some(m), Some(d)) => {
                 let month = Month::try_from(m).map_err(|_| err())?;
-                Ok(Self::Day(Date::from_calendar_date(year, month, d).map_err(|_| err())?))
+                Ok(Self::Day(
+                    Date::from_calendar_date(year, month, d).map_err(|_| err())?,
+                ))
             }
             (None, Some(_)) => Err(err()),
         }
@@ -164,7 +174,9 @@ impl fmt::Display for ApproxDate {
 impl FromStr for ApproxDate {
     type Err = ApproxDateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ApproxDateError { input: s.chars().take(40).collect() };
+        let err = || ApproxDateError {
+            input: s.chars().take(40).collect(),
+        };
         let t = s.trim();
         let parts: Vec<&str> = t.split('-').collect();
         let num = |p: &str, len: usize| -> Result<u32, ApproxDateError> {
@@ -202,8 +214,14 @@ mod tests {
 
     #[test]
     fn parses_each_precision() {
-        assert_eq!("2019".parse::<ApproxDate>().unwrap(), ApproxDate::Year(2019));
-        assert_eq!("2019-03".parse::<ApproxDate>().unwrap(), ApproxDate::Month(2019, Month::March));
+        assert_eq!(
+            "2019".parse::<ApproxDate>().unwrap(),
+            ApproxDate::Year(2019)
+        );
+        assert_eq!(
+            "2019-03".parse::<ApproxDate>().unwrap(),
+            ApproxDate::Month(2019, Month::March)
+        );
         let d: ApproxDate = "2019-03-14".parse().unwrap();
         assert_eq!(d.precision(), DatePrecision::Day);
         assert_eq!(d.to_string(), "2019-03-14");
@@ -211,7 +229,15 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates_with_a_hint() {
-        for bad in ["2019-13", "2019-02-30", "19", "spring", "", "2019-3", "1700"] {
+        for bad in [
+            "2019-13",
+            "2019-02-30",
+            "19",
+            "spring",
+            "",
+            "2019-3",
+            "1700",
+        ] {
             let e = bad.parse::<ApproxDate>().unwrap_err();
             assert!(e.to_string().contains("YYYY-MM"), "{bad}");
         }
@@ -227,6 +253,9 @@ mod tests {
 
     #[test]
     fn human_reading() {
-        assert_eq!("2026-03".parse::<ApproxDate>().unwrap().human(), "March 2026");
+        assert_eq!(
+            "2026-03".parse::<ApproxDate>().unwrap().human(),
+            "March 2026"
+        );
     }
 }

@@ -150,12 +150,20 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    pub fn new(statement: &str, severity: DepressionSeverity, recorded_on: Date) -> Result<Self, CourseError> {
+    pub fn new(
+        statement: &str,
+        severity: DepressionSeverity,
+        recorded_on: Date,
+    ) -> Result<Self, CourseError> {
         let statement = statement.trim();
         if statement.is_empty() {
             return Err(CourseError::EmptyDiagnosis);
         }
-        Ok(Self { statement: statement.to_string(), severity, recorded_on })
+        Ok(Self {
+            statement: statement.to_string(),
+            severity,
+            recorded_on,
+        })
     }
 }
 
@@ -179,9 +187,17 @@ impl Contract {
     ) -> Result<Self, CourseError> {
         protocol.check_session_count(sessions)?;
         if end_date <= agreed_on {
-            return Err(CourseError::EndDateNotAfterAgreement { end_date, agreed_on });
+            return Err(CourseError::EndDateNotAfterAgreement {
+                end_date,
+                agreed_on,
+            });
         }
-        Ok(Self { sessions, frequency, end_date, agreed_on })
+        Ok(Self {
+            sessions,
+            frequency,
+            end_date,
+            agreed_on,
+        })
     }
 }
 
@@ -198,7 +214,10 @@ impl Formulation {
         if text.trim().is_empty() {
             return Err(CourseError::EmptyFormulation);
         }
-        Ok(Self { text: text.trim().to_string(), accepted_on })
+        Ok(Self {
+            text: text.trim().to_string(),
+            accepted_on,
+        })
     }
 
     pub fn is_accepted(&self) -> bool {
@@ -233,7 +252,11 @@ impl RelapsePreventionPlan {
         if self.written_on.is_none() {
             missing.push("the date it was written");
         }
-        if missing.is_empty() { Ok(()) } else { Err(CourseError::IncompleteRelapsePlan(missing.join(", "))) }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(CourseError::IncompleteRelapsePlan(missing.join(", ")))
+        }
     }
 }
 
@@ -254,8 +277,13 @@ pub enum MaintenanceChoice {
 }
 
 impl MaintenanceChoice {
-    pub const ALL: [MaintenanceChoice; 5] =
-        [Self::NoFurtherTreatment, Self::MaintenanceIpt, Self::Medication, Self::Combined, Self::ReferOrChange];
+    pub const ALL: [MaintenanceChoice; 5] = [
+        Self::NoFurtherTreatment,
+        Self::MaintenanceIpt,
+        Self::Medication,
+        Self::Combined,
+        Self::ReferOrChange,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Self::NoFurtherTreatment => "no_further_treatment",
@@ -356,9 +384,13 @@ impl fmt::Display for Guard {
             Self::InventoryHasPerson => "add at least one person to the interpersonal inventory",
             Self::FocusAreasChosen => "choose one or two focus areas",
             Self::FormulationAccepted => "record the date the patient accepted the formulation",
-            Self::ContractAgreed => "agree the contract (number of sessions, frequency and end date)",
+            Self::ContractAgreed => {
+                "agree the contract (number of sessions, frequency and end date)"
+            }
             Self::EndMeasureRecorded => "record an end-of-treatment measure",
-            Self::RelapsePlanWritten => "write the relapse-prevention plan (warning signs and where to seek help)",
+            Self::RelapsePlanWritten => {
+                "write the relapse-prevention plan (warning signs and where to seek help)"
+            }
             Self::MaintenanceIptDecided => "record a maintenance decision for maintenance IPT",
         })
     }
@@ -368,7 +400,10 @@ impl fmt::Display for Guard {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("a course cannot move from {from} to {to}")]
-    NotAllowed { from: CourseStatus, to: CourseStatus },
+    NotAllowed {
+        from: CourseStatus,
+        to: CourseStatus,
+    },
     #[error("before moving to {to}: {}", unmet.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Unmet { to: CourseStatus, unmet: Vec<Guard> },
 }
@@ -428,7 +463,12 @@ impl Course {
 
     /// A maintenance course that continues `acute`, pre-filled with its diagnosis, focus and
     /// relapse-prevention plan, monthly by default (reference §1.2, IPT-M).
-    pub fn maintenance_after(acute: &Course, id: CourseId, protocol: &Protocol, started_on: Date) -> Self {
+    pub fn maintenance_after(
+        acute: &Course,
+        id: CourseId,
+        protocol: &Protocol,
+        started_on: Date,
+    ) -> Self {
         let mut c = Self::new(id, acute.patient, acute.clinician, protocol, started_on);
         c.indication = acute.indication.clone();
         c.diagnosis = acute.diagnosis.clone();
@@ -458,7 +498,12 @@ impl Course {
                 need(self.diagnosis.is_some(), Guard::DiagnosisRecorded);
                 need(facts.inventory_people >= 1, Guard::InventoryHasPerson);
                 need(self.focus.is_some(), Guard::FocusAreasChosen);
-                need(self.formulation.as_ref().is_some_and(Formulation::is_accepted), Guard::FormulationAccepted);
+                need(
+                    self.formulation
+                        .as_ref()
+                        .is_some_and(Formulation::is_accepted),
+                    Guard::FormulationAccepted,
+                );
                 need(self.contract.is_some(), Guard::ContractAgreed);
             }
             CourseStatus::Active(Phase::Maintenance) => {
@@ -466,13 +511,25 @@ impl Course {
             }
             CourseStatus::Completed => {
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
-                need(self.relapse_plan.as_ref().is_some_and(|p| p.check().is_ok()), Guard::RelapsePlanWritten);
+                need(
+                    self.relapse_plan
+                        .as_ref()
+                        .is_some_and(|p| p.check().is_ok()),
+                    Guard::RelapsePlanWritten,
+                );
             }
             CourseStatus::ContinuedInMaintenance => {
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
-                need(self.relapse_plan.as_ref().is_some_and(|p| p.check().is_ok()), Guard::RelapsePlanWritten);
                 need(
-                    self.maintenance.as_ref().is_some_and(|m| m.choice.continues_in_maintenance_ipt()),
+                    self.relapse_plan
+                        .as_ref()
+                        .is_some_and(|p| p.check().is_ok()),
+                    Guard::RelapsePlanWritten,
+                );
+                need(
+                    self.maintenance
+                        .as_ref()
+                        .is_some_and(|m| m.choice.continues_in_maintenance_ipt()),
                     Guard::MaintenanceIptDecided,
                 );
             }
@@ -505,9 +562,17 @@ impl Course {
     }
 
     /// Move the course to `target`, or say every reason it cannot move.
-    pub fn transition(&mut self, target: CourseStatus, facts: &CourseFacts, on: Date) -> Result<(), TransitionError> {
+    pub fn transition(
+        &mut self,
+        target: CourseStatus,
+        facts: &CourseFacts,
+        on: Date,
+    ) -> Result<(), TransitionError> {
         if !self.allowed(&target) {
-            return Err(TransitionError::NotAllowed { from: self.status.clone(), to: target });
+            return Err(TransitionError::NotAllowed {
+                from: self.status.clone(),
+                to: target,
+            });
         }
         let unmet = self.unmet_guards(&target, facts);
         if !unmet.is_empty() {
@@ -522,15 +587,21 @@ impl Course {
 
     /// The statuses this course could move to next (guards aside), for offering buttons.
     pub fn next_statuses(&self) -> Vec<CourseStatus> {
-        let mut candidates: Vec<CourseStatus> = Phase::ALL.into_iter().map(CourseStatus::Active).collect();
-        candidates.extend([CourseStatus::Completed, CourseStatus::ContinuedInMaintenance]);
+        let mut candidates: Vec<CourseStatus> =
+            Phase::ALL.into_iter().map(CourseStatus::Active).collect();
+        candidates.extend([
+            CourseStatus::Completed,
+            CourseStatus::ContinuedInMaintenance,
+        ]);
         candidates.retain(|c| self.allowed(c));
         candidates
     }
 
     /// The planned number of sessions: the contract's, or the plan's default.
     pub fn planned_sessions(&self) -> u16 {
-        self.contract.map(|c| c.sessions).unwrap_or(self.phase_plan.total)
+        self.contract
+            .map(|c| c.sessions)
+            .unwrap_or(self.phase_plan.total)
     }
 }
 
@@ -538,7 +609,9 @@ impl Course {
 pub enum CourseError {
     #[error(transparent)]
     Protocol(#[from] ProtocolError),
-    #[error("the end date ({end_date}) must come after the day the contract was agreed ({agreed_on})")]
+    #[error(
+        "the end date ({end_date}) must come after the day the contract was agreed ({agreed_on})"
+    )]
     EndDateNotAfterAgreement { end_date: Date, agreed_on: Date },
     #[error("write the diagnosis in words")]
     EmptyDiagnosis,
@@ -578,10 +651,24 @@ mod tests {
     }
 
     fn ready_for_middle(c: &mut Course, p: &Protocol) {
-        c.diagnosis = Some(Diagnosis::new("MDD, single episode", DepressionSeverity::Moderate, date!(2026 - 01 - 05)).unwrap());
+        c.diagnosis = Some(
+            Diagnosis::new(
+                "MDD, single episode",
+                DepressionSeverity::Moderate,
+                date!(2026 - 01 - 05),
+            )
+            .unwrap(),
+        );
         c.focus = Some(FocusAreas::new(vec![ProblemArea::Grief]).unwrap());
         c.formulation = Some(Formulation::new("text", Some(date!(2026 - 01 - 19))).unwrap());
-        let contract = Contract::new(p, 16, Frequency::Weekly, date!(2026 - 05 - 01), date!(2026 - 01 - 19)).unwrap();
+        let contract = Contract::new(
+            p,
+            16,
+            Frequency::Weekly,
+            date!(2026 - 05 - 01),
+            date!(2026 - 01 - 19),
+        )
+        .unwrap();
         c.agree_contract(p, contract);
     }
 
@@ -597,11 +684,22 @@ mod tests {
     #[test]
     fn the_middle_phase_names_every_unmet_guard() {
         let (mut c, _) = course(Format::Individual);
-        c.transition(CourseStatus::Active(Phase::Initial), &CourseFacts::default(), date!(2026 - 01 - 05)).unwrap();
+        c.transition(
+            CourseStatus::Active(Phase::Initial),
+            &CourseFacts::default(),
+            date!(2026 - 01 - 05),
+        )
+        .unwrap();
         let err = c
-            .transition(CourseStatus::Active(Phase::Middle), &CourseFacts::default(), date!(2026 - 01 - 26))
+            .transition(
+                CourseStatus::Active(Phase::Middle),
+                &CourseFacts::default(),
+                date!(2026 - 01 - 26),
+            )
             .unwrap_err();
-        let TransitionError::Unmet { unmet, .. } = &err else { panic!("{err:?}") };
+        let TransitionError::Unmet { unmet, .. } = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!(
             unmet,
             &vec![
@@ -613,8 +711,15 @@ mod tests {
             ]
         );
         let msg = err.to_string();
-        assert!(msg.contains("record the diagnosis") && msg.contains("contract"), "{msg}");
-        assert_eq!(c.status, CourseStatus::Active(Phase::Initial), "a refused move changes nothing");
+        assert!(
+            msg.contains("record the diagnosis") && msg.contains("contract"),
+            "{msg}"
+        );
+        assert_eq!(
+            c.status,
+            CourseStatus::Active(Phase::Initial),
+            "a refused move changes nothing"
+        );
     }
 
     #[test]
@@ -623,27 +728,66 @@ mod tests {
         c.status = CourseStatus::Active(Phase::Initial);
         ready_for_middle(&mut c, &p);
         c.formulation.as_mut().unwrap().accepted_on = None;
-        let facts = CourseFacts { inventory_people: 2, end_measure_recorded: false };
-        let err = c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 26)).unwrap_err();
-        assert_eq!(err, TransitionError::Unmet { to: CourseStatus::Active(Phase::Middle), unmet: vec![Guard::FormulationAccepted] });
+        let facts = CourseFacts {
+            inventory_people: 2,
+            end_measure_recorded: false,
+        };
+        let err = c
+            .transition(
+                CourseStatus::Active(Phase::Middle),
+                &facts,
+                date!(2026 - 01 - 26),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TransitionError::Unmet {
+                to: CourseStatus::Active(Phase::Middle),
+                unmet: vec![Guard::FormulationAccepted]
+            }
+        );
     }
 
     #[test]
     fn a_full_course_runs_from_referral_to_completion() {
         let (mut c, p) = course(Format::Individual);
-        let mut facts = CourseFacts { inventory_people: 3, end_measure_recorded: false };
-        c.transition(CourseStatus::Active(Phase::Initial), &facts, date!(2026 - 01 - 05)).unwrap();
+        let mut facts = CourseFacts {
+            inventory_people: 3,
+            end_measure_recorded: false,
+        };
+        c.transition(
+            CourseStatus::Active(Phase::Initial),
+            &facts,
+            date!(2026 - 01 - 05),
+        )
+        .unwrap();
         ready_for_middle(&mut c, &p);
-        c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 26)).unwrap();
-        c.transition(CourseStatus::Active(Phase::Termination), &facts, date!(2026 - 04 - 06)).unwrap();
-        let err = c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27)).unwrap_err();
+        c.transition(
+            CourseStatus::Active(Phase::Middle),
+            &facts,
+            date!(2026 - 01 - 26),
+        )
+        .unwrap();
+        c.transition(
+            CourseStatus::Active(Phase::Termination),
+            &facts,
+            date!(2026 - 04 - 06),
+        )
+        .unwrap();
+        let err = c
+            .transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27))
+            .unwrap_err();
         assert_eq!(
             err,
-            TransitionError::Unmet { to: CourseStatus::Completed, unmet: vec![Guard::EndMeasureRecorded, Guard::RelapsePlanWritten] }
+            TransitionError::Unmet {
+                to: CourseStatus::Completed,
+                unmet: vec![Guard::EndMeasureRecorded, Guard::RelapsePlanWritten]
+            }
         );
         facts.end_measure_recorded = true;
         c.relapse_plan = Some(plan());
-        c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27)).unwrap();
+        c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27))
+            .unwrap();
         assert_eq!(c.ended_on, Some(date!(2026 - 04 - 27)));
         assert!(c.next_statuses().is_empty());
     }
@@ -651,15 +795,26 @@ mod tests {
     #[test]
     fn phases_cannot_be_skipped_or_reversed() {
         let (mut c, p) = course(Format::Individual);
-        let facts = CourseFacts { inventory_people: 1, end_measure_recorded: true };
+        let facts = CourseFacts {
+            inventory_people: 1,
+            end_measure_recorded: true,
+        };
         ready_for_middle(&mut c, &p);
         assert!(matches!(
-            c.transition(CourseStatus::Active(Phase::Middle), &facts, date!(2026 - 01 - 05)),
+            c.transition(
+                CourseStatus::Active(Phase::Middle),
+                &facts,
+                date!(2026 - 01 - 05)
+            ),
             Err(TransitionError::NotAllowed { .. })
         ));
         c.status = CourseStatus::Active(Phase::Termination);
         assert!(matches!(
-            c.transition(CourseStatus::Active(Phase::Initial), &facts, date!(2026 - 01 - 05)),
+            c.transition(
+                CourseStatus::Active(Phase::Initial),
+                &facts,
+                date!(2026 - 01 - 05)
+            ),
             Err(TransitionError::NotAllowed { .. })
         ));
     }
@@ -667,10 +822,28 @@ mod tests {
     #[test]
     fn any_open_course_can_end_early_with_a_reason_but_a_closed_one_cannot() {
         let (mut c, _) = course(Format::Brief);
-        c.transition(CourseStatus::EndedEarly(EndReason::Dropout), &CourseFacts::default(), date!(2026 - 02 - 01)).unwrap();
-        assert!(c.transition(CourseStatus::EndedEarly(EndReason::ReferredOn), &CourseFacts::default(), date!(2026 - 02 - 02)).is_err());
-        assert_eq!(EndReason::parse("other", "  "), Err(CourseError::OtherReasonNeedsDetail));
-        assert_eq!(EndReason::parse("other", "moved abroad"), Ok(EndReason::Other("moved abroad".into())));
+        c.transition(
+            CourseStatus::EndedEarly(EndReason::Dropout),
+            &CourseFacts::default(),
+            date!(2026 - 02 - 01),
+        )
+        .unwrap();
+        assert!(
+            c.transition(
+                CourseStatus::EndedEarly(EndReason::ReferredOn),
+                &CourseFacts::default(),
+                date!(2026 - 02 - 02)
+            )
+            .is_err()
+        );
+        assert_eq!(
+            EndReason::parse("other", "  "),
+            Err(CourseError::OtherReasonNeedsDetail)
+        );
+        assert_eq!(
+            EndReason::parse("other", "moved abroad"),
+            Ok(EndReason::Other("moved abroad".into()))
+        );
     }
 
     #[test]
@@ -679,33 +852,71 @@ mod tests {
         ready_for_middle(&mut c, &p);
         c.status = CourseStatus::Active(Phase::Termination);
         c.relapse_plan = Some(plan());
-        let facts = CourseFacts { inventory_people: 1, end_measure_recorded: true };
-        let err = c.transition(CourseStatus::ContinuedInMaintenance, &facts, date!(2026 - 05 - 01)).unwrap_err();
-        assert!(matches!(err, TransitionError::Unmet { ref unmet, .. } if unmet == &vec![Guard::MaintenanceIptDecided]));
+        let facts = CourseFacts {
+            inventory_people: 1,
+            end_measure_recorded: true,
+        };
+        let err = c
+            .transition(
+                CourseStatus::ContinuedInMaintenance,
+                &facts,
+                date!(2026 - 05 - 01),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, TransitionError::Unmet { ref unmet, .. } if unmet == &vec![Guard::MaintenanceIptDecided])
+        );
         c.maintenance = Some(MaintenanceDecision {
             choice: MaintenanceChoice::MaintenanceIpt,
             rationale: "recurrent depression".into(),
             decided_on: date!(2026 - 04 - 27),
         });
-        c.transition(CourseStatus::ContinuedInMaintenance, &facts, date!(2026 - 05 - 01)).unwrap();
+        c.transition(
+            CourseStatus::ContinuedInMaintenance,
+            &facts,
+            date!(2026 - 05 - 01),
+        )
+        .unwrap();
 
         let cat = ProtocolCatalogue::default();
-        let m = Course::maintenance_after(&c, CourseId::from_uuid(Uuid::max()), cat.get(Format::Maintenance), date!(2026 - 05 - 02));
+        let m = Course::maintenance_after(
+            &c,
+            CourseId::from_uuid(Uuid::max()),
+            cat.get(Format::Maintenance),
+            date!(2026 - 05 - 02),
+        );
         assert_eq!(m.continues, Some(c.id));
         assert_eq!(m.focus, c.focus);
         assert_eq!(m.status, CourseStatus::Referred);
-        assert_eq!(m.next_statuses(), vec![CourseStatus::Active(Phase::Maintenance)]);
+        assert_eq!(
+            m.next_statuses(),
+            vec![CourseStatus::Active(Phase::Maintenance)]
+        );
     }
 
     #[test]
     fn a_contract_must_fit_the_format_and_the_calendar() {
         let (_, p) = course(Format::Individual);
         assert!(matches!(
-            Contract::new(&p, 20, Frequency::Weekly, date!(2026 - 05 - 01), date!(2026 - 01 - 01)),
-            Err(CourseError::Protocol(ProtocolError::SessionCountOutOfRange { n: 20, .. }))
+            Contract::new(
+                &p,
+                20,
+                Frequency::Weekly,
+                date!(2026 - 05 - 01),
+                date!(2026 - 01 - 01)
+            ),
+            Err(CourseError::Protocol(
+                ProtocolError::SessionCountOutOfRange { n: 20, .. }
+            ))
         ));
         assert!(matches!(
-            Contract::new(&p, 12, Frequency::Weekly, date!(2026 - 01 - 01), date!(2026 - 01 - 01)),
+            Contract::new(
+                &p,
+                12,
+                Frequency::Weekly,
+                date!(2026 - 01 - 01),
+                date!(2026 - 01 - 01)
+            ),
             Err(CourseError::EndDateNotAfterAgreement { .. })
         ));
     }
@@ -713,7 +924,14 @@ mod tests {
     #[test]
     fn a_twelve_session_contract_moves_the_phase_plan() {
         let (mut c, p) = course(Format::Individual);
-        let contract = Contract::new(&p, 12, Frequency::Weekly, date!(2026 - 04 - 01), date!(2026 - 01 - 10)).unwrap();
+        let contract = Contract::new(
+            &p,
+            12,
+            Frequency::Weekly,
+            date!(2026 - 04 - 01),
+            date!(2026 - 01 - 10),
+        )
+        .unwrap();
         c.agree_contract(&p, contract);
         assert_eq!(c.phase_plan.phase_of(10), Phase::Termination);
         assert_eq!(c.planned_sessions(), 12);

@@ -57,7 +57,9 @@ macro_rules! id_type {
 
 /// The input was not a UUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{input}' is not a valid {kind} (expected a UUID such as 0190f0c4-5b7e-7c39-8d6a-2f1e4b9c0a11)")]
+#[error(
+    "'{input}' is not a valid {kind} (expected a UUID such as 0190f0c4-5b7e-7c39-8d6a-2f1e4b9c0a11)"
+)]
 pub struct IdParseError {
     pub kind: &'static str,
     pub input: String,

@@ -166,7 +166,11 @@ impl EscalationFlag {
                 "NICE NG222 1.6.1; CANMAT 2016",
             ),
         };
-        GuidelinePrompt { flag: self, text, source }
+        GuidelinePrompt {
+            flag: self,
+            text,
+            source,
+        }
     }
 }
 
@@ -205,7 +209,8 @@ pub enum CriteriaFinding {
 
 impl IndicationRecord {
     pub fn core_symptom_present(&self) -> bool {
-        self.symptoms.contains(&Symptom::DepressedMood) || self.symptoms.contains(&Symptom::LossOfInterest)
+        self.symptoms.contains(&Symptom::DepressedMood)
+            || self.symptoms.contains(&Symptom::LossOfInterest)
     }
 
     /// DSM-5 criterion A: ≥5 of the 9 symptoms, including depressed mood or loss of interest,
@@ -231,30 +236,76 @@ mod tests {
     use super::*;
 
     fn with(symptoms: &[Symptom], weeks: bool) -> IndicationRecord {
-        IndicationRecord { symptoms: symptoms.iter().copied().collect(), two_weeks_or_more: weeks, ..Default::default() }
+        IndicationRecord {
+            symptoms: symptoms.iter().copied().collect(),
+            two_weeks_or_more: weeks,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn five_symptoms_with_a_core_one_for_two_weeks() {
         use Symptom::*;
-        let five = [DepressedMood, SleepChange, FatigueOrLossOfEnergy, PoorConcentration, WorthlessnessOrGuilt];
-        assert_eq!(with(&five, true).a_criteria(), CriteriaFinding::ConsistentWithMajorDepressiveEpisode);
-        assert_eq!(with(&five, false).a_criteria(), CriteriaFinding::DurationNotConfirmed);
-        assert_eq!(with(&five[..4], true).a_criteria(), CriteriaFinding::BelowThreshold);
-        let no_core = [WeightOrAppetiteChange, SleepChange, FatigueOrLossOfEnergy, PoorConcentration, WorthlessnessOrGuilt, ThoughtsOfDeath];
-        assert_eq!(with(&no_core, true).a_criteria(), CriteriaFinding::BelowThreshold);
-        let anhedonia = [LossOfInterest, SleepChange, FatigueOrLossOfEnergy, PoorConcentration, PsychomotorChange];
-        assert_eq!(with(&anhedonia, true).a_criteria(), CriteriaFinding::ConsistentWithMajorDepressiveEpisode);
+        let five = [
+            DepressedMood,
+            SleepChange,
+            FatigueOrLossOfEnergy,
+            PoorConcentration,
+            WorthlessnessOrGuilt,
+        ];
+        assert_eq!(
+            with(&five, true).a_criteria(),
+            CriteriaFinding::ConsistentWithMajorDepressiveEpisode
+        );
+        assert_eq!(
+            with(&five, false).a_criteria(),
+            CriteriaFinding::DurationNotConfirmed
+        );
+        assert_eq!(
+            with(&five[..4], true).a_criteria(),
+            CriteriaFinding::BelowThreshold
+        );
+        let no_core = [
+            WeightOrAppetiteChange,
+            SleepChange,
+            FatigueOrLossOfEnergy,
+            PoorConcentration,
+            WorthlessnessOrGuilt,
+            ThoughtsOfDeath,
+        ];
+        assert_eq!(
+            with(&no_core, true).a_criteria(),
+            CriteriaFinding::BelowThreshold
+        );
+        let anhedonia = [
+            LossOfInterest,
+            SleepChange,
+            FatigueOrLossOfEnergy,
+            PoorConcentration,
+            PsychomotorChange,
+        ];
+        assert_eq!(
+            with(&anhedonia, true).a_criteria(),
+            CriteriaFinding::ConsistentWithMajorDepressiveEpisode
+        );
     }
 
     #[test]
     fn every_flag_yields_a_sourced_prompt() {
-        let r = IndicationRecord { escalation_flags: EscalationFlag::ALL.into_iter().collect(), ..Default::default() };
+        let r = IndicationRecord {
+            escalation_flags: EscalationFlag::ALL.into_iter().collect(),
+            ..Default::default()
+        };
         let prompts = r.prompts();
         assert_eq!(prompts.len(), 5);
         for p in prompts {
             assert!(!p.text.is_empty() && !p.source.is_empty());
         }
-        assert!(EscalationFlag::PsychoticFeatures.prompt().text.contains("specialist"));
+        assert!(
+            EscalationFlag::PsychoticFeatures
+                .prompt()
+                .text
+                .contains("specialist")
+        );
     }
 }

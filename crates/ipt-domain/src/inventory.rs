@@ -298,7 +298,10 @@ impl NetworkIndices {
         let living: Vec<_> = people.into_iter().filter(|p| !p.deceased).collect();
         Self {
             in_circle: living.iter().filter(|p| p.ring.is_in_circle()).count(),
-            inner_ring: living.iter().filter(|p| p.ring == ClosenessRing::Inner).count(),
+            inner_ring: living
+                .iter()
+                .filter(|p| p.ring == ClosenessRing::Inner)
+                .count(),
             confidant_present: living.iter().any(|p| p.confidant),
         }
     }
@@ -306,7 +309,11 @@ impl NetworkIndices {
     pub fn of_snapshot(s: &InventorySnapshot) -> Self {
         Self {
             in_circle: s.people.iter().filter(|p| p.ring.is_in_circle()).count(),
-            inner_ring: s.people.iter().filter(|p| p.ring == ClosenessRing::Inner).count(),
+            inner_ring: s
+                .people
+                .iter()
+                .filter(|p| p.ring == ClosenessRing::Inner)
+                .count(),
             confidant_present: s.people.iter().any(|p| p.confidant),
         }
     }
@@ -372,6 +379,13 @@ mod tests {
             person("Boss", 0, false, false),
         ];
         let n = NetworkIndices::of_people(&people);
-        assert_eq!(n, NetworkIndices { in_circle: 2, inner_ring: 1, confidant_present: true });
+        assert_eq!(
+            n,
+            NetworkIndices {
+                in_circle: 2,
+                inner_ring: 1,
+                confidant_present: true
+            }
+        );
     }
 }

@@ -60,8 +60,12 @@ pub enum AreaKind {
 }
 
 impl AreaKind {
-    pub const ALL: [AreaKind; 4] =
-        [Self::Grief, Self::RoleDispute, Self::RoleTransition, Self::InterpersonalDeficits];
+    pub const ALL: [AreaKind; 4] = [
+        Self::Grief,
+        Self::RoleDispute,
+        Self::RoleTransition,
+        Self::InterpersonalDeficits,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -162,8 +166,12 @@ impl Strategy {
             ReconstructRelationshipWithDeceased => {
                 "Go over the relationship with the person who died, good and bad sides"
             }
-            ReviewEventsAroundDeath => "Go through what happened before, during and after the death",
-            ExploreFeelingsAboutLoss => "Make room for feelings about the loss (guilt, anger, relief)",
+            ReviewEventsAroundDeath => {
+                "Go through what happened before, during and after the death"
+            }
+            ExploreFeelingsAboutLoss => {
+                "Make room for feelings about the loss (guilt, anger, relief)"
+            }
             EncourageNewConnections => "Support new or renewed relationships and interests",
             StageTheDispute => "Decide the stage of the dispute",
             ClarifyExpectations => "Clarify what each person expects and what the issues are",
@@ -173,12 +181,16 @@ impl Strategy {
             DecideOnAPlan => "Weigh options and choose a plan of action",
             ReviewOldRole => "Review the good and bad sides of the old role",
             ExploreNewRole => "Explore the new role, including its opportunities",
-            ExploreFeelingsAboutChange => "Make room for feelings about the change and what was lost",
+            ExploreFeelingsAboutChange => {
+                "Make room for feelings about the change and what was lost"
+            }
             EvaluateLossRealistically => "Weigh what was lost realistically",
             BuildSupportAndSkills => "Build support and the skills the new role needs",
             ReviewPastRelationships => "Review important past relationships",
             FindRepeatingPatterns => "Find patterns that repeat across relationships",
-            UseTherapeuticRelationship => "Use the therapy relationship as a safe place to practise",
+            UseTherapeuticRelationship => {
+                "Use the therapy relationship as a safe place to practise"
+            }
             RehearseSocialSkills => "Rehearse ways of starting and keeping contact",
             SetGradedContactGoals => "Set small, graded goals for social contact",
         }
@@ -196,7 +208,10 @@ impl ProblemArea {
     }
 
     /// Build an area from its kind and, for disputes, the stage (required for a dispute).
-    pub fn from_kind(kind: AreaKind, stage: Option<DisputeStage>) -> Result<Self, ProblemAreaError> {
+    pub fn from_kind(
+        kind: AreaKind,
+        stage: Option<DisputeStage>,
+    ) -> Result<Self, ProblemAreaError> {
         match (kind, stage) {
             (AreaKind::RoleDispute, Some(stage)) => Ok(Self::RoleDispute(stage)),
             (AreaKind::RoleDispute, None) => Err(ProblemAreaError::DisputeNeedsStage),
@@ -238,7 +253,9 @@ impl FocusAreas {
             n => return Err(ProblemAreaError::TooManyFocusAreas(n)),
         }
         if areas.len() == 2 && areas[0].kind() == areas[1].kind() {
-            return Err(ProblemAreaError::DuplicateFocusArea(areas[0].kind().label()));
+            return Err(ProblemAreaError::DuplicateFocusArea(
+                areas[0].kind().label(),
+            ));
         }
         Ok(Self(areas))
     }
@@ -277,7 +294,9 @@ pub enum ProblemAreaError {
     DisputeNeedsStage,
     #[error("only a role dispute has a stage")]
     StageOnlyForDisputes,
-    #[error("'{0}' is not a problem area (grief, role_dispute, role_transition, interpersonal_deficits)")]
+    #[error(
+        "'{0}' is not a problem area (grief, role_dispute, role_transition, interpersonal_deficits)"
+    )]
     UnknownArea(String),
     #[error("'{0}' is not a dispute stage (renegotiation, impasse, dissolution)")]
     UnknownStage(String),
@@ -316,8 +335,12 @@ mod tests {
     fn focus_areas_deserialise_through_the_guard() {
         let json = r#"[{"area":"grief"},{"area":"role_dispute","stage":"impasse"}]"#;
         let f: FocusAreas = serde_json::from_str(json).unwrap();
-        assert_eq!(f.areas()[1], ProblemArea::RoleDispute(DisputeStage::Impasse));
-        let too_many = r#"[{"area":"grief"},{"area":"role_transition"},{"area":"interpersonal_deficits"}]"#;
+        assert_eq!(
+            f.areas()[1],
+            ProblemArea::RoleDispute(DisputeStage::Impasse)
+        );
+        let too_many =
+            r#"[{"area":"grief"},{"area":"role_transition"},{"area":"interpersonal_deficits"}]"#;
         assert!(serde_json::from_str::<FocusAreas>(too_many).is_err());
     }
 

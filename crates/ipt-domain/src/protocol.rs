@@ -20,7 +20,12 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Self::Initial, Self::Middle, Self::Termination, Self::Maintenance];
+    pub const ALL: [Phase; 4] = [
+        Self::Initial,
+        Self::Middle,
+        Self::Termination,
+        Self::Maintenance,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -140,7 +145,12 @@ pub enum Frequency {
 }
 
 impl Frequency {
-    pub const ALL: [Frequency; 4] = [Self::Weekly, Self::Fortnightly, Self::TwiceMonthly, Self::Monthly];
+    pub const ALL: [Frequency; 4] = [
+        Self::Weekly,
+        Self::Fortnightly,
+        Self::TwiceMonthly,
+        Self::Monthly,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Self::Weekly => "weekly",
@@ -283,7 +293,9 @@ impl PhaseTask {
             TrackSymptoms => "Repeat the symptom measure",
             KeepFocus => "Keep to the agreed focus",
             RemindTimeLimit => "Remind of the time limit",
-            ParentAdolescentSession => "Hold a parent–adolescent session if the area involves a parent",
+            ParentAdolescentSession => {
+                "Hold a parent–adolescent session if the area involves a parent"
+            }
             MidpointReview => "Review progress at the midpoint",
             DiscussEnding => "Talk about the ending ahead of time",
             ReviewSymptomChange => "Repeat the measures and review change",
@@ -407,13 +419,21 @@ impl Protocol {
     pub fn phase_plan(&self, sessions: u16) -> PhasePlan {
         let total = sessions.max(1);
         if self.format == Format::Maintenance {
-            return PhasePlan { total, initial_end: 0, termination_start: total };
+            return PhasePlan {
+                total,
+                initial_end: 0,
+                termination_start: total,
+            };
         }
         let initial_end = self.initial_sessions.min(total.saturating_sub(1)).max(1);
         let termination_start = total
             .saturating_sub(self.termination_sessions.saturating_sub(1))
             .max(initial_end + 1);
-        PhasePlan { total, initial_end, termination_start }
+        PhasePlan {
+            total,
+            initial_end,
+            termination_start,
+        }
     }
 
     pub fn check_session_count(&self, n: u16) -> Result<(), ProtocolError> {
@@ -455,18 +475,34 @@ pub struct PhasePlan {
 }
 
 impl PhasePlan {
-    pub fn new(total: u16, initial_end: u16, termination_start: u16) -> Result<Self, ProtocolError> {
+    pub fn new(
+        total: u16,
+        initial_end: u16,
+        termination_start: u16,
+    ) -> Result<Self, ProtocolError> {
         if total == 0 || termination_start > total || initial_end >= termination_start {
-            return Err(ProtocolError::BadPhasePlan { total, initial_end, termination_start });
+            return Err(ProtocolError::BadPhasePlan {
+                total,
+                initial_end,
+                termination_start,
+            });
         }
-        Ok(Self { total, initial_end, termination_start })
+        Ok(Self {
+            total,
+            initial_end,
+            termination_start,
+        })
     }
 
     /// The phase a session number falls in. Sessions past the plan count as termination: the
     /// contract is overrunning, which the caseload flags separately.
     pub fn phase_of(&self, session: u16) -> Phase {
         if self.initial_end == 0 {
-            return if session >= self.termination_start { Phase::Termination } else { Phase::Maintenance };
+            return if session >= self.termination_start {
+                Phase::Termination
+            } else {
+                Phase::Maintenance
+            };
         }
         if session <= self.initial_end {
             Phase::Initial
@@ -498,7 +534,9 @@ pub struct ProtocolCatalogue {
 
 impl Default for ProtocolCatalogue {
     fn default() -> Self {
-        Self { protocols: Format::ALL.into_iter().map(default_protocol).collect() }
+        Self {
+            protocols: Format::ALL.into_iter().map(default_protocol).collect(),
+        }
     }
 }
 
@@ -516,7 +554,10 @@ impl ProtocolCatalogue {
 
     /// Apply deployment overrides, keyed by format code. Refuses unknown formats and counts
     /// that would make a protocol inconsistent, naming the problem.
-    pub fn with_overrides(mut self, overrides: &BTreeMap<String, ProtocolOverride>) -> Result<Self, ProtocolError> {
+    pub fn with_overrides(
+        mut self,
+        overrides: &BTreeMap<String, ProtocolOverride>,
+    ) -> Result<Self, ProtocolError> {
         for (code, o) in overrides {
             let format = Format::parse(code)?;
             let p = self
@@ -550,7 +591,11 @@ impl ProtocolCatalogue {
             {
                 return Err(ProtocolError::BadOverride(format!(
                     "{code}: sessions {}–{} (default {}), initial {}, termination {} do not fit together",
-                    p.min_sessions, p.max_sessions, p.default_sessions, p.initial_sessions, p.termination_sessions
+                    p.min_sessions,
+                    p.max_sessions,
+                    p.default_sessions,
+                    p.initial_sessions,
+                    p.termination_sessions
                 )));
             }
         }
@@ -626,7 +671,10 @@ fn default_protocol(format: Format) -> Protocol {
         months: None,
     };
     match format {
-        Format::Individual => Protocol { name: "Individual IPT (acute)".into(), ..base },
+        Format::Individual => Protocol {
+            name: "Individual IPT (acute)".into(),
+            ..base
+        },
         Format::Brief => Protocol {
             name: "Brief IPT (IPT-B)".into(),
             min_sessions: 8,
@@ -644,9 +692,15 @@ fn default_protocol(format: Format) -> Protocol {
         },
         Format::Adolescent => {
             let mut t = standard_tasks();
-            t.entry(Phase::Initial).or_default().push(PhaseTask::ParentPsychoeducation);
-            t.entry(Phase::Middle).or_default().push(PhaseTask::ParentAdolescentSession);
-            t.entry(Phase::Termination).or_default().push(PhaseTask::ParentProgressReview);
+            t.entry(Phase::Initial)
+                .or_default()
+                .push(PhaseTask::ParentPsychoeducation);
+            t.entry(Phase::Middle)
+                .or_default()
+                .push(PhaseTask::ParentAdolescentSession);
+            t.entry(Phase::Termination)
+                .or_default()
+                .push(PhaseTask::ParentProgressReview);
             Protocol {
                 name: "IPT for adolescents (IPT-A)".into(),
                 min_sessions: 12,
@@ -655,9 +709,21 @@ fn default_protocol(format: Format) -> Protocol {
                 // Parents take part at session 1, in the middle (if the area involves a parent)
                 // and at termination (Penn State Clearinghouse summary of IPT-A).
                 special_sessions: vec![
-                    SpecialSessionRule { kind: SpecialSession::ParentInvolvement, slot: SessionSlot::Number(1), optional: false },
-                    SpecialSessionRule { kind: SpecialSession::ParentInvolvement, slot: SessionSlot::MidCourse, optional: true },
-                    SpecialSessionRule { kind: SpecialSession::ParentInvolvement, slot: SessionSlot::Last, optional: false },
+                    SpecialSessionRule {
+                        kind: SpecialSession::ParentInvolvement,
+                        slot: SessionSlot::Number(1),
+                        optional: false,
+                    },
+                    SpecialSessionRule {
+                        kind: SpecialSession::ParentInvolvement,
+                        slot: SessionSlot::MidCourse,
+                        optional: true,
+                    },
+                    SpecialSessionRule {
+                        kind: SpecialSession::ParentInvolvement,
+                        slot: SessionSlot::Last,
+                        optional: false,
+                    },
                 ],
                 tasks: t,
                 recommended_instruments: instruments(&["phqa"]),
@@ -702,7 +768,9 @@ fn default_protocol(format: Format) -> Protocol {
         },
         Format::Group => {
             let mut t = standard_tasks();
-            t.entry(Phase::Middle).or_default().push(PhaseTask::MidpointReview);
+            t.entry(Phase::Middle)
+                .or_default()
+                .push(PhaseTask::MidpointReview);
             Protocol {
                 name: "Group IPT (WHO)".into(),
                 // Session 1 is the individual pre-group meeting; sessions 2–9 are the 8 group
@@ -715,8 +783,16 @@ fn default_protocol(format: Format) -> Protocol {
                 default_modality: Modality::Group,
                 session_minutes: 90,
                 special_sessions: vec![
-                    SpecialSessionRule { kind: SpecialSession::PreGroupIndividual, slot: SessionSlot::Number(1), optional: false },
-                    SpecialSessionRule { kind: SpecialSession::GroupSession, slot: SessionSlot::From(2), optional: false },
+                    SpecialSessionRule {
+                        kind: SpecialSession::PreGroupIndividual,
+                        slot: SessionSlot::Number(1),
+                        optional: false,
+                    },
+                    SpecialSessionRule {
+                        kind: SpecialSession::GroupSession,
+                        slot: SessionSlot::From(2),
+                        optional: false,
+                    },
                 ],
                 tasks: t,
                 recommended_instruments: instruments(&["phq9"]),
@@ -734,8 +810,22 @@ fn default_protocol(format: Format) -> Protocol {
             termination_sessions: 1,
             default_frequency: Frequency::Monthly,
             tasks: tasks(&[
-                (Phase::Maintenance, &[PhaseTask::ReviewWellbeing, PhaseTask::WatchWarningSigns, PhaseTask::TrackSymptoms]),
-                (Phase::Termination, &[PhaseTask::ReviewGainsCreditPatient, PhaseTask::RelapsePreventionPlan, PhaseTask::MaintenanceDecision]),
+                (
+                    Phase::Maintenance,
+                    &[
+                        PhaseTask::ReviewWellbeing,
+                        PhaseTask::WatchWarningSigns,
+                        PhaseTask::TrackSymptoms,
+                    ],
+                ),
+                (
+                    Phase::Termination,
+                    &[
+                        PhaseTask::ReviewGainsCreditPatient,
+                        PhaseTask::RelapsePreventionPlan,
+                        PhaseTask::MaintenanceDecision,
+                    ],
+                ),
             ]),
             measure_every: 1,
             months: Some((12, 36)),
@@ -746,12 +836,25 @@ fn default_protocol(format: Format) -> Protocol {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {
-    #[error("'{0}' is not a course format (individual, brief, adolescent, perinatal_postpartum, perinatal_antenatal, older_adult, telephone, group, maintenance)")]
+    #[error(
+        "'{0}' is not a course format (individual, brief, adolescent, perinatal_postpartum, perinatal_antenatal, older_adult, telephone, group, maintenance)"
+    )]
     UnknownFormat(String),
     #[error("{format} runs {min}–{max} sessions; {n} is outside that range")]
-    SessionCountOutOfRange { format: String, n: u16, min: u16, max: u16 },
-    #[error("phase plan does not fit: {total} sessions, initial phase to session {initial_end}, termination from session {termination_start}")]
-    BadPhasePlan { total: u16, initial_end: u16, termination_start: u16 },
+    SessionCountOutOfRange {
+        format: String,
+        n: u16,
+        min: u16,
+        max: u16,
+    },
+    #[error(
+        "phase plan does not fit: {total} sessions, initial phase to session {initial_end}, termination from session {termination_start}"
+    )]
+    BadPhasePlan {
+        total: u16,
+        initial_end: u16,
+        termination_start: u16,
+    },
     #[error("protocol override refused: {0}")]
     BadOverride(String),
 }
@@ -764,7 +867,10 @@ mod tests {
     fn individual_16_follows_the_reference_table() {
         let cat = ProtocolCatalogue::default();
         let p = cat.get(Format::Individual);
-        assert_eq!((p.min_sessions, p.max_sessions, p.default_sessions), (12, 16, 16));
+        assert_eq!(
+            (p.min_sessions, p.max_sessions, p.default_sessions),
+            (12, 16, 16)
+        );
         let plan = p.phase_plan(16);
         assert_eq!(plan.phase_of(1), Phase::Initial);
         assert_eq!(plan.phase_of(3), Phase::Initial);
@@ -772,12 +878,18 @@ mod tests {
         assert_eq!(plan.phase_of(13), Phase::Middle);
         assert_eq!(plan.phase_of(14), Phase::Termination);
         assert_eq!(plan.phase_of(16), Phase::Termination);
-        assert_eq!(plan.phase_of(17), Phase::Termination, "overrun counts as termination");
+        assert_eq!(
+            plan.phase_of(17),
+            Phase::Termination,
+            "overrun counts as termination"
+        );
     }
 
     #[test]
     fn twelve_session_course_ends_with_10_to_12() {
-        let plan = ProtocolCatalogue::default().get(Format::Individual).phase_plan(12);
+        let plan = ProtocolCatalogue::default()
+            .get(Format::Individual)
+            .phase_plan(12);
         assert_eq!(plan.phase_of(9), Phase::Middle);
         assert_eq!(plan.phase_of(10), Phase::Termination);
     }
@@ -820,10 +932,18 @@ mod tests {
         let plan = p.phase_plan(p.default_sessions);
         assert_eq!(plan.total, 9);
         let group_sessions = (1..=9)
-            .filter(|n| p.special_sessions_at(*n, &plan).iter().any(|r| r.kind == SpecialSession::GroupSession))
+            .filter(|n| {
+                p.special_sessions_at(*n, &plan)
+                    .iter()
+                    .any(|r| r.kind == SpecialSession::GroupSession)
+            })
             .count();
         assert_eq!(group_sessions, 8);
-        assert_eq!(plan.phase_of(2), Phase::Initial, "first group session is initial");
+        assert_eq!(
+            plan.phase_of(2),
+            Phase::Initial,
+            "first group session is initial"
+        );
         assert_eq!(plan.phase_of(8), Phase::Middle);
         assert_eq!(plan.phase_of(9), Phase::Termination);
     }
@@ -845,28 +965,57 @@ mod tests {
         let cat = ProtocolCatalogue::default();
         for p in cat.all() {
             for phase in p.phases() {
-                assert!(!p.tasks.get(phase).map(Vec::is_empty).unwrap_or(true), "{:?} {:?}", p.format, phase);
+                assert!(
+                    !p.tasks.get(phase).map(Vec::is_empty).unwrap_or(true),
+                    "{:?} {:?}",
+                    p.format,
+                    phase
+                );
             }
             assert!(!p.recommended_instruments.is_empty());
             assert!(p.check_session_count(p.default_sessions).is_ok());
             let plan = p.phase_plan(p.default_sessions);
-            assert!(PhasePlan::new(plan.total, plan.initial_end, plan.termination_start).is_ok() || p.format == Format::Maintenance);
+            assert!(
+                PhasePlan::new(plan.total, plan.initial_end, plan.termination_start).is_ok()
+                    || p.format == Format::Maintenance
+            );
         }
     }
 
     #[test]
     fn overrides_change_counts_and_refuse_nonsense() {
         let mut o = BTreeMap::new();
-        o.insert("individual".to_string(), ProtocolOverride { initial_sessions: Some(4), ..Default::default() });
+        o.insert(
+            "individual".to_string(),
+            ProtocolOverride {
+                initial_sessions: Some(4),
+                ..Default::default()
+            },
+        );
         let cat = ProtocolCatalogue::default().with_overrides(&o).unwrap();
-        assert_eq!(cat.get(Format::Individual).phase_plan(16).phase_of(4), Phase::Initial);
+        assert_eq!(
+            cat.get(Format::Individual).phase_plan(16).phase_of(4),
+            Phase::Initial
+        );
 
         let mut bad = BTreeMap::new();
-        bad.insert("individual".to_string(), ProtocolOverride { default_sessions: Some(40), ..Default::default() });
-        assert!(matches!(ProtocolCatalogue::default().with_overrides(&bad), Err(ProtocolError::BadOverride(_))));
+        bad.insert(
+            "individual".to_string(),
+            ProtocolOverride {
+                default_sessions: Some(40),
+                ..Default::default()
+            },
+        );
+        assert!(matches!(
+            ProtocolCatalogue::default().with_overrides(&bad),
+            Err(ProtocolError::BadOverride(_))
+        ));
         let mut unknown = BTreeMap::new();
         unknown.insert("yoga".to_string(), ProtocolOverride::default());
-        assert!(matches!(ProtocolCatalogue::default().with_overrides(&unknown), Err(ProtocolError::UnknownFormat(_))));
+        assert!(matches!(
+            ProtocolCatalogue::default().with_overrides(&unknown),
+            Err(ProtocolError::UnknownFormat(_))
+        ));
     }
 
     #[test]

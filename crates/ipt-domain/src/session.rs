@@ -149,8 +149,15 @@ pub struct SessionPhase {
 
 impl SessionPhase {
     pub fn derived(plan: &PhasePlan, number: SessionNumber) -> Self {
-        let phase = if number.get() == 0 { Phase::Initial } else { plan.phase_of(number.get()) };
-        Self { phase, override_reason: None }
+        let phase = if number.get() == 0 {
+            Phase::Initial
+        } else {
+            plan.phase_of(number.get())
+        };
+        Self {
+            phase,
+            override_reason: None,
+        }
     }
 
     /// Override the derived phase; a reason is required so that fidelity review can see why.
@@ -158,7 +165,10 @@ impl SessionPhase {
         if reason.trim().is_empty() {
             return Err(SessionError::OverrideNeedsReason);
         }
-        Ok(Self { phase, override_reason: Some(reason.trim().to_string()) })
+        Ok(Self {
+            phase,
+            override_reason: Some(reason.trim().to_string()),
+        })
     }
 }
 
@@ -192,7 +202,10 @@ impl TherapySession {
         if let Some(next) = self.next_date
             && next <= self.date
         {
-            return Err(SessionError::NextDateNotAfter { date: self.date, next });
+            return Err(SessionError::NextDateNotAfter {
+                date: self.date,
+                next,
+            });
         }
         if self.attendance != Attendance::Attended
             && (!self.techniques.is_empty() || !self.strategies.is_empty())
@@ -222,17 +235,32 @@ mod tests {
     #[test]
     fn phase_is_derived_from_the_plan_and_overridable_with_a_reason() {
         let plan = PhasePlan::new(16, 3, 14).unwrap();
-        assert_eq!(SessionPhase::derived(&plan, SessionNumber::new(2).unwrap()).phase, Phase::Initial);
-        assert_eq!(SessionPhase::derived(&plan, SessionNumber::new(8).unwrap()).phase, Phase::Middle);
-        assert_eq!(SessionPhase::derived(&plan, SessionNumber::new(0).unwrap()).phase, Phase::Initial);
-        assert_eq!(SessionPhase::overridden(Phase::Initial, " "), Err(SessionError::OverrideNeedsReason));
+        assert_eq!(
+            SessionPhase::derived(&plan, SessionNumber::new(2).unwrap()).phase,
+            Phase::Initial
+        );
+        assert_eq!(
+            SessionPhase::derived(&plan, SessionNumber::new(8).unwrap()).phase,
+            Phase::Middle
+        );
+        assert_eq!(
+            SessionPhase::derived(&plan, SessionNumber::new(0).unwrap()).phase,
+            Phase::Initial
+        );
+        assert_eq!(
+            SessionPhase::overridden(Phase::Initial, " "),
+            Err(SessionError::OverrideNeedsReason)
+        );
         let o = SessionPhase::overridden(Phase::Initial, "inventory not finished").unwrap();
         assert_eq!(o.override_reason.as_deref(), Some("inventory not finished"));
     }
 
     #[test]
     fn technique_codes_match_the_reference() {
-        assert_eq!(Technique::parse("communication_analysis"), Some(Technique::CommunicationAnalysis));
+        assert_eq!(
+            Technique::parse("communication_analysis"),
+            Some(Technique::CommunicationAnalysis)
+        );
         assert_eq!(Technique::ALL.len(), 10);
         for t in Technique::ALL {
             assert_eq!(Technique::parse(t.code()), Some(t));

@@ -128,7 +128,10 @@ impl MoodEpisode {
         if let Some(end) = self.end
             && end.range().1 < self.onset.range().0
         {
-            return Err(TimelineError::EndsBeforeOnset { onset: self.onset, end });
+            return Err(TimelineError::EndsBeforeOnset {
+                onset: self.onset,
+                end,
+            });
         }
         Ok(())
     }
@@ -161,7 +164,9 @@ impl Timeline {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimelineError {
-    #[error("'{0}' is not an event kind (death, separation, conflict, move, job_change, retirement, birth_or_pregnancy, illness, other)")]
+    #[error(
+        "'{0}' is not an event kind (death, separation, conflict, move, job_change, retirement, birth_or_pregnancy, illness, other)"
+    )]
     UnknownKind(String),
     #[error("'{0}' is not a severity (mild, moderate, severe)")]
     UnknownSeverity(String),
@@ -187,15 +192,27 @@ mod tests {
 
     #[test]
     fn current_onset_prefers_the_marked_episode() {
-        let t = Timeline { events: vec![], episodes: vec![ep("2020-01", Some("2020-06"), false), ep("2026-05", None, true)] };
+        let t = Timeline {
+            events: vec![],
+            episodes: vec![
+                ep("2020-01", Some("2020-06"), false),
+                ep("2026-05", None, true),
+            ],
+        };
         assert_eq!(t.current_onset(), Some("2026-05".parse().unwrap()));
-        let t = Timeline { events: vec![], episodes: vec![ep("2020-01", None, false), ep("2018", None, false)] };
+        let t = Timeline {
+            events: vec![],
+            episodes: vec![ep("2020-01", None, false), ep("2018", None, false)],
+        };
         assert_eq!(t.current_onset(), Some("2020-01".parse().unwrap()));
     }
 
     #[test]
     fn an_episode_cannot_end_before_it_starts() {
         assert!(ep("2026-05", Some("2026-01"), false).check().is_err());
-        assert!(ep("2026", Some("2026-01"), false).check().is_ok(), "overlapping precision is allowed");
+        assert!(
+            ep("2026", Some("2026-01"), false).check().is_ok(),
+            "overlapping precision is allowed"
+        );
     }
 }

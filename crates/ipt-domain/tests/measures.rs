@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use ipt_domain::measures::{
-    self, Catalogue, ChangeConfig, Instrument, ScoreError, ScoreResult, ScoringConfig, paired_outcome,
+    self, Catalogue, ChangeConfig, Instrument, ScoreError, ScoreResult, ScoringConfig,
+    paired_outcome,
 };
 use proptest::prelude::*;
 
@@ -18,7 +19,13 @@ fn score(code: &str, answers: &str) -> ScoreResult {
 
 /// Score and check total, severity and risk items.
 #[track_caller]
-fn check(code: &str, answers: &str, total: u32, severity: Option<&str>, risk: &[u16]) -> ScoreResult {
+fn check(
+    code: &str,
+    answers: &str,
+    total: u32,
+    severity: Option<&str>,
+    risk: &[u16],
+) -> ScoreResult {
     let r = score(code, answers);
     assert_eq!(r.total, Some(total), "{code} {answers}");
     assert_eq!(r.severity.as_deref(), severity, "{code} {answers}");
@@ -34,7 +41,13 @@ fn invalid(code: &str, answers: &str) -> ScoreResult {
     assert_eq!(r.total, None);
     assert_eq!(r.severity, None);
     assert!(!r.prorated);
-    assert!(r.errors.iter().any(|e| e.starts_with("too many missing items")), "{:?}", r.errors);
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.starts_with("too many missing items")),
+        "{:?}",
+        r.errors
+    );
     r
 }
 
@@ -50,8 +63,20 @@ fn phq9_min_max_and_every_band_edge() {
     check("phq9", "1,1,1,1,1,1,1,1,1", 9, Some("mild"), &[9]);
     check("phq9", "2,2,2,2,2,0,0,0,0", 10, Some("moderate"), &[]);
     check("phq9", "2,2,2,2,2,2,2,0,0", 14, Some("moderate"), &[]);
-    check("phq9", "3,3,3,3,3,0,0,0,0", 15, Some("moderately_severe"), &[]);
-    check("phq9", "3,3,3,3,3,3,1,0,0", 19, Some("moderately_severe"), &[]);
+    check(
+        "phq9",
+        "3,3,3,3,3,0,0,0,0",
+        15,
+        Some("moderately_severe"),
+        &[],
+    );
+    check(
+        "phq9",
+        "3,3,3,3,3,3,1,0,0",
+        19,
+        Some("moderately_severe"),
+        &[],
+    );
     check("phq9", "3,3,3,3,3,3,2,0,0", 20, Some("severe"), &[]);
     check("phq9", "3,3,3,3,3,3,3,3,3,3", 27, Some("severe"), &[9]);
 }
@@ -68,7 +93,10 @@ fn phq9_prorates_up_to_two_missing_items() {
     // 7 answered items summing to 7: 7 × 9 / 7 = 9.
     let r = check("phq9", "1,1,1,1,1,1,1,,", 9, Some("mild"), &[]);
     assert!(r.prorated);
-    assert_eq!(r.errors, ["risk item 9 (thoughts of death or self-harm) was not answered: ask about it directly"]);
+    assert_eq!(
+        r.errors,
+        ["risk item 9 (thoughts of death or self-harm) was not answered: ask about it directly"]
+    );
     // One missing: 4 over 8 items × 9 = 4.5, rounded half up to 5 (mild, not minimal).
     let r = check("phq9", "1,1,1,1,0,0,0,0,", 5, Some("mild"), &[]);
     assert!(r.prorated);
@@ -89,7 +117,10 @@ fn phq9_difficulty_item_is_recorded_but_unscored() {
     assert_eq!(a.values()[9], Some(3));
     check("phq9", "0,0,0,0,0,0,0,0,0,3", 0, Some("minimal"), &[]);
     let e = measures::score("phq9", "0,0,0,0,0,0,0,0,0,4").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for phq9 item 10: 4 not in 0..3");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for phq9 item 10: 4 not in 0..3"
+    );
 }
 
 // ---------------------------------------------------------------- PHQ-2
@@ -105,7 +136,10 @@ fn phq2_vectors_and_derivation() {
     let a = p9.parse_answers("2,1,3,3,3,3,3,3,0").unwrap();
     let d = p2.derive_answers(p9, &a).unwrap();
     let r = p2.evaluate(&d, &ScoringConfig::default()).unwrap();
-    assert_eq!((r.total, r.severity.as_deref()), (Some(3), Some("positive")));
+    assert_eq!(
+        (r.total, r.severity.as_deref()),
+        (Some(3), Some("positive"))
+    );
 }
 
 // ---------------------------------------------------------------- GAD-7
@@ -130,14 +164,62 @@ fn gad7_min_max_band_edges_and_missing() {
 
 #[test]
 fn hamd_min_max_and_zimmerman_band_edges() {
-    check("hamd17", "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", 0, Some("normal"), &[]);
-    check("hamd17", "4,4,4,2,2,2,4,4,4,4,4,2,2,2,4,2,2", 52, Some("severe"), &[3]);
-    check("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,0,0", 7, Some("normal"), &[]);
-    check("hamd17", "1,1,0,1,1,1,1,1,1,0,0,0,0,0,0,0,0", 8, Some("mild"), &[]);
-    check("hamd17", "2,2,0,2,2,2,2,2,2,0,0,0,0,0,0,0,0", 16, Some("mild"), &[]);
-    check("hamd17", "2,2,0,2,2,2,2,2,2,1,0,0,0,0,0,0,0", 17, Some("moderate"), &[]);
-    check("hamd17", "4,4,0,2,2,2,4,4,1,0,0,0,0,0,0,0,0", 23, Some("moderate"), &[]);
-    check("hamd17", "4,4,0,2,2,2,4,4,2,0,0,0,0,0,0,0,0", 24, Some("severe"), &[]);
+    check(
+        "hamd17",
+        "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+        0,
+        Some("normal"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "4,4,4,2,2,2,4,4,4,4,4,2,2,2,4,2,2",
+        52,
+        Some("severe"),
+        &[3],
+    );
+    check(
+        "hamd17",
+        "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,0,0",
+        7,
+        Some("normal"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "1,1,0,1,1,1,1,1,1,0,0,0,0,0,0,0,0",
+        8,
+        Some("mild"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "2,2,0,2,2,2,2,2,2,0,0,0,0,0,0,0,0",
+        16,
+        Some("mild"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "2,2,0,2,2,2,2,2,2,1,0,0,0,0,0,0,0",
+        17,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "4,4,0,2,2,2,4,4,1,0,0,0,0,0,0,0,0",
+        23,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "4,4,0,2,2,2,4,4,2,0,0,0,0,0,0,0,0",
+        24,
+        Some("severe"),
+        &[],
+    );
 }
 
 #[test]
@@ -158,27 +240,70 @@ fn hamd_camcops_bands_are_configurable() {
 #[test]
 fn hamd_item_16_counts_one_rating_and_not_assessed_is_left_out() {
     // 16a by history (compact form) and 16b by weight (full form) both count once.
-    check("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,2,0", 9, Some("mild"), &[]);
-    check("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,,2,0", 9, Some("mild"), &[]);
+    check(
+        "hamd17",
+        "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,2,0",
+        9,
+        Some("mild"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,,2,0",
+        9,
+        Some("mild"),
+        &[],
+    );
     // "Not assessed" (3) is neither scored nor missing.
-    let r = check("hamd17", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1", 16, Some("mild"), &[]);
+    let r = check(
+        "hamd17",
+        "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1",
+        16,
+        Some("mild"),
+        &[],
+    );
     assert!(!r.prorated && r.errors.is_empty());
     let e = measures::score("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,1,1,0").unwrap_err();
-    assert!(matches!(e, ScoreError::ConflictingAlternatives { .. }), "{e}");
+    assert!(
+        matches!(e, ScoreError::ConflictingAlternatives { .. }),
+        "{e}"
+    );
     let e = measures::score("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,4,0").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for hamd17 item 16a: 4 not in 0..2 or 3 (not assessed)");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for hamd17 item 16a: 4 not in 0..2 or 3 (not assessed)"
+    );
     let e = measures::score("hamd17", "1,1,0,3,1,1,1,1,0,0,0,0,0,0,0,0,0").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for hamd17 item 4: 3 not in 0..2");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for hamd17 item 4: 3 not in 0..2"
+    );
 }
 
 #[test]
 fn hamd_risk_item_3_defaults_to_2_and_no_item_may_be_missing() {
-    check("hamd17", "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0", 1, Some("normal"), &[]);
-    check("hamd17", "0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0", 2, Some("normal"), &[3]);
+    check(
+        "hamd17",
+        "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+        1,
+        Some("normal"),
+        &[],
+    );
+    check(
+        "hamd17",
+        "0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+        2,
+        Some("normal"),
+        &[3],
+    );
     let mut cfg = ScoringConfig::default();
-    cfg.risk.insert("hamd17".into(), BTreeMap::from([("q3".to_string(), 1)]));
+    cfg.risk
+        .insert("hamd17".into(), BTreeMap::from([("q3".to_string(), 1)]));
     let r = inst("hamd17")
-        .score_with(&[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].map(Some), &cfg)
+        .score_with(
+            &[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].map(Some),
+            &cfg,
+        )
         .unwrap();
     assert_eq!(r.risk_items, [3]);
     let r = invalid("hamd17", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,,1");
@@ -206,11 +331,29 @@ fn gds(depressive: &[usize]) -> String {
 #[test]
 fn gds_reverse_keyed_items_score_a_no() {
     check("gds15", &gds(&[]), 0, Some("normal"), &[]);
-    check("gds15", &gds(&(1..=15).collect::<Vec<_>>()), 15, Some("severe"), &[]);
+    check(
+        "gds15",
+        &gds(&(1..=15).collect::<Vec<_>>()),
+        15,
+        Some("severe"),
+        &[],
+    );
     // All "no": only the five reverse-keyed items (1, 5, 7, 11, 13) score.
-    check("gds15", "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", 5, Some("mild"), &[]);
+    check(
+        "gds15",
+        "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+        5,
+        Some("mild"),
+        &[],
+    );
     // All "yes": the other ten score.
-    check("gds15", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", 10, Some("moderate"), &[]);
+    check(
+        "gds15",
+        "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+        10,
+        Some("moderate"),
+        &[],
+    );
     check("gds15", &gds(&[1]), 1, Some("normal"), &[]);
     check("gds15", &gds(&[2]), 1, Some("normal"), &[]);
 }
@@ -219,42 +362,132 @@ fn gds_reverse_keyed_items_score_a_no() {
 fn gds_band_edges_and_missing_policy() {
     check("gds15", &gds(&[1, 2, 3, 4]), 4, Some("normal"), &[]);
     check("gds15", &gds(&[1, 2, 3, 4, 5]), 5, Some("mild"), &[]);
-    check("gds15", &gds(&[1, 2, 3, 4, 5, 6, 7, 8]), 8, Some("mild"), &[]);
-    check("gds15", &gds(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 9, Some("moderate"), &[]);
-    check("gds15", &gds(&(1..=11).collect::<Vec<_>>()), 11, Some("moderate"), &[]);
-    check("gds15", &gds(&(1..=12).collect::<Vec<_>>()), 12, Some("severe"), &[]);
+    check(
+        "gds15",
+        &gds(&[1, 2, 3, 4, 5, 6, 7, 8]),
+        8,
+        Some("mild"),
+        &[],
+    );
+    check(
+        "gds15",
+        &gds(&[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        9,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "gds15",
+        &gds(&(1..=11).collect::<Vec<_>>()),
+        11,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "gds15",
+        &gds(&(1..=12).collect::<Vec<_>>()),
+        12,
+        Some("severe"),
+        &[],
+    );
     // All "no" with items 13–15 missing: items 1, 5, 7, 11 score 4 over 12 × 15 = 5.
     let r = check("gds15", "0,0,0,0,0,0,0,0,0,0,0,0,,,", 5, Some("mild"), &[]);
     assert!(r.prorated);
     invalid("gds15", "0,0,0,0,0,0,0,0,0,0,0,,,,");
     let e = measures::score("gds15", "2,0,0,0,0,0,0,0,0,0,0,0,0,0,0").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for gds15 item 1: 2 not in 0..1");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for gds15 item 1: 2 not in 0..1"
+    );
 }
 
 // ---------------------------------------------------------------- EPDS
 
 #[test]
 fn epds_answers_are_already_scored() {
-    check("epds", "0,0,0,0,0,0,0,0,0,0", 0, Some("below_threshold"), &[]);
-    check("epds", "3,3,3,3,3,3,3,3,3,3", 30, Some("probable_depression"), &[10]);
+    check(
+        "epds",
+        "0,0,0,0,0,0,0,0,0,0",
+        0,
+        Some("below_threshold"),
+        &[],
+    );
+    check(
+        "epds",
+        "3,3,3,3,3,3,3,3,3,3",
+        30,
+        Some("probable_depression"),
+        &[10],
+    );
     // Item 3 is reverse-scored on the form, but the stored value is its score: 3 counts 3.
-    check("epds", "0,0,3,0,0,0,0,0,0,0", 3, Some("below_threshold"), &[]);
-    check("epds", "1,1,1,1,1,1,1,1,1,0", 9, Some("below_threshold"), &[]);
-    check("epds", "1,1,1,1,1,1,1,1,2,0", 10, Some("possible_depression"), &[]);
-    check("epds", "2,2,2,2,1,1,1,1,0,0", 12, Some("possible_depression"), &[]);
-    check("epds", "2,2,2,2,2,1,1,1,0,0", 13, Some("probable_depression"), &[]);
+    check(
+        "epds",
+        "0,0,3,0,0,0,0,0,0,0",
+        3,
+        Some("below_threshold"),
+        &[],
+    );
+    check(
+        "epds",
+        "1,1,1,1,1,1,1,1,1,0",
+        9,
+        Some("below_threshold"),
+        &[],
+    );
+    check(
+        "epds",
+        "1,1,1,1,1,1,1,1,2,0",
+        10,
+        Some("possible_depression"),
+        &[],
+    );
+    check(
+        "epds",
+        "2,2,2,2,1,1,1,1,0,0",
+        12,
+        Some("possible_depression"),
+        &[],
+    );
+    check(
+        "epds",
+        "2,2,2,2,2,1,1,1,0,0",
+        13,
+        Some("probable_depression"),
+        &[],
+    );
 }
 
 #[test]
 fn epds_item_10_risk_subscale_and_missing() {
-    check("epds", "0,0,0,0,0,0,0,0,0,1", 1, Some("below_threshold"), &[10]);
-    let r = check("epds", "0,0,2,3,1,0,0,0,0,0", 6, Some("below_threshold"), &[]);
+    check(
+        "epds",
+        "0,0,0,0,0,0,0,0,0,1",
+        1,
+        Some("below_threshold"),
+        &[10],
+    );
+    let r = check(
+        "epds",
+        "0,0,2,3,1,0,0,0,0,0",
+        6,
+        Some("below_threshold"),
+        &[],
+    );
     let anx = r.subscales["anxiety"].as_ref().unwrap();
     assert_eq!((anx.total, anx.mean, anx.prorated), (6, 2.0, false));
     // One missing (item 10): 9 over 9 × 10 = 10, and item 10 must be asked.
-    let r = check("epds", "1,1,1,1,1,1,1,1,1,", 10, Some("possible_depression"), &[]);
+    let r = check(
+        "epds",
+        "1,1,1,1,1,1,1,1,1,",
+        10,
+        Some("possible_depression"),
+        &[],
+    );
     assert!(r.prorated);
-    assert_eq!(r.errors, ["risk item 10 (thoughts of self-harm) was not answered: ask about it directly"]);
+    assert_eq!(
+        r.errors,
+        ["risk item 10 (thoughts of self-harm) was not answered: ask about it directly"]
+    );
     let r = invalid("epds", "1,1,,1,1,1,1,1,1,");
     assert_eq!(r.subscales["anxiety"], None);
 }
@@ -264,16 +497,43 @@ fn epds_item_10_risk_subscale_and_missing() {
 #[test]
 fn phqa_scores_like_phq9_with_its_own_risk_questions() {
     check("phqa", "0,0,0,0,0,0,0,0,0,0,0,0,0", 0, Some("minimal"), &[]);
-    check("phqa", "3,3,3,3,3,3,3,3,3,1,3,1,1", 27, Some("severe"), &[9, 12, 13]);
-    check("phqa", "2,2,2,2,2,0,0,0,0,1,2,0,0", 10, Some("moderate"), &[]);
-    check("phqa", "0,0,0,0,0,0,0,0,0,0,0,1,0", 0, Some("minimal"), &[12]);
-    check("phqa", "0,0,0,0,0,0,0,0,0,0,0,0,1", 0, Some("minimal"), &[13]);
+    check(
+        "phqa",
+        "3,3,3,3,3,3,3,3,3,1,3,1,1",
+        27,
+        Some("severe"),
+        &[9, 12, 13],
+    );
+    check(
+        "phqa",
+        "2,2,2,2,2,0,0,0,0,1,2,0,0",
+        10,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "phqa",
+        "0,0,0,0,0,0,0,0,0,0,0,1,0",
+        0,
+        Some("minimal"),
+        &[12],
+    );
+    check(
+        "phqa",
+        "0,0,0,0,0,0,0,0,0,0,0,0,1",
+        0,
+        Some("minimal"),
+        &[13],
+    );
     // The extra questions may be left off, but then the suicide questions must be asked.
     let r = check("phqa", "1,1,1,1,1,0,0,0,0", 5, Some("mild"), &[]);
     assert_eq!(r.errors.len(), 2);
     assert!(r.errors[0].starts_with("risk item 12"));
     let e = measures::score("phqa", "0,0,0,0,0,0,0,0,0,0,0,2,0").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for phqa item 12: 2 not in 0..1");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for phqa item 12: 2 not in 0..1"
+    );
     assert_eq!(inst("phqa").expected_counts(), "9 to 13");
     invalid("phqa", "1,1,1,1,1,,,,0,0,0,0,0");
 }
@@ -286,13 +546,34 @@ fn mspss_totals_bands_and_subscales() {
     assert_eq!(r.subscales["family"].as_ref().unwrap().mean, 1.0);
     check("mspss", "7,7,7,7,7,7,7,7,7,7,7,7", 84, Some("high"), &[]);
     check("mspss", "2,3,3,3,3,3,3,3,3,3,3,3", 35, Some("low"), &[]);
-    check("mspss", "3,3,3,3,3,3,3,3,3,3,3,3", 36, Some("moderate"), &[]);
-    check("mspss", "5,5,5,5,5,5,5,5,5,5,5,5", 60, Some("moderate"), &[]);
+    check(
+        "mspss",
+        "3,3,3,3,3,3,3,3,3,3,3,3",
+        36,
+        Some("moderate"),
+        &[],
+    );
+    check(
+        "mspss",
+        "5,5,5,5,5,5,5,5,5,5,5,5",
+        60,
+        Some("moderate"),
+        &[],
+    );
     check("mspss", "6,5,5,5,5,5,5,5,5,5,5,5", 61, Some("high"), &[]);
     // Subscales: significant other 1, 2, 5, 10; family 3, 4, 8, 11; friends 6, 7, 9, 12.
-    let r = check("mspss", "7,7,1,1,7,4,4,1,4,7,1,4", 48, Some("moderate"), &[]);
+    let r = check(
+        "mspss",
+        "7,7,1,1,7,4,4,1,4,7,1,4",
+        48,
+        Some("moderate"),
+        &[],
+    );
     let s = |c: &str| r.subscales[c].clone().unwrap();
-    assert_eq!((s("significant_other").total, s("significant_other").mean), (28, 7.0));
+    assert_eq!(
+        (s("significant_other").total, s("significant_other").mean),
+        (28, 7.0)
+    );
     assert_eq!((s("family").total, s("family").mean), (4, 1.0));
     assert_eq!((s("friends").total, s("friends").mean), (16, 4.0));
 }
@@ -320,7 +601,10 @@ fn ucla3_has_no_default_bands_and_no_prorating() {
     check("ucla3", "3,3,3", 9, None, &[]);
     invalid("ucla3", "3,3,");
     let e = measures::score("ucla3", "0,1,1").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for ucla3 item 1: 0 not in 1..3");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for ucla3 item 1: 0 not in 1..3"
+    );
     let mut cfg = ScoringConfig::default();
     cfg.bands.insert("ucla3".into(), "lonely_6_to_9".into());
     let u = inst("ucla3");
@@ -343,9 +627,16 @@ fn wsas_bands_not_applicable_work_item_and_no_prorating() {
     let r = check("wsas", "9,8,8,8,8", 32, Some("moderately_severe"), &[]);
     assert!(!r.prorated && r.errors.is_empty());
     let r = invalid("wsas", "3,3,3,3,");
-    assert!(r.errors[0].ends_with("at most 0 may be missing"), "{:?}", r.errors);
+    assert!(
+        r.errors[0].ends_with("at most 0 may be missing"),
+        "{:?}",
+        r.errors
+    );
     let e = measures::score("wsas", "0,9,0,0,0").unwrap_err();
-    assert_eq!(e.to_string(), "value out of range for wsas item 2: 9 not in 0..8");
+    assert_eq!(
+        e.to_string(),
+        "value out of range for wsas item 2: 9 not in 0..8"
+    );
 }
 
 // ---------------------------------------------------------------- our own single items
@@ -365,16 +656,26 @@ fn session_mood_and_goal_progress() {
 #[test]
 fn bad_input_names_the_problem() {
     let e = measures::score("bdi2", "1").unwrap_err();
-    assert!(e.to_string().starts_with("unknown instrument 'bdi2' (known: phq9, phq2, gad7"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("unknown instrument 'bdi2' (known: phq9, phq2, gad7"),
+        "{e}"
+    );
     let e = measures::score("phq9", "1,2,3").unwrap_err();
-    assert_eq!(e.to_string(), "wrong number of answers for phq9: expected 9 or 10, got 3");
+    assert_eq!(
+        e.to_string(),
+        "wrong number of answers for phq9: expected 9 or 10, got 3"
+    );
     let e = measures::score("phq9", "1,2,three,0,0,0,0,0,0").unwrap_err();
     assert_eq!(
         e.to_string(),
         "answer 3 is 'three', which is not a whole number (leave a missing item empty)"
     );
     let e = measures::score("hamd17", "1").unwrap_err();
-    assert_eq!(e.to_string(), "wrong number of answers for hamd17: expected 17 or 18, got 1");
+    assert_eq!(
+        e.to_string(),
+        "wrong number of answers for hamd17: expected 17 or 18, got 1"
+    );
 }
 
 #[test]
@@ -385,9 +686,22 @@ fn score_result_json_has_exactly_the_agreed_keys() {
     keys.sort();
     assert_eq!(
         keys,
-        ["errors", "instrument", "prorated", "risk_items", "severity", "subscales", "total", "valid", "version"]
+        [
+            "errors",
+            "instrument",
+            "prorated",
+            "risk_items",
+            "severity",
+            "subscales",
+            "total",
+            "valid",
+            "version"
+        ]
     );
-    assert_eq!(v["subscales"]["friends"], serde_json::json!({"total": 16, "mean": 4.0, "prorated": false}));
+    assert_eq!(
+        v["subscales"]["friends"],
+        serde_json::json!({"total": 16, "mean": 4.0, "prorated": false})
+    );
     let back: ScoreResult = serde_json::from_value(v).unwrap();
     assert_eq!(back, r);
 }
@@ -456,12 +770,25 @@ fn change_other_instruments_hand_worked() {
 #[test]
 fn change_refuses_totals_out_of_range_and_unknown_instruments() {
     let e = measures::change("phq9", 28, 3).unwrap_err();
-    assert_eq!(e.to_string(), "phq9: baseline total 28 is out of range (0..27)");
-    let e = measures::change("mspss", 40, 5).unwrap_err();
-    assert_eq!(e.to_string(), "mspss: follow-up total 5 is out of range (12..84)");
-    assert!(measures::change("nope", 1, 1).unwrap_err().to_string().starts_with("unknown instrument 'nope'"));
     assert_eq!(
-        measures::parse_total("baseline", "x").unwrap_err().to_string(),
+        e.to_string(),
+        "phq9: baseline total 28 is out of range (0..27)"
+    );
+    let e = measures::change("mspss", 40, 5).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mspss: follow-up total 5 is out of range (12..84)"
+    );
+    assert!(
+        measures::change("nope", 1, 1)
+            .unwrap_err()
+            .to_string()
+            .starts_with("unknown instrument 'nope'")
+    );
+    assert_eq!(
+        measures::parse_total("baseline", "x")
+            .unwrap_err()
+            .to_string(),
         "baseline total 'x' is not a whole number"
     );
 }
@@ -496,18 +823,29 @@ fn change_thresholds_can_be_overridden() {
         "#,
     )
     .unwrap();
-    let cfg = ChangeConfig::defaults().with_overrides(cat, overrides).unwrap();
+    let cfg = ChangeConfig::defaults()
+        .with_overrides(cat, overrides)
+        .unwrap();
     let epds = inst("epds");
     // With caseness at 10, 12 → 9 crosses it; with the default 13 it does not.
-    assert_eq!(epds.change(12, 9).unwrap().clinically_significant_improvement, Some(false));
     assert_eq!(
-        epds.change_with(&cfg, 12, 9).unwrap().clinically_significant_improvement,
+        epds.change(12, 9)
+            .unwrap()
+            .clinically_significant_improvement,
+        Some(false)
+    );
+    assert_eq!(
+        epds.change_with(&cfg, 12, 9)
+            .unwrap()
+            .clinically_significant_improvement,
         Some(true)
     );
     let over_course = epds.course_change(&cfg, &[14, 12, 9]).unwrap().unwrap();
     assert_eq!(over_course.reliable_recovery, Some(true));
     assert_eq!(epds.course_change(&cfg, &[14]).unwrap(), None);
-    let bad: ChangeConfig = toml::from_str("[epds]\ndirection = \"lower_is_better\"\ncaseness = { at_least = 31 }\n").unwrap();
+    let bad: ChangeConfig =
+        toml::from_str("[epds]\ndirection = \"lower_is_better\"\ncaseness = { at_least = 31 }\n")
+            .unwrap();
     assert!(ChangeConfig::defaults().with_overrides(cat, bad).is_err());
 }
 
@@ -532,7 +870,10 @@ fn talking_therapies_paired_outcome() {
 /// review the diff (and bump the instrument's version if scores can change).
 #[test]
 fn catalogue_snapshot() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/measures_catalogue.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/measures_catalogue.json"
+    );
     let actual = serde_json::to_string_pretty(Catalogue::builtin()).unwrap() + "\n";
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &actual).unwrap();
@@ -547,7 +888,11 @@ fn catalogue_snapshot() {
 #[test]
 fn every_instrument_has_a_source_licence_and_version() {
     for i in Catalogue::builtin().instruments() {
-        assert!(!i.source.citation.is_empty() && !i.licence.attribution.is_empty(), "{}", i.code);
+        assert!(
+            !i.source.citation.is_empty() && !i.licence.attribution.is_empty(),
+            "{}",
+            i.code
+        );
         assert!(i.version.split('.').count() == 3, "{}", i.code);
         assert!(!i.missing.source.is_empty(), "{}", i.code);
         assert_eq!(i.code == "hamd17", !i.offered_to_patients(), "{}", i.code);

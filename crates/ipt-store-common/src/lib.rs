@@ -28,16 +28,21 @@ pub fn from_code<T: DeserializeOwned>(column: &str, s: &str) -> Result<T, StoreE
 /// wording for operators; it never contains row data.
 pub fn map_err(e: sqlx::Error) -> StoreError {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-            StoreError::Unavailable(e.to_string())
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => StoreError::Unavailable(e.to_string()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(format!(
+            "a record with the same key already exists ({})",
+            db.constraint().unwrap_or("unique")
+        )),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound {
+            entity: "referenced record",
+            id: uuid_nil(),
+        },
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+            StoreError::Corrupt(e.to_string())
         }
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Duplicate(format!("a record with the same key already exists ({})", db.constraint().unwrap_or("unique")))
-        }
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::NotFound { entity: "referenced record", id: uuid_nil() }
-        }
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::Corrupt(e.to_string()),
         other => StoreError::Backend(other.to_string()),
     }
 }

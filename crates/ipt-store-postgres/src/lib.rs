@@ -18,8 +18,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl PgStore {
     /// Connect to `url` (`postgres://…`). Does not migrate.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options: PgConnectOptions =
-            url.parse().map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
         Self::connect_with(options).await
     }
 
@@ -35,7 +36,10 @@ impl PgStore {
 
     /// Apply pending migrations, each in its own transaction (PostgreSQL DDL is transactional).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
     }
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {

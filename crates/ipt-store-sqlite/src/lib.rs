@@ -45,7 +45,10 @@ impl SqliteStore {
     /// Apply pending migrations. Each runs in its own transaction: a failed one leaves the
     /// database as it was.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
     }
 
     /// Connect and migrate.

@@ -21,7 +21,12 @@ pub fn id<T: From<Uuid>>() -> T {
 
 pub const NOW: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
 
-pub fn audit(action: &str, entity_id: Uuid, patient: Option<PatientId>, actor: Option<UserId>) -> AuditEvent {
+pub fn audit(
+    action: &str,
+    entity_id: Uuid,
+    patient: Option<PatientId>,
+    actor: Option<UserId>,
+) -> AuditEvent {
     AuditEvent {
         id: id(),
         at: NOW,
@@ -59,7 +64,13 @@ pub fn patient(clinician: UserId, name: &str) -> Patient {
 
 pub fn course(p: &Patient) -> Course {
     let cat = ProtocolCatalogue::default();
-    let mut c = Course::new(id(), p.id, p.clinician, cat.get(Format::Individual), date!(2026 - 01 - 05));
+    let mut c = Course::new(
+        id(),
+        p.id,
+        p.clinician,
+        cat.get(Format::Individual),
+        date!(2026 - 01 - 05),
+    );
     c.version = 1;
     c
 }
@@ -72,12 +83,45 @@ pub fn full_course(p: &Patient) -> Course {
     c.status = CourseStatus::EndedEarly(EndReason::Other("moved to another city".into()));
     c.ended_on = Some(date!(2026 - 03 - 01));
     c.indication.two_weeks_or_more = true;
-    c.indication.symptoms.insert(ipt_domain::indication::Symptom::DepressedMood);
-    c.indication.escalation_flags.insert(ipt_domain::indication::EscalationFlag::MoreSevereDepression);
-    c.diagnosis = Some(Diagnosis::new("Major depressive disorder, single episode", DepressionSeverity::Moderate, date!(2026 - 01 - 05)).unwrap());
-    c.focus = Some(FocusAreas::new(vec![ProblemArea::RoleDispute(DisputeStage::Impasse), ProblemArea::RoleTransition]).unwrap());
-    c.formulation = Some(Formulation::new("Depression began as the dispute with her sister reached an impasse.", Some(date!(2026 - 01 - 19))).unwrap());
-    c.agree_contract(proto, Contract::new(proto, 12, Frequency::Weekly, date!(2026 - 04 - 20), date!(2026 - 01 - 19)).unwrap());
+    c.indication
+        .symptoms
+        .insert(ipt_domain::indication::Symptom::DepressedMood);
+    c.indication
+        .escalation_flags
+        .insert(ipt_domain::indication::EscalationFlag::MoreSevereDepression);
+    c.diagnosis = Some(
+        Diagnosis::new(
+            "Major depressive disorder, single episode",
+            DepressionSeverity::Moderate,
+            date!(2026 - 01 - 05),
+        )
+        .unwrap(),
+    );
+    c.focus = Some(
+        FocusAreas::new(vec![
+            ProblemArea::RoleDispute(DisputeStage::Impasse),
+            ProblemArea::RoleTransition,
+        ])
+        .unwrap(),
+    );
+    c.formulation = Some(
+        Formulation::new(
+            "Depression began as the dispute with her sister reached an impasse.",
+            Some(date!(2026 - 01 - 19)),
+        )
+        .unwrap(),
+    );
+    c.agree_contract(
+        proto,
+        Contract::new(
+            proto,
+            12,
+            Frequency::Weekly,
+            date!(2026 - 04 - 20),
+            date!(2026 - 01 - 19),
+        )
+        .unwrap(),
+    );
     c.relapse_plan = Some(RelapsePreventionPlan {
         warning_signs: "waking at 4am".into(),
         triggers: "family gatherings".into(),
@@ -107,17 +151,34 @@ pub fn person(alias: &str, ring: u8) -> InventoryPerson {
         reciprocity: Reciprocity::NotMet,
         deceased: false,
         area_tags: vec![AreaKind::RoleDispute],
-        notes: InventoryNotes { expectations: "wants more help with their mother".into(), ..Default::default() },
+        notes: InventoryNotes {
+            expectations: "wants more help with their mother".into(),
+            ..Default::default()
+        },
         version: 1,
     }
 }
 
 pub fn event(date: &str, kind: EventKind, person: Option<InventoryPersonId>) -> TimelineEvent {
-    TimelineEvent { id: id(), date: date.parse().unwrap(), kind, person, description: format!("{} event", kind.label()), version: 1 }
+    TimelineEvent {
+        id: id(),
+        date: date.parse().unwrap(),
+        kind,
+        person,
+        description: format!("{} event", kind.label()),
+        version: 1,
+    }
 }
 
 pub fn episode(onset: &str, current: bool) -> MoodEpisode {
-    MoodEpisode { id: id(), onset: onset.parse().unwrap(), end: None, severity: EpisodeSeverity::Moderate, current, version: 1 }
+    MoodEpisode {
+        id: id(),
+        onset: onset.parse().unwrap(),
+        end: None,
+        severity: EpisodeSeverity::Moderate,
+        current,
+        version: 1,
+    }
 }
 
 pub fn session(course: CourseId, number: u16) -> TherapySession {
@@ -138,7 +199,11 @@ pub fn session(course: CourseId, number: u16) -> TherapySession {
         checklist: vec![ChecklistItem::RiskReviewed],
         interval_events: "argument with sister on Sunday".into(),
         agreed_actions: "ask sister for a calm talk".into(),
-        risk_review: RiskReview { reviewed: true, concern: false, note: "no thoughts of self-harm".into() },
+        risk_review: RiskReview {
+            reviewed: true,
+            concern: false,
+            note: "no thoughts of self-harm".into(),
+        },
         notes: "engaged".into(),
         next_date: Some(date!(2026 - 01 - 05) + time::Duration::weeks(number as i64 + 1)),
         version: 1,
@@ -146,7 +211,14 @@ pub fn session(course: CourseId, number: u16) -> TherapySession {
 }
 
 pub fn goal(area: AreaKind) -> Goal {
-    Goal { id: id(), area, description: "talk with sister once a week".into(), progress: Some(3), status: GoalStatus::Open, version: 1 }
+    Goal {
+        id: id(),
+        area,
+        description: "talk with sister once a week".into(),
+        progress: Some(3),
+        status: GoalStatus::Open,
+        version: 1,
+    }
 }
 
 pub fn assessment(p: &Patient, course: CourseId, status: AssessmentStatus) -> Assessment {
@@ -156,7 +228,17 @@ pub fn assessment(p: &Patient, course: CourseId, status: AssessmentStatus) -> As
         course: Some(course),
         session: None,
         instrument: "phq9".into(),
-        answers: vec![Some(2), Some(2), Some(1), Some(1), None, Some(0), Some(1), Some(0), Some(1)],
+        answers: vec![
+            Some(2),
+            Some(2),
+            Some(1),
+            Some(1),
+            None,
+            Some(0),
+            Some(1),
+            Some(0),
+            Some(1),
+        ],
         status,
         mode: AdministrationMode::Clinician,
         administered_at: NOW,

@@ -34,8 +34,15 @@ impl Drop for TestDb {
 pub async fn sqlite() -> TestDb {
     let file = std::env::temp_dir().join(format!("ipt-test-{}.db", Uuid::now_v7().simple()));
     let url = format!("sqlite://{}", file.display());
-    let store = SqliteStore::open(&url).await.expect("open test SQLite database");
-    TestDb { store: Arc::new(store.clone()), sqlite: Some(store), pg: None, file: Some(file) }
+    let store = SqliteStore::open(&url)
+        .await
+        .expect("open test SQLite database");
+    TestDb {
+        store: Arc::new(store.clone()),
+        sqlite: Some(store),
+        pg: None,
+        file: Some(file),
+    }
 }
 
 /// The PostgreSQL URL for tests, if configured.
@@ -47,7 +54,9 @@ pub fn pg_url() -> Option<String> {
 pub async fn postgres() -> Option<TestDb> {
     let url = pg_url()?;
     let schema = format!("t_{}", Uuid::now_v7().simple());
-    let admin = PgStore::connect(&url).await.expect("connect to IPT_TEST_DATABASE_URL");
+    let admin = PgStore::connect(&url)
+        .await
+        .expect("connect to IPT_TEST_DATABASE_URL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
         .execute(&admin.pool)
         .await
@@ -55,7 +64,14 @@ pub async fn postgres() -> Option<TestDb> {
     admin.pool.close().await;
     let options: PgConnectOptions = url.parse().expect("parse IPT_TEST_DATABASE_URL");
     let options = options.options([("search_path", schema.as_str())]);
-    let store = PgStore::connect_with(options).await.expect("connect to test schema");
+    let store = PgStore::connect_with(options)
+        .await
+        .expect("connect to test schema");
     store.migrate().await.expect("migrate test schema");
-    Some(TestDb { store: Arc::new(store.clone()), sqlite: None, pg: Some(store), file: None })
+    Some(TestDb {
+        store: Arc::new(store.clone()),
+        sqlite: None,
+        pg: Some(store),
+        file: None,
+    })
 }

@@ -18,16 +18,34 @@ type S = Arc<dyn Store>;
 
 async fn clinician(s: &S, name: &str) -> UserId {
     let u = user(name, Role::Clinician);
-    s.create_user(&u, &audit("user.create", u.id.as_uuid(), None, None)).await.unwrap();
+    s.create_user(&u, &audit("user.create", u.id.as_uuid(), None, None))
+        .await
+        .unwrap();
     u.id
 }
 
-async fn setup(s: &S) -> (UserId, ipt_domain::patient::Patient, ipt_domain::course::Course) {
+async fn setup(
+    s: &S,
+) -> (
+    UserId,
+    ipt_domain::patient::Patient,
+    ipt_domain::course::Course,
+) {
     let c = clinician(s, "clin").await;
     let p = patient(c, "Giulia Verdi");
-    s.create_patient(&p, &audit("patient.create", p.id.as_uuid(), Some(p.id), Some(c))).await.unwrap();
+    s.create_patient(
+        &p,
+        &audit("patient.create", p.id.as_uuid(), Some(p.id), Some(c)),
+    )
+    .await
+    .unwrap();
     let course = course(&p);
-    s.create_course(&course, &audit("course.create", course.id.as_uuid(), Some(p.id), Some(c))).await.unwrap();
+    s.create_course(
+        &course,
+        &audit("course.create", course.id.as_uuid(), Some(p.id), Some(c)),
+    )
+    .await
+    .unwrap();
     (c, p, course)
 }
 
@@ -43,7 +61,10 @@ pub async fn users_are_unique_by_username(s: S) {
     assert_eq!(s.user(u.id).await.unwrap().unwrap().role, Role::Supervisor);
     let dup = user("anna", Role::Clinician);
     let err = s.create_user(&dup, &a("user.create")).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Duplicate(m) if m.contains("anna")), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Duplicate(m) if m.contains("anna")),
+        "{err:?}"
+    );
     assert_eq!(s.list_users().await.unwrap().len(), 1);
     assert!(s.user_by_username("nobody").await.unwrap().is_none());
 }
@@ -55,15 +76,35 @@ pub async fn patient_round_trip_and_stale_update_is_refused(s: S) {
 
     let mut first = read.clone();
     first.name = PatientName::parse("Giulia V. Rossi").unwrap();
-    let v2 = s.update_patient(&first, &a("patient.update")).await.unwrap();
+    let v2 = s
+        .update_patient(&first, &a("patient.update"))
+        .await
+        .unwrap();
     assert_eq!(v2, 2);
 
     let mut stale = read.clone();
     stale.name = PatientName::parse("Overwritten").unwrap();
-    let err = s.update_patient(&stale, &a("patient.update")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
+    let err = s
+        .update_patient(&stale, &a("patient.update"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                actual: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let now = s.patient(p.id, &a("patient.read")).await.unwrap().unwrap();
-    assert_eq!(now.name.as_str(), "Giulia V. Rossi", "the stale write must not overwrite");
+    assert_eq!(
+        now.name.as_str(),
+        "Giulia V. Rossi",
+        "the stale write must not overwrite"
+    );
     assert_eq!(now.version, 2);
     assert_eq!(s.count_patients().await.unwrap(), 1);
 }
@@ -83,7 +124,13 @@ pub async fn patients_are_listed_per_clinician(s: S) {
         .map(|p| p.name.as_str().to_string())
         .collect();
     assert_eq!(mine, vec!["Anna", "Bruno"]);
-    assert_eq!(s.list_patients(None, &a("patient.list")).await.unwrap().len(), 3);
+    assert_eq!(
+        s.list_patients(None, &a("patient.list"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 pub async fn course_round_trips_every_part(s: S) {
@@ -99,8 +146,20 @@ pub async fn course_round_trips_every_part(s: S) {
     moved.formulation.as_mut().unwrap().accepted_on = None;
     let v = s.update_course(&moved, &a("course.update")).await.unwrap();
     let again = s.course(full.id, &a("course.read")).await.unwrap().unwrap();
-    assert_eq!(again, ipt_domain::course::Course { version: v, ..moved });
-    assert_eq!(s.courses_of_patient(p.id, &a("course.list")).await.unwrap().len(), 2);
+    assert_eq!(
+        again,
+        ipt_domain::course::Course {
+            version: v,
+            ..moved
+        }
+    );
+    assert_eq!(
+        s.courses_of_patient(p.id, &a("course.list"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 pub async fn stale_course_update_changes_nothing_and_writes_no_audit(s: S) {
@@ -112,8 +171,21 @@ pub async fn stale_course_update_changes_nothing_and_writes_no_audit(s: S) {
 
     let mut stale = c.clone();
     stale.status = CourseStatus::Completed;
-    let err = s.update_course(&stale, &a("course.update")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
+    let err = s
+        .update_course(&stale, &a("course.update"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                actual: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let after = s.audit_events(&AuditFilter::default()).await.unwrap().len();
     assert_eq!(before, after, "a refused write leaves no audit event");
     let now = s.course(c.id, &a("course.read")).await.unwrap().unwrap();
@@ -125,7 +197,13 @@ pub async fn course_needs_an_existing_patient(s: S) {
     let ghost = patient(c, "Nobody");
     let course = course(&ghost);
     assert!(s.create_course(&course, &a("course.create")).await.is_err());
-    assert!(s.course(course.id, &a("course.read")).await.unwrap().is_none(), "nothing half-written");
+    assert!(
+        s.course(course.id, &a("course.read"))
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing half-written"
+    );
 }
 
 pub async fn inventory_add_update_delete_with_versions(s: S) {
@@ -134,32 +212,54 @@ pub async fn inventory_add_update_delete_with_versions(s: S) {
     let boss = person("Boss", 0);
     let friend = person("Luca", 2);
     for p in [&sister, &boss, &friend] {
-        s.add_person(c.id, p, &a("inventory_person.create")).await.unwrap();
+        s.add_person(c.id, p, &a("inventory_person.create"))
+            .await
+            .unwrap();
     }
     let list = s.inventory(c.id, &a("inventory.read")).await.unwrap();
     let order: Vec<&str> = list.iter().map(|p| p.alias.as_str()).collect();
-    assert_eq!(order, vec!["Sister", "Luca", "Boss"], "inner rings first, outside last");
+    assert_eq!(
+        order,
+        vec!["Sister", "Luca", "Boss"],
+        "inner rings first, outside last"
+    );
     assert_eq!(list[0], sister);
 
     let mut moved = sister.clone();
     moved.ring = ClosenessRing::Middle;
     moved.conflict = ConflictLevel::Open;
-    assert_eq!(s.update_person(c.id, &moved, &a("inventory_person.update")).await.unwrap(), 2);
-    let err = s.update_person(c.id, &sister, &a("inventory_person.update")).await.unwrap_err();
+    assert_eq!(
+        s.update_person(c.id, &moved, &a("inventory_person.update"))
+            .await
+            .unwrap(),
+        2
+    );
+    let err = s
+        .update_person(c.id, &sister, &a("inventory_person.update"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
 
     // A timeline event that names a deleted person keeps the event.
     let e = event("2025-11", EventKind::Conflict, Some(boss.id));
-    s.add_event(c.id, &e, &a("timeline_event.create")).await.unwrap();
+    s.add_event(c.id, &e, &a("timeline_event.create"))
+        .await
+        .unwrap();
     assert!(matches!(
-        s.delete_person(c.id, boss.id, 7, &a("inventory_person.delete")).await,
+        s.delete_person(c.id, boss.id, 7, &a("inventory_person.delete"))
+            .await,
         Err(StoreError::Conflict { .. })
     ));
-    s.delete_person(c.id, boss.id, 1, &a("inventory_person.delete")).await.unwrap();
+    s.delete_person(c.id, boss.id, 1, &a("inventory_person.delete"))
+        .await
+        .unwrap();
     let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
     assert_eq!(t.events.len(), 1);
     assert_eq!(t.events[0].person, None);
-    assert_eq!(s.inventory(c.id, &a("inventory.read")).await.unwrap().len(), 2);
+    assert_eq!(
+        s.inventory(c.id, &a("inventory.read")).await.unwrap().len(),
+        2
+    );
 }
 
 pub async fn snapshots_keep_the_circle(s: S) {
@@ -171,10 +271,22 @@ pub async fn snapshots_keep_the_circle(s: S) {
         taken_on: date!(2026 - 01 - 19),
         people: people.iter().map(SnapshotPerson::of).collect(),
     };
-    s.add_snapshot(c.id, &snap, &a("inventory_snapshot.create")).await.unwrap();
-    let end = InventorySnapshot { id: id(), kind: SnapshotKind::End, taken_on: date!(2026 - 04 - 20), people: vec![] };
-    s.add_snapshot(c.id, &end, &a("inventory_snapshot.create")).await.unwrap();
-    let read = s.snapshots(c.id, &a("inventory_snapshot.read")).await.unwrap();
+    s.add_snapshot(c.id, &snap, &a("inventory_snapshot.create"))
+        .await
+        .unwrap();
+    let end = InventorySnapshot {
+        id: id(),
+        kind: SnapshotKind::End,
+        taken_on: date!(2026 - 04 - 20),
+        people: vec![],
+    };
+    s.add_snapshot(c.id, &end, &a("inventory_snapshot.create"))
+        .await
+        .unwrap();
+    let read = s
+        .snapshots(c.id, &a("inventory_snapshot.read"))
+        .await
+        .unwrap();
     assert_eq!(read, vec![snap, end]);
 }
 
@@ -185,11 +297,17 @@ pub async fn timeline_is_chronological_and_has_one_current_episode(s: S) {
         event("2019", EventKind::Move, None),
         event("2026-01-14", EventKind::JobChange, None),
     ] {
-        s.add_event(c.id, &e, &a("timeline_event.create")).await.unwrap();
+        s.add_event(c.id, &e, &a("timeline_event.create"))
+            .await
+            .unwrap();
     }
-    s.add_episode(c.id, &episode("2020-02", true), &a("mood_episode.create")).await.unwrap();
+    s.add_episode(c.id, &episode("2020-02", true), &a("mood_episode.create"))
+        .await
+        .unwrap();
     let current = episode("2026-05", true);
-    s.add_episode(c.id, &current, &a("mood_episode.create")).await.unwrap();
+    s.add_episode(c.id, &current, &a("mood_episode.create"))
+        .await
+        .unwrap();
     let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
     let dates: Vec<String> = t.events.iter().map(|e| e.date.to_string()).collect();
     assert_eq!(dates, vec!["2019", "2026-01-14", "2026-03"]);
@@ -198,15 +316,34 @@ pub async fn timeline_is_chronological_and_has_one_current_episode(s: S) {
 
     let mut edited = t.events[0].clone();
     edited.kind = EventKind::Retirement;
-    assert_eq!(s.update_event(c.id, &edited, &a("timeline_event.update")).await.unwrap(), 2);
-    assert!(s.delete_event(c.id, edited.id, 1, &a("timeline_event.delete")).await.is_err());
-    s.delete_event(c.id, edited.id, 2, &a("timeline_event.delete")).await.unwrap();
+    assert_eq!(
+        s.update_event(c.id, &edited, &a("timeline_event.update"))
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        s.delete_event(c.id, edited.id, 1, &a("timeline_event.delete"))
+            .await
+            .is_err()
+    );
+    s.delete_event(c.id, edited.id, 2, &a("timeline_event.delete"))
+        .await
+        .unwrap();
     let mut ep = current.clone();
     ep.end = Some("2026-09".parse().unwrap());
-    assert_eq!(s.update_episode(c.id, &ep, &a("mood_episode.update")).await.unwrap(), 2);
+    assert_eq!(
+        s.update_episode(c.id, &ep, &a("mood_episode.update"))
+            .await
+            .unwrap(),
+        2
+    );
     let t = s.timeline(c.id, &a("timeline.read")).await.unwrap();
     assert_eq!(t.events.len(), 2);
-    assert_eq!(t.episodes.iter().find(|e| e.id == ep.id).unwrap().end, ep.end);
+    assert_eq!(
+        t.episodes.iter().find(|e| e.id == ep.id).unwrap().end,
+        ep.end
+    );
 }
 
 pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
@@ -221,39 +358,70 @@ pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
 
     let dup = session(c.id, 5);
     let err = s.add_session(&dup, &a("session.create")).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Duplicate(m) if m.contains("session 5")), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Duplicate(m) if m.contains("session 5")),
+        "{err:?}"
+    );
 
     let mut missed = s1.clone();
     missed.attendance = Attendance::NoShow;
     missed.techniques.clear();
-    assert_eq!(s.update_session(&missed, &a("session.update")).await.unwrap(), 2);
-    assert!(matches!(s.update_session(&s1, &a("session.update")).await, Err(StoreError::Conflict { .. })));
+    assert_eq!(
+        s.update_session(&missed, &a("session.update"))
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(matches!(
+        s.update_session(&s1, &a("session.update")).await,
+        Err(StoreError::Conflict { .. })
+    ));
 }
 
 pub async fn goals_round_trip_and_conflict(s: S) {
     let (_, _, c) = setup(&s).await;
     let g = goal(AreaKind::RoleDispute);
     s.add_goal(c.id, &g, &a("goal.create")).await.unwrap();
-    assert_eq!(s.goals(c.id, &a("goal.read")).await.unwrap(), vec![g.clone()]);
+    assert_eq!(
+        s.goals(c.id, &a("goal.read")).await.unwrap(),
+        vec![g.clone()]
+    );
     let mut done = g.clone();
     done.status = GoalStatus::Achieved;
     done.progress = Some(10);
-    assert_eq!(s.update_goal(c.id, &done, &a("goal.update")).await.unwrap(), 2);
-    assert!(matches!(s.update_goal(c.id, &g, &a("goal.update")).await, Err(StoreError::Conflict { .. })));
+    assert_eq!(
+        s.update_goal(c.id, &done, &a("goal.update")).await.unwrap(),
+        2
+    );
+    assert!(matches!(
+        s.update_goal(c.id, &g, &a("goal.update")).await,
+        Err(StoreError::Conflict { .. })
+    ));
 }
 
 pub async fn final_assessments_need_results_and_never_change(s: S) {
     let (_, p, c) = setup(&s).await;
     let draft = assessment(&p, c.id, AssessmentStatus::Draft);
-    s.add_assessment(&draft, &a("assessment.create")).await.unwrap();
+    s.add_assessment(&draft, &a("assessment.create"))
+        .await
+        .unwrap();
     let fin = assessment(&p, c.id, AssessmentStatus::Final);
-    s.add_assessment(&fin, &a("assessment.create")).await.unwrap();
+    s.add_assessment(&fin, &a("assessment.create"))
+        .await
+        .unwrap();
 
     let mut broken = assessment(&p, c.id, AssessmentStatus::Final);
     broken.result = None;
-    assert!(s.add_assessment(&broken, &a("assessment.create")).await.is_err());
+    assert!(
+        s.add_assessment(&broken, &a("assessment.create"))
+            .await
+            .is_err()
+    );
 
-    let list = s.assessments_of_course(c.id, &a("assessment.read")).await.unwrap();
+    let list = s
+        .assessments_of_course(c.id, &a("assessment.read"))
+        .await
+        .unwrap();
     assert_eq!(list.len(), 2);
     assert!(list.contains(&fin) && list.contains(&draft));
 
@@ -261,12 +429,27 @@ pub async fn final_assessments_need_results_and_never_change(s: S) {
     let mut completed = draft.clone();
     completed.status = AssessmentStatus::Final;
     completed.result = fin.result.clone();
-    assert_eq!(s.update_assessment(&completed, &a("assessment.update")).await.unwrap(), 2);
+    assert_eq!(
+        s.update_assessment(&completed, &a("assessment.update"))
+            .await
+            .unwrap(),
+        2
+    );
     let mut rewrite = fin.clone();
     rewrite.answers[0] = Some(0);
-    assert!(s.update_assessment(&rewrite, &a("assessment.update")).await.is_err());
-    let list = s.assessments_of_course(c.id, &a("assessment.read")).await.unwrap();
-    assert_eq!(list.iter().find(|x| x.id == fin.id).unwrap().answers, fin.answers);
+    assert!(
+        s.update_assessment(&rewrite, &a("assessment.update"))
+            .await
+            .is_err()
+    );
+    let list = s
+        .assessments_of_course(c.id, &a("assessment.read"))
+        .await
+        .unwrap();
+    assert_eq!(
+        list.iter().find(|x| x.id == fin.id).unwrap().answers,
+        fin.answers
+    );
 }
 
 pub async fn every_read_and_write_is_audited(s: S) {
@@ -276,22 +459,50 @@ pub async fn every_read_and_write_is_audited(s: S) {
     let read_course = audit("course.read", course.id.as_uuid(), None, Some(c));
     s.course(course.id, &read_course).await.unwrap();
 
-    let events = s.audit_events(&AuditFilter { patient: Some(p.id), ..Default::default() }).await.unwrap();
+    let events = s
+        .audit_events(&AuditFilter {
+            patient: Some(p.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
-    for expected in ["patient.create", "course.create", "patient.read", "course.read"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    for expected in [
+        "patient.create",
+        "course.create",
+        "patient.read",
+        "course.read",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
     assert!(events.iter().all(|e| e.actor == Some(c)));
     let stored = events.iter().find(|e| e.id == read.id).unwrap();
     assert_eq!(stored, &read);
-    let by_actor = s.audit_events(&AuditFilter { actor: Some(c), limit: 2, ..Default::default() }).await.unwrap();
+    let by_actor = s
+        .audit_events(&AuditFilter {
+            actor: Some(c),
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(by_actor.len(), 2);
 }
 
 pub async fn updating_a_missing_record_says_not_found(s: S) {
     let (_, p, _) = setup(&s).await;
     let ghost = course(&p);
-    assert!(matches!(s.update_course(&ghost, &a("course.update")).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.update_course(&ghost, &a("course.update")).await,
+        Err(StoreError::NotFound { .. })
+    ));
     let ghost_goal = goal(AreaKind::Grief);
-    assert!(matches!(s.update_goal(ghost.id, &ghost_goal, &a("goal.update")).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.update_goal(ghost.id, &ghost_goal, &a("goal.update"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -6,11 +6,20 @@ use ipt_store_sqlite::SqliteStore;
 async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
     let db = ipt_store_tests::harness::sqlite().await;
     let pool = &db.sqlite.as_ref().unwrap().pool;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await.unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(sync, 2, "synchronous=FULL");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
 }
 
@@ -27,8 +36,13 @@ async fn a_failed_migration_leaves_the_database_as_it_was() {
     let db = ipt_store_tests::harness::sqlite().await;
     let pool = &db.sqlite.as_ref().unwrap().pool;
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("CREATE TABLE half_done (x INTEGER)").execute(&mut *tx).await.unwrap();
-    let failed = sqlx::query("INSERT INTO no_such_table VALUES (1)").execute(&mut *tx).await;
+    sqlx::query("CREATE TABLE half_done (x INTEGER)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let failed = sqlx::query("INSERT INTO no_such_table VALUES (1)")
+        .execute(&mut *tx)
+        .await;
     assert!(failed.is_err());
     drop(tx);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'")

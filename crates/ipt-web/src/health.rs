@@ -19,14 +19,24 @@ pub async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
     let backend = state.app.store.backend();
     match tokio::time::timeout(std::time::Duration::from_secs(3), state.app.store.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(json!({"status": "ready", "database": backend}))),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(json!({"status": "ready", "database": backend})),
+        ),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": backend, "detail": "the database did not answer"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(
+                    json!({"status": "unavailable", "database": backend, "detail": "the database did not answer"}),
+                ),
+            )
         }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": backend, "detail": "the database did not answer within 3 s"})),
+            Json(
+                json!({"status": "unavailable", "database": backend, "detail": "the database did not answer within 3 s"}),
+            ),
         ),
     }
 }

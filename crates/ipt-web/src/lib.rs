@@ -28,7 +28,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App) -> Self {
-        Self { app, metrics: metrics::Metrics::install(), started: Arc::new(std::time::Instant::now()) }
+        Self {
+            app,
+            metrics: metrics::Metrics::install(),
+            started: Arc::new(std::time::Instant::now()),
+        }
     }
 }
 
@@ -43,14 +47,22 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .fallback(problem::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            // Ids and routes only: paths never carry names or clinical text.
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                // Ids and routes only: paths never carry names or clinical text.
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }),
+        )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(CatchPanicLayer::new())
         .with_state(state)

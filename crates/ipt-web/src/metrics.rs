@@ -13,7 +13,9 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use crate::AppState;
 
 /// Latency buckets in seconds: fine below 100 ms where pages should be, coarse above.
-const BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Clone)]
 pub struct Metrics {
@@ -27,7 +29,10 @@ impl Metrics {
         let handle = HANDLE
             .get_or_init(|| {
                 let recorder = PrometheusBuilder::new()
-                    .set_buckets_for_metric(Matcher::Full("http_request_duration_seconds".into()), BUCKETS)
+                    .set_buckets_for_metric(
+                        Matcher::Full("http_request_duration_seconds".into()),
+                        BUCKETS,
+                    )
                     .expect("valid buckets")
                     .build_recorder();
                 let handle = recorder.handle();
@@ -62,8 +67,13 @@ pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Respo
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     let pool = state.app.store.pool_stats();
     let backend = state.app.store.backend();
-    metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "open").set(pool.size as f64);
-    metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "idle").set(pool.idle as f64);
+    metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "open")
+        .set(pool.size as f64);
+    metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "idle")
+        .set(pool.idle as f64);
     metrics::gauge!("db_pool_connections_max", "backend" => backend).set(pool.max as f64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.handle.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.handle.render(),
+    )
 }

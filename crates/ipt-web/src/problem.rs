@@ -19,8 +19,10 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut r = (status, Json(self)).into_response();
-        r.headers_mut()
-            .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        r.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/problem+json"),
+        );
         r
     }
 }
@@ -28,7 +30,9 @@ impl IntoResponse for Problem {
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
         let (status, title) = match &e {
-            AppError::Invalid(_) | AppError::Transition(_) => (422, "The request could not be applied"),
+            AppError::Invalid(_) | AppError::Transition(_) => {
+                (422, "The request could not be applied")
+            }
             AppError::NotFound(_) | AppError::Forbidden => (404, "Not found"),
             AppError::Conflict { .. } => (409, "Changed by someone else"),
             AppError::Duplicate(_) => (409, "Already exists"),
@@ -44,10 +48,20 @@ impl From<AppError> for Problem {
             }
             other => other.to_string(),
         };
-        Problem { kind: "about:blank", title, status, detail }
+        Problem {
+            kind: "about:blank",
+            title,
+            status,
+            detail,
+        }
     }
 }
 
 pub async fn not_found() -> Problem {
-    Problem { kind: "about:blank", title: "Not found", status: 404, detail: "there is nothing at this address".into() }
+    Problem {
+        kind: "about:blank",
+        title: "Not found",
+        status: 404,
+        detail: "there is nothing at this address".into(),
+    }
 }

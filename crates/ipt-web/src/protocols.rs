@@ -30,7 +30,9 @@ pub struct PhaseSummary {
 fn summary(p: &Protocol) -> ProtocolSummary {
     let plan = p.phase_plan(p.default_sessions);
     let range = |phase: Phase| -> Option<(u16, u16)> {
-        let ns: Vec<u16> = (1..=plan.total).filter(|n| plan.phase_of(*n) == phase).collect();
+        let ns: Vec<u16> = (1..=plan.total)
+            .filter(|n| plan.phase_of(*n) == phase)
+            .collect();
         Some((*ns.first()?, *ns.last()?))
     };
     ProtocolSummary {
@@ -44,7 +46,11 @@ fn summary(p: &Protocol) -> ProtocolSummary {
             .map(|ph| PhaseSummary {
                 phase: ph.code(),
                 sessions: range(*ph),
-                tasks: p.tasks.get(ph).map(|t| t.iter().map(|t| t.code()).collect()).unwrap_or_default(),
+                tasks: p
+                    .tasks
+                    .get(ph)
+                    .map(|t| t.iter().map(|t| t.code()).collect())
+                    .unwrap_or_default(),
             })
             .collect(),
         recommended_instruments: p.recommended_instruments.clone(),
@@ -57,7 +63,10 @@ pub async fn json(State(state): State<AppState>) -> Json<Vec<ProtocolSummary>> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn layout(title: &str, body: &str) -> Html<String> {

@@ -10,15 +10,28 @@ use ipt_store_tests::harness::{self, TestDb};
 use tower::ServiceExt;
 
 fn router(db: &TestDb) -> axum::Router {
-    let app = App::new(db.store.clone(), Arc::new(SystemClock), ProtocolCatalogue::default());
+    let app = App::new(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        ProtocolCatalogue::default(),
+    );
     ipt_web::router(ipt_web::AppState::new(app))
 }
 
 async fn get(router: &axum::Router, path: &str) -> (StatusCode, String, String) {
-    let res = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let res = router
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
-    let ctype = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body =
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     (status, ctype, body)
 }
 
@@ -67,7 +80,10 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     assert!(body.contains("http_requests_total"), "{body}");
     assert!(body.contains("route=\"/healthz\""), "{body}");
     assert!(body.contains("status=\"404\""), "{body}");
-    assert!(body.contains("http_request_duration_seconds_bucket"), "{body}");
+    assert!(
+        body.contains("http_request_duration_seconds_bucket"),
+        "{body}"
+    );
     assert!(body.contains("db_pool_connections"), "{body}");
 }
 
@@ -87,11 +103,19 @@ async fn the_protocol_catalogue_is_served_as_json_and_html() {
     let (status, _, body) = get(&r, "/api/v1/protocols").await;
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let formats: Vec<&str> = v.as_array().unwrap().iter().map(|p| p["format"].as_str().unwrap()).collect();
+    let formats: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["format"].as_str().unwrap())
+        .collect();
     assert_eq!(formats.len(), 9);
     assert!(formats.contains(&"group") && formats.contains(&"maintenance"));
     let individual = &v[0];
-    assert_eq!(individual["phases"][0]["sessions"], serde_json::json!([1, 3]));
+    assert_eq!(
+        individual["phases"][0]["sessions"],
+        serde_json::json!([1, 3])
+    );
     let (status, ctype, html) = get(&r, "/protocols").await;
     assert_eq!(status, StatusCode::OK);
     assert!(ctype.starts_with("text/html"));

@@ -63,7 +63,9 @@ impl Config {
         }
         // IPT_DATABASE_URL, IPT_LISTEN, IPT_LOG_FORMAT, IPT_TEXT_PACKS. Nested keys are not read
         // from the environment; IPT_CONFIG names the file and is not a setting itself.
-        let env = Env::prefixed("IPT_").ignore(&["CONFIG", "TEST_DATABASE_URL"]).split("__");
+        let env = Env::prefixed("IPT_")
+            .ignore(&["CONFIG", "TEST_DATABASE_URL"])
+            .split("__");
         fig = fig.merge(env).merge(Serialized::defaults(flags));
         let config: Config = fig.extract().context("the configuration is not valid")?;
         Ok(config)
@@ -71,7 +73,10 @@ impl Config {
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
         self.listen.parse().with_context(|| {
-            format!("'{}' is not a listen address; write HOST:PORT, for example 127.0.0.1:8080", self.listen)
+            format!(
+                "'{}' is not a listen address; write HOST:PORT, for example 127.0.0.1:8080",
+                self.listen
+            )
         })
     }
 }

@@ -9,7 +9,10 @@ use ipt_store_sqlite::SqliteStore;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    Sqlite { url: String, path: Option<std::path::PathBuf> },
+    Sqlite {
+        url: String,
+        path: Option<std::path::PathBuf>,
+    },
     Postgres(String),
 }
 
@@ -24,19 +27,28 @@ impl DatabaseUrl {
         }
         if let Some(rest) = s.strip_prefix("sqlite:") {
             if rest == ":memory:" {
-                return Ok(Self::Sqlite { url: s.to_string(), path: None });
+                return Ok(Self::Sqlite {
+                    url: s.to_string(),
+                    path: None,
+                });
             }
             let path = rest.strip_prefix("//").unwrap_or(rest);
             let path = path.split('?').next().unwrap_or("");
             if path.is_empty() {
                 bail!("the SQLite URL '{s}' names no file; {hint}");
             }
-            return Ok(Self::Sqlite { url: s.to_string(), path: Some(path.into()) });
+            return Ok(Self::Sqlite {
+                url: s.to_string(),
+                path: Some(path.into()),
+            });
         }
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             let parsed: Result<sqlx::postgres::PgConnectOptions, _> = s.parse();
             if let Err(e) = parsed {
-                bail!("the PostgreSQL URL '{}' is malformed ({e}); {hint}", redact(s));
+                bail!(
+                    "the PostgreSQL URL '{}' is malformed ({e}); {hint}",
+                    redact(s)
+                );
             }
             let after = s.split_once("://").map(|x| x.1).unwrap_or("");
             if after.is_empty() || after.starts_with('/') && after.len() == 1 {
@@ -74,7 +86,10 @@ pub fn redact(url: &str) -> String {
 pub async fn open(url: &DatabaseUrl, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
     match url {
         DatabaseUrl::Sqlite { url: raw, path } => {
-            if let Some(dir) = path.as_ref().and_then(|p| p.parent()).filter(|d| !d.as_os_str().is_empty())
+            if let Some(dir) = path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .filter(|d| !d.as_os_str().is_empty())
                 && !dir.exists()
             {
                 std::fs::create_dir_all(dir)
@@ -84,16 +99,22 @@ pub async fn open(url: &DatabaseUrl, migrate: bool) -> anyhow::Result<Arc<dyn St
                 .await
                 .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
             if migrate {
-                store.migrate().await.context("the database could not be migrated; it was left as it was")?;
+                store
+                    .migrate()
+                    .await
+                    .context("the database could not be migrated; it was left as it was")?;
             }
             Ok(Arc::new(store))
         }
         DatabaseUrl::Postgres(raw) => {
-            let store = PgStore::connect(raw)
-                .await
-                .with_context(|| format!("cannot reach the PostgreSQL database at {}", url.display()))?;
+            let store = PgStore::connect(raw).await.with_context(|| {
+                format!("cannot reach the PostgreSQL database at {}", url.display())
+            })?;
             if migrate {
-                store.migrate().await.context("the database could not be migrated; it was left as it was")?;
+                store
+                    .migrate()
+                    .await
+                    .context("the database could not be migrated; it was left as it was")?;
             }
             Ok(Arc::new(store))
         }
@@ -106,9 +127,18 @@ mod tests {
 
     #[test]
     fn accepts_the_documented_forms() {
-        assert!(matches!(DatabaseUrl::parse("sqlite://./ipt-data/ipt.db").unwrap(), DatabaseUrl::Sqlite { path: Some(_), .. }));
-        assert!(matches!(DatabaseUrl::parse("sqlite::memory:").unwrap(), DatabaseUrl::Sqlite { path: None, .. }));
-        assert!(matches!(DatabaseUrl::parse("postgres://postgres@127.0.0.1:5432/test").unwrap(), DatabaseUrl::Postgres(_)));
+        assert!(matches!(
+            DatabaseUrl::parse("sqlite://./ipt-data/ipt.db").unwrap(),
+            DatabaseUrl::Sqlite { path: Some(_), .. }
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("sqlite::memory:").unwrap(),
+            DatabaseUrl::Sqlite { path: None, .. }
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://postgres@127.0.0.1:5432/test").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
     }
 
     #[test]
@@ -121,7 +151,9 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        let e = DatabaseUrl::parse("postgres://u:hunter2@host:notaport/db").unwrap_err().to_string();
+        let e = DatabaseUrl::parse("postgres://u:hunter2@host:notaport/db")
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("hunter2"), "{e}");
         assert_eq!(redact("postgres://u:pw@h/d"), "postgres://u:***@h/d");
     }

@@ -41,7 +41,10 @@ pub struct Rng {
 impl Rng {
     pub fn new(seed: u64, base: Date) -> Self {
         let ms = (base.midnight().assume_utc().unix_timestamp() as u64) * 1000;
-        Self { state: seed ^ 0x9E37_79B9_7F4A_7C15, ms }
+        Self {
+            state: seed ^ 0x9E37_79B9_7F4A_7C15,
+            ms,
+        }
     }
     pub fn next(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -95,7 +98,9 @@ pub async fn prepare(app: &App, seed: u64, anchor: Option<Date>) -> anyhow::Resu
         let n = seed_clinic(app, &mut rng, &users, anchor).await?;
         println!("Seeded a synthetic demo clinic: {n} patients (seed {seed}, anchor {anchor}).");
     }
-    println!("Demo accounts (password '{PASSWORD}'): admin, supervisor, clinician, clinician2, clinician3");
+    println!(
+        "Demo accounts (password '{PASSWORD}'): admin, supervisor, clinician, clinician2, clinician3"
+    );
     Ok(())
 }
 
@@ -103,7 +108,11 @@ async fn ensure_accounts(app: &App, rng: &mut Rng) -> anyhow::Result<Vec<UserRec
     let mut out = vec![];
     let supervisor_id: UserId = rng.id();
     for (username, name, role) in ACCOUNTS {
-        let id: UserId = if role == Role::Supervisor { supervisor_id } else { rng.id() };
+        let id: UserId = if role == Role::Supervisor {
+            supervisor_id
+        } else {
+            rng.id()
+        };
         if let Some(u) = app.store.user_by_username(username).await? {
             out.push(u);
             continue;
@@ -125,17 +134,49 @@ async fn ensure_accounts(app: &App, rng: &mut Rng) -> anyhow::Result<Vec<UserRec
     Ok(out)
 }
 
-fn system_audit(app: &App, rng: &mut Rng, action: &str, entity: &str, id: Uuid, patient: Option<PatientId>) -> AuditEvent {
-    AuditEvent { id: rng.id(), at: app.now(), actor: None, action: action.into(), entity: entity.into(), entity_id: id, patient }
+fn system_audit(
+    app: &App,
+    rng: &mut Rng,
+    action: &str,
+    entity: &str,
+    id: Uuid,
+    patient: Option<PatientId>,
+) -> AuditEvent {
+    AuditEvent {
+        id: rng.id(),
+        at: app.now(),
+        actor: None,
+        action: action.into(),
+        entity: entity.into(),
+        entity_id: id,
+        patient,
+    }
 }
 
 const FIRST: &[&str] = &[
-    "Giulia", "Matteo", "Chiara", "Davide", "Elena", "Paolo", "Sofia", "Andrea", "Martina", "Franco", "Alice", "Tommaso",
-    "Grace", "Oliver", "Amira", "Samuel", "Nadia", "Joseph", "Irene", "Kwame", "Lucia", "Peter", "Rosa", "Hannah",
+    "Giulia", "Matteo", "Chiara", "Davide", "Elena", "Paolo", "Sofia", "Andrea", "Martina",
+    "Franco", "Alice", "Tommaso", "Grace", "Oliver", "Amira", "Samuel", "Nadia", "Joseph", "Irene",
+    "Kwame", "Lucia", "Peter", "Rosa", "Hannah",
 ];
 const LAST: &[&str] = &[
-    "Fabbri", "Galli", "Lombardo", "Marini", "Testa", "Serra", "Vitale", "Pellegrini", "Ferrara", "Caruso", "Ashford",
-    "Okafor", "Lindqvist", "Hartley", "Mensah", "Bellamy", "Quayle", "Farrow",
+    "Fabbri",
+    "Galli",
+    "Lombardo",
+    "Marini",
+    "Testa",
+    "Serra",
+    "Vitale",
+    "Pellegrini",
+    "Ferrara",
+    "Caruso",
+    "Ashford",
+    "Okafor",
+    "Lindqvist",
+    "Hartley",
+    "Mensah",
+    "Bellamy",
+    "Quayle",
+    "Farrow",
 ];
 
 /// Where a demo course has got to.
@@ -154,37 +195,90 @@ const PLAN: [(Stage, Format, AreaKind); 24] = [
     (Stage::Middle, Format::Individual, AreaKind::Grief),
     (Stage::Middle, Format::Individual, AreaKind::RoleDispute),
     (Stage::Initial, Format::Individual, AreaKind::RoleTransition),
-    (Stage::Termination, Format::Individual, AreaKind::RoleDispute),
+    (
+        Stage::Termination,
+        Format::Individual,
+        AreaKind::RoleDispute,
+    ),
     (Stage::Completed, Format::Individual, AreaKind::Grief),
     (Stage::Referred, Format::Brief, AreaKind::RoleTransition),
-    (Stage::Middle, Format::Brief, AreaKind::InterpersonalDeficits),
+    (
+        Stage::Middle,
+        Format::Brief,
+        AreaKind::InterpersonalDeficits,
+    ),
     (Stage::Middle, Format::Adolescent, AreaKind::RoleDispute),
-    (Stage::Initial, Format::Adolescent, AreaKind::InterpersonalDeficits),
-    (Stage::Middle, Format::PerinatalPostpartum, AreaKind::RoleTransition),
-    (Stage::Termination, Format::PerinatalAntenatal, AreaKind::RoleDispute),
+    (
+        Stage::Initial,
+        Format::Adolescent,
+        AreaKind::InterpersonalDeficits,
+    ),
+    (
+        Stage::Middle,
+        Format::PerinatalPostpartum,
+        AreaKind::RoleTransition,
+    ),
+    (
+        Stage::Termination,
+        Format::PerinatalAntenatal,
+        AreaKind::RoleDispute,
+    ),
     (Stage::Middle, Format::OlderAdult, AreaKind::Grief),
-    (Stage::Completed, Format::OlderAdult, AreaKind::RoleTransition),
+    (
+        Stage::Completed,
+        Format::OlderAdult,
+        AreaKind::RoleTransition,
+    ),
     (Stage::Middle, Format::Telephone, AreaKind::RoleTransition),
-    (Stage::Initial, Format::Group, AreaKind::InterpersonalDeficits),
+    (
+        Stage::Initial,
+        Format::Group,
+        AreaKind::InterpersonalDeficits,
+    ),
     (Stage::Middle, Format::Group, AreaKind::RoleDispute),
-    (Stage::Maintenance, Format::Individual, AreaKind::RoleDispute),
-    (Stage::EndedEarly, Format::Individual, AreaKind::InterpersonalDeficits),
+    (
+        Stage::Maintenance,
+        Format::Individual,
+        AreaKind::RoleDispute,
+    ),
+    (
+        Stage::EndedEarly,
+        Format::Individual,
+        AreaKind::InterpersonalDeficits,
+    ),
     (Stage::Termination, Format::Telephone, AreaKind::Grief),
     (Stage::Completed, Format::Brief, AreaKind::RoleDispute),
-    (Stage::Initial, Format::PerinatalPostpartum, AreaKind::RoleTransition),
+    (
+        Stage::Initial,
+        Format::PerinatalPostpartum,
+        AreaKind::RoleTransition,
+    ),
     (Stage::Referred, Format::Individual, AreaKind::Grief),
     (Stage::EndedEarly, Format::Group, AreaKind::RoleTransition),
-    (Stage::Completed, Format::Individual, AreaKind::InterpersonalDeficits),
+    (
+        Stage::Completed,
+        Format::Individual,
+        AreaKind::InterpersonalDeficits,
+    ),
 ];
 
-async fn seed_clinic(app: &App, rng: &mut Rng, users: &[UserRecord], anchor: Date) -> anyhow::Result<usize> {
+async fn seed_clinic(
+    app: &App,
+    rng: &mut Rng,
+    users: &[UserRecord],
+    anchor: Date,
+) -> anyhow::Result<usize> {
     let clinicians: Vec<&UserRecord> = users.iter().filter(|u| u.role == Role::Clinician).collect();
     if clinicians.is_empty() {
         bail!("no clinician accounts to own the demo patients");
     }
     for (i, (stage, format, area)) in PLAN.iter().enumerate() {
         // The first clinician carries half the caseload, so signing in as `clinician` shows most.
-        let clinician = if i % 2 == 0 { clinicians[0] } else { clinicians[1 + (i / 2) % (clinicians.len() - 1).max(1)] };
+        let clinician = if i % 2 == 0 {
+            clinicians[0]
+        } else {
+            clinicians[1 + (i / 2) % (clinicians.len() - 1).max(1)]
+        };
         seed_patient(app, rng, clinician.id, i, *stage, *format, *area, anchor).await?;
     }
     Ok(PLAN.len())
@@ -221,16 +315,28 @@ async fn seed_patient(
         Format::PerinatalPostpartum | Format::PerinatalAntenatal => rng.range(24, 38),
         _ => rng.range(22, 60),
     };
-    let dob = Date::from_calendar_date(anchor.year() - age as i32, time::Month::try_from(rng.range(1, 12) as u8)?, rng.range(1, 28) as u8)?;
+    let dob = Date::from_calendar_date(
+        anchor.year() - age as i32,
+        time::Month::try_from(rng.range(1, 12) as u8)?,
+        rng.range(1, 28) as u8,
+    )?;
     let patient = Patient {
         id: rng.id(),
         name: PatientName::parse(&name)?,
         date_of_birth: Some(dob),
-        language: if index % 3 == 1 { Language::En } else { Language::It },
+        language: if index % 3 == 1 {
+            Language::En
+        } else {
+            Language::It
+        },
         clinician,
         version: 1,
     };
-    let mut s = Seeder { app, rng, patient: patient.id };
+    let mut s = Seeder {
+        app,
+        rng,
+        patient: patient.id,
+    };
     let a = s.audit("patient.create", "patient", patient.id.as_uuid());
     app.store.create_patient(&patient, &a).await?;
 
@@ -239,7 +345,7 @@ async fn seed_patient(
     let plan = protocol.phase_plan(total);
     let held: u16 = match stage {
         Stage::Referred => 0,
-        Stage::Initial => plan.initial_end.min(2).max(1),
+        Stage::Initial => plan.initial_end.clamp(1, 2),
         Stage::Middle => {
             let lo = plan.initial_end + 1;
             let hi = plan.termination_start - 1;
@@ -249,7 +355,12 @@ async fn seed_patient(
         Stage::Completed | Stage::Maintenance => total,
         Stage::EndedEarly => plan.initial_end + 2,
     };
-    let weeks_ago = held as i64 + if matches!(stage, Stage::Completed | Stage::Maintenance) { 6 } else { 0 };
+    let weeks_ago = held as i64
+        + if matches!(stage, Stage::Completed | Stage::Maintenance) {
+            6
+        } else {
+            0
+        };
     let started = anchor - Duration::weeks(weeks_ago.max(1)) - Duration::days(s.rng.range(0, 2));
     let course_id: CourseId = s.rng.id();
     let mut course = Course::new(course_id, patient.id, clinician, &protocol, started);
@@ -262,7 +373,12 @@ async fn seed_patient(
         id: s.rng.id(),
         onset: month_of(onset),
         end: None,
-        severity: *s.rng.pick(&[EpisodeSeverity::Mild, EpisodeSeverity::Moderate, EpisodeSeverity::Moderate, EpisodeSeverity::Severe]),
+        severity: *s.rng.pick(&[
+            EpisodeSeverity::Mild,
+            EpisodeSeverity::Moderate,
+            EpisodeSeverity::Moderate,
+            EpisodeSeverity::Severe,
+        ]),
         current: true,
         version: 1,
     };
@@ -276,23 +392,37 @@ async fn seed_patient(
             EpisodeSeverity::Severe => DepressionSeverity::Severe,
         };
         course.indication = IndicationRecord {
-            symptoms: [Symptom::DepressedMood, Symptom::LossOfInterest, Symptom::SleepChange, Symptom::FatigueOrLossOfEnergy, Symptom::PoorConcentration]
-                .into_iter()
-                .chain(s.rng.chance(50).then_some(Symptom::WorthlessnessOrGuilt))
-                .collect(),
+            symptoms: [
+                Symptom::DepressedMood,
+                Symptom::LossOfInterest,
+                Symptom::SleepChange,
+                Symptom::FatigueOrLossOfEnergy,
+                Symptom::PoorConcentration,
+            ]
+            .into_iter()
+            .chain(s.rng.chance(50).then_some(Symptom::WorthlessnessOrGuilt))
+            .collect(),
             two_weeks_or_more: true,
             severity: Some(severity),
-            interpersonal_link: format!("Began after a {} (see timeline).", area.label().to_lowercase()),
+            interpersonal_link: format!(
+                "Began after a {} (see timeline).",
+                area.label().to_lowercase()
+            ),
             first_line_reasons: [match format {
                 Format::Adolescent => FirstLineReason::Adolescent,
                 Format::OlderAdult => FirstLineReason::OlderAdult,
-                Format::PerinatalAntenatal | Format::PerinatalPostpartum => FirstLineReason::PerinatalAvoidsMedication,
+                Format::PerinatalAntenatal | Format::PerinatalPostpartum => {
+                    FirstLineReason::PerinatalAvoidsMedication
+                }
                 Format::Group => FirstLineReason::LowResourceGroupSetting,
                 _ => FirstLineReason::ClearInterpersonalTrigger,
             }]
             .into_iter()
             .collect(),
-            escalation_flags: (severity == DepressionSeverity::Severe).then_some(EscalationFlag::MoreSevereDepression).into_iter().collect(),
+            escalation_flags: (severity == DepressionSeverity::Severe)
+                .then_some(EscalationFlag::MoreSevereDepression)
+                .into_iter()
+                .collect(),
         };
         course.diagnosis = Some(Diagnosis::new(
             "Major depressive disorder, single episode",
@@ -301,12 +431,24 @@ async fn seed_patient(
         )?);
     }
     let a = s.audit("course.create", "course", course_id.as_uuid());
-    app.store.create_course(&Course { status: CourseStatus::Referred, ..course.clone() }, &a).await?;
+    app.store
+        .create_course(
+            &Course {
+                status: CourseStatus::Referred,
+                ..course.clone()
+            },
+            &a,
+        )
+        .await?;
     if stage == Stage::Referred {
         return Ok(());
     }
     for p in &people {
-        let a = s.audit("inventory_person.create", "inventory_person", p.id.as_uuid());
+        let a = s.audit(
+            "inventory_person.create",
+            "inventory_person",
+            p.id.as_uuid(),
+        );
         app.store.add_person(course_id, p, &a).await?;
     }
     for e in &events {
@@ -319,7 +461,10 @@ async fn seed_patient(
     // Past the initial phase: the focus the suggestions point to, an accepted formulation, a
     // contract, and the start snapshot of the circle.
     let focus_area = match area {
-        AreaKind::RoleDispute => ProblemArea::RoleDispute(*s.rng.pick(&[DisputeStage::Renegotiation, DisputeStage::Impasse])),
+        AreaKind::RoleDispute => ProblemArea::RoleDispute(
+            *s.rng
+                .pick(&[DisputeStage::Renegotiation, DisputeStage::Impasse]),
+        ),
         AreaKind::Grief => ProblemArea::Grief,
         AreaKind::RoleTransition => ProblemArea::RoleTransition,
         AreaKind::InterpersonalDeficits => ProblemArea::InterpersonalDeficits,
@@ -337,15 +482,39 @@ async fn seed_patient(
             ),
             Some(middle_date - Duration::days(1)),
         )?);
-        let contract = Contract::new(&protocol, total, protocol.default_frequency, started + Duration::weeks(total as i64 + 1), middle_date - Duration::days(1))?;
+        let contract = Contract::new(
+            &protocol,
+            total,
+            protocol.default_frequency,
+            started + Duration::weeks(total as i64 + 1),
+            middle_date - Duration::days(1),
+        )?;
         course.agree_contract(&protocol, contract);
     }
-    let facts = CourseFacts { inventory_people: people.len(), end_measure_recorded: false };
+    let facts = CourseFacts {
+        inventory_people: people.len(),
+        end_measure_recorded: false,
+    };
     if past_initial || stage == Stage::EndedEarly {
-        course.transition(CourseStatus::Active(protocol.phases()[1]), &facts, middle_date).ok();
+        course
+            .transition(
+                CourseStatus::Active(protocol.phases()[1]),
+                &facts,
+                middle_date,
+            )
+            .ok();
         if protocol.phases()[1] == Phase::Middle {
-            let snap = InventorySnapshot { id: s.rng.id(), kind: SnapshotKind::Start, taken_on: middle_date, people: people.iter().map(SnapshotPerson::of).collect() };
-            let a = s.audit("inventory_snapshot.create", "inventory_snapshot", snap.id.as_uuid());
+            let snap = InventorySnapshot {
+                id: s.rng.id(),
+                kind: SnapshotKind::Start,
+                taken_on: middle_date,
+                people: people.iter().map(SnapshotPerson::of).collect(),
+            };
+            let a = s.audit(
+                "inventory_snapshot.create",
+                "inventory_snapshot",
+                snap.id.as_uuid(),
+            );
             app.store.add_snapshot(course_id, &snap, &a).await?;
         }
     }
@@ -359,7 +528,11 @@ async fn seed_patient(
         let date = started + Duration::weeks(n as i64 - 1);
         let phase = SessionPhase::derived(&course.phase_plan, SessionNumber::new(n)?);
         last_phase = phase.phase;
-        let attendance = if n > 1 && s.rng.chance(8) { Attendance::NoShow } else { Attendance::Attended };
+        let attendance = if n > 1 && s.rng.chance(8) {
+            Attendance::NoShow
+        } else {
+            Attendance::Attended
+        };
         let attended = attendance == Attendance::Attended;
         let session = TherapySession {
             id: s.rng.id(),
@@ -369,14 +542,45 @@ async fn seed_patient(
             phase: phase.clone(),
             modality: protocol.default_modality,
             attendance,
-            special: protocol.special_sessions_at(n, &course.phase_plan).first().map(|r| r.kind),
-            techniques: if attended { techniques_for(phase.phase) } else { vec![] },
-            strategies: if attended && phase.phase == Phase::Middle { area.strategies().iter().take(2).copied().collect() } else { vec![] },
-            tasks_done: if attended { protocol.tasks.get(&phase.phase).map(|t| t.iter().take(3).copied().collect()).unwrap_or_default() } else { vec![] },
+            special: protocol
+                .special_sessions_at(n, &course.phase_plan)
+                .first()
+                .map(|r| r.kind),
+            techniques: if attended {
+                techniques_for(phase.phase)
+            } else {
+                vec![]
+            },
+            strategies: if attended && phase.phase == Phase::Middle {
+                area.strategies().iter().take(2).copied().collect()
+            } else {
+                vec![]
+            },
+            tasks_done: if attended {
+                protocol
+                    .tasks
+                    .get(&phase.phase)
+                    .map(|t| t.iter().take(3).copied().collect())
+                    .unwrap_or_default()
+            } else {
+                vec![]
+            },
             checklist: vec![],
-            interval_events: if attended { "Mood and contacts since last week reviewed.".into() } else { String::new() },
-            agreed_actions: if attended && phase.phase == Phase::Middle { "Try one planned conversation this week.".into() } else { String::new() },
-            risk_review: RiskReview { reviewed: attended, concern: false, note: String::new() },
+            interval_events: if attended {
+                "Mood and contacts since last week reviewed.".into()
+            } else {
+                String::new()
+            },
+            agreed_actions: if attended && phase.phase == Phase::Middle {
+                "Try one planned conversation this week.".into()
+            } else {
+                String::new()
+            },
+            risk_review: RiskReview {
+                reviewed: attended,
+                concern: false,
+                note: String::new(),
+            },
             notes: String::new(),
             next_date: Some(date + Duration::weeks(1)),
             version: 1,
@@ -387,7 +591,9 @@ async fn seed_patient(
         if measured {
             let progress = n as f64 / total as f64;
             let drop = if responder { 0.65 } else { 0.2 };
-            let target = (baseline * (1.0 - drop * progress) + s.rng.range(-2, 2) as f64).clamp(0.0, 27.0).round() as u8;
+            let target = (baseline * (1.0 - drop * progress) + s.rng.range(-2, 2) as f64)
+                .clamp(0.0, 27.0)
+                .round() as u8;
             let risky = n == 1 && index % 7 == 3;
             let answers = phq9_answers(s.rng, target, risky);
             let result = score_phq9(&answers);
@@ -412,10 +618,19 @@ async fn seed_patient(
     }
 
     // Move the course to where the plan says it is.
-    let mut facts = CourseFacts { inventory_people: people.len(), end_measure_recorded: end_measure };
+    let mut facts = CourseFacts {
+        inventory_people: people.len(),
+        end_measure_recorded: end_measure,
+    };
     let today = started + Duration::weeks(held as i64);
-    if matches!(stage, Stage::Termination | Stage::Completed | Stage::Maintenance) || last_phase == Phase::Termination {
-        course.transition(CourseStatus::Active(Phase::Termination), &facts, today).ok();
+    if matches!(
+        stage,
+        Stage::Termination | Stage::Completed | Stage::Maintenance
+    ) || last_phase == Phase::Termination
+    {
+        course
+            .transition(CourseStatus::Active(Phase::Termination), &facts, today)
+            .ok();
     }
     if matches!(stage, Stage::Completed | Stage::Maintenance) {
         course.relapse_plan = Some(RelapsePreventionPlan {
@@ -428,30 +643,62 @@ async fn seed_patient(
         });
         let maintenance = stage == Stage::Maintenance;
         course.maintenance = Some(MaintenanceDecision {
-            choice: if maintenance { MaintenanceChoice::MaintenanceIpt } else { MaintenanceChoice::NoFurtherTreatment },
-            rationale: if maintenance { "Second episode; monthly sessions agreed.".into() } else { "Symptoms resolved; review with GP in 3 months.".into() },
+            choice: if maintenance {
+                MaintenanceChoice::MaintenanceIpt
+            } else {
+                MaintenanceChoice::NoFurtherTreatment
+            },
+            rationale: if maintenance {
+                "Second episode; monthly sessions agreed.".into()
+            } else {
+                "Symptoms resolved; review with GP in 3 months.".into()
+            },
             decided_on: today - Duration::days(7),
         });
         facts.end_measure_recorded = true;
-        let target = if maintenance { CourseStatus::ContinuedInMaintenance } else { CourseStatus::Completed };
+        let target = if maintenance {
+            CourseStatus::ContinuedInMaintenance
+        } else {
+            CourseStatus::Completed
+        };
         if course.transition(target, &facts, today).is_ok() {
             let snap = InventorySnapshot {
                 id: s.rng.id(),
                 kind: SnapshotKind::End,
                 taken_on: today,
-                people: people.iter().map(|p| SnapshotPerson { ring: if p.ring == ClosenessRing::Outer { ClosenessRing::Middle } else { p.ring }, ..SnapshotPerson::of(p) }).collect(),
+                people: people
+                    .iter()
+                    .map(|p| SnapshotPerson {
+                        ring: if p.ring == ClosenessRing::Outer {
+                            ClosenessRing::Middle
+                        } else {
+                            p.ring
+                        },
+                        ..SnapshotPerson::of(p)
+                    })
+                    .collect(),
             };
-            let a = s.audit("inventory_snapshot.create", "inventory_snapshot", snap.id.as_uuid());
+            let a = s.audit(
+                "inventory_snapshot.create",
+                "inventory_snapshot",
+                snap.id.as_uuid(),
+            );
             app.store.add_snapshot(course_id, &snap, &a).await?;
         }
     }
     if stage == Stage::EndedEarly {
-        course.transition(CourseStatus::EndedEarly(EndReason::Dropout), &facts, today).ok();
+        course
+            .transition(CourseStatus::EndedEarly(EndReason::Dropout), &facts, today)
+            .ok();
     }
     let a = s.audit("course.update", "course", course_id.as_uuid());
     app.store.update_course(&course, &a).await?;
 
-    for kind in course.focus.iter().flat_map(|f| f.areas().iter().map(|a| a.kind())) {
+    for kind in course
+        .focus
+        .iter()
+        .flat_map(|f| f.areas().iter().map(|a| a.kind()))
+    {
         let goal = Goal {
             id: s.rng.id(),
             area: kind,
@@ -465,14 +712,30 @@ async fn seed_patient(
     }
 
     if stage == Stage::Maintenance {
-        let mut m = Course::maintenance_after(&course, s.rng.id(), app.protocols.get(Format::Maintenance), today + Duration::weeks(2));
+        let mut m = Course::maintenance_after(
+            &course,
+            s.rng.id(),
+            app.protocols.get(Format::Maintenance),
+            today + Duration::weeks(2),
+        );
         m.version = 1;
         let mp = app.protocols.get(Format::Maintenance);
-        let contract = Contract::new(mp, 24, Frequency::Monthly, today + Duration::weeks(2 + 104), today + Duration::weeks(2))?;
+        let contract = Contract::new(
+            mp,
+            24,
+            Frequency::Monthly,
+            today + Duration::weeks(2 + 104),
+            today + Duration::weeks(2),
+        )?;
         m.agree_contract(mp, contract);
         let a = s.audit("course.create", "course", m.id.as_uuid());
         app.store.create_course(&m, &a).await?;
-        m.transition(CourseStatus::Active(Phase::Maintenance), &facts, today + Duration::weeks(2)).ok();
+        m.transition(
+            CourseStatus::Active(Phase::Maintenance),
+            &facts,
+            today + Duration::weeks(2),
+        )
+        .ok();
         let a = s.audit("course.update", "course", m.id.as_uuid());
         app.store.update_course(&m, &a).await?;
     }
@@ -481,18 +744,35 @@ async fn seed_patient(
 
 fn goal_text(area: AreaKind) -> &'static str {
     match area {
-        AreaKind::Grief => "Talk about the loss with one person I trust; return to one activity we shared.",
-        AreaKind::RoleDispute => "Say clearly what I need in the disagreement, once a week, without shouting.",
-        AreaKind::RoleTransition => "Find two good things in the new role and one person who can help with it.",
-        AreaKind::InterpersonalDeficits => "Start or renew contact with two people and keep it going weekly.",
+        AreaKind::Grief => {
+            "Talk about the loss with one person I trust; return to one activity we shared."
+        }
+        AreaKind::RoleDispute => {
+            "Say clearly what I need in the disagreement, once a week, without shouting."
+        }
+        AreaKind::RoleTransition => {
+            "Find two good things in the new role and one person who can help with it."
+        }
+        AreaKind::InterpersonalDeficits => {
+            "Start or renew contact with two people and keep it going weekly."
+        }
     }
 }
 
 fn techniques_for(phase: Phase) -> Vec<Technique> {
     match phase {
-        Phase::Initial => vec![Technique::ExploratoryNondirective, Technique::ExploratoryDirect],
-        Phase::Middle => vec![Technique::CommunicationAnalysis, Technique::EncourageAffect, Technique::RolePlay],
-        Phase::Termination | Phase::Maintenance => vec![Technique::Clarification, Technique::EncourageAffect],
+        Phase::Initial => vec![
+            Technique::ExploratoryNondirective,
+            Technique::ExploratoryDirect,
+        ],
+        Phase::Middle => vec![
+            Technique::CommunicationAnalysis,
+            Technique::EncourageAffect,
+            Technique::RolePlay,
+        ],
+        Phase::Termination | Phase::Maintenance => {
+            vec![Technique::Clarification, Technique::EncourageAffect]
+        }
     }
 }
 
@@ -525,20 +805,41 @@ fn month_of(d: Date) -> ipt_domain::approx_date::ApproxDate {
 }
 
 /// The people and events of a demo story for one problem area.
-fn story(s: &mut Seeder<'_>, area: AreaKind, format: Format, onset: Date) -> (Vec<InventoryPerson>, Vec<TimelineEvent>) {
+fn story(
+    s: &mut Seeder<'_>,
+    area: AreaKind,
+    format: Format,
+    onset: Date,
+) -> (Vec<InventoryPerson>, Vec<TimelineEvent>) {
     let mut people = vec![];
     let mut events = vec![];
-    let mut person = |s: &mut Seeder<'_>, alias: &str, rel: RelationshipKind, ring: u8, confidant: bool, conflict: ConflictLevel, deceased: bool| {
+    let mut person = |s: &mut Seeder<'_>,
+                      alias: &str,
+                      rel: RelationshipKind,
+                      ring: u8,
+                      confidant: bool,
+                      conflict: ConflictLevel,
+                      deceased: bool| {
         let p = InventoryPerson {
             id: s.rng.id(),
             alias: Alias::parse(alias).expect("demo alias"),
             relationship: rel,
             ring: ClosenessRing::new(ring).expect("demo ring"),
-            contact_frequency: if deceased { String::new() } else { s.rng.pick(&["daily", "weekly", "twice a month", "rarely"]).to_string() },
+            contact_frequency: if deceased {
+                String::new()
+            } else {
+                s.rng
+                    .pick(&["daily", "weekly", "twice a month", "rarely"])
+                    .to_string()
+            },
             confidant,
             practical_support: confidant && !deceased,
             conflict,
-            reciprocity: if conflict == ConflictLevel::None { Reciprocity::Met } else { Reciprocity::NotMet },
+            reciprocity: if conflict == ConflictLevel::None {
+                Reciprocity::Met
+            } else {
+                Reciprocity::NotMet
+            },
             deceased,
             area_tags: vec![],
             notes: InventoryNotes::default(),
@@ -547,57 +848,254 @@ fn story(s: &mut Seeder<'_>, area: AreaKind, format: Format, onset: Date) -> (Ve
         people.push(p.clone());
         p
     };
-    let mut event = |s: &mut Seeder<'_>, kind: EventKind, months_before: i64, who: Option<InventoryPersonId>, text: &str| {
+    let mut event = |s: &mut Seeder<'_>,
+                     kind: EventKind,
+                     months_before: i64,
+                     who: Option<InventoryPersonId>,
+                     text: &str| {
         let d = onset - Duration::days(months_before * 30);
-        events.push(TimelineEvent { id: s.rng.id(), date: month_of(d), kind, person: who, description: text.into(), version: 1 });
+        events.push(TimelineEvent {
+            id: s.rng.id(),
+            date: month_of(d),
+            kind,
+            person: who,
+            description: text.into(),
+            version: 1,
+        });
     };
     match format {
         Format::Adolescent => {
-            let mum = person(s, "Mum", RelationshipKind::Parent, 1, true, if area == AreaKind::RoleDispute { ConflictLevel::Open } else { ConflictLevel::None }, false);
-            person(s, "Best friend", RelationshipKind::Friend, 2, area != AreaKind::InterpersonalDeficits, ConflictLevel::None, false);
-            person(s, "Form tutor", RelationshipKind::Professional, 3, false, ConflictLevel::None, false);
+            let mum = person(
+                s,
+                "Mum",
+                RelationshipKind::Parent,
+                1,
+                true,
+                if area == AreaKind::RoleDispute {
+                    ConflictLevel::Open
+                } else {
+                    ConflictLevel::None
+                },
+                false,
+            );
+            person(
+                s,
+                "Best friend",
+                RelationshipKind::Friend,
+                2,
+                area != AreaKind::InterpersonalDeficits,
+                ConflictLevel::None,
+                false,
+            );
+            person(
+                s,
+                "Form tutor",
+                RelationshipKind::Professional,
+                3,
+                false,
+                ConflictLevel::None,
+                false,
+            );
             match area {
-                AreaKind::RoleDispute => event(s, EventKind::Conflict, 1, Some(mum.id), "Arguments about going out and school"),
-                _ => event(s, EventKind::Move, 30, None, "Changed school after moving town"),
+                AreaKind::RoleDispute => event(
+                    s,
+                    EventKind::Conflict,
+                    1,
+                    Some(mum.id),
+                    "Arguments about going out and school",
+                ),
+                _ => event(
+                    s,
+                    EventKind::Move,
+                    30,
+                    None,
+                    "Changed school after moving town",
+                ),
             }
         }
         Format::PerinatalPostpartum | Format::PerinatalAntenatal => {
-            let partner = person(s, "Partner", RelationshipKind::Partner, 1, area != AreaKind::RoleDispute, if area == AreaKind::RoleDispute { ConflictLevel::Hidden } else { ConflictLevel::None }, false);
-            person(s, "Own mother", RelationshipKind::Parent, 2, true, ConflictLevel::None, false);
-            person(s, "Work friend", RelationshipKind::Colleague, 3, false, ConflictLevel::None, false);
-            event(s, EventKind::BirthOrPregnancy, 2, None, "Birth of first child");
+            let partner = person(
+                s,
+                "Partner",
+                RelationshipKind::Partner,
+                1,
+                area != AreaKind::RoleDispute,
+                if area == AreaKind::RoleDispute {
+                    ConflictLevel::Hidden
+                } else {
+                    ConflictLevel::None
+                },
+                false,
+            );
+            person(
+                s,
+                "Own mother",
+                RelationshipKind::Parent,
+                2,
+                true,
+                ConflictLevel::None,
+                false,
+            );
+            person(
+                s,
+                "Work friend",
+                RelationshipKind::Colleague,
+                3,
+                false,
+                ConflictLevel::None,
+                false,
+            );
+            event(
+                s,
+                EventKind::BirthOrPregnancy,
+                2,
+                None,
+                "Birth of first child",
+            );
             if area == AreaKind::RoleDispute {
-                event(s, EventKind::Conflict, 1, Some(partner.id), "Disagreements over night feeds and work");
+                event(
+                    s,
+                    EventKind::Conflict,
+                    1,
+                    Some(partner.id),
+                    "Disagreements over night feeds and work",
+                );
             }
         }
         _ => match area {
             AreaKind::Grief => {
-                let alias = if format == Format::OlderAdult { "Husband" } else { "Mother" };
-                let rel = if format == Format::OlderAdult { RelationshipKind::Partner } else { RelationshipKind::Parent };
+                let alias = if format == Format::OlderAdult {
+                    "Husband"
+                } else {
+                    "Mother"
+                };
+                let rel = if format == Format::OlderAdult {
+                    RelationshipKind::Partner
+                } else {
+                    RelationshipKind::Parent
+                };
                 let lost = person(s, alias, rel, 1, true, ConflictLevel::None, true);
-                person(s, "Daughter", RelationshipKind::Child, 2, true, ConflictLevel::None, false);
-                person(s, "Neighbour", RelationshipKind::Neighbour, 3, false, ConflictLevel::None, false);
-                event(s, EventKind::Death, 3, Some(lost.id), "Died after a short illness");
+                person(
+                    s,
+                    "Daughter",
+                    RelationshipKind::Child,
+                    2,
+                    true,
+                    ConflictLevel::None,
+                    false,
+                );
+                person(
+                    s,
+                    "Neighbour",
+                    RelationshipKind::Neighbour,
+                    3,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
+                event(
+                    s,
+                    EventKind::Death,
+                    3,
+                    Some(lost.id),
+                    "Died after a short illness",
+                );
             }
             AreaKind::RoleDispute => {
-                let partner = person(s, "Partner", RelationshipKind::Partner, 1, false, ConflictLevel::Open, false);
-                person(s, "Sister", RelationshipKind::Sibling, 2, true, ConflictLevel::None, false);
-                person(s, "Colleague", RelationshipKind::Colleague, 3, false, ConflictLevel::None, false);
-                event(s, EventKind::Conflict, 2, Some(partner.id), "Repeated arguments about money and housework");
+                let partner = person(
+                    s,
+                    "Partner",
+                    RelationshipKind::Partner,
+                    1,
+                    false,
+                    ConflictLevel::Open,
+                    false,
+                );
+                person(
+                    s,
+                    "Sister",
+                    RelationshipKind::Sibling,
+                    2,
+                    true,
+                    ConflictLevel::None,
+                    false,
+                );
+                person(
+                    s,
+                    "Colleague",
+                    RelationshipKind::Colleague,
+                    3,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
+                event(
+                    s,
+                    EventKind::Conflict,
+                    2,
+                    Some(partner.id),
+                    "Repeated arguments about money and housework",
+                );
             }
             AreaKind::RoleTransition => {
-                person(s, "Partner", RelationshipKind::Partner, 1, true, ConflictLevel::None, false);
-                person(s, "Old team", RelationshipKind::Colleague, 0, false, ConflictLevel::None, false);
-                person(s, "Friend from school", RelationshipKind::Friend, 2, false, ConflictLevel::None, false);
+                person(
+                    s,
+                    "Partner",
+                    RelationshipKind::Partner,
+                    1,
+                    true,
+                    ConflictLevel::None,
+                    false,
+                );
+                person(
+                    s,
+                    "Old team",
+                    RelationshipKind::Colleague,
+                    0,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
+                person(
+                    s,
+                    "Friend from school",
+                    RelationshipKind::Friend,
+                    2,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
                 if format == Format::OlderAdult {
-                    event(s, EventKind::Retirement, 3, None, "Retired after 35 years at the same firm");
+                    event(
+                        s,
+                        EventKind::Retirement,
+                        3,
+                        None,
+                        "Retired after 35 years at the same firm",
+                    );
                 } else {
                     event(s, EventKind::JobChange, 2, None, "Made redundant");
                 }
             }
             AreaKind::InterpersonalDeficits => {
-                person(s, "Brother", RelationshipKind::Sibling, 3, false, ConflictLevel::None, false);
-                person(s, "Neighbour", RelationshipKind::Neighbour, 3, false, ConflictLevel::None, false);
+                person(
+                    s,
+                    "Brother",
+                    RelationshipKind::Sibling,
+                    3,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
+                person(
+                    s,
+                    "Neighbour",
+                    RelationshipKind::Neighbour,
+                    3,
+                    false,
+                    ConflictLevel::None,
+                    false,
+                );
                 event(s, EventKind::Move, 60, None, "Moved to the city for work");
             }
         },

@@ -21,7 +21,11 @@ use crate::config::{Config, FlagOverrides};
 use crate::db::DatabaseUrl;
 
 #[derive(Parser, Debug)]
-#[command(name = "ipt", version, about = "IPT Workbench: software for delivering Interpersonal Psychotherapy for depression")]
+#[command(
+    name = "ipt",
+    version,
+    about = "IPT Workbench: software for delivering Interpersonal Psychotherapy for depression"
+)]
 struct Cli {
     /// Database: sqlite://PATH (default sqlite://./ipt-data/ipt.db) or postgres://USER@HOST:PORT/DB
     #[arg(long, global = true, env = "IPT_DATABASE_URL")]
@@ -79,7 +83,10 @@ enum UserCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -103,7 +110,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
     };
-    let config = Config::load(cli.config.as_ref(), &FlagOverrides { database_url: cli.database_url.clone(), listen })?;
+    let config = Config::load(
+        cli.config.as_ref(),
+        &FlagOverrides {
+            database_url: cli.database_url.clone(),
+            listen,
+        },
+    )?;
     init_logs(&config.log_format)?;
     let protocols = ProtocolCatalogue::default()
         .with_overrides(&config.protocols)
@@ -139,13 +152,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
             demo::prepare(&app, seed, anchor).await
         }
-        Command::User { command: UserCommand::Add { username, role, display_name } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    display_name,
+                },
+        } => {
             let role = Role::parse(&role)?;
             let password = read_password()?;
             let store = db::open(&url, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);
-            let user = app.add_user(&Actor::System, &username, &display_name, role, &password, true).await?;
-            println!("Added {} ({}) with id {}.", user.username, user.role, user.id);
+            let user = app
+                .add_user(
+                    &Actor::System,
+                    &username,
+                    &display_name,
+                    role,
+                    &password,
+                    true,
+                )
+                .await?;
+            println!(
+                "Added {} ({}) with id {}.",
+                user.username, user.role, user.id
+            );
             Ok(())
         }
     }
@@ -159,10 +191,15 @@ fn read_password() -> anyhow::Result<String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
-        bail!("no password given: pipe it on standard input, e.g. `printf '%s\\n' \"$PW\" | ipt user add …`");
+        bail!(
+            "no password given: pipe it on standard input, e.g. `printf '%s\\n' \"$PW\" | ipt user add …`"
+        );
     }
     Ok(password)
 }
@@ -170,7 +207,9 @@ fn read_password() -> anyhow::Result<String> {
 fn init_logs(format: &str) -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("IPT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let result = match format {
         "json" => builder.json().try_init(),
         "text" => builder.try_init(),
@@ -179,16 +218,23 @@ fn init_logs(format: &str) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
 }
 
-async fn serve(app: App, listener: tokio::net::TcpListener, url: &DatabaseUrl) -> anyhow::Result<()> {
+async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    url: &DatabaseUrl,
+) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let state = ipt_web::AppState::new(app);
     let router = ipt_web::router(state);
     tracing::info!(%addr, database = %url.display(), "IPT Workbench is listening");
     println!("IPT Workbench is running at http://{addr}/ (stop with Ctrl-C)");
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -7,7 +7,10 @@ fn a_malformed_database_url_is_refused_with_the_forms_that_work() {
         let o = ipt(&dir, &["migrate", "--database-url", url], None);
         assert!(!o.status.success(), "{url}");
         let t = text(&o);
-        assert!(t.contains("sqlite://PATH") && t.contains("postgres://"), "{url}: {t}");
+        assert!(
+            t.contains("sqlite://PATH") && t.contains("postgres://"),
+            "{url}: {t}"
+        );
     }
 }
 
@@ -26,28 +29,66 @@ fn an_unreachable_database_is_named_without_its_password() {
 #[test]
 fn an_unknown_role_is_refused_before_anything_is_written() {
     let dir = Scratch::new();
-    let o = ipt(&dir, &["user", "add", "--username", "rosa", "--role", "therapist"], Some("longenough\n"));
+    let o = ipt(
+        &dir,
+        &["user", "add", "--username", "rosa", "--role", "therapist"],
+        Some("longenough\n"),
+    );
     assert!(!o.status.success());
-    assert!(text(&o).contains("'therapist' is not a role; use one of: admin, clinician, supervisor"), "{}", text(&o));
-    assert!(!dir.0.join("ipt-data").exists(), "no database was created for a refused command");
+    assert!(
+        text(&o).contains("'therapist' is not a role; use one of: admin, clinician, supervisor"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !dir.0.join("ipt-data").exists(),
+        "no database was created for a refused command"
+    );
 }
 
 #[test]
 fn user_add_reads_the_password_from_stdin_and_refuses_duplicates_and_short_passwords() {
     let dir = Scratch::new();
-    let o = ipt(&dir, &["user", "add", "--username", "Rosa", "--role", "clinician"], Some("a long passphrase\n"));
+    let o = ipt(
+        &dir,
+        &["user", "add", "--username", "Rosa", "--role", "clinician"],
+        Some("a long passphrase\n"),
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Added rosa (clinician)"));
-    assert!(dir.0.join("ipt-data/ipt.db").exists(), "the default database is ./ipt-data/ipt.db");
-    let again = ipt(&dir, &["user", "add", "--username", "rosa", "--role", "admin"], Some("another passphrase\n"));
+    assert!(
+        dir.0.join("ipt-data/ipt.db").exists(),
+        "the default database is ./ipt-data/ipt.db"
+    );
+    let again = ipt(
+        &dir,
+        &["user", "add", "--username", "rosa", "--role", "admin"],
+        Some("another passphrase\n"),
+    );
     assert!(!again.status.success());
     assert!(text(&again).contains("already exists"), "{}", text(&again));
-    let short = ipt(&dir, &["user", "add", "--username", "bea", "--role", "admin"], Some("short\n"));
+    let short = ipt(
+        &dir,
+        &["user", "add", "--username", "bea", "--role", "admin"],
+        Some("short\n"),
+    );
     assert!(!short.status.success());
-    assert!(text(&short).contains("at least 8 characters"), "{}", text(&short));
-    let empty = ipt(&dir, &["user", "add", "--username", "bea", "--role", "admin"], Some(""));
+    assert!(
+        text(&short).contains("at least 8 characters"),
+        "{}",
+        text(&short)
+    );
+    let empty = ipt(
+        &dir,
+        &["user", "add", "--username", "bea", "--role", "admin"],
+        Some(""),
+    );
     assert!(!empty.status.success());
-    assert!(text(&empty).contains("no password given"), "{}", text(&empty));
+    assert!(
+        text(&empty).contains("no password given"),
+        "{}",
+        text(&empty)
+    );
 }
 
 #[test]
@@ -56,7 +97,11 @@ fn migrate_reports_the_database_and_is_repeatable() {
     for _ in 0..2 {
         let o = ipt(&dir, &["migrate"], None);
         assert!(o.status.success(), "{}", text(&o));
-        assert!(text(&o).contains("sqlite://./ipt-data/ipt.db"), "{}", text(&o));
+        assert!(
+            text(&o).contains("sqlite://./ipt-data/ipt.db"),
+            "{}",
+            text(&o)
+        );
     }
 }
 
@@ -78,7 +123,10 @@ async fn dump(url: &str) -> String {
         ("inventory_snapshots", "*"),
     ] {
         let sql = format!("SELECT {cols} FROM {table} ORDER BY id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&store.pool).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
         use sqlx::{Column, Row, ValueRef};
         for r in rows {
             for c in r.columns() {
@@ -89,7 +137,10 @@ async fn dump(url: &str) -> String {
                     r.try_get::<String, _>(c.ordinal())
                         .or_else(|_| r.try_get::<i64, _>(c.ordinal()).map(|x| x.to_string()))
                         .or_else(|_| r.try_get::<f64, _>(c.ordinal()).map(|x| x.to_string()))
-                        .or_else(|_| r.try_get::<Vec<u8>, _>(c.ordinal()).map(|x| format!("{x:?}")))
+                        .or_else(|_| {
+                            r.try_get::<Vec<u8>, _>(c.ordinal())
+                                .map(|x| format!("{x:?}"))
+                        })
                         .unwrap()
                 };
                 out.push_str(&v);
@@ -105,10 +156,18 @@ async fn dump(url: &str) -> String {
 async fn the_same_seed_gives_the_same_clinic() {
     let (a, b, c) = (Scratch::new(), Scratch::new(), Scratch::new());
     for (dir, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
-        let o = ipt(dir, &["demo", "--seed", seed, "--anchor-date", "2026-11-02"], None);
+        let o = ipt(
+            dir,
+            &["demo", "--seed", seed, "--anchor-date", "2026-11-02"],
+            None,
+        );
         assert!(o.status.success(), "{}", text(&o));
     }
-    let (da, db, dc) = (dump(&a.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await, dump(&b.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await, dump(&c.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await);
+    let (da, db, dc) = (
+        dump(&a.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await,
+        dump(&b.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await,
+        dump(&c.sqlite_url().replace("ipt.db", "ipt-data/ipt.db")).await,
+    );
     assert!(da.lines().count() > 300, "the demo has substance");
     assert_eq!(da, db, "same seed, same data");
     assert_ne!(da, dc, "another seed, another clinic");
@@ -124,25 +183,53 @@ async fn the_demo_clinic_spans_phases_formats_and_roles() {
     let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
     let count = |sql: &'static str| {
         let pool = store.pool.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
     };
     assert!(count("SELECT COUNT(*) FROM users WHERE role = 'clinician'").await >= 3);
-    assert_eq!(count("SELECT COUNT(*) FROM users WHERE role = 'supervisor'").await, 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM users WHERE role = 'supervisor'").await,
+        1
+    );
     assert!(count("SELECT COUNT(*) FROM patients").await >= 20);
     assert!(count("SELECT COUNT(DISTINCT format) FROM courses").await >= 6);
-    let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM courses ORDER BY status")
-        .fetch_all(&store.pool)
-        .await
-        .unwrap();
-    for s in ["referred", "initial", "middle", "termination", "completed", "maintenance", "maintenance_phase", "ended_early"] {
-        assert!(statuses.iter().any(|x| x == s), "no course is {s}: {statuses:?}");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM courses ORDER BY status")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+    for s in [
+        "referred",
+        "initial",
+        "middle",
+        "termination",
+        "completed",
+        "maintenance",
+        "maintenance_phase",
+        "ended_early",
+    ] {
+        assert!(
+            statuses.iter().any(|x| x == s),
+            "no course is {s}: {statuses:?}"
+        );
     }
     assert!(count("SELECT COUNT(*) FROM inventory_people").await >= 40);
     assert!(count("SELECT COUNT(*) FROM timeline_events").await >= 20);
     assert!(count("SELECT COUNT(*) FROM therapy_sessions").await >= 100);
     assert!(count("SELECT COUNT(*) FROM assessments WHERE status = 'final'").await >= 40);
-    assert!(count("SELECT COUNT(*) FROM assessments WHERE risk").await >= 1, "some baseline answers carry risk");
+    assert!(
+        count("SELECT COUNT(*) FROM assessments WHERE risk").await >= 1,
+        "some baseline answers carry risk"
+    );
     // A second run adds nothing.
     let again = ipt(&dir, &["demo"], None);
-    assert!(text(&again).contains("no demo data was added"), "{}", text(&again));
+    assert!(
+        text(&again).contains("no demo data was added"),
+        "{}",
+        text(&again)
+    );
 }

@@ -29,7 +29,11 @@ impl Drop for Scratch {
 /// Run `ipt` with args in `dir`, with a clean IPT_* environment.
 pub fn ipt(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(&dir.0).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .current_dir(&dir.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, _) in std::env::vars() {
         if k.starts_with("IPT_") {
             cmd.env_remove(k);
@@ -37,7 +41,12 @@ pub fn ipt(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
     }
     let mut child = cmd.spawn().expect("run ipt");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -45,7 +54,11 @@ pub fn ipt(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 pub fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// A fresh PostgreSQL database for one test, or None when PostgreSQL tests are off.
@@ -53,15 +66,40 @@ pub async fn fresh_pg_database() -> Option<String> {
     let base = ipt_store_tests::harness::pg_url()?;
     let name = format!("ipt_e2e_{}", uuid::Uuid::now_v7().simple());
     let admin = ipt_store_postgres::PgStore::connect(&base).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin.pool)
+        .await
+        .unwrap();
     admin.pool.close().await;
     let (prefix, _) = base.rsplit_once('/').unwrap();
     Some(format!("{prefix}/{name}"))
 }
 
+/// Drop a database made by `fresh_pg_database`.
+pub async fn drop_pg_database(url: &str) {
+    let Some(base) = ipt_store_tests::harness::pg_url() else {
+        return;
+    };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    if let Ok(admin) = ipt_store_postgres::PgStore::connect(&base).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&admin.pool)
+        .await;
+        admin.pool.close().await;
+    }
+}
+
 /// A port nobody is listening on right now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// GET a path with a minimal HTTP/1.0 request; returns (status, body).
@@ -72,7 +110,10 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut buf = String::new();
     s.read_to_string(&mut buf).ok()?;
     let status = buf.split_whitespace().nth(1)?.parse().ok()?;
-    let body = buf.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
     Some((status, body))
 }
 

@@ -53,10 +53,12 @@ pub fn parse_answer_list(input: &str) -> Result<Vec<Option<u8>>, ScoreError> {
         .enumerate()
         .map(|(i, v)| match v {
             None => Ok(None),
-            Some(n) => u8::try_from(n).map(Some).map_err(|_| ScoreError::NotANumber {
-                position: i + 1,
-                text: n.to_string(),
-            }),
+            Some(n) => u8::try_from(n)
+                .map(Some)
+                .map_err(|_| ScoreError::NotANumber {
+                    position: i + 1,
+                    text: n.to_string(),
+                }),
         })
         .collect()
 }
@@ -97,7 +99,12 @@ impl Instrument {
     fn answers_from(&self, raw: &[Option<u32>]) -> Result<Answers, ScoreError> {
         let full = self.items.len();
         let optional_tail = self.items.iter().rev().take_while(|i| !i.scored).count();
-        let compact = full - self.items.iter().filter(|i| i.alternative_of.is_some()).count();
+        let compact = full
+            - self
+                .items
+                .iter()
+                .filter(|i| i.alternative_of.is_some())
+                .count();
         let fits = |n: usize, len: usize| (n - optional_tail..=n).contains(&len);
 
         let slots: Vec<Option<u32>> = if fits(full, raw.len()) {
@@ -138,11 +145,20 @@ impl Instrument {
             }
         }
         for unit in self.units() {
-            let given: Vec<usize> = unit.members.iter().copied().filter(|&i| values[i].is_some()).collect();
+            let given: Vec<usize> = unit
+                .members
+                .iter()
+                .copied()
+                .filter(|&i| values[i].is_some())
+                .collect();
             if given.len() > 1 {
                 return Err(ScoreError::ConflictingAlternatives {
                     instrument: self.code.clone(),
-                    items: given.iter().map(|&i| self.items[i].label.clone()).collect::<Vec<_>>().join(" and "),
+                    items: given
+                        .iter()
+                        .map(|&i| self.items[i].label.clone())
+                        .collect::<Vec<_>>()
+                        .join(" and "),
                 });
             }
         }
@@ -156,7 +172,12 @@ impl Instrument {
     pub fn expected_counts(&self) -> String {
         let full = self.items.len();
         let optional_tail = self.items.iter().rev().take_while(|i| !i.scored).count();
-        let compact = full - self.items.iter().filter(|i| i.alternative_of.is_some()).count();
+        let compact = full
+            - self
+                .items
+                .iter()
+                .filter(|i| i.alternative_of.is_some())
+                .count();
         let range = |n: usize| match optional_tail {
             0 => n.to_string(),
             1 => format!("{} or {n}", n - 1),
@@ -171,13 +192,23 @@ impl Instrument {
 
     /// Answers for a derived instrument (PHQ-2) taken from the source instrument's answers
     /// (PHQ-9 items 1–2).
-    pub fn derive_answers(&self, source: &Instrument, answers: &Answers) -> Result<Answers, ScoreError> {
-        let d = self.derived_from.as_ref().filter(|d| d.instrument == source.code);
+    pub fn derive_answers(
+        &self,
+        source: &Instrument,
+        answers: &Answers,
+    ) -> Result<Answers, ScoreError> {
+        let d = self
+            .derived_from
+            .as_ref()
+            .filter(|d| d.instrument == source.code);
         let d = match d {
             Some(d) if answers.instrument == source.code => d,
             _ => {
                 return Err(ScoreError::WrongInstrument {
-                    expected: self.derived_from.as_ref().map_or(self.code.clone(), |d| d.instrument.clone()),
+                    expected: self
+                        .derived_from
+                        .as_ref()
+                        .map_or(self.code.clone(), |d| d.instrument.clone()),
                     found: answers.instrument.clone(),
                 });
             }
@@ -201,15 +232,27 @@ mod tests {
 
     #[test]
     fn empty_fields_are_missing_items() {
-        assert_eq!(parse_answer_list("1,2,,3").unwrap(), vec![Some(1), Some(2), None, Some(3)]);
-        assert_eq!(parse_answer_list(" 1 , 2 ").unwrap(), vec![Some(1), Some(2)]);
+        assert_eq!(
+            parse_answer_list("1,2,,3").unwrap(),
+            vec![Some(1), Some(2), None, Some(3)]
+        );
+        assert_eq!(
+            parse_answer_list(" 1 , 2 ").unwrap(),
+            vec![Some(1), Some(2)]
+        );
         assert_eq!(parse_answer_list("").unwrap(), vec![None]);
     }
 
     #[test]
     fn non_numbers_are_named_by_position() {
         let e = parse_answer_list("1,x,3").unwrap_err();
-        assert_eq!(e, ScoreError::NotANumber { position: 2, text: "x".into() });
+        assert_eq!(
+            e,
+            ScoreError::NotANumber {
+                position: 2,
+                text: "x".into()
+            }
+        );
         assert!(parse_answer_list("1,-1").is_err());
         assert!(parse_answer_list("1,300").is_err());
     }
@@ -218,17 +261,31 @@ mod tests {
     fn phq9_takes_nine_or_ten_answers() {
         let p = inst("phq9");
         assert_eq!(p.expected_counts(), "9 or 10");
-        assert_eq!(p.parse_answers("0,0,0,0,0,0,0,0,0").unwrap().values().len(), 10);
-        assert_eq!(p.parse_answers("0,0,0,0,0,0,0,0,0,2").unwrap().values()[9], Some(2));
+        assert_eq!(
+            p.parse_answers("0,0,0,0,0,0,0,0,0").unwrap().values().len(),
+            10
+        );
+        assert_eq!(
+            p.parse_answers("0,0,0,0,0,0,0,0,0,2").unwrap().values()[9],
+            Some(2)
+        );
         let e = p.parse_answers("0,0,0,0,0,0,0,0").unwrap_err();
-        assert_eq!(e.to_string(), "wrong number of answers for phq9: expected 9 or 10, got 8");
+        assert_eq!(
+            e.to_string(),
+            "wrong number of answers for phq9: expected 9 or 10, got 8"
+        );
     }
 
     #[test]
     fn out_of_range_names_the_item_and_range() {
         let e = inst("phq9").parse_answers("0,0,4,0,0,0,0,0,0").unwrap_err();
-        assert_eq!(e.to_string(), "value out of range for phq9 item 3: 4 not in 0..3");
-        let e = inst("phq9").parse_answers("0,0,300,0,0,0,0,0,0").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "value out of range for phq9 item 3: 4 not in 0..3"
+        );
+        let e = inst("phq9")
+            .parse_answers("0,0,300,0,0,0,0,0,0")
+            .unwrap_err();
         assert!(e.to_string().contains("300 not in 0..3"));
     }
 
@@ -236,13 +293,24 @@ mod tests {
     fn hamd_takes_a_compact_or_full_item_16() {
         let h = inst("hamd17");
         assert_eq!(h.expected_counts(), "17 or 18");
-        let compact = h.parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1").unwrap();
-        let full = h.parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,,1").unwrap();
+        let compact = h
+            .parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1")
+            .unwrap();
+        let full = h
+            .parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,,1")
+            .unwrap();
         assert_eq!(compact, full);
-        let by_weight = h.parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,,2,1").unwrap();
+        let by_weight = h
+            .parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,,2,1")
+            .unwrap();
         assert_ne!(by_weight, full);
-        let e = h.parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,2,1").unwrap_err();
-        assert_eq!(e.to_string(), "hamd17 items 16a and 16b are alternative ratings: give only one");
+        let e = h
+            .parse_answers("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,2,1")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "hamd17 items 16a and 16b are alternative ratings: give only one"
+        );
     }
 
     #[test]

@@ -21,8 +21,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("mspss.toml", include_str!("../../instruments/mspss.toml")),
     ("ucla3.toml", include_str!("../../instruments/ucla3.toml")),
     ("wsas.toml", include_str!("../../instruments/wsas.toml")),
-    ("session_mood.toml", include_str!("../../instruments/session_mood.toml")),
-    ("goal_progress.toml", include_str!("../../instruments/goal_progress.toml")),
+    (
+        "session_mood.toml",
+        include_str!("../../instruments/session_mood.toml"),
+    ),
+    (
+        "goal_progress.toml",
+        include_str!("../../instruments/goal_progress.toml"),
+    ),
 ];
 
 /// A set of instrument definitions.
@@ -38,7 +44,8 @@ impl Catalogue {
     pub fn builtin() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
         CATALOGUE.get_or_init(|| {
-            Catalogue::from_sources(BUILTIN).unwrap_or_else(|e| panic!("built-in instrument catalogue: {e}"))
+            Catalogue::from_sources(BUILTIN)
+                .unwrap_or_else(|e| panic!("built-in instrument catalogue: {e}"))
         })
     }
 
@@ -69,7 +76,10 @@ impl Catalogue {
                     if !ok {
                         return Err(DefinitionError {
                             file: inst.code.clone(),
-                            problem: format!("item {} cannot be taken from {}.{src_id}", item.id, d.instrument),
+                            problem: format!(
+                                "item {} cannot be taken from {}.{src_id}",
+                                item.id, d.instrument
+                            ),
                         });
                     }
                 }
@@ -95,10 +105,11 @@ impl Catalogue {
     }
 
     pub(crate) fn require_for_change(&self, code: &str) -> Result<&Instrument, ChangeError> {
-        self.get(code).ok_or_else(|| ChangeError::UnknownInstrument {
-            code: code.to_string(),
-            known: self.codes().join(", "),
-        })
+        self.get(code)
+            .ok_or_else(|| ChangeError::UnknownInstrument {
+                code: code.to_string(),
+                known: self.codes().join(", "),
+            })
     }
 
     pub fn codes(&self) -> Vec<&str> {

@@ -73,7 +73,9 @@ impl ReliableChange {
     pub fn s_diff(&self) -> Option<f64> {
         match *self {
             Self::Points(_) => None,
-            Self::JacobsonTruax { sd, reliability } => Some(sd * (2.0 * (1.0 - reliability)).sqrt()),
+            Self::JacobsonTruax { sd, reliability } => {
+                Some(sd * (2.0 * (1.0 - reliability)).sqrt())
+            }
         }
     }
 
@@ -90,7 +92,9 @@ impl ReliableChange {
 
     /// The smallest whole-point change that counts as reliable.
     pub fn min_points(&self) -> u32 {
-        (1..=10_000).find(|&p| self.is_reliable(p)).unwrap_or(u32::MAX)
+        (1..=10_000)
+            .find(|&p| self.is_reliable(p))
+            .unwrap_or(u32::MAX)
     }
 }
 
@@ -212,10 +216,12 @@ pub enum ChangeError {
 
 /// Parse a total typed on the command line.
 pub fn parse_total(which: &'static str, text: &str) -> Result<u32, ChangeError> {
-    text.trim().parse::<u32>().map_err(|_| ChangeError::NotANumber {
-        which,
-        text: text.to_string(),
-    })
+    text.trim()
+        .parse::<u32>()
+        .map_err(|_| ChangeError::NotANumber {
+            which,
+            text: text.to_string(),
+        })
 }
 
 /// Change thresholds per instrument: the cited defaults from the definitions, with local
@@ -253,7 +259,11 @@ impl ChangeConfig {
     }
 
     /// Replace one instrument's rule, after checking it against the instrument.
-    pub fn set_rule(&mut self, instrument: &Instrument, rule: ChangeRule) -> Result<(), ChangeError> {
+    pub fn set_rule(
+        &mut self,
+        instrument: &Instrument,
+        rule: ChangeRule,
+    ) -> Result<(), ChangeError> {
         rule.validate(instrument.min_total(), instrument.max_total())
             .map_err(|problem| ChangeError::BadRule {
                 instrument: instrument.code.clone(),
@@ -264,7 +274,11 @@ impl ChangeConfig {
     }
 
     /// Overlay `overrides` (e.g. from `ipt.toml`) on these rules, checking each one.
-    pub fn with_overrides(mut self, catalogue: &Catalogue, overrides: ChangeConfig) -> Result<Self, ChangeError> {
+    pub fn with_overrides(
+        mut self,
+        catalogue: &Catalogue,
+        overrides: ChangeConfig,
+    ) -> Result<Self, ChangeError> {
         for (code, rule) in overrides.rules {
             let inst = catalogue.require_for_change(&code)?;
             self.set_rule(inst, rule)?;
@@ -280,20 +294,38 @@ impl Instrument {
     }
 
     /// Change between two totals with the thresholds in `config`.
-    pub fn change_with(&self, config: &ChangeConfig, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
-        self.change_by(config.rule(&self.code).unwrap_or(&self.change), baseline, followup)
+    pub fn change_with(
+        &self,
+        config: &ChangeConfig,
+        baseline: u32,
+        followup: u32,
+    ) -> Result<Change, ChangeError> {
+        self.change_by(
+            config.rule(&self.code).unwrap_or(&self.change),
+            baseline,
+            followup,
+        )
     }
 
     /// Change over a course: from the first total (the baseline) to the last. `None` with
     /// fewer than two totals.
-    pub fn course_change(&self, config: &ChangeConfig, totals: &[u32]) -> Result<Option<Change>, ChangeError> {
+    pub fn course_change(
+        &self,
+        config: &ChangeConfig,
+        totals: &[u32],
+    ) -> Result<Option<Change>, ChangeError> {
         match (totals.first(), totals.last()) {
             (Some(&b), Some(&f)) if totals.len() >= 2 => self.change_with(config, b, f).map(Some),
             _ => Ok(None),
         }
     }
 
-    fn change_by(&self, rule: &ChangeRule, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
+    fn change_by(
+        &self,
+        rule: &ChangeRule,
+        baseline: u32,
+        followup: u32,
+    ) -> Result<Change, ChangeError> {
         let (min, max) = (self.min_total(), self.max_total());
         for (which, value) in [("baseline", baseline), ("follow-up", followup)] {
             if !(min..=max).contains(&value) {
@@ -330,13 +362,22 @@ pub struct PairedOutcome {
 }
 
 /// PHQ-9 and GAD-7 `(baseline, follow-up)` pairs combined as NHS Talking Therapies does.
-pub fn paired_outcome(config: &ChangeConfig, phq9: (u32, u32), gad7: (u32, u32)) -> Result<PairedOutcome, ChangeError> {
+pub fn paired_outcome(
+    config: &ChangeConfig,
+    phq9: (u32, u32),
+    gad7: (u32, u32),
+) -> Result<PairedOutcome, ChangeError> {
     let cat = Catalogue::builtin();
     let p = cat.require_for_change("phq9")?;
     let g = cat.require_for_change("gad7")?;
     let pc = p.change_with(config, phq9.0, phq9.1)?;
     let gc = g.change_with(config, gad7.0, gad7.1)?;
-    let rule = |i: &Instrument| config.rule(&i.code).cloned().unwrap_or_else(|| i.change.clone());
+    let rule = |i: &Instrument| {
+        config
+            .rule(&i.code)
+            .cloned()
+            .unwrap_or_else(|| i.change.clone())
+    };
     let (pr, gr) = (rule(p), rule(g));
     let case = |r: &ChangeRule, t: u32| r.caseness.is_some_and(|c| c.is_met(t));
     let case_at_start = case(&pr, phq9.0) || case(&gr, gad7.0);
@@ -373,7 +414,10 @@ mod tests {
     #[test]
     fn jacobson_truax_threshold_is_strictly_above_1_96_s_diff() {
         // SD 5, r 0.82: S_diff = 5 × √0.36 = 3.0; 1.96 × 3 = 5.88, so 6 points is reliable.
-        let rc = ReliableChange::JacobsonTruax { sd: 5.0, reliability: 0.82 };
+        let rc = ReliableChange::JacobsonTruax {
+            sd: 5.0,
+            reliability: 0.82,
+        };
         assert!((rc.s_diff().unwrap() - 3.0).abs() < 1e-9);
         assert!(!rc.is_reliable(5));
         assert!(rc.is_reliable(6));
@@ -414,7 +458,10 @@ mod tests {
     fn rule_validation_refuses_nonsense() {
         let mut r = rule(ReliableChange::Points(0));
         assert!(r.validate(0, 27).is_err());
-        r.reliable_change = Some(ReliableChange::JacobsonTruax { sd: 5.0, reliability: 1.0 });
+        r.reliable_change = Some(ReliableChange::JacobsonTruax {
+            sd: 5.0,
+            reliability: 1.0,
+        });
         assert!(r.validate(0, 27).is_err());
         r.reliable_change = Some(ReliableChange::Points(6));
         r.caseness = Some(Cutoff::AtLeast(30));

@@ -130,7 +130,11 @@ impl Scale {
     pub fn describe(&self) -> String {
         let mut s = format!("{}..{}", self.min, self.max);
         for e in &self.excluded {
-            s.push_str(&format!(" or {} ({})", e.value, e.meaning.replace('_', " ")));
+            s.push_str(&format!(
+                " or {} ({})",
+                e.value,
+                e.meaning.replace('_', " ")
+            ));
         }
         s
     }
@@ -330,13 +334,18 @@ impl Instrument {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err(format!("code '{}' must be lowercase letters, digits or _", self.code));
+            return Err(format!(
+                "code '{}' must be lowercase letters, digits or _",
+                self.code
+            ));
         }
         if self.version.trim().is_empty() {
             return Err("version is empty".into());
         }
         if self.text_shippable != (self.licence.status == TextStatus::Ship) {
-            return Err("text_shippable must be true exactly when the licence status is ship".into());
+            return Err(
+                "text_shippable must be true exactly when the licence status is ship".into(),
+            );
         }
         for (name, s) in &self.scales {
             if s.min > s.max {
@@ -348,8 +357,12 @@ impl Instrument {
                     return Err(format!("scale {name}: excluded value {} clashes", e.value));
                 }
             }
-            if !s.loinc_answers.is_empty() && s.loinc_answers.len() != usize::from(s.max - s.min) + 1 {
-                return Err(format!("scale {name}: one LOINC answer code per scored value"));
+            if !s.loinc_answers.is_empty()
+                && s.loinc_answers.len() != usize::from(s.max - s.min) + 1
+            {
+                return Err(format!(
+                    "scale {name}: one LOINC answer code per scored value"
+                ));
             }
         }
         if self.items.is_empty() {
@@ -366,19 +379,33 @@ impl Instrument {
                 return Err(format!("item {}: unknown scale {}", item.id, item.scale));
             }
             if item.reverse_keyed && !item.scored {
-                return Err(format!("item {}: only scored items can be reverse-keyed", item.id));
+                return Err(format!(
+                    "item {}: only scored items can be reverse-keyed",
+                    item.id
+                ));
             }
             let number = if let Some(head) = &item.alternative_of {
                 let h = self.items[..i]
                     .iter()
                     .find(|x| &x.id == head)
-                    .ok_or_else(|| format!("item {}: alternative of unknown or later item {head}", item.id))?;
+                    .ok_or_else(|| {
+                        format!(
+                            "item {}: alternative of unknown or later item {head}",
+                            item.id
+                        )
+                    })?;
                 if h.alternative_of.is_some() || !h.scored || !item.scored {
-                    return Err(format!("item {}: alternatives must be scored and point at a group head", item.id));
+                    return Err(format!(
+                        "item {}: alternatives must be scored and point at a group head",
+                        item.id
+                    ));
                 }
                 let (a, b) = (&self.scales[&h.scale], &self.scales[&item.scale]);
                 if (a.min, a.max) != (b.min, b.max) {
-                    return Err(format!("item {}: alternatives must share a scored range", item.id));
+                    return Err(format!(
+                        "item {}: alternatives must share a scored range",
+                        item.id
+                    ));
                 }
                 h.number
             } else {
@@ -404,7 +431,10 @@ impl Instrument {
         }
         for sub in &self.subscales {
             if sub.items.is_empty() || usize::from(sub.max_prorated) >= sub.items.len() {
-                return Err(format!("subscale {}: bad item list or max_prorated", sub.code));
+                return Err(format!(
+                    "subscale {}: bad item list or max_prorated",
+                    sub.code
+                ));
             }
             for id in &sub.items {
                 match self.item(id) {
@@ -424,7 +454,10 @@ impl Instrument {
                 let mut next = lo;
                 for b in &set.bands {
                     if b.min != next || b.max < b.min || !is_code(&b.code) {
-                        return Err(format!("band set {}: band {} does not continue from {next}", set.id, b.code));
+                        return Err(format!(
+                            "band set {}: band {} does not continue from {next}",
+                            set.id, b.code
+                        ));
                     }
                     next = b.max + 1;
                 }
@@ -439,10 +472,16 @@ impl Instrument {
                 .ok_or_else(|| format!("risk rule on unknown item {}", r.item))?;
             let scale = &self.scales[&item.scale];
             if r.at_least <= scale.min || r.at_least > scale.max {
-                return Err(format!("risk rule on {}: threshold outside the scale", r.item));
+                return Err(format!(
+                    "risk rule on {}: threshold outside the scale",
+                    r.item
+                ));
             }
             if item.reverse_keyed && self.answers == AnswerKind::Responses {
-                return Err(format!("risk rule on {}: reverse-keyed response item", r.item));
+                return Err(format!(
+                    "risk rule on {}: reverse-keyed response item",
+                    r.item
+                ));
             }
         }
         if let Some(d) = &self.derived_from
@@ -476,7 +515,10 @@ impl Instrument {
             match &item.alternative_of {
                 None => units.push(Unit { members: vec![i] }),
                 Some(head) => {
-                    if let Some(u) = units.iter_mut().find(|u| self.items[u.members[0]].id == *head) {
+                    if let Some(u) = units
+                        .iter_mut()
+                        .find(|u| self.items[u.members[0]].id == *head)
+                    {
                         u.members.push(i);
                     }
                 }
@@ -526,6 +568,7 @@ impl Instrument {
 /// Lowercase snake_case codes only.
 pub(crate) fn is_code(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !s.starts_with('_')
 }

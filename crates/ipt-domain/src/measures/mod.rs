@@ -36,15 +36,18 @@ mod text_pack;
 pub use answers::{Answers, parse_answer_list};
 pub use catalogue::{Catalogue, InstrumentSummary};
 pub use change::{
-    Change, ChangeConfig, ChangeError, ChangeRule, Cutoff, Direction, PairedOutcome, RCI_Z, ReliableChange,
-    paired_outcome, parse_total,
+    Change, ChangeConfig, ChangeError, ChangeRule, Cutoff, Direction, PairedOutcome, RCI_Z,
+    ReliableChange, paired_outcome, parse_total,
 };
 pub use definition::{
-    AnswerKind, Band, BandSet, Bands, DefinitionError, Derivation, ExcludedValue, Instrument, Item, Licence,
-    LoincCodes, MissingPolicy, Rater, RiskRule, Scale, Source, Subscale, TextStatus,
+    AnswerKind, Band, BandSet, Bands, DefinitionError, Derivation, ExcludedValue, Instrument, Item,
+    Licence, LoincCodes, MissingPolicy, Rater, RiskRule, Scale, Source, Subscale, TextStatus,
 };
 pub use score::{ScoreError, ScoreResult, ScoringConfig, SubscaleScore};
-pub use text_pack::{ItemText, OptionText, TextOrigin, TextPack, TextPackError, TextPacks, Unavailable, shipped_packs};
+pub use text_pack::{
+    ItemText, OptionText, TextOrigin, TextPack, TextPackError, TextPacks, Unavailable,
+    shipped_packs,
+};
 
 /// Look up an instrument in the built-in catalogue.
 pub fn instrument(code: &str) -> Result<&'static Instrument, ScoreError> {
@@ -59,5 +62,7 @@ pub fn score(code: &str, answers: &str) -> Result<ScoreResult, ScoreError> {
 
 /// `ipt change <id> <baseline> <followup>` with the default thresholds.
 pub fn change(code: &str, baseline: u32, followup: u32) -> Result<Change, ChangeError> {
-    Catalogue::builtin().require_for_change(code)?.change(baseline, followup)
+    Catalogue::builtin()
+        .require_for_change(code)?
+        .change(baseline, followup)
 }

@@ -102,7 +102,11 @@ pub fn screen(answers: &Answers) -> Result<Phq9Screen, ScoreError> {
     }
     // The classification is monotone in each item, so equal ends mean every filling agrees.
     let (a, b) = (classify(lo.0, lo.1), classify(hi.0, hi.1));
-    let finding = if a == b { a } else { ScreeningFinding::Indeterminate };
+    let finding = if a == b {
+        a
+    } else {
+        ScreeningFinding::Indeterminate
+    };
     Ok(Phq9Screen {
         finding,
         core_symptoms: lo.0,
@@ -136,20 +140,41 @@ mod tests {
 
     #[test]
     fn other_is_two_to_four_symptoms_with_a_core_symptom() {
-        assert_eq!(run("2,0,2,0,0,0,0,0,0").finding, ScreeningFinding::OtherDepressiveSyndrome);
-        assert_eq!(run("3,3,3,3,1,1,1,1,0").finding, ScreeningFinding::OtherDepressiveSyndrome);
+        assert_eq!(
+            run("2,0,2,0,0,0,0,0,0").finding,
+            ScreeningFinding::OtherDepressiveSyndrome
+        );
+        assert_eq!(
+            run("3,3,3,3,1,1,1,1,0").finding,
+            ScreeningFinding::OtherDepressiveSyndrome
+        );
     }
 
     #[test]
     fn no_core_symptom_means_no_syndrome() {
-        assert_eq!(run("1,1,3,3,3,3,3,3,3").finding, ScreeningFinding::NoDepressiveSyndrome);
-        assert_eq!(run("2,0,0,0,0,0,0,0,0").finding, ScreeningFinding::NoDepressiveSyndrome);
+        assert_eq!(
+            run("1,1,3,3,3,3,3,3,3").finding,
+            ScreeningFinding::NoDepressiveSyndrome
+        );
+        assert_eq!(
+            run("2,0,0,0,0,0,0,0,0").finding,
+            ScreeningFinding::NoDepressiveSyndrome
+        );
     }
 
     #[test]
     fn missing_items_give_a_finding_only_when_they_cannot_change_it() {
-        assert_eq!(run("2,2,2,2,2,,,,").finding, ScreeningFinding::MajorDepressiveSyndrome);
-        assert_eq!(run("2,0,2,2,2,,0,0,0").finding, ScreeningFinding::Indeterminate);
-        assert_eq!(run("0,0,3,3,3,3,3,3,").finding, ScreeningFinding::NoDepressiveSyndrome);
+        assert_eq!(
+            run("2,2,2,2,2,,,,").finding,
+            ScreeningFinding::MajorDepressiveSyndrome
+        );
+        assert_eq!(
+            run("2,0,2,2,2,,0,0,0").finding,
+            ScreeningFinding::Indeterminate
+        );
+        assert_eq!(
+            run("0,0,3,3,3,3,3,3,").finding,
+            ScreeningFinding::NoDepressiveSyndrome
+        );
     }
 }

@@ -41,7 +41,9 @@ pub enum ScoreError {
         value: u32,
         allowed: String,
     },
-    #[error("answer {position} is '{text}', which is not a whole number (leave a missing item empty)")]
+    #[error(
+        "answer {position} is '{text}', which is not a whole number (leave a missing item empty)"
+    )]
     NotANumber { position: usize, text: String },
     #[error("{instrument} items {items} are alternative ratings: give only one")]
     ConflictingAlternatives { instrument: String, items: String },
@@ -105,7 +107,9 @@ impl ScoringConfig {
         for (code, set) in &self.bands {
             let inst = catalogue.require(code)?;
             if inst.band_set(set).is_none() {
-                return Err(ScoreError::Config(format!("{code} has no band set '{set}'")));
+                return Err(ScoreError::Config(format!(
+                    "{code} has no band set '{set}'"
+                )));
             }
         }
         for (code, items) in &self.risk {
@@ -145,7 +149,11 @@ impl Instrument {
     }
 
     /// Score raw answers with local configuration.
-    pub fn score_with(&self, answers: &[Option<u8>], config: &ScoringConfig) -> Result<ScoreResult, ScoreError> {
+    pub fn score_with(
+        &self,
+        answers: &[Option<u8>],
+        config: &ScoringConfig,
+    ) -> Result<ScoreResult, ScoreError> {
         self.evaluate(&self.answers(answers)?, config)
     }
 
@@ -160,11 +168,13 @@ impl Instrument {
         if scale.is_excluded(value) {
             return None;
         }
-        Some(if item.reverse_keyed && self.answers == AnswerKind::Responses {
-            scale.min + scale.max - value
-        } else {
-            value
-        })
+        Some(
+            if item.reverse_keyed && self.answers == AnswerKind::Responses {
+                scale.min + scale.max - value
+            } else {
+                value
+            },
+        )
     }
 
     /// Add up a set of units (each a list of item indices of which at most one is answered).
@@ -179,7 +189,10 @@ impl Instrument {
             match members.iter().find_map(|&i| v[i].map(|x| (i, x))) {
                 None => {
                     t.counted += 1;
-                    let labels: Vec<&str> = members.iter().map(|&i| self.items[i].label.as_str()).collect();
+                    let labels: Vec<&str> = members
+                        .iter()
+                        .map(|&i| self.items[i].label.as_str())
+                        .collect();
                     t.missing.push(labels.join("/"));
                 }
                 Some((i, x)) => {
@@ -194,7 +207,11 @@ impl Instrument {
     }
 
     /// Score checked answers.
-    pub fn evaluate(&self, answers: &Answers, config: &ScoringConfig) -> Result<ScoreResult, ScoreError> {
+    pub fn evaluate(
+        &self,
+        answers: &Answers,
+        config: &ScoringConfig,
+    ) -> Result<ScoreResult, ScoreError> {
         if answers.instrument() != self.code {
             return Err(ScoreError::WrongInstrument {
                 expected: self.code.clone(),
@@ -221,10 +238,9 @@ impl Instrument {
         };
 
         let band_set = match config.bands.get(&self.code) {
-            Some(id) => Some(
-                self.band_set(id)
-                    .ok_or_else(|| ScoreError::Config(format!("{} has no band set '{id}'", self.code)))?,
-            ),
+            Some(id) => Some(self.band_set(id).ok_or_else(|| {
+                ScoreError::Config(format!("{} has no band set '{id}'", self.code))
+            })?),
             None => self.default_band_set(),
         };
         let severity = total
@@ -241,32 +257,44 @@ impl Instrument {
                 .collect();
             let st = self.tally(answers, idx.iter().map(|a| a.as_slice()));
             let answered = st.counted - st.missing.len() as u64;
-            let score = (st.missing.len() <= usize::from(sub.max_prorated) && answered > 0).then(|| {
-                let mean = st.sum as f64 / answered as f64;
-                SubscaleScore {
-                    total: round_half_up_div(st.sum * st.counted, answered),
-                    mean: (mean * 100.0).round() / 100.0,
-                    prorated: !st.missing.is_empty(),
-                }
-            });
+            let score =
+                (st.missing.len() <= usize::from(sub.max_prorated) && answered > 0).then(|| {
+                    let mean = st.sum as f64 / answered as f64;
+                    SubscaleScore {
+                        total: round_half_up_div(st.sum * st.counted, answered),
+                        mean: (mean * 100.0).round() / 100.0,
+                        prorated: !st.missing.is_empty(),
+                    }
+                });
             subscales.insert(sub.code.clone(), score);
         }
 
-        let mut thresholds: BTreeMap<&str, u8> = self.risk.iter().map(|r| (r.item.as_str(), r.at_least)).collect();
+        let mut thresholds: BTreeMap<&str, u8> = self
+            .risk
+            .iter()
+            .map(|r| (r.item.as_str(), r.at_least))
+            .collect();
         if let Some(over) = config.risk.get(&self.code) {
             for (id, &at) in over {
                 if self.item(id).is_none() {
-                    return Err(ScoreError::Config(format!("{} has no item '{id}'", self.code)));
+                    return Err(ScoreError::Config(format!(
+                        "{} has no item '{id}'",
+                        self.code
+                    )));
                 }
                 thresholds.insert(id.as_str(), at);
             }
         }
         let mut risk_items = Vec::new();
         for (id, at_least) in thresholds {
-            let Some(i) = self.item_index(id) else { continue };
+            let Some(i) = self.item_index(id) else {
+                continue;
+            };
             let item = &self.items[i];
             match answers.values()[i] {
-                Some(v) if v >= at_least && !self.scale_of(item).is_excluded(v) => risk_items.push(item.number),
+                Some(v) if v >= at_least && !self.scale_of(item).is_excluded(v) => {
+                    risk_items.push(item.number)
+                }
                 Some(_) => {}
                 None => errors.push(format!(
                     "risk item {} ({}) was not answered: ask about it directly",
@@ -340,7 +368,8 @@ mod tests {
         assert!(default.risk_items.is_empty());
         let mut cfg = ScoringConfig::default();
         cfg.bands.insert("hamd17".into(), "camcops".into());
-        cfg.risk.insert("hamd17".into(), BTreeMap::from([("q3".to_string(), 1)]));
+        cfg.risk
+            .insert("hamd17".into(), BTreeMap::from([("q3".to_string(), 1)]));
         cfg.validate(Catalogue::builtin()).unwrap();
         let local = h.score_with(&answers, &cfg).unwrap();
         assert_eq!(local.severity.as_deref(), Some("moderate"));
@@ -349,14 +378,17 @@ mod tests {
         bad.bands.insert("hamd17".into(), "nope".into());
         assert!(bad.validate(Catalogue::builtin()).is_err());
         bad.bands.clear();
-        bad.risk.insert("phq9".into(), BTreeMap::from([("q9".to_string(), 0)]));
+        bad.risk
+            .insert("phq9".into(), BTreeMap::from([("q9".to_string(), 0)]));
         assert!(bad.validate(Catalogue::builtin()).is_err());
     }
 
     #[test]
     fn answers_for_another_instrument_are_refused() {
         let a = inst("gad7").parse_answers("0,0,0,0,0,0,0").unwrap();
-        let e = inst("phq9").evaluate(&a, &ScoringConfig::default()).unwrap_err();
+        let e = inst("phq9")
+            .evaluate(&a, &ScoringConfig::default())
+            .unwrap_err();
         assert_eq!(e.to_string(), "these answers are for gad7, not phq9");
     }
 }

@@ -61,6 +61,7 @@ pub enum TextOrigin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OptionText {
     pub value: u8,
     pub label: String,
@@ -137,37 +138,58 @@ fn normalise_language(lang: &str) -> Option<String> {
     let mut parts = l.split('-');
     let first = parts.next()?;
     let first_ok = (2..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_lowercase());
-    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     (first_ok && rest_ok).then_some(l)
 }
 
 impl TextPack {
     /// Parse and check a local pack for `instrument` in `lang`.
-    pub fn parse(instrument: &Instrument, lang: &str, src: &str) -> Result<TextPack, TextPackError> {
+    pub fn parse(
+        instrument: &Instrument,
+        lang: &str,
+        src: &str,
+    ) -> Result<TextPack, TextPackError> {
         Self::parse_as(instrument, lang, src, TextOrigin::Local)
     }
 
-    fn parse_as(instrument: &Instrument, lang: &str, src: &str, origin: TextOrigin) -> Result<TextPack, TextPackError> {
+    fn parse_as(
+        instrument: &Instrument,
+        lang: &str,
+        src: &str,
+        origin: TextOrigin,
+    ) -> Result<TextPack, TextPackError> {
         let file = format!("{}.{lang}.toml", instrument.code);
         let fail = |problem: String| TextPackError {
             file: file.clone(),
             problem,
         };
-        let language = normalise_language(lang)
-            .ok_or_else(|| fail(format!("'{lang}' is not a language tag such as en, it or pt-br")))?;
+        let language = normalise_language(lang).ok_or_else(|| {
+            fail(format!(
+                "'{lang}' is not a language tag such as en, it or pt-br"
+            ))
+        })?;
         let raw: RawPack = toml::from_str(src).map_err(|e| fail(e.to_string()))?;
         if raw.format != 1 {
-            return Err(fail(format!("format {} is not supported (only format 1)", raw.format)));
+            return Err(fail(format!(
+                "format {} is not supported (only format 1)",
+                raw.format
+            )));
         }
         if let Some(i) = &raw.instrument
             && i != &instrument.code
         {
-            return Err(fail(format!("says instrument '{i}' but the file is for {}", instrument.code)));
+            return Err(fail(format!(
+                "says instrument '{i}' but the file is for {}",
+                instrument.code
+            )));
         }
         if let Some(l) = &raw.language
             && normalise_language(l).as_deref() != Some(language.as_str())
         {
-            return Err(fail(format!("says language '{l}' but the file is for {language}")));
+            return Err(fail(format!(
+                "says language '{l}' but the file is for {language}"
+            )));
         }
         for (name, text) in [
             ("title", &raw.title),
@@ -214,13 +236,22 @@ impl TextPack {
             let mut got = BTreeSet::new();
             for o in &options {
                 if !want.contains(&o.value) {
-                    return Err(fail(format!("item {}: {} is not an allowed value", item.label, o.value)));
+                    return Err(fail(format!(
+                        "item {}: {} is not an allowed value",
+                        item.label, o.value
+                    )));
                 }
                 if !got.insert(o.value) {
-                    return Err(fail(format!("item {}: value {} is labelled twice", item.label, o.value)));
+                    return Err(fail(format!(
+                        "item {}: value {} is labelled twice",
+                        item.label, o.value
+                    )));
                 }
                 if o.label.trim().is_empty() {
-                    return Err(fail(format!("item {}: value {} has an empty label", item.label, o.value)));
+                    return Err(fail(format!(
+                        "item {}: value {} has an empty label",
+                        item.label, o.value
+                    )));
                 }
             }
             if let Some(v) = want.difference(&got).next() {
@@ -252,13 +283,41 @@ impl TextPack {
 
 /// The packs shipped in this repository, for instruments whose text may ship.
 const SHIPPED: &[(&str, &str, &str)] = &[
-    ("phq9", "en", include_str!("../../instruments/text/phq9.en.toml")),
-    ("phq2", "en", include_str!("../../instruments/text/phq2.en.toml")),
-    ("gad7", "en", include_str!("../../instruments/text/gad7.en.toml")),
-    ("hamd17", "en", include_str!("../../instruments/text/hamd17.en.toml")),
-    ("gds15", "en", include_str!("../../instruments/text/gds15.en.toml")),
-    ("session_mood", "en", include_str!("../../instruments/text/session_mood.en.toml")),
-    ("goal_progress", "en", include_str!("../../instruments/text/goal_progress.en.toml")),
+    (
+        "phq9",
+        "en",
+        include_str!("../../instruments/text/phq9.en.toml"),
+    ),
+    (
+        "phq2",
+        "en",
+        include_str!("../../instruments/text/phq2.en.toml"),
+    ),
+    (
+        "gad7",
+        "en",
+        include_str!("../../instruments/text/gad7.en.toml"),
+    ),
+    (
+        "hamd17",
+        "en",
+        include_str!("../../instruments/text/hamd17.en.toml"),
+    ),
+    (
+        "gds15",
+        "en",
+        include_str!("../../instruments/text/gds15.en.toml"),
+    ),
+    (
+        "session_mood",
+        "en",
+        include_str!("../../instruments/text/session_mood.en.toml"),
+    ),
+    (
+        "goal_progress",
+        "en",
+        include_str!("../../instruments/text/goal_progress.en.toml"),
+    ),
 ];
 
 /// The shipped packs. They are checked by the test suite, so a failure here is a build defect.
@@ -272,8 +331,12 @@ pub fn shipped_packs() -> &'static [TextPack] {
                 let inst = cat
                     .get(code)
                     .unwrap_or_else(|| panic!("shipped text for unknown instrument {code}"));
-                assert!(inst.text_shippable, "shipped text for {code}, whose licence forbids it");
-                TextPack::parse_as(inst, lang, src, TextOrigin::Shipped).unwrap_or_else(|e| panic!("{e}"))
+                assert!(
+                    inst.text_shippable,
+                    "shipped text for {code}, whose licence forbids it"
+                );
+                TextPack::parse_as(inst, lang, src, TextOrigin::Shipped)
+                    .unwrap_or_else(|e| panic!("{e}"))
             })
             .collect()
     })
@@ -331,11 +394,16 @@ impl TextPacks {
                 problem,
             };
             let Some((code, lang)) = stem.split_once('.') else {
-                errors.push(fail("the name must be <instrument>.<lang>.toml, e.g. epds.it.toml".into()));
+                errors.push(fail(
+                    "the name must be <instrument>.<lang>.toml, e.g. epds.it.toml".into(),
+                ));
                 continue;
             };
             let Some(inst) = cat.get(code) else {
-                errors.push(fail(format!("unknown instrument '{code}' (known: {})", cat.codes().join(", "))));
+                errors.push(fail(format!(
+                    "unknown instrument '{code}' (known: {})",
+                    cat.codes().join(", ")
+                )));
                 continue;
             };
             match TextPack::parse(inst, lang, contents.as_ref()) {
@@ -369,7 +437,11 @@ impl TextPacks {
         let lang = normalise_language(lang)?;
         self.local
             .get(&(instrument.to_string(), lang.clone()))
-            .or_else(|| shipped_packs().iter().find(|p| p.instrument == instrument && p.language == lang))
+            .or_else(|| {
+                shipped_packs()
+                    .iter()
+                    .find(|p| p.instrument == instrument && p.language == lang)
+            })
     }
 
     /// Languages with text for `instrument`, local or shipped.
@@ -390,18 +462,23 @@ impl TextPacks {
     }
 
     /// The text to show a patient, or why the instrument cannot be offered to them.
-    pub fn for_patient(&self, instrument: &Instrument, lang: &str) -> Result<&TextPack, Unavailable> {
+    pub fn for_patient(
+        &self,
+        instrument: &Instrument,
+        lang: &str,
+    ) -> Result<&TextPack, Unavailable> {
         if !instrument.offered_to_patients() {
             return Err(Unavailable::ClinicianOnly {
                 instrument: instrument.code.clone(),
                 name: instrument.short_name.clone(),
             });
         }
-        self.text_for(&instrument.code, lang).ok_or_else(|| Unavailable::NoText {
-            instrument: instrument.code.clone(),
-            name: instrument.short_name.clone(),
-            language: lang.to_string(),
-        })
+        self.text_for(&instrument.code, lang)
+            .ok_or_else(|| Unavailable::NoText {
+                instrument: instrument.code.clone(),
+                name: instrument.short_name.clone(),
+                language: lang.to_string(),
+            })
     }
 
     pub fn local_packs(&self) -> impl Iterator<Item = &TextPack> {
@@ -449,14 +526,24 @@ text = "two"
     #[test]
     fn a_missing_item_is_named() {
         let e = TextPack::parse(inst("ucla3"), "en", &ucla_pack("")).unwrap_err();
-        assert_eq!(e.to_string(), "text pack ucla3.en.toml: no text for item 3 (q3)");
+        assert_eq!(
+            e.to_string(),
+            "text pack ucla3.en.toml: no text for item 3 (q3)"
+        );
     }
 
     #[test]
     fn unknown_items_and_options_are_refused() {
-        let e = TextPack::parse(inst("ucla3"), "en", &ucla_pack("[[items]]\nid = \"q4\"\ntext = \"x\"\n")).unwrap_err();
+        let e = TextPack::parse(
+            inst("ucla3"),
+            "en",
+            &ucla_pack("[[items]]\nid = \"q4\"\ntext = \"x\"\n"),
+        )
+        .unwrap_err();
         assert!(e.problem.contains("no item 'q4'"), "{e}");
-        let bad = ucla_pack("[[items]]\nid = \"q3\"\ntext = \"x\"\noptions = [{ value = 1, label = \"a\" }, { value = 2, label = \"b\" }]\n");
+        let bad = ucla_pack(
+            "[[items]]\nid = \"q3\"\ntext = \"x\"\noptions = [{ value = 1, label = \"a\" }, { value = 2, label = \"b\" }]\n",
+        );
         let e = TextPack::parse(inst("ucla3"), "en", &bad).unwrap_err();
         assert!(e.problem.contains("no label for value 3"), "{e}");
     }
@@ -476,7 +563,10 @@ text = "two"
     #[test]
     fn lookup_prefers_local_and_falls_back_to_shipped() {
         let packs = TextPacks::shipped_only();
-        assert_eq!(packs.text_for("phq9", "en").unwrap().origin, TextOrigin::Shipped);
+        assert_eq!(
+            packs.text_for("phq9", "en").unwrap().origin,
+            TextOrigin::Shipped
+        );
         assert!(packs.text_for("phq9", "it").is_none());
         assert!(packs.text_for("epds", "en").is_none());
         let src = ucla_pack("[[items]]\nid = \"q3\"\ntext = \"three\"\n");
@@ -489,7 +579,10 @@ text = "two"
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].to_string().contains("<instrument>.<lang>.toml"));
         assert!(errors[1].to_string().contains("unknown instrument 'bdi'"));
-        assert_eq!(packs.text_for("ucla3", "en").unwrap().origin, TextOrigin::Local);
+        assert_eq!(
+            packs.text_for("ucla3", "en").unwrap().origin,
+            TextOrigin::Local
+        );
         assert_eq!(packs.languages_for("ucla3"), vec!["en".to_string()]);
     }
 
