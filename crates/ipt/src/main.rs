@@ -4,6 +4,7 @@
 mod config;
 mod db;
 mod demo;
+mod measures_cli;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -59,6 +60,25 @@ enum Command {
         #[arg(long)]
         anchor_date: Option<String>,
     },
+    /// List the measurement instruments.
+    Instruments {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score one administration: answers are item scores in item order, comma-separated; leave a
+    /// field empty for a missing item (e.g. `ipt score phq9 1,2,,3,0,1,2,0,0`).
+    Score {
+        /// Instrument code (see `ipt instruments`)
+        instrument: String,
+        answers: String,
+    },
+    /// Change metrics between a baseline and a follow-up total.
+    Change {
+        instrument: String,
+        baseline: String,
+        followup: String,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -100,12 +120,32 @@ fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::FAILURE
+            if e.downcast_ref::<measures_cli::BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // The measurement commands need neither configuration nor a database.
+    match &cli.command {
+        Command::Instruments { json } => return measures_cli::instruments(*json),
+        Command::Score {
+            instrument,
+            answers,
+        } => return measures_cli::score(instrument, answers),
+        Command::Change {
+            instrument,
+            baseline,
+            followup,
+        } => {
+            return measures_cli::change(instrument, baseline, followup);
+        }
+        _ => {}
+    }
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
@@ -152,6 +192,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
             demo::prepare(&app, seed, anchor).await
         }
+        Command::Instruments { .. } | Command::Score { .. } | Command::Change { .. } => Ok(()),
         Command::User {
             command:
                 UserCommand::Add {

@@ -2,5 +2,6 @@
 //! PostgreSQL when `IPT_TEST_DATABASE_URL` is set.
 
 mod cli;
+mod measures;
 mod serve;
 mod support;

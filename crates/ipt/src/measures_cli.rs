@@ -1,0 +1,66 @@
+//! `ipt instruments`, `ipt score` and `ipt change`: the measurement engine on the command line.
+//! They need no database.
+
+use ipt_domain::measures::{Catalogue, parse_total};
+
+/// Input the user must fix; the process exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn instruments(json: bool) -> anyhow::Result<()> {
+    let list = Catalogue::builtin().summaries();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    println!(
+        "{:<14} {:<48} {:<10} {:>5} {:>8}  item text",
+        "code", "name", "rater", "items", "range"
+    );
+    for s in list {
+        let rater = serde_json::to_value(s.rater)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let text = if s.text_shippable {
+            "shipped"
+        } else {
+            "from a text pack"
+        };
+        println!(
+            "{:<14} {:<48} {:<10} {:>5} {:>8}  {}",
+            s.code,
+            s.name,
+            rater,
+            s.items,
+            format!("{}–{}", s.min_total, s.max_total),
+            text
+        );
+    }
+    Ok(())
+}
+
+pub fn score(code: &str, answers: &str) -> anyhow::Result<()> {
+    let instrument = Catalogue::builtin()
+        .require(code)
+        .map_err(|e| BadInput(e.to_string()))?;
+    let result = instrument
+        .score_str(answers)
+        .map_err(|e| BadInput(e.to_string()))?;
+    println!("{}", serde_json::to_string(&result)?);
+    Ok(())
+}
+
+pub fn change(code: &str, baseline: &str, followup: &str) -> anyhow::Result<()> {
+    let instrument = Catalogue::builtin()
+        .require(code)
+        .map_err(|e| BadInput(e.to_string()))?;
+    let b = parse_total("baseline", baseline).map_err(|e| BadInput(e.to_string()))?;
+    let f = parse_total("follow-up", followup).map_err(|e| BadInput(e.to_string()))?;
+    let change = instrument
+        .change(b, f)
+        .map_err(|e| BadInput(e.to_string()))?;
+    println!("{}", serde_json::to_string(&change)?);
+    Ok(())
+}

@@ -1,0 +1,97 @@
+use crate::support::*;
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(o)))
+}
+
+#[test]
+fn score_prints_one_json_object_with_the_documented_keys() {
+    let dir = Scratch::new();
+    let o = ipt(&dir, &["score", "phq9", "3,3,2,2,2,1,1,1,1"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let v = json(&o);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in [
+        "instrument",
+        "version",
+        "total",
+        "severity",
+        "subscales",
+        "risk_items",
+        "valid",
+        "prorated",
+        "errors",
+    ] {
+        assert!(keys.contains(&k), "{k} missing: {v}");
+    }
+    assert_eq!(v["total"], 16);
+    assert_eq!(v["severity"], "moderately_severe");
+    assert_eq!(v["risk_items"], serde_json::json!([9]));
+    assert_eq!(v["valid"], true);
+}
+
+#[test]
+fn score_refuses_bad_input_with_exit_status_2_naming_the_problem() {
+    let dir = Scratch::new();
+    let cases: [(&[&str], &str); 3] = [
+        (&["score", "bdi", "1,2,3"], "bdi"),
+        (&["score", "phq9", "1,2,3"], "9"),
+        (&["score", "phq9", "1,2,3,4,0,0,0,0,0"], "4"),
+    ];
+    for (args, needle) in cases {
+        let o = ipt(&dir, args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn change_reports_response_remission_and_reliable_change() {
+    let dir = Scratch::new();
+    let o = ipt(&dir, &["change", "phq9", "18", "4"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let v = json(&o);
+    assert_eq!(v["response"], true);
+    assert_eq!(v["remission"], true);
+    assert_eq!(v["reliable_improvement"], true);
+    assert_eq!(v["reliable_deterioration"], false);
+    assert_eq!(v["reliable_recovery"], true);
+    let bad = ipt(&dir, &["change", "phq9", "18", "lots"], None);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}
+
+#[test]
+fn instruments_lists_the_catalogue_and_never_offers_hamd_text_to_patients() {
+    let dir = Scratch::new();
+    let o = ipt(&dir, &["instruments", "--json"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let v = json(&o);
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    for c in [
+        "phq9",
+        "phq2",
+        "gad7",
+        "hamd17",
+        "gds15",
+        "epds",
+        "phqa",
+        "mspss",
+        "ucla3",
+        "wsas",
+        "session_mood",
+        "goal_progress",
+    ] {
+        assert!(codes.contains(&c), "{c} missing from {codes:?}");
+    }
+    let table = ipt(&dir, &["instruments"], None);
+    assert!(text(&table).contains("phq9"));
+}
