@@ -119,7 +119,7 @@ fn phq9_difficulty_item_is_recorded_but_unscored() {
     let e = measures::score("phq9", "0,0,0,0,0,0,0,0,0,4").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for phq9 item 10: 4 not in 0..3"
+        "value out of range for phq9 item 10: 4 not in 0–3"
     );
 }
 
@@ -271,12 +271,12 @@ fn hamd_item_16_counts_one_rating_and_not_assessed_is_left_out() {
     let e = measures::score("hamd17", "1,1,0,1,1,1,1,1,0,0,0,0,0,0,0,4,0").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for hamd17 item 16a: 4 not in 0..2 or 3 (not assessed)"
+        "value out of range for hamd17 item 16a: 4 not in 0–2 or 3 (not assessed)"
     );
     let e = measures::score("hamd17", "1,1,0,3,1,1,1,1,0,0,0,0,0,0,0,0,0").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for hamd17 item 4: 3 not in 0..2"
+        "value out of range for hamd17 item 4: 3 not in 0–2"
     );
 }
 
@@ -397,7 +397,7 @@ fn gds_band_edges_and_missing_policy() {
     let e = measures::score("gds15", "2,0,0,0,0,0,0,0,0,0,0,0,0,0,0").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for gds15 item 1: 2 not in 0..1"
+        "value out of range for gds15 item 1: 2 not in 0–1"
     );
 }
 
@@ -532,7 +532,7 @@ fn phqa_scores_like_phq9_with_its_own_risk_questions() {
     let e = measures::score("phqa", "0,0,0,0,0,0,0,0,0,0,0,2,0").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for phqa item 12: 2 not in 0..1"
+        "value out of range for phqa item 12: 2 not in 0–1"
     );
     assert_eq!(inst("phqa").expected_counts(), "9 to 13");
     invalid("phqa", "1,1,1,1,1,,,,0,0,0,0,0");
@@ -603,7 +603,7 @@ fn ucla3_has_no_default_bands_and_no_prorating() {
     let e = measures::score("ucla3", "0,1,1").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for ucla3 item 1: 0 not in 1..3"
+        "value out of range for ucla3 item 1: 0 not in 1–3"
     );
     let mut cfg = ScoringConfig::default();
     cfg.bands.insert("ucla3".into(), "lonely_6_to_9".into());
@@ -635,7 +635,7 @@ fn wsas_bands_not_applicable_work_item_and_no_prorating() {
     let e = measures::score("wsas", "0,9,0,0,0").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "value out of range for wsas item 2: 9 not in 0..8"
+        "value out of range for wsas item 2: 9 not in 0–8"
     );
 }
 
@@ -772,12 +772,12 @@ fn change_refuses_totals_out_of_range_and_unknown_instruments() {
     let e = measures::change("phq9", 28, 3).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "phq9: baseline total 28 is out of range (0..27)"
+        "phq9: baseline total 28 is out of range (0–27)"
     );
     let e = measures::change("mspss", 40, 5).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "mspss: follow-up total 5 is out of range (12..84)"
+        "mspss: follow-up total 5 is out of range (12–84)"
     );
     assert!(
         measures::change("nope", 1, 1)

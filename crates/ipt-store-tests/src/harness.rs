@@ -52,6 +52,33 @@ pub fn pg_url() -> Option<String> {
 
 /// A migrated PostgreSQL schema of its own, or None when PostgreSQL tests are off.
 pub async fn postgres() -> Option<TestDb> {
+    let db = postgres_empty().await?;
+    db.pg
+        .as_ref()
+        .unwrap()
+        .migrate()
+        .await
+        .expect("migrate test schema");
+    Some(db)
+}
+
+/// An empty (unmigrated) SQLite database in a new temporary file.
+pub async fn sqlite_empty() -> TestDb {
+    let file = std::env::temp_dir().join(format!("ipt-test-{}.db", Uuid::now_v7().simple()));
+    let url = format!("sqlite://{}", file.display());
+    let store = SqliteStore::connect(&url)
+        .await
+        .expect("open test SQLite database");
+    TestDb {
+        store: Arc::new(store.clone()),
+        sqlite: Some(store),
+        pg: None,
+        file: Some(file),
+    }
+}
+
+/// An empty PostgreSQL schema of its own, or None when PostgreSQL tests are off.
+pub async fn postgres_empty() -> Option<TestDb> {
     let url = pg_url()?;
     let schema = format!("t_{}", Uuid::now_v7().simple());
     let admin = PgStore::connect(&url)
@@ -67,7 +94,6 @@ pub async fn postgres() -> Option<TestDb> {
     let store = PgStore::connect_with(options)
         .await
         .expect("connect to test schema");
-    store.migrate().await.expect("migrate test schema");
     Some(TestDb {
         store: Arc::new(store.clone()),
         sqlite: None,

@@ -2,6 +2,7 @@
 //! `IPT_TEST_DATABASE_URL` is set. Each run gets a fresh database.
 
 mod contract;
+mod migrations;
 mod sqlite_only;
 
 /// Declare each story once; get one test per backend.

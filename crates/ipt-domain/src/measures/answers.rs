@@ -281,12 +281,12 @@ mod tests {
         let e = inst("phq9").parse_answers("0,0,4,0,0,0,0,0,0").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "value out of range for phq9 item 3: 4 not in 0..3"
+            "value out of range for phq9 item 3: 4 not in 0–3"
         );
         let e = inst("phq9")
             .parse_answers("0,0,300,0,0,0,0,0,0")
             .unwrap_err();
-        assert!(e.to_string().contains("300 not in 0..3"));
+        assert!(e.to_string().contains("300 not in 0–3"));
     }
 
     #[test]

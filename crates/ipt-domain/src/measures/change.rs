@@ -200,7 +200,7 @@ pub struct Change {
 pub enum ChangeError {
     #[error("unknown instrument '{code}' (known: {known})")]
     UnknownInstrument { code: String, known: String },
-    #[error("{instrument}: {which} total {value} is out of range ({min}..{max})")]
+    #[error("{instrument}: {which} total {value} is out of range ({min}–{max})")]
     TotalOutOfRange {
         instrument: String,
         which: &'static str,

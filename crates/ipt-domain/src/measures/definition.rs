@@ -128,7 +128,7 @@ impl Scale {
 
     /// "0..3", or "0..2 or 3 (not assessed)": the allowed values in plain words.
     pub fn describe(&self) -> String {
-        let mut s = format!("{}..{}", self.min, self.max);
+        let mut s = format!("{}–{}", self.min, self.max);
         for e in &self.excluded {
             s.push_str(&format!(
                 " or {} ({})",
