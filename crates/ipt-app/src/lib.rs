@@ -14,6 +14,7 @@ use ipt_domain::course::*;
 use ipt_domain::ids::*;
 use ipt_domain::indication::IndicationRecord;
 use ipt_domain::inventory::{InventoryPerson, InventorySnapshot, SnapshotKind, SnapshotPerson};
+use ipt_domain::measures::TextPacks;
 use ipt_domain::patient::{Language, Patient, PatientName};
 use ipt_domain::problem_area::FocusAreas;
 use ipt_domain::protocol::{Format, Frequency, ProtocolCatalogue};
@@ -44,6 +45,8 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub protocols: Arc<ProtocolCatalogue>,
+    /// Questionnaire text: shipped text plus the site's packs.
+    pub text_packs: Arc<TextPacks>,
 }
 
 /// A new id, time-ordered (UUID v7).
@@ -57,7 +60,14 @@ impl App {
             store,
             clock,
             protocols: Arc::new(protocols),
+            text_packs: Arc::new(TextPacks::shipped_only()),
         }
+    }
+
+    /// Use these text packs (shipped text plus the site's) instead of shipped text alone.
+    pub fn with_text_packs(mut self, packs: TextPacks) -> Self {
+        self.text_packs = Arc::new(packs);
+        self
     }
 
     pub fn now(&self) -> OffsetDateTime {

@@ -5,6 +5,7 @@ mod config;
 mod db;
 mod demo;
 mod measures_cli;
+mod text_packs;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -132,7 +133,6 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     // The measurement commands need neither configuration nor a database.
     match &cli.command {
-        Command::Instruments { json } => return measures_cli::instruments(*json),
         Command::Score {
             instrument,
             answers,
@@ -161,6 +161,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let protocols = ProtocolCatalogue::default()
         .with_overrides(&config.protocols)
         .context("the [protocols] section of the configuration is not valid")?;
+    let (packs, pack_problems) = text_packs::load(config.text_packs.as_deref())?;
+    if let Command::Instruments { json } = cli.command {
+        for problem in &pack_problems {
+            eprintln!("warning: text pack skipped: {problem}");
+        }
+        return measures_cli::instruments(json, &packs);
+    }
+    for problem in &pack_problems {
+        tracing::warn!(%problem, "text pack skipped");
+    }
     let url = DatabaseUrl::parse(&config.database_url)?;
 
     match cli.command {
@@ -180,7 +190,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             })?;
             let store = db::open(&url, true).await?;
-            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let app =
+                App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             if demo {
                 demo::prepare(&app, 1, None).await?;
             }
@@ -188,7 +199,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { seed, anchor_date } => {
             let store = db::open(&url, true).await?;
-            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let app =
+                App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
             demo::prepare(&app, seed, anchor).await
         }
@@ -204,7 +216,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let role = Role::parse(&role)?;
             let password = read_password()?;
             let store = db::open(&url, true).await?;
-            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let app =
+                App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             let user = app
                 .add_user(
                     &Actor::System,

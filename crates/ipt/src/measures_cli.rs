@@ -1,21 +1,34 @@
 //! `ipt instruments`, `ipt score` and `ipt change`: the measurement engine on the command line.
 //! They need no database.
 
-use ipt_domain::measures::{Catalogue, parse_total};
+use ipt_domain::measures::{Catalogue, TextPacks, parse_total};
 
 /// Input the user must fix; the process exits with status 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(pub String);
 
-pub fn instruments(json: bool) -> anyhow::Result<()> {
+pub fn instruments(json: bool, packs: &TextPacks) -> anyhow::Result<()> {
     let list = Catalogue::builtin().summaries();
     if json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            summary: &'a ipt_domain::measures::InstrumentSummary,
+            text_languages: Vec<String>,
+        }
+        let rows: Vec<Row> = list
+            .iter()
+            .map(|s| Row {
+                summary: s,
+                text_languages: packs.languages_for(&s.code),
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
     println!(
-        "{:<14} {:<48} {:<10} {:>5} {:>8}  item text",
+        "{:<14} {:<52} {:<10} {:>5} {:>8}  item text",
         "code", "name", "rater", "items", "range"
     );
     for s in list {
@@ -23,13 +36,14 @@ pub fn instruments(json: bool) -> anyhow::Result<()> {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        let text = if s.text_shippable {
-            "shipped"
+        let langs = packs.languages_for(&s.code);
+        let text = if langs.is_empty() {
+            "none installed: clinician score entry only".to_string()
         } else {
-            "from a text pack"
+            format!("available in {}", langs.join(", "))
         };
         println!(
-            "{:<14} {:<48} {:<10} {:>5} {:>8}  {}",
+            "{:<14} {:<52} {:<10} {:>5} {:>8}  {}",
             s.code,
             s.name,
             rater,

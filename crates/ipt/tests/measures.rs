@@ -95,3 +95,20 @@ fn instruments_lists_the_catalogue_and_never_offers_hamd_text_to_patients() {
     let table = ipt(&dir, &["instruments"], None);
     assert!(text(&table).contains("phq9"));
 }
+
+#[test]
+fn text_packs_come_from_the_configured_folder_and_bad_ones_are_named() {
+    let dir = Scratch::new();
+    std::fs::create_dir_all(dir.0.join("packs")).unwrap();
+    std::fs::write(dir.0.join("packs/epds.it.toml"), "this is = not a pack").unwrap();
+    std::fs::write(dir.0.join("ipt.toml"), "text_packs = \"packs\"\n").unwrap();
+    let o = ipt(&dir, &["instruments"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("epds.it.toml"), "the bad pack is named: {t}");
+    assert!(t.contains("clinician score entry only"), "{t}");
+    std::fs::write(dir.0.join("ipt.toml"), "text_packs = \"missing\"\n").unwrap();
+    let o = ipt(&dir, &["instruments"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("text-pack folder"), "{}", text(&o));
+}
