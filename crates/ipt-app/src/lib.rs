@@ -8,6 +8,7 @@ pub mod ports;
 
 use std::sync::Arc;
 
+use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::*;
@@ -24,7 +25,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub use error::AppError;
-use ports::{AuditEvent, Clock, Store, UserRecord};
+use ports::{AlertFilter, AuditEvent, Clock, Store, UserRecord};
 
 /// Everything a course page needs, loaded together.
 #[derive(Debug, Clone)]
@@ -622,7 +623,18 @@ impl App {
             session.id.as_uuid(),
             pid,
         );
-        self.store.add_session(&session, &audit).await?;
+        let alert = session.risk_review.concern.then(|| {
+            RiskAlert::from_session_concern(
+                session.id,
+                pid.expect("a course has a patient"),
+                session.course,
+                new_id(),
+                self.now(),
+            )
+        });
+        self.store
+            .add_session(&session, alert.as_ref(), &audit)
+            .await?;
         Ok(session)
     }
 
@@ -660,8 +672,75 @@ impl App {
             assessment.id.as_uuid(),
             Some(assessment.patient),
         );
-        self.store.add_assessment(&assessment, &audit).await?;
+        let alert = RiskAlert::from_assessment(&assessment, new_id(), self.now());
+        self.store
+            .add_assessment(&assessment, alert.as_ref(), &audit)
+            .await?;
         Ok(assessment)
+    }
+
+    // ---- Risk alerts ---------------------------------------------------------------------
+
+    /// Open (or all) alerts of one clinician's patients, or of everyone's when `clinician` is None.
+    pub async fn alerts(
+        &self,
+        actor: &Actor,
+        filter: AlertFilter,
+    ) -> Result<Vec<RiskAlert>, AppError> {
+        let entity_id = filter.patient.map(|p| p.as_uuid()).unwrap_or_default();
+        let audit = self.audit(
+            actor,
+            "risk_alert.list",
+            "risk_alert",
+            entity_id,
+            filter.patient,
+        );
+        Ok(self.store.alerts(&filter, &audit).await?)
+    }
+
+    /// Close an alert with a note of the action taken. The alert itself is kept for ever.
+    pub async fn acknowledge_alert(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        id: AlertId,
+        version: i64,
+        note: &str,
+    ) -> Result<RiskAlert, AppError> {
+        let Some(by) = actor.user_id() else {
+            return Err(AppError::Invalid(
+                "alerts are acknowledged by a signed-in clinician".into(),
+            ));
+        };
+        let filter = AlertFilter {
+            patient: Some(patient),
+            ..Default::default()
+        };
+        let mut alert = self
+            .alerts(actor, filter)
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or(AppError::NotFound("risk alert"))?;
+        if alert.version != version {
+            return Err(AppError::Conflict {
+                what: "risk alert",
+                expected: version,
+                actual: alert.version,
+            });
+        }
+        alert
+            .acknowledge(by, note, self.now())
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let audit = self.audit(
+            actor,
+            "risk_alert.acknowledge",
+            "risk_alert",
+            id.as_uuid(),
+            Some(patient),
+        );
+        alert.version = self.store.acknowledge_alert(&alert, &audit).await?;
+        Ok(alert)
     }
 }
 

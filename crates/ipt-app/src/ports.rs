@@ -6,6 +6,7 @@
 //! audited like writing it.
 
 use async_trait::async_trait;
+use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::Role;
 use ipt_domain::course::{Course, Goal};
@@ -77,6 +78,37 @@ impl std::fmt::Debug for UserRecord {
             .field("active", &self.active)
             .finish()
     }
+}
+
+/// A signed-in browser session. Storage sees only the SHA-256 hash of the cookie's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub token_hash: String,
+    pub user: UserId,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A personal API token. Storage sees only the SHA-256 hash of the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub user: UserId,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// Which risk alerts to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlertFilter {
+    pub patient: Option<PatientId>,
+    /// Alerts of this clinician's patients.
+    pub clinician: Option<UserId>,
+    pub open_only: bool,
 }
 
 /// Connection-pool figures for `/metrics`.
@@ -235,15 +267,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<i64, StoreError>;
     async fn timeline(&self, course: CourseId, audit: &AuditEvent) -> Result<Timeline, StoreError>;
 
-    // Sessions.
+    // Sessions. A concern in the risk review raises an alert, stored in the same transaction.
     async fn add_session(
         &self,
         session: &TherapySession,
+        alert: Option<&RiskAlert>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     async fn update_session(
         &self,
         session: &TherapySession,
+        alert: Option<&RiskAlert>,
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
     async fn sessions(
@@ -268,14 +302,17 @@ pub trait Store: Send + Sync + 'static {
     async fn goals(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Goal>, StoreError>;
 
     // Assessments. A final assessment must carry its result; drafts never count in results.
+    // Adding or completing one stores the risk alert it raises in the same transaction.
     async fn add_assessment(
         &self,
         assessment: &Assessment,
+        alert: Option<&RiskAlert>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     async fn update_assessment(
         &self,
         assessment: &Assessment,
+        alert: Option<&RiskAlert>,
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
     async fn assessments_of_course(
@@ -283,6 +320,49 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<Assessment>, StoreError>;
+
+    // Risk alerts: added, acknowledged, never deleted.
+    async fn add_alert(&self, alert: &RiskAlert, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn alerts(
+        &self,
+        filter: &AlertFilter,
+        audit: &AuditEvent,
+    ) -> Result<Vec<RiskAlert>, StoreError>;
+    /// Save the acknowledgement carried by `alert` (whose version is the one read).
+    async fn acknowledge_alert(
+        &self,
+        alert: &RiskAlert,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+
+    // Sign-in sessions and API tokens.
+    async fn create_web_session(
+        &self,
+        session: &WebSession,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn web_session(&self, token_hash: &str) -> Result<Option<WebSession>, StoreError>;
+    async fn touch_web_session(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn delete_web_session(
+        &self,
+        token_hash: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn create_token(&self, token: &ApiToken, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError>;
+    async fn tokens_of_user(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    async fn revoke_token(
+        &self,
+        id: TokenId,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError>;
 
     // Audit.
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

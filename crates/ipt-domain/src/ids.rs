@@ -87,6 +87,10 @@ id_type!(/// An audit event.
     AuditEventId);
 id_type!(/// A completed or draft measurement (questionnaire or rating).
     AssessmentId);
+id_type!(/// A risk alert raised for a clinician.
+    AlertId);
+id_type!(/// A personal API token.
+    TokenId);
 
 #[cfg(test)]
 mod tests {

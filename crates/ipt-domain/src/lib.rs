@@ -4,6 +4,7 @@
 //! patient, it moves through `Phase`s, works on one or two `ProblemArea`s, and is made of
 //! `TherapySession`s.
 
+pub mod alert;
 pub mod approx_date;
 pub mod assessment;
 pub mod authz;

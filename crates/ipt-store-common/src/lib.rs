@@ -64,6 +64,7 @@ macro_rules! impl_store {
         mod shared_sql {
             use super::*;
             use ipt_app::ports::*;
+            use ipt_domain::alert::*;
             use ipt_domain::assessment::*;
             use ipt_domain::authz::Role;
             use ipt_domain::course::*;
@@ -282,6 +283,69 @@ macro_rules! impl_store {
                     phase: get::<Option<String>>(r, "phase")?.map(|p| from_code::<Phase>("phase", &p)).transpose()?,
                     result: get::<Option<Json<_>>>(r, "result")?.map(|j| j.0),
                     version: get(r, "version")?,
+                })
+            }
+
+            async fn insert_alert(tx: &mut Tx<'_>, al: &RiskAlert) -> Result<(), StoreError> {
+                let ack = al.acknowledgement.as_ref();
+                sqlx::query(
+                    "INSERT INTO risk_alerts (id, patient_id, course_id, assessment_id, source, raised_at, \
+                     acknowledged_by, acknowledged_at, action_note, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(al.id.as_uuid())
+                .bind(al.patient.as_uuid())
+                .bind(al.course.map(|c| c.as_uuid()))
+                .bind(al.assessment.map(|x| x.as_uuid()))
+                .bind(Json(&al.source))
+                .bind(al.raised_at)
+                .bind(ack.map(|k| k.by.as_uuid()))
+                .bind(ack.map(|k| k.at))
+                .bind(ack.map(|k| k.action_note.clone()))
+                .bind(al.version)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            fn alert_row(r: &R) -> Result<RiskAlert, StoreError> {
+                let by: Option<Uuid> = get(r, "acknowledged_by")?;
+                let at: Option<OffsetDateTime> = get(r, "acknowledged_at")?;
+                let note: Option<String> = get(r, "action_note")?;
+                Ok(RiskAlert {
+                    id: AlertId::from_uuid(get(r, "id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    course: get::<Option<Uuid>>(r, "course_id")?.map(CourseId::from_uuid),
+                    assessment: get::<Option<Uuid>>(r, "assessment_id")?.map(AssessmentId::from_uuid),
+                    source: get::<Json<_>>(r, "source")?.0,
+                    raised_at: get(r, "raised_at")?,
+                    acknowledgement: match (by, at) {
+                        (Some(by), Some(at)) => Some(Acknowledgement { by: UserId::from_uuid(by), at, action_note: note.unwrap_or_default() }),
+                        _ => None,
+                    },
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn web_session_row(r: &R) -> Result<WebSession, StoreError> {
+                Ok(WebSession {
+                    token_hash: get(r, "token_hash")?,
+                    user: UserId::from_uuid(get(r, "user_id")?),
+                    created_at: get(r, "created_at")?,
+                    last_seen_at: get(r, "last_seen_at")?,
+                    expires_at: get(r, "expires_at")?,
+                })
+            }
+
+            fn token_row(r: &R) -> Result<ApiToken, StoreError> {
+                Ok(ApiToken {
+                    id: TokenId::from_uuid(get(r, "id")?),
+                    user: UserId::from_uuid(get(r, "user_id")?),
+                    name: get(r, "name")?,
+                    token_hash: get(r, "token_hash")?,
+                    created_at: get(r, "created_at")?,
+                    revoked_at: get(r, "revoked_at")?,
+                    last_used_at: get(r, "last_used_at")?,
                 })
             }
 
@@ -811,7 +875,7 @@ macro_rules! impl_store {
                     })
                 }
 
-                async fn add_session(&self, s: &TherapySession, a: &AuditEvent) -> Result<(), StoreError> {
+                async fn add_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!(
@@ -848,11 +912,14 @@ macro_rules! impl_store {
                             }
                             other => other,
                         })?;
+                    if let Some(al) = alert {
+                        insert_alert(&mut tx, al).await?;
+                    }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
-                async fn update_session(&self, s: &TherapySession, a: &AuditEvent) -> Result<i64, StoreError> {
+                async fn update_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<i64, StoreError> {
                     let mut tx = self.pool.begin().await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE therapy_sessions SET number = $1, session_date = $2, phase = $3, phase_override_reason = $4, \
@@ -887,6 +954,9 @@ macro_rules! impl_store {
                     .rows_affected();
                     if n == 0 {
                         return Err(refused(&mut tx, "therapy_sessions", "session", s.id.as_uuid(), s.version).await);
+                    }
+                    if let Some(al) = alert {
+                        insert_alert(&mut tx, al).await?;
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -960,7 +1030,7 @@ macro_rules! impl_store {
                     rows.iter().map(goal_row).collect()
                 }
 
-                async fn add_assessment(&self, x: &Assessment, a: &AuditEvent) -> Result<(), StoreError> {
+                async fn add_assessment(&self, x: &Assessment, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<(), StoreError> {
                     if x.status == AssessmentStatus::Final && x.result.is_none() {
                         return Err(StoreError::Backend("a final assessment needs its result".into()));
                     }
@@ -989,11 +1059,14 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                    if let Some(al) = alert {
+                        insert_alert(&mut tx, al).await?;
+                    }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
-                async fn update_assessment(&self, x: &Assessment, a: &AuditEvent) -> Result<i64, StoreError> {
+                async fn update_assessment(&self, x: &Assessment, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<i64, StoreError> {
                     if x.status == AssessmentStatus::Final && x.result.is_none() {
                         return Err(StoreError::Backend("a final assessment needs its result".into()));
                     }
@@ -1024,6 +1097,9 @@ macro_rules! impl_store {
                     if n == 0 {
                         return Err(refused(&mut tx, "assessments", "assessment", x.id.as_uuid(), x.version).await);
                     }
+                    if let Some(al) = alert {
+                        insert_alert(&mut tx, al).await?;
+                    }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
                     Ok(x.version + 1)
@@ -1039,6 +1115,171 @@ macro_rules! impl_store {
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
                     rows.iter().map(assessment_row).collect()
+                }
+
+                async fn add_alert(&self, al: &RiskAlert, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    insert_alert(&mut tx, al).await?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn alerts(&self, f: &AlertFilter, a: &AuditEvent) -> Result<Vec<RiskAlert>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query(
+                        "SELECT r.* FROM risk_alerts r JOIN patients p ON p.id = r.patient_id \
+                         WHERE ($1 IS NULL OR r.patient_id = $1) AND ($2 IS NULL OR p.clinician_id = $2) \
+                         AND ($3 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id",
+                    )
+                    .bind(f.patient.map(|p| p.as_uuid()))
+                    .bind(f.clinician.map(|c| c.as_uuid()))
+                    .bind(f.open_only)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(alert_row).collect()
+                }
+
+                async fn acknowledge_alert(&self, al: &RiskAlert, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let Some(ack) = al.acknowledgement.as_ref() else {
+                        return Err(StoreError::Backend("acknowledge_alert needs an acknowledgement".into()));
+                    };
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    // Only an open alert can be acknowledged, and only once.
+                    let n = sqlx::query(
+                        "UPDATE risk_alerts SET acknowledged_by = $1, acknowledged_at = $2, action_note = $3, \
+                         version = version + 1 WHERE id = $4 AND version = $5 AND acknowledged_at IS NULL",
+                    )
+                    .bind(ack.by.as_uuid())
+                    .bind(ack.at)
+                    .bind(&ack.action_note)
+                    .bind(al.id.as_uuid())
+                    .bind(al.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "risk_alerts", "risk alert", al.id.as_uuid(), al.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(al.version + 1)
+                }
+
+                async fn create_web_session(&self, w: &WebSession, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO web_sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&w.token_hash)
+                    .bind(w.user.as_uuid())
+                    .bind(w.created_at)
+                    .bind(w.last_seen_at)
+                    .bind(w.expires_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn web_session(&self, token_hash: &str) -> Result<Option<WebSession>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM web_sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(web_session_row).transpose()
+                }
+
+                async fn touch_web_session(&self, token_hash: &str, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError> {
+                    sqlx::query("UPDATE web_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+                        .bind(at)
+                        .bind(expires_at)
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn delete_web_session(&self, token_hash: &str, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn create_token(&self, t: &ApiToken, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked_at, last_used_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(t.id.as_uuid())
+                    .bind(t.user.as_uuid())
+                    .bind(&t.name)
+                    .bind(&t.token_hash)
+                    .bind(t.created_at)
+                    .bind(t.revoked_at)
+                    .bind(t.last_used_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(token_row).transpose()
+                }
+
+                async fn tokens_of_user(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+                    let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id")
+                        .bind(user.as_uuid())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(token_row).collect()
+                }
+
+                async fn revoke_token(&self, id: TokenId, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(at)
+                        .bind(id.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "active API token", id: id.as_uuid() });
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+                    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                        .bind(at)
+                        .bind(id.as_uuid())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
                 }
 
                 async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {

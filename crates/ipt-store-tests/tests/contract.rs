@@ -350,14 +350,21 @@ pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
     let (_, _, c) = setup(&s).await;
     let s1 = session(c.id, 1);
     let s5 = session(c.id, 5);
-    s.add_session(&s5, &a("session.create")).await.unwrap();
-    s.add_session(&s1, &a("session.create")).await.unwrap();
+    s.add_session(&s5, None, &a("session.create"))
+        .await
+        .unwrap();
+    s.add_session(&s1, None, &a("session.create"))
+        .await
+        .unwrap();
     let list = s.sessions(c.id, &a("session.read")).await.unwrap();
     assert_eq!(list, vec![s1.clone(), s5.clone()]);
     assert_eq!(list[1].phase.phase, Phase::Middle);
 
     let dup = session(c.id, 5);
-    let err = s.add_session(&dup, &a("session.create")).await.unwrap_err();
+    let err = s
+        .add_session(&dup, None, &a("session.create"))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Duplicate(m) if m.contains("session 5")),
         "{err:?}"
@@ -367,13 +374,13 @@ pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
     missed.attendance = Attendance::NoShow;
     missed.techniques.clear();
     assert_eq!(
-        s.update_session(&missed, &a("session.update"))
+        s.update_session(&missed, None, &a("session.update"))
             .await
             .unwrap(),
         2
     );
     assert!(matches!(
-        s.update_session(&s1, &a("session.update")).await,
+        s.update_session(&s1, None, &a("session.update")).await,
         Err(StoreError::Conflict { .. })
     ));
 }
@@ -402,18 +409,18 @@ pub async fn goals_round_trip_and_conflict(s: S) {
 pub async fn final_assessments_need_results_and_never_change(s: S) {
     let (_, p, c) = setup(&s).await;
     let draft = assessment(&p, c.id, AssessmentStatus::Draft);
-    s.add_assessment(&draft, &a("assessment.create"))
+    s.add_assessment(&draft, None, &a("assessment.create"))
         .await
         .unwrap();
     let fin = assessment(&p, c.id, AssessmentStatus::Final);
-    s.add_assessment(&fin, &a("assessment.create"))
+    s.add_assessment(&fin, None, &a("assessment.create"))
         .await
         .unwrap();
 
     let mut broken = assessment(&p, c.id, AssessmentStatus::Final);
     broken.result = None;
     assert!(
-        s.add_assessment(&broken, &a("assessment.create"))
+        s.add_assessment(&broken, None, &a("assessment.create"))
             .await
             .is_err()
     );
@@ -430,7 +437,7 @@ pub async fn final_assessments_need_results_and_never_change(s: S) {
     completed.status = AssessmentStatus::Final;
     completed.result = fin.result.clone();
     assert_eq!(
-        s.update_assessment(&completed, &a("assessment.update"))
+        s.update_assessment(&completed, None, &a("assessment.update"))
             .await
             .unwrap(),
         2
@@ -438,7 +445,7 @@ pub async fn final_assessments_need_results_and_never_change(s: S) {
     let mut rewrite = fin.clone();
     rewrite.answers[0] = Some(0);
     assert!(
-        s.update_assessment(&rewrite, &a("assessment.update"))
+        s.update_assessment(&rewrite, None, &a("assessment.update"))
             .await
             .is_err()
     );
@@ -503,6 +510,152 @@ pub async fn updating_a_missing_record_says_not_found(s: S) {
     assert!(matches!(
         s.update_goal(ghost.id, &ghost_goal, &a("goal.update"))
             .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub async fn risk_alerts_are_raised_with_their_source_and_acknowledged_once(s: S) {
+    use ipt_app::ports::AlertFilter;
+    use ipt_domain::alert::RiskAlert;
+    let (c, p, course) = setup(&s).await;
+    let fin = assessment(&p, course.id, AssessmentStatus::Final);
+    let alert = RiskAlert::from_assessment(&fin, id(), NOW).expect("item 9 is positive");
+    s.add_assessment(&fin, Some(&alert), &a("assessment.create"))
+        .await
+        .unwrap();
+
+    // A session with a risk concern raises its alert in the same transaction.
+    let mut sess = session(course.id, 2);
+    sess.risk_review.concern = true;
+    let concern = RiskAlert::from_session_concern(sess.id, p.id, course.id, id(), NOW);
+    s.add_session(&sess, Some(&concern), &a("session.create"))
+        .await
+        .unwrap();
+
+    let open = s
+        .alerts(
+            &AlertFilter {
+                clinician: Some(c),
+                open_only: true,
+                ..Default::default()
+            },
+            &a("risk_alert.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 2);
+    assert!(open.contains(&alert) && open.contains(&concern));
+    let other = clinician(&s, "other").await;
+    assert!(
+        s.alerts(
+            &AlertFilter {
+                clinician: Some(other),
+                ..Default::default()
+            },
+            &a("risk_alert.list")
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+
+    let mut acked = alert.clone();
+    acked
+        .acknowledge(c, "Phoned the patient; safety plan agreed.", NOW)
+        .unwrap();
+    assert_eq!(
+        s.acknowledge_alert(&acked, &a("risk_alert.acknowledge"))
+            .await
+            .unwrap(),
+        2
+    );
+    // The stale copy cannot acknowledge again, and nothing is deleted.
+    let mut again = alert.clone();
+    again
+        .acknowledge(c, "A second, different note.", NOW)
+        .unwrap();
+    assert!(matches!(
+        s.acknowledge_alert(&again, &a("risk_alert.acknowledge"))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let all = s
+        .alerts(
+            &AlertFilter {
+                patient: Some(p.id),
+                ..Default::default()
+            },
+            &a("risk_alert.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let stored = all.iter().find(|x| x.id == alert.id).unwrap();
+    assert_eq!(
+        stored.acknowledgement.as_ref().unwrap().action_note,
+        "Phoned the patient; safety plan agreed."
+    );
+    let open = s
+        .alerts(
+            &AlertFilter {
+                patient: Some(p.id),
+                open_only: true,
+                ..Default::default()
+            },
+            &a("risk_alert.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(open, vec![concern]);
+}
+
+pub async fn sign_in_sessions_and_api_tokens_are_stored_by_hash(s: S) {
+    use ipt_app::ports::{ApiToken, WebSession};
+    let c = clinician(&s, "tok").await;
+    let w = WebSession {
+        token_hash: "h1".into(),
+        user: c,
+        created_at: NOW,
+        last_seen_at: NOW,
+        expires_at: NOW + time::Duration::minutes(30),
+    };
+    s.create_web_session(&w, &a("session.sign_in"))
+        .await
+        .unwrap();
+    assert_eq!(s.web_session("h1").await.unwrap(), Some(w.clone()));
+    let later = NOW + time::Duration::minutes(10);
+    s.touch_web_session("h1", later, later + time::Duration::minutes(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.web_session("h1").await.unwrap().unwrap().last_seen_at,
+        later
+    );
+    s.delete_web_session("h1", &a("session.sign_out"))
+        .await
+        .unwrap();
+    assert_eq!(s.web_session("h1").await.unwrap(), None);
+
+    let t = ApiToken {
+        id: id(),
+        user: c,
+        name: "laptop".into(),
+        token_hash: "th".into(),
+        created_at: NOW,
+        revoked_at: None,
+        last_used_at: None,
+    };
+    s.create_token(&t, &a("token.create")).await.unwrap();
+    assert_eq!(s.token_by_hash("th").await.unwrap(), Some(t.clone()));
+    s.token_used(t.id, later).await.unwrap();
+    s.revoke_token(t.id, later, &a("token.revoke"))
+        .await
+        .unwrap();
+    let stored = s.tokens_of_user(c).await.unwrap();
+    assert_eq!(stored[0].revoked_at, Some(later));
+    assert_eq!(stored[0].last_used_at, Some(later));
+    assert!(matches!(
+        s.revoke_token(t.id, later, &a("token.revoke")).await,
         Err(StoreError::NotFound { .. })
     ));
 }

@@ -47,4 +47,6 @@ stories!(
     final_assessments_need_results_and_never_change,
     every_read_and_write_is_audited,
     updating_a_missing_record_says_not_found,
+    risk_alerts_are_raised_with_their_source_and_acknowledged_once,
+    sign_in_sessions_and_api_tokens_are_stored_by_hash,
 );

@@ -586,7 +586,7 @@ async fn seed_patient(
             version: 1,
         };
         let a = s.audit("session.create", "session", session.id.as_uuid());
-        app.store.add_session(&session, &a).await?;
+        app.store.add_session(&session, None, &a).await?;
         let measured = attended && (n == 1 || n % protocol.measure_every.max(1) == 0 || n == total);
         if measured {
             let progress = n as f64 / total as f64;
@@ -613,7 +613,10 @@ async fn seed_patient(
             };
             end_measure |= x.is_end_measure();
             let a = s.audit("assessment.create", "assessment", x.id.as_uuid());
-            app.store.add_assessment(&x, &a).await?;
+            // A positive risk item raises an alert, as it would in the clinic.
+            let alert =
+                ipt_domain::alert::RiskAlert::from_assessment(&x, s.rng.id(), x.administered_at);
+            app.store.add_assessment(&x, alert.as_ref(), &a).await?;
         }
     }
 

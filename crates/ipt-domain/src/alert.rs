@@ -1,0 +1,227 @@
+//! Risk alerts. Any positive risk item — PHQ-9 item 9, EPDS item 10, HAM-D item 3, the PHQ-A
+//! suicide questions, or a clinician's concern in a session's risk review — raises an alert that
+//! stays open until a clinician acknowledges it with a note of the action taken. Alerts are
+//! never deleted (clinical reference §9: "an alert must create a clinician task").
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::assessment::{Assessment, AssessmentStatus};
+use crate::ids::{AlertId, AssessmentId, CourseId, PatientId, SessionId, UserId};
+
+/// What raised the alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum AlertSource {
+    /// Risk items answered positively on an instrument (item numbers, 1-based).
+    Instrument { instrument: String, items: Vec<u16> },
+    /// The clinician recorded a concern in a session's risk review.
+    SessionRiskReview { session: SessionId },
+}
+
+impl AlertSource {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Instrument { instrument, items } => {
+                let items: Vec<String> = items.iter().map(u16::to_string).collect();
+                format!(
+                    "{instrument}: risk item {} answered positively",
+                    items.join(", ")
+                )
+            }
+            Self::SessionRiskReview { .. } => "concern recorded in a session's risk review".into(),
+        }
+    }
+}
+
+/// The clinician's acknowledgement: who, when, and what was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub action_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAlert {
+    pub id: AlertId,
+    pub patient: PatientId,
+    pub course: Option<CourseId>,
+    pub assessment: Option<AssessmentId>,
+    pub source: AlertSource,
+    pub raised_at: OffsetDateTime,
+    pub acknowledgement: Option<Acknowledgement>,
+    pub version: i64,
+}
+
+impl RiskAlert {
+    /// The alert a final assessment raises, if any of its risk items are positive. Drafts raise
+    /// nothing until submitted; an invalid result still raises (risk is flagged whatever the
+    /// total).
+    pub fn from_assessment(a: &Assessment, id: AlertId, now: OffsetDateTime) -> Option<Self> {
+        if a.status != AssessmentStatus::Final {
+            return None;
+        }
+        let items = a
+            .result
+            .as_ref()
+            .map(|r| r.risk_items.clone())
+            .unwrap_or_default();
+        if items.is_empty() {
+            return None;
+        }
+        Some(Self {
+            id,
+            patient: a.patient,
+            course: a.course,
+            assessment: Some(a.id),
+            source: AlertSource::Instrument {
+                instrument: a.instrument.clone(),
+                items,
+            },
+            raised_at: now,
+            acknowledgement: None,
+            version: 1,
+        })
+    }
+
+    /// The alert a session's risk review raises when the clinician records a concern.
+    pub fn from_session_concern(
+        session: SessionId,
+        patient: PatientId,
+        course: CourseId,
+        id: AlertId,
+        now: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id,
+            patient,
+            course: Some(course),
+            assessment: None,
+            source: AlertSource::SessionRiskReview { session },
+            raised_at: now,
+            acknowledgement: None,
+            version: 1,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.acknowledgement.is_none()
+    }
+
+    /// Close the alert with a note of the action taken. The note is required: an alert is a
+    /// task, and acknowledging it records what was done.
+    pub fn acknowledge(
+        &mut self,
+        by: UserId,
+        note: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), AlertError> {
+        if !self.is_open() {
+            return Err(AlertError::AlreadyAcknowledged);
+        }
+        let note = note.trim();
+        if note.chars().count() < 5 {
+            return Err(AlertError::NoteRequired);
+        }
+        self.acknowledgement = Some(Acknowledgement {
+            by,
+            at,
+            action_note: note.to_string(),
+        });
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlertError {
+    #[error(
+        "describe the action taken (for example: safety assessment done by phone, crisis plan agreed)"
+    )]
+    NoteRequired,
+    #[error("this alert has already been acknowledged")]
+    AlreadyAcknowledged,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::{AdministrationMode, ScoreSummary};
+    use time::macros::datetime;
+    use uuid::Uuid;
+
+    fn assessment(status: AssessmentStatus, risk: Vec<u16>) -> Assessment {
+        Assessment {
+            id: AssessmentId::from_uuid(Uuid::nil()),
+            patient: PatientId::from_uuid(Uuid::nil()),
+            course: None,
+            session: None,
+            instrument: "phq9".into(),
+            answers: vec![],
+            status,
+            mode: AdministrationMode::SelfReport,
+            administered_at: datetime!(2026-03-02 10:00 UTC),
+            phase: None,
+            result: Some(ScoreSummary {
+                total: Some(12.0),
+                severity: None,
+                risk_items: risk,
+                valid: true,
+                prorated: false,
+                scoring_version: "1".into(),
+            }),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_positive_risk_item_on_a_final_assessment_raises_an_alert() {
+        let now = datetime!(2026-03-02 10:01 UTC);
+        let id = AlertId::from_uuid(Uuid::max());
+        let alert =
+            RiskAlert::from_assessment(&assessment(AssessmentStatus::Final, vec![9]), id, now)
+                .unwrap();
+        assert!(alert.is_open());
+        assert_eq!(
+            alert.source.describe(),
+            "phq9: risk item 9 answered positively"
+        );
+        assert!(
+            RiskAlert::from_assessment(&assessment(AssessmentStatus::Final, vec![]), id, now)
+                .is_none()
+        );
+        assert!(
+            RiskAlert::from_assessment(&assessment(AssessmentStatus::Draft, vec![9]), id, now)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn acknowledging_needs_a_note_and_happens_once() {
+        let now = datetime!(2026-03-02 10:01 UTC);
+        let mut alert = RiskAlert::from_assessment(
+            &assessment(AssessmentStatus::Final, vec![9]),
+            AlertId::from_uuid(Uuid::max()),
+            now,
+        )
+        .unwrap();
+        let who = UserId::from_uuid(Uuid::nil());
+        assert_eq!(
+            alert.acknowledge(who, "  ", now),
+            Err(AlertError::NoteRequired)
+        );
+        assert!(alert.is_open());
+        alert
+            .acknowledge(
+                who,
+                "Called the patient; safety plan agreed; no intent.",
+                now,
+            )
+            .unwrap();
+        assert!(!alert.is_open());
+        assert_eq!(
+            alert.acknowledge(who, "again, later", now),
+            Err(AlertError::AlreadyAcknowledged)
+        );
+    }
+}
