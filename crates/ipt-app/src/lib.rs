@@ -1,10 +1,13 @@
 //! Use cases of IPT Workbench. Each one parses nothing (the edges do that), loads what it
 //! needs through the `Store` port, lets the domain decide, and saves with its audit event.
 
+pub mod access;
+pub mod caseload;
 pub mod error;
 pub mod measures;
 pub mod password;
 pub mod ports;
+pub mod usecases;
 
 use std::sync::Arc;
 
@@ -24,6 +27,7 @@ use ipt_domain::timeline::{MoodEpisode, Timeline, TimelineEvent};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use access::Access;
 pub use error::AppError;
 use ports::{AlertFilter, AuditEvent, Clock, Store, UserRecord};
 
@@ -177,6 +181,16 @@ impl App {
                 "the date of birth is in the future".into(),
             ));
         }
+        // Clinicians and supervisors register patients into their own care; administrators
+        // do not create clinical records.
+        match actor {
+            Actor::System => {}
+            Actor::User {
+                id,
+                role: Role::Clinician | Role::Supervisor,
+            } if *id == clinician => {}
+            _ => return Err(AppError::Forbidden),
+        }
         match self.store.user(clinician).await? {
             Some(u) if u.role == Role::Clinician || u.role == Role::Supervisor => {}
             _ => {
@@ -197,11 +211,24 @@ impl App {
     }
 
     pub async fn patient(&self, actor: &Actor, id: PatientId) -> Result<Patient, AppError> {
+        self.patient_with(actor, id, Access::Read).await
+    }
+
+    /// Load a patient the actor may read (or change); anything else is "not found".
+    pub async fn patient_with(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        access: Access,
+    ) -> Result<Patient, AppError> {
         let audit = self.audit(actor, "patient.read", "patient", id.as_uuid(), Some(id));
-        self.store
+        let patient = self
+            .store
             .patient(id, &audit)
             .await?
-            .ok_or(AppError::NotFound("patient"))
+            .ok_or(AppError::NotFound("patient"))?;
+        self.check_patient(actor, &patient, access).await?;
+        Ok(patient)
     }
 
     pub async fn start_course(
@@ -211,7 +238,7 @@ impl App {
         format: Format,
         started_on: Date,
     ) -> Result<Course, AppError> {
-        let p = self.patient(actor, patient).await?;
+        let p = self.patient_with(actor, patient, Access::Write).await?;
         let course = Course::new(
             new_id(),
             p.id,
@@ -235,11 +262,26 @@ impl App {
     }
 
     pub async fn course(&self, actor: &Actor, id: CourseId) -> Result<Course, AppError> {
+        self.course_with(actor, id, Access::Read).await
+    }
+
+    /// Load a course whose patient the actor may read (or change); anything else is "not found".
+    pub async fn course_with(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        access: Access,
+    ) -> Result<Course, AppError> {
         let audit = self.audit(actor, "course.read", "course", id.as_uuid(), None);
-        self.store
+        let course = self
+            .store
             .course(id, &audit)
             .await?
-            .ok_or(AppError::NotFound("course"))
+            .ok_or(AppError::NotFound("course"))?;
+        self.patient_with(actor, course.patient, access)
+            .await
+            .map_err(|_| AppError::NotFound("course"))?;
+        Ok(course)
     }
 
     /// The whole course, for its workspace page.
@@ -271,7 +313,7 @@ impl App {
         action: &str,
         edit: impl FnOnce(&mut Course, &ProtocolCatalogue) -> Result<(), AppError>,
     ) -> Result<Course, AppError> {
-        let mut course = self.course(actor, id).await?;
+        let mut course = self.course_with(actor, id, Access::Write).await?;
         if course.version != expected_version {
             return Err(AppError::Conflict {
                 what: "course",
@@ -529,7 +571,11 @@ impl App {
         actor: &Actor,
         course: CourseId,
     ) -> Result<Option<PatientId>, AppError> {
-        Ok(Some(self.course(actor, course).await?.patient))
+        Ok(Some(
+            self.course_with(actor, course, Access::Write)
+                .await?
+                .patient,
+        ))
     }
 
     pub async fn add_person(
@@ -707,6 +753,7 @@ impl App {
         version: i64,
         note: &str,
     ) -> Result<RiskAlert, AppError> {
+        self.patient_with(actor, patient, Access::Write).await?;
         let Some(by) = actor.user_id() else {
             return Err(AppError::Invalid(
                 "alerts are acknowledged by a signed-in clinician".into(),

@@ -308,6 +308,18 @@ pub struct MaintenanceDecision {
     pub decided_on: Date,
 }
 
+/// What was reviewed and said in the termination phase (reference §1.1, termination tasks):
+/// the gains, credited to the patient; feelings about ending; and, when treatment did not help
+/// enough, the alternatives considered (the treatment failed, not the patient).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TerminationReview {
+    pub gains: String,
+    pub feelings_about_ending: String,
+    pub non_response_plan: String,
+    pub reviewed_on: Option<Date>,
+}
+
 /// A treatment goal, tied to a focus area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
@@ -426,6 +438,7 @@ pub struct Course {
     pub contract: Option<Contract>,
     pub relapse_plan: Option<RelapsePreventionPlan>,
     pub maintenance: Option<MaintenanceDecision>,
+    pub termination: Option<TerminationReview>,
     /// The acute course a maintenance course continues.
     pub continues: Option<CourseId>,
     pub version: i64,
@@ -456,6 +469,7 @@ impl Course {
             contract: None,
             relapse_plan: None,
             maintenance: None,
+            termination: None,
             continues: None,
             version: 0,
         }

@@ -177,6 +177,7 @@ macro_rules! impl_store {
                     contract: get::<Option<Json<_>>>(r, "contract")?.map(|j| j.0),
                     relapse_plan: get::<Option<Json<_>>>(r, "relapse_plan")?.map(|j| j.0),
                     maintenance: get::<Option<Json<_>>>(r, "maintenance")?.map(|j| j.0),
+                    termination: get::<Option<Json<_>>>(r, "termination_review")?.map(|j| j.0),
                     continues: get::<Option<Uuid>>(r, "continues_course_id")?.map(CourseId::from_uuid),
                     version: get(r, "version")?,
                 })
@@ -351,7 +352,7 @@ macro_rules! impl_store {
 
             const COURSE_COLUMNS: &str = "id, patient_id, clinician_id, format, status, end_reason, phase_plan, \
                 started_on, ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
-                contract, relapse_plan, maintenance, continues_course_id, version";
+                contract, relapse_plan, maintenance, continues_course_id, version, termination_review";
             const SESSION_COLUMNS: &str = "id, course_id, number, session_date, phase, phase_override_reason, \
                 modality, attendance, special, techniques, strategies, tasks_done, checklist, interval_events, \
                 agreed_actions, risk_reviewed, risk_concern, risk_note, notes, next_date, version";
@@ -515,7 +516,7 @@ macro_rules! impl_store {
                     // Built from constants only, never from input.
                     let sql = format!(
                         "INSERT INTO courses ({COURSE_COLUMNS}) VALUES \
-                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
                     );
                     sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(c.id.as_uuid())
@@ -537,6 +538,7 @@ macro_rules! impl_store {
                         .bind(c.maintenance.as_ref().map(Json))
                         .bind(c.continues.map(|x| x.as_uuid()))
                         .bind(c.version)
+                        .bind(c.termination.as_ref().map(Json))
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
@@ -573,7 +575,7 @@ macro_rules! impl_store {
                         "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, ended_on = $4, \
                          indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
                          formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
-                         version = version + 1 WHERE id = $13 AND version = $14",
+                         termination_review = $15, version = version + 1 WHERE id = $13 AND version = $14",
                     )
                     .bind(c.status.code())
                     .bind(end_reason(c))
@@ -589,6 +591,7 @@ macro_rules! impl_store {
                     .bind(c.maintenance.as_ref().map(Json))
                     .bind(c.id.as_uuid())
                     .bind(c.version)
+                    .bind(c.termination.as_ref().map(Json))
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?

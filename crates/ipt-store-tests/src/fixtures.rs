@@ -130,6 +130,12 @@ pub fn full_course(p: &Patient) -> Course {
         seek_help: "GP; crisis line".into(),
         written_on: Some(date!(2026 - 02 - 20)),
     });
+    c.termination = Some(TerminationReview {
+        gains: "talks with her sister again".into(),
+        feelings_about_ending: "sad but ready".into(),
+        non_response_plan: String::new(),
+        reviewed_on: Some(date!(2026 - 02 - 26)),
+    });
     c.maintenance = Some(MaintenanceDecision {
         choice: MaintenanceChoice::Medication,
         rationale: "residual symptoms".into(),

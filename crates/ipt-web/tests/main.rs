@@ -2,3 +2,5 @@
 //! `IPT_TEST_DATABASE_URL` is set.
 
 mod health;
+mod pages;
+mod support;

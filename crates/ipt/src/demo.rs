@@ -361,7 +361,9 @@ async fn seed_patient(
         } else {
             0
         };
-    let started = anchor - Duration::weeks(weeks_ago.max(1)) - Duration::days(s.rng.range(0, 2));
+    // The latest session falls in the days before the anchor, so the next one is ahead.
+    let started =
+        anchor - Duration::weeks((weeks_ago - 1).max(0)) - Duration::days(s.rng.range(0, 2));
     let course_id: CourseId = s.rng.id();
     let mut course = Course::new(course_id, patient.id, clinician, &protocol, started);
     course.version = 1;

@@ -24,7 +24,7 @@ fn serve_demo_answers_health_and_stops_cleanly(dir: &Scratch, database_url: &str
         .unwrap();
     let health = wait_for(port, "/healthz", Duration::from_secs(60));
     let ready = http_get(port, "/readyz");
-    let home = http_get(port, "/");
+    let home = http_get(port, "/login");
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();

@@ -1,0 +1,2 @@
+pub mod initial;
+pub mod sessions;

@@ -1,0 +1,156 @@
+# Layout
+app-name = IPT Workbench
+skip-to-content = Skip to content
+nav-caseload = Caseload
+nav-new-patient = Register a patient
+nav-protocols = Treatment formats
+nav-users = Users
+nav-sign-out = Sign out
+nav-signed-in-as = Signed in as { $name } ({ $role })
+nav-language = Language
+footer-decision-support = IPT Workbench supports clinical judgement. It does not diagnose.
+action-save = Save
+action-cancel = Cancel
+action-open = Open
+action-change-language = Change language
+form-errors-title = Please correct the marked fields. Nothing was saved.
+field-required = This field is required.
+not-set = not recorded
+
+# Sign-in
+login-title = Sign in
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-failed = The username or password is not right.
+login-throttled = Too many failed attempts. Try again in { $minutes } minutes.
+login-first-run = No account exists yet. An administrator creates the first one on the server with: ipt user add --username NAME --role admin
+login-expired = Your session ended after a period of inactivity. Please sign in again.
+signed-out = You have signed out.
+
+# Caseload
+caseload-title = Caseload
+caseload-intro = Your patients, with where each course stands.
+caseload-empty = No patients yet. Register a patient to start a course.
+caseload-filter-phase = Show
+caseload-filter-all = All patients
+caseload-filter-open = Open courses
+caseload-filter-alerts = With open alerts
+caseload-sort = Sort by
+caseload-sort-name = Name
+caseload-sort-next = Next session
+caseload-sort-alerts = Open alerts
+caseload-apply = Apply
+caseload-col-patient = Patient
+caseload-col-format = Format
+caseload-col-phase = Phase
+caseload-col-session = Session
+caseload-col-next = Next session
+caseload-col-score = Latest score
+caseload-col-alerts = Alerts
+caseload-session-of = { $n } of { $total }
+caseload-no-course = no course yet
+trend-better = improving
+trend-worse = worsening
+trend-same = no change
+trend-first = first score
+alerts-open-count = { $n ->
+    [one] { $n } open alert
+   *[other] { $n } open alerts
+}
+alerts-none = none
+
+# Patients
+patient-new-title = Register a patient
+patient-name = Name
+patient-name-hint = Use the name the patient goes by.
+patient-dob = Date of birth
+patient-dob-hint = Format YYYY-MM-DD. Leave empty if unknown.
+patient-language = Preferred language
+patient-register = Register
+patient-registered = The patient is registered.
+patient-title = { $name }
+patient-born = Born { $date }
+patient-courses = Courses
+patient-no-courses = No course yet.
+patient-start-course = Start a course
+patient-format = Format
+patient-start = Start course
+patient-started-on = Started { $date }
+date-invalid = Write the date as YYYY-MM-DD, for example 1984-07-21.
+date-in-future = The date cannot be in the future.
+
+# Risk alerts
+alerts-title = Risk alerts
+alerts-intro = An alert stays open until a clinician records the action taken.
+alerts-open = Open alerts
+alerts-history = Acknowledged alerts
+alerts-none-open = No open alerts.
+alert-raised = Raised { $date }
+alert-source = Source
+alert-ack-note = Action taken
+alert-ack-note-hint = For example: phoned the patient, safety plan reviewed, crisis team informed.
+alert-acknowledge = Acknowledge
+alert-acknowledged-by = Acknowledged by { $name } on { $date }: { $note }
+alert-banner = This patient has an open risk alert. Review it before anything else.
+alert-source-instrument = { $instrument }: risk item { $items } answered positively
+alert-source-session = Concern recorded in the risk review of a session
+
+# Course overview
+course-title = { $format } for { $patient }
+course-status = Status
+course-phase-plan = Phase plan
+course-sessions = Sessions
+course-session-n = Session { $n }
+course-planned = planned
+course-next-step = Next step
+course-move-to = Move to: { $status }
+course-move = Move
+course-unmet = Before moving to { $status }, please:
+course-moved = The course is now: { $status }.
+course-closed = This course is closed.
+course-no-sessions = No sessions recorded yet.
+course-contract = Contract
+course-contract-summary = { $sessions } sessions, { $frequency }, until { $end }
+course-focus = Focus
+course-diagnosis = Diagnosis
+
+# Errors
+error-not-found-title = Not found
+error-not-found = There is nothing here, or you do not have access to it.
+error-conflict = Someone else changed this record after you opened it. Nothing was saved. Your text is kept below; reload to see their changes.
+error-internal = Something went wrong on our side. It has been logged; please try again.
+error-unavailable = The database is not answering. Please try again shortly.
+error-forbidden-admin = Administrators manage accounts and do not open clinical records.
+back-to-caseload = Back to the caseload
+
+# Users (admin)
+users-title = Users
+users-add = Add a user
+users-username = Username
+users-display-name = Name shown
+users-role = Role
+users-password = Initial password
+users-password-hint = At least 8 characters. Share it with the user in person.
+users-added = The user was added.
+users-col-active = Active
+yes = yes
+no = no
+course-end-reason = Reason
+course-end-detail = Details (needed for "other")
+end-reason-dropout = The patient stopped attending
+end-reason-referred_on = Referred to another service
+end-reason-other = Other
+
+# Course sections
+section-indication = Diagnosis and indication
+section-measures = Measures
+section-inventory = Interpersonal inventory
+section-timeline = Timeline
+section-suggestions = Problem areas
+section-formulation = Formulation
+section-contract = Contract
+section-sessions = Sessions
+section-goals = Goals
+section-termination = Ending
+section-summary = Summary

@@ -1,0 +1,156 @@
+# Layout
+app-name = IPT Workbench
+skip-to-content = Vai al contenuto
+nav-caseload = Pazienti in carico
+nav-new-patient = Registra un paziente
+nav-protocols = Formati di trattamento
+nav-users = Utenti
+nav-sign-out = Esci
+nav-signed-in-as = Accesso come { $name } ({ $role })
+nav-language = Lingua
+footer-decision-support = IPT Workbench sostiene il giudizio clinico. Non formula diagnosi.
+action-save = Salva
+action-cancel = Annulla
+action-open = Apri
+action-change-language = Cambia lingua
+form-errors-title = Correggi i campi segnalati. Non è stato salvato nulla.
+field-required = Questo campo è obbligatorio.
+not-set = non registrato
+
+# Sign-in
+login-title = Accesso
+login-username = Nome utente
+login-password = Password
+login-submit = Accedi
+login-failed = Nome utente o password non corretti.
+login-throttled = Troppi tentativi non riusciti. Riprova tra { $minutes } minuti.
+login-first-run = Non esiste ancora alcun account. Un amministratore crea il primo sul server con: ipt user add --username NOME --role admin
+login-expired = La sessione è scaduta per inattività. Accedi di nuovo.
+signed-out = Sei uscito.
+
+# Caseload
+caseload-title = Pazienti in carico
+caseload-intro = I tuoi pazienti e il punto in cui si trova ciascun percorso.
+caseload-empty = Nessun paziente. Registra un paziente per iniziare un percorso.
+caseload-filter-phase = Mostra
+caseload-filter-all = Tutti i pazienti
+caseload-filter-open = Percorsi aperti
+caseload-filter-alerts = Con allerte aperte
+caseload-sort = Ordina per
+caseload-sort-name = Nome
+caseload-sort-next = Prossima seduta
+caseload-sort-alerts = Allerte aperte
+caseload-apply = Applica
+caseload-col-patient = Paziente
+caseload-col-format = Formato
+caseload-col-phase = Fase
+caseload-col-session = Seduta
+caseload-col-next = Prossima seduta
+caseload-col-score = Ultimo punteggio
+caseload-col-alerts = Allerte
+caseload-session-of = { $n } di { $total }
+caseload-no-course = nessun percorso
+trend-better = in miglioramento
+trend-worse = in peggioramento
+trend-same = invariato
+trend-first = primo punteggio
+alerts-open-count = { $n ->
+    [one] { $n } allerta aperta
+   *[other] { $n } allerte aperte
+}
+alerts-none = nessuna
+
+# Patients
+patient-new-title = Registra un paziente
+patient-name = Nome
+patient-name-hint = Usa il nome con cui il paziente si presenta.
+patient-dob = Data di nascita
+patient-dob-hint = Formato AAAA-MM-GG. Lascia vuoto se non nota.
+patient-language = Lingua preferita
+patient-register = Registra
+patient-registered = Il paziente è registrato.
+patient-title = { $name }
+patient-born = Nato/a il { $date }
+patient-courses = Percorsi
+patient-no-courses = Nessun percorso.
+patient-start-course = Inizia un percorso
+patient-format = Formato
+patient-start = Inizia il percorso
+patient-started-on = Iniziato il { $date }
+date-invalid = Scrivi la data come AAAA-MM-GG, per esempio 1984-07-21.
+date-in-future = La data non può essere nel futuro.
+
+# Risk alerts
+alerts-title = Allerte di rischio
+alerts-intro = Un'allerta resta aperta finché un clinico non registra l'azione intrapresa.
+alerts-open = Allerte aperte
+alerts-history = Allerte prese in carico
+alerts-none-open = Nessuna allerta aperta.
+alert-raised = Segnalata il { $date }
+alert-source = Origine
+alert-ack-note = Azione intrapresa
+alert-ack-note-hint = Per esempio: telefonato al paziente, piano di sicurezza rivisto, équipe di crisi informata.
+alert-acknowledge = Prendi in carico
+alert-acknowledged-by = Presa in carico da { $name } il { $date }: { $note }
+alert-banner = Questo paziente ha un'allerta di rischio aperta. Esaminala prima di tutto.
+alert-source-instrument = { $instrument }: risposta positiva all'item di rischio { $items }
+alert-source-session = Preoccupazione registrata nella valutazione del rischio di una seduta
+
+# Course overview
+course-title = { $format } per { $patient }
+course-status = Stato
+course-phase-plan = Piano delle fasi
+course-sessions = Sedute
+course-session-n = Seduta { $n }
+course-planned = prevista
+course-next-step = Passo successivo
+course-move-to = Passa a: { $status }
+course-move = Procedi
+course-unmet = Prima di passare a { $status }:
+course-moved = Il percorso ora è: { $status }.
+course-closed = Questo percorso è chiuso.
+course-no-sessions = Nessuna seduta registrata.
+course-contract = Contratto
+course-contract-summary = { $sessions } sedute, { $frequency }, fino al { $end }
+course-focus = Focus
+course-diagnosis = Diagnosi
+
+# Errors
+error-not-found-title = Non trovato
+error-not-found = Qui non c'è nulla, oppure non hai accesso.
+error-conflict = Qualcun altro ha modificato questo dato dopo che lo hai aperto. Non è stato salvato nulla. Il tuo testo è conservato qui sotto; ricarica per vedere le modifiche.
+error-internal = Si è verificato un errore da parte nostra. È stato registrato; riprova.
+error-unavailable = Il database non risponde. Riprova tra poco.
+error-forbidden-admin = Gli amministratori gestiscono gli account e non aprono cartelle cliniche.
+back-to-caseload = Torna ai pazienti in carico
+
+# Users (admin)
+users-title = Utenti
+users-add = Aggiungi un utente
+users-username = Nome utente
+users-display-name = Nome visualizzato
+users-role = Ruolo
+users-password = Password iniziale
+users-password-hint = Almeno 8 caratteri. Comunicala di persona.
+users-added = L'utente è stato aggiunto.
+users-col-active = Attivo
+yes = sì
+no = no
+course-end-reason = Motivo
+course-end-detail = Dettagli (necessari per "altro")
+end-reason-dropout = Il paziente ha smesso di venire
+end-reason-referred_on = Inviato a un altro servizio
+end-reason-other = Altro
+
+# Course sections
+section-indication = Diagnosi e indicazione
+section-measures = Misure
+section-inventory = Inventario interpersonale
+section-timeline = Linea del tempo
+section-suggestions = Aree problematiche
+section-formulation = Formulazione
+section-contract = Contratto
+section-sessions = Sedute
+section-goals = Obiettivi
+section-termination = Conclusione
+section-summary = Riepilogo

@@ -1,0 +1,1453 @@
+//! Server-rendered pages: sign-in, caseload, patients, alerts, the course overview and user
+//! administration. Every page works with plain forms; text comes from the catalogues.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use ipt_app::AppError;
+use ipt_app::ports::{AlertFilter, AuditEvent, WebSession};
+use ipt_domain::alert::{AlertSource, RiskAlert};
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::course::{CourseStatus, EndReason, TransitionError};
+use ipt_domain::ids::{AlertId, CourseId, PatientId};
+use ipt_domain::patient::Language;
+use ipt_domain::protocol::Format;
+use serde::Deserialize;
+use time::Date;
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser, LANG_COOKIE};
+use crate::i18n::{Lang, Tr};
+
+// ---- Shared page pieces --------------------------------------------------------------------
+
+pub struct UserView {
+    pub role: &'static str,
+    pub signed_in_as: String,
+}
+
+/// What the layout needs on every page.
+pub struct PageCtx {
+    pub t: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub user: Option<UserView>,
+    pub languages: Vec<(&'static str, &'static str)>,
+    pub path: String,
+    pub notices: Vec<String>,
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    auth::cookie(headers, LANG_COOKIE)
+        .and_then(|c| Lang::parse(&c))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+pub fn ctx(
+    headers: &HeaderMap,
+    user: Option<&CurrentUser>,
+    title_key: &str,
+    path: &str,
+) -> PageCtx {
+    let t = Tr::new(lang_of(headers));
+    PageCtx {
+        title: t.get(title_key),
+        lang: t.lang.code(),
+        user: user.map(|u| UserView {
+            role: u.role.code(),
+            signed_in_as: t.with(
+                "nav-signed-in-as",
+                &[
+                    ("name", u.display_name.clone()),
+                    ("role", t.get(&format!("role-{}", u.role.code()))),
+                ],
+            ),
+        }),
+        languages: Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect(),
+        path: path.to_string(),
+        notices: vec![],
+        t,
+    }
+}
+
+/// Notices a redirect may ask a page to show (`?notice=…`). Only these keys are accepted.
+const NOTICES: [&str; 6] = [
+    "patient-registered",
+    "signed-out",
+    "users-added",
+    "login-expired",
+    "course-moved",
+    "alert-acknowledged",
+];
+
+fn with_notice(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
+    if let Some(n) = q.get("notice").filter(|n| NOTICES.contains(&n.as_str())) {
+        let text = if n == "alert-acknowledged" {
+            page.t.get("alert-acknowledge")
+        } else {
+            page.t.get(n)
+        };
+        page.notices.push(text);
+    }
+    page
+}
+
+/// One form field, rendered by `partials/field.html`.
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub required: bool,
+    pub options: Vec<(String, String)>,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            value: value.to_string(),
+            hint: None,
+            error: None,
+            required: false,
+            options: vec![],
+        }
+    }
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
+        self.options = o;
+        self
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/message.html")]
+pub struct MessagePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub message: String,
+    pub back_link: String,
+    pub back_text: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/form.html")]
+pub struct FormPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub has_errors: bool,
+    pub form_error: Option<String>,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub hidden: Vec<(String, String)>,
+    pub submit: String,
+    pub cancel: String,
+}
+
+/// An app error as a page, in the user's language. Denied and missing look the same.
+pub struct PageError {
+    pub page: PageCtx,
+    pub error: AppError,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = self.page.t;
+        let (status, heading, message) = match &self.error {
+            AppError::NotFound(_) | AppError::Forbidden => (
+                StatusCode::NOT_FOUND,
+                t.get("error-not-found-title"),
+                t.get("error-not-found"),
+            ),
+            AppError::Conflict { .. } => (
+                StatusCode::CONFLICT,
+                t.get("error-conflict"),
+                t.get("error-conflict"),
+            ),
+            AppError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                t.get("error-unavailable"),
+                t.get("error-unavailable"),
+            ),
+            AppError::Invalid(m) | AppError::Duplicate(m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("form-errors-title"),
+                m.clone(),
+            ),
+            AppError::Transition(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("form-errors-title"),
+                e.to_string(),
+            ),
+            AppError::Internal(m) => {
+                tracing::error!(error = %m, "internal error on a page");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t.get("error-internal"),
+                    t.get("error-internal"),
+                )
+            }
+        };
+        let page = MessagePage {
+            heading,
+            message,
+            back_link: "/".into(),
+            back_text: t.get("back-to-caseload"),
+            page: self.page,
+        };
+        (status, page).into_response()
+    }
+}
+
+fn fail(page: PageCtx) -> impl FnOnce(AppError) -> PageError {
+    move |error| PageError { page, error }
+}
+
+/// A form date that is not YYYY-MM-DD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDate;
+
+/// Parse an optional YYYY-MM-DD date from a form.
+pub fn parse_date(raw: &str) -> Result<Option<Date>, BadDate> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(raw, fmt).map(Some).map_err(|_| BadDate)
+}
+
+fn status_label(t: &Tr, s: &CourseStatus) -> String {
+    t.get(&format!("status-{}", s.code()))
+}
+
+fn format_label(t: &Tr, f: Format) -> String {
+    t.get(&format!("format-{}", f.code()))
+}
+
+fn alert_source(t: &Tr, a: &RiskAlert) -> String {
+    match &a.source {
+        AlertSource::Instrument { instrument, items } => t.with(
+            "alert-source-instrument",
+            &[
+                ("instrument", instrument.to_uppercase()),
+                (
+                    "items",
+                    items
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ],
+        ),
+        AlertSource::SessionRiskReview { .. } => t.get("alert-source-session"),
+    }
+}
+
+// ---- Home, language, sign-in -----------------------------------------------------------------
+
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    match auth::identify(&state, &headers).await {
+        Some(u) if u.role == Role::Admin => Redirect::to("/admin/users"),
+        Some(_) => Redirect::to("/caseload"),
+        None => Redirect::to("/login"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn set_language(Form(f): Form<LanguageForm>) -> Response {
+    let lang = Lang::parse(&f.lang).unwrap_or_default();
+    // Only local paths: never an open redirect.
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back
+    } else {
+        "/".into()
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/login.html")]
+pub struct LoginPage {
+    pub page: PageCtx,
+    pub error: Option<String>,
+    pub username: String,
+    pub first_run: bool,
+}
+
+async fn no_users(state: &AppState) -> bool {
+    state
+        .app
+        .store
+        .list_users()
+        .await
+        .map(|u| u.is_empty())
+        .unwrap_or(false)
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> LoginPage {
+    let mut page = ctx(&headers, None, "login-title", "/login");
+    if q.contains_key("expired") {
+        page.notices.push(page.t.get("login-expired"));
+    }
+    let page = with_notice(page, &q);
+    LoginPage {
+        page,
+        error: None,
+        username: String::new(),
+        first_run: no_users(&state).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let page = ctx(&headers, None, "login-title", "/login");
+    let t = page.t;
+    let ip = peer.ip();
+    let refuse = |page: PageCtx, error: String, username: String, status: StatusCode| {
+        (
+            status,
+            LoginPage {
+                page,
+                error: Some(error),
+                username,
+                first_run: false,
+            },
+        )
+            .into_response()
+    };
+    if let Some(wait) = state.throttle.locked_for(&f.username, ip) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let msg = t.with("login-throttled", &[("minutes", minutes.to_string())]);
+        return refuse(page, msg, f.username, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let username = ipt_app::parse_username(&f.username).unwrap_or_default();
+    let user = state
+        .app
+        .store
+        .user_by_username(&username)
+        .await
+        .ok()
+        .flatten();
+    // Always run one Argon2 verification, so a missing user takes as long as a wrong password.
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| auth::dummy_hash().to_string());
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || ipt_app::password::verify(&password, &stored))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        state.throttle.fail(&f.username, ip);
+        return refuse(
+            page,
+            t.get("login-failed"),
+            f.username,
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    state.throttle.succeed(&f.username, ip);
+    let token = auth::new_token();
+    let now = state.app.now();
+    let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
+    let session = WebSession {
+        token_hash: auth::hash_token(&token),
+        user: user.id,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + idle,
+    };
+    let audit = state.app.audit(
+        &Actor::User {
+            id: user.id,
+            role: user.role,
+        },
+        "user.sign_in",
+        "user",
+        user.id.as_uuid(),
+        None,
+    );
+    if let Err(e) = state.app.store.create_web_session(&session, &audit).await {
+        return fail(page)(e.into()).into_response();
+    }
+    let cookie = auth::session_cookie(&token, None, auth::is_secure(&state, &headers));
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        let hash = auth::hash_token(&token);
+        if let Ok(Some(s)) = state.app.store.web_session(&hash).await {
+            let audit = AuditEvent {
+                ..state.app.audit(
+                    &Actor::System,
+                    "user.sign_out",
+                    "user",
+                    s.user.as_uuid(),
+                    None,
+                )
+            };
+            let audit = AuditEvent {
+                actor: Some(s.user),
+                ..audit
+            };
+            let _ = state.app.store.delete_web_session(&hash, &audit).await;
+        }
+    }
+    let cookie = auth::session_cookie("", Some(0), auth::is_secure(&state, &headers));
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to("/login?notice=signed-out"),
+    )
+        .into_response()
+}
+
+// ---- Caseload ---------------------------------------------------------------------------------
+
+pub struct CaseloadRowView {
+    pub name: String,
+    pub link: String,
+    pub format: String,
+    pub phase: String,
+    pub session: String,
+    pub next: String,
+    pub score: String,
+    pub alerts: usize,
+    pub alerts_text: String,
+    next_sort: Option<Date>,
+    open: bool,
+}
+
+pub struct AlertLine {
+    pub patient_id: String,
+    pub patient_name: String,
+    pub source: String,
+    pub raised: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/caseload.html")]
+pub struct CaseloadPage {
+    pub page: PageCtx,
+    pub rows: Vec<CaseloadRowView>,
+    pub alerts: Vec<AlertLine>,
+    pub show: String,
+    pub sort: String,
+    pub show_options: Vec<(String, String)>,
+    pub sort_options: Vec<(String, String)>,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<CaseloadPage, PageError> {
+    let page = with_notice(
+        ctx(&headers, Some(&user), "caseload-title", "/caseload"),
+        &q,
+    );
+    let t = page.t;
+    if user.role == Role::Admin {
+        return Err(PageError {
+            page,
+            error: AppError::Forbidden,
+        });
+    }
+    let rows = match state.app.caseload(&user.actor()).await {
+        Ok(r) => r,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let mut alerts = vec![];
+    let mut views: Vec<CaseloadRowView> = rows
+        .into_iter()
+        .map(|r| {
+            for a in &r.open_alerts {
+                alerts.push(AlertLine {
+                    patient_id: r.patient.id.to_string(),
+                    patient_name: r.patient.name.as_str().to_string(),
+                    source: alert_source(&t, a),
+                    raised: t.date(a.raised_at.date()),
+                });
+            }
+            let score = match &r.latest {
+                None => t.get("not-set"),
+                Some(s) => {
+                    let trend = match s.previous {
+                        None => t.get("trend-first"),
+                        Some(p) if s.total < p => t.get("trend-better"),
+                        Some(p) if s.total > p => t.get("trend-worse"),
+                        Some(_) => t.get("trend-same"),
+                    };
+                    let sev = s
+                        .severity
+                        .as_deref()
+                        .map(|c| t.get(&format!("severity-{c}")))
+                        .unwrap_or_default();
+                    format!(
+                        "{} {} ({}), {}",
+                        s.instrument.to_uppercase(),
+                        t.number(s.total),
+                        sev,
+                        trend
+                    )
+                }
+            };
+            let n = r.open_alerts.len();
+            CaseloadRowView {
+                name: r.patient.name.as_str().to_string(),
+                link: format!("/patients/{}", r.patient.id),
+                format: r
+                    .course
+                    .as_ref()
+                    .map(|c| format_label(&t, c.format))
+                    .unwrap_or_else(|| t.get("caseload-no-course")),
+                phase: r
+                    .course
+                    .as_ref()
+                    .map(|c| status_label(&t, &c.status))
+                    .unwrap_or_default(),
+                session: if r.course.is_some() {
+                    t.with(
+                        "caseload-session-of",
+                        &[
+                            ("n", r.sessions_attended.to_string()),
+                            ("total", r.planned_sessions.to_string()),
+                        ],
+                    )
+                } else {
+                    String::new()
+                },
+                next: r
+                    .next_session
+                    .map(|d| t.date(d))
+                    .unwrap_or_else(|| "—".into()),
+                next_sort: r.next_session,
+                score,
+                alerts: n,
+                alerts_text: if n == 0 {
+                    t.get("alerts-none")
+                } else {
+                    t.count("alerts-open-count", n as i64)
+                },
+                open: r.course.as_ref().is_some_and(|c| c.status.is_open()),
+            }
+        })
+        .collect();
+    let show = q.get("show").cloned().unwrap_or_else(|| "all".into());
+    match show.as_str() {
+        "open" => views.retain(|v| v.open),
+        "alerts" => views.retain(|v| v.alerts > 0),
+        _ => {}
+    }
+    let sort = q.get("sort").cloned().unwrap_or_else(|| "name".into());
+    match sort.as_str() {
+        "next" => views.sort_by_key(|v| (v.next_sort.is_none(), v.next_sort)),
+        "alerts" => views.sort_by_key(|v| std::cmp::Reverse(v.alerts)),
+        _ => {}
+    }
+    Ok(CaseloadPage {
+        rows: views,
+        alerts,
+        show_options: vec![
+            ("all".into(), t.get("caseload-filter-all")),
+            ("open".into(), t.get("caseload-filter-open")),
+            ("alerts".into(), t.get("caseload-filter-alerts")),
+        ],
+        sort_options: vec![
+            ("name".into(), t.get("caseload-sort-name")),
+            ("next".into(), t.get("caseload-sort-next")),
+            ("alerts".into(), t.get("caseload-sort-alerts")),
+        ],
+        show,
+        sort,
+        page,
+    })
+}
+
+// ---- Patients ---------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct PatientForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    language: String,
+}
+
+fn patient_form(
+    page: PageCtx,
+    f: &PatientForm,
+    errors: HashMap<&'static str, String>,
+    form_error: Option<String>,
+) -> FormPage {
+    let t = page.t;
+    let mut name = Field::new("name", t.get("patient-name"), "text", &f.name)
+        .hint(t.get("patient-name-hint"))
+        .required();
+    name.error = errors.get("name").cloned();
+    let mut dob = Field::new(
+        "date_of_birth",
+        t.get("patient-dob"),
+        "date",
+        &f.date_of_birth,
+    )
+    .hint(t.get("patient-dob-hint"));
+    dob.error = errors.get("date_of_birth").cloned();
+    let lang = Field::new(
+        "language",
+        t.get("patient-language"),
+        "select",
+        if f.language.is_empty() {
+            t.lang.code()
+        } else {
+            &f.language
+        },
+    )
+    .options(vec![
+        ("en".into(), t.get("language-en")),
+        ("it".into(), t.get("language-it")),
+    ]);
+    FormPage {
+        heading: t.get("patient-new-title"),
+        intro: None,
+        has_errors: !errors.is_empty(),
+        form_error,
+        action: "/patients".into(),
+        fields: vec![name, dob, lang],
+        hidden: vec![],
+        submit: t.get("patient-register"),
+        cancel: "/caseload".into(),
+        page,
+    }
+}
+
+pub async fn new_patient(
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<FormPage, PageError> {
+    let page = ctx(&headers, Some(&user), "patient-new-title", "/patients/new");
+    if user.role == Role::Admin {
+        return Err(PageError {
+            page,
+            error: AppError::Forbidden,
+        });
+    }
+    Ok(patient_form(
+        page,
+        &PatientForm::default(),
+        HashMap::new(),
+        None,
+    ))
+}
+
+pub async fn create_patient(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(f): Form<PatientForm>,
+) -> Response {
+    let page = ctx(&headers, Some(&user), "patient-new-title", "/patients/new");
+    let t = page.t;
+    let mut errors = HashMap::new();
+    let name = ipt_domain::patient::PatientName::parse(&f.name);
+    if let Err(e) = &name {
+        errors.insert(
+            "name",
+            if f.name.trim().is_empty() {
+                t.get("field-required")
+            } else {
+                e.to_string()
+            },
+        );
+    }
+    let dob = match parse_date(&f.date_of_birth) {
+        Ok(Some(d)) if d > state.app.today() => {
+            errors.insert("date_of_birth", t.get("date-in-future"));
+            None
+        }
+        Ok(d) => d,
+        Err(BadDate) => {
+            errors.insert("date_of_birth", t.get("date-invalid"));
+            None
+        }
+    };
+    let language = Language::parse(&f.language).unwrap_or(Language::En);
+    if !errors.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            patient_form(page, &f, errors, None),
+        )
+            .into_response();
+    }
+    match state
+        .app
+        .register_patient(&user.actor(), &f.name, dob, language, user.id)
+        .await
+    {
+        Ok(p) => {
+            Redirect::to(&format!("/patients/{}?notice=patient-registered", p.id)).into_response()
+        }
+        Err(AppError::Invalid(m)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            patient_form(page, &f, errors, Some(m)),
+        )
+            .into_response(),
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+pub struct AlertView {
+    pub id: String,
+    pub version: i64,
+    pub source: String,
+    pub raised: String,
+    pub ack: String,
+}
+
+pub struct CourseLine {
+    pub id: String,
+    pub format: String,
+    pub status: String,
+    pub started: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/patient.html")]
+pub struct PatientPage {
+    pub page: PageCtx,
+    pub patient_id: String,
+    pub name: String,
+    pub details: String,
+    pub open_alerts: Vec<AlertView>,
+    pub closed_alerts: Vec<AlertView>,
+    pub alert_error: Option<String>,
+    pub courses: Vec<CourseLine>,
+    pub formats: Vec<(String, String)>,
+}
+
+async fn patient_page(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: PatientId,
+    alert_error: Option<String>,
+) -> Result<PatientPage, PageError> {
+    let t = page.t;
+    let actor = user.actor();
+    let app = &state.app;
+    let patient = match app.patient(&actor, id).await {
+        Ok(p) => p,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let courses_audit = app.audit(&actor, "course.list", "patient", id.as_uuid(), Some(id));
+    let courses = match app.store.courses_of_patient(id, &courses_audit).await {
+        Ok(c) => c,
+        Err(e) => return Err(fail(page)(e.into())),
+    };
+    let alerts = match app
+        .alerts(
+            &actor,
+            AlertFilter {
+                patient: Some(id),
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let users: HashMap<_, _> = app
+        .store
+        .list_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let view = |a: &RiskAlert| AlertView {
+        id: a.id.to_string(),
+        version: a.version,
+        source: alert_source(&t, a),
+        raised: t.with("alert-raised", &[("date", t.date(a.raised_at.date()))]),
+        ack: a
+            .acknowledgement
+            .as_ref()
+            .map(|k| {
+                t.with(
+                    "alert-acknowledged-by",
+                    &[
+                        ("name", users.get(&k.by).cloned().unwrap_or_default()),
+                        ("date", t.date(k.at.date())),
+                        ("note", k.action_note.clone()),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+    };
+    let mut details = vec![t.get(&format!("language-{}", patient.language.code()))];
+    if let Some(d) = patient.date_of_birth {
+        details.insert(0, t.with("patient-born", &[("date", t.date(d))]));
+    }
+    Ok(PatientPage {
+        patient_id: id.to_string(),
+        name: patient.name.as_str().to_string(),
+        details: details.join(" · "),
+        open_alerts: alerts.iter().filter(|a| a.is_open()).map(view).collect(),
+        closed_alerts: alerts.iter().filter(|a| !a.is_open()).map(view).collect(),
+        alert_error,
+        courses: courses
+            .iter()
+            .map(|c| CourseLine {
+                id: c.id.to_string(),
+                format: format_label(&t, c.format),
+                status: status_label(&t, &c.status),
+                started: t.with("patient-started-on", &[("date", t.date(c.started_on))]),
+            })
+            .collect(),
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.code().to_string(), format_label(&t, *f)))
+            .collect(),
+        page,
+    })
+}
+
+pub async fn show_patient(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<PatientPage, PageError> {
+    let page = with_notice(
+        ctx(
+            &headers,
+            Some(&user),
+            "patient-courses",
+            &format!("/patients/{id}"),
+        ),
+        &q,
+    );
+    let Ok(id) = id.parse::<PatientId>() else {
+        return Err(PageError {
+            page,
+            error: AppError::NotFound("patient"),
+        });
+    };
+    let mut p = patient_page(&state, &user, page, id, None).await?;
+    p.page.title = p.name.clone();
+    Ok(p)
+}
+
+#[derive(Deserialize)]
+pub struct StartCourseForm {
+    format: String,
+}
+
+pub async fn start_course(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<StartCourseForm>,
+) -> Response {
+    let page = ctx(&headers, Some(&user), "patient-start-course", "/");
+    let (Ok(id), Ok(format)) = (id.parse::<PatientId>(), Format::parse(&f.format)) else {
+        return fail(page)(AppError::NotFound("patient")).into_response();
+    };
+    match state
+        .app
+        .start_course(&user.actor(), id, format, state.app.today())
+        .await
+    {
+        Ok(c) => Redirect::to(&format!("/courses/{}", c.id)).into_response(),
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AckForm {
+    #[serde(default)]
+    note: String,
+    version: i64,
+}
+
+pub async fn acknowledge_alert(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path((pid, aid)): Path<(String, String)>,
+    Form(f): Form<AckForm>,
+) -> Response {
+    let page = ctx(
+        &headers,
+        Some(&user),
+        "alerts-title",
+        &format!("/patients/{pid}"),
+    );
+    let (Ok(pid), Ok(aid)) = (pid.parse::<PatientId>(), aid.parse::<AlertId>()) else {
+        return fail(page)(AppError::NotFound("risk alert")).into_response();
+    };
+    match state
+        .app
+        .acknowledge_alert(&user.actor(), pid, aid, f.version, &f.note)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/patients/{pid}?notice=alert-acknowledged#alerts"))
+            .into_response(),
+        Err(AppError::Invalid(m)) => match patient_page(&state, &user, page, pid, Some(m)).await {
+            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+// ---- Course overview and phase transitions ---------------------------------------------------------
+
+pub struct MoveView {
+    pub target: String,
+    pub label: String,
+    pub unmet: Vec<String>,
+    pub unmet_intro: String,
+    pub needs_reason: bool,
+    pub reason_label: String,
+    pub detail_label: String,
+}
+
+pub struct PlanSlot {
+    pub label: String,
+    pub phase: String,
+    pub phase_code: &'static str,
+    pub state: String,
+    pub link: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/course.html")]
+pub struct CoursePage {
+    pub page: PageCtx,
+    pub course_id: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub heading: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub version: i64,
+    pub diagnosis: String,
+    pub focus: String,
+    pub contract: String,
+    pub has_open_alert: bool,
+    pub sections: Vec<(String, String)>,
+    pub moves: Vec<MoveView>,
+    pub transition_error: Option<String>,
+    pub unmet: Vec<String>,
+    pub end_reasons: Vec<(String, String)>,
+    pub plan: Vec<PlanSlot>,
+}
+
+/// The course page's sub-sections, registered by the modules that serve them.
+pub type SectionLinks = fn(&Tr, &str) -> Vec<(String, String)>;
+
+async fn course_page(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: CourseId,
+    transition_error: Option<(String, Vec<String>)>,
+) -> Result<CoursePage, PageError> {
+    let t = page.t;
+    let actor = user.actor();
+    let view = match state.app.course_view(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let facts = match state.app.course_facts(&actor, &view.course).await {
+        Ok(f) => f,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let open_alert = state
+        .app
+        .alerts(
+            &actor,
+            AlertFilter {
+                patient: Some(view.patient.id),
+                open_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|a| !a.is_empty())
+        .unwrap_or(false);
+    let c = &view.course;
+    let mut moves: Vec<MoveView> = c
+        .next_statuses()
+        .into_iter()
+        .map(|target| {
+            let label = status_label(&t, &target);
+            MoveView {
+                target: target.code().to_string(),
+                unmet: c
+                    .unmet_guards(&target, &facts)
+                    .iter()
+                    .map(|g| t.get(&format!("guard-{}", guard_code(g))))
+                    .collect(),
+                unmet_intro: t.with("course-unmet", &[("status", label.clone())]),
+                label: t.with("course-move-to", &[("status", label)]),
+                needs_reason: false,
+                reason_label: String::new(),
+                detail_label: String::new(),
+            }
+        })
+        .collect();
+    if c.status.is_open() {
+        moves.push(MoveView {
+            target: "ended_early".into(),
+            label: t.with("course-move-to", &[("status", t.get("status-ended_early"))]),
+            unmet: vec![],
+            unmet_intro: String::new(),
+            needs_reason: true,
+            reason_label: t.get("course-end-reason"),
+            detail_label: t.get("course-end-detail"),
+        });
+    }
+    let plan = &c.phase_plan;
+    let first = if c.format == Format::Brief { 0 } else { 1 };
+    let slots = (first
+        ..=plan.total.max(
+            view.sessions
+                .iter()
+                .map(|s| s.number.get())
+                .max()
+                .unwrap_or(0),
+        ))
+        .map(|n| {
+            let held = view.sessions.iter().find(|s| s.number.get() == n);
+            let phase = held
+                .map(|s| s.phase.phase)
+                .unwrap_or_else(|| plan.phase_of(n.max(1)));
+            PlanSlot {
+                label: t.with("course-session-n", &[("n", n.to_string())]),
+                phase: t.get(&format!("phase-{}", phase.code())),
+                phase_code: phase.code(),
+                state: held
+                    .map(|s| {
+                        format!(
+                            "{} · {}",
+                            t.date(s.date),
+                            t.get(&format!("attendance-{}", s.attendance.code()))
+                        )
+                    })
+                    .unwrap_or_else(|| t.get("course-planned")),
+                link: held.map(|s| format!("/courses/{}/sessions/{}", c.id, s.id)),
+            }
+        })
+        .collect();
+    let diagnosis = c
+        .diagnosis
+        .as_ref()
+        .map(|d| d.statement.clone())
+        .unwrap_or_else(|| t.get("not-set"));
+    let focus = c
+        .focus
+        .as_ref()
+        .map(|f| {
+            f.areas()
+                .iter()
+                .map(|a| {
+                    let base = t.get(&format!("area-{}", a.kind().code()));
+                    match a.stage() {
+                        Some(s) => format!("{base} ({})", t.get(&format!("stage-{}", s.code()))),
+                        None => base,
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| t.get("not-set"));
+    let contract = c
+        .contract
+        .map(|k| {
+            t.with(
+                "course-contract-summary",
+                &[
+                    ("sessions", k.sessions.to_string()),
+                    (
+                        "frequency",
+                        t.get(&format!("frequency-{}", k.frequency.code())),
+                    ),
+                    ("end", t.date(k.end_date)),
+                ],
+            )
+        })
+        .unwrap_or_else(|| t.get("not-set"));
+    let (transition_error, unmet) = transition_error
+        .map(|(m, u)| (Some(m), u))
+        .unwrap_or((None, vec![]));
+    let sections = (state.section_links)(&t, &c.id.to_string());
+    Ok(CoursePage {
+        course_id: c.id.to_string(),
+        patient_id: view.patient.id.to_string(),
+        patient_name: view.patient.name.as_str().to_string(),
+        heading: t.with(
+            "course-title",
+            &[
+                ("format", format_label(&t, c.format)),
+                ("patient", view.patient.name.as_str().to_string()),
+            ],
+        ),
+        status: status_label(&t, &c.status),
+        status_code: c.status.code(),
+        version: c.version,
+        diagnosis,
+        focus,
+        contract,
+        has_open_alert: open_alert,
+        sections,
+        moves,
+        transition_error,
+        unmet,
+        end_reasons: ["dropout", "referred_on", "other"]
+            .iter()
+            .map(|r| (r.to_string(), t.get(&format!("end-reason-{r}"))))
+            .collect(),
+        plan: slots,
+        page,
+    })
+}
+
+fn guard_code(g: &ipt_domain::course::Guard) -> String {
+    serde_json::to_value(g)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+pub async fn show_course(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<CoursePage, PageError> {
+    let page = with_notice(
+        ctx(
+            &headers,
+            Some(&user),
+            "course-status",
+            &format!("/courses/{id}"),
+        ),
+        &q,
+    );
+    let Ok(id) = id.parse::<CourseId>() else {
+        return Err(PageError {
+            page,
+            error: AppError::NotFound("course"),
+        });
+    };
+    let mut p = course_page(&state, &user, page, id, None).await?;
+    p.page.title = p.heading.clone();
+    Ok(p)
+}
+
+#[derive(Deserialize)]
+pub struct TransitionForm {
+    target: String,
+    version: i64,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    detail: String,
+}
+
+pub async fn transition(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<TransitionForm>,
+) -> Response {
+    let page = ctx(
+        &headers,
+        Some(&user),
+        "course-status",
+        &format!("/courses/{id}"),
+    );
+    let t = page.t;
+    let Ok(id) = id.parse::<CourseId>() else {
+        return fail(page)(AppError::NotFound("course")).into_response();
+    };
+    let target = if f.target == "ended_early" {
+        match EndReason::parse(&f.reason, &f.detail) {
+            Ok(r) => Some(CourseStatus::EndedEarly(r)),
+            Err(e) => return course_error(&state, &user, page, id, e.to_string(), vec![]).await,
+        }
+    } else {
+        CourseStatus::parse(&f.target, None)
+    };
+    let Some(target) = target else {
+        return fail(page)(AppError::Invalid(format!(
+            "'{}' is not a course status",
+            f.target
+        )))
+        .into_response();
+    };
+    match state
+        .app
+        .transition(&user.actor(), id, f.version, target.clone())
+        .await
+    {
+        Ok(c) => Redirect::to(&format!("/courses/{}?notice=course-moved", c.id)).into_response(),
+        Err(AppError::Transition(TransitionError::Unmet { unmet, to })) => {
+            let msg = t.with("course-unmet", &[("status", status_label(&t, &to))]);
+            let list = unmet
+                .iter()
+                .map(|g| t.get(&format!("guard-{}", guard_code(g))))
+                .collect();
+            course_error(&state, &user, page, id, msg, list).await
+        }
+        Err(AppError::Conflict { .. }) => {
+            course_error(&state, &user, page, id, t.get("error-conflict"), vec![]).await
+        }
+        Err(AppError::Transition(e)) => {
+            course_error(&state, &user, page, id, e.to_string(), vec![]).await
+        }
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+async fn course_error(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: CourseId,
+    msg: String,
+    unmet: Vec<String>,
+) -> Response {
+    match course_page(state, user, page, id, Some((msg, unmet))).await {
+        Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---- Users (administrators) ---------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/users.html")]
+pub struct UsersPage {
+    pub page: PageCtx,
+    pub users: Vec<(String, String, String, String)>,
+    pub fields: Vec<Field>,
+    pub has_errors: bool,
+    pub form_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn users_page(
+    state: &AppState,
+    page: PageCtx,
+    f: &UserForm,
+    errors: HashMap<&'static str, String>,
+    form_error: Option<String>,
+) -> UsersPage {
+    let t = page.t;
+    let users = state
+        .app
+        .store
+        .list_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| {
+            (
+                u.username,
+                u.display_name,
+                t.get(&format!("role-{}", u.role.code())),
+                t.get(if u.active { "yes" } else { "no" }),
+            )
+        })
+        .collect();
+    let mut fields = vec![
+        Field::new("username", t.get("users-username"), "text", &f.username).required(),
+        Field::new(
+            "display_name",
+            t.get("users-display-name"),
+            "text",
+            &f.display_name,
+        ),
+        Field::new(
+            "role",
+            t.get("users-role"),
+            "select",
+            if f.role.is_empty() {
+                "clinician"
+            } else {
+                &f.role
+            },
+        )
+        .options(
+            Role::ALL
+                .iter()
+                .map(|r| (r.code().to_string(), t.get(&format!("role-{}", r.code()))))
+                .collect(),
+        ),
+        Field::new("password", t.get("users-password"), "password", "")
+            .hint(t.get("users-password-hint"))
+            .required(),
+    ];
+    for field in &mut fields {
+        field.error = errors.get(field.name).cloned();
+    }
+    UsersPage {
+        page,
+        users,
+        has_errors: !errors.is_empty(),
+        form_error,
+        fields,
+    }
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<UsersPage, PageError> {
+    let page = with_notice(
+        ctx(&headers, Some(&user), "users-title", "/admin/users"),
+        &q,
+    );
+    if user.role != Role::Admin {
+        return Err(PageError {
+            page,
+            error: AppError::Forbidden,
+        });
+    }
+    Ok(users_page(&state, page, &UserForm::default(), HashMap::new(), None).await)
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Response {
+    let page = ctx(&headers, Some(&user), "users-title", "/admin/users");
+    if user.role != Role::Admin {
+        return fail(page)(AppError::Forbidden).into_response();
+    }
+    let mut errors = HashMap::new();
+    if let Err(e) = ipt_app::parse_username(&f.username) {
+        errors.insert("username", e.to_string());
+    }
+    let role = Role::parse(&f.role);
+    if let Err(e) = &role {
+        errors.insert("role", e.to_string());
+    }
+    if let Err(e) = ipt_app::password::check_strength(&f.password) {
+        errors.insert("password", e.to_string());
+    }
+    let Ok(role) = role else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(&state, page, &f, errors, None).await,
+        )
+            .into_response();
+    };
+    if !errors.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(&state, page, &f, errors, None).await,
+        )
+            .into_response();
+    }
+    let app = state.app.clone();
+    let actor = user.actor();
+    match app
+        .add_user(
+            &actor,
+            &f.username,
+            &f.display_name,
+            role,
+            &f.password,
+            true,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/users?notice=users-added").into_response(),
+        Err(AppError::Duplicate(m) | AppError::Invalid(m)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(&state, page, &f, errors, Some(m)).await,
+        )
+            .into_response(),
+        Err(e) => fail(page)(e).into_response(),
+    }
+}

@@ -1,0 +1,9 @@
+//! Routes of the sessions part of the web edge.
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

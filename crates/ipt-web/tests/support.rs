@@ -1,0 +1,230 @@
+//! A test harness for pages and the API: the real router over a fresh database, with users
+//! signed in through the real sign-in form.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use ipt_app::App;
+use ipt_app::ports::SystemClock;
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::course::Course;
+use ipt_domain::patient::{Language, Patient};
+use ipt_domain::protocol::{Format, ProtocolCatalogue};
+use ipt_store_tests::harness::{self, TestDb};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub app: App,
+    pub router: axum::Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookie: Vec<String>,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Reply {
+    /// The page's text without tags, for asserting what a user reads.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("&#39;", "'")
+            .replace("&#34;", "\"")
+            .replace("&amp;", "&")
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        Self::on(harness::sqlite().await).await
+    }
+
+    /// Every backend under test: SQLite, and PostgreSQL when configured.
+    pub async fn all() -> Vec<Self> {
+        let mut v = vec![Self::sqlite().await];
+        if let Some(pg) = harness::postgres().await {
+            v.push(Self::on(pg).await);
+        }
+        v
+    }
+
+    pub async fn on(db: TestDb) -> Self {
+        let app = App::new(
+            db.store.clone(),
+            Arc::new(SystemClock),
+            ProtocolCatalogue::default(),
+        );
+        let router = ipt_web::router(ipt_web::AppState::new(app.clone()))
+            .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        Self { db, app, router }
+    }
+
+    /// A user with the test password; clinicians get `supervisor` as their supervisor if given.
+    pub async fn user(&self, username: &str, role: Role) -> ipt_app::ports::UserRecord {
+        self.app
+            .add_user(
+                &Actor::System,
+                username,
+                &format!("Dr {username}"),
+                role,
+                PASSWORD,
+                true,
+            )
+            .await
+            .unwrap()
+    }
+
+    pub async fn supervise(
+        &self,
+        clinician: &ipt_app::ports::UserRecord,
+        supervisor: &ipt_app::ports::UserRecord,
+    ) {
+        // Through the store: supervision is set by administrators, outside these tests' scope.
+        let mut c = clinician.clone();
+        c.supervisor = Some(supervisor.id);
+        if let Some(sqlite) = &self.db.sqlite {
+            sqlx::query("UPDATE users SET supervisor_id = $1 WHERE id = $2")
+                .bind(supervisor.id.as_uuid())
+                .bind(c.id.as_uuid())
+                .execute(&sqlite.pool)
+                .await
+                .unwrap();
+        }
+        if let Some(pg) = &self.db.pg {
+            sqlx::query("UPDATE users SET supervisor_id = $1 WHERE id = $2")
+                .bind(supervisor.id.as_uuid())
+                .bind(c.id.as_uuid())
+                .execute(&pg.pool)
+                .await
+                .unwrap();
+        }
+    }
+
+    pub async fn patient(&self, clinician: &ipt_app::ports::UserRecord, name: &str) -> Patient {
+        self.app
+            .register_patient(&Actor::System, name, None, Language::En, clinician.id)
+            .await
+            .unwrap()
+    }
+
+    pub async fn course(&self, patient: &Patient, format: Format) -> Course {
+        self.app
+            .start_course(&Actor::System, patient.id, format, self.app.today())
+            .await
+            .unwrap()
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        let set_cookie = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let content_type = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Reply {
+            status,
+            location,
+            set_cookie,
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> Reply {
+        let mut req = Request::get(path);
+        if let Some(c) = session {
+            req = req.header(header::COOKIE, c);
+        }
+        self.request(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// POST a form the way a browser on the same site does.
+    pub async fn post(&self, path: &str, session: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(c) = session {
+            req = req.header(header::COOKIE, c);
+        }
+        self.request(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Sign in through the form; returns the Cookie header value to send afterwards.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let r = self
+            .post(
+                "/login",
+                None,
+                &[("username", username), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            r.text()
+        );
+        let c = r
+            .set_cookie
+            .iter()
+            .find(|c| c.starts_with("ipt_session="))
+            .expect("a session cookie");
+        c.split(';').next().unwrap().to_string()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
