@@ -106,6 +106,7 @@ async fn pages_need_a_session_and_cross_site_posts_are_refused() {
 async fn first_run_explains_how_to_create_the_administrator() {
     let t = TestApp::sqlite().await;
     let r = t.get("/login", None).await;
+    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
     assert!(
         r.text()
             .contains("ipt user add --username NAME --role admin"),
