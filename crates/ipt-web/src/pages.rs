@@ -95,7 +95,7 @@ const NOTICES: [&str; 6] = [
     "alert-acknowledged",
 ];
 
-fn with_notice(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
+pub fn with_notice(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
     if let Some(n) = q.get("notice").filter(|n| NOTICES.contains(&n.as_str())) {
         let text = if n == "alert-acknowledged" {
             page.t.get("alert-acknowledge")
@@ -226,7 +226,7 @@ impl IntoResponse for PageError {
     }
 }
 
-fn fail(page: PageCtx) -> impl FnOnce(AppError) -> PageError {
+pub fn fail(page: PageCtx) -> impl FnOnce(AppError) -> PageError {
     move |error| PageError { page, error }
 }
 
@@ -244,11 +244,11 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, BadDate> {
     Date::parse(raw, fmt).map(Some).map_err(|_| BadDate)
 }
 
-fn status_label(t: &Tr, s: &CourseStatus) -> String {
+pub fn status_label(t: &Tr, s: &CourseStatus) -> String {
     t.get(&format!("status-{}", s.code()))
 }
 
-fn format_label(t: &Tr, f: Format) -> String {
+pub fn format_label(t: &Tr, f: Format) -> String {
     t.get(&format!("format-{}", f.code()))
 }
 
