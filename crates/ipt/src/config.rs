@@ -23,6 +23,11 @@ pub struct Config {
     pub log_format: String,
     /// Folder of site-supplied questionnaire text packs.
     pub text_packs: Option<PathBuf>,
+    /// Minutes without a request after which a signed-in session ends.
+    pub idle_timeout_minutes: u64,
+    /// Mark cookies Secure: set this when users reach the server over HTTPS (behind a proxy
+    /// that sets X-Forwarded-Proto, this is detected per request anyway).
+    pub secure_cookies: bool,
     /// Per-format overrides of session counts and phase boundaries.
     #[serde(default)]
     pub protocols: BTreeMap<String, ProtocolOverride>,
@@ -35,6 +40,8 @@ impl Default for Config {
             listen: DEFAULT_LISTEN.into(),
             log_format: "text".into(),
             text_packs: None,
+            idle_timeout_minutes: 30,
+            secure_cookies: false,
             protocols: BTreeMap::new(),
         }
     }

@@ -201,7 +201,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                      (or start with --demo for a synthetic demo clinic)."
                 );
             }
-            serve(app, listener, &url).await
+            if !(1..=24 * 60).contains(&config.idle_timeout_minutes) {
+                bail!(
+                    "idle_timeout_minutes must be between 1 and 1440; it is {}",
+                    config.idle_timeout_minutes
+                );
+            }
+            let options = ipt_web::WebOptions {
+                idle_timeout: std::time::Duration::from_secs(config.idle_timeout_minutes * 60),
+                secure_cookies: config.secure_cookies,
+            };
+            serve(app, options, listener, &url).await
         }
         Command::Demo { seed, anchor_date } => {
             let store = db::open(&url, true).await?;
@@ -280,11 +290,12 @@ fn init_logs(format: &str) -> anyhow::Result<()> {
 
 async fn serve(
     app: App,
+    options: ipt_web::WebOptions,
     listener: tokio::net::TcpListener,
     url: &DatabaseUrl,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let state = ipt_web::AppState::new(app);
+    let state = ipt_web::AppState::with_options(app, options);
     let router = ipt_web::router(state);
     tracing::info!(%addr, database = %url.display(), "IPT Workbench is listening");
     println!("IPT Workbench is running at http://{addr}/ (stop with Ctrl-C)");
