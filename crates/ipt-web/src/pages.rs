@@ -96,7 +96,11 @@ const NOTICES: [&str; 6] = [
 ];
 
 pub fn with_notice(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
-    if let Some(n) = q.get("notice").filter(|n| NOTICES.contains(&n.as_str())) {
+    // `course-moved` needs the new status; the course page adds it itself.
+    if let Some(n) = q
+        .get("notice")
+        .filter(|n| NOTICES.contains(&n.as_str()) && *n != "course-moved")
+    {
         let text = if n == "alert-acknowledged" {
             page.t.get("alert-acknowledge")
         } else {
@@ -1204,6 +1208,12 @@ pub async fn show_course(
     };
     let mut p = course_page(&state, &user, page, id, None).await?;
     p.page.title = p.heading.clone();
+    if q.get("notice").is_some_and(|n| n == "course-moved") {
+        let t = p.page.t;
+        p.page
+            .notices
+            .push(t.with("course-moved", &[("status", p.status.clone())]));
+    }
     Ok(p)
 }
 

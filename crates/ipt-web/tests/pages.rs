@@ -106,7 +106,11 @@ async fn pages_need_a_session_and_cross_site_posts_are_refused() {
 async fn first_run_explains_how_to_create_the_administrator() {
     let t = TestApp::sqlite().await;
     let r = t.get("/login", None).await;
-    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
     assert!(
         r.text()
             .contains("ipt user add --username NAME --role admin"),
@@ -352,6 +356,14 @@ async fn a_course_starts_from_the_patient_page_and_refused_moves_list_every_miss
             )
             .await;
         assert_eq!(moved.status, StatusCode::SEE_OTHER);
+        let shown = t
+            .get(moved.location.as_ref().unwrap(), Some(&s))
+            .await
+            .text();
+        assert!(
+            shown.contains("The course is now: Initial phase."),
+            "{shown}"
+        );
         let refused = t
             .post(
                 &format!("{course_path}/transition"),

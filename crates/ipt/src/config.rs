@@ -68,11 +68,16 @@ impl Config {
             }
             None => fig = fig.merge(Toml::file("ipt.toml")),
         }
-        // IPT_DATABASE_URL, IPT_LISTEN, IPT_LOG_FORMAT, IPT_TEXT_PACKS. Nested keys are not read
-        // from the environment; IPT_CONFIG names the file and is not a setting itself.
-        let env = Env::prefixed("IPT_")
-            .ignore(&["CONFIG", "TEST_DATABASE_URL"])
-            .split("__");
+        // Only the settings' own variables: other IPT_* variables (test switches, IPT_CONFIG,
+        // IPT_LOG) are not settings and must not be mistaken for unknown ones.
+        let env = Env::prefixed("IPT_").only(&[
+            "database_url",
+            "listen",
+            "log_format",
+            "text_packs",
+            "idle_timeout_minutes",
+            "secure_cookies",
+        ]);
         fig = fig.merge(env).merge(Serialized::defaults(flags));
         let config: Config = fig.extract().context("the configuration is not valid")?;
         Ok(config)

@@ -1,0 +1,238 @@
+//! A small WebDriver client for the browser test: just the commands it needs, over plain HTTP
+//! to `chromedriver` on loopback (W3C WebDriver, https://www.w3.org/TR/webdriver2/).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub struct Driver {
+    port: u16,
+    session: String,
+    process: Child,
+    _profile: crate::support::Scratch,
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    )
+    .map_err(|e| e.to_string())?;
+    // chromedriver keeps the connection open: read the head, then exactly Content-Length bytes.
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        let n = s.read(&mut byte).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("connection closed before the headers ended".into());
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let body = match length {
+        Some(n) => {
+            let mut body = vec![0u8; n];
+            s.read_exact(&mut body).map_err(|e| e.to_string())?;
+            String::from_utf8_lossy(&body).to_string()
+        }
+        None => {
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).map_err(|e| e.to_string())?;
+            let rest = String::from_utf8_lossy(&rest).to_string();
+            if head.contains("transfer-encoding: chunked") {
+                dechunk(&rest)
+            } else {
+                rest
+            }
+        }
+    };
+    let v: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
+    if let Some(err) = v["value"]["error"].as_str() {
+        return Err(format!("{err}: {}", v["value"]["message"]));
+    }
+    Ok(v["value"].clone())
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&after[..n.min(after.len())]);
+        rest = after.get(n + 2..).unwrap_or("");
+    }
+    out
+}
+
+impl Driver {
+    /// Start chromedriver and a headless Chromium session, or None when they are not installed.
+    pub fn start() -> Option<Self> {
+        let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())?;
+        let port = crate::support::free_port();
+        let process = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let start = Instant::now();
+        while http(port, "GET", "/status", None).is_err() {
+            if start.elapsed() > Duration::from_secs(20) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = crate::support::Scratch::new();
+        // The flags keep Chromium off the network: this machine has none to offer.
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1600",
+            &format!("--user-data-dir={}", profile.0.display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}});
+        let session =
+            http(port, "POST", "/session", Some(&caps)).expect("start a Chromium session");
+        let id = session["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Some(Self {
+            port,
+            session: id,
+            process,
+            _profile: profile,
+        })
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let full = format!("/session/{}{path}", self.session);
+        http(self.port, method, &full, body.as_ref())
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    pub fn url(&self) -> String {
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/clear"), Some(json!({})));
+        self.cmd(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    pub fn click(&self, css: &str) {
+        let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
+    }
+
+    /// Choose an option of a select by its value.
+    pub fn select(&self, css: &str, value: &str) {
+        self.click(&format!("{css} option[value=\"{value}\"]"));
+    }
+
+    /// The visible text of the page's main landmark.
+    pub fn main_text(&self) -> String {
+        let el = self.find("main");
+        self.cmd("GET", &format!("/element/{el}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn screenshot(&self, path: &std::path::Path) {
+        let b64 = self
+            .cmd("GET", "/screenshot", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(bytes) = base64_decode(&b64) {
+            let _ = std::fs::write(path, bytes);
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let table = |c: u8| -> Option<u8> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let v: Vec<u8> = chunk.iter().map(|c| table(*c)).collect::<Option<_>>()?;
+        let n = v.iter().fold(0u32, |acc, x| (acc << 6) | u32::from(*x)) << (6 * (4 - v.len()));
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..v.len()]);
+    }
+    Some(out)
+}
