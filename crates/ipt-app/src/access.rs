@@ -1,7 +1,7 @@
-//! Enforcing the access policy in the use cases, so pages and the API share one gate. A denied
-//! record answers exactly like a missing one.
+//! Enforcing the access policy (`ipt_domain::authz::can`) in the use cases, so pages and the
+//! API share one gate. A denied record answers exactly like a missing one.
 
-use ipt_domain::authz::{Actor, Role};
+use ipt_domain::authz::{Action, Actor, Resource, can};
 use ipt_domain::patient::Patient;
 
 use crate::{App, AppError};
@@ -14,39 +14,45 @@ pub enum Access {
 }
 
 impl App {
-    /// May `actor` read or change `patient`'s records? Denied answers `NotFound`.
+    /// The policy's view of a patient: whose patient it is, and who supervises that clinician.
+    pub async fn patient_resource(&self, patient: &Patient) -> Result<Resource, AppError> {
+        let clinician_supervisor = self
+            .store
+            .user(patient.clinician)
+            .await?
+            .and_then(|c| c.supervisor);
+        Ok(Resource::Patient {
+            clinician: patient.clinician,
+            clinician_supervisor,
+        })
+    }
+
+    /// May `actor` do `action` to `patient`'s records? Denied answers `NotFound`.
+    pub async fn authorize(
+        &self,
+        actor: &Actor,
+        action: Action,
+        patient: &Patient,
+    ) -> Result<(), AppError> {
+        let resource = self.patient_resource(patient).await?;
+        if can(actor, action, &resource).is_allowed() {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("patient"))
+        }
+    }
+
+    /// Read or change access, as the course and patient use cases need it.
     pub async fn check_patient(
         &self,
         actor: &Actor,
         patient: &Patient,
         access: Access,
     ) -> Result<(), AppError> {
-        let allowed = match actor {
-            Actor::System => true,
-            Actor::User {
-                role: Role::Admin, ..
-            } => false,
-            Actor::User {
-                id,
-                role: Role::Clinician,
-            } => patient.clinician == *id,
-            Actor::User {
-                id,
-                role: Role::Supervisor,
-            } => {
-                patient.clinician == *id
-                    || (access == Access::Read
-                        && self
-                            .store
-                            .user(patient.clinician)
-                            .await?
-                            .is_some_and(|c| c.supervisor == Some(*id)))
-            }
+        let action = match access {
+            Access::Read => Action::ReadCourse,
+            Access::Write => Action::EditCourse,
         };
-        if allowed {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("patient"))
-        }
+        self.authorize(actor, action, patient).await
     }
 }

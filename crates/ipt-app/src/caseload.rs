@@ -40,6 +40,10 @@ impl App {
     /// The clinicians whose patients `actor` may see on a caseload: a clinician sees their own;
     /// a supervisor their own and their supervisees'. Administrators see no clinical records.
     pub async fn caseload_owners(&self, actor: &Actor) -> Result<Vec<UserId>, AppError> {
+        use ipt_domain::authz::{Action, Resource, can};
+        if !can(actor, Action::ViewCaseload, &Resource::System).is_allowed() {
+            return Err(AppError::Forbidden);
+        }
         match actor {
             Actor::System => Ok(self
                 .store

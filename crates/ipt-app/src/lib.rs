@@ -710,6 +710,16 @@ impl App {
         {
             return Err(AppError::Invalid("an incomplete or invalid questionnaire can be kept as a draft, not as a final result".into()));
         }
+        let patient = self.patient(actor, assessment.patient).await?;
+        self.authorize(actor, ipt_domain::authz::Action::RecordAssessment, &patient)
+            .await?;
+        if let Some(course) = assessment.course
+            && self.course(actor, course).await?.patient != assessment.patient
+        {
+            return Err(AppError::Invalid(
+                "the assessment's course belongs to another patient".into(),
+            ));
+        }
         assessment.version = 1;
         let audit = self.audit(
             actor,
@@ -753,7 +763,9 @@ impl App {
         version: i64,
         note: &str,
     ) -> Result<RiskAlert, AppError> {
-        self.patient_with(actor, patient, Access::Write).await?;
+        let p = self.patient(actor, patient).await?;
+        self.authorize(actor, ipt_domain::authz::Action::AcknowledgeAlert, &p)
+            .await?;
         let Some(by) = actor.user_id() else {
             return Err(AppError::Invalid(
                 "alerts are acknowledged by a signed-in clinician".into(),
