@@ -1244,6 +1244,10 @@ pub async fn transition(
     let Ok(id) = id.parse::<CourseId>() else {
         return fail(page)(AppError::NotFound("course")).into_response();
     };
+    // Access first: input errors must not tell a stranger that the course exists.
+    if let Err(e) = state.app.course_with(&user.actor(), id, ipt_app::access::Access::Write).await {
+        return fail(page)(e).into_response();
+    }
     let target = if f.target == "ended_early" {
         match EndReason::parse(&f.reason, &f.detail) {
             Ok(r) => Some(CourseStatus::EndedEarly(r)),

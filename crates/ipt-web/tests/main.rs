@@ -2,5 +2,6 @@
 //! `IPT_TEST_DATABASE_URL` is set.
 
 mod health;
+mod matrix;
 mod pages;
 mod support;
