@@ -187,6 +187,18 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUs
     let hash = hash_token(&token);
     let session = app.store.web_session(&hash).await.ok()??;
     if session.expires_at <= now {
+        // An idle session is removed when it is next presented; the sign-in page says why.
+        let audit = ipt_app::ports::AuditEvent {
+            actor: Some(session.user),
+            ..app.audit(
+                &Actor::System,
+                "user.session_expired",
+                "user",
+                session.user.as_uuid(),
+                None,
+            )
+        };
+        let _ = app.store.delete_web_session(&hash, &audit).await;
         return None;
     }
     let user = app.store.user(session.user).await.ok()??;

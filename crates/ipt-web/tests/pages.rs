@@ -535,3 +535,56 @@ async fn the_interface_speaks_italian_when_asked() {
         .await;
     assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
 }
+
+#[tokio::test]
+async fn an_idle_session_ends_and_the_sign_in_page_says_why() {
+    use std::sync::Arc;
+    let db = ipt_store_tests::harness::sqlite().await;
+    let app = ipt_app::App::new(
+        db.store.clone(),
+        Arc::new(ipt_app::ports::SystemClock),
+        ipt_domain::protocol::ProtocolCatalogue::default(),
+    );
+    let options = ipt_web::WebOptions {
+        idle_timeout: std::time::Duration::from_secs(1),
+        secure_cookies: true,
+    };
+    let router = ipt_web::router(ipt_web::AppState::with_options(app.clone(), options)).layer(
+        axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40001,
+        ))),
+    );
+    let t = TestApp { db, app, router };
+    t.user("anna", Role::Clinician).await;
+    let r = t
+        .post(
+            "/login",
+            None,
+            &[("username", "anna"), ("password", PASSWORD)],
+        )
+        .await;
+    let cookie = r
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with("ipt_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let s = cookie.split(';').next().unwrap().to_string();
+    assert_eq!(t.get("/caseload", Some(&s)).await.status, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = t.get("/caseload", Some(&s)).await;
+    assert_eq!(r.location.as_deref(), Some("/login?expired=1"));
+    let login = t.get("/login?expired=1", None).await.text();
+    assert!(
+        login.contains("Your session ended after a period of inactivity"),
+        "{login}"
+    );
+    let audit = t
+        .app
+        .store
+        .audit_events(&ipt_app::ports::AuditFilter::default())
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "user.session_expired"));
+}
