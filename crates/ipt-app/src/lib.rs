@@ -536,7 +536,7 @@ impl App {
         actor: &Actor,
         acute: CourseId,
     ) -> Result<Course, AppError> {
-        let acute = self.course(actor, acute).await?;
+        let acute = self.course_with(actor, acute, Access::Write).await?;
         if !acute
             .maintenance
             .as_ref()

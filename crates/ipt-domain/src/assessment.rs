@@ -90,10 +90,14 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// Whether this assessment counts as an end-of-treatment measure: final, valid, and given
-    /// in the termination phase.
+    /// Single ratings of our own (session mood, goal progress) are not outcome measures.
+    pub const NOT_OUTCOME_MEASURES: [&'static str; 2] = ["session_mood", "goal_progress"];
+
+    /// Whether this assessment counts as an end-of-treatment measure: a final, valid result of
+    /// a validated instrument, given in the termination phase.
     pub fn is_end_measure(&self) -> bool {
         self.status == AssessmentStatus::Final
+            && !Self::NOT_OUTCOME_MEASURES.contains(&self.instrument.as_str())
             && self.phase == Some(Phase::Termination)
             && self.result.as_ref().is_some_and(|r| r.valid)
     }

@@ -1,9 +1,1270 @@
-//! Routes of the api part of the web edge.
+//! The JSON API under `/api/v1`: what the pages do, for programs. Signed in with a session
+//! cookie or a personal API token (`Authorization: Bearer TOKEN`, from `ipt token create`).
+//!
+//! Handlers parse input into domain types at the edge and call the same use cases as the pages,
+//! so access is enforced in one place: a record the caller may not see answers 404, exactly
+//! like a missing one. Errors are RFC 9457 problem JSON that name the field (`problem.rs`).
+//!
+//! Every route is listed once in `ROUTES`; the router and the OpenAPI document's test are both
+//! checked against that list.
 
-use axum::Router;
+pub mod dto;
+pub mod openapi;
+pub mod problem;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use axum::{Extension, Json, Router};
+use ipt_app::access::Access;
+use ipt_app::ports::AlertFilter;
+use ipt_app::{AppError, new_id};
+use ipt_domain::alert::AlertError;
+use ipt_domain::approx_date::ApproxDate;
+use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
+use ipt_domain::authz::Action;
+use ipt_domain::course::{
+    Course, CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, Goal, GoalStatus,
+    MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan,
+};
+use ipt_domain::ids::{AlertId, CourseId, InventoryPersonId, PatientId, SessionId};
+use ipt_domain::inventory::{
+    Alias, ClosenessRing, ConflictLevel, InventoryPerson, Reciprocity, RelationshipKind,
+};
+use ipt_domain::measures::Catalogue;
+use ipt_domain::patient::{Language, PatientName};
+use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea, Strategy};
+use ipt_domain::protocol::{ChecklistItem, Format, Frequency, Modality, Phase, PhaseTask};
+use ipt_domain::session::{
+    Attendance, RiskReview, SessionError, SessionNumber, SessionPhase, Technique, TherapySession,
+};
+use ipt_domain::timeline::{EpisodeSeverity, EventKind, MoodEpisode, TimelineEvent};
+use serde::Serialize;
+use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::auth::CurrentUser;
+use dto::*;
+use problem::{ApiProblem, Errors, serde_code};
 
+/// The prefix of every route here.
+pub const BASE: &str = "/api/v1";
+
+/// One route: its method, its path, and how to build its handler.
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    make: fn() -> MethodRouter<AppState>,
+}
+
+/// Every route of the API, once. `routes()` registers exactly these; the OpenAPI document is
+/// tested against them.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        path: "/api/v1/openapi.json",
+        make: || get(openapi::serve),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/caseload",
+        make: || get(caseload),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/alerts",
+        make: || get(list_alerts),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/patients",
+        make: || get(list_patients),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/patients",
+        make: || post(create_patient),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/patients/{id}",
+        make: || get(show_patient),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/patients/{id}/courses",
+        make: || get(patient_courses),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/patients/{pid}/alerts/{aid}/acknowledgements",
+        make: || post(acknowledge_alert),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses",
+        make: || post(start_course),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/courses/{id}",
+        make: || get(show_course),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/transitions",
+        make: || post(transition),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/diagnosis",
+        make: || put(set_diagnosis),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/focus",
+        make: || put(set_focus),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/formulation",
+        make: || put(set_formulation),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/contract",
+        make: || put(set_contract),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/relapse-plan",
+        make: || put(set_relapse_plan),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/maintenance-decision",
+        make: || put(set_maintenance_decision),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/inventory",
+        make: || post(add_person),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/timeline/events",
+        make: || post(add_event),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/timeline/episodes",
+        make: || post(add_episode),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/sessions",
+        make: || post(add_session),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/goals",
+        make: || post(add_goal),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/assessments",
+        make: || post(add_assessment),
+    },
+];
+
+/// The API's routes, for the signed-in router.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    ROUTES
+        .iter()
+        .fold(Router::new(), |r, route| {
+            r.route(route.path, (route.make)())
+        })
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> ApiProblem {
+    ApiProblem::new(
+        405,
+        "Method not allowed",
+        "this address does not accept that method; the Allow header lists those it does",
+    )
+}
+
+type ApiResult = Result<Response, ApiProblem>;
+type Body = Result<Bytes, BytesRejection>;
+
+fn ok<T: Serialize>(v: T) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+fn created<T: Serialize>(location: Option<String>, v: T) -> ApiResult {
+    let mut r = (StatusCode::CREATED, Json(v)).into_response();
+    if let Some(l) = location
+        && let Ok(v) = l.parse()
+    {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+/// An id from the path; anything that is not one answers 404 like a missing record.
+fn path_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiProblem> {
+    raw.parse().map_err(|_| ApiProblem::not_found(what))
+}
+
+/// An id from the body, named by its field when it is not one.
+fn body_id<T: FromStr>(e: &mut Errors, field: &str, raw: &Option<String>) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    e.check(field, raw.as_deref()?.parse::<T>())
+}
+
+/// Accepted codes, for messages: `a, b, c`.
+fn accepted(codes: impl IntoIterator<Item = &'static str>) -> String {
+    codes.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+fn code_or<T>(v: Option<T>, code: &str, codes: String) -> Result<T, String> {
+    v.ok_or_else(|| format!("'{code}' is not one of: {codes}"))
+}
+
+/// A course the caller may change; anything else answers 404 before the body is even read, so
+/// bad input never reveals whether a record exists.
+async fn writable_course(s: &AppState, u: &CurrentUser, raw: &str) -> Result<Course, ApiProblem> {
+    let id: CourseId = path_id(raw, "course")?;
+    Ok(s.app.course_with(&u.actor(), id, Access::Write).await?)
+}
+
+// ---- Caseload, patients and alerts ---------------------------------------------------------
+
+/// The caller's caseload. `show` = `all` (default), `open` (an open course) or `alerts` (open
+/// alerts); `sort` = `name` (default), `next` (next session) or `alerts` (most alerts first).
+async fn caseload(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let show = q.get("show").map(String::as_str).unwrap_or("all");
+    let sort = q.get("sort").map(String::as_str).unwrap_or("name");
+    if !["all", "open", "alerts"].contains(&show) {
+        return Err(ApiProblem::field("show", "use all, open or alerts"));
+    }
+    if !["name", "next", "alerts"].contains(&sort) {
+        return Err(ApiProblem::field("sort", "use name, next or alerts"));
+    }
+    let mut rows = s.app.caseload(&u.actor()).await?;
+    match show {
+        "open" => rows.retain(|r| r.course.as_ref().is_some_and(|c| c.status.is_open())),
+        "alerts" => rows.retain(|r| !r.open_alerts.is_empty()),
+        _ => {}
+    }
+    match sort {
+        "next" => rows.sort_by_key(|r| (r.next_session.is_none(), r.next_session)),
+        "alerts" => rows.sort_by_key(|r| std::cmp::Reverse(r.open_alerts.len())),
+        _ => {}
+    }
+    ok(rows.iter().map(CaseloadRowDto::from).collect::<Vec<_>>())
+}
+
+async fn list_alerts(State(s): State<AppState>, Extension(u): Extension<CurrentUser>) -> ApiResult {
+    let alerts = s.app.caseload_open_alerts(&u.actor()).await?;
+    ok(alerts.iter().map(AlertDto::from).collect::<Vec<_>>())
+}
+
+async fn list_patients(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+) -> ApiResult {
+    let patients = s.app.caseload_patients(&u.actor()).await?;
+    ok(patients.iter().map(PatientDto::from).collect::<Vec<_>>())
+}
+
+async fn create_patient(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let req: NewPatient = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let name = e
+        .text("name", &req.name)
+        .and_then(|n| e.check("name", PatientName::parse(n)));
+    let dob = e.date("date_of_birth", &req.date_of_birth);
+    if dob.is_some_and(|d| d > s.app.today()) {
+        e.add("date_of_birth", "the date of birth is in the future");
+    }
+    let language = match &req.language {
+        None => Some(Language::En),
+        Some(l) => e.check("language", Language::parse(l)),
+    };
+    e.finish()?;
+    let (Some(name), Some(language)) = (name, language) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let p = s
+        .app
+        .register_patient(&u.actor(), name.as_str(), dob, language, u.id)
+        .await?;
+    created(
+        Some(format!("{BASE}/patients/{}", p.id)),
+        PatientDto::from(&p),
+    )
+}
+
+async fn show_patient(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: PatientId = path_id(&id, "patient")?;
+    let actor = u.actor();
+    let patient = s.app.patient(&actor, id).await?;
+    let mut alerts = s
+        .app
+        .alerts(
+            &actor,
+            AlertFilter {
+                patient: Some(id),
+                ..Default::default()
+            },
+        )
+        .await?;
+    alerts.sort_by_key(|a| (!a.is_open(), std::cmp::Reverse(a.raised_at)));
+    ok(PatientDetailDto {
+        patient: (&patient).into(),
+        alerts: alerts.iter().map(Into::into).collect(),
+    })
+}
+
+async fn patient_courses(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: PatientId = path_id(&id, "patient")?;
+    let courses = s.app.courses_of_patient(&u.actor(), id).await?;
+    ok(courses
+        .iter()
+        .map(CourseSummaryDto::from)
+        .collect::<Vec<_>>())
+}
+
+async fn acknowledge_alert(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((pid, aid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let pid: PatientId = path_id(&pid, "patient")?;
+    let aid: AlertId = path_id(&aid, "risk alert")?;
+    let actor = u.actor();
+    let patient = s.app.patient(&actor, pid).await?;
+    s.app
+        .authorize(&actor, Action::AcknowledgeAlert, &patient)
+        .await?;
+    let req: NewAcknowledgement = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let note = e.text("note", &req.note).map(str::to_string);
+    let version = e.version(req.version);
+    e.finish()?;
+    let (Some(note), Some(version)) = (note, version) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    match s
+        .app
+        .acknowledge_alert(&actor, pid, aid, version, &note)
+        .await
+    {
+        Ok(a) => created(None, AlertDto::from(&a)),
+        Err(AppError::Invalid(m)) if m == AlertError::NoteRequired.to_string() => {
+            Err(ApiProblem::field("note", m))
+        }
+        Err(AppError::Invalid(m)) if m == AlertError::AlreadyAcknowledged.to_string() => {
+            Err(ApiProblem::new(409, "Already acknowledged", m))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---- Courses ------------------------------------------------------------------------------
+
+async fn start_course(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let req: NewCourse = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let patient = e
+        .required("patient_id", req.patient_id.as_ref())
+        .and_then(|raw| e.check("patient_id", raw.parse::<PatientId>()));
+    let format = e
+        .required("format", req.format.as_deref())
+        .and_then(|f| e.check("format", Format::parse(f)));
+    let started_on = e
+        .date("started_on", &req.started_on)
+        .unwrap_or_else(|| s.app.today());
+    e.finish()?;
+    let (Some(patient), Some(format)) = (patient, format) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    match s
+        .app
+        .start_course(&u.actor(), patient, format, started_on)
+        .await
+    {
+        Ok(c) => created(
+            Some(format!("{BASE}/courses/{}", c.id)),
+            CourseDto::from(&c),
+        ),
+        Err(AppError::NotFound(what)) => Err(ApiProblem::not_found(what).with_field("patient_id")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn show_course(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let actor = u.actor();
+    let view = s.app.course_view(&actor, id).await?;
+    let facts = s.app.course_facts(&actor, &view.course).await?;
+    ok(CourseViewDto::of(&view, &facts))
+}
+
+async fn transition(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewTransition = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let target = match e.text("target", &req.target) {
+        Some("ended_early") => {
+            let reason = e.text("end_reason", &req.end_reason);
+            reason.and_then(|r| {
+                match EndReason::parse(r, req.end_detail.as_deref().unwrap_or("")) {
+                    Ok(r) => Some(CourseStatus::EndedEarly(r)),
+                    Err(ipt_domain::course::CourseError::OtherReasonNeedsDetail) => {
+                        e.add(
+                            "end_detail",
+                            "when the reason is 'other', say briefly what it was",
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        e.add("end_reason", err);
+                        None
+                    }
+                }
+            })
+        }
+        Some(t) => {
+            let parsed = CourseStatus::parse(t, None);
+            if parsed.is_none() {
+                e.add(
+                    "target",
+                    format!(
+                        "'{t}' is not a course status (initial, middle, termination, maintenance_phase, completed, maintenance, ended_early)"
+                    ),
+                );
+            }
+            parsed
+        }
+        None => None,
+    };
+    e.finish()?;
+    let (Some(version), Some(target)) = (version, target) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let c = s
+        .app
+        .transition(&u.actor(), course.id, version, target)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_diagnosis(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: DiagnosisIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let statement = e.text("statement", &req.statement).map(str::to_string);
+    let severity = e
+        .required("severity", req.severity.as_deref())
+        .and_then(|v| {
+            e.check(
+                "severity",
+                code_or(
+                    DepressionSeverity::parse(v),
+                    v,
+                    accepted(DepressionSeverity::ALL.map(DepressionSeverity::code)),
+                ),
+            )
+        });
+    let on = e
+        .date("recorded_on", &req.recorded_on)
+        .unwrap_or_else(|| s.app.today());
+    let diagnosis = match (&statement, severity) {
+        (Some(st), Some(sev)) => e.check("statement", Diagnosis::new(st, sev, on)),
+        _ => None,
+    };
+    e.finish()?;
+    let (Some(version), Some(diagnosis)) = (version, diagnosis) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let c = s
+        .app
+        .record_diagnosis(&u.actor(), course.id, version, diagnosis)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_focus(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: FocusIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let areas = e.required("areas", req.areas.as_ref()).map(|list| {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let kind = e
+                    .required(&format!("areas[{i}].area"), a.area.as_deref())
+                    .and_then(|k| e.check(&format!("areas[{i}].area"), AreaKind::parse(k)));
+                let stage = match &a.stage {
+                    None => Some(None),
+                    Some(st) => e
+                        .check(&format!("areas[{i}].stage"), DisputeStage::parse(st))
+                        .map(Some),
+                };
+                match (kind, stage) {
+                    (Some(k), Some(st)) => {
+                        e.check(&format!("areas[{i}].stage"), ProblemArea::from_kind(k, st))
+                    }
+                    _ => None,
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let focus = match areas {
+        Some(a) if e.is_empty() => e.check("areas", FocusAreas::new(a)),
+        _ => None,
+    };
+    e.finish()?;
+    let (Some(version), Some(focus)) = (version, focus) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let c = s
+        .app
+        .choose_focus(&u.actor(), course.id, version, focus)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_formulation(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: FormulationIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let accepted_on = e.date("accepted_on", &req.accepted_on);
+    if accepted_on.is_some_and(|d| d > s.app.today()) {
+        e.add("accepted_on", "the acceptance date is in the future");
+    }
+    let formulation = e
+        .text("text", &req.text)
+        .and_then(|t| e.check("text", Formulation::new(t, accepted_on)));
+    e.finish()?;
+    let (Some(version), Some(formulation)) = (version, formulation) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let c = s
+        .app
+        .set_formulation(&u.actor(), course.id, version, formulation)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_contract(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: ContractIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let protocol = s.app.protocols.get(course.format);
+    let sessions = e
+        .required("sessions", req.sessions)
+        .and_then(|n| e.check("sessions", protocol.check_session_count(n).map(|_| n)));
+    let frequency = e
+        .required("frequency", req.frequency.as_deref())
+        .and_then(|f| {
+            e.check(
+                "frequency",
+                code_or(
+                    Frequency::parse(f),
+                    f,
+                    accepted(Frequency::ALL.map(Frequency::code)),
+                ),
+            )
+        });
+    let end_date = e.required_date("end_date", &req.end_date);
+    if end_date.is_some_and(|d| d <= s.app.today()) {
+        e.add(
+            "end_date",
+            "the end date must come after today, the day the contract is agreed",
+        );
+    }
+    e.finish()?;
+    let (Some(version), Some(sessions), Some(frequency), Some(end_date)) =
+        (version, sessions, frequency, end_date)
+    else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let c = s
+        .app
+        .agree_contract(
+            &u.actor(),
+            course.id,
+            version,
+            sessions,
+            frequency,
+            end_date,
+        )
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_relapse_plan(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: RelapsePlanIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    if req.warning_signs.trim().is_empty() {
+        e.add(
+            "warning_signs",
+            "name the early warning signs: the plan is for a bad day",
+        );
+    }
+    if req.seek_help.trim().is_empty() {
+        e.add(
+            "seek_help",
+            "say when and where to seek help (which service, which number)",
+        );
+    }
+    let written_on = e
+        .date("written_on", &req.written_on)
+        .unwrap_or_else(|| s.app.today());
+    e.finish()?;
+    let Some(version) = version else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let plan = RelapsePreventionPlan {
+        warning_signs: req.warning_signs.trim().to_string(),
+        triggers: req.triggers.trim().to_string(),
+        coping: req.coping.trim().to_string(),
+        supports: req.supports.trim().to_string(),
+        seek_help: req.seek_help.trim().to_string(),
+        written_on: Some(written_on),
+    };
+    let c = s
+        .app
+        .set_relapse_plan(&u.actor(), course.id, version, plan)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_maintenance_decision(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: MaintenanceDecisionIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let choice = e.required("choice", req.choice.as_deref()).and_then(|c| {
+        e.check(
+            "choice",
+            code_or(
+                MaintenanceChoice::parse(c),
+                c,
+                accepted(MaintenanceChoice::ALL.map(MaintenanceChoice::code)),
+            ),
+        )
+    });
+    let decided_on = e
+        .date("decided_on", &req.decided_on)
+        .unwrap_or_else(|| s.app.today());
+    e.finish()?;
+    let (Some(version), Some(choice)) = (version, choice) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let decision = MaintenanceDecision {
+        choice,
+        rationale: req.rationale.trim().to_string(),
+        decided_on,
+    };
+    let c = s
+        .app
+        .decide_maintenance(&u.actor(), course.id, version, decision)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+// ---- Inventory, timeline, sessions, goals, assessments ----------------------------------------
+
+async fn add_person(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewInventoryPerson = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let alias = e
+        .text("alias", &req.alias)
+        .and_then(|a| e.check("alias", Alias::parse(a)));
+    let relationship = e
+        .required("relationship", req.relationship.as_deref())
+        .and_then(|r| {
+            e.check(
+                "relationship",
+                RelationshipKind::parse(r).map_err(|_| {
+                    format!(
+                        "'{r}' is not one of: {}",
+                        accepted(RelationshipKind::ALL.map(RelationshipKind::code))
+                    )
+                }),
+            )
+        });
+    let ring = e
+        .required("ring", req.ring)
+        .and_then(|n| e.check("ring", ClosenessRing::new(n)));
+    let conflict = match &req.conflict {
+        None => Some(ConflictLevel::None),
+        Some(c) => e.check("conflict", ConflictLevel::parse(c)),
+    };
+    let reciprocity = match &req.reciprocity {
+        None => Some(Reciprocity::Unknown),
+        Some(r) => e.check(
+            "reciprocity",
+            serde_code::<Reciprocity>(r, &["unknown", "met", "partly_met", "not_met"]),
+        ),
+    };
+    let area_tags = e.codes("area_tags", &req.area_tags, |c| {
+        AreaKind::parse(c).map_err(|err| err.to_string())
+    });
+    e.finish()?;
+    let (Some(alias), Some(relationship), Some(ring), Some(conflict), Some(reciprocity)) =
+        (alias, relationship, ring, conflict, reciprocity)
+    else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let person = InventoryPerson {
+        id: new_id(),
+        alias,
+        relationship,
+        ring,
+        contact_frequency: req.contact_frequency.trim().to_string(),
+        confidant: req.confidant,
+        practical_support: req.practical_support,
+        conflict,
+        reciprocity,
+        deceased: req.deceased,
+        area_tags,
+        notes: req.notes.into(),
+        version: 1,
+    };
+    let p = s.app.add_person(&u.actor(), course.id, person).await?;
+    created(None, InventoryPersonDto::from(&p))
+}
+
+async fn add_event(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewTimelineEvent = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let date = e
+        .required("date", req.date.as_deref())
+        .and_then(|d| e.check("date", ApproxDate::from_str(d)));
+    let kind = e
+        .required("kind", req.kind.as_deref())
+        .and_then(|k| e.check("kind", EventKind::parse(k)));
+    let person = body_id::<InventoryPersonId>(&mut e, "person_id", &req.person_id);
+    if let Some(pid) = person {
+        let people = s
+            .app
+            .course_inventory(&u.actor(), course.id, Access::Write)
+            .await?;
+        if !people.iter().any(|p| p.id == pid) {
+            e.add(
+                "person_id",
+                "there is no person with this id in the course's interpersonal inventory",
+            );
+        }
+    }
+    e.finish()?;
+    let (Some(date), Some(kind)) = (date, kind) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let event = TimelineEvent {
+        id: new_id(),
+        date,
+        kind,
+        person,
+        description: req.description.trim().to_string(),
+        version: 1,
+    };
+    let ev = s.app.add_event(&u.actor(), course.id, event).await?;
+    created(None, TimelineEventDto::from(&ev))
+}
+
+async fn add_episode(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewMoodEpisode = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let onset = e
+        .required("onset", req.onset.as_deref())
+        .and_then(|d| e.check("onset", ApproxDate::from_str(d)));
+    let end = req
+        .end
+        .as_deref()
+        .and_then(|d| e.check("end", ApproxDate::from_str(d)));
+    let severity = e
+        .required("severity", req.severity.as_deref())
+        .and_then(|v| e.check("severity", EpisodeSeverity::parse(v)));
+    let episode = match (onset, severity) {
+        (Some(onset), Some(severity)) => {
+            let ep = MoodEpisode {
+                id: new_id(),
+                onset,
+                end,
+                severity,
+                current: req.current,
+                version: 1,
+            };
+            e.check("end", ep.check().map(|_| ep.clone()))
+        }
+        _ => None,
+    };
+    e.finish()?;
+    let Some(episode) = episode else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let ep = s.app.add_episode(&u.actor(), course.id, episode).await?;
+    created(None, MoodEpisodeDto::from(&ep))
+}
+
+async fn add_session(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewSession = problem::read_json(&headers, body)?;
+    let actor = u.actor();
+    let held = s
+        .app
+        .course_sessions(&actor, course.id, Access::Write)
+        .await?;
+    let mut e = Errors::default();
+    // Filled in as the session form does: the next number, today, the format's modality.
+    let number = req
+        .number
+        .unwrap_or_else(|| held.iter().map(|s| s.number.get() + 1).max().unwrap_or(1));
+    let number = e.check("number", SessionNumber::new(number));
+    if let Some(n) = number
+        && held.iter().any(|s| s.number == n)
+    {
+        e.add(
+            "number",
+            format!("session {} of this course is already recorded", n.get()),
+        );
+    }
+    let date = e.date("date", &req.date).unwrap_or_else(|| s.app.today());
+    let attendance = match &req.attendance {
+        None => Some(Attendance::Attended),
+        Some(a) => e.check(
+            "attendance",
+            code_or(
+                Attendance::parse(a),
+                a,
+                accepted(Attendance::ALL.map(Attendance::code)),
+            ),
+        ),
+    };
+    let modality = match &req.modality {
+        None => Some(s.app.protocols.get(course.format).default_modality),
+        Some(m) => e.check(
+            "modality",
+            code_or(
+                Modality::parse(m),
+                m,
+                accepted(Modality::ALL.map(Modality::code)),
+            ),
+        ),
+    };
+    let phase = match (number, &req.phase) {
+        (None, _) => None,
+        (Some(n), None) => Some(SessionPhase::derived(&course.phase_plan, n)),
+        (Some(n), Some(p)) => {
+            let derived = SessionPhase::derived(&course.phase_plan, n);
+            match Phase::parse(p) {
+                None => {
+                    e.add(
+                        "phase",
+                        format!(
+                            "'{p}' is not one of: {}",
+                            accepted(Phase::ALL.map(Phase::code))
+                        ),
+                    );
+                    None
+                }
+                Some(p) if p == derived.phase => Some(derived),
+                Some(p) => e.check(
+                    "phase_override_reason",
+                    SessionPhase::overridden(p, req.phase_override_reason.as_deref().unwrap_or("")),
+                ),
+            }
+        }
+    };
+    let special = req.special.as_deref().and_then(|c| {
+        e.check(
+            "special",
+            serde_code(
+                c,
+                &[
+                    "engagement",
+                    "parent_involvement",
+                    "caregiver_involvement",
+                    "pre_group_individual",
+                    "group_session",
+                ],
+            ),
+        )
+    });
+    let techniques = e.codes("techniques", &req.techniques, |c| {
+        code_or(
+            Technique::parse(c),
+            c,
+            accepted(Technique::ALL.map(Technique::code)),
+        )
+    });
+    let strategies = e.codes("strategies", &req.strategies, |c| {
+        serde_code::<Strategy>(c, &["a strategy code of the course's focus areas"])
+    });
+    let tasks_done = e.codes("tasks_done", &req.tasks_done, |c| {
+        code_or(
+            PhaseTask::parse(c),
+            c,
+            "a phase task code (see /api/v1/protocols)".into(),
+        )
+    });
+    let checklist = e.codes("checklist", &req.checklist, |c| {
+        serde_code::<ChecklistItem>(c, &["a session checklist item code"])
+    });
+    let next_date = e.date("next_date", &req.next_date);
+    e.finish()?;
+    let (Some(number), Some(attendance), Some(modality), Some(phase)) =
+        (number, attendance, modality, phase)
+    else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let session = TherapySession {
+        id: new_id(),
+        course: course.id,
+        number,
+        date,
+        phase,
+        modality,
+        attendance,
+        special,
+        techniques,
+        strategies,
+        tasks_done,
+        checklist,
+        interval_events: req.interval_events.trim().to_string(),
+        agreed_actions: req.agreed_actions.trim().to_string(),
+        risk_review: RiskReview {
+            reviewed: req.risk_review.reviewed || req.risk_review.concern,
+            concern: req.risk_review.concern,
+            note: req.risk_review.note.trim().to_string(),
+        },
+        notes: req.notes.trim().to_string(),
+        next_date,
+        version: 1,
+    };
+    if let Err(err) = session.check() {
+        let field = match err {
+            SessionError::NextDateNotAfter { .. } => "next_date",
+            SessionError::TechniquesWithoutAttendance => "techniques",
+            SessionError::NumberOutOfRange(_) => "number",
+            SessionError::OverrideNeedsReason => "phase_override_reason",
+        };
+        return Err(ApiProblem::field(field, err));
+    }
+    match s.app.record_session(&actor, session).await {
+        Ok(saved) => created(None, SessionDto::from(&saved)),
+        Err(AppError::Duplicate(m)) => Err(problem::ProblemDetails {
+            errors: vec![problem::FieldError {
+                field: "number".into(),
+                message: m.clone(),
+            }],
+            ..problem::ProblemDetails::new(409, "Already exists", m)
+        }
+        .into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn add_goal(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: NewGoal = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let area = e
+        .required("area", req.area.as_deref())
+        .and_then(|a| e.check("area", AreaKind::parse(a)));
+    let description = e.text("description", &req.description).map(str::to_string);
+    if req.progress.is_some_and(|p| p > 10) {
+        e.add("progress", "progress runs from 0 to 10");
+    }
+    let status = match &req.status {
+        None => Some(GoalStatus::Open),
+        Some(st) => e.check(
+            "status",
+            code_or(
+                GoalStatus::parse(st),
+                st,
+                accepted(GoalStatus::ALL.map(GoalStatus::code)),
+            ),
+        ),
+    };
+    e.finish()?;
+    let (Some(area), Some(description), Some(status)) = (area, description, status) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let goal = Goal {
+        id: new_id(),
+        area,
+        description,
+        progress: req.progress,
+        status,
+        version: 1,
+    };
+    let g = s.app.add_goal(&u.actor(), course.id, goal).await?;
+    created(None, GoalDto::from(&g))
+}
+
+/// Item answers: whole numbers 0–255, or null for a missing item; a bad one is named by index.
+fn parse_answers(e: &mut Errors, raw: &[serde_json::Value]) -> Vec<Option<u8>> {
+    raw.iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            serde_json::Value::Null => None,
+            v => match v.as_u64().and_then(|n| u8::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => {
+                    e.add(
+                        format!("answers[{i}]"),
+                        format!("give the item's score as a whole number, or null for a missing item; got {v}"),
+                    );
+                    None
+                }
+            },
+        })
+        .collect()
+}
+
+async fn add_assessment(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let actor = u.actor();
+    // Entering a questionnaire is its own permission; whoever lacks it gets the answer a
+    // missing course gets, before the body is read.
+    let course = s.app.course(&actor, id).await?;
+    let patient = s.app.patient(&actor, course.patient).await?;
+    s.app
+        .authorize(&actor, Action::RecordAssessment, &patient)
+        .await
+        .map_err(|_| ApiProblem::not_found("course"))?;
+    let req: NewAssessment = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let instrument = e
+        .required("instrument", req.instrument.as_deref())
+        .and_then(|code| e.check("instrument", Catalogue::builtin().require(code.trim())));
+    let answers = e
+        .required("answers", req.answers.as_ref())
+        .map(|a| parse_answers(&mut e, a));
+    let status = match &req.status {
+        None => Some(AssessmentStatus::Final),
+        Some(st) => e.check(
+            "status",
+            code_or(
+                AssessmentStatus::parse(st.trim()),
+                st,
+                "final, draft".into(),
+            ),
+        ),
+    };
+    let mode = match &req.mode {
+        None => Some(AdministrationMode::Clinician),
+        Some(m) => e.check(
+            "mode",
+            code_or(
+                AdministrationMode::parse(m),
+                m,
+                accepted(AdministrationMode::ALL.map(AdministrationMode::code)),
+            ),
+        ),
+    };
+    let session = body_id::<SessionId>(&mut e, "session_id", &req.session_id);
+    if let Some(sid) = session {
+        let held = s
+            .app
+            .course_sessions(&actor, course.id, Access::Read)
+            .await?;
+        if !held.iter().any(|s| s.id == sid) {
+            e.add(
+                "session_id",
+                "there is no session with this id in the course",
+            );
+        }
+    }
+    let administered_at = match &req.administered_at {
+        None => Some(s.app.now()),
+        Some(t) => e.check(
+            "administered_at",
+            OffsetDateTime::parse(t.trim(), &time::format_description::well_known::Rfc3339)
+                .map_err(|_| {
+                    format!(
+                        "write the time as RFC 3339, for example 2026-03-14T10:30:00Z; got '{t}'"
+                    )
+                }),
+        ),
+    };
+    e.finish()?;
+    let (Some(instrument), Some(answers), Some(status), Some(mode), Some(administered_at)) =
+        (instrument, answers, status, mode, administered_at)
+    else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let scored = instrument
+        .score(&answers)
+        .map_err(|err| ApiProblem::field("answers", err))?;
+    let result = match status {
+        AssessmentStatus::Final if !scored.valid => {
+            let mut errors = Errors::default();
+            for m in &scored.errors {
+                errors.add("answers", m);
+            }
+            if errors.is_empty() {
+                errors.add("answers", "these answers cannot be scored");
+            }
+            return Err(ApiProblem::invalid(errors.0));
+        }
+        AssessmentStatus::Final => Some(ipt_app::measures::summarise(&instrument.code, &answers)?),
+        AssessmentStatus::Draft => None,
+    };
+    let risk_alert_raised = result.as_ref().is_some_and(|r| !r.risk_items.is_empty());
+    let assessment = Assessment {
+        id: new_id(),
+        patient: course.patient,
+        course: Some(course.id),
+        session,
+        instrument: instrument.code.clone(),
+        answers,
+        status,
+        mode,
+        administered_at,
+        phase: course.status.phase(),
+        result,
+        version: 1,
+    };
+    let a = s.app.record_assessment(&actor, assessment).await?;
+    created(
+        None,
+        RecordedAssessmentDto {
+            assessment: (&a).into(),
+            scoring_messages: scored.errors,
+            risk_alert_raised,
+        },
+    )
 }

@@ -6,6 +6,7 @@ mod db;
 mod demo;
 mod measures_cli;
 mod text_packs;
+mod tokens;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -84,6 +85,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Personal API tokens: create (printed once, on the last line), list, revoke.
+    Token {
+        #[command(subcommand)]
+        command: tokens::TokenCommand,
     },
 }
 
@@ -221,6 +227,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo::prepare(&app, seed, anchor).await
         }
         Command::Instruments { .. } | Command::Score { .. } | Command::Change { .. } => Ok(()),
+        Command::Token { command } => {
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            tokens::run(&app, command).await
+        }
         Command::User {
             command:
                 UserCommand::Add {

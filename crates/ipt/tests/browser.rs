@@ -97,18 +97,18 @@ fn a_clinician_signs_in_and_walks_a_course() {
     shot("login");
     driver.click("button.primary");
     assert!(driver.url().ends_with("/caseload"), "{}", driver.url());
-    assert!(driver.main_text().contains("No patients yet."));
+    assert!(driver.wait_text("").contains("No patients yet."));
 
     // Register a patient: a bad date is explained and the name is kept.
     driver.goto(&format!("{b}/patients/new"));
     driver.type_into("#name", "Teresa Example");
     driver.type_into("#date_of_birth", "31/12/1980");
     driver.click("button.primary");
-    let t = driver.main_text();
+    let t = driver.wait_text("");
     assert!(t.contains("Write the date as YYYY-MM-DD"), "{t}");
     driver.type_into("#date_of_birth", "1980-12-31");
     driver.click("button.primary");
-    let t = driver.main_text();
+    let t = driver.wait_text("");
     assert!(
         t.contains("The patient is registered.") && t.contains("Teresa Example"),
         "{t}"
@@ -117,13 +117,13 @@ fn a_clinician_signs_in_and_walks_a_course() {
     // Start an individual course and move it into the initial phase.
     driver.select("#format", "individual");
     driver.click("form[action$='/courses'] button.primary");
-    let t = driver.main_text();
+    let t = driver.wait_text("");
     assert!(
         t.contains("Individual IPT for Teresa Example") && t.contains("Referred"),
         "{t}"
     );
     driver.click("form[action$='/transition'] button.primary");
-    let t = driver.main_text();
+    let t = driver.wait_text("");
     assert!(
         t.contains("The course is now") || t.contains("Initial phase"),
         "{t}"
@@ -132,7 +132,7 @@ fn a_clinician_signs_in_and_walks_a_course() {
 
     // Trying the middle phase too early lists every missing step.
     driver.click("form[action$='/transition'] button");
-    let t = driver.main_text();
+    let t = driver.wait_text("");
     assert!(
         t.contains("record the diagnosis") && t.contains("agree the contract"),
         "{t}"

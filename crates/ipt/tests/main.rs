@@ -6,4 +6,5 @@ mod cli;
 mod measures;
 mod serve;
 mod support;
+mod tokens;
 mod webdriver;

@@ -187,6 +187,39 @@ impl Driver {
             .to_string()
     }
 
+    /// Wait (up to 20 s) until the main landmark contains `needle`; returns its text. Clicks that
+    /// submit a form return before the next page has loaded, so every check after one waits.
+    pub fn wait_text(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.try_main_text().unwrap_or_default();
+            if text.contains(needle) || start.elapsed() > Duration::from_secs(20) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait (up to 20 s) until the address ends with `suffix`; returns the address.
+    pub fn wait_url(&self, suffix: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let url = self.url();
+            if url.ends_with(suffix) || start.elapsed() > Duration::from_secs(20) {
+                return url;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn try_main_text(&self) -> Option<String> {
+        let full = format!("/session/{}/element", self.session);
+        let v = http(self.port, "POST", &full, Some(&json!({"using": "css selector", "value": "main"}))).ok()?;
+        let el = v[ELEMENT].as_str()?.to_string();
+        let t = http(self.port, "GET", &format!("/session/{}/element/{el}/text", self.session), None).ok()?;
+        t.as_str().map(str::to_string)
+    }
+
     pub fn screenshot(&self, path: &std::path::Path) {
         let b64 = self
             .cmd("GET", "/screenshot", None)

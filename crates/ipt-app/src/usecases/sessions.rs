@@ -1,5 +1,203 @@
-//! Use cases of the sessions part of a course.
+//! Use cases of the sessions part of a course: correcting a recorded session, the session mood
+//! rating, goals, the termination review and continuing into maintenance IPT.
+//!
+//! Every change goes through `course_with(…, Access::Write)`, so a supervisor or another
+//! clinician is refused exactly as if the course did not exist, and every write carries its
+//! audit event into the same transaction.
 
-use crate::App;
+use ipt_domain::alert::RiskAlert;
+use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
+use ipt_domain::authz::Actor;
+use ipt_domain::course::{Course, Goal, TerminationReview};
+use ipt_domain::ids::CourseId;
+use ipt_domain::session::TherapySession;
+use time::OffsetDateTime;
 
-impl App {}
+use crate::access::Access;
+use crate::{App, AppError, new_id};
+
+/// The instrument code of the single 0–10 mood rating asked at each session.
+pub const SESSION_MOOD: &str = "session_mood";
+
+impl App {
+    /// Save changes to a recorded session. The session must belong to its course and carry the
+    /// version that was read; a stale copy is refused with `Conflict` and nothing is saved. A
+    /// concern newly recorded in the risk review raises an alert in the same transaction.
+    pub async fn update_session(
+        &self,
+        actor: &Actor,
+        mut session: TherapySession,
+    ) -> Result<TherapySession, AppError> {
+        session.check()?;
+        let course = self
+            .course_with(actor, session.course, Access::Write)
+            .await?;
+        let pid = Some(course.patient);
+        let read = self.audit(actor, "session.read", "course", course.id.as_uuid(), pid);
+        let stored = self
+            .store
+            .sessions(course.id, &read)
+            .await?
+            .into_iter()
+            .find(|s| s.id == session.id)
+            .ok_or(AppError::NotFound("session"))?;
+        if stored.version != session.version {
+            return Err(AppError::Conflict {
+                what: "session",
+                expected: session.version,
+                actual: stored.version,
+            });
+        }
+        // Only a new concern raises an alert: one already recorded has its alert already.
+        let alert = (session.risk_review.concern && !stored.risk_review.concern).then(|| {
+            RiskAlert::from_session_concern(
+                session.id,
+                course.patient,
+                course.id,
+                new_id(),
+                self.now(),
+            )
+        });
+        let audit = self.audit(
+            actor,
+            "session.update",
+            "session",
+            session.id.as_uuid(),
+            pid,
+        );
+        session.version = self
+            .store
+            .update_session(&session, alert.as_ref(), &audit)
+            .await?;
+        Ok(session)
+    }
+
+    /// Store the patient's 0–10 mood rating for a session, scored like any other instrument.
+    ///
+    /// A final rating is a record and is never overwritten: a correction is a new rating for the
+    /// same session, and the latest one counts. The rating carries no phase, so that a single
+    /// mood item never stands in for the end-of-treatment measure the completion guard asks for.
+    pub async fn record_session_mood(
+        &self,
+        actor: &Actor,
+        session: &TherapySession,
+        rating: u8,
+    ) -> Result<Assessment, AppError> {
+        let course = self
+            .course_with(actor, session.course, Access::Write)
+            .await?;
+        let result = crate::measures::summarise(SESSION_MOOD, &[Some(rating)])?;
+        let assessment = Assessment {
+            id: new_id(),
+            patient: course.patient,
+            course: Some(course.id),
+            session: Some(session.id),
+            instrument: SESSION_MOOD.into(),
+            answers: vec![Some(rating)],
+            status: AssessmentStatus::Final,
+            mode: AdministrationMode::Clinician,
+            administered_at: OffsetDateTime::new_utc(session.date, self.now().time()),
+            phase: None,
+            result: Some(result),
+            version: 0,
+        };
+        self.record_assessment(actor, assessment).await
+    }
+
+    /// Change a goal's description, area, progress or status. The goal must belong to `course`
+    /// and carry the version that was read.
+    pub async fn update_goal(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        mut goal: Goal,
+    ) -> Result<Goal, AppError> {
+        goal.check()?;
+        let c = self.course_with(actor, course, Access::Write).await?;
+        let audit = self.audit(
+            actor,
+            "goal.update",
+            "goal",
+            goal.id.as_uuid(),
+            Some(c.patient),
+        );
+        goal.version = self.store.update_goal(course, &goal, &audit).await?;
+        Ok(goal)
+    }
+
+    /// Record the termination review: gains credited to the patient, feelings about ending, and
+    /// (when treatment did not help enough) the alternatives considered.
+    pub async fn set_termination_review(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: i64,
+        review: TerminationReview,
+    ) -> Result<Course, AppError> {
+        if [
+            &review.gains,
+            &review.feelings_about_ending,
+            &review.non_response_plan,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+        {
+            return Err(AppError::Invalid(
+                "write at least one part of the termination review".into(),
+            ));
+        }
+        if review.reviewed_on.is_none() {
+            return Err(AppError::Invalid(
+                "give the date of the termination review".into(),
+            ));
+        }
+        let review = TerminationReview {
+            gains: review.gains.trim().to_string(),
+            feelings_about_ending: review.feelings_about_ending.trim().to_string(),
+            non_response_plan: review.non_response_plan.trim().to_string(),
+            reviewed_on: review.reviewed_on,
+        };
+        self.edit_course(actor, id, version, "course.termination_review", |c, _| {
+            c.termination = Some(review);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The maintenance course that continues `acute`, if one has been started.
+    pub async fn continuation_of(
+        &self,
+        actor: &Actor,
+        acute: CourseId,
+    ) -> Result<Option<Course>, AppError> {
+        let course = self.course(actor, acute).await?;
+        let audit = self.audit(
+            actor,
+            "course.list",
+            "patient",
+            course.patient.as_uuid(),
+            Some(course.patient),
+        );
+        Ok(self
+            .store
+            .courses_of_patient(course.patient, &audit)
+            .await?
+            .into_iter()
+            .find(|c| c.continues == Some(acute)))
+    }
+
+    /// Continue an acute course in maintenance IPT: start the pre-filled maintenance course, or
+    /// return the one already started (a second click never makes a second course). The flag
+    /// says whether the course is new.
+    pub async fn continue_in_maintenance(
+        &self,
+        actor: &Actor,
+        acute: CourseId,
+    ) -> Result<(Course, bool), AppError> {
+        self.course_with(actor, acute, Access::Write).await?;
+        if let Some(existing) = self.continuation_of(actor, acute).await? {
+            return Ok((existing, false));
+        }
+        Ok((self.start_maintenance_course(actor, acute).await?, true))
+    }
+}

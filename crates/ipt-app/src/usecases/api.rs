@@ -1,0 +1,95 @@
+//! Reads the JSON API needs as use cases of their own, where the pages read inline: the
+//! patients on a caseload, one patient's courses, the open alerts of a caseload, and a course's
+//! inventory and sessions. Each one checks access first, so a denied record answers exactly
+//! like a missing one, and audits the read.
+
+use ipt_domain::alert::RiskAlert;
+use ipt_domain::authz::Actor;
+use ipt_domain::course::Course;
+use ipt_domain::ids::{CourseId, PatientId};
+use ipt_domain::inventory::InventoryPerson;
+use ipt_domain::patient::Patient;
+use ipt_domain::session::TherapySession;
+
+use crate::access::Access;
+use crate::ports::AlertFilter;
+use crate::{App, AppError};
+
+impl App {
+    /// The patients whose clinician is on the actor's caseload (their own, and a supervisor's
+    /// supervisees'), by name. Administrators see no clinical records: `Forbidden`.
+    pub async fn caseload_patients(&self, actor: &Actor) -> Result<Vec<Patient>, AppError> {
+        let mut patients = vec![];
+        for owner in self.caseload_owners(actor).await? {
+            let audit = self.audit(actor, "patient.list", "user", owner.as_uuid(), None);
+            patients.extend(self.store.list_patients(Some(owner), &audit).await?);
+        }
+        patients.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        Ok(patients)
+    }
+
+    /// The courses of one patient the actor may read, oldest first.
+    pub async fn courses_of_patient(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<Vec<Course>, AppError> {
+        let p = self.patient(actor, patient).await?;
+        let audit = self.audit(actor, "course.list", "patient", p.id.as_uuid(), Some(p.id));
+        Ok(self.store.courses_of_patient(p.id, &audit).await?)
+    }
+
+    /// The open risk alerts of every patient on the actor's caseload, oldest first.
+    pub async fn caseload_open_alerts(&self, actor: &Actor) -> Result<Vec<RiskAlert>, AppError> {
+        let mut alerts = vec![];
+        for owner in self.caseload_owners(actor).await? {
+            let filter = AlertFilter {
+                clinician: Some(owner),
+                open_only: true,
+                ..Default::default()
+            };
+            let audit = self.audit(actor, "risk_alert.list", "user", owner.as_uuid(), None);
+            alerts.extend(self.store.alerts(&filter, &audit).await?);
+        }
+        alerts.sort_by_key(|a| (a.raised_at, a.id));
+        Ok(alerts)
+    }
+
+    /// The interpersonal inventory of a course the actor may read (or change).
+    pub async fn course_inventory(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        access: Access,
+    ) -> Result<Vec<InventoryPerson>, AppError> {
+        let c = self.course_with(actor, course, access).await?;
+        let audit = self.audit(
+            actor,
+            "inventory.read",
+            "inventory",
+            c.id.as_uuid(),
+            Some(c.patient),
+        );
+        Ok(self.store.inventory(c.id, &audit).await?)
+    }
+
+    /// The sessions of a course the actor may read (or change), in number order.
+    pub async fn course_sessions(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        access: Access,
+    ) -> Result<Vec<TherapySession>, AppError> {
+        let c = self.course_with(actor, course, access).await?;
+        let audit = self.audit(
+            actor,
+            "session.read",
+            "course",
+            c.id.as_uuid(),
+            Some(c.patient),
+        );
+        let mut sessions = self.store.sessions(c.id, &audit).await?;
+        sessions.sort_by_key(|s| s.number);
+        Ok(sessions)
+    }
+}

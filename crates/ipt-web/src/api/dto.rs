@@ -1,0 +1,924 @@
+//! What the JSON API reads and writes. These types are the API's contract, kept apart from the
+//! domain types: dates are `YYYY-MM-DD`, instants RFC 3339 in UTC, statuses and kinds plain
+//! codes, and references end in `_id`. Requests have every member optional and deny unknown
+//! members (see `problem::read_json`); handlers parse them into domain types.
+
+use ipt_app::CourseView;
+use ipt_app::caseload::CaseloadRow;
+use ipt_domain::alert::{AlertSource, RiskAlert};
+use ipt_domain::assessment::{Assessment, ScoreSummary};
+use ipt_domain::course::{
+    Contract, Course, CourseFacts, CourseStatus, Diagnosis, EndReason, Formulation, Goal,
+    MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
+};
+use ipt_domain::ids::*;
+use ipt_domain::indication::IndicationRecord;
+use ipt_domain::inventory::{
+    ConflictLevel, InventoryNotes, InventoryPerson, InventorySnapshot, Reciprocity,
+    RelationshipKind,
+};
+use ipt_domain::patient::Patient;
+use ipt_domain::problem_area::AreaKind;
+use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
+use ipt_domain::session::{Technique, TherapySession};
+use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use super::problem::UnmetGuard;
+
+/// A date as `YYYY-MM-DD`.
+pub fn day(d: Date) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    d.format(fmt).unwrap_or_default()
+}
+
+/// An instant as RFC 3339, in UTC.
+pub fn instant(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+// ---- Responses ---------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct PatientDto {
+    pub id: PatientId,
+    pub name: String,
+    pub date_of_birth: Option<String>,
+    pub language: &'static str,
+    pub clinician_id: UserId,
+    pub version: i64,
+}
+
+impl From<&Patient> for PatientDto {
+    fn from(p: &Patient) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.as_str().to_string(),
+            date_of_birth: p.date_of_birth.map(day),
+            language: p.language.code(),
+            clinician_id: p.clinician,
+            version: p.version,
+        }
+    }
+}
+
+/// A patient with every risk alert ever raised for them, open ones first.
+#[derive(Debug, Serialize)]
+pub struct PatientDetailDto {
+    #[serde(flatten)]
+    pub patient: PatientDto,
+    pub alerts: Vec<AlertDto>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AlertSourceDto {
+    Instrument { instrument: String, items: Vec<u16> },
+    SessionRiskReview { session_id: SessionId },
+}
+
+#[derive(Debug, Serialize)]
+pub struct AcknowledgementDto {
+    pub by: UserId,
+    pub at: String,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlertDto {
+    pub id: AlertId,
+    pub patient_id: PatientId,
+    pub course_id: Option<CourseId>,
+    pub assessment_id: Option<AssessmentId>,
+    pub source: AlertSourceDto,
+    pub description: String,
+    pub raised_at: String,
+    pub open: bool,
+    pub acknowledgement: Option<AcknowledgementDto>,
+    pub version: i64,
+}
+
+impl From<&RiskAlert> for AlertDto {
+    fn from(a: &RiskAlert) -> Self {
+        Self {
+            id: a.id,
+            patient_id: a.patient,
+            course_id: a.course,
+            assessment_id: a.assessment,
+            source: match &a.source {
+                AlertSource::Instrument { instrument, items } => AlertSourceDto::Instrument {
+                    instrument: instrument.clone(),
+                    items: items.clone(),
+                },
+                AlertSource::SessionRiskReview { session } => AlertSourceDto::SessionRiskReview {
+                    session_id: *session,
+                },
+            },
+            description: a.source.describe(),
+            raised_at: instant(a.raised_at),
+            open: a.is_open(),
+            acknowledgement: a.acknowledgement.as_ref().map(|k| AcknowledgementDto {
+                by: k.by,
+                at: instant(k.at),
+                note: k.action_note.clone(),
+            }),
+            version: a.version,
+        }
+    }
+}
+
+/// A course's status: its code, and for a course ended early the reason.
+#[derive(Debug, Serialize)]
+pub struct EndReasonDto {
+    pub reason: &'static str,
+    pub detail: Option<String>,
+}
+
+fn end_reason(s: &CourseStatus) -> Option<EndReasonDto> {
+    match s {
+        CourseStatus::EndedEarly(r) => Some(EndReasonDto {
+            reason: r.code(),
+            detail: match r {
+                EndReason::Other(d) => Some(d.clone()),
+                _ => None,
+            },
+        }),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CourseSummaryDto {
+    pub id: CourseId,
+    pub patient_id: PatientId,
+    pub format: &'static str,
+    pub status: &'static str,
+    pub end_reason: Option<EndReasonDto>,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub planned_sessions: u16,
+    pub version: i64,
+}
+
+impl From<&Course> for CourseSummaryDto {
+    fn from(c: &Course) -> Self {
+        Self {
+            id: c.id,
+            patient_id: c.patient,
+            format: c.format.code(),
+            status: c.status.code(),
+            end_reason: end_reason(&c.status),
+            started_on: day(c.started_on),
+            ended_on: c.ended_on.map(day),
+            planned_sessions: c.planned_sessions(),
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiagnosisDto {
+    pub statement: String,
+    pub severity: &'static str,
+    pub recorded_on: String,
+}
+
+impl From<&Diagnosis> for DiagnosisDto {
+    fn from(d: &Diagnosis) -> Self {
+        Self {
+            statement: d.statement.clone(),
+            severity: d.severity.code(),
+            recorded_on: day(d.recorded_on),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FocusAreaDto {
+    pub area: &'static str,
+    pub stage: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FormulationDto {
+    pub text: String,
+    pub accepted_on: Option<String>,
+}
+
+impl From<&Formulation> for FormulationDto {
+    fn from(f: &Formulation) -> Self {
+        Self {
+            text: f.text.clone(),
+            accepted_on: f.accepted_on.map(day),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContractDto {
+    pub sessions: u16,
+    pub frequency: &'static str,
+    pub end_date: String,
+    pub agreed_on: String,
+}
+
+impl From<&Contract> for ContractDto {
+    fn from(c: &Contract) -> Self {
+        Self {
+            sessions: c.sessions,
+            frequency: c.frequency.code(),
+            end_date: day(c.end_date),
+            agreed_on: day(c.agreed_on),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RelapsePlanDto {
+    pub warning_signs: String,
+    pub triggers: String,
+    pub coping: String,
+    pub supports: String,
+    pub seek_help: String,
+    pub written_on: Option<String>,
+}
+
+impl From<&RelapsePreventionPlan> for RelapsePlanDto {
+    fn from(p: &RelapsePreventionPlan) -> Self {
+        Self {
+            warning_signs: p.warning_signs.clone(),
+            triggers: p.triggers.clone(),
+            coping: p.coping.clone(),
+            supports: p.supports.clone(),
+            seek_help: p.seek_help.clone(),
+            written_on: p.written_on.map(day),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MaintenanceDecisionDto {
+    pub choice: &'static str,
+    pub rationale: String,
+    pub decided_on: String,
+}
+
+impl From<&MaintenanceDecision> for MaintenanceDecisionDto {
+    fn from(m: &MaintenanceDecision) -> Self {
+        Self {
+            choice: m.choice.code(),
+            rationale: m.rationale.clone(),
+            decided_on: day(m.decided_on),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TerminationReviewDto {
+    pub gains: String,
+    pub feelings_about_ending: String,
+    pub non_response_plan: String,
+    pub reviewed_on: Option<String>,
+}
+
+impl From<&TerminationReview> for TerminationReviewDto {
+    fn from(t: &TerminationReview) -> Self {
+        Self {
+            gains: t.gains.clone(),
+            feelings_about_ending: t.feelings_about_ending.clone(),
+            non_response_plan: t.non_response_plan.clone(),
+            reviewed_on: t.reviewed_on.map(day),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CourseDto {
+    pub id: CourseId,
+    pub patient_id: PatientId,
+    pub clinician_id: UserId,
+    pub format: &'static str,
+    pub status: &'static str,
+    pub end_reason: Option<EndReasonDto>,
+    pub phase_plan: PhasePlan,
+    pub planned_sessions: u16,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub indication: IndicationRecord,
+    pub diagnosis: Option<DiagnosisDto>,
+    pub focus: Vec<FocusAreaDto>,
+    pub formulation: Option<FormulationDto>,
+    pub contract: Option<ContractDto>,
+    pub relapse_plan: Option<RelapsePlanDto>,
+    pub maintenance_decision: Option<MaintenanceDecisionDto>,
+    pub termination_review: Option<TerminationReviewDto>,
+    pub continues_course_id: Option<CourseId>,
+    pub version: i64,
+}
+
+impl From<&Course> for CourseDto {
+    fn from(c: &Course) -> Self {
+        Self {
+            id: c.id,
+            patient_id: c.patient,
+            clinician_id: c.clinician,
+            format: c.format.code(),
+            status: c.status.code(),
+            end_reason: end_reason(&c.status),
+            phase_plan: c.phase_plan,
+            planned_sessions: c.planned_sessions(),
+            started_on: day(c.started_on),
+            ended_on: c.ended_on.map(day),
+            indication: c.indication.clone(),
+            diagnosis: c.diagnosis.as_ref().map(Into::into),
+            focus: c
+                .focus
+                .as_ref()
+                .map(|f| {
+                    f.areas()
+                        .iter()
+                        .map(|a| FocusAreaDto {
+                            area: a.kind().code(),
+                            stage: a.stage().map(|s| s.code()),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            formulation: c.formulation.as_ref().map(Into::into),
+            contract: c.contract.as_ref().map(Into::into),
+            relapse_plan: c.relapse_plan.as_ref().map(Into::into),
+            maintenance_decision: c.maintenance.as_ref().map(Into::into),
+            termination_review: c.termination.as_ref().map(Into::into),
+            continues_course_id: c.continues,
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InventoryPersonDto {
+    pub id: InventoryPersonId,
+    pub alias: String,
+    pub relationship: RelationshipKind,
+    /// 1 (closest) to 3, or 0 for outside the circle.
+    pub ring: u8,
+    pub contact_frequency: String,
+    pub confidant: bool,
+    pub practical_support: bool,
+    pub conflict: ConflictLevel,
+    pub reciprocity: Reciprocity,
+    pub deceased: bool,
+    pub area_tags: Vec<AreaKind>,
+    pub notes: InventoryNotes,
+    pub version: i64,
+}
+
+impl From<&InventoryPerson> for InventoryPersonDto {
+    fn from(p: &InventoryPerson) -> Self {
+        Self {
+            id: p.id,
+            alias: p.alias.as_str().to_string(),
+            relationship: p.relationship,
+            ring: p.ring.number(),
+            contact_frequency: p.contact_frequency.clone(),
+            confidant: p.confidant,
+            practical_support: p.practical_support,
+            conflict: p.conflict,
+            reciprocity: p.reciprocity,
+            deceased: p.deceased,
+            area_tags: p.area_tags.clone(),
+            notes: p.notes.clone(),
+            version: p.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SnapshotPersonDto {
+    pub person_id: InventoryPersonId,
+    pub alias: String,
+    pub relationship: RelationshipKind,
+    pub ring: u8,
+    pub confidant: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SnapshotDto {
+    pub id: SnapshotId,
+    pub kind: &'static str,
+    pub taken_on: String,
+    pub people: Vec<SnapshotPersonDto>,
+}
+
+impl From<&InventorySnapshot> for SnapshotDto {
+    fn from(s: &InventorySnapshot) -> Self {
+        Self {
+            id: s.id,
+            kind: s.kind.code(),
+            taken_on: day(s.taken_on),
+            people: s
+                .people
+                .iter()
+                .map(|p| SnapshotPersonDto {
+                    person_id: p.person,
+                    alias: p.alias.clone(),
+                    relationship: p.relationship,
+                    ring: p.ring.number(),
+                    confidant: p.confidant,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineEventDto {
+    pub id: TimelineEventId,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: as precisely as it is known.
+    pub date: String,
+    pub kind: &'static str,
+    pub person_id: Option<InventoryPersonId>,
+    pub description: String,
+    pub version: i64,
+}
+
+impl From<&TimelineEvent> for TimelineEventDto {
+    fn from(e: &TimelineEvent) -> Self {
+        Self {
+            id: e.id,
+            date: e.date.to_string(),
+            kind: e.kind.code(),
+            person_id: e.person,
+            description: e.description.clone(),
+            version: e.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MoodEpisodeDto {
+    pub id: MoodEpisodeId,
+    pub onset: String,
+    pub end: Option<String>,
+    pub severity: &'static str,
+    pub current: bool,
+    pub version: i64,
+}
+
+impl From<&MoodEpisode> for MoodEpisodeDto {
+    fn from(e: &MoodEpisode) -> Self {
+        Self {
+            id: e.id,
+            onset: e.onset.to_string(),
+            end: e.end.map(|d| d.to_string()),
+            severity: e.severity.code(),
+            current: e.current,
+            version: e.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineDto {
+    pub events: Vec<TimelineEventDto>,
+    pub episodes: Vec<MoodEpisodeDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct RiskReviewDto {
+    pub reviewed: bool,
+    pub concern: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionDto {
+    pub id: SessionId,
+    pub course_id: CourseId,
+    pub number: u16,
+    pub date: String,
+    pub phase: &'static str,
+    pub phase_override_reason: Option<String>,
+    pub modality: &'static str,
+    pub attendance: &'static str,
+    pub special: Option<SpecialSession>,
+    pub techniques: Vec<Technique>,
+    pub strategies: Vec<ipt_domain::problem_area::Strategy>,
+    pub tasks_done: Vec<PhaseTask>,
+    pub checklist: Vec<ChecklistItem>,
+    pub interval_events: String,
+    pub agreed_actions: String,
+    pub risk_review: RiskReviewDto,
+    pub notes: String,
+    pub next_date: Option<String>,
+    pub version: i64,
+}
+
+impl From<&TherapySession> for SessionDto {
+    fn from(s: &TherapySession) -> Self {
+        Self {
+            id: s.id,
+            course_id: s.course,
+            number: s.number.get(),
+            date: day(s.date),
+            phase: s.phase.phase.code(),
+            phase_override_reason: s.phase.override_reason.clone(),
+            modality: s.modality.code(),
+            attendance: s.attendance.code(),
+            special: s.special,
+            techniques: s.techniques.clone(),
+            strategies: s.strategies.clone(),
+            tasks_done: s.tasks_done.clone(),
+            checklist: s.checklist.clone(),
+            interval_events: s.interval_events.clone(),
+            agreed_actions: s.agreed_actions.clone(),
+            risk_review: RiskReviewDto {
+                reviewed: s.risk_review.reviewed,
+                concern: s.risk_review.concern,
+                note: s.risk_review.note.clone(),
+            },
+            notes: s.notes.clone(),
+            next_date: s.next_date.map(day),
+            version: s.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoalDto {
+    pub id: GoalId,
+    pub area: &'static str,
+    pub description: String,
+    pub progress: Option<u8>,
+    pub status: &'static str,
+    pub version: i64,
+}
+
+impl From<&Goal> for GoalDto {
+    fn from(g: &Goal) -> Self {
+        Self {
+            id: g.id,
+            area: g.area.code(),
+            description: g.description.clone(),
+            progress: g.progress,
+            status: g.status.code(),
+            version: g.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssessmentDto {
+    pub id: AssessmentId,
+    pub patient_id: PatientId,
+    pub course_id: Option<CourseId>,
+    pub session_id: Option<SessionId>,
+    pub instrument: String,
+    pub answers: Vec<Option<u8>>,
+    pub status: &'static str,
+    pub mode: &'static str,
+    pub administered_at: String,
+    pub phase: Option<&'static str>,
+    pub result: Option<ScoreSummary>,
+    pub version: i64,
+}
+
+impl From<&Assessment> for AssessmentDto {
+    fn from(a: &Assessment) -> Self {
+        Self {
+            id: a.id,
+            patient_id: a.patient,
+            course_id: a.course,
+            session_id: a.session,
+            instrument: a.instrument.clone(),
+            answers: a.answers.clone(),
+            status: a.status.code(),
+            mode: a.mode.code(),
+            administered_at: instant(a.administered_at),
+            phase: a.phase.map(|p| p.code()),
+            result: a.result.clone(),
+            version: a.version,
+        }
+    }
+}
+
+/// An assessment just recorded, with what scoring noticed and whether it raised an alert.
+#[derive(Debug, Serialize)]
+pub struct RecordedAssessmentDto {
+    #[serde(flatten)]
+    pub assessment: AssessmentDto,
+    /// Scoring remarks that did not stop the result, e.g. an unanswered risk item.
+    pub scoring_messages: Vec<String>,
+    pub risk_alert_raised: bool,
+}
+
+/// A status the course could move to next, and what it still needs.
+#[derive(Debug, Serialize)]
+pub struct MoveDto {
+    pub target: &'static str,
+    pub ready: bool,
+    pub unmet: Vec<UnmetGuard>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CourseViewDto {
+    pub course: CourseDto,
+    pub patient: PatientDto,
+    pub next: Vec<MoveDto>,
+    pub inventory: Vec<InventoryPersonDto>,
+    pub snapshots: Vec<SnapshotDto>,
+    pub timeline: TimelineDto,
+    pub sessions: Vec<SessionDto>,
+    pub goals: Vec<GoalDto>,
+    pub assessments: Vec<AssessmentDto>,
+}
+
+impl CourseViewDto {
+    pub fn of(v: &CourseView, facts: &CourseFacts) -> Self {
+        let c = &v.course;
+        Self {
+            course: c.into(),
+            patient: (&v.patient).into(),
+            next: c
+                .next_statuses()
+                .iter()
+                .map(|target| {
+                    let unmet: Vec<UnmetGuard> = c
+                        .unmet_guards(target, facts)
+                        .iter()
+                        .map(UnmetGuard::of)
+                        .collect();
+                    MoveDto {
+                        target: target.code(),
+                        ready: unmet.is_empty(),
+                        unmet,
+                    }
+                })
+                .collect(),
+            inventory: v.inventory.iter().map(Into::into).collect(),
+            snapshots: v.snapshots.iter().map(Into::into).collect(),
+            timeline: TimelineDto {
+                events: v
+                    .timeline
+                    .events_sorted()
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+                episodes: v.timeline.episodes.iter().map(Into::into).collect(),
+            },
+            sessions: v.sessions.iter().map(Into::into).collect(),
+            goals: v.goals.iter().map(Into::into).collect(),
+            assessments: v.assessments.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LatestScoreDto {
+    pub instrument: String,
+    pub total: f64,
+    pub severity: Option<String>,
+    pub on: String,
+    pub previous: Option<f64>,
+    /// `first`, `better`, `worse` or `same` (lower totals are better on every instrument used).
+    pub trend: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseloadRowDto {
+    pub patient: PatientDto,
+    pub course: Option<CourseSummaryDto>,
+    pub sessions_attended: usize,
+    pub planned_sessions: u16,
+    pub next_session: Option<String>,
+    pub latest_score: Option<LatestScoreDto>,
+    pub open_alerts: Vec<AlertDto>,
+}
+
+impl From<&CaseloadRow> for CaseloadRowDto {
+    fn from(r: &CaseloadRow) -> Self {
+        Self {
+            patient: (&r.patient).into(),
+            course: r.course.as_ref().map(Into::into),
+            sessions_attended: r.sessions_attended,
+            planned_sessions: r.planned_sessions,
+            next_session: r.next_session.map(day),
+            latest_score: r.latest.as_ref().map(|s| LatestScoreDto {
+                instrument: s.instrument.clone(),
+                total: s.total,
+                severity: s.severity.clone(),
+                on: day(s.on),
+                previous: s.previous,
+                trend: match s.previous {
+                    None => "first",
+                    Some(p) if s.total < p => "better",
+                    Some(p) if s.total > p => "worse",
+                    Some(_) => "same",
+                },
+            }),
+            open_alerts: r.open_alerts.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+// ---- Requests ----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewPatient {
+    pub name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewCourse {
+    pub patient_id: Option<String>,
+    pub format: Option<String>,
+    pub started_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewTransition {
+    pub target: Option<String>,
+    pub version: Option<i64>,
+    pub end_reason: Option<String>,
+    pub end_detail: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewInventoryPerson {
+    pub alias: Option<String>,
+    pub relationship: Option<String>,
+    pub ring: Option<u8>,
+    pub contact_frequency: String,
+    pub confidant: bool,
+    pub practical_support: bool,
+    pub conflict: Option<String>,
+    pub reciprocity: Option<String>,
+    pub deceased: bool,
+    pub area_tags: Vec<String>,
+    pub notes: InventoryNotesIn,
+}
+
+/// The inventory's free-text notes about a person, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventoryNotesIn {
+    pub shared_activities: String,
+    pub satisfying_aspects: String,
+    pub unsatisfying_aspects: String,
+    pub expectations: String,
+    pub communication_style: String,
+    pub change_since_depression: String,
+    pub wished_changes: String,
+}
+
+impl From<InventoryNotesIn> for InventoryNotes {
+    fn from(n: InventoryNotesIn) -> Self {
+        Self {
+            shared_activities: n.shared_activities,
+            satisfying_aspects: n.satisfying_aspects,
+            unsatisfying_aspects: n.unsatisfying_aspects,
+            expectations: n.expectations,
+            communication_style: n.communication_style,
+            change_since_depression: n.change_since_depression,
+            wished_changes: n.wished_changes,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewTimelineEvent {
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub person_id: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewMoodEpisode {
+    pub onset: Option<String>,
+    pub end: Option<String>,
+    pub severity: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewSession {
+    pub number: Option<u16>,
+    pub date: Option<String>,
+    pub attendance: Option<String>,
+    pub modality: Option<String>,
+    pub phase: Option<String>,
+    pub phase_override_reason: Option<String>,
+    pub special: Option<String>,
+    pub techniques: Vec<String>,
+    pub strategies: Vec<String>,
+    pub tasks_done: Vec<String>,
+    pub checklist: Vec<String>,
+    pub interval_events: String,
+    pub agreed_actions: String,
+    pub risk_review: RiskReviewDto,
+    pub notes: String,
+    pub next_date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewAssessment {
+    pub instrument: Option<String>,
+    /// Item answers in item order; `null` for a missing item.
+    pub answers: Option<Vec<serde_json::Value>>,
+    pub status: Option<String>,
+    pub mode: Option<String>,
+    pub session_id: Option<String>,
+    pub administered_at: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewAcknowledgement {
+    pub note: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewGoal {
+    pub area: Option<String>,
+    pub description: Option<String>,
+    pub progress: Option<u8>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiagnosisIn {
+    pub statement: Option<String>,
+    pub severity: Option<String>,
+    pub recorded_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FocusAreaIn {
+    pub area: Option<String>,
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FocusIn {
+    pub areas: Option<Vec<FocusAreaIn>>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormulationIn {
+    pub text: Option<String>,
+    pub accepted_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContractIn {
+    pub sessions: Option<u16>,
+    pub frequency: Option<String>,
+    pub end_date: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelapsePlanIn {
+    pub warning_signs: String,
+    pub triggers: String,
+    pub coping: String,
+    pub supports: String,
+    pub seek_help: String,
+    pub written_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MaintenanceDecisionIn {
+    pub choice: Option<String>,
+    pub rationale: String,
+    pub decided_on: Option<String>,
+    pub version: Option<i64>,
+}

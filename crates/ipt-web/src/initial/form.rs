@@ -1,0 +1,337 @@
+//! Form pieces shared by the initial-phase pages: posted data with repeated names, labelled
+//! inputs and checkbox or radio groups that keep what the user typed, and the saved value shown
+//! beside it after a refused stale save.
+
+use std::collections::HashMap;
+
+use crate::i18n::Tr;
+
+/// A posted form, in order. Names may repeat (checkbox groups).
+#[derive(Debug, Default, Clone)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    /// The first value of `name`, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Whether a checkbox called `name` was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && !v.is_empty())
+    }
+
+    /// The record version the form was rendered with.
+    pub fn version(&self) -> i64 {
+        self.get("version").trim().parse().unwrap_or(0)
+    }
+}
+
+/// Field errors by field name.
+pub type Errors = HashMap<String, String>;
+
+/// One labelled input, rendered by `initial/input.html`. Its id may differ from its name, so a
+/// page can hold several forms with the same field names.
+pub struct Input {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    /// text, number, date, textarea, select or checkbox.
+    pub kind: &'static str,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    /// After a refused stale save: what is saved now, when it differs from what was typed.
+    pub saved: Option<String>,
+    pub required: bool,
+    pub options: Vec<(String, String)>,
+    pub min: String,
+    pub max: String,
+    /// Visible lines of a textarea.
+    pub rows: u8,
+}
+
+impl Input {
+    pub fn new(name: &str, label: String, kind: &'static str, value: &str) -> Self {
+        Self {
+            id: name.replace('_', "-"),
+            name: name.to_string(),
+            label,
+            kind,
+            value: value.to_string(),
+            hint: None,
+            error: None,
+            saved: None,
+            required: false,
+            options: vec![],
+            min: String::new(),
+            max: String::new(),
+            rows: 4,
+        }
+    }
+
+    pub fn rows(mut self, rows: u8) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    /// Prefix the id, for pages with several forms.
+    pub fn scoped(mut self, scope: &str) -> Self {
+        self.id = format!("{scope}-{}", self.id);
+        self
+    }
+
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
+        self.options = o;
+        self
+    }
+
+    pub fn range(mut self, min: i64, max: i64) -> Self {
+        self.min = min.to_string();
+        self.max = max.to_string();
+        self
+    }
+
+    /// Attach this field's error, if any.
+    pub fn error_from(mut self, errors: &Errors) -> Self {
+        self.error = errors.get(&self.name).cloned();
+        self
+    }
+
+    /// What a stored value looks like to the reader: an option's label, yes/no for a box.
+    fn display(&self, raw: &str, t: &Tr) -> String {
+        match self.kind {
+            "checkbox" => t.get(if raw.is_empty() { "no" } else { "yes" }),
+            _ if raw.trim().is_empty() => t.get("initial-conflict-saved-empty"),
+            "select" => self
+                .options
+                .iter()
+                .find(|(v, _)| v == raw)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| raw.to_string()),
+            _ => raw.to_string(),
+        }
+    }
+
+    /// After a conflict: show the saved value when it differs from what was typed.
+    pub fn saved_from(mut self, saved: Option<&str>, t: &Tr) -> Self {
+        if let Some(s) = saved
+            && s.trim() != self.value.trim()
+        {
+            self.saved = Some(self.display(s, t));
+        }
+        self
+    }
+
+    pub fn is_checked(&self) -> bool {
+        !self.value.is_empty()
+    }
+}
+
+/// One checkbox or radio button.
+pub struct Choice {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+}
+
+/// A group of checkboxes or radio buttons under a legend, rendered by `initial/choices.html`.
+pub struct Choices {
+    pub id: String,
+    pub name: String,
+    /// checkbox or radio.
+    pub kind: &'static str,
+    pub legend: String,
+    pub hint: Option<String>,
+    pub items: Vec<Choice>,
+    pub error: Option<String>,
+    pub saved: Option<String>,
+}
+
+impl Choices {
+    /// A group from `(value, label, hint)` options, with `selected` ticked.
+    pub fn new(
+        name: &str,
+        kind: &'static str,
+        legend: String,
+        options: Vec<(String, String, Option<String>)>,
+        selected: &[String],
+    ) -> Self {
+        let id = name.replace('_', "-");
+        Self {
+            items: options
+                .into_iter()
+                .map(|(value, label, hint)| Choice {
+                    id: format!("{id}-{}", value.replace('_', "-")),
+                    checked: selected.contains(&value),
+                    value,
+                    label,
+                    hint,
+                })
+                .collect(),
+            id,
+            name: name.to_string(),
+            kind,
+            legend,
+            hint: None,
+            error: None,
+            saved: None,
+        }
+    }
+
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+
+    pub fn error_from(mut self, errors: &Errors) -> Self {
+        self.error = errors.get(&self.name).cloned();
+        self
+    }
+
+    /// After a conflict: list what is saved when it differs from what was ticked.
+    pub fn saved_from(mut self, saved: Option<&[String]>, t: &Tr) -> Self {
+        if let Some(saved) = saved {
+            let mut now: Vec<&str> = self
+                .items
+                .iter()
+                .filter(|c| c.checked)
+                .map(|c| c.value.as_str())
+                .collect();
+            let mut then: Vec<&str> = saved.iter().map(String::as_str).collect();
+            now.sort_unstable();
+            then.sort_unstable();
+            if now != then {
+                let labels: Vec<String> = self
+                    .items
+                    .iter()
+                    .filter(|c| saved.contains(&c.value))
+                    .map(|c| c.label.clone())
+                    .collect();
+                self.saved = Some(if labels.is_empty() {
+                    t.get("initial-conflict-saved-none")
+                } else {
+                    labels.join("; ")
+                });
+            }
+        }
+        self
+    }
+}
+
+/// Text longer than this is refused in a short field.
+pub const SHORT_TEXT: usize = 200;
+/// Text longer than this is refused in a long field.
+pub const LONG_TEXT: usize = 4000;
+
+/// Check a free-text field's length; records the error under `name`.
+pub fn check_length(errors: &mut Errors, t: &Tr, name: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(
+            name.to_string(),
+            t.with("initial-too-long", &[("max", max.to_string())]),
+        );
+    }
+}
+
+/// What a refused post leaves for the page to show again: the user's values, the field
+/// errors, the version to carry on, and whether the refusal was a stale save.
+pub struct Posted<V> {
+    pub values: V,
+    pub errors: Errors,
+    /// The version the form goes on carrying: the posted one after input errors (so a change
+    /// made meanwhile is still caught); after a stale save, the saved one (the user has now
+    /// seen the changes, and saving again replaces them).
+    pub version: Option<i64>,
+    pub stale: bool,
+    /// A message about the whole form.
+    pub message: Option<String>,
+}
+
+impl<V> Posted<V> {
+    pub fn invalid(values: V, errors: Errors, version: i64) -> Self {
+        Self {
+            values,
+            errors,
+            version: Some(version),
+            stale: false,
+            message: None,
+        }
+    }
+
+    pub fn message(values: V, message: String, version: i64) -> Self {
+        Self {
+            values,
+            errors: Errors::new(),
+            version: Some(version),
+            stale: false,
+            message: Some(message),
+        }
+    }
+
+    pub fn stale(values: V, t: &Tr) -> Self {
+        Self {
+            values,
+            errors: Errors::new(),
+            version: None,
+            stale: true,
+            message: Some(t.get("initial-conflict")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_names_are_all_kept() {
+        let f = FormData(vec![
+            ("s".into(), "a".into()),
+            ("x".into(), "1".into()),
+            ("s".into(), "b".into()),
+            ("version".into(), "4".into()),
+        ]);
+        assert_eq!(f.all("s"), vec!["a", "b"]);
+        assert_eq!(f.get("x"), "1");
+        assert_eq!(f.get("missing"), "");
+        assert!(f.checked("x") && !f.checked("missing"));
+        assert_eq!(f.version(), 4);
+    }
+
+    #[test]
+    fn saved_values_show_only_when_they_differ() {
+        let t = Tr::default();
+        let same = Input::new("a", "A".into(), "text", "x").saved_from(Some("x"), &t);
+        assert!(same.saved.is_none());
+        let select = Input::new("a", "A".into(), "select", "1")
+            .options(vec![("1".into(), "One".into()), ("2".into(), "Two".into())])
+            .saved_from(Some("2"), &t);
+        assert_eq!(select.saved.as_deref(), Some("Two"));
+    }
+}

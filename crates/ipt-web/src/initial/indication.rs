@@ -1,0 +1,633 @@
+//! `/courses/{id}/indication`: the indication record (DSM-5 criterion-A checklist, duration,
+//! severity, the interpersonal link, first-line reasons, escalation flags with their guideline
+//! prompts) and the clinician's diagnosis. The checklist gives a finding for the clinician to
+//! weigh; the diagnosis is always the clinician's own statement.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use ipt_app::AppError;
+use ipt_domain::course::{Course, DepressionSeverity, Diagnosis};
+use ipt_domain::indication::{
+    CriteriaFinding, EscalationFlag, FirstLineReason, IndicationRecord, Symptom,
+};
+
+use super::form::{Choices, Errors, FormData, Input, LONG_TEXT, Posted, SHORT_TEXT, check_length};
+use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::Tr;
+use crate::pages::{PageCtx, PageError, fail, parse_date};
+
+/// The indication form's values, as typed or as saved.
+pub struct IndicationValues {
+    symptoms: Vec<String>,
+    two_weeks: bool,
+    severity: String,
+    link: String,
+    reasons: Vec<String>,
+    flags: Vec<String>,
+}
+
+impl IndicationValues {
+    fn of(r: &IndicationRecord) -> Self {
+        Self {
+            symptoms: r.symptoms.iter().map(|s| s.code().to_string()).collect(),
+            two_weeks: r.two_weeks_or_more,
+            severity: r.severity.map(|s| s.code().to_string()).unwrap_or_default(),
+            link: r.interpersonal_link.clone(),
+            reasons: r
+                .first_line_reasons
+                .iter()
+                .map(|s| s.code().to_string())
+                .collect(),
+            flags: r
+                .escalation_flags
+                .iter()
+                .map(|s| s.code().to_string())
+                .collect(),
+        }
+    }
+
+    fn posted(f: &FormData) -> Self {
+        let list = |name| f.all(name).into_iter().map(str::to_string).collect();
+        Self {
+            symptoms: list("symptom"),
+            two_weeks: f.checked("two_weeks"),
+            severity: f.get("severity").trim().to_string(),
+            link: f.get("interpersonal_link").to_string(),
+            reasons: list("first_line"),
+            flags: list("flag"),
+        }
+    }
+
+    /// Parse into the record, or say what is wrong with each field.
+    fn parse(&self, t: &Tr) -> Result<IndicationRecord, Errors> {
+        let mut errors = Errors::new();
+        let mut parse_all = |name: &str, codes: &[String], ok: &dyn Fn(&str) -> bool| {
+            if codes.iter().any(|c| !ok(c)) {
+                errors.insert(name.to_string(), t.get("initial-unknown-choice"));
+            }
+        };
+        parse_all("symptom", &self.symptoms, &|c| Symptom::parse(c).is_some());
+        parse_all("first_line", &self.reasons, &|c| {
+            FirstLineReason::parse(c).is_some()
+        });
+        parse_all("flag", &self.flags, &|c| EscalationFlag::parse(c).is_some());
+        let severity = if self.severity.is_empty() {
+            None
+        } else {
+            let s = DepressionSeverity::parse(&self.severity);
+            if s.is_none() {
+                errors.insert("severity".into(), t.get("initial-unknown-choice"));
+            }
+            s
+        };
+        check_length(&mut errors, t, "interpersonal_link", &self.link, LONG_TEXT);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(IndicationRecord {
+            symptoms: self
+                .symptoms
+                .iter()
+                .filter_map(|c| Symptom::parse(c))
+                .collect(),
+            two_weeks_or_more: self.two_weeks,
+            severity,
+            interpersonal_link: self.link.trim().to_string(),
+            first_line_reasons: self
+                .reasons
+                .iter()
+                .filter_map(|c| FirstLineReason::parse(c))
+                .collect(),
+            escalation_flags: self
+                .flags
+                .iter()
+                .filter_map(|c| EscalationFlag::parse(c))
+                .collect(),
+        })
+    }
+}
+
+/// The diagnosis form's values.
+pub struct DiagnosisValues {
+    statement: String,
+    severity: String,
+    date: String,
+}
+
+impl DiagnosisValues {
+    fn of(c: &Course, today: time::Date) -> Self {
+        match &c.diagnosis {
+            Some(d) => Self {
+                statement: d.statement.clone(),
+                severity: d.severity.code().to_string(),
+                date: d.recorded_on.to_string(),
+            },
+            None => Self {
+                statement: String::new(),
+                severity: c
+                    .indication
+                    .severity
+                    .map(|s| s.code().to_string())
+                    .unwrap_or_default(),
+                date: today.to_string(),
+            },
+        }
+    }
+
+    fn posted(f: &FormData) -> Self {
+        Self {
+            statement: f.get("statement").to_string(),
+            severity: f.get("severity").trim().to_string(),
+            date: f.get("recorded_on").trim().to_string(),
+        }
+    }
+
+    fn parse(&self, t: &Tr, today: time::Date) -> Result<Diagnosis, Errors> {
+        let mut errors = Errors::new();
+        let severity = DepressionSeverity::parse(&self.severity);
+        if severity.is_none() {
+            errors.insert("severity".into(), t.get("initial-choose-one"));
+        }
+        let date = match parse_date(&self.date) {
+            Ok(Some(d)) if d > today => {
+                errors.insert("recorded_on".into(), t.get("date-in-future"));
+                None
+            }
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.insert("recorded_on".into(), t.get("field-required"));
+                None
+            }
+            Err(_) => {
+                errors.insert("recorded_on".into(), t.get("date-invalid"));
+                None
+            }
+        };
+        if self.statement.trim().is_empty() {
+            errors.insert("statement".into(), t.get("initial-diagnosis-empty"));
+        }
+        check_length(&mut errors, t, "statement", &self.statement, SHORT_TEXT);
+        match (severity, date) {
+            (Some(s), Some(d)) if errors.is_empty() => Diagnosis::new(&self.statement, s, d)
+                .map_err(|_| {
+                    Errors::from([("statement".into(), t.get("initial-diagnosis-empty"))])
+                }),
+            _ => Err(errors),
+        }
+    }
+}
+
+pub struct IndicationForm {
+    pub symptoms: Choices,
+    pub fields: Vec<Input>,
+    pub reasons: Choices,
+    pub flags: Choices,
+    pub version: i64,
+    pub message: Option<String>,
+    pub has_errors: bool,
+}
+
+pub struct DiagnosisForm {
+    pub fields: Vec<Input>,
+    pub version: i64,
+    pub message: Option<String>,
+    pub has_errors: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "initial/indication.html")]
+pub struct IndicationPage {
+    pub page: PageCtx,
+    pub head: Head,
+    pub finding: String,
+    pub finding_count: String,
+    /// Guideline prompts of the saved flags: (text, source).
+    pub prompts: Vec<(String, String)>,
+    pub diagnosis: Option<String>,
+    pub indication: IndicationForm,
+    pub dx: DiagnosisForm,
+}
+
+pub fn symptom_label(t: &Tr, s: Symptom) -> String {
+    t.get(&format!("initial-symptom-{}", s.code()))
+}
+
+pub fn flag_prompt(t: &Tr, f: EscalationFlag) -> (String, String) {
+    (
+        t.get(&format!("initial-flag-prompt-{}", f.code())),
+        f.prompt().source.to_string(),
+    )
+}
+
+fn finding_text(t: &Tr, f: CriteriaFinding) -> String {
+    t.get(match f {
+        CriteriaFinding::ConsistentWithMajorDepressiveEpisode => "initial-finding-consistent",
+        CriteriaFinding::BelowThreshold => "initial-finding-below",
+        CriteriaFinding::DurationNotConfirmed => "initial-finding-duration",
+    })
+}
+
+fn severity_options(t: &Tr, empty_key: Option<&str>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = empty_key
+        .map(|k| vec![(String::new(), t.get(k))])
+        .unwrap_or_default();
+    v.extend(DepressionSeverity::ALL.iter().map(|s| {
+        (
+            s.code().to_string(),
+            t.get(&format!("severity-{}", s.code())),
+        )
+    }));
+    v
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: &str,
+    q: &HashMap<String, String>,
+    ind: Option<Posted<IndicationValues>>,
+    dx: Option<Posted<DiagnosisValues>>,
+) -> Result<IndicationPage, PageError> {
+    let (page, view, head) = load_page(state, user, page, id, "indication", q).await?;
+    let t = page.t;
+    let c = &view.course;
+    let today = state.app.today();
+    let record = &c.indication;
+
+    // The indication form.
+    let saved_ind = IndicationValues::of(record);
+    let (values, errors, version, stale, message) = match ind {
+        Some(p) => (
+            p.values,
+            p.errors,
+            p.version.unwrap_or(c.version),
+            p.stale,
+            p.message,
+        ),
+        None => (
+            IndicationValues::of(record),
+            Errors::new(),
+            c.version,
+            false,
+            None,
+        ),
+    };
+    let when = |s: bool| if s { Some(()) } else { None };
+    let stale_on = when(stale);
+    let symptoms = Choices::new(
+        "symptom",
+        "checkbox",
+        t.get("initial-symptoms"),
+        Symptom::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), symptom_label(&t, *s), None))
+            .collect(),
+        &values.symptoms,
+    )
+    .hint(t.get("initial-symptoms-hint"))
+    .error_from(&errors)
+    .saved_from(stale_on.map(|_| saved_ind.symptoms.as_slice()), &t);
+    let fields = vec![
+        Input::new(
+            "two_weeks",
+            t.get("initial-two-weeks"),
+            "checkbox",
+            if values.two_weeks { "on" } else { "" },
+        )
+        .error_from(&errors)
+        .saved_from(
+            stale_on.map(|_| if saved_ind.two_weeks { "on" } else { "" }),
+            &t,
+        ),
+        Input::new(
+            "severity",
+            t.get("initial-severity"),
+            "select",
+            &values.severity,
+        )
+        .scoped("ind")
+        .options(severity_options(&t, Some("initial-severity-not-judged")))
+        .error_from(&errors)
+        .saved_from(stale_on.map(|_| saved_ind.severity.as_str()), &t),
+        Input::new(
+            "interpersonal_link",
+            t.get("initial-interpersonal-link"),
+            "textarea",
+            &values.link,
+        )
+        .hint(t.get("initial-interpersonal-link-hint"))
+        .error_from(&errors)
+        .saved_from(stale_on.map(|_| saved_ind.link.as_str()), &t),
+    ];
+    let reasons = Choices::new(
+        "first_line",
+        "checkbox",
+        t.get("initial-first-line"),
+        FirstLineReason::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.code().to_string(),
+                    t.get(&format!("initial-first-line-{}", r.code())),
+                    None,
+                )
+            })
+            .collect(),
+        &values.reasons,
+    )
+    .hint(t.get("initial-first-line-hint"))
+    .error_from(&errors)
+    .saved_from(stale_on.map(|_| saved_ind.reasons.as_slice()), &t);
+    let flags = Choices::new(
+        "flag",
+        "checkbox",
+        t.get("initial-flags"),
+        EscalationFlag::ALL
+            .iter()
+            .map(|f| {
+                let (text, source) = flag_prompt(&t, *f);
+                (
+                    f.code().to_string(),
+                    t.get(&format!("initial-flag-{}", f.code())),
+                    Some(format!("{text} ({source})")),
+                )
+            })
+            .collect(),
+        &values.flags,
+    )
+    .hint(t.get("initial-flags-hint"))
+    .error_from(&errors)
+    .saved_from(stale_on.map(|_| saved_ind.flags.as_slice()), &t);
+    let indication = IndicationForm {
+        symptoms,
+        fields,
+        reasons,
+        flags,
+        version,
+        has_errors: !errors.is_empty(),
+        message,
+    };
+
+    // The diagnosis form.
+    let saved_dx = DiagnosisValues::of(c, today);
+    let (values, errors, version, stale, message) = match dx {
+        Some(p) => (
+            p.values,
+            p.errors,
+            p.version.unwrap_or(c.version),
+            p.stale,
+            p.message,
+        ),
+        None => (
+            DiagnosisValues::of(c, today),
+            Errors::new(),
+            c.version,
+            false,
+            None,
+        ),
+    };
+    let stale_on = when(stale && c.diagnosis.is_some());
+    let dx = DiagnosisForm {
+        fields: vec![
+            Input::new(
+                "statement",
+                t.get("initial-diagnosis-statement"),
+                "text",
+                &values.statement,
+            )
+            .hint(t.get("initial-diagnosis-statement-hint"))
+            .required()
+            .error_from(&errors)
+            .saved_from(stale_on.map(|_| saved_dx.statement.as_str()), &t),
+            Input::new(
+                "severity",
+                t.get("initial-diagnosis-severity"),
+                "select",
+                &values.severity,
+            )
+            .scoped("dx")
+            .options(severity_options(&t, Some("initial-choose")))
+            .error_from(&errors)
+            .saved_from(stale_on.map(|_| saved_dx.severity.as_str()), &t),
+            Input::new(
+                "recorded_on",
+                t.get("initial-diagnosis-date"),
+                "date",
+                &values.date,
+            )
+            .required()
+            .error_from(&errors)
+            .saved_from(stale_on.map(|_| saved_dx.date.as_str()), &t),
+        ],
+        version,
+        has_errors: !errors.is_empty(),
+        message,
+    };
+
+    let diagnosis = c.diagnosis.as_ref().map(|d| {
+        t.with(
+            "initial-diagnosis-current",
+            &[
+                ("statement", d.statement.clone()),
+                (
+                    "severity",
+                    t.get(&format!("severity-{}", d.severity.code())),
+                ),
+                ("date", t.date(d.recorded_on)),
+            ],
+        )
+    });
+    let title = t.get("section-indication");
+    let mut page = page;
+    page.title = format!("{title} · {}", head.patient_name);
+    Ok(IndicationPage {
+        finding: finding_text(&t, record.a_criteria()),
+        finding_count: t.with(
+            "initial-finding-count",
+            &[
+                ("n", record.symptoms.len().to_string()),
+                (
+                    "core",
+                    t.get(if record.core_symptom_present() {
+                        "yes"
+                    } else {
+                        "no"
+                    }),
+                ),
+            ],
+        ),
+        prompts: record
+            .escalation_flags
+            .iter()
+            .map(|f| flag_prompt(&t, *f))
+            .collect(),
+        diagnosis,
+        indication,
+        dx,
+        head,
+        page,
+    })
+}
+
+fn path(id: &str) -> String {
+    format!("/courses/{id}/indication")
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<IndicationPage, PageError> {
+    let page = page_ctx(&headers, &user, "section-indication", &path(&id));
+    render(&state, &user, page, &id, &q, None, None).await
+}
+
+pub async fn save_indication(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let page = page_ctx(&headers, &user, "section-indication", &path(&id));
+    let t = page.t;
+    let course = match write_access(&state, &user, &id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let f = FormData(pairs);
+    let values = IndicationValues::posted(&f);
+    let q = HashMap::new();
+    let record = match values.parse(&t) {
+        Ok(r) => r,
+        Err(errors) => {
+            let posted = Posted::invalid(values, errors, f.version());
+            return respond(
+                render(&state, &user, page, &id, &q, Some(posted), None).await,
+                REFUSED,
+            );
+        }
+    };
+    match state
+        .app
+        .record_indication(&user.actor(), course.id, f.version(), record)
+        .await
+    {
+        Ok(_) => saved(&id, "indication", "indication"),
+        Err(AppError::Conflict { .. }) => {
+            let posted = Posted::stale(values, &t);
+            respond(
+                render(&state, &user, page, &id, &q, Some(posted), None).await,
+                STALE,
+            )
+        }
+        Err(AppError::Invalid(m)) => {
+            let posted = Posted::message(values, m, f.version());
+            respond(
+                render(&state, &user, page, &id, &q, Some(posted), None).await,
+                REFUSED,
+            )
+        }
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+pub async fn save_diagnosis(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let page = page_ctx(&headers, &user, "section-indication", &path(&id));
+    let t = page.t;
+    let course = match write_access(&state, &user, &id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let f = FormData(pairs);
+    let values = DiagnosisValues::posted(&f);
+    let q = HashMap::new();
+    let diagnosis = match values.parse(&t, state.app.today()) {
+        Ok(d) => d,
+        Err(errors) => {
+            let posted = Posted::invalid(values, errors, f.version());
+            return respond(
+                render(&state, &user, page, &id, &q, None, Some(posted)).await,
+                REFUSED,
+            );
+        }
+    };
+    match state
+        .app
+        .record_diagnosis(&user.actor(), course.id, f.version(), diagnosis)
+        .await
+    {
+        Ok(_) => saved(&id, "indication", "diagnosis"),
+        Err(AppError::Conflict { .. }) => {
+            let posted = Posted::stale(values, &t);
+            respond(
+                render(&state, &user, page, &id, &q, None, Some(posted)).await,
+                STALE,
+            )
+        }
+        Err(AppError::Invalid(m)) => {
+            let posted = Posted::message(values, m, f.version());
+            respond(
+                render(&state, &user, page, &id, &q, None, Some(posted)).await,
+                REFUSED,
+            )
+        }
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_english_prompts_are_the_domains_own() {
+        let t = Tr::new(Lang::En);
+        for f in EscalationFlag::ALL {
+            let (text, source) = flag_prompt(&t, f);
+            assert_eq!(text, f.prompt().text, "{f:?}");
+            assert_eq!(source, f.prompt().source);
+        }
+        let it = Tr::new(Lang::It);
+        for f in EscalationFlag::ALL {
+            assert_ne!(
+                flag_prompt(&it, f).0,
+                f.prompt().text,
+                "{f:?} is translated"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_field_errors() {
+        let t = Tr::default();
+        let v = IndicationValues {
+            symptoms: vec!["depressed_mood".into(), "x".into()],
+            two_weeks: true,
+            severity: "extreme".into(),
+            link: String::new(),
+            reasons: vec![],
+            flags: vec![],
+        };
+        let errors = v.parse(&t).unwrap_err();
+        assert!(errors.contains_key("symptom") && errors.contains_key("severity"));
+    }
+}

@@ -1,0 +1,452 @@
+//! Goals per focus area: add a goal, and rate its progress (0–10) and status as the course
+//! goes on. Each goal is versioned: a stale save is refused and shows what is saved now.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ipt_app::AppError;
+use ipt_domain::course::{Goal, GoalStatus};
+use ipt_domain::ids::{CourseId, GoalId};
+use ipt_domain::problem_area::AreaKind;
+
+use super::view::*;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::Tr;
+use crate::pages::{PageCtx, PageError, ctx, fail};
+
+pub struct GoalForm {
+    pub id: String,
+    pub action: String,
+    pub summary: String,
+    pub inputs: Vec<Input>,
+    pub version: i64,
+    pub has_errors: bool,
+    pub conflict: Option<String>,
+}
+
+pub struct AreaBlock {
+    pub heading: String,
+    pub in_focus: bool,
+    pub goals: Vec<GoalForm>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sessions/goals.html")]
+pub struct GoalsPage {
+    pub page: PageCtx,
+    pub header: Header,
+    pub heading: String,
+    pub can_write: bool,
+    pub blocks: Vec<AreaBlock>,
+    pub no_focus: Option<String>,
+    pub add: Vec<Input>,
+    pub add_errors: bool,
+    pub add_action: String,
+}
+
+/// A goal form as typed.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    area: String,
+    description: String,
+    progress: String,
+    status: String,
+}
+
+impl Typed {
+    fn from_form(f: &FormData) -> Self {
+        Self {
+            area: f.get("area"),
+            description: f.get("description"),
+            progress: f.get("progress"),
+            status: f.get("status"),
+        }
+    }
+    fn of(g: &Goal) -> Self {
+        Self {
+            area: g.area.code().to_string(),
+            description: g.description.clone(),
+            progress: g.progress.map(|p| p.to_string()).unwrap_or_default(),
+            status: g.status.code().to_string(),
+        }
+    }
+}
+
+/// What the page shows besides the saved goals: a form being corrected.
+enum Pending<'a> {
+    None,
+    Add(&'a Typed, Errors),
+    Edit {
+        goal: GoalId,
+        typed: &'a Typed,
+        errors: Errors,
+        /// After a refused stale save: the goal as saved now.
+        saved: Option<&'a Goal>,
+    },
+}
+
+fn status_options(t: &Tr) -> Vec<(String, String)> {
+    GoalStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.code().to_string(),
+                t.get(&format!("sessions-goal-status-{}", s.code())),
+            )
+        })
+        .collect()
+}
+
+fn goal_form(t: &Tr, course: CourseId, g: &Goal, pending: &Pending<'_>) -> GoalForm {
+    let scope = format!("goal-{}", g.id);
+    let (typed, errors, saved, version) = match pending {
+        Pending::Edit {
+            goal,
+            typed,
+            errors,
+            saved,
+        } if *goal == g.id => (
+            (*typed).clone(),
+            errors.clone(),
+            saved.map(Typed::of),
+            saved.map(|s| s.version).unwrap_or(g.version),
+        ),
+        _ => (Typed::of(g), Errors::new(), None, g.version),
+    };
+    let sv = |pick: fn(&Typed) -> String| saved.as_ref().map(pick);
+    let inputs = vec![
+        Input::new(
+            "description",
+            t.get("sessions-goal-description"),
+            "textarea",
+            &typed.description,
+        )
+        .scoped(&scope)
+        .required()
+        .error_from(&errors)
+        .saved_from(sv(|s| s.description.clone()).as_deref(), t),
+        Input::new(
+            "progress",
+            t.get("sessions-goal-progress"),
+            "number",
+            &typed.progress,
+        )
+        .scoped(&scope)
+        .range(0, 10)
+        .hint(t.get("sessions-goal-progress-hint"))
+        .error_from(&errors)
+        .saved_from(sv(|s| s.progress.clone()).as_deref(), t),
+        Input::new(
+            "status",
+            t.get("sessions-goal-status"),
+            "select",
+            &typed.status,
+        )
+        .scoped(&scope)
+        .options(status_options(t))
+        .error_from(&errors)
+        .saved_from(sv(|s| s.status.clone()).as_deref(), t),
+    ];
+    GoalForm {
+        id: scope,
+        action: format!("/courses/{course}/goals/{}", g.id),
+        summary: g.description.clone(),
+        has_errors: !errors.is_empty(),
+        conflict: saved.as_ref().map(|_| t.get("sessions-goal-conflict")),
+        inputs,
+        version,
+    }
+}
+
+fn goals_page(l: Loaded, pending: Pending<'_>) -> GoalsPage {
+    let t = l.page.t;
+    let c = &l.view.course;
+    let focus: Vec<AreaKind> = c
+        .focus
+        .as_ref()
+        .map(|f| f.areas().iter().map(|a| a.kind()).collect())
+        .unwrap_or_default();
+    // Focus areas first, then any other area a goal was set for.
+    let mut kinds = focus.clone();
+    for g in &l.view.goals {
+        if !kinds.contains(&g.area) {
+            kinds.push(g.area);
+        }
+    }
+    let blocks = kinds
+        .iter()
+        .map(|k| AreaBlock {
+            heading: t.get(&format!("area-{}", k.code())),
+            in_focus: focus.contains(k),
+            goals: l
+                .view
+                .goals
+                .iter()
+                .filter(|g| g.area == *k)
+                .map(|g| goal_form(&t, c.id, g, &pending))
+                .collect(),
+        })
+        .collect();
+    let (typed, errors) = match &pending {
+        Pending::Add(typed, errors) => ((*typed).clone(), errors.clone()),
+        _ => (
+            Typed {
+                area: focus
+                    .first()
+                    .map(|k| k.code().to_string())
+                    .unwrap_or_default(),
+                ..Default::default()
+            },
+            Errors::new(),
+        ),
+    };
+    let area_choices: Vec<AreaKind> = if focus.is_empty() {
+        AreaKind::ALL.to_vec()
+    } else {
+        focus.clone()
+    };
+    let add = vec![
+        Input::new("area", t.get("sessions-goal-area"), "select", &typed.area)
+            .scoped("new")
+            .options(
+                area_choices
+                    .iter()
+                    .map(|k| (k.code().to_string(), t.get(&format!("area-{}", k.code()))))
+                    .collect(),
+            )
+            .error_from(&errors),
+        Input::new(
+            "description",
+            t.get("sessions-goal-description"),
+            "textarea",
+            &typed.description,
+        )
+        .scoped("new")
+        .hint(t.get("sessions-goal-description-hint"))
+        .required()
+        .error_from(&errors),
+        Input::new(
+            "progress",
+            t.get("sessions-goal-progress"),
+            "number",
+            &typed.progress,
+        )
+        .scoped("new")
+        .range(0, 10)
+        .hint(t.get("sessions-goal-progress-hint"))
+        .error_from(&errors),
+    ];
+    GoalsPage {
+        heading: t.get("sessions-goals-title"),
+        can_write: l.can_write,
+        blocks,
+        no_focus: focus.is_empty().then(|| t.get("sessions-goals-no-focus")),
+        add,
+        add_errors: !errors.is_empty(),
+        add_action: format!("/courses/{}/goals", c.id),
+        header: l.header,
+        page: l.page,
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<GoalsPage, PageError> {
+    let page = notices(
+        ctx(
+            &headers,
+            Some(&user),
+            "sessions-goals-title",
+            &format!("/courses/{id}/goals"),
+        ),
+        &q,
+    );
+    let (page, id) = parse_course(page, &id)?;
+    let l = load(&state, &user, page, id).await?;
+    Ok(goals_page(l, Pending::None))
+}
+
+/// Parse a goal's description, progress and status; the area only when adding.
+fn parse(t: &Tr, typed: &Typed, adding: bool) -> Result<(Option<AreaKind>, Goal), Errors> {
+    let mut errors = Errors::new();
+    let area = if adding {
+        match AreaKind::parse(&typed.area) {
+            Ok(a) => Some(a),
+            Err(_) => {
+                errors.insert("area", t.get("sessions-error-choice"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if typed.description.trim().is_empty() {
+        errors.insert("description", t.get("field-required"));
+    }
+    let progress = parse_rating(&typed.progress).unwrap_or_else(|()| {
+        errors.insert("progress", t.get("sessions-error-rating"));
+        None
+    });
+    let status = if adding && typed.status.is_empty() {
+        Some(GoalStatus::Open)
+    } else {
+        GoalStatus::parse(&typed.status)
+    };
+    if status.is_none() {
+        errors.insert("status", t.get("sessions-error-choice"));
+    }
+    match status {
+        Some(status) if errors.is_empty() => Ok((
+            area,
+            Goal {
+                id: ipt_app::new_id(),
+                area: area.unwrap_or(AreaKind::Grief),
+                description: typed.description.trim().to_string(),
+                progress,
+                status,
+                version: 0,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+async fn writable(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: &str,
+) -> Result<Loaded, PageError> {
+    let (page, id) = parse_course(page, id)?;
+    let page = require_write(state, user, page, id).await?;
+    load(state, user, page, id).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let page = ctx(
+        &headers,
+        Some(&user),
+        "sessions-goals-title",
+        &format!("/courses/{id}/goals"),
+    );
+    let l = match writable(&state, &user, page, &id).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let t = l.page.t;
+    let typed = Typed::from_form(&FormData(form));
+    let goal = match parse(&t, &typed, true) {
+        Ok((area, goal)) => Goal {
+            area: area.unwrap_or(goal.area),
+            ..goal
+        },
+        Err(errors) => {
+            let p = goals_page(l, Pending::Add(&typed, errors));
+            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+        }
+    };
+    let course = l.view.course.id;
+    match state.app.add_goal(&user.actor(), course, goal).await {
+        Ok(g) => Redirect::to(&format!(
+            "/courses/{course}/goals?notice=goal-added#goal-{}",
+            g.id
+        ))
+        .into_response(),
+        Err(AppError::Invalid(m)) => {
+            let mut errors = Errors::new();
+            errors.insert("description", m);
+            let p = goals_page(l, Pending::Add(&typed, errors));
+            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+        }
+        Err(e) => fail(l.page)(e).into_response(),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path((id, gid)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let page = ctx(
+        &headers,
+        Some(&user),
+        "sessions-goals-title",
+        &format!("/courses/{id}/goals"),
+    );
+    let l = match writable(&state, &user, page, &id).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let t = l.page.t;
+    let Some(stored) = gid
+        .parse::<GoalId>()
+        .ok()
+        .and_then(|gid| l.view.goals.iter().find(|g| g.id == gid).cloned())
+    else {
+        return not_found(l.page).into_response();
+    };
+    let data = FormData(form);
+    let Some(version) = data.version() else {
+        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
+    };
+    let typed = Typed::from_form(&data);
+    let goal = match parse(&t, &typed, false) {
+        Ok((_, g)) => Goal {
+            id: stored.id,
+            area: stored.area,
+            version,
+            ..g
+        },
+        Err(errors) => {
+            let p = goals_page(
+                l,
+                Pending::Edit {
+                    goal: stored.id,
+                    typed: &typed,
+                    errors,
+                    saved: None,
+                },
+            );
+            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+        }
+    };
+    let course = l.view.course.id;
+    match state.app.update_goal(&user.actor(), course, goal).await {
+        Ok(g) => Redirect::to(&format!(
+            "/courses/{course}/goals?notice=goal-saved#goal-{}",
+            g.id
+        ))
+        .into_response(),
+        Err(AppError::Conflict { .. }) => {
+            let p = goals_page(
+                l,
+                Pending::Edit {
+                    goal: stored.id,
+                    typed: &typed,
+                    errors: Errors::new(),
+                    saved: Some(&stored),
+                },
+            );
+            (StatusCode::CONFLICT, p).into_response()
+        }
+        Err(e) => fail(l.page)(e).into_response(),
+    }
+}

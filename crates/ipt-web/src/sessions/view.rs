@@ -1,0 +1,423 @@
+//! Pieces shared by the session, goal and ending pages: form inputs and checklists, the course
+//! header, loading a course with access checks, and notices.
+
+use std::collections::HashMap;
+
+use ipt_app::access::Access;
+use ipt_app::ports::AlertFilter;
+use ipt_app::{AppError, CourseView};
+use ipt_domain::course::Guard;
+use ipt_domain::ids::CourseId;
+use ipt_domain::measures::Catalogue;
+use ipt_domain::protocol::Protocol;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::Tr;
+use crate::pages::{PageCtx, PageError, fail, format_label, status_label};
+
+/// One labelled input, rendered by `sessions/input.html`. Unlike `pages::Field` its id may
+/// differ from its name, so a page can hold several forms with the same field names.
+pub struct Input {
+    pub id: String,
+    pub name: &'static str,
+    pub label: String,
+    /// text, number, date, textarea or select.
+    pub kind: &'static str,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    /// After a refused stale save: what is saved now, shown beside what the user typed.
+    pub saved: Option<String>,
+    pub required: bool,
+    pub options: Vec<(String, String)>,
+    /// For number inputs: the allowed range.
+    pub min: String,
+    pub max: String,
+}
+
+impl Input {
+    pub fn new(name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
+        Self {
+            id: name.replace('_', "-"),
+            name,
+            label,
+            kind,
+            value: value.to_string(),
+            hint: None,
+            error: None,
+            saved: None,
+            required: false,
+            options: vec![],
+            min: String::new(),
+            max: String::new(),
+        }
+    }
+    /// Prefix the id, for pages with several forms.
+    pub fn scoped(mut self, scope: &str) -> Self {
+        self.id = format!("{scope}-{}", self.id);
+        self
+    }
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
+        self.options = o;
+        self
+    }
+    pub fn range(mut self, min: i64, max: i64) -> Self {
+        self.min = min.to_string();
+        self.max = max.to_string();
+        self
+    }
+    /// The ids of the texts that describe this input, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = vec![];
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        if self.saved.is_some() {
+            ids.push(format!("{}-saved", self.id));
+        }
+        ids.join(" ")
+    }
+    /// Attach the error for this field, if any.
+    pub fn error_from(mut self, errors: &Errors) -> Self {
+        self.error = errors.get(self.name).cloned();
+        self
+    }
+    /// After a conflict: show the saved value when it differs from what was typed.
+    pub fn saved_from(mut self, saved: Option<&str>, t: &Tr) -> Self {
+        if let Some(s) = saved
+            && s.trim() != self.value.trim()
+        {
+            self.saved = Some(if s.trim().is_empty() {
+                t.get("sessions-conflict-saved-empty")
+            } else {
+                s.to_string()
+            });
+        }
+        self
+    }
+}
+
+/// One checkbox or radio button of a checklist.
+pub struct Check {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+}
+
+/// A checklist: a fieldset with a legend, rendered by `sessions/checks.html`.
+pub struct CheckGroup {
+    pub id: String,
+    pub name: &'static str,
+    /// checkbox or radio.
+    pub kind: &'static str,
+    pub legend: String,
+    pub hint: Option<String>,
+    pub items: Vec<Check>,
+    pub error: Option<String>,
+    pub saved: Option<String>,
+    /// Shown folded (`<details>`), for the tasks of other phases.
+    pub folded: bool,
+}
+
+impl CheckGroup {
+    pub fn new(id: &str, name: &'static str, legend: String, items: Vec<Check>) -> Self {
+        Self {
+            id: id.to_string(),
+            name,
+            kind: "checkbox",
+            legend,
+            hint: None,
+            error: None,
+            saved: None,
+            items,
+            folded: false,
+        }
+    }
+    pub fn radio(mut self) -> Self {
+        self.kind = "radio";
+        self
+    }
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn any_checked(&self) -> bool {
+        self.items.iter().any(|i| i.checked)
+    }
+    /// After a conflict: the saved selection, when it differs from what was ticked.
+    pub fn saved_from(mut self, saved: Option<Vec<String>>, t: &Tr) -> Self {
+        if let Some(saved) = saved {
+            let mine: Vec<&str> = self
+                .items
+                .iter()
+                .filter(|i| i.checked)
+                .map(|i| i.value.as_str())
+                .collect();
+            let theirs: Vec<&str> = saved.iter().map(String::as_str).collect();
+            let (mut a, mut b) = (mine.clone(), theirs.clone());
+            a.sort_unstable();
+            b.sort_unstable();
+            if a != b {
+                let labels: Vec<String> = self
+                    .items
+                    .iter()
+                    .filter(|i| theirs.contains(&i.value.as_str()))
+                    .map(|i| i.label.clone())
+                    .collect();
+                self.saved = Some(if labels.is_empty() {
+                    t.get("sessions-conflict-saved-none")
+                } else {
+                    labels.join("; ")
+                });
+            }
+        }
+        self
+    }
+}
+
+/// Field errors of one form, by field name.
+pub type Errors = HashMap<&'static str, String>;
+
+/// A posted form as name–value pairs: checklists repeat a name once per ticked box.
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+    pub fn version(&self) -> Option<i64> {
+        self.get("version").trim().parse().ok()
+    }
+}
+
+/// The snake_case code of a domain enum (the same code it is stored under).
+pub fn code_of<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A domain enum from its code, or None.
+pub fn parse_code<T: DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
+}
+
+pub fn guard_label(t: &Tr, g: &Guard) -> String {
+    t.get(&format!("guard-{}", code_of(g)))
+}
+
+/// The top of every page of this part: where the course is, and any open alert.
+pub struct Header {
+    pub patient_id: String,
+    pub patient_name: String,
+    pub course_id: String,
+    pub course_title: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub open_alert: bool,
+    pub sections: Vec<(String, String)>,
+}
+
+/// A course loaded for one of these pages, with what the user may do.
+pub struct Loaded {
+    pub page: PageCtx,
+    pub view: CourseView,
+    pub header: Header,
+    /// The user may change this course (its clinician; not a supervisor reading).
+    pub can_write: bool,
+    pub protocol: Protocol,
+    pub open_alerts: Vec<ipt_domain::alert::RiskAlert>,
+}
+
+pub fn not_found(page: PageCtx) -> PageError {
+    PageError {
+        page,
+        error: AppError::NotFound("course"),
+    }
+}
+
+// A PageError carries the page context, so that an error renders in the user's language.
+#[allow(clippy::result_large_err)]
+pub fn parse_course(page: PageCtx, id: &str) -> Result<(PageCtx, CourseId), PageError> {
+    match id.parse::<CourseId>() {
+        Ok(id) => Ok((page, id)),
+        Err(_) => Err(not_found(page)),
+    }
+}
+
+/// Load a course the user may read, with everything its pages show.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: CourseId,
+) -> Result<Loaded, PageError> {
+    let app = &state.app;
+    let actor = user.actor();
+    let view = match app.course_view(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let can_write = app
+        .check_patient(&actor, &view.patient, Access::Write)
+        .await
+        .is_ok();
+    let open_alerts = match app
+        .alerts(
+            &actor,
+            AlertFilter {
+                patient: Some(view.patient.id),
+                open_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let t = page.t;
+    let c = &view.course;
+    let header = Header {
+        patient_id: view.patient.id.to_string(),
+        patient_name: view.patient.name.as_str().to_string(),
+        course_id: c.id.to_string(),
+        course_title: t.with(
+            "course-title",
+            &[
+                ("format", format_label(&t, c.format)),
+                ("patient", view.patient.name.as_str().to_string()),
+            ],
+        ),
+        status: status_label(&t, &c.status),
+        status_code: c.status.code(),
+        open_alert: !open_alerts.is_empty(),
+        sections: (state.section_links)(&t, &c.id.to_string()),
+    };
+    let protocol = app.protocols.get(c.format).clone();
+    Ok(Loaded {
+        page,
+        view,
+        header,
+        can_write,
+        protocol,
+        open_alerts,
+    })
+}
+
+/// Refuse a change before doing any work when the user may not change the course: the answer
+/// is the same 404 as for a missing course.
+pub async fn require_write(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageCtx,
+    id: CourseId,
+) -> Result<PageCtx, PageError> {
+    match state
+        .app
+        .course_with(&user.actor(), id, Access::Write)
+        .await
+    {
+        Ok(_) => Ok(page),
+        Err(e) => Err(fail(page)(e)),
+    }
+}
+
+/// Notices the pages of this part accept in `?notice=`.
+pub(super) const NOTICES: [&str; 9] = [
+    "session-recorded",
+    "session-saved",
+    "goal-added",
+    "goal-saved",
+    "review-saved",
+    "plan-saved",
+    "decision-saved",
+    "maintenance-started",
+    "maintenance-exists",
+];
+
+pub fn notices(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
+    page = crate::pages::with_notice(page, q);
+    if let Some(n) = q.get("notice").filter(|n| NOTICES.contains(&n.as_str())) {
+        page.notices
+            .push(page.t.get(&format!("sessions-notice-{n}")));
+    }
+    page
+}
+
+/// One recommended measure of the format, with whether its questionnaire text is available.
+pub struct MeasureNote {
+    pub name: String,
+    pub text: String,
+}
+
+/// The format's recommended measures (PHQ-9, EPDS for perinatal, GDS-15 for older adults …),
+/// each saying whether this site has its questionnaire text in the user's language.
+pub fn recommended_measures(state: &AppState, t: &Tr, protocol: &Protocol) -> Vec<MeasureNote> {
+    let lang = t.lang.code();
+    protocol
+        .recommended_instruments
+        .iter()
+        .filter_map(|code| Catalogue::builtin().get(code))
+        .map(|i| {
+            let text = if state.app.text_packs.text_for(&i.code, lang).is_some() {
+                t.get("sessions-measure-text-available")
+            } else {
+                t.with(
+                    "sessions-measure-needs-pack",
+                    &[
+                        ("instrument", i.short_name.clone()),
+                        ("language", t.get(&format!("language-{lang}"))),
+                    ],
+                )
+            };
+            MeasureNote {
+                name: i.short_name.clone(),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// A 0–10 rating typed in a form: empty is None.
+pub fn parse_rating(raw: &str) -> Result<Option<u8>, ()> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<u8>() {
+        Ok(n) if n <= 10 => Ok(Some(n)),
+        _ => Err(()),
+    }
+}
