@@ -26,6 +26,8 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
+pub use inventory::circle;
+
 /// The few styles the initial pages add to the main stylesheet (chart sizes, fieldsets).
 async fn stylesheet() -> impl IntoResponse {
     (

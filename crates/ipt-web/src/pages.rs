@@ -1245,7 +1245,11 @@ pub async fn transition(
         return fail(page)(AppError::NotFound("course")).into_response();
     };
     // Access first: input errors must not tell a stranger that the course exists.
-    if let Err(e) = state.app.course_with(&user.actor(), id, ipt_app::access::Access::Write).await {
+    if let Err(e) = state
+        .app
+        .course_with(&user.actor(), id, ipt_app::access::Access::Write)
+        .await
+    {
         return fail(page)(e).into_response();
     }
     let target = if f.target == "ended_early" {

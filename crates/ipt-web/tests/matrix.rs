@@ -47,7 +47,11 @@ const ROUTES: &[(Kind, &str, &str)] = &[
     (Kind::Write, "POST", "/courses/{c}/termination/review"),
     (Kind::Write, "POST", "/courses/{c}/termination/relapse-plan"),
     (Kind::Write, "POST", "/courses/{c}/termination/maintenance"),
-    (Kind::Write, "POST", "/courses/{c}/termination/start-maintenance"),
+    (
+        Kind::Write,
+        "POST",
+        "/courses/{c}/termination/start-maintenance",
+    ),
     (Kind::Read, "GET", "/courses/{c}/summary"),
 ];
 

@@ -173,6 +173,48 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
+    /// Set a field's value directly (date inputs take typed keys in the browser's locale order,
+    /// so tests set them as the form submits them: YYYY-MM-DD).
+    pub fn set_value(&self, css: &str, value: &str) {
+        let script = "document.querySelector(arguments[0]).value = arguments[1];";
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": [css, value]})),
+        );
+    }
+
+    /// Submit the form whose action ends with `action_suffix`, by clicking its submit button.
+    /// Waits for the next page: navigating on before the answer arrives would cancel the post.
+    pub fn submit(&self, action_suffix: &str) {
+        self.click_and_wait(&format!(
+            "form[action$='{action_suffix}'] button[type=submit]"
+        ));
+    }
+
+    /// Click something that loads a new page, and wait until it has replaced the old one.
+    pub fn click_and_wait(&self, css: &str) {
+        let before = self.find("main");
+        self.click(css);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            let full = format!("/session/{}/element", self.session);
+            let now = http(
+                self.port,
+                "POST",
+                &full,
+                Some(&json!({"using": "css selector", "value": "main"})),
+            )
+            .ok()
+            .and_then(|v| v[ELEMENT].as_str().map(str::to_string));
+            if now.is_some_and(|id| id != before) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("clicking {css} did not load a new page");
+    }
+
     /// Choose an option of a select by its value.
     pub fn select(&self, css: &str, value: &str) {
         self.click(&format!("{css} option[value=\"{value}\"]"));
@@ -214,9 +256,21 @@ impl Driver {
 
     fn try_main_text(&self) -> Option<String> {
         let full = format!("/session/{}/element", self.session);
-        let v = http(self.port, "POST", &full, Some(&json!({"using": "css selector", "value": "main"}))).ok()?;
+        let v = http(
+            self.port,
+            "POST",
+            &full,
+            Some(&json!({"using": "css selector", "value": "main"})),
+        )
+        .ok()?;
         let el = v[ELEMENT].as_str()?.to_string();
-        let t = http(self.port, "GET", &format!("/session/{}/element/{el}/text", self.session), None).ok()?;
+        let t = http(
+            self.port,
+            "GET",
+            &format!("/session/{}/element/{el}/text", self.session),
+            None,
+        )
+        .ok()?;
         t.as_str().map(str::to_string)
     }
 

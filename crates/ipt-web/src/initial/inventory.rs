@@ -292,9 +292,10 @@ pub struct ConfirmPage {
     pub cancel: String,
 }
 
-/// The closeness circle of these people, with translated labels. `id` keeps element ids
-/// unique when a page shows more than one circle.
-pub fn circle_svg(t: &Tr, people: &[InventoryPerson], id: &str) -> String {
+/// A closeness circle drawn with this page's translated labels. Public so that other pages
+/// (the start-versus-end comparison at termination) draw circles that read the same; `id`
+/// keeps element ids unique when a page shows more than one circle.
+pub fn circle(t: &Tr, people: &[CirclePerson], id: &str) -> String {
     let count = |r: ClosenessRing| people.iter().filter(|p| p.ring == r).count().to_string();
     let labels = CircleLabels {
         id: id.to_string(),
@@ -320,6 +321,11 @@ pub fn circle_svg(t: &Tr, people: &[InventoryPerson], id: &str) -> String {
         deceased: t.get("initial-mark-deceased"),
         empty: t.get("initial-circle-empty"),
     };
+    closeness_circle(people, &labels)
+}
+
+/// The closeness circle of the current inventory.
+fn circle_svg(t: &Tr, people: &[InventoryPerson], id: &str) -> String {
     let drawn: Vec<CirclePerson> = people
         .iter()
         .map(|p| CirclePerson {
@@ -330,7 +336,7 @@ pub fn circle_svg(t: &Tr, people: &[InventoryPerson], id: &str) -> String {
             deceased: p.deceased,
         })
         .collect();
-    closeness_circle(&drawn, &labels)
+    circle(t, &drawn, id)
 }
 
 fn yes_no(t: &Tr, b: bool) -> String {
