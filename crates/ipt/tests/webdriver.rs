@@ -220,15 +220,6 @@ impl Driver {
         self.click(&format!("{css} option[value=\"{value}\"]"));
     }
 
-    /// The visible text of the page's main landmark.
-    pub fn main_text(&self) -> String {
-        let el = self.find("main");
-        self.cmd("GET", &format!("/element/{el}/text"), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-
     /// Wait (up to 20 s) until the main landmark contains `needle`; returns its text. Clicks that
     /// submit a form return before the next page has loaded, so every check after one waits.
     pub fn wait_text(&self, needle: &str) -> String {
