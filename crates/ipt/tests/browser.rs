@@ -222,6 +222,21 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.click("input[name=techniques]");
     driver.click("#risk-reviewed");
     driver.type_into("#interval-events", "Visited the grave for the first time.");
+    // Notes are autosaved in the tab: leaving and coming back offers the text again.
+    std::thread::sleep(Duration::from_millis(600));
+    driver.goto(&format!("{course_url}/sessions/new"));
+    expect(
+        &driver,
+        "Unsaved text from earlier in this tab was restored",
+    );
+    assert_eq!(
+        driver.value("#interval-events"),
+        "Visited the grave for the first time."
+    );
+    driver.set_value("#number", "4");
+    driver.set_value("#mood", "4");
+    driver.click("input[name=techniques]");
+    driver.click("#risk-reviewed");
     shot("05-session");
     driver.submit("/sessions");
     driver.goto(&format!("{course_url}/sessions"));

@@ -114,7 +114,7 @@ impl Driver {
             "--window-size=1280,1600",
             &format!("--user-data-dir={}", profile.0.display()),
         ];
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "unhandledPromptBehavior": "accept", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}});
         let session =
             http(port, "POST", "/session", Some(&caps)).expect("start a Chromium session");
         let id = session["sessionId"]
@@ -171,6 +171,19 @@ impl Driver {
     pub fn click(&self, css: &str) {
         let el = self.find(css);
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
+    }
+
+    /// A field's current value.
+    pub fn value(&self, css: &str) -> String {
+        let script = "return document.querySelector(arguments[0]).value;";
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": [css]})),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     /// Set a field's value directly (date inputs take typed keys in the browser's locale order,

@@ -15,6 +15,7 @@ action-open = Open
 action-change-language = Change language
 form-errors-title = Please correct the marked fields. Nothing was saved.
 field-required = This field is required.
+draft-restored = Unsaved text from earlier in this tab was restored below. Check it, then save.
 not-set = not recorded
 
 # Sign-in

@@ -15,6 +15,7 @@ action-open = Apri
 action-change-language = Cambia lingua
 form-errors-title = Correggi i campi segnalati. Non è stato salvato nulla.
 field-required = Questo campo è obbligatorio.
+draft-restored = Il testo non salvato digitato prima in questa scheda è stato ripristinato qui sotto. Controllalo, poi salva.
 not-set = non registrato
 
 # Sign-in
