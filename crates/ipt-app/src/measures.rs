@@ -1,17 +1,85 @@
-//! Scoring at the app boundary: turn item answers into the summary kept with an assessment.
+//! Scoring at the app boundary: turn item answers into the summary kept with an assessment,
+//! and compare totals, with the deployment's scoring and change settings (`[measures]` in
+//! `ipt.toml`) or, when none are given, the cited defaults of each definition.
+
+use std::sync::OnceLock;
 
 use ipt_domain::assessment::ScoreSummary;
-use ipt_domain::measures::Catalogue;
+use ipt_domain::measures::{
+    Catalogue, Change, ChangeConfig, ChangeError, Instrument, ScoreError, ScoreResult,
+    ScoringConfig,
+};
 
 use crate::AppError;
 
-/// Score `answers` for `instrument` with the built-in catalogue.
+/// The measurement settings of this process.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureSettings {
+    pub scoring: ScoringConfig,
+    pub change: ChangeConfig,
+}
+
+static SETTINGS: OnceLock<MeasureSettings> = OnceLock::new();
+
+/// Apply the deployment's settings, once, at start. Every entry is checked against the
+/// catalogue and refused with the reason when it does not fit.
+pub fn configure(
+    scoring: ScoringConfig,
+    change_overrides: Option<ChangeConfig>,
+) -> Result<(), AppError> {
+    let catalogue = Catalogue::builtin();
+    scoring
+        .validate(catalogue)
+        .map_err(|e| AppError::Invalid(format!("[measures.scoring]: {e}")))?;
+    let change = match change_overrides {
+        Some(o) => ChangeConfig::defaults()
+            .with_overrides(catalogue, o)
+            .map_err(|e| AppError::Invalid(format!("[measures.change]: {e}")))?,
+        None => ChangeConfig::defaults(),
+    };
+    let settings = MeasureSettings { scoring, change };
+    if SETTINGS.set(settings.clone()).is_err()
+        && SETTINGS.get().map(|s| (&s.scoring, &s.change))
+            != Some((&settings.scoring, &settings.change))
+    {
+        return Err(AppError::Internal(
+            "measurement settings were already applied".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The settings in force: configured, or the defaults.
+pub fn settings() -> &'static MeasureSettings {
+    static DEFAULTS: OnceLock<MeasureSettings> = OnceLock::new();
+    SETTINGS
+        .get()
+        .unwrap_or_else(|| DEFAULTS.get_or_init(MeasureSettings::default))
+}
+
+/// Score answers typed as `1,2,,3` (an empty field is a missing item).
+pub fn score_text(code: &str, input: &str) -> Result<ScoreResult, ScoreError> {
+    let instrument = Catalogue::builtin().require(code)?;
+    let answers = instrument.parse_answers(input)?;
+    instrument.evaluate(&answers, &settings().scoring)
+}
+
+/// Change between two totals with the thresholds in force.
+pub fn change(
+    instrument: &Instrument,
+    baseline: u32,
+    followup: u32,
+) -> Result<Change, ChangeError> {
+    instrument.change_with(&settings().change, baseline, followup)
+}
+
+/// Score `answers` for `instrument` with the built-in catalogue and the settings in force.
 pub fn summarise(instrument: &str, answers: &[Option<u8>]) -> Result<ScoreSummary, AppError> {
     let instrument = Catalogue::builtin()
         .require(instrument)
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     let r = instrument
-        .score(answers)
+        .score_with(answers, &settings().scoring)
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     Ok(ScoreSummary {
         total: r.total.map(f64::from),

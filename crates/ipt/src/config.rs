@@ -28,6 +28,9 @@ pub struct Config {
     /// Mark cookies Secure: set this when users reach the server over HTTPS (behind a proxy
     /// that sets X-Forwarded-Proto, this is detected per request anyway).
     pub secure_cookies: bool,
+    /// Scoring and change settings of the measurement engine.
+    #[serde(default)]
+    pub measures: MeasuresConfig,
     /// Per-format overrides of session counts and phase boundaries.
     #[serde(default)]
     pub protocols: BTreeMap<String, ProtocolOverride>,
@@ -43,8 +46,18 @@ impl Default for Config {
             idle_timeout_minutes: 30,
             secure_cookies: false,
             protocols: BTreeMap::new(),
+            measures: MeasuresConfig::default(),
         }
     }
+}
+
+/// `[measures]` in `ipt.toml`: band sets and risk thresholds (`[measures.scoring]`), and change
+/// thresholds per instrument (`[measures.change.<code>]`). See the operator guide.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeasuresConfig {
+    pub scoring: ipt_domain::measures::ScoringConfig,
+    pub change: Option<ipt_domain::measures::ChangeConfig>,
 }
 
 /// Overrides from the command line; `None` leaves the lower layers' value.

@@ -137,7 +137,24 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    // The measurement commands need neither configuration nor a database.
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let config = Config::load(
+        cli.config.as_ref(),
+        &FlagOverrides {
+            database_url: cli.database_url.clone(),
+            listen,
+        },
+    )?;
+    init_logs(&config.log_format)?;
+    ipt_app::measures::configure(
+        config.measures.scoring.clone(),
+        config.measures.change.clone(),
+    )
+    .context("the [measures] section of the configuration is not valid")?;
+    // The scoring commands need no database.
     match &cli.command {
         Command::Score {
             instrument,
@@ -152,18 +169,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let listen = match &cli.command {
-        Command::Serve { listen, .. } => listen.clone(),
-        _ => None,
-    };
-    let config = Config::load(
-        cli.config.as_ref(),
-        &FlagOverrides {
-            database_url: cli.database_url.clone(),
-            listen,
-        },
-    )?;
-    init_logs(&config.log_format)?;
     let protocols = ProtocolCatalogue::default()
         .with_overrides(&config.protocols)
         .context("the [protocols] section of the configuration is not valid")?;

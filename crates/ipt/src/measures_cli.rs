@@ -56,12 +56,8 @@ pub fn instruments(json: bool, packs: &TextPacks) -> anyhow::Result<()> {
 }
 
 pub fn score(code: &str, answers: &str) -> anyhow::Result<()> {
-    let instrument = Catalogue::builtin()
-        .require(code)
-        .map_err(|e| BadInput(e.to_string()))?;
-    let result = instrument
-        .score_str(answers)
-        .map_err(|e| BadInput(e.to_string()))?;
+    let result =
+        ipt_app::measures::score_text(code, answers).map_err(|e| BadInput(e.to_string()))?;
     println!("{}", serde_json::to_string(&result)?);
     Ok(())
 }
@@ -72,9 +68,8 @@ pub fn change(code: &str, baseline: &str, followup: &str) -> anyhow::Result<()> 
         .map_err(|e| BadInput(e.to_string()))?;
     let b = parse_total("baseline", baseline).map_err(|e| BadInput(e.to_string()))?;
     let f = parse_total("follow-up", followup).map_err(|e| BadInput(e.to_string()))?;
-    let change = instrument
-        .change(b, f)
-        .map_err(|e| BadInput(e.to_string()))?;
+    let change =
+        ipt_app::measures::change(instrument, b, f).map_err(|e| BadInput(e.to_string()))?;
     println!("{}", serde_json::to_string(&change)?);
     Ok(())
 }

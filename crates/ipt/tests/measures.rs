@@ -112,3 +112,43 @@ fn text_packs_come_from_the_configured_folder_and_bad_ones_are_named() {
     assert!(!o.status.success());
     assert!(text(&o).contains("text-pack folder"), "{}", text(&o));
 }
+
+#[test]
+fn the_deployment_can_change_risk_thresholds_and_change_rules_and_bad_values_are_refused() {
+    let dir = Scratch::new();
+    let hamd = "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0";
+    let default = json(&ipt(&dir, &["score", "hamd17", hamd], None));
+    assert_eq!(
+        default["risk_items"],
+        serde_json::json!([]),
+        "HAM-D item 3 flags at 2 by default"
+    );
+    std::fs::write(
+        dir.0.join("ipt.toml"),
+        "[measures.scoring.risk.hamd17]\nq3 = 1\n\n[measures.change.phq9]\ndirection = \"lower_is_better\"\nresponse_reduction = 0.5\nremission = { at_most = 4 }\nreliable_change = { points = 8 }\ncaseness = { at_least = 10 }\n",
+    )
+    .unwrap();
+    let local = json(&ipt(&dir, &["score", "hamd17", hamd], None));
+    assert_eq!(
+        local["risk_items"],
+        serde_json::json!([3]),
+        "the local threshold of 1 applies"
+    );
+    let change = json(&ipt(&dir, &["change", "phq9", "15", "8"], None));
+    assert_eq!(
+        change["reliable_improvement"], false,
+        "7 points is below the local 8"
+    );
+    std::fs::write(
+        dir.0.join("ipt.toml"),
+        "[measures.scoring.risk.hamd17]\nq3 = 9\n",
+    )
+    .unwrap();
+    let bad = ipt(&dir, &["score", "hamd17", hamd], None);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("risk threshold 9 for hamd17 q3 must be in 1–4"),
+        "{}",
+        text(&bad)
+    );
+}

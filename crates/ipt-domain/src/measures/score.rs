@@ -121,7 +121,7 @@ impl ScoringConfig {
                 let scale = inst.scale_of(item);
                 if at_least <= scale.min || at_least > scale.max {
                     return Err(ScoreError::Config(format!(
-                        "risk threshold {at_least} for {code} {id} must be in {}..{}",
+                        "risk threshold {at_least} for {code} {id} must be in {}–{}",
                         scale.min + 1,
                         scale.max
                     )));

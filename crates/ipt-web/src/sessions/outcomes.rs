@@ -132,7 +132,7 @@ pub fn score_review(t: &Tr, protocol: &Protocol, assessments: &[Assessment]) -> 
                 total_of(first).unwrap_or(0.0),
                 total_of(last).unwrap_or(0.0),
             );
-            if let Ok(c) = i.change(whole(b), whole(l)) {
+            if let Ok(c) = ipt_app::measures::change(i, whole(b), whole(l)) {
                 change = change_words(t, &c);
                 // The main measure is the first one that defines response.
                 if !main_judged && c.response.is_some() {
