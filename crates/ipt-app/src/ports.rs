@@ -335,6 +335,18 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
 
+    // Supervision comments: added, never changed.
+    async fn add_comment(
+        &self,
+        comment: &ipt_domain::supervision::SupervisorComment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn comments(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError>;
+
     // Sign-in sessions and API tokens.
     async fn create_web_session(
         &self,

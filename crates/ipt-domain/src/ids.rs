@@ -91,6 +91,8 @@ id_type!(/// A risk alert raised for a clinician.
     AlertId);
 id_type!(/// A personal API token.
     TokenId);
+id_type!(/// A supervisor's comment on a course.
+    CommentId);
 
 #[cfg(test)]
 mod tests {

@@ -18,4 +18,5 @@ pub mod problem_area;
 pub mod protocol;
 pub mod session;
 pub mod suggestion;
+pub mod supervision;
 pub mod timeline;

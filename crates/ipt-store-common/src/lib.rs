@@ -1172,6 +1172,48 @@ macro_rules! impl_store {
                     Ok(al.version + 1)
                 }
 
+                async fn add_comment(&self, c: &ipt_domain::supervision::SupervisorComment, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO supervisor_comments (id, course_id, session_id, author_id, body, written_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(c.id.as_uuid())
+                    .bind(c.course.as_uuid())
+                    .bind(c.session.map(|s| s.as_uuid()))
+                    .bind(c.author.as_uuid())
+                    .bind(&c.text)
+                    .bind(c.written_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn comments(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM supervisor_comments WHERE course_id = $1 ORDER BY written_at, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(ipt_domain::supervision::SupervisorComment {
+                                id: CommentId::from_uuid(get(r, "id")?),
+                                course: CourseId::from_uuid(get(r, "course_id")?),
+                                session: get::<Option<Uuid>>(r, "session_id")?.map(SessionId::from_uuid),
+                                author: UserId::from_uuid(get(r, "author_id")?),
+                                text: get(r, "body")?,
+                                written_at: get(r, "written_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
                 async fn create_web_session(&self, w: &WebSession, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await.map_err(map_err)?;
                     sqlx::query(

@@ -659,3 +659,38 @@ pub async fn sign_in_sessions_and_api_tokens_are_stored_by_hash(s: S) {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+pub async fn supervisor_comments_are_kept_in_order(s: S) {
+    use ipt_domain::supervision::SupervisorComment;
+    let (c, _, course) = setup(&s).await;
+    let first = SupervisorComment::new(
+        id(),
+        course.id,
+        None,
+        c,
+        "Keep the focus on the dispute.",
+        NOW,
+    )
+    .unwrap();
+    let later = SupervisorComment::new(
+        id(),
+        course.id,
+        None,
+        c,
+        "Good role play.",
+        NOW + time::Duration::hours(1),
+    )
+    .unwrap();
+    s.add_comment(&later, &a("supervisor_comment.create"))
+        .await
+        .unwrap();
+    s.add_comment(&first, &a("supervisor_comment.create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.comments(course.id, &a("supervisor_comment.read"))
+            .await
+            .unwrap(),
+        vec![first, later]
+    );
+}

@@ -49,4 +49,5 @@ stories!(
     updating_a_missing_record_says_not_found,
     risk_alerts_are_raised_with_their_source_and_acknowledged_once,
     sign_in_sessions_and_api_tokens_are_stored_by_hash,
+    supervisor_comments_are_kept_in_order,
 );

@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/courses/{id}", get(pages::show_course))
         .route("/courses/{id}/transition", post(pages::transition))
+        .route("/courses/{id}/comments", post(pages::add_comment))
         .route("/admin/users", get(pages::users).post(pages::add_user))
         .merge(initial::routes())
         .merge(sessions::routes())

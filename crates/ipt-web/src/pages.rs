@@ -1005,6 +1005,16 @@ pub struct CoursePage {
     pub unmet: Vec<String>,
     pub end_reasons: Vec<(String, String)>,
     pub plan: Vec<PlanSlot>,
+    pub comments: Vec<CommentView>,
+    pub may_comment: bool,
+    pub comment_error: Option<String>,
+    pub comment_text: String,
+}
+
+pub struct CommentView {
+    pub author: String,
+    pub when: String,
+    pub text: String,
 }
 
 /// The course page's sub-sections, registered by the modules that serve them.
@@ -1146,6 +1156,27 @@ async fn course_page(
         .map(|(m, u)| (Some(m), u))
         .unwrap_or((None, vec![]));
     let sections = (state.section_links)(&t, &c.id.to_string());
+    let users: HashMap<_, _> = state
+        .app
+        .store
+        .list_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let comments = match state.app.supervisor_comments(&actor, c.id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|k| CommentView {
+                author: users.get(&k.author).cloned().unwrap_or_default(),
+                when: t.date(k.written_at.date()),
+                text: k.text,
+            })
+            .collect(),
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let may_comment = state.app.may_comment(&actor, c.id).await;
     Ok(CoursePage {
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
@@ -1173,8 +1204,52 @@ async fn course_page(
             .map(|r| (r.to_string(), t.get(&format!("end-reason-{r}"))))
             .collect(),
         plan: slots,
+        comments,
+        may_comment,
+        comment_error: None,
+        comment_text: String::new(),
         page,
     })
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn add_comment(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> Response {
+    let page = ctx(
+        &headers,
+        Some(&user),
+        "course-status",
+        &format!("/courses/{id}"),
+    );
+    let Ok(id) = id.parse::<CourseId>() else {
+        return fail(page)(AppError::NotFound("course")).into_response();
+    };
+    match state
+        .app
+        .add_supervisor_comment(&user.actor(), id, None, &f.text)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/courses/{id}#supervision")).into_response(),
+        Err(AppError::Invalid(m)) => match course_page(&state, &user, page, id, None).await {
+            Ok(mut p) => {
+                p.comment_error = Some(m);
+                p.comment_text = f.text;
+                (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+            }
+            Err(e) => e.into_response(),
+        },
+        Err(e) => fail(page)(e).into_response(),
+    }
 }
 
 fn guard_code(g: &ipt_domain::course::Guard) -> String {

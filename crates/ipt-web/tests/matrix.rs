@@ -13,6 +13,8 @@ use crate::support::*;
 enum Kind {
     Read,
     Write,
+    /// Only the supervisor of the patient's clinician.
+    Comment,
 }
 
 /// Every route that touches one patient's data. `{p}` is the patient, `{c}` the course.
@@ -53,6 +55,7 @@ const ROUTES: &[(Kind, &str, &str)] = &[
         "/courses/{c}/termination/start-maintenance",
     ),
     (Kind::Read, "GET", "/courses/{c}/summary"),
+    (Kind::Comment, "POST", "/courses/{c}/comments"),
 ];
 
 /// Who asks, and whether they may read / change the owner's patient (written out by hand).
@@ -99,6 +102,7 @@ async fn every_patient_route_answers_each_role_as_the_policy_says() {
                 let allowed = match kind {
                     Kind::Read => *may_read,
                     Kind::Write => *may_write,
+                    Kind::Comment => *who == "supervisor_of_owner",
                 };
                 if allowed {
                     assert_ne!(

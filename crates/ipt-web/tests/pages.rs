@@ -588,3 +588,59 @@ async fn an_idle_session_ends_and_the_sign_in_page_says_why() {
         .unwrap();
     assert!(audit.iter().any(|e| e.action == "user.session_expired"));
 }
+
+#[tokio::test]
+async fn a_supervisor_comments_on_a_supervisees_course_and_the_clinician_reads_it() {
+    for t in TestApp::all().await {
+        let sup = t.user("sara", Role::Supervisor).await;
+        let anna = t.user("anna", Role::Clinician).await;
+        t.user("otto", Role::Supervisor).await;
+        t.supervise(&anna, &sup).await;
+        let p = t.patient(&anna, "Nina Supervised").await;
+        let c = t.course(&p, Format::Individual).await;
+        let path = format!("/courses/{}/comments", c.id);
+        let s = t.sign_in("sara").await;
+        let page = t.get(&format!("/courses/{}", c.id), Some(&s)).await.text();
+        assert!(page.contains("Add a supervision comment"), "{page}");
+        let empty = t.post(&path, Some(&s), &[("text", "  ")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.text().contains("write the comment"));
+        let ok = t
+            .post(
+                &path,
+                Some(&s),
+                &[(
+                    "text",
+                    "Good use of the timeline; keep the focus on the loss.",
+                )],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        let clin = t.sign_in("anna").await;
+        let seen = t
+            .get(&format!("/courses/{}", c.id), Some(&clin))
+            .await
+            .text();
+        assert!(
+            seen.contains("keep the focus on the loss.") && seen.contains("Dr sara"),
+            "{seen}"
+        );
+        assert!(
+            !seen.contains("Add a supervision comment"),
+            "the clinician is not offered the form"
+        );
+        assert_eq!(
+            t.post(&path, Some(&clin), &[("text", "self-supervision")])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let other = t.sign_in("otto").await;
+        assert_eq!(
+            t.post(&path, Some(&other), &[("text", "not mine")])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

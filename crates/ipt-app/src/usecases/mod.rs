@@ -1,3 +1,4 @@
 pub mod api;
 pub mod initial;
 pub mod sessions;
+pub mod supervision;

@@ -155,3 +155,10 @@ section-sessions = Sessions
 section-goals = Goals
 section-termination = Ending
 section-summary = Summary
+
+# Supervision
+supervision-title = Supervision comments
+supervision-none = No supervision comments yet.
+supervision-add = Add a supervision comment
+supervision-hint = Your comment is shown to the treating clinician on this page. It does not change the course.
+supervision-submit = Add comment

@@ -155,3 +155,10 @@ section-sessions = Sedute
 section-goals = Obiettivi
 section-termination = Conclusione
 section-summary = Riepilogo
+
+# Supervision
+supervision-title = Commenti di supervisione
+supervision-none = Ancora nessun commento di supervisione.
+supervision-add = Aggiungi un commento di supervisione
+supervision-hint = Il commento è visibile al clinico curante in questa pagina. Non modifica il percorso.
+supervision-submit = Aggiungi il commento

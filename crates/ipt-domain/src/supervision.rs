@@ -1,0 +1,74 @@
+//! Supervision: a supervisor reads a supervisee's course and comments on it (reference §7.2:
+//! supervisors review cases and recordings; fidelity ratings will join these comments).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::ids::{CommentId, CourseId, SessionId, UserId};
+
+/// A supervisor's comment on a course, or on one of its sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisorComment {
+    pub id: CommentId,
+    pub course: CourseId,
+    pub session: Option<SessionId>,
+    pub author: UserId,
+    pub text: String,
+    pub written_at: OffsetDateTime,
+}
+
+impl SupervisorComment {
+    pub const MAX_CHARS: usize = 4000;
+
+    pub fn new(
+        id: CommentId,
+        course: CourseId,
+        session: Option<SessionId>,
+        author: UserId,
+        text: &str,
+        written_at: OffsetDateTime,
+    ) -> Result<Self, CommentError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(CommentError::Empty);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(CommentError::TooLong(Self::MAX_CHARS));
+        }
+        Ok(Self {
+            id,
+            course,
+            session,
+            author,
+            text: text.to_string(),
+            written_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommentError {
+    #[error("write the comment")]
+    Empty,
+    #[error("keep the comment to {0} characters or fewer")]
+    TooLong(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn a_comment_has_words_and_a_limit() {
+        let n = Uuid::nil();
+        let at = time::macros::datetime!(2026-03-02 10:00 UTC);
+        let c = |t: &str| SupervisorComment::new(n.into(), n.into(), None, n.into(), t, at);
+        assert_eq!(c("  "), Err(CommentError::Empty));
+        assert_eq!(c(&"x".repeat(4001)), Err(CommentError::TooLong(4000)));
+        assert_eq!(
+            c(" Good focus on the dispute. ").unwrap().text,
+            "Good focus on the dispute."
+        );
+    }
+}
