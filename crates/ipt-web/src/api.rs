@@ -20,7 +20,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Extension, Json, Router};
 use ipt_app::access::Access;
 use ipt_app::ports::AlertFilter;
@@ -31,9 +31,13 @@ use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
     Course, CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, Goal, GoalStatus,
-    MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan,
+    MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
-use ipt_domain::ids::{AlertId, CourseId, InventoryPersonId, PatientId, SessionId};
+use ipt_domain::ids::{
+    AlertId, CourseId, GoalId, InventoryPersonId, MoodEpisodeId, PatientId, SessionId,
+    TimelineEventId,
+};
+use ipt_domain::indication::{EscalationFlag, FirstLineReason, IndicationRecord, Symptom};
 use ipt_domain::inventory::{
     Alias, ClosenessRing, ConflictLevel, InventoryPerson, Reciprocity, RelationshipKind,
 };
@@ -44,6 +48,7 @@ use ipt_domain::protocol::{ChecklistItem, Format, Frequency, Modality, Phase, Ph
 use ipt_domain::session::{
     Attendance, RiskReview, SessionError, SessionNumber, SessionPhase, Technique, TherapySession,
 };
+use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{EpisodeSeverity, EventKind, MoodEpisode, TimelineEvent};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -128,6 +133,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "PUT",
+        path: "/api/v1/courses/{id}/indication",
+        make: || put(set_indication),
+    },
+    Route {
+        method: "PUT",
         path: "/api/v1/courses/{id}/focus",
         make: || put(set_focus),
     },
@@ -152,9 +162,24 @@ pub const ROUTES: &[Route] = &[
         make: || put(set_maintenance_decision),
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/termination-review",
+        make: || put(set_termination_review),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/inventory",
         make: || post(add_person),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/inventory/{person_id}",
+        make: || put(update_person),
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/courses/{id}/inventory/{person_id}",
+        make: || delete(delete_person),
     },
     Route {
         method: "POST",
@@ -162,9 +187,24 @@ pub const ROUTES: &[Route] = &[
         make: || post(add_event),
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/timeline/events/{event_id}",
+        make: || put(update_event),
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/courses/{id}/timeline/events/{event_id}",
+        make: || delete(delete_event),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/timeline/episodes",
         make: || post(add_episode),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/timeline/episodes/{episode_id}",
+        make: || put(update_episode),
     },
     Route {
         method: "POST",
@@ -172,14 +212,34 @@ pub const ROUTES: &[Route] = &[
         make: || post(add_session),
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/sessions/{session_id}",
+        make: || put(update_session),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/goals",
         make: || post(add_goal),
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/goals/{goal_id}",
+        make: || put(update_goal),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/assessments",
         make: || post(add_assessment),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/courses/{id}/comments",
+        make: || get(list_comments),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/comments",
+        make: || post(add_comment),
     },
 ];
 
@@ -775,6 +835,22 @@ async fn add_person(
     let course = writable_course(&s, &u, &id).await?;
     let req: NewInventoryPerson = problem::read_json(&headers, body)?;
     let mut e = Errors::default();
+    let person = person_from(&mut e, req, new_id(), 1);
+    e.finish()?;
+    let Some(person) = person else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let p = s.app.add_person(&u.actor(), course.id, person).await?;
+    created(None, InventoryPersonDto::from(&p))
+}
+
+/// A person from the inventory's JSON members (creation and replacement alike).
+fn person_from(
+    e: &mut Errors,
+    req: NewInventoryPerson,
+    id: InventoryPersonId,
+    version: i64,
+) -> Option<InventoryPerson> {
     let alias = e
         .text("alias", &req.alias)
         .and_then(|a| e.check("alias", Alias::parse(a)));
@@ -808,14 +884,13 @@ async fn add_person(
     let area_tags = e.codes("area_tags", &req.area_tags, |c| {
         AreaKind::parse(c).map_err(|err| err.to_string())
     });
-    e.finish()?;
     let (Some(alias), Some(relationship), Some(ring), Some(conflict), Some(reciprocity)) =
         (alias, relationship, ring, conflict, reciprocity)
     else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+        return None;
     };
-    let person = InventoryPerson {
-        id: new_id(),
+    Some(InventoryPerson {
+        id,
         alias,
         relationship,
         ring,
@@ -827,10 +902,8 @@ async fn add_person(
         deceased: req.deceased,
         area_tags,
         notes: req.notes.into(),
-        version: 1,
-    };
-    let p = s.app.add_person(&u.actor(), course.id, person).await?;
-    created(None, InventoryPersonDto::from(&p))
+        version,
+    })
 }
 
 async fn add_event(
@@ -843,13 +916,32 @@ async fn add_event(
     let course = writable_course(&s, &u, &id).await?;
     let req: NewTimelineEvent = problem::read_json(&headers, body)?;
     let mut e = Errors::default();
+    let event = event_from(&s, &u, &course, &mut e, req, new_id(), 1).await?;
+    e.finish()?;
+    let Some(event) = event else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let ev = s.app.add_event(&u.actor(), course.id, event).await?;
+    created(None, TimelineEventDto::from(&ev))
+}
+
+/// An event from its JSON members; the person it names must be in the course's inventory.
+async fn event_from(
+    s: &AppState,
+    u: &CurrentUser,
+    course: &Course,
+    e: &mut Errors,
+    req: NewTimelineEvent,
+    id: TimelineEventId,
+    version: i64,
+) -> Result<Option<TimelineEvent>, ApiProblem> {
     let date = e
         .required("date", req.date.as_deref())
         .and_then(|d| e.check("date", ApproxDate::from_str(d)));
     let kind = e
         .required("kind", req.kind.as_deref())
         .and_then(|k| e.check("kind", EventKind::parse(k)));
-    let person = body_id::<InventoryPersonId>(&mut e, "person_id", &req.person_id);
+    let person = body_id::<InventoryPersonId>(e, "person_id", &req.person_id);
     if let Some(pid) = person {
         let people = s
             .app
@@ -862,20 +954,17 @@ async fn add_event(
             );
         }
     }
-    e.finish()?;
     let (Some(date), Some(kind)) = (date, kind) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+        return Ok(None);
     };
-    let event = TimelineEvent {
-        id: new_id(),
+    Ok(Some(TimelineEvent {
+        id,
         date,
         kind,
         person,
         description: req.description.trim().to_string(),
-        version: 1,
-    };
-    let ev = s.app.add_event(&u.actor(), course.id, event).await?;
-    created(None, TimelineEventDto::from(&ev))
+        version,
+    }))
 }
 
 async fn add_episode(
@@ -888,6 +977,21 @@ async fn add_episode(
     let course = writable_course(&s, &u, &id).await?;
     let req: NewMoodEpisode = problem::read_json(&headers, body)?;
     let mut e = Errors::default();
+    let episode = episode_from(&mut e, req, new_id(), 1);
+    e.finish()?;
+    let Some(episode) = episode else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let ep = s.app.add_episode(&u.actor(), course.id, episode).await?;
+    created(None, MoodEpisodeDto::from(&ep))
+}
+
+fn episode_from(
+    e: &mut Errors,
+    req: NewMoodEpisode,
+    id: MoodEpisodeId,
+    version: i64,
+) -> Option<MoodEpisode> {
     let onset = e
         .required("onset", req.onset.as_deref())
         .and_then(|d| e.check("onset", ApproxDate::from_str(d)));
@@ -898,26 +1002,20 @@ async fn add_episode(
     let severity = e
         .required("severity", req.severity.as_deref())
         .and_then(|v| e.check("severity", EpisodeSeverity::parse(v)));
-    let episode = match (onset, severity) {
+    match (onset, severity) {
         (Some(onset), Some(severity)) => {
             let ep = MoodEpisode {
-                id: new_id(),
+                id,
                 onset,
                 end,
                 severity,
                 current: req.current,
-                version: 1,
+                version,
             };
             e.check("end", ep.check().map(|_| ep.clone()))
         }
         _ => None,
-    };
-    e.finish()?;
-    let Some(episode) = episode else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let ep = s.app.add_episode(&u.actor(), course.id, episode).await?;
-    created(None, MoodEpisodeDto::from(&ep))
+    }
 }
 
 async fn add_session(
@@ -935,20 +1033,52 @@ async fn add_session(
         .course_sessions(&actor, course.id, Access::Write)
         .await?;
     let mut e = Errors::default();
-    // Filled in as the session form does: the next number, today, the format's modality.
-    let number = req
-        .number
-        .unwrap_or_else(|| held.iter().map(|s| s.number.get() + 1).max().unwrap_or(1));
+    let session = session_from(&s, &course, &held, None, &mut e, req, new_id(), 1);
+    e.finish()?;
+    let Some(session) = session else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    check_session(&session)?;
+    match s.app.record_session(&actor, session).await {
+        Ok(saved) => created(None, SessionDto::from(&saved)),
+        Err(other) => Err(session_problem(other)),
+    }
+}
+
+/// A session from its JSON members. `held` are the course's sessions; `stored` is the session a
+/// replacement replaces.
+#[allow(clippy::too_many_arguments)]
+fn session_from(
+    s: &AppState,
+    course: &Course,
+    held: &[TherapySession],
+    stored: Option<&TherapySession>,
+    e: &mut Errors,
+    req: NewSession,
+    id: SessionId,
+    version: i64,
+) -> Option<TherapySession> {
+    // Filled in as the session form does: the next number, today, the format's modality (a
+    // replaced session keeps its number and date unless they are given).
+    let number = req.number.unwrap_or_else(|| match stored {
+        Some(st) => st.number.get(),
+        None => held.iter().map(|s| s.number.get() + 1).max().unwrap_or(1),
+    });
     let number = e.check("number", SessionNumber::new(number));
     if let Some(n) = number
-        && held.iter().any(|s| s.number == n)
+        && held
+            .iter()
+            .any(|s| s.number == n && Some(s.id) != stored.map(|st| st.id))
     {
         e.add(
             "number",
             format!("session {} of this course is already recorded", n.get()),
         );
     }
-    let date = e.date("date", &req.date).unwrap_or_else(|| s.app.today());
+    let date = e
+        .date("date", &req.date)
+        .or(stored.map(|st| st.date))
+        .unwrap_or_else(|| s.app.today());
     let attendance = match &req.attendance {
         None => Some(Attendance::Attended),
         Some(a) => e.check(
@@ -1031,14 +1161,13 @@ async fn add_session(
         serde_code::<ChecklistItem>(c, &["a session checklist item code"])
     });
     let next_date = e.date("next_date", &req.next_date);
-    e.finish()?;
     let (Some(number), Some(attendance), Some(modality), Some(phase)) =
         (number, attendance, modality, phase)
     else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+        return None;
     };
-    let session = TherapySession {
-        id: new_id(),
+    Some(TherapySession {
+        id,
         course: course.id,
         number,
         date,
@@ -1059,8 +1188,12 @@ async fn add_session(
         },
         notes: req.notes.trim().to_string(),
         next_date,
-        version: 1,
-    };
+        version,
+    })
+}
+
+/// The session's own rules, each named by the field it concerns.
+fn check_session(session: &TherapySession) -> Result<(), ApiProblem> {
     if let Err(err) = session.check() {
         let field = match err {
             SessionError::NextDateNotAfter { .. } => "next_date",
@@ -1070,17 +1203,21 @@ async fn add_session(
         };
         return Err(ApiProblem::field(field, err));
     }
-    match s.app.record_session(&actor, session).await {
-        Ok(saved) => created(None, SessionDto::from(&saved)),
-        Err(AppError::Duplicate(m)) => Err(problem::ProblemDetails {
+    Ok(())
+}
+
+/// A duplicate number is a 409 naming `number`; anything else as usual.
+fn session_problem(err: AppError) -> ApiProblem {
+    match err {
+        AppError::Duplicate(m) => problem::ProblemDetails {
             errors: vec![problem::FieldError {
                 field: "number".into(),
                 message: m.clone(),
             }],
             ..problem::ProblemDetails::new(409, "Already exists", m)
         }
-        .into()),
-        Err(other) => Err(other.into()),
+        .into(),
+        other => other.into(),
     }
 }
 
@@ -1094,6 +1231,16 @@ async fn add_goal(
     let course = writable_course(&s, &u, &id).await?;
     let req: NewGoal = problem::read_json(&headers, body)?;
     let mut e = Errors::default();
+    let goal = goal_from(&mut e, req, new_id(), 1);
+    e.finish()?;
+    let Some(goal) = goal else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let g = s.app.add_goal(&u.actor(), course.id, goal).await?;
+    created(None, GoalDto::from(&g))
+}
+
+fn goal_from(e: &mut Errors, req: NewGoal, id: GoalId, version: i64) -> Option<Goal> {
     let area = e
         .required("area", req.area.as_deref())
         .and_then(|a| e.check("area", AreaKind::parse(a)));
@@ -1112,20 +1259,17 @@ async fn add_goal(
             ),
         ),
     };
-    e.finish()?;
     let (Some(area), Some(description), Some(status)) = (area, description, status) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+        return None;
     };
-    let goal = Goal {
-        id: new_id(),
+    Some(Goal {
+        id,
         area,
         description,
         progress: req.progress,
         status,
-        version: 1,
-    };
-    let g = s.app.add_goal(&u.actor(), course.id, goal).await?;
-    created(None, GoalDto::from(&g))
+        version,
+    })
 }
 
 /// Item answers: whole numbers 0–255, or null for a missing item; a bad one is named by index.
@@ -1267,4 +1411,367 @@ async fn add_assessment(
             risk_alert_raised,
         },
     )
+}
+
+// ---- Corrections, the indication, the termination review, supervision ----------------------
+
+/// No content: a record removed.
+fn no_content() -> ApiResult {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The `version` query parameter a removal carries.
+fn query_version(q: &HashMap<String, String>) -> Result<i64, ApiProblem> {
+    match q.get("version") {
+        None => Err(ApiProblem::field(
+            "version",
+            "this query parameter is required: send the version you last read (?version=N)",
+        )),
+        Some(v) => v.trim().parse().map_err(|_| {
+            ApiProblem::field("version", format!("expected a whole number, got '{v}'"))
+        }),
+    }
+}
+
+async fn set_indication(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: IndicationIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let symptoms = e.codes("symptoms", &req.symptoms, |c| {
+        code_or(
+            Symptom::parse(c),
+            c,
+            accepted(Symptom::ALL.map(Symptom::code)),
+        )
+    });
+    let first_line_reasons = e.codes("first_line_reasons", &req.first_line_reasons, |c| {
+        code_or(
+            FirstLineReason::parse(c),
+            c,
+            accepted(FirstLineReason::ALL.map(FirstLineReason::code)),
+        )
+    });
+    let escalation_flags = e.codes("escalation_flags", &req.escalation_flags, |c| {
+        code_or(
+            EscalationFlag::parse(c),
+            c,
+            accepted(EscalationFlag::ALL.map(EscalationFlag::code)),
+        )
+    });
+    let severity = match req.severity.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(v) => e
+            .check(
+                "severity",
+                code_or(
+                    DepressionSeverity::parse(v),
+                    v,
+                    accepted(DepressionSeverity::ALL.map(DepressionSeverity::code)),
+                ),
+            )
+            .map(Some),
+    };
+    e.finish()?;
+    let (Some(version), Some(severity)) = (version, severity) else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let record = IndicationRecord {
+        symptoms: symptoms.into_iter().collect(),
+        two_weeks_or_more: req.two_weeks_or_more,
+        severity,
+        interpersonal_link: req.interpersonal_link.trim().to_string(),
+        first_line_reasons: first_line_reasons.into_iter().collect(),
+        escalation_flags: escalation_flags.into_iter().collect(),
+    };
+    let c = s
+        .app
+        .record_indication(&u.actor(), course.id, version, record)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn set_termination_review(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: TerminationReviewIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    if [
+        &req.gains,
+        &req.feelings_about_ending,
+        &req.non_response_plan,
+    ]
+    .iter()
+    .all(|t| t.trim().is_empty())
+    {
+        e.add(
+            "gains",
+            "write at least one part of the termination review (gains, feelings_about_ending or non_response_plan)",
+        );
+    }
+    let reviewed_on = e
+        .date("reviewed_on", &req.reviewed_on)
+        .unwrap_or_else(|| s.app.today());
+    if reviewed_on > s.app.today() {
+        e.add("reviewed_on", "the review date is in the future");
+    }
+    e.finish()?;
+    let Some(version) = version else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let review = TerminationReview {
+        gains: req.gains,
+        feelings_about_ending: req.feelings_about_ending,
+        non_response_plan: req.non_response_plan,
+        reviewed_on: Some(reviewed_on),
+    };
+    let c = s
+        .app
+        .set_termination_review(&u.actor(), course.id, version, review)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+async fn update_person(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, pid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let pid: InventoryPersonId = path_id(&pid, "inventory person")?;
+    let (req, version) = problem::read_json::<InventoryPersonIn>(&headers, body)?.split();
+    let mut e = Errors::default();
+    let version = e.version(version);
+    let person = person_from(&mut e, req, pid, version.unwrap_or_default());
+    e.finish()?;
+    let Some(person) = person else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let p = s.app.update_person(&u.actor(), course.id, person).await?;
+    ok(InventoryPersonDto::from(&p))
+}
+
+async fn delete_person(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, pid)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let pid: InventoryPersonId = path_id(&pid, "inventory person")?;
+    let version = query_version(&q)?;
+    s.app
+        .delete_person(&u.actor(), course.id, pid, version)
+        .await?;
+    no_content()
+}
+
+async fn update_event(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, eid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let eid: TimelineEventId = path_id(&eid, "timeline event")?;
+    let (req, version) = problem::read_json::<TimelineEventIn>(&headers, body)?.split();
+    let mut e = Errors::default();
+    let version = e.version(version);
+    let event = event_from(
+        &s,
+        &u,
+        &course,
+        &mut e,
+        req,
+        eid,
+        version.unwrap_or_default(),
+    )
+    .await?;
+    e.finish()?;
+    let Some(event) = event else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let ev = s.app.update_event(&u.actor(), course.id, event).await?;
+    ok(TimelineEventDto::from(&ev))
+}
+
+async fn delete_event(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, eid)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let eid: TimelineEventId = path_id(&eid, "timeline event")?;
+    let version = query_version(&q)?;
+    s.app
+        .delete_event(&u.actor(), course.id, eid, version)
+        .await?;
+    no_content()
+}
+
+async fn update_episode(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, epid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let epid: MoodEpisodeId = path_id(&epid, "mood episode")?;
+    let (req, version) = problem::read_json::<MoodEpisodeIn>(&headers, body)?.split();
+    let mut e = Errors::default();
+    let version = e.version(version);
+    let episode = episode_from(&mut e, req, epid, version.unwrap_or_default());
+    e.finish()?;
+    let Some(episode) = episode else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let ep = s.app.update_episode(&u.actor(), course.id, episode).await?;
+    ok(MoodEpisodeDto::from(&ep))
+}
+
+async fn update_session(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let sid: SessionId = path_id(&sid, "session")?;
+    let actor = u.actor();
+    let held = s
+        .app
+        .course_sessions(&actor, course.id, Access::Write)
+        .await?;
+    let stored = held
+        .iter()
+        .find(|st| st.id == sid)
+        .cloned()
+        .ok_or_else(|| ApiProblem::not_found("session"))?;
+    let (req, version) = problem::read_json::<SessionIn>(&headers, body)?.split();
+    let mut e = Errors::default();
+    let version = e.version(version);
+    let session = session_from(
+        &s,
+        &course,
+        &held,
+        Some(&stored),
+        &mut e,
+        req,
+        sid,
+        version.unwrap_or_default(),
+    );
+    e.finish()?;
+    let Some(session) = session else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    check_session(&session)?;
+    match s.app.update_session(&actor, session).await {
+        Ok(saved) => ok(SessionDto::from(&saved)),
+        Err(other) => Err(session_problem(other)),
+    }
+}
+
+async fn update_goal(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, gid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let gid: GoalId = path_id(&gid, "goal")?;
+    let (req, version) = problem::read_json::<GoalIn>(&headers, body)?.split();
+    let mut e = Errors::default();
+    let version = e.version(version);
+    let goal = goal_from(&mut e, req, gid, version.unwrap_or_default());
+    e.finish()?;
+    let Some(goal) = goal else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let g = s.app.update_goal(&u.actor(), course.id, goal).await?;
+    ok(GoalDto::from(&g))
+}
+
+/// The supervision comments on a course, for everyone who may read it, oldest first.
+async fn list_comments(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let mut comments = s.app.supervisor_comments(&u.actor(), id).await?;
+    comments.sort_by_key(|c| (c.written_at, c.id));
+    ok(comments.iter().map(CommentDto::from).collect::<Vec<_>>())
+}
+
+/// Comment as the clinician's supervisor; anyone else gets the answer a missing course gets,
+/// before the body is read.
+async fn add_comment(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let actor = u.actor();
+    if !s.app.may_comment(&actor, id).await {
+        return Err(ApiProblem::not_found("course"));
+    }
+    let req: NewComment = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let text = e.text("text", &req.text).map(str::to_string);
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > SupervisorComment::MAX_CHARS)
+    {
+        e.add(
+            "text",
+            format!(
+                "a comment is at most {} characters",
+                SupervisorComment::MAX_CHARS
+            ),
+        );
+    }
+    let session = body_id::<SessionId>(&mut e, "session_id", &req.session_id);
+    if let Some(sid) = session {
+        let held = s.app.course_sessions(&actor, id, Access::Read).await?;
+        if !held.iter().any(|s| s.id == sid) {
+            e.add(
+                "session_id",
+                "there is no session with this id in the course",
+            );
+        }
+    }
+    e.finish()?;
+    let Some(text) = text else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    match s
+        .app
+        .add_supervisor_comment(&actor, id, session, &text)
+        .await
+    {
+        Ok(c) => created(None, CommentDto::from(&c)),
+        Err(AppError::Invalid(m)) => Err(ApiProblem::field("text", m)),
+        Err(other) => Err(other.into()),
+    }
 }

@@ -1088,3 +1088,388 @@ async fn the_openapi_document_describes_exactly_the_registered_routes() {
         );
     }
 }
+
+async fn delete(t: &TestApp, path: &str, tok: &str) -> Res {
+    call(t, "DELETE", path, Some(tok), None).await
+}
+
+/// Corrections and removals, the indication and the termination review: each saves with the
+/// version that was read, refuses a stale one with 409, names a bad field, and answers another
+/// clinician exactly as for a missing course.
+#[tokio::test]
+async fn records_are_corrected_and_removed_with_versions_through_the_api() {
+    for t in TestApp::all().await {
+        let rosa = t.user("rosa", Role::Clinician).await;
+        let other = t.user("other", Role::Clinician).await;
+        let (_, tok) = token(&t, &rosa).await;
+        let (_, other_tok) = token(&t, &other).await;
+        let tok = tok.as_str();
+        let p = t.patient(&rosa, "Gia Test").await;
+        let c = t.course(&p, Format::Individual).await;
+        let course = format!("/api/v1/courses/{}", c.id);
+        let missing = format!("/api/v1/courses/{}", uuid::Uuid::now_v7());
+
+        // Indication.
+        let ind = format!("{course}/indication");
+        let r = put(
+            &t,
+            &ind,
+            tok,
+            json!({"symptoms": ["depressed_mood", "sleep_change"], "two_weeks_or_more": true,
+                   "severity": "moderate", "first_line_reasons": ["prefers_psychotherapy"],
+                   "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(
+            r.json["indication"]["symptoms"],
+            json!(["depressed_mood", "sleep_change"])
+        );
+        let v = r.json["version"].as_i64().unwrap();
+        put(&t, &ind, tok, json!({"version": 1}))
+            .await
+            .assert_problem(409);
+        let r = put(
+            &t,
+            &ind,
+            tok,
+            json!({"symptoms": ["sadness"], "escalation_flags": ["x"], "version": v}),
+        )
+        .await;
+        r.assert_problem(422);
+        assert_eq!(r.fields(), ["symptoms[0]", "escalation_flags[0]"]);
+
+        // Termination review.
+        let tr = format!("{course}/termination-review");
+        let r = put(&t, &tr, tok, json!({"gains": "  ", "version": v})).await;
+        r.assert_problem(422);
+        assert_eq!(r.fields(), ["gains"]);
+        let r = put(
+            &t,
+            &tr,
+            tok,
+            json!({"gains": "spoke up at home", "reviewed_on": days_from_today(&t, 2), "version": v}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["reviewed_on"]);
+        let r = put(
+            &t,
+            &tr,
+            tok,
+            json!({"gains": "spoke up at home", "version": v}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(r.json["termination_review"]["gains"], "spoke up at home");
+        assert_eq!(
+            r.json["termination_review"]["reviewed_on"],
+            t.app.today().to_string()
+        );
+        put(&t, &tr, tok, json!({"gains": "x", "version": v}))
+            .await
+            .assert_problem(409);
+
+        // Inventory person: replace, stale, bad field, remove.
+        let r = post(
+            &t,
+            &format!("{course}/inventory"),
+            tok,
+            json!({"alias": "Marco", "relationship": "partner", "ring": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::CREATED);
+        let person = format!("{course}/inventory/{}", r.json["id"].as_str().unwrap());
+        let r = put(
+            &t,
+            &person,
+            tok,
+            json!({"alias": "Marco", "relationship": "partner", "ring": 2, "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(
+            (r.json["ring"].as_i64(), r.json["version"].as_i64()),
+            (Some(2), Some(2))
+        );
+        let r = put(
+            &t,
+            &person,
+            tok,
+            json!({"alias": "Marco", "relationship": "partner", "ring": 3, "version": 1}),
+        )
+        .await;
+        r.assert_problem(409);
+        assert_eq!(r.json["current_version"], 2);
+        let r = put(
+            &t,
+            &person,
+            tok,
+            json!({"alias": "Marco", "relationship": "cousin", "ring": 2}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["version", "relationship"]);
+        delete(&t, &person, tok).await.assert_problem(422);
+        let r = delete(&t, &format!("{person}?version=1"), tok).await;
+        r.assert_problem(409);
+        let r = delete(&t, &format!("{person}?version=2"), tok).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.reply.body);
+        delete(&t, &format!("{person}?version=2"), tok)
+            .await
+            .assert_problem(404);
+
+        // Timeline event and mood episode.
+        let r = post(
+            &t,
+            &format!("{course}/timeline/events"),
+            tok,
+            json!({"date": "2025", "kind": "move"}),
+        )
+        .await;
+        let event = format!(
+            "{course}/timeline/events/{}",
+            r.json["id"].as_str().unwrap()
+        );
+        let r = put(
+            &t,
+            &event,
+            tok,
+            json!({"date": "2025-06", "kind": "move", "description": "to Turin", "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(r.json["date"], "2025-06");
+        put(
+            &t,
+            &event,
+            tok,
+            json!({"date": "2025", "kind": "move", "version": 1}),
+        )
+        .await
+        .assert_problem(409);
+        let r = put(
+            &t,
+            &event,
+            tok,
+            json!({"date": "June", "kind": "move", "version": 2}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["date"]);
+        delete(&t, &format!("{event}?version=1"), tok)
+            .await
+            .assert_problem(409);
+        let r = delete(&t, &format!("{event}?version=two"), tok).await;
+        assert_eq!(r.fields(), ["version"]);
+        let r = delete(&t, &format!("{event}?version=2"), tok).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+        let r = post(
+            &t,
+            &format!("{course}/timeline/episodes"),
+            tok,
+            json!({"onset": "2025", "severity": "mild"}),
+        )
+        .await;
+        let episode = format!(
+            "{course}/timeline/episodes/{}",
+            r.json["id"].as_str().unwrap()
+        );
+        let r = put(
+            &t,
+            &episode,
+            tok,
+            json!({"onset": "2025", "severity": "severe", "current": true, "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(r.json["severity"], "severe");
+        put(
+            &t,
+            &episode,
+            tok,
+            json!({"onset": "2025", "severity": "mild", "version": 1}),
+        )
+        .await
+        .assert_problem(409);
+        let r = put(
+            &t,
+            &episode,
+            tok,
+            json!({"onset": "2025", "severity": "awful", "version": 2}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["severity"]);
+
+        // Session and goal.
+        let r = post(&t, &format!("{course}/sessions"), tok, json!({"number": 1})).await;
+        ok(&r, StatusCode::CREATED);
+        let session = format!("{course}/sessions/{}", r.json["id"].as_str().unwrap());
+        post(&t, &format!("{course}/sessions"), tok, json!({"number": 2})).await;
+        let r = put(
+            &t,
+            &session,
+            tok,
+            json!({"notes": "went well", "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(
+            (r.json["number"].as_i64(), r.json["notes"].as_str()),
+            (Some(1), Some("went well"))
+        );
+        put(&t, &session, tok, json!({"notes": "x", "version": 1}))
+            .await
+            .assert_problem(409);
+        let r = put(
+            &t,
+            &session,
+            tok,
+            json!({"number": 2, "attendance": "late", "version": 2}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["number", "attendance"]);
+
+        let r = post(
+            &t,
+            &format!("{course}/goals"),
+            tok,
+            json!({"area": "role_dispute", "description": "Talk calmly"}),
+        )
+        .await;
+        let goal = format!("{course}/goals/{}", r.json["id"].as_str().unwrap());
+        let r = put(
+            &t,
+            &goal,
+            tok,
+            json!({"area": "role_dispute", "description": "Talk calmly", "progress": 6, "status": "achieved", "version": 1}),
+        )
+        .await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(r.json["status"], "achieved");
+        put(
+            &t,
+            &goal,
+            tok,
+            json!({"area": "grief", "description": "x", "version": 1}),
+        )
+        .await
+        .assert_problem(409);
+        let r = put(
+            &t,
+            &goal,
+            tok,
+            json!({"area": "grief", "description": "x", "progress": 11, "version": 2}),
+        )
+        .await;
+        assert_eq!(r.fields(), ["progress"]);
+
+        // Another clinician: every one of these answers like a missing course.
+        let item = |path: &str| path.replacen(&course, &missing, 1);
+        let writes: Vec<(&str, String, Option<Value>)> = vec![
+            ("PUT", ind.clone(), Some(json!({"version": 99}))),
+            (
+                "PUT",
+                tr.clone(),
+                Some(json!({"gains": "x", "version": 99})),
+            ),
+            (
+                "PUT",
+                person.clone(),
+                Some(json!({"alias": "A", "relationship": "friend", "ring": 1, "version": 1})),
+            ),
+            ("DELETE", format!("{person}?version=1"), None),
+            (
+                "PUT",
+                event.clone(),
+                Some(json!({"date": "2020", "kind": "move", "version": 1})),
+            ),
+            ("DELETE", format!("{event}?version=1"), None),
+            (
+                "PUT",
+                episode.clone(),
+                Some(json!({"onset": "2020", "severity": "mild", "version": 1})),
+            ),
+            ("PUT", session.clone(), Some(json!({"version": 1}))),
+            (
+                "PUT",
+                goal.clone(),
+                Some(json!({"area": "grief", "description": "x", "version": 1})),
+            ),
+        ];
+        for (method, path, body) in writes {
+            let r = call(&t, method, &path, Some(&other_tok), body.clone()).await;
+            r.assert_problem(404);
+            let m = call(&t, method, &item(&path), Some(&other_tok), body).await;
+            assert_eq!((r.status, &r.json), (m.status, &m.json), "{method} {path}");
+        }
+        let view = get(&t, &course, tok).await;
+        assert_eq!(
+            view.json["goals"][0]["status"], "achieved",
+            "nothing changed"
+        );
+    }
+}
+
+/// Supervision comments: the clinician's supervisor posts; the clinician and the supervisor
+/// read; everyone else, the clinician included for posting, gets the missing-course answer.
+#[tokio::test]
+async fn a_supervisor_comments_on_a_course_through_the_api() {
+    for t in TestApp::all().await {
+        let sup = t.user("sup", Role::Supervisor).await;
+        let owner = t.user("owner", Role::Clinician).await;
+        let other = t.user("other", Role::Clinician).await;
+        t.supervise(&owner, &sup).await;
+        let (_, sup_tok) = token(&t, &sup).await;
+        let (_, owner_tok) = token(&t, &owner).await;
+        let (_, other_tok) = token(&t, &other).await;
+        let p = t.patient(&owner, "Hana Test").await;
+        let c = t.course(&p, Format::Individual).await;
+        let path = format!("/api/v1/courses/{}/comments", c.id);
+        let gone = format!("/api/v1/courses/{}/comments", uuid::Uuid::now_v7());
+
+        let r = post(
+            &t,
+            &path,
+            &sup_tok,
+            json!({"text": "Explore the role dispute."}),
+        )
+        .await;
+        ok(&r, StatusCode::CREATED);
+        assert_eq!(r.json["author_id"], sup.id.to_string());
+        let r = post(
+            &t,
+            &path,
+            &sup_tok,
+            json!({"text": " ", "session_id": uuid::Uuid::now_v7().to_string()}),
+        )
+        .await;
+        r.assert_problem(422);
+        assert_eq!(r.fields(), ["text", "session_id"]);
+        let r = post(&t, &path, &sup_tok, json!({"txt": "x"})).await;
+        assert_eq!(r.fields(), ["txt"]);
+
+        for tok in [&owner_tok, &sup_tok] {
+            let list = get(&t, &path, tok).await;
+            ok(&list, StatusCode::OK);
+            assert_eq!(list.json.as_array().unwrap().len(), 1);
+            assert_eq!(list.json[0]["text"], "Explore the role dispute.");
+        }
+        for tok in [&owner_tok, &other_tok] {
+            let r = post(&t, &path, tok, json!({"text": "hello"})).await;
+            r.assert_problem(404);
+            let m = post(&t, &gone, tok, json!({"text": "hello"})).await;
+            assert_eq!((r.status, &r.json), (m.status, &m.json));
+        }
+        let r = get(&t, &path, &other_tok).await;
+        r.assert_problem(404);
+        assert_eq!(r.json, get(&t, &gone, &other_tok).await.json);
+        assert_eq!(
+            get(&t, &path, &owner_tok)
+                .await
+                .json
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}

@@ -21,6 +21,7 @@ use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::AreaKind;
 use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
 use ipt_domain::session::{Technique, TherapySession};
+use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -921,4 +922,217 @@ pub struct MaintenanceDecisionIn {
     pub rationale: String,
     pub decided_on: Option<String>,
     pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndicationIn {
+    pub symptoms: Vec<String>,
+    pub two_weeks_or_more: bool,
+    pub severity: Option<String>,
+    pub interpersonal_link: String,
+    pub first_line_reasons: Vec<String>,
+    pub escalation_flags: Vec<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TerminationReviewIn {
+    pub gains: String,
+    pub feelings_about_ending: String,
+    pub non_response_plan: String,
+    pub reviewed_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// A whole inventory person, replacing the stored one: the members of `NewInventoryPerson`
+/// and the version that was read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventoryPersonIn {
+    pub alias: Option<String>,
+    pub relationship: Option<String>,
+    pub ring: Option<u8>,
+    pub contact_frequency: String,
+    pub confidant: bool,
+    pub practical_support: bool,
+    pub conflict: Option<String>,
+    pub reciprocity: Option<String>,
+    pub deceased: bool,
+    pub area_tags: Vec<String>,
+    pub notes: InventoryNotesIn,
+    pub version: Option<i64>,
+}
+
+impl InventoryPersonIn {
+    pub fn split(self) -> (NewInventoryPerson, Option<i64>) {
+        (
+            NewInventoryPerson {
+                alias: self.alias,
+                relationship: self.relationship,
+                ring: self.ring,
+                contact_frequency: self.contact_frequency,
+                confidant: self.confidant,
+                practical_support: self.practical_support,
+                conflict: self.conflict,
+                reciprocity: self.reciprocity,
+                deceased: self.deceased,
+                area_tags: self.area_tags,
+                notes: self.notes,
+            },
+            self.version,
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimelineEventIn {
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub person_id: Option<String>,
+    pub description: String,
+    pub version: Option<i64>,
+}
+
+impl TimelineEventIn {
+    pub fn split(self) -> (NewTimelineEvent, Option<i64>) {
+        (
+            NewTimelineEvent {
+                date: self.date,
+                kind: self.kind,
+                person_id: self.person_id,
+                description: self.description,
+            },
+            self.version,
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MoodEpisodeIn {
+    pub onset: Option<String>,
+    pub end: Option<String>,
+    pub severity: Option<String>,
+    pub current: bool,
+    pub version: Option<i64>,
+}
+
+impl MoodEpisodeIn {
+    pub fn split(self) -> (NewMoodEpisode, Option<i64>) {
+        (
+            NewMoodEpisode {
+                onset: self.onset,
+                end: self.end,
+                severity: self.severity,
+                current: self.current,
+            },
+            self.version,
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionIn {
+    pub number: Option<u16>,
+    pub date: Option<String>,
+    pub attendance: Option<String>,
+    pub modality: Option<String>,
+    pub phase: Option<String>,
+    pub phase_override_reason: Option<String>,
+    pub special: Option<String>,
+    pub techniques: Vec<String>,
+    pub strategies: Vec<String>,
+    pub tasks_done: Vec<String>,
+    pub checklist: Vec<String>,
+    pub interval_events: String,
+    pub agreed_actions: String,
+    pub risk_review: RiskReviewDto,
+    pub notes: String,
+    pub next_date: Option<String>,
+    pub version: Option<i64>,
+}
+
+impl SessionIn {
+    pub fn split(self) -> (NewSession, Option<i64>) {
+        (
+            NewSession {
+                number: self.number,
+                date: self.date,
+                attendance: self.attendance,
+                modality: self.modality,
+                phase: self.phase,
+                phase_override_reason: self.phase_override_reason,
+                special: self.special,
+                techniques: self.techniques,
+                strategies: self.strategies,
+                tasks_done: self.tasks_done,
+                checklist: self.checklist,
+                interval_events: self.interval_events,
+                agreed_actions: self.agreed_actions,
+                risk_review: self.risk_review,
+                notes: self.notes,
+                next_date: self.next_date,
+            },
+            self.version,
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GoalIn {
+    pub area: Option<String>,
+    pub description: Option<String>,
+    pub progress: Option<u8>,
+    pub status: Option<String>,
+    pub version: Option<i64>,
+}
+
+impl GoalIn {
+    pub fn split(self) -> (NewGoal, Option<i64>) {
+        (
+            NewGoal {
+                area: self.area,
+                description: self.description,
+                progress: self.progress,
+                status: self.status,
+            },
+            self.version,
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewComment {
+    pub text: Option<String>,
+    pub session_id: Option<String>,
+}
+
+/// A supervisor's comment on a course.
+#[derive(Debug, Serialize)]
+pub struct CommentDto {
+    pub id: CommentId,
+    pub course_id: CourseId,
+    pub session_id: Option<SessionId>,
+    pub author_id: UserId,
+    pub text: String,
+    pub written_at: String,
+}
+
+impl From<&SupervisorComment> for CommentDto {
+    fn from(c: &SupervisorComment) -> Self {
+        Self {
+            id: c.id,
+            course_id: c.course,
+            session_id: c.session,
+            author_id: c.author,
+            text: c.text.clone(),
+            written_at: instant(c.written_at),
+        }
+    }
 }

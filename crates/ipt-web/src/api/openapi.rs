@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use axum::Json;
 use ipt_domain::assessment::AdministrationMode;
 use ipt_domain::course::{DepressionSeverity, GoalStatus, MaintenanceChoice};
+use ipt_domain::indication::{EscalationFlag, FirstLineReason, Symptom};
 use ipt_domain::inventory::RelationshipKind;
 use ipt_domain::problem_area::{AreaKind, DisputeStage};
 use ipt_domain::protocol::{Format, Frequency, Modality, Phase};
@@ -159,6 +160,30 @@ fn path_param(name: &str, what: &str) -> Value {
     })
 }
 
+/// A removal: 204 on success, the problems a versioned write without a body can give.
+fn no_content_op(id: &str, tag: &str, summary: &str) -> Value {
+    let mut o = op(
+        id,
+        tag,
+        summary,
+        None,
+        (204, "", json!({})),
+        &[401, 404, 409, 422],
+    );
+    o["responses"]["204"] = json!({ "description": "Removed" });
+    o
+}
+
+fn version_query() -> Value {
+    json!({
+        "name": "version",
+        "in": "query",
+        "required": true,
+        "description": "The version you last read; a stale one is refused with 409",
+        "schema": { "type": "integer" }
+    })
+}
+
 /// Problems every write of a JSON body can give.
 const WRITE: &[u16] = &[400, 401, 404, 415, 422];
 /// … and writes that carry a version.
@@ -182,6 +207,7 @@ fn build() -> Value {
             { "name": "Initial phase", "description": "Diagnosis, inventory, timeline, focus, formulation, contract" },
             { "name": "Sessions and measures" },
             { "name": "Termination" },
+            { "name": "Supervision", "description": "Comments by a clinician's supervisor on a course" },
             { "name": "Meta" }
         ],
         "paths": paths(),
@@ -326,6 +352,14 @@ fn paths() -> Value {
             }),
         ),
         (
+            "/api/v1/courses/{id}/indication",
+            json!({
+                "parameters": course_param.clone(),
+                "put": op("setIndication", "Initial phase", "Record the indication and suitability checklist (decision support: nothing here blocks)",
+                    Some(r("IndicationInput")), (200, "The course", r("Course")), VERSIONED)
+            }),
+        ),
+        (
             "/api/v1/courses/{id}/focus",
             json!({
                 "parameters": course_param.clone(),
@@ -366,11 +400,30 @@ fn paths() -> Value {
             }),
         ),
         (
+            "/api/v1/courses/{id}/termination-review",
+            json!({
+                "parameters": course_param.clone(),
+                "put": op("setTerminationReview", "Termination", "Record the termination review: gains, feelings about ending, the plan if treatment did not help enough",
+                    Some(r("TerminationReviewInput")), (200, "The course", r("Course")), VERSIONED)
+            }),
+        ),
+        (
             "/api/v1/courses/{id}/inventory",
             json!({
                 "parameters": course_param.clone(),
                 "post": op("addInventoryPerson", "Initial phase", "Add a person to the interpersonal inventory",
                     Some(r("NewInventoryPerson")), (201, "The person", r("InventoryPerson")), WRITE)
+            }),
+        ),
+        (
+            "/api/v1/courses/{id}/inventory/{person_id}",
+            json!({
+                "parameters": [path_param("id", "The course id"), path_param("person_id", "The inventory person id")],
+                "put": op("updateInventoryPerson", "Initial phase", "Replace a person of the interpersonal inventory",
+                    Some(r("InventoryPersonInput")), (200, "The person", r("InventoryPerson")), VERSIONED),
+                "delete": with_params(
+                    no_content_op("deleteInventoryPerson", "Initial phase", "Remove a person from the inventory; timeline events that named them keep the event and lose the link"),
+                    json!([version_query()]))
             }),
         ),
         (
@@ -382,11 +435,30 @@ fn paths() -> Value {
             }),
         ),
         (
+            "/api/v1/courses/{id}/timeline/events/{event_id}",
+            json!({
+                "parameters": [path_param("id", "The course id"), path_param("event_id", "The timeline event id")],
+                "put": op("updateTimelineEvent", "Initial phase", "Replace an interpersonal event of the timeline",
+                    Some(r("TimelineEventInput")), (200, "The event", r("TimelineEvent")), VERSIONED),
+                "delete": with_params(
+                    no_content_op("deleteTimelineEvent", "Initial phase", "Remove an event from the timeline"),
+                    json!([version_query()]))
+            }),
+        ),
+        (
             "/api/v1/courses/{id}/timeline/episodes",
             json!({
                 "parameters": course_param.clone(),
                 "post": op("addMoodEpisode", "Initial phase", "Add a mood episode to the timeline",
                     Some(r("NewMoodEpisode")), (201, "The episode", r("MoodEpisode")), WRITE)
+            }),
+        ),
+        (
+            "/api/v1/courses/{id}/timeline/episodes/{episode_id}",
+            json!({
+                "parameters": [path_param("id", "The course id"), path_param("episode_id", "The mood episode id")],
+                "put": op("updateMoodEpisode", "Initial phase", "Replace a mood episode; marking it current clears the mark on the others",
+                    Some(r("MoodEpisodeInput")), (200, "The episode", r("MoodEpisode")), VERSIONED)
             }),
         ),
         (
@@ -398,6 +470,14 @@ fn paths() -> Value {
             }),
         ),
         (
+            "/api/v1/courses/{id}/sessions/{session_id}",
+            json!({
+                "parameters": [path_param("id", "The course id"), path_param("session_id", "The session id")],
+                "put": op("updateSession", "Sessions and measures", "Replace a recorded session (number and date are kept when omitted); a concern newly recorded raises a risk alert",
+                    Some(r("SessionInput")), (200, "The session", r("Session")), VERSIONED)
+            }),
+        ),
+        (
             "/api/v1/courses/{id}/goals",
             json!({
                 "parameters": course_param.clone(),
@@ -406,11 +486,29 @@ fn paths() -> Value {
             }),
         ),
         (
+            "/api/v1/courses/{id}/goals/{goal_id}",
+            json!({
+                "parameters": [path_param("id", "The course id"), path_param("goal_id", "The goal id")],
+                "put": op("updateGoal", "Sessions and measures", "Replace a goal: area, description, progress, status",
+                    Some(r("GoalInput")), (200, "The goal", r("Goal")), VERSIONED)
+            }),
+        ),
+        (
             "/api/v1/courses/{id}/assessments",
             json!({
-                "parameters": course_param,
+                "parameters": course_param.clone(),
                 "post": op("recordAssessment", "Sessions and measures", "Enter a questionnaire: scored at once; a final result is kept only when valid; a positive risk item raises a risk alert",
                     Some(r("NewAssessment")), (201, "The assessment, scored", r("RecordedAssessment")), WRITE)
+            }),
+        ),
+        (
+            "/api/v1/courses/{id}/comments",
+            json!({
+                "parameters": course_param,
+                "get": op("listComments", "Supervision", "The supervision comments on a course, oldest first (for everyone who may read the course)", None,
+                    (200, "Comments", arr(r("Comment"))), &[401, 404]),
+                "post": op("addComment", "Supervision", "Comment as the clinician's supervisor (anyone else: 404, like a missing course)",
+                    Some(r("NewComment")), (201, "The comment", r("Comment")), WRITE)
             }),
         ),
     ];
@@ -465,7 +563,7 @@ fn schemas() -> Value {
         "relapse_plan_written",
         "maintenance_ipt_decided",
     ];
-    let entries: Vec<(&str, Value)> = vec![
+    let mut entries: Vec<(&str, Value)> = vec![
         (
             "Problem",
             json!({
@@ -1196,6 +1294,87 @@ fn schemas() -> Value {
             ),
         ),
     ];
+    // Replacements: the creation schema, with the version that was read required too.
+    let with_version = |entries: &[(&str, Value)], name: &str| {
+        let mut v = entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        v["properties"]["version"] = version();
+        if let Some(req) = v["required"].as_array_mut() {
+            req.push(json!("version"));
+        }
+        v
+    };
+    let replacements = [
+        ("InventoryPersonInput", "NewInventoryPerson"),
+        ("TimelineEventInput", "NewTimelineEvent"),
+        ("MoodEpisodeInput", "NewMoodEpisode"),
+        ("SessionInput", "NewSession"),
+        ("GoalInput", "NewGoal"),
+    ];
+    for (name, from) in replacements {
+        let v = with_version(&entries, from);
+        entries.push((name, v));
+    }
+    let symptoms: Vec<&str> = Symptom::ALL.iter().map(|k| k.code()).collect();
+    let reasons: Vec<&str> = FirstLineReason::ALL.iter().map(|k| k.code()).collect();
+    let flags: Vec<&str> = EscalationFlag::ALL.iter().map(|k| k.code()).collect();
+    entries.extend([
+        (
+            "IndicationInput",
+            input(
+                &["version"],
+                json!({
+                    "symptoms": arr(codes(&symptoms)),
+                    "two_weeks_or_more": boolean(),
+                    "severity": { "type": "string", "enum": severities, "description": "Omit, or empty, when not rated" },
+                    "interpersonal_link": text(),
+                    "first_line_reasons": arr(codes(&reasons)),
+                    "escalation_flags": arr(codes(&flags)),
+                    "version": version()
+                }),
+            ),
+        ),
+        (
+            "TerminationReviewInput",
+            input(
+                &["version"],
+                json!({
+                    "gains": text(),
+                    "feelings_about_ending": text(),
+                    "non_response_plan": text(),
+                    "reviewed_on": { "type": "string", "format": "date", "description": "Default: today; not in the future" },
+                    "version": version()
+                }),
+            ),
+        ),
+        (
+            "Comment",
+            obj(
+                &["id", "course_id", "session_id", "author_id", "text", "written_at"],
+                json!({
+                    "id": uuid(),
+                    "course_id": uuid(),
+                    "session_id": or_null(uuid()),
+                    "author_id": uuid(),
+                    "text": text(),
+                    "written_at": { "type": "string", "format": "date-time" }
+                }),
+            ),
+        ),
+        (
+            "NewComment",
+            input(
+                &["text"],
+                json!({
+                    "text": { "type": "string", "maxLength": 4000 },
+                    "session_id": { "type": "string", "format": "uuid", "description": "A session of this course" }
+                }),
+            ),
+        ),
+    ]);
     Value::Object(
         entries
             .into_iter()
