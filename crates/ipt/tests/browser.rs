@@ -169,10 +169,18 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.select("#relationship", "parent");
     driver.select("#ring", "1");
     driver.click("#deceased");
+    // Saving updates the page inline: the circle appears without a full reload (a marker set on
+    // the page before saving survives), and the address follows.
+    driver.eval("window.__stillHere = true;");
     driver.submit("/inventory");
-    driver.goto(&format!("{course_url}/inventory"));
     expect(&driver, "Mother");
     driver.find("main svg");
+    assert_eq!(
+        driver.eval("return window.__stillHere === true;"),
+        serde_json::json!(true),
+        "no full reload"
+    );
+    assert!(driver.url().contains("/inventory"), "{}", driver.url());
     shot("03-inventory");
 
     // Timeline: the death before onset, and the current episode.

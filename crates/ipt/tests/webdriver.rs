@@ -173,6 +173,15 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
+    /// Run a script in the page and return its result.
+    pub fn eval(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
     /// A field's current value.
     pub fn value(&self, css: &str) -> String {
         let script = "return document.querySelector(arguments[0]).value;";
