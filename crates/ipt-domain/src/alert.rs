@@ -55,9 +55,9 @@ pub struct RiskAlert {
 }
 
 impl RiskAlert {
-    /// The alert a final assessment raises, if any of its risk items are positive. Drafts raise
-    /// nothing until submitted; an invalid result still raises (risk is flagged whatever the
-    /// total).
+    /// The alert a final assessment raises, if any of its risk items are positive; an invalid
+    /// result still raises (risk is flagged whatever the total). A draft has no result yet: its
+    /// positive risk answers raise an alert through `from_draft` instead, at once.
     pub fn from_assessment(a: &Assessment, id: AlertId, now: OffsetDateTime) -> Option<Self> {
         if a.status != AssessmentStatus::Final {
             return None;
@@ -78,6 +78,32 @@ impl RiskAlert {
             source: AlertSource::Instrument {
                 instrument: a.instrument.clone(),
                 items,
+            },
+            raised_at: now,
+            acknowledgement: None,
+            version: 1,
+        })
+    }
+
+    /// The alert raised by risk items answered positively on a draft (an unfinished
+    /// questionnaire): a risk answer cannot wait for the rest of the form.
+    pub fn from_draft(
+        a: &Assessment,
+        risk_items: &[u16],
+        id: AlertId,
+        now: OffsetDateTime,
+    ) -> Option<Self> {
+        if risk_items.is_empty() {
+            return None;
+        }
+        Some(Self {
+            id,
+            patient: a.patient,
+            course: a.course,
+            assessment: Some(a.id),
+            source: AlertSource::Instrument {
+                instrument: a.instrument.clone(),
+                items: risk_items.to_vec(),
             },
             raised_at: now,
             acknowledgement: None,
@@ -194,6 +220,19 @@ mod tests {
             RiskAlert::from_assessment(&assessment(AssessmentStatus::Draft, vec![9]), id, now)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_draft_with_a_positive_risk_answer_raises_an_alert_at_once() {
+        let now = datetime!(2026-03-02 10:01 UTC);
+        let draft = assessment(AssessmentStatus::Draft, vec![]);
+        let id = AlertId::from_uuid(Uuid::max());
+        let alert = RiskAlert::from_draft(&draft, &[9], id, now).unwrap();
+        assert_eq!(
+            alert.source.describe(),
+            "phq9: risk item 9 answered positively"
+        );
+        assert!(RiskAlert::from_draft(&draft, &[], id, now).is_none());
     }
 
     #[test]

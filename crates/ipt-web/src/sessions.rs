@@ -100,7 +100,7 @@ mod tests {
             keys.push(format!("sessions-goal-status-{}", g.code()));
         }
         for ring in 0..=3 {
-            keys.push(format!("sessions-ring-{ring}"));
+            keys.push(format!("initial-ring-{ring}"));
         }
         for n in NOTICES {
             keys.push(format!("sessions-notice-{n}"));

@@ -7,7 +7,7 @@
 //! write carries its audit event into the same transaction. Stale copies are refused by the
 //! store with `Conflict`, and nothing is saved.
 
-use ipt_domain::alert::{AlertSource, RiskAlert};
+use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{Assessment, AssessmentStatus};
 use ipt_domain::authz::{Action, Actor};
 use ipt_domain::ids::{CourseId, InventoryPersonId, TimelineEventId};
@@ -306,27 +306,16 @@ impl App {
     }
 }
 
-/// The alert for risk items answered positively on a draft.
+/// The alert for risk items answered positively on a draft (the domain's rule).
 fn draft_alert(
     assessment: &Assessment,
     course: CourseId,
     risk_items: &[u16],
     app: &App,
 ) -> Option<RiskAlert> {
-    if risk_items.is_empty() {
-        return None;
-    }
-    Some(RiskAlert {
-        id: new_id(),
-        patient: assessment.patient,
+    let assessment = Assessment {
         course: Some(course),
-        assessment: Some(assessment.id),
-        source: AlertSource::Instrument {
-            instrument: assessment.instrument.clone(),
-            items: risk_items.to_vec(),
-        },
-        raised_at: app.now(),
-        acknowledgement: None,
-        version: 1,
-    })
+        ..assessment.clone()
+    };
+    RiskAlert::from_draft(&assessment, risk_items, new_id(), app.now())
 }

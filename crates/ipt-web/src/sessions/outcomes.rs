@@ -229,8 +229,8 @@ fn drawing(
         ),
         title,
         centre: t.get("sessions-circle-centre"),
-        rings: [1, 2, 3].map(|r| t.get(&format!("sessions-ring-{r}"))),
-        outside: t.get("sessions-ring-0"),
+        rings: [1, 2, 3].map(|r| t.get(&format!("initial-ring-{r}"))),
+        outside: t.get("initial-ring-0"),
         confidant: t.get("sessions-circle-mark-confidant"),
         conflict: t.get("sessions-circle-mark-conflict"),
         deceased: t.get("sessions-circle-mark-deceased"),
@@ -255,7 +255,7 @@ fn snapshot_people(s: &InventorySnapshot) -> Vec<CirclePerson> {
 }
 
 fn ring_label(t: &Tr, r: ClosenessRing) -> String {
-    t.get(&format!("sessions-ring-{}", r.number()))
+    t.get(&format!("initial-ring-{}", r.number()))
 }
 
 fn names(list: Vec<String>) -> String {
