@@ -10,9 +10,11 @@ use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::Role;
 use ipt_domain::course::{Course, Goal};
+use ipt_domain::diary::DiaryEntry;
 use ipt_domain::ids::*;
 use ipt_domain::inventory::{InventoryPerson, InventorySnapshot};
 use ipt_domain::patient::Patient;
+use ipt_domain::portal::{Assignment, Invitation, PortalAccess, PortalSession};
 use ipt_domain::session::TherapySession;
 use ipt_domain::timeline::{MoodEpisode, Timeline, TimelineEvent};
 use serde::Serialize;
@@ -375,6 +377,98 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    // Patient portal: invitations, the patient's own way back in, portal sign-ins.
+    async fn create_invitation(
+        &self,
+        invitation: &Invitation,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn invitation_by_hash(&self, token_hash: &str)
+    -> Result<Option<Invitation>, StoreError>;
+    async fn invitations_of_patient(
+        &self,
+        patient: PatientId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Invitation>, StoreError>;
+    /// Revoke an invitation that is neither revoked nor accepted; otherwise `NotFound`.
+    async fn revoke_invitation(
+        &self,
+        id: InvitationId,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Mark an open, unexpired invitation accepted and set the patient's portal access, in one
+    /// transaction. An invitation already accepted, revoked or expired at `at` is `NotFound`.
+    async fn accept_invitation(
+        &self,
+        id: InvitationId,
+        at: OffsetDateTime,
+        access: &PortalAccess,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn portal_access_by_code(
+        &self,
+        code_hash: &str,
+    ) -> Result<Option<PortalAccess>, StoreError>;
+    async fn portal_access(&self, patient: PatientId) -> Result<Option<PortalAccess>, StoreError>;
+    /// Replace a patient's passphrase (the code stays).
+    async fn set_passphrase(
+        &self,
+        patient: PatientId,
+        passphrase_hash: &str,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn create_portal_session(
+        &self,
+        session: &PortalSession,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn portal_session(&self, token_hash: &str) -> Result<Option<PortalSession>, StoreError>;
+    async fn touch_portal_session(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn delete_portal_session(
+        &self,
+        token_hash: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    // Questionnaires assigned for the portal.
+    async fn add_assignment(
+        &self,
+        assignment: &Assignment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn update_assignment(
+        &self,
+        assignment: &Assignment,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    async fn assignments_of_course(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Assignment>, StoreError>;
+
+    // The interpersonal mood diary: one entry per course and day.
+    async fn add_diary_entry(&self, entry: &DiaryEntry, audit: &AuditEvent)
+    -> Result<(), StoreError>;
+    async fn update_diary_entry(
+        &self,
+        entry: &DiaryEntry,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    /// A course's diary, oldest day first.
+    async fn diary_entries(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<DiaryEntry>, StoreError>;
 
     // Audit.
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

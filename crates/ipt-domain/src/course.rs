@@ -207,6 +207,10 @@ impl Contract {
 pub struct Formulation {
     pub text: String,
     pub accepted_on: Option<Date>,
+    /// The formulation as the patient put it in their own words, shown on their portal. Empty
+    /// until written; the portal then shows the clinician's text.
+    #[serde(default)]
+    pub patient_wording: String,
 }
 
 impl Formulation {
@@ -217,7 +221,31 @@ impl Formulation {
         Ok(Self {
             text: text.trim().to_string(),
             accepted_on,
+            patient_wording: String::new(),
         })
+    }
+
+    /// The same formulation with the patient's own wording (bounded like the text).
+    pub fn with_patient_wording(mut self, wording: &str) -> Result<Self, CourseError> {
+        let w = wording.trim();
+        if w.chars().count() > Self::MAX_PATIENT_WORDING_CHARS {
+            return Err(CourseError::PatientWordingTooLong(
+                Self::MAX_PATIENT_WORDING_CHARS,
+            ));
+        }
+        self.patient_wording = w.to_string();
+        Ok(self)
+    }
+
+    pub const MAX_PATIENT_WORDING_CHARS: usize = 4000;
+
+    /// What the patient sees: their own wording when written, else the agreed text.
+    pub fn for_patient(&self) -> &str {
+        if self.patient_wording.is_empty() {
+            &self.text
+        } else {
+            &self.patient_wording
+        }
     }
 
     pub fn is_accepted(&self) -> bool {
@@ -631,6 +659,8 @@ pub enum CourseError {
     EmptyDiagnosis,
     #[error("the formulation is empty")]
     EmptyFormulation,
+    #[error("the patient's wording is longer than {0} characters")]
+    PatientWordingTooLong(usize),
     #[error("the relapse-prevention plan is missing: {0}")]
     IncompleteRelapsePlan(String),
     #[error("describe the goal")]

@@ -93,6 +93,12 @@ id_type!(/// A personal API token.
     TokenId);
 id_type!(/// A supervisor's comment on a course.
     CommentId);
+id_type!(/// An invitation to the patient portal.
+    InvitationId);
+id_type!(/// A questionnaire a clinician has assigned for the patient to fill in on the portal.
+    AssignmentId);
+id_type!(/// One day's entry in a patient's interpersonal mood diary.
+    DiaryEntryId);
 
 #[cfg(test)]
 mod tests {

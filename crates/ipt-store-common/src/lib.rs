@@ -68,7 +68,9 @@ macro_rules! impl_store {
             use ipt_domain::assessment::*;
             use ipt_domain::authz::Role;
             use ipt_domain::course::*;
+            use ipt_domain::diary::*;
             use ipt_domain::ids::*;
+            use ipt_domain::portal::*;
             use ipt_domain::inventory::*;
             use ipt_domain::patient::*;
             use ipt_domain::protocol::Phase;
@@ -157,6 +159,7 @@ macro_rules! impl_store {
                 let status: String = get(r, "status")?;
                 let end_reason: Option<Json<EndReason>> = get(r, "end_reason")?;
                 let formulation_text: Option<String> = get(r, "formulation_text")?;
+                let patient_wording: String = get(r, "formulation_patient_wording")?;
                 Ok(Course {
                     id: CourseId::from_uuid(get(r, "id")?),
                     patient: PatientId::from_uuid(get(r, "patient_id")?),
@@ -173,6 +176,7 @@ macro_rules! impl_store {
                     formulation: formulation_text.map(|text| Formulation {
                         text,
                         accepted_on: get(r, "formulation_accepted_on").ok().flatten(),
+                        patient_wording,
                     }),
                     contract: get::<Option<Json<_>>>(r, "contract")?.map(|j| j.0),
                     relapse_plan: get::<Option<Json<_>>>(r, "relapse_plan")?.map(|j| j.0),
@@ -338,6 +342,68 @@ macro_rules! impl_store {
                 })
             }
 
+            fn invitation_row(r: &R) -> Result<Invitation, StoreError> {
+                Ok(Invitation {
+                    id: InvitationId::from_uuid(get(r, "id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    token_hash: get(r, "token_hash")?,
+                    created_by: UserId::from_uuid(get(r, "created_by")?),
+                    created_at: get(r, "created_at")?,
+                    expires_at: get(r, "expires_at")?,
+                    revoked_at: get(r, "revoked_at")?,
+                    accepted_at: get(r, "accepted_at")?,
+                })
+            }
+
+            fn access_row(r: &R) -> Result<PortalAccess, StoreError> {
+                Ok(PortalAccess {
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    code_hash: get(r, "code_hash")?,
+                    passphrase_hash: get(r, "passphrase_hash")?,
+                    set_at: get(r, "set_at")?,
+                })
+            }
+
+            fn portal_session_row(r: &R) -> Result<PortalSession, StoreError> {
+                Ok(PortalSession {
+                    token_hash: get(r, "token_hash")?,
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    created_at: get(r, "created_at")?,
+                    last_seen_at: get(r, "last_seen_at")?,
+                    expires_at: get(r, "expires_at")?,
+                    kiosk_by: get::<Option<Uuid>>(r, "kiosk_by")?.map(UserId::from_uuid),
+                })
+            }
+
+            fn assignment_row(r: &R) -> Result<Assignment, StoreError> {
+                Ok(Assignment {
+                    id: AssignmentId::from_uuid(get(r, "id")?),
+                    course: CourseId::from_uuid(get(r, "course_id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    instrument: get(r, "instrument")?,
+                    schedule: Schedule::parse(&get::<String>(r, "schedule")?).map_err(corrupt)?,
+                    assigned_by: UserId::from_uuid(get(r, "assigned_by")?),
+                    assigned_on: get(r, "assigned_on")?,
+                    ended_on: get(r, "ended_on")?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            fn diary_row(r: &R) -> Result<DiaryEntry, StoreError> {
+                let mood = get::<i64>(r, "mood")?;
+                Ok(DiaryEntry {
+                    id: DiaryEntryId::from_uuid(get(r, "id")?),
+                    course: CourseId::from_uuid(get(r, "course_id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    date: get(r, "entry_date")?,
+                    mood: u8::try_from(mood).map_err(corrupt).and_then(|m| DiaryMood::new(m).map_err(corrupt))?,
+                    interactions: get::<Json<_>>(r, "interactions")?.0,
+                    note: get(r, "note")?,
+                    recorded_at: get(r, "recorded_at")?,
+                    version: get(r, "version")?,
+                })
+            }
+
             fn token_row(r: &R) -> Result<ApiToken, StoreError> {
                 Ok(ApiToken {
                     id: TokenId::from_uuid(get(r, "id")?),
@@ -352,7 +418,8 @@ macro_rules! impl_store {
 
             const COURSE_COLUMNS: &str = "id, patient_id, clinician_id, format, status, end_reason, phase_plan, \
                 started_on, ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
-                contract, relapse_plan, maintenance, continues_course_id, version, termination_review";
+                contract, relapse_plan, maintenance, continues_course_id, version, termination_review, \
+                formulation_patient_wording";
             const SESSION_COLUMNS: &str = "id, course_id, number, session_date, phase, phase_override_reason, \
                 modality, attendance, special, techniques, strategies, tasks_done, checklist, interval_events, \
                 agreed_actions, risk_reviewed, risk_concern, risk_note, notes, next_date, version";
@@ -516,7 +583,7 @@ macro_rules! impl_store {
                     // Built from constants only, never from input.
                     let sql = format!(
                         "INSERT INTO courses ({COURSE_COLUMNS}) VALUES \
-                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
                     );
                     sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(c.id.as_uuid())
@@ -539,6 +606,7 @@ macro_rules! impl_store {
                         .bind(c.continues.map(|x| x.as_uuid()))
                         .bind(c.version)
                         .bind(c.termination.as_ref().map(Json))
+                        .bind(c.formulation.as_ref().map(|f| f.patient_wording.clone()).unwrap_or_default())
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
@@ -575,7 +643,8 @@ macro_rules! impl_store {
                         "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, ended_on = $4, \
                          indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
                          formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
-                         termination_review = $15, version = version + 1 WHERE id = $13 AND version = $14",
+                         termination_review = $15, formulation_patient_wording = $16, version = version + 1 \
+                         WHERE id = $13 AND version = $14",
                     )
                     .bind(c.status.code())
                     .bind(end_reason(c))
@@ -592,6 +661,7 @@ macro_rules! impl_store {
                     .bind(c.id.as_uuid())
                     .bind(c.version)
                     .bind(c.termination.as_ref().map(Json))
+                    .bind(c.formulation.as_ref().map(|f| f.patient_wording.clone()).unwrap_or_default())
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?
@@ -1325,6 +1395,319 @@ macro_rules! impl_store {
                         .await
                         .map_err(map_err)?;
                     Ok(())
+                }
+
+                async fn create_invitation(&self, i: &Invitation, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO portal_invitations (id, patient_id, token_hash, created_by, created_at, expires_at, revoked_at, accepted_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(i.id.as_uuid())
+                    .bind(i.patient.as_uuid())
+                    .bind(&i.token_hash)
+                    .bind(i.created_by.as_uuid())
+                    .bind(i.created_at)
+                    .bind(i.expires_at)
+                    .bind(i.revoked_at)
+                    .bind(i.accepted_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM portal_invitations WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(invitation_row).transpose()
+                }
+
+                async fn invitations_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Invitation>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM portal_invitations WHERE patient_id = $1 ORDER BY created_at DESC, id")
+                        .bind(patient.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(invitation_row).collect()
+                }
+
+                async fn revoke_invitation(&self, id: InvitationId, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE portal_invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND accepted_at IS NULL",
+                    )
+                    .bind(at)
+                    .bind(id.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "open invitation", id: id.as_uuid() });
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn accept_invitation(&self, id: InvitationId, at: OffsetDateTime, access: &PortalAccess, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE portal_invitations SET accepted_at = $1 \
+                         WHERE id = $2 AND patient_id = $3 AND revoked_at IS NULL AND accepted_at IS NULL AND expires_at > $1",
+                    )
+                    .bind(at)
+                    .bind(id.as_uuid())
+                    .bind(access.patient.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "open invitation", id: id.as_uuid() });
+                    }
+                    sqlx::query(
+                        "INSERT INTO portal_access (patient_id, code_hash, passphrase_hash, set_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (patient_id) DO UPDATE SET code_hash = excluded.code_hash, \
+                         passphrase_hash = excluded.passphrase_hash, set_at = excluded.set_at",
+                    )
+                    .bind(access.patient.as_uuid())
+                    .bind(&access.code_hash)
+                    .bind(&access.passphrase_hash)
+                    .bind(access.set_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    // Every open invitation of the patient is spent once one is accepted.
+                    sqlx::query(
+                        "UPDATE portal_invitations SET revoked_at = $1 \
+                         WHERE patient_id = $2 AND id <> $3 AND revoked_at IS NULL AND accepted_at IS NULL",
+                    )
+                    .bind(at)
+                    .bind(access.patient.as_uuid())
+                    .bind(id.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    // Earlier portal sign-ins end with the new passphrase.
+                    sqlx::query("DELETE FROM portal_sessions WHERE patient_id = $1")
+                        .bind(access.patient.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn portal_access_by_code(&self, code_hash: &str) -> Result<Option<PortalAccess>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM portal_access WHERE code_hash = $1")
+                        .bind(code_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(access_row).transpose()
+                }
+
+                async fn portal_access(&self, patient: PatientId) -> Result<Option<PortalAccess>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM portal_access WHERE patient_id = $1")
+                        .bind(patient.as_uuid())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(access_row).transpose()
+                }
+
+                async fn set_passphrase(&self, patient: PatientId, passphrase_hash: &str, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query("UPDATE portal_access SET passphrase_hash = $1, set_at = $2 WHERE patient_id = $3")
+                        .bind(passphrase_hash)
+                        .bind(at)
+                        .bind(patient.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "portal access", id: patient.as_uuid() });
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn create_portal_session(&self, w: &PortalSession, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO portal_sessions (token_hash, patient_id, created_at, last_seen_at, expires_at, kiosk_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(&w.token_hash)
+                    .bind(w.patient.as_uuid())
+                    .bind(w.created_at)
+                    .bind(w.last_seen_at)
+                    .bind(w.expires_at)
+                    .bind(w.kiosk_by.map(|u| u.as_uuid()))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn portal_session(&self, token_hash: &str) -> Result<Option<PortalSession>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM portal_sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(portal_session_row).transpose()
+                }
+
+                async fn touch_portal_session(&self, token_hash: &str, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError> {
+                    sqlx::query("UPDATE portal_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+                        .bind(at)
+                        .bind(expires_at)
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn delete_portal_session(&self, token_hash: &str, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query("DELETE FROM portal_sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn add_assignment(&self, x: &Assignment, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO questionnaire_assignments (id, course_id, patient_id, instrument, schedule, assigned_by, assigned_on, ended_on, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(x.id.as_uuid())
+                    .bind(x.course.as_uuid())
+                    .bind(x.patient.as_uuid())
+                    .bind(&x.instrument)
+                    .bind(x.schedule.code())
+                    .bind(x.assigned_by.as_uuid())
+                    .bind(x.assigned_on)
+                    .bind(x.ended_on)
+                    .bind(x.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_assignment(&self, x: &Assignment, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE questionnaire_assignments SET schedule = $1, ended_on = $2, version = version + 1 \
+                         WHERE id = $3 AND course_id = $4 AND version = $5",
+                    )
+                    .bind(x.schedule.code())
+                    .bind(x.ended_on)
+                    .bind(x.id.as_uuid())
+                    .bind(x.course.as_uuid())
+                    .bind(x.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "questionnaire_assignments", "assignment", x.id.as_uuid(), x.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(x.version + 1)
+                }
+
+                async fn assignments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assignment>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM questionnaire_assignments WHERE course_id = $1 ORDER BY assigned_on, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(assignment_row).collect()
+                }
+
+                async fn add_diary_entry(&self, e: &DiaryEntry, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO diary_entries (id, course_id, patient_id, entry_date, mood, interactions, note, recorded_at, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(e.id.as_uuid())
+                    .bind(e.course.as_uuid())
+                    .bind(e.patient.as_uuid())
+                    .bind(e.date)
+                    .bind(e.mood.get() as i64)
+                    .bind(Json(&e.interactions))
+                    .bind(&e.note)
+                    .bind(e.recorded_at)
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|err| match map_err(err) {
+                        StoreError::Duplicate(_) => StoreError::Duplicate(format!("the diary already has an entry for {}", e.date)),
+                        other => other,
+                    })?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn update_diary_entry(&self, e: &DiaryEntry, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let n = sqlx::query(
+                        "UPDATE diary_entries SET mood = $1, interactions = $2, note = $3, recorded_at = $4, version = version + 1 \
+                         WHERE id = $5 AND course_id = $6 AND version = $7",
+                    )
+                    .bind(e.mood.get() as i64)
+                    .bind(Json(&e.interactions))
+                    .bind(&e.note)
+                    .bind(e.recorded_at)
+                    .bind(e.id.as_uuid())
+                    .bind(e.course.as_uuid())
+                    .bind(e.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(refused(&mut tx, "diary_entries", "diary entry", e.id.as_uuid(), e.version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(e.version + 1)
+                }
+
+                async fn diary_entries(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<DiaryEntry>, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let rows = sqlx::query("SELECT * FROM diary_entries WHERE course_id = $1 ORDER BY entry_date, id")
+                        .bind(course.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    rows.iter().map(diary_row).collect()
                 }
 
                 async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {

@@ -109,6 +109,7 @@ pub fn full_course(p: &Patient) -> Course {
             "Depression began as the dispute with her sister reached an impasse.",
             Some(date!(2026 - 01 - 19)),
         )
+        .and_then(|f| f.with_patient_wording("I got low when my sister and I stopped talking."))
         .unwrap(),
     );
     c.agree_contract(

@@ -694,3 +694,212 @@ pub async fn supervisor_comments_are_kept_in_order(s: S) {
         vec![first, later]
     );
 }
+
+pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
+    use ipt_domain::portal::{Invitation, InvitationState, PortalAccess, PortalSession};
+    let (c, p, _) = setup(&s).await;
+    let inv = |hash: &str| Invitation {
+        id: id(),
+        patient: p.id,
+        token_hash: hash.into(),
+        created_by: c,
+        created_at: NOW,
+        expires_at: NOW + time::Duration::days(7),
+        revoked_at: None,
+        accepted_at: None,
+    };
+    let first = inv("t1");
+    let second = inv("t2");
+    let third = inv("t3");
+    for i in [&first, &second, &third] {
+        s.create_invitation(i, &a("invitation.create")).await.unwrap();
+    }
+    assert_eq!(s.invitation_by_hash("t1").await.unwrap(), Some(first.clone()));
+    assert_eq!(s.invitation_by_hash("nope").await.unwrap(), None);
+    assert!(matches!(
+        s.create_invitation(&inv("t1"), &a("invitation.create")).await,
+        Err(StoreError::Duplicate(_))
+    ));
+
+    let later = NOW + time::Duration::hours(1);
+    s.revoke_invitation(third.id, later, &a("invitation.revoke"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.revoke_invitation(third.id, later, &a("invitation.revoke")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // A sign-in from before the passphrase is set ends when it is set.
+    let old = PortalSession {
+        token_hash: "ps-old".into(),
+        patient: p.id,
+        created_at: NOW,
+        last_seen_at: NOW,
+        expires_at: NOW + time::Duration::minutes(30),
+        kiosk_by: Some(c),
+    };
+    s.create_portal_session(&old, &a("portal.sign_in")).await.unwrap();
+    assert_eq!(s.portal_session("ps-old").await.unwrap(), Some(old));
+
+    let access = PortalAccess {
+        patient: p.id,
+        code_hash: "code".into(),
+        passphrase_hash: "$argon2id$x".into(),
+        set_at: later,
+    };
+    // Expired at the moment of use: refused, nothing written.
+    assert!(matches!(
+        s.accept_invitation(first.id, NOW + time::Duration::days(8), &access, &a("invitation.accept"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.portal_access(p.id).await.unwrap(), None);
+    // A revoked one is refused too.
+    assert!(matches!(
+        s.accept_invitation(third.id, later, &access, &a("invitation.accept")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.accept_invitation(first.id, later, &access, &a("invitation.accept"))
+        .await
+        .unwrap();
+    assert_eq!(s.portal_access(p.id).await.unwrap(), Some(access.clone()));
+    assert_eq!(s.portal_access_by_code("code").await.unwrap(), Some(access));
+    assert_eq!(s.portal_session("ps-old").await.unwrap(), None);
+    // Accepted once; the other open one is spent.
+    assert!(matches!(
+        s.accept_invitation(first.id, later, &PortalAccess { code_hash: "code2".into(), ..s.portal_access(p.id).await.unwrap().unwrap() }, &a("invitation.accept")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let listed = s
+        .invitations_of_patient(p.id, &a("invitation.list"))
+        .await
+        .unwrap();
+    let state = |h: &str| {
+        listed
+            .iter()
+            .find(|i| i.token_hash == h)
+            .unwrap()
+            .state(later)
+    };
+    assert_eq!(state("t1"), InvitationState::Accepted);
+    assert_eq!(state("t2"), InvitationState::Revoked);
+    assert_eq!(state("t3"), InvitationState::Revoked);
+
+    s.set_passphrase(p.id, "$argon2id$y", later, &a("portal.passphrase"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.portal_access(p.id).await.unwrap().unwrap().passphrase_hash,
+        "$argon2id$y"
+    );
+    let stranger = patient(c, "Nobody Here");
+    assert!(matches!(
+        s.set_passphrase(stranger.id, "x", later, &a("portal.passphrase")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub async fn portal_sessions_are_stored_by_hash(s: S) {
+    use ipt_domain::portal::PortalSession;
+    let (_, p, _) = setup(&s).await;
+    let w = PortalSession {
+        token_hash: "ph".into(),
+        patient: p.id,
+        created_at: NOW,
+        last_seen_at: NOW,
+        expires_at: NOW + time::Duration::minutes(30),
+        kiosk_by: None,
+    };
+    s.create_portal_session(&w, &a("portal.sign_in")).await.unwrap();
+    let later = NOW + time::Duration::minutes(5);
+    s.touch_portal_session("ph", later, later + time::Duration::minutes(30))
+        .await
+        .unwrap();
+    let got = s.portal_session("ph").await.unwrap().unwrap();
+    assert_eq!(got.last_seen_at, later);
+    assert_eq!(got.kiosk_by, None);
+    s.delete_portal_session("ph", &a("portal.sign_out"))
+        .await
+        .unwrap();
+    assert_eq!(s.portal_session("ph").await.unwrap(), None);
+}
+
+pub async fn assignments_round_trip_and_conflict(s: S) {
+    use ipt_domain::portal::{Assignment, Schedule};
+    let (c, p, course) = setup(&s).await;
+    let mut x = Assignment {
+        id: id(),
+        course: course.id,
+        patient: p.id,
+        instrument: "phq9".into(),
+        schedule: Schedule::BeforeEachSession,
+        assigned_by: c,
+        assigned_on: date!(2026 - 03 - 02),
+        ended_on: None,
+        version: 1,
+    };
+    s.add_assignment(&x, &a("assignment.create")).await.unwrap();
+    let mut stale = x.clone();
+    x.ended_on = Some(date!(2026 - 03 - 20));
+    x.version = s.update_assignment(&x, &a("assignment.update")).await.unwrap();
+    assert_eq!(x.version, 2);
+    stale.schedule = Schedule::Weekly;
+    assert!(matches!(
+        s.update_assignment(&stale, &a("assignment.update")).await,
+        Err(StoreError::Conflict { expected: 1, actual: 2, .. })
+    ));
+    assert_eq!(
+        s.assignments_of_course(course.id, &a("assignment.list"))
+            .await
+            .unwrap(),
+        vec![x]
+    );
+}
+
+pub async fn diary_has_one_entry_per_day_in_date_order(s: S) {
+    use ipt_domain::diary::*;
+    let (_, p, course) = setup(&s).await;
+    let entry = |d: time::Date, mood: u8| DiaryEntry {
+        id: id(),
+        course: course.id,
+        patient: p.id,
+        date: d,
+        mood: DiaryMood::new(mood).unwrap(),
+        interactions: vec![Interaction {
+            person: None,
+            alias: "Sister".into(),
+            quality: InteractionQuality::new(-2).unwrap(),
+        }],
+        note: "Argued about the flat; «bad» day".into(),
+        recorded_at: NOW,
+        version: 1,
+    };
+    let later = entry(date!(2026 - 03 - 05), 4);
+    let mut earlier = entry(date!(2026 - 03 - 03), 6);
+    s.add_diary_entry(&later, &a("diary.create")).await.unwrap();
+    s.add_diary_entry(&earlier, &a("diary.create")).await.unwrap();
+    match s
+        .add_diary_entry(&entry(date!(2026 - 03 - 05), 9), &a("diary.create"))
+        .await
+    {
+        Err(StoreError::Duplicate(msg)) => assert!(msg.contains("2026-03-05"), "{msg}"),
+        other => panic!("expected a duplicate day, got {other:?}"),
+    }
+    let stale = earlier.clone();
+    earlier.mood = DiaryMood::new(7).unwrap();
+    earlier.interactions.clear();
+    earlier.version = s
+        .update_diary_entry(&earlier, &a("diary.update"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.update_diary_entry(&stale, &a("diary.update")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let all = s
+        .diary_entries(course.id, &a("diary.list"))
+        .await
+        .unwrap();
+    assert_eq!(all, vec![earlier, later]);
+}

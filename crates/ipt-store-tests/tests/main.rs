@@ -50,4 +50,8 @@ stories!(
     risk_alerts_are_raised_with_their_source_and_acknowledged_once,
     sign_in_sessions_and_api_tokens_are_stored_by_hash,
     supervisor_comments_are_kept_in_order,
+    portal_invitations_are_accepted_once_and_spend_the_others,
+    portal_sessions_are_stored_by_hash,
+    assignments_round_trip_and_conflict,
+    diary_has_one_entry_per_day_in_date_order,
 );
