@@ -1,16 +1,19 @@
 //! The caseload: each patient a clinician (or supervisor) is responsible for, with where their
-//! course stands, the latest score and its direction, and open risk alerts.
+//! course stands, the latest score and its direction, open risk alerts, and the signals that
+//! call for attention (`ipt_domain::signals`).
 
 use ipt_domain::alert::RiskAlert;
-use ipt_domain::assessment::AssessmentStatus;
+use ipt_domain::assessment::{Assessment, AssessmentStatus};
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::Course;
 use ipt_domain::ids::UserId;
+use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::Patient;
 use ipt_domain::session::Attendance;
+use ipt_domain::signals::{ScorePoint, Signal, SignalFacts};
 use time::Date;
 
-use crate::ports::AlertFilter;
+use crate::ports::{AlertFilter, CaseloadRecord};
 use crate::{App, AppError};
 
 /// A score on the caseload: the latest final result of the course's main instrument.
@@ -34,6 +37,8 @@ pub struct CaseloadRow {
     pub next_session: Option<Date>,
     pub latest: Option<LatestScore>,
     pub open_alerts: Vec<RiskAlert>,
+    /// What calls for attention, in caseload order; each explains itself.
+    pub signals: Vec<Signal>,
 }
 
 impl App {
@@ -80,8 +85,11 @@ impl App {
     pub async fn caseload(&self, actor: &Actor) -> Result<Vec<CaseloadRow>, AppError> {
         let mut rows = vec![];
         for owner in self.caseload_owners(actor).await? {
+            // One transaction reads the whole caseload (patients, courses, sessions,
+            // assessments) and audits each patient read: a page costs a few queries, not a few
+            // per patient.
             let list_audit = self.audit(actor, "caseload.read", "user", owner.as_uuid(), None);
-            let patients = self.store.list_patients(Some(owner), &list_audit).await?;
+            let records = self.store.caseload_records(owner, &list_audit).await?;
             let alert_audit = self.audit(actor, "risk_alert.list", "user", owner.as_uuid(), None);
             let alerts = self
                 .store
@@ -94,28 +102,21 @@ impl App {
                     &alert_audit,
                 )
                 .await?;
-            for patient in patients {
-                rows.push(self.caseload_row(actor, patient, &alerts).await?);
+            for record in records {
+                rows.push(self.caseload_row(record, &alerts));
             }
         }
         rows.sort_by(|a, b| a.patient.name.as_str().cmp(b.patient.name.as_str()));
         Ok(rows)
     }
 
-    async fn caseload_row(
-        &self,
-        actor: &Actor,
-        patient: Patient,
-        alerts: &[RiskAlert],
-    ) -> Result<CaseloadRow, AppError> {
-        let pid = Some(patient.id);
-        let courses = self
-            .store
-            .courses_of_patient(
-                patient.id,
-                &self.audit(actor, "course.list", "patient", patient.id.as_uuid(), pid),
-            )
-            .await?;
+    fn caseload_row(&self, record: CaseloadRecord, alerts: &[RiskAlert]) -> CaseloadRow {
+        let CaseloadRecord {
+            patient,
+            courses,
+            sessions: all_sessions,
+            assessments: all_assessments,
+        } = record;
         let course = courses
             .iter()
             .rev()
@@ -134,16 +135,16 @@ impl App {
             next_session: None,
             latest: None,
             course: None,
+            signals: vec![],
         };
-        let Some(course) = course else { return Ok(row) };
-        let cid = course.id.as_uuid();
-        let sessions = self
-            .store
-            .sessions(
-                course.id,
-                &self.audit(actor, "session.read", "course", cid, pid),
-            )
-            .await?;
+        let Some(course) = course else {
+            row.signals = self.course_signals(None, &[], &[], row.open_alerts.len());
+            return row;
+        };
+        let sessions: Vec<_> = all_sessions
+            .into_iter()
+            .filter(|x| x.course == course.id)
+            .collect();
         row.sessions_attended = sessions
             .iter()
             .filter(|s| s.attendance == Attendance::Attended)
@@ -154,13 +155,10 @@ impl App {
         } else {
             None
         };
-        let assessments = self
-            .store
-            .assessments_of_course(
-                course.id,
-                &self.audit(actor, "assessment.read", "course", cid, pid),
-            )
-            .await?;
+        let assessments: Vec<Assessment> = all_assessments
+            .into_iter()
+            .filter(|x| x.course == Some(course.id))
+            .collect();
         // The format's main measure when it has been given, else whatever measure has.
         let recommended = &self.protocols.get(course.format).recommended_instruments;
         let scored = |code: &str| {
@@ -191,7 +189,86 @@ impl App {
                 previous: finals.len().checked_sub(2).map(|i| finals[i].2),
             });
         }
+        row.signals = self.course_signals(
+            Some(&course),
+            &sessions,
+            &assessments,
+            row.open_alerts.len(),
+        );
         row.course = Some(course);
-        Ok(row)
+        row
+    }
+
+    /// The signals of a caseload row. The course's main measure is the first of the format's
+    /// recommended instruments that has been given, else the outcome measure given last (never
+    /// a session rating), else the format's first recommended instrument, whose schedule is
+    /// then due.
+    fn course_signals(
+        &self,
+        course: Option<&Course>,
+        sessions: &[ipt_domain::session::TherapySession],
+        assessments: &[Assessment],
+        open_alerts: usize,
+    ) -> Vec<Signal> {
+        let Some(course) = course else {
+            // No course yet: only the patient's alerts can call for attention.
+            return (open_alerts > 0)
+                .then_some(Signal::OpenAlerts { count: open_alerts })
+                .into_iter()
+                .collect();
+        };
+        let protocol = self.protocols.get(course.format);
+        let catalogue = Catalogue::builtin();
+        let scored = |a: &&Assessment| {
+            a.status == AssessmentStatus::Final
+                && !Assessment::NOT_OUTCOME_MEASURES.contains(&a.instrument.as_str())
+                && a.result.as_ref().is_some_and(|r| r.total.is_some())
+        };
+        let given = |code: &str| {
+            assessments
+                .iter()
+                .filter(scored)
+                .any(|a| a.instrument == code)
+        };
+        let code = protocol
+            .recommended_instruments
+            .iter()
+            .find(|c| given(c))
+            .or_else(|| {
+                let mut by_time: Vec<&Assessment> = assessments.iter().filter(scored).collect();
+                by_time.sort_by_key(|a| a.administered_at);
+                by_time.last().map(|a| &a.instrument)
+            })
+            .or(protocol.recommended_instruments.first());
+        let instrument = code.and_then(|c| catalogue.get(c));
+        let mut ordered: Vec<&Assessment> = assessments
+            .iter()
+            .filter(scored)
+            .filter(|a| Some(&a.instrument) == code)
+            .collect();
+        ordered.sort_by_key(|a| a.administered_at);
+        let scores: Vec<ScorePoint> = ordered
+            .iter()
+            .filter_map(|a| {
+                let total = a.result.as_ref()?.total?;
+                // Totals are whole numbers (prorated totals are rounded when scored).
+                (total >= 0.0).then(|| ScorePoint {
+                    on: a.administered_at.date(),
+                    total: total.round() as u32,
+                    phase: a.phase,
+                })
+            })
+            .collect();
+        crate::signals::evaluate(
+            &SignalFacts {
+                course,
+                protocol,
+                sessions,
+                instrument,
+                scores: &scores,
+                open_alerts,
+            },
+            self.today(),
+        )
     }
 }

@@ -113,6 +113,49 @@ pub struct AlertFilter {
     pub open_only: bool,
 }
 
+/// Records to insert together (see `Store::bulk_load`).
+#[derive(Debug, Clone, Default)]
+pub struct BulkLoad {
+    pub patients: Vec<Patient>,
+    pub courses: Vec<Course>,
+    pub sessions: Vec<TherapySession>,
+    pub assessments: Vec<Assessment>,
+    pub diary: Vec<DiaryEntry>,
+}
+
+/// One patient on a caseload, with the records the caseload reads (see
+/// `Store::caseload_records`). Courses, sessions and assessments are in time order.
+#[derive(Debug, Clone)]
+pub struct CaseloadRecord {
+    pub patient: Patient,
+    pub courses: Vec<Course>,
+    pub sessions: Vec<TherapySession>,
+    pub assessments: Vec<Assessment>,
+}
+
+/// The thresholds outcome counts use, for one instrument (from its change rules).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutcomeRules {
+    /// Response: the latest total is at least this fraction below baseline (0.5 = 50 %).
+    pub response_fraction: f64,
+    /// Remission: the latest total is at most this.
+    pub remission_at_most: f64,
+    /// Reliable change: a difference of at least this many points (the reliable change index).
+    pub reliable_change: f64,
+    /// Courses whose baseline is below this are left out (they had little to improve).
+    pub min_baseline: f64,
+}
+
+/// How many courses met each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    pub courses: u64,
+    pub responders: u64,
+    pub remitters: u64,
+    pub reliably_improved: u64,
+    pub reliably_deteriorated: u64,
+}
+
 /// Connection-pool figures for `/metrics`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PoolStats {
@@ -166,6 +209,17 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// The interface language a user chose, if any (None follows the browser).
+    async fn user_language(
+        &self,
+        user: UserId,
+    ) -> Result<Option<ipt_domain::patient::Language>, StoreError>;
+    async fn set_user_language(
+        &self,
+        user: UserId,
+        language: Option<ipt_domain::patient::Language>,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
     // Patients.
     async fn create_patient(&self, patient: &Patient, audit: &AuditEvent)
@@ -469,6 +523,28 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<DiaryEntry>, StoreError>;
+
+    /// Everything a caseload shows for one clinician's patients, read in one transaction: the
+    /// patients, their courses, and the sessions and assessments of those courses. One audit
+    /// event per patient is written, copied from `audit` with the patient's id.
+    async fn caseload_records(
+        &self,
+        clinician: UserId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<CaseloadRecord>, StoreError>;
+
+    // Bulk loading (synthetic scale data) and outcome analytics.
+    /// Insert many records in one transaction, recorded by one audit event. Used to load
+    /// synthetic data at scale; each record is checked as its single-record insert checks it.
+    async fn bulk_load(&self, batch: &BulkLoad, audit: &AuditEvent) -> Result<(), StoreError>;
+    /// Outcome counts over every course with a baseline and at least one later final result of
+    /// `instrument`, read from the per-course outcome rows the store keeps.
+    async fn outcome_counts(
+        &self,
+        instrument: &str,
+        rules: &OutcomeRules,
+        audit: &AuditEvent,
+    ) -> Result<OutcomeCounts, StoreError>;
 
     // Audit.
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

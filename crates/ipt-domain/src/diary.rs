@@ -260,8 +260,7 @@ pub fn people_and_mood(entries: &[DiaryEntry]) -> Vec<PersonMood> {
                 days_with: days,
                 mood_with: sum / days as f64,
                 days_without: without_days,
-                mood_without: (without_days > 0)
-                    .then(|| (total_mood - sum) / without_days as f64),
+                mood_without: (without_days > 0).then(|| (total_mood - sum) / without_days as f64),
                 quality: quality / days as f64,
             }
         })

@@ -19,6 +19,7 @@ pub mod portal;
 pub mod problem_area;
 pub mod protocol;
 pub mod session;
+pub mod signals;
 pub mod suggestion;
 pub mod supervision;
 pub mod timeline;

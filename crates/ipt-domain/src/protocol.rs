@@ -399,7 +399,9 @@ pub struct Protocol {
     pub tasks: BTreeMap<Phase, Vec<PhaseTask>>,
     /// Instrument codes from the measurement catalogue, in order of preference.
     pub recommended_instruments: Vec<String>,
-    /// How often the main symptom measure is repeated: every Nth session.
+    /// How often the main symptom measure is repeated: every Nth session. The whole schedule is
+    /// a baseline, this repeat, and an end measure in the termination phase; the caseload's
+    /// "measures overdue" signal checks it (`crate::signals`).
     pub measure_every: u16,
     /// For IPT-M, the course length in months.
     pub months: Option<(u16, u16)>,

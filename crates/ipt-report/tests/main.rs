@@ -2,4 +2,7 @@
 //! `tests/snapshots/`. After an intended change, regenerate with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p ipt-report` and review the new files.
 
+mod charts;
 mod snapshots;
+#[cfg(feature = "pdf")]
+mod pdf;

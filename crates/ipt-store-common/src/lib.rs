@@ -58,9 +58,13 @@ pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
 pub use uuid;
 
 /// Expand the `Store` implementation for `$store`, whose field `pool` is a `sqlx::Pool<$db>`.
+/// `$begin` opens every transaction: SQLite needs `BEGIN IMMEDIATE`, because every transaction
+/// here writes (at least its audit event) and a deferred one that read first cannot take the
+/// write lock when another connection holds it (SQLite answers "database is locked" at once
+/// rather than wait).
 #[macro_export]
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $backend:literal) => {
+    ($store:ty, $db:ty, $backend:literal, $begin:literal) => {
         mod shared_sql {
             use super::*;
             use ipt_app::ports::*;
@@ -118,6 +122,28 @@ macro_rules! impl_store {
                     Ok(None) => StoreError::NotFound { entity, id },
                     Err(e) => map_err(e),
                 }
+            }
+
+            /// `refused`, then roll back at once. A dropped transaction rolls back only when its
+            /// connection is next used; until then SQLite keeps its write lock, and another
+            /// connection's write would wait for it and fail with "database is locked".
+            async fn refuse(
+                mut tx: Tx<'_>,
+                table: &'static str,
+                entity: &'static str,
+                id: Uuid,
+                expected: i64,
+            ) -> StoreError {
+                let e = refused(&mut tx, table, entity, id, expected).await;
+                rollback(tx, e).await
+            }
+
+            /// Roll back now and hand back the error that made us stop.
+            async fn rollback(tx: Tx<'_>, e: StoreError) -> StoreError {
+                if let Err(r) = tx.rollback().await {
+                    tracing::warn!(error = %r, "rollback failed");
+                }
+                e
             }
 
             async fn finish(tx: Tx<'_>) -> Result<(), StoreError> {
@@ -342,6 +368,181 @@ macro_rules! impl_store {
                 })
             }
 
+            async fn insert_patient(tx: &mut Tx<'_>, p: &Patient) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO patients (id, name, date_of_birth, language, clinician_id, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(p.id.as_uuid())
+                .bind(p.name.as_str())
+                .bind(p.date_of_birth)
+                .bind(p.language.code())
+                .bind(p.clinician.as_uuid())
+                .bind(p.version)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn insert_course(tx: &mut Tx<'_>, c: &Course) -> Result<(), StoreError> {
+                // Built from constants only, never from input.
+                let sql = format!(
+                    "INSERT INTO courses ({COURSE_COLUMNS}) VALUES \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(c.id.as_uuid())
+                    .bind(c.patient.as_uuid())
+                    .bind(c.clinician.as_uuid())
+                    .bind(code(&c.format))
+                    .bind(c.status.code())
+                    .bind(end_reason(c))
+                    .bind(Json(c.phase_plan))
+                    .bind(c.started_on)
+                    .bind(c.ended_on)
+                    .bind(Json(&c.indication))
+                    .bind(c.diagnosis.as_ref().map(Json))
+                    .bind(c.focus.as_ref().map(Json))
+                    .bind(c.formulation.as_ref().map(|f| f.text.clone()))
+                    .bind(c.formulation.as_ref().and_then(|f| f.accepted_on))
+                    .bind(c.contract.as_ref().map(Json))
+                    .bind(c.relapse_plan.as_ref().map(Json))
+                    .bind(c.maintenance.as_ref().map(Json))
+                    .bind(c.continues.map(|x| x.as_uuid()))
+                    .bind(c.version)
+                    .bind(c.termination.as_ref().map(Json))
+                    .bind(c.formulation.as_ref().map(|f| f.patient_wording.clone()).unwrap_or_default())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn insert_session(tx: &mut Tx<'_>, s: &TherapySession) -> Result<(), StoreError> {
+                // Built from constants only, never from input.
+                let sql = format!(
+                    "INSERT INTO therapy_sessions ({SESSION_COLUMNS}) VALUES \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(s.id.as_uuid())
+                    .bind(s.course.as_uuid())
+                    .bind(s.number.get() as i64)
+                    .bind(s.date)
+                    .bind(s.phase.phase.code())
+                    .bind(&s.phase.override_reason)
+                    .bind(s.modality.code())
+                    .bind(s.attendance.code())
+                    .bind(s.special.map(|x| x.code()))
+                    .bind(Json(&s.techniques))
+                    .bind(Json(&s.strategies))
+                    .bind(Json(&s.tasks_done))
+                    .bind(Json(&s.checklist))
+                    .bind(&s.interval_events)
+                    .bind(&s.agreed_actions)
+                    .bind(s.risk_review.reviewed)
+                    .bind(s.risk_review.concern)
+                    .bind(&s.risk_review.note)
+                    .bind(&s.notes)
+                    .bind(s.next_date)
+                    .bind(s.version)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| match map_err(e) {
+                        StoreError::Duplicate(_) => {
+                            StoreError::Duplicate(format!("session {} of this course is already recorded", s.number.get()))
+                        }
+                        other => other,
+                    })?;
+                Ok(())
+            }
+
+            async fn insert_assessment(tx: &mut Tx<'_>, x: &Assessment) -> Result<(), StoreError> {
+                let r = x.result.as_ref();
+                sqlx::query(
+                    "INSERT INTO assessments (id, patient_id, course_id, session_id, instrument, answers, status, mode, \
+                     administered_at, phase, result, total, severity, risk, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                )
+                .bind(x.id.as_uuid())
+                .bind(x.patient.as_uuid())
+                .bind(x.course.map(|c| c.as_uuid()))
+                .bind(x.session.map(|s| s.as_uuid()))
+                .bind(&x.instrument)
+                .bind(Json(&x.answers))
+                .bind(x.status.code())
+                .bind(x.mode.code())
+                .bind(x.administered_at)
+                .bind(x.phase.map(|p| p.code()))
+                .bind(r.map(Json))
+                .bind(r.and_then(|r| r.total))
+                .bind(r.and_then(|r| r.severity.clone()))
+                .bind(r.map(|r| !r.risk_items.is_empty()).unwrap_or(false))
+                .bind(x.version)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                note_outcome(tx, x).await
+            }
+
+            /// Keep the course's outcome row (first and latest final total per instrument) in
+            /// step with a final assessment, in the same transaction: outcome analytics then read
+            /// one row per course instead of every assessment.
+            async fn note_outcome(tx: &mut Tx<'_>, x: &Assessment) -> Result<(), StoreError> {
+                let (Some(course), Some(total)) = (x.course, x.result.as_ref().and_then(|r| r.total)) else {
+                    return Ok(());
+                };
+                if x.status != AssessmentStatus::Final || Assessment::NOT_OUTCOME_MEASURES.contains(&x.instrument.as_str()) {
+                    return Ok(());
+                }
+                sqlx::query(
+                    "INSERT INTO course_outcomes (course_id, instrument, baseline_total, baseline_at, latest_total, latest_at, finals) \
+                     VALUES ($1, $2, $3, $4, $3, $4, 1) \
+                     ON CONFLICT (course_id, instrument) DO UPDATE SET \
+                     baseline_total = CASE WHEN excluded.baseline_at < course_outcomes.baseline_at \
+                         THEN excluded.baseline_total ELSE course_outcomes.baseline_total END, \
+                     baseline_at = CASE WHEN excluded.baseline_at < course_outcomes.baseline_at \
+                         THEN excluded.baseline_at ELSE course_outcomes.baseline_at END, \
+                     latest_total = CASE WHEN excluded.latest_at >= course_outcomes.latest_at \
+                         THEN excluded.latest_total ELSE course_outcomes.latest_total END, \
+                     latest_at = CASE WHEN excluded.latest_at >= course_outcomes.latest_at \
+                         THEN excluded.latest_at ELSE course_outcomes.latest_at END, \
+                     finals = course_outcomes.finals + 1",
+                )
+                .bind(course.as_uuid())
+                .bind(&x.instrument)
+                .bind(total)
+                .bind(x.administered_at)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn insert_diary(tx: &mut Tx<'_>, e: &DiaryEntry) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO diary_entries (id, course_id, patient_id, entry_date, mood, interactions, note, recorded_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(e.id.as_uuid())
+                .bind(e.course.as_uuid())
+                .bind(e.patient.as_uuid())
+                .bind(e.date)
+                .bind(e.mood.get() as i64)
+                .bind(Json(&e.interactions))
+                .bind(&e.note)
+                .bind(e.recorded_at)
+                .bind(e.version)
+                .execute(&mut **tx)
+                .await
+                .map_err(|err| match map_err(err) {
+                    StoreError::Duplicate(_) => StoreError::Duplicate(format!("the diary already has an entry for {}", e.date)),
+                    other => other,
+                })?;
+                Ok(())
+            }
+
             fn invitation_row(r: &R) -> Result<Invitation, StoreError> {
                 Ok(Invitation {
                     id: InvitationId::from_uuid(get(r, "id")?),
@@ -451,7 +652,7 @@ macro_rules! impl_store {
                 }
 
                 async fn create_user(&self, u: &UserRecord, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO users (id, username, display_name, role, password_hash, active, supervisor_id, version) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -500,27 +701,43 @@ macro_rules! impl_store {
                     rows.iter().map(user_row).collect()
                 }
 
+                async fn user_language(&self, user: UserId) -> Result<Option<Language>, StoreError> {
+                    let code: Option<Option<String>> = sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+                        .bind(user.as_uuid())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    match code.flatten() {
+                        Some(c) => Language::parse(&c).map(Some).map_err(corrupt),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn set_user_language(&self, user: UserId, language: Option<Language>, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let n = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                        .bind(language.map(|l| l.code()))
+                        .bind(user.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(rollback(tx, StoreError::NotFound { entity: "user", id: user.as_uuid() }).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
                 async fn create_patient(&self, p: &Patient, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
-                    sqlx::query(
-                        "INSERT INTO patients (id, name, date_of_birth, language, clinician_id, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(p.id.as_uuid())
-                    .bind(p.name.as_str())
-                    .bind(p.date_of_birth)
-                    .bind(p.language.code())
-                    .bind(p.clinician.as_uuid())
-                    .bind(p.version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    insert_patient(&mut tx, p).await?;
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn patient(&self, id: PatientId, a: &AuditEvent) -> Result<Option<Patient>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let row = sqlx::query("SELECT * FROM patients WHERE id = $1")
                         .bind(id.as_uuid())
                         .fetch_optional(&mut *tx)
@@ -532,7 +749,7 @@ macro_rules! impl_store {
                 }
 
                 async fn list_patients(&self, clinician: Option<UserId>, a: &AuditEvent) -> Result<Vec<Patient>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = match clinician {
                         Some(c) => sqlx::query("SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id")
                             .bind(c.as_uuid())
@@ -547,7 +764,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_patient(&self, p: &Patient, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE patients SET name = $1, date_of_birth = $2, language = $3, clinician_id = $4, \
                          version = version + 1 WHERE id = $5 AND version = $6",
@@ -563,7 +780,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "patients", "patient", p.id.as_uuid(), p.version).await);
+                        return Err(refuse(tx, "patients", "patient", p.id.as_uuid(), p.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -579,43 +796,14 @@ macro_rules! impl_store {
                 }
 
                 async fn create_course(&self, c: &Course, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
-                    // Built from constants only, never from input.
-                    let sql = format!(
-                        "INSERT INTO courses ({COURSE_COLUMNS}) VALUES \
-                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-                    );
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(c.id.as_uuid())
-                        .bind(c.patient.as_uuid())
-                        .bind(c.clinician.as_uuid())
-                        .bind(code(&c.format))
-                        .bind(c.status.code())
-                        .bind(end_reason(c))
-                        .bind(Json(c.phase_plan))
-                        .bind(c.started_on)
-                        .bind(c.ended_on)
-                        .bind(Json(&c.indication))
-                        .bind(c.diagnosis.as_ref().map(Json))
-                        .bind(c.focus.as_ref().map(Json))
-                        .bind(c.formulation.as_ref().map(|f| f.text.clone()))
-                        .bind(c.formulation.as_ref().and_then(|f| f.accepted_on))
-                        .bind(c.contract.as_ref().map(Json))
-                        .bind(c.relapse_plan.as_ref().map(Json))
-                        .bind(c.maintenance.as_ref().map(Json))
-                        .bind(c.continues.map(|x| x.as_uuid()))
-                        .bind(c.version)
-                        .bind(c.termination.as_ref().map(Json))
-                        .bind(c.formulation.as_ref().map(|f| f.patient_wording.clone()).unwrap_or_default())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    insert_course(&mut tx, c).await?;
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn course(&self, id: CourseId, a: &AuditEvent) -> Result<Option<Course>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1");
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_uuid()).fetch_optional(&mut *tx).await.map_err(map_err)?;
@@ -628,7 +816,7 @@ macro_rules! impl_store {
                 }
 
                 async fn courses_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Course>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE patient_id = $1 ORDER BY started_on, id");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(patient.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
@@ -638,7 +826,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_course(&self, c: &Course, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, ended_on = $4, \
                          indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
@@ -667,7 +855,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "courses", "course", c.id.as_uuid(), c.version).await);
+                        return Err(refuse(tx, "courses", "course", c.id.as_uuid(), c.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -675,7 +863,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_person(&self, course: CourseId, p: &InventoryPerson, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO inventory_people (id, course_id, alias, relationship, ring, contact_frequency, \
                          confidant, practical_support, conflict, reciprocity, deceased, area_tags, notes, version) \
@@ -703,7 +891,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_person(&self, course: CourseId, p: &InventoryPerson, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE inventory_people SET alias = $1, relationship = $2, ring = $3, contact_frequency = $4, \
                          confidant = $5, practical_support = $6, conflict = $7, reciprocity = $8, deceased = $9, \
@@ -729,7 +917,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "inventory_people", "inventory person", p.id.as_uuid(), p.version).await);
+                        return Err(refuse(tx, "inventory_people", "inventory person", p.id.as_uuid(), p.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -737,7 +925,7 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_person(&self, course: CourseId, id: InventoryPersonId, version: i64, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     // Events that name the person keep the event and lose the link.
                     sqlx::query("UPDATE timeline_events SET person_id = NULL WHERE person_id = $1")
                         .bind(id.as_uuid())
@@ -753,14 +941,14 @@ macro_rules! impl_store {
                         .map_err(map_err)?
                         .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "inventory_people", "inventory person", id.as_uuid(), version).await);
+                        return Err(refuse(tx, "inventory_people", "inventory person", id.as_uuid(), version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn inventory(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventoryPerson>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM inventory_people WHERE course_id = $1 ORDER BY ring = 0, ring, alias, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -772,7 +960,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_snapshot(&self, course: CourseId, s: &InventorySnapshot, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, $3, $4, $5)",
                     )
@@ -789,7 +977,7 @@ macro_rules! impl_store {
                 }
 
                 async fn snapshots(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventorySnapshot>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM inventory_snapshots WHERE course_id = $1 ORDER BY taken_on, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -810,7 +998,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_event(&self, course: CourseId, e: &TimelineEvent, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO timeline_events (id, course_id, event_date, sort_date, kind, person_id, description, version) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -831,7 +1019,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_event(&self, course: CourseId, e: &TimelineEvent, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE timeline_events SET event_date = $1, sort_date = $2, kind = $3, person_id = $4, \
                          description = $5, version = version + 1 WHERE id = $6 AND course_id = $7 AND version = $8",
@@ -849,7 +1037,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "timeline_events", "timeline event", e.id.as_uuid(), e.version).await);
+                        return Err(refuse(tx, "timeline_events", "timeline event", e.id.as_uuid(), e.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -857,7 +1045,7 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_event(&self, course: CourseId, id: TimelineEventId, version: i64, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query("DELETE FROM timeline_events WHERE id = $1 AND course_id = $2 AND version = $3")
                         .bind(id.as_uuid())
                         .bind(course.as_uuid())
@@ -867,14 +1055,14 @@ macro_rules! impl_store {
                         .map_err(map_err)?
                         .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "timeline_events", "timeline event", id.as_uuid(), version).await);
+                        return Err(refuse(tx, "timeline_events", "timeline event", id.as_uuid(), version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn add_episode(&self, course: CourseId, e: &MoodEpisode, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     if e.current {
                         // Only one episode is the current one.
                         sqlx::query("UPDATE mood_episodes SET is_current = $1, version = version + 1 WHERE course_id = $2 AND is_current = $3")
@@ -904,7 +1092,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_episode(&self, course: CourseId, e: &MoodEpisode, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE mood_episodes SET onset = $1, end_date = $2, severity = $3, is_current = $4, \
                          version = version + 1 WHERE id = $5 AND course_id = $6 AND version = $7",
@@ -921,7 +1109,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "mood_episodes", "mood episode", e.id.as_uuid(), e.version).await);
+                        return Err(refuse(tx, "mood_episodes", "mood episode", e.id.as_uuid(), e.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -929,7 +1117,7 @@ macro_rules! impl_store {
                 }
 
                 async fn timeline(&self, course: CourseId, a: &AuditEvent) -> Result<Timeline, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let events = sqlx::query("SELECT * FROM timeline_events WHERE course_id = $1 ORDER BY sort_date, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -949,42 +1137,8 @@ macro_rules! impl_store {
                 }
 
                 async fn add_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
-                    // Built from constants only, never from input.
-                    let sql = format!(
-                        "INSERT INTO therapy_sessions ({SESSION_COLUMNS}) VALUES \
-                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-                    );
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(s.id.as_uuid())
-                        .bind(s.course.as_uuid())
-                        .bind(s.number.get() as i64)
-                        .bind(s.date)
-                        .bind(s.phase.phase.code())
-                        .bind(&s.phase.override_reason)
-                        .bind(s.modality.code())
-                        .bind(s.attendance.code())
-                        .bind(s.special.map(|x| x.code()))
-                        .bind(Json(&s.techniques))
-                        .bind(Json(&s.strategies))
-                        .bind(Json(&s.tasks_done))
-                        .bind(Json(&s.checklist))
-                        .bind(&s.interval_events)
-                        .bind(&s.agreed_actions)
-                        .bind(s.risk_review.reviewed)
-                        .bind(s.risk_review.concern)
-                        .bind(&s.risk_review.note)
-                        .bind(&s.notes)
-                        .bind(s.next_date)
-                        .bind(s.version)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| match map_err(e) {
-                            StoreError::Duplicate(_) => {
-                                StoreError::Duplicate(format!("session {} of this course is already recorded", s.number.get()))
-                            }
-                            other => other,
-                        })?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    insert_session(&mut tx, s).await?;
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
                     }
@@ -993,7 +1147,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE therapy_sessions SET number = $1, session_date = $2, phase = $3, phase_override_reason = $4, \
                          modality = $5, attendance = $6, special = $7, techniques = $8, strategies = $9, tasks_done = $10, \
@@ -1026,7 +1180,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "therapy_sessions", "session", s.id.as_uuid(), s.version).await);
+                        return Err(refuse(tx, "therapy_sessions", "session", s.id.as_uuid(), s.version).await);
                     }
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
@@ -1037,7 +1191,7 @@ macro_rules! impl_store {
                 }
 
                 async fn sessions(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<TherapySession>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {SESSION_COLUMNS} FROM therapy_sessions WHERE course_id = $1 ORDER BY number");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(course.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
@@ -1047,7 +1201,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_goal(&self, course: CourseId, g: &Goal, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO goals (id, course_id, area, description, progress, status, version) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -1067,7 +1221,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_goal(&self, course: CourseId, g: &Goal, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE goals SET area = $1, description = $2, progress = $3, status = $4, version = version + 1 \
                          WHERE id = $5 AND course_id = $6 AND version = $7",
@@ -1084,7 +1238,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "goals", "goal", g.id.as_uuid(), g.version).await);
+                        return Err(refuse(tx, "goals", "goal", g.id.as_uuid(), g.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -1092,7 +1246,7 @@ macro_rules! impl_store {
                 }
 
                 async fn goals(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Goal>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM goals WHERE course_id = $1 ORDER BY id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1107,31 +1261,8 @@ macro_rules! impl_store {
                     if x.status == AssessmentStatus::Final && x.result.is_none() {
                         return Err(StoreError::Backend("a final assessment needs its result".into()));
                     }
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
-                    let r = x.result.as_ref();
-                    sqlx::query(
-                        "INSERT INTO assessments (id, patient_id, course_id, session_id, instrument, answers, status, mode, \
-                         administered_at, phase, result, total, severity, risk, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                    )
-                    .bind(x.id.as_uuid())
-                    .bind(x.patient.as_uuid())
-                    .bind(x.course.map(|c| c.as_uuid()))
-                    .bind(x.session.map(|s| s.as_uuid()))
-                    .bind(&x.instrument)
-                    .bind(Json(&x.answers))
-                    .bind(x.status.code())
-                    .bind(x.mode.code())
-                    .bind(x.administered_at)
-                    .bind(x.phase.map(|p| p.code()))
-                    .bind(r.map(Json))
-                    .bind(r.and_then(|r| r.total))
-                    .bind(r.and_then(|r| r.severity.clone()))
-                    .bind(r.map(|r| !r.risk_items.is_empty()).unwrap_or(false))
-                    .bind(x.version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    insert_assessment(&mut tx, x).await?;
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
                     }
@@ -1143,7 +1274,7 @@ macro_rules! impl_store {
                     if x.status == AssessmentStatus::Final && x.result.is_none() {
                         return Err(StoreError::Backend("a final assessment needs its result".into()));
                     }
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let r = x.result.as_ref();
                     // A final assessment is a record of what was answered; only drafts change.
                     let n = sqlx::query(
@@ -1168,8 +1299,9 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "assessments", "assessment", x.id.as_uuid(), x.version).await);
+                        return Err(refuse(tx, "assessments", "assessment", x.id.as_uuid(), x.version).await);
                     }
+                    note_outcome(&mut tx, x).await?;
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
                     }
@@ -1179,7 +1311,7 @@ macro_rules! impl_store {
                 }
 
                 async fn assessments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assessment>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM assessments WHERE course_id = $1 ORDER BY administered_at, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1191,14 +1323,14 @@ macro_rules! impl_store {
                 }
 
                 async fn add_alert(&self, al: &RiskAlert, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     insert_alert(&mut tx, al).await?;
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn alerts(&self, f: &AlertFilter, a: &AuditEvent) -> Result<Vec<RiskAlert>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query(
                         "SELECT r.* FROM risk_alerts r JOIN patients p ON p.id = r.patient_id \
                          WHERE ($1 IS NULL OR r.patient_id = $1) AND ($2 IS NULL OR p.clinician_id = $2) \
@@ -1219,7 +1351,7 @@ macro_rules! impl_store {
                     let Some(ack) = al.acknowledgement.as_ref() else {
                         return Err(StoreError::Backend("acknowledge_alert needs an acknowledgement".into()));
                     };
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     // Only an open alert can be acknowledged, and only once.
                     let n = sqlx::query(
                         "UPDATE risk_alerts SET acknowledged_by = $1, acknowledged_at = $2, action_note = $3, \
@@ -1235,7 +1367,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "risk_alerts", "risk alert", al.id.as_uuid(), al.version).await);
+                        return Err(refuse(tx, "risk_alerts", "risk alert", al.id.as_uuid(), al.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -1243,7 +1375,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_comment(&self, c: &ipt_domain::supervision::SupervisorComment, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO supervisor_comments (id, course_id, session_id, author_id, body, written_at) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1262,7 +1394,7 @@ macro_rules! impl_store {
                 }
 
                 async fn comments(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM supervisor_comments WHERE course_id = $1 ORDER BY written_at, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1285,7 +1417,7 @@ macro_rules! impl_store {
                 }
 
                 async fn create_web_session(&self, w: &WebSession, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO web_sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
                          VALUES ($1, $2, $3, $4, $5)",
@@ -1323,7 +1455,7 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_web_session(&self, token_hash: &str, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
                         .bind(token_hash)
                         .execute(&mut *tx)
@@ -1334,7 +1466,7 @@ macro_rules! impl_store {
                 }
 
                 async fn create_token(&self, t: &ApiToken, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked_at, last_used_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -1372,7 +1504,7 @@ macro_rules! impl_store {
                 }
 
                 async fn revoke_token(&self, id: TokenId, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                         .bind(at)
                         .bind(id.as_uuid())
@@ -1381,7 +1513,7 @@ macro_rules! impl_store {
                         .map_err(map_err)?
                         .rows_affected();
                     if n == 0 {
-                        return Err(StoreError::NotFound { entity: "active API token", id: id.as_uuid() });
+                        return Err(rollback(tx, StoreError::NotFound { entity: "active API token", id: id.as_uuid() }).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
@@ -1398,7 +1530,7 @@ macro_rules! impl_store {
                 }
 
                 async fn create_invitation(&self, i: &Invitation, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO portal_invitations (id, patient_id, token_hash, created_by, created_at, expires_at, revoked_at, accepted_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -1428,7 +1560,7 @@ macro_rules! impl_store {
                 }
 
                 async fn invitations_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Invitation>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM portal_invitations WHERE patient_id = $1 ORDER BY created_at DESC, id")
                         .bind(patient.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1440,7 +1572,7 @@ macro_rules! impl_store {
                 }
 
                 async fn revoke_invitation(&self, id: InvitationId, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE portal_invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND accepted_at IS NULL",
                     )
@@ -1451,14 +1583,14 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(StoreError::NotFound { entity: "open invitation", id: id.as_uuid() });
+                        return Err(rollback(tx, StoreError::NotFound { entity: "open invitation", id: id.as_uuid() }).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn accept_invitation(&self, id: InvitationId, at: OffsetDateTime, access: &PortalAccess, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE portal_invitations SET accepted_at = $1 \
                          WHERE id = $2 AND patient_id = $3 AND revoked_at IS NULL AND accepted_at IS NULL AND expires_at > $1",
@@ -1471,7 +1603,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(StoreError::NotFound { entity: "open invitation", id: id.as_uuid() });
+                        return Err(rollback(tx, StoreError::NotFound { entity: "open invitation", id: id.as_uuid() }).await);
                     }
                     sqlx::query(
                         "INSERT INTO portal_access (patient_id, code_hash, passphrase_hash, set_at) VALUES ($1, $2, $3, $4) \
@@ -1525,7 +1657,7 @@ macro_rules! impl_store {
                 }
 
                 async fn set_passphrase(&self, patient: PatientId, passphrase_hash: &str, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query("UPDATE portal_access SET passphrase_hash = $1, set_at = $2 WHERE patient_id = $3")
                         .bind(passphrase_hash)
                         .bind(at)
@@ -1535,14 +1667,14 @@ macro_rules! impl_store {
                         .map_err(map_err)?
                         .rows_affected();
                     if n == 0 {
-                        return Err(StoreError::NotFound { entity: "portal access", id: patient.as_uuid() });
+                        return Err(rollback(tx, StoreError::NotFound { entity: "portal access", id: patient.as_uuid() }).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn create_portal_session(&self, w: &PortalSession, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO portal_sessions (token_hash, patient_id, created_at, last_seen_at, expires_at, kiosk_by) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1581,7 +1713,7 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_portal_session(&self, token_hash: &str, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query("DELETE FROM portal_sessions WHERE token_hash = $1")
                         .bind(token_hash)
                         .execute(&mut *tx)
@@ -1592,7 +1724,7 @@ macro_rules! impl_store {
                 }
 
                 async fn add_assignment(&self, x: &Assignment, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(
                         "INSERT INTO questionnaire_assignments (id, course_id, patient_id, instrument, schedule, assigned_by, assigned_on, ended_on, version) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -1614,7 +1746,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_assignment(&self, x: &Assignment, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE questionnaire_assignments SET schedule = $1, ended_on = $2, version = version + 1 \
                          WHERE id = $3 AND course_id = $4 AND version = $5",
@@ -1629,7 +1761,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "questionnaire_assignments", "assignment", x.id.as_uuid(), x.version).await);
+                        return Err(refuse(tx, "questionnaire_assignments", "assignment", x.id.as_uuid(), x.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -1637,7 +1769,7 @@ macro_rules! impl_store {
                 }
 
                 async fn assignments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assignment>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM questionnaire_assignments WHERE course_id = $1 ORDER BY assigned_on, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1649,32 +1781,14 @@ macro_rules! impl_store {
                 }
 
                 async fn add_diary_entry(&self, e: &DiaryEntry, a: &AuditEvent) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
-                    sqlx::query(
-                        "INSERT INTO diary_entries (id, course_id, patient_id, entry_date, mood, interactions, note, recorded_at, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(e.id.as_uuid())
-                    .bind(e.course.as_uuid())
-                    .bind(e.patient.as_uuid())
-                    .bind(e.date)
-                    .bind(e.mood.get() as i64)
-                    .bind(Json(&e.interactions))
-                    .bind(&e.note)
-                    .bind(e.recorded_at)
-                    .bind(e.version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|err| match map_err(err) {
-                        StoreError::Duplicate(_) => StoreError::Duplicate(format!("the diary already has an entry for {}", e.date)),
-                        other => other,
-                    })?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    insert_diary(&mut tx, e).await?;
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
                 async fn update_diary_entry(&self, e: &DiaryEntry, a: &AuditEvent) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE diary_entries SET mood = $1, interactions = $2, note = $3, recorded_at = $4, version = version + 1 \
                          WHERE id = $5 AND course_id = $6 AND version = $7",
@@ -1691,7 +1805,7 @@ macro_rules! impl_store {
                     .map_err(map_err)?
                     .rows_affected();
                     if n == 0 {
-                        return Err(refused(&mut tx, "diary_entries", "diary entry", e.id.as_uuid(), e.version).await);
+                        return Err(refuse(tx, "diary_entries", "diary entry", e.id.as_uuid(), e.version).await);
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
@@ -1699,7 +1813,7 @@ macro_rules! impl_store {
                 }
 
                 async fn diary_entries(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<DiaryEntry>, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM diary_entries WHERE course_id = $1 ORDER BY entry_date, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1708,6 +1822,139 @@ macro_rules! impl_store {
                     audit(&mut tx, a).await?;
                     finish(tx).await?;
                     rows.iter().map(diary_row).collect()
+                }
+
+                async fn caseload_records(&self, clinician: UserId, a: &AuditEvent) -> Result<Vec<CaseloadRecord>, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let patients = sqlx::query("SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id")
+                        .bind(clinician.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!(
+                        "SELECT {COURSE_COLUMNS} FROM courses WHERE patient_id IN \
+                         (SELECT id FROM patients WHERE clinician_id = $1) ORDER BY started_on, id"
+                    );
+                    let courses = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(clinician.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    const OF_CASELOAD: &str = "course_id IN (SELECT c.id FROM courses c JOIN patients p \
+                        ON p.id = c.patient_id WHERE p.clinician_id = $1)";
+                    let sql = format!(
+                        "SELECT {SESSION_COLUMNS} FROM therapy_sessions WHERE {OF_CASELOAD} ORDER BY course_id, number"
+                    );
+                    let sessions = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(clinician.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let sql = format!("SELECT * FROM assessments WHERE {OF_CASELOAD} ORDER BY administered_at, id");
+                    let assessments = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(clinician.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let mut out: Vec<CaseloadRecord> = patients
+                        .iter()
+                        .map(|r| {
+                            Ok(CaseloadRecord {
+                                patient: patient_row(r)?,
+                                courses: vec![],
+                                sessions: vec![],
+                                assessments: vec![],
+                            })
+                        })
+                        .collect::<Result<_, StoreError>>()?;
+                    let index: std::collections::HashMap<PatientId, usize> =
+                        out.iter().enumerate().map(|(i, r)| (r.patient.id, i)).collect();
+                    let mut course_owner: std::collections::HashMap<CourseId, usize> = Default::default();
+                    for r in &courses {
+                        let c = course_row(r)?;
+                        if let Some(&i) = index.get(&c.patient) {
+                            course_owner.insert(c.id, i);
+                            out[i].courses.push(c);
+                        }
+                    }
+                    for r in &sessions {
+                        let s = session_row(r)?;
+                        if let Some(&i) = course_owner.get(&s.course) {
+                            out[i].sessions.push(s);
+                        }
+                    }
+                    for r in &assessments {
+                        let x = assessment_row(r)?;
+                        if let Some(&i) = x.course.and_then(|c| course_owner.get(&c)) {
+                            out[i].assessments.push(x);
+                        }
+                    }
+                    for rec in &out {
+                        let mut e = a.clone();
+                        e.id = AuditEventId::from_uuid(Uuid::now_v7());
+                        e.entity = "patient".into();
+                        e.entity_id = rec.patient.id.as_uuid();
+                        e.patient = Some(rec.patient.id);
+                        audit(&mut tx, &e).await?;
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(out)
+                }
+
+                async fn bulk_load(&self, b: &BulkLoad, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    for p in &b.patients {
+                        insert_patient(&mut tx, p).await?;
+                    }
+                    for c in &b.courses {
+                        insert_course(&mut tx, c).await?;
+                    }
+                    for s in &b.sessions {
+                        insert_session(&mut tx, s).await?;
+                    }
+                    for x in &b.assessments {
+                        if x.status == AssessmentStatus::Final && x.result.is_none() {
+                            return Err(StoreError::Backend("a final assessment needs its result".into()));
+                        }
+                        insert_assessment(&mut tx, x).await?;
+                    }
+                    for e in &b.diary {
+                        insert_diary(&mut tx, e).await?;
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
+                async fn outcome_counts(&self, instrument: &str, rules: &OutcomeRules, a: &AuditEvent) -> Result<OutcomeCounts, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) AS courses, \
+                         COALESCE(SUM(CASE WHEN latest_total <= baseline_total * $2 THEN 1 ELSE 0 END), 0) AS responders, \
+                         COALESCE(SUM(CASE WHEN latest_total <= $3 THEN 1 ELSE 0 END), 0) AS remitters, \
+                         COALESCE(SUM(CASE WHEN baseline_total - latest_total >= $4 THEN 1 ELSE 0 END), 0) AS improved, \
+                         COALESCE(SUM(CASE WHEN latest_total - baseline_total >= $4 THEN 1 ELSE 0 END), 0) AS deteriorated \
+                         FROM course_outcomes WHERE instrument = $1 AND finals >= 2 AND baseline_total >= $5",
+                    )
+                    .bind(instrument)
+                    .bind(1.0 - rules.response_fraction)
+                    .bind(rules.remission_at_most)
+                    .bind(rules.reliable_change)
+                    .bind(rules.min_baseline)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    let n = |c: &str| get::<i64>(&row, c).map(|v| v.max(0) as u64);
+                    Ok(OutcomeCounts {
+                        courses: n("courses")?,
+                        responders: n("responders")?,
+                        remitters: n("remitters")?,
+                        reliably_improved: n("improved")?,
+                        reliably_deteriorated: n("deteriorated")?,
+                    })
                 }
 
                 async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {

@@ -58,3 +58,6 @@ CREATE TABLE diary_entries (
 );
 
 ALTER TABLE courses ADD COLUMN formulation_patient_wording TEXT NOT NULL DEFAULT '';
+
+-- The language a user chose for the interface; NULL follows the browser.
+ALTER TABLE users ADD COLUMN language TEXT;

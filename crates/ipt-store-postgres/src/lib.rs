@@ -49,4 +49,4 @@ impl PgStore {
     }
 }
 
-ipt_store_common::impl_store!(PgStore, Postgres, "postgres");
+ipt_store_common::impl_store!(PgStore, Postgres, "postgres", "BEGIN");

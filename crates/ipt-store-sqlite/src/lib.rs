@@ -59,4 +59,4 @@ impl SqliteStore {
     }
 }
 
-ipt_store_common::impl_store!(SqliteStore, Sqlite, "sqlite");
+ipt_store_common::impl_store!(SqliteStore, Sqlite, "sqlite", "BEGIN IMMEDIATE");

@@ -903,3 +903,200 @@ pub async fn diary_has_one_entry_per_day_in_date_order(s: S) {
         .unwrap();
     assert_eq!(all, vec![earlier, later]);
 }
+
+pub async fn a_user_keeps_the_language_they_chose(s: S) {
+    use ipt_domain::patient::Language;
+    let c = clinician(&s, "lingua").await;
+    assert_eq!(s.user_language(c).await.unwrap(), None);
+    s.set_user_language(c, Some(Language::It), &a("user.language"))
+        .await
+        .unwrap();
+    assert_eq!(s.user_language(c).await.unwrap(), Some(Language::It));
+    s.set_user_language(c, None, &a("user.language")).await.unwrap();
+    assert_eq!(s.user_language(c).await.unwrap(), None);
+    assert!(matches!(
+        s.set_user_language(id(), Some(Language::En), &a("user.language"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+fn scored(
+    p: &ipt_domain::patient::Patient,
+    course: CourseId,
+    total: f64,
+    days: i64,
+) -> ipt_domain::assessment::Assessment {
+    let mut x = assessment(p, course, AssessmentStatus::Final);
+    x.administered_at = NOW + time::Duration::days(days);
+    x.result.as_mut().unwrap().total = Some(total);
+    x
+}
+
+const RULES: ipt_app::ports::OutcomeRules = ipt_app::ports::OutcomeRules {
+    response_fraction: 0.5,
+    remission_at_most: 4.0,
+    reliable_change: 6.0,
+    min_baseline: 10.0,
+};
+
+pub async fn outcome_counts_follow_first_and_latest_final_results(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let other = course_for(&s, c, "Second Patient").await;
+    let third = course_for(&s, c, "Third Patient").await;
+    // Course 1: 20 → 4, arriving out of order: response, remission, reliable improvement.
+    for (total, day) in [(12.0, 14), (4.0, 42), (20.0, 0)] {
+        s.add_assessment(&scored(&p, course.id, total, day), None, &a("assessment.create"))
+            .await
+            .unwrap();
+    }
+    // Course 2: 14 → 21: reliable deterioration. Drafts and session ratings never count.
+    s.add_assessment(&scored(&other.0, other.1, 14.0, 0), None, &a("assessment.create"))
+        .await
+        .unwrap();
+    let mut draft = scored(&other.0, other.1, 2.0, 50);
+    draft.status = AssessmentStatus::Draft;
+    draft.result = None;
+    s.add_assessment(&draft, None, &a("assessment.create"))
+        .await
+        .unwrap();
+    let mut mood = scored(&other.0, other.1, 1.0, 60);
+    mood.instrument = "session_mood".into();
+    s.add_assessment(&mood, None, &a("assessment.create"))
+        .await
+        .unwrap();
+    // Completing a draft counts like adding a final.
+    let mut late = scored(&other.0, other.1, 21.0, 28);
+    late.status = AssessmentStatus::Draft;
+    late.result = None;
+    s.add_assessment(&late, None, &a("assessment.create"))
+        .await
+        .unwrap();
+    late.status = AssessmentStatus::Final;
+    late.result = scored(&other.0, other.1, 21.0, 28).result;
+    s.update_assessment(&late, None, &a("assessment.update"))
+        .await
+        .unwrap();
+    // Course 3: one result only, so no outcome yet.
+    s.add_assessment(&scored(&third.0, third.1, 18.0, 0), None, &a("assessment.create"))
+        .await
+        .unwrap();
+
+    let counts = s
+        .outcome_counts("phq9", &RULES, &a("analytics.read"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        ipt_app::ports::OutcomeCounts {
+            courses: 2,
+            responders: 1,
+            remitters: 1,
+            reliably_improved: 1,
+            reliably_deteriorated: 1,
+        }
+    );
+    let none = s
+        .outcome_counts("gad7", &RULES, &a("analytics.read"))
+        .await
+        .unwrap();
+    assert_eq!(none, ipt_app::ports::OutcomeCounts::default());
+}
+
+async fn course_for(
+    s: &S,
+    clinician: UserId,
+    name: &str,
+) -> (ipt_domain::patient::Patient, CourseId) {
+    let p = patient(clinician, name);
+    s.create_patient(&p, &a("patient.create")).await.unwrap();
+    let c = course(&p);
+    s.create_course(&c, &a("course.create")).await.unwrap();
+    (p, c.id)
+}
+
+pub async fn bulk_load_writes_everything_or_nothing(s: S) {
+    use ipt_app::ports::BulkLoad;
+    let c = clinician(&s, "bulk").await;
+    let p = patient(c, "Bulk Patient");
+    let crs = course(&p);
+    let mut batch = BulkLoad {
+        patients: vec![p.clone()],
+        courses: vec![crs.clone()],
+        sessions: vec![session(crs.id, 1), session(crs.id, 2)],
+        assessments: vec![scored(&p, crs.id, 18.0, 0), scored(&p, crs.id, 6.0, 30)],
+        diary: vec![],
+    };
+    // A duplicate session number anywhere in the batch: nothing is written.
+    batch.sessions.push(session(crs.id, 2));
+    assert!(matches!(
+        s.bulk_load(&batch, &a("demo.scale")).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert!(s.patient(p.id, &a("patient.read")).await.unwrap().is_none());
+    batch.sessions.pop();
+    s.bulk_load(&batch, &a("demo.scale")).await.unwrap();
+    assert_eq!(
+        s.sessions(crs.id, &a("session.list")).await.unwrap().len(),
+        2
+    );
+    let counts = s
+        .outcome_counts("phq9", &RULES, &a("analytics.read"))
+        .await
+        .unwrap();
+    assert_eq!((counts.courses, counts.responders), (1, 1));
+}
+
+pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let (second, second_course) = course_for(&s, c, "Another Patient").await;
+    let other = clinician(&s, "other").await;
+    let (stranger, stranger_course) = course_for(&s, other, "Not Mine").await;
+    for n in [2, 1] {
+        s.add_session(&session(course.id, n), None, &a("session.create"))
+            .await
+            .unwrap();
+    }
+    s.add_session(&session(stranger_course, 1), None, &a("session.create"))
+        .await
+        .unwrap();
+    s.add_assessment(&scored(&p, course.id, 12.0, 0), None, &a("assessment.create"))
+        .await
+        .unwrap();
+    s.add_assessment(&scored(&stranger, stranger_course, 20.0, 0), None, &a("assessment.create"))
+        .await
+        .unwrap();
+    let template = audit("caseload.read", c.as_uuid(), None, Some(c));
+    let records = s.caseload_records(c, &template).await.unwrap();
+    let names: Vec<&str> = records.iter().map(|r| r.patient.name.as_str()).collect();
+    assert_eq!(names, vec!["Another Patient", "Giulia Verdi"]);
+    let mine = &records[1];
+    assert_eq!(mine.courses.len(), 1);
+    assert_eq!(
+        mine.sessions.iter().map(|x| x.number.get()).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(mine.assessments.len(), 1);
+    assert_eq!(records[0].courses[0].id, second_course);
+    assert!(records[0].sessions.is_empty() && records[0].assessments.is_empty());
+    // One audit event per patient read, each naming its patient.
+    let events = s
+        .audit_events(&AuditFilter {
+            actor: Some(c),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for id in [p.id, second.id] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "caseload.read" && e.patient == Some(id)),
+            "the read of {id} is audited"
+        );
+    }
+    assert!(!events.iter().any(|e| e.patient == Some(stranger.id) && e.action == "caseload.read"));
+    let fresh = audit("caseload.read", c.as_uuid(), None, Some(c));
+    assert!(s.caseload_records(id(), &fresh).await.unwrap().is_empty());
+}

@@ -54,4 +54,8 @@ stories!(
     portal_sessions_are_stored_by_hash,
     assignments_round_trip_and_conflict,
     diary_has_one_entry_per_day_in_date_order,
+    a_user_keeps_the_language_they_chose,
+    outcome_counts_follow_first_and_latest_final_results,
+    bulk_load_writes_everything_or_nothing,
+    caseload_records_are_one_clinicians_patients_with_their_records,
 );

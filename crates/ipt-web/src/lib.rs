@@ -1,16 +1,22 @@
 //! The HTTP edge of IPT Workbench. Only this crate knows about HTTP: it parses requests into
 //! domain types, calls the app, and maps results and errors to pages, problem JSON or metrics.
 
+pub mod analytics;
 pub mod api;
 pub mod auth;
+pub mod charts;
+pub mod export;
 pub mod health;
 pub mod i18n;
 pub mod initial;
 pub mod metrics;
 pub mod pages;
+pub mod portal;
 pub mod problem;
 pub mod protocols;
+pub mod reports;
 pub mod sessions;
+pub mod signals;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +40,10 @@ pub struct WebOptions {
     pub idle_timeout: Duration,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
+    /// The site's crisis resources per language, shown by the patient portal.
+    pub crisis: portal::crisis::CrisisResources,
+    /// How long a new portal invitation lasts unless the clinician says otherwise, in hours.
+    pub invitation_hours: i64,
 }
 
 impl Default for WebOptions {
@@ -41,6 +51,8 @@ impl Default for WebOptions {
         Self {
             idle_timeout: Duration::from_secs(30 * 60),
             secure_cookies: false,
+            crisis: portal::crisis::CrisisResources::default(),
+            invitation_hours: 72,
         }
     }
 }
@@ -86,6 +98,9 @@ fn course_sections(t: &i18n::Tr, course: &str) -> Vec<(String, String)> {
         ("contract", "section-contract"),
         ("sessions", "section-sessions"),
         ("goals", "section-goals"),
+        ("diary", "section-diary"),
+        ("portal", "section-portal"),
+        ("progress", "section-progress"),
         ("termination", "section-termination"),
         ("summary", "section-summary"),
     ]
@@ -133,7 +148,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users", get(pages::users).post(pages::add_user))
         .merge(initial::routes())
         .merge(sessions::routes())
+        .merge(charts::routes())
+        .merge(export::routes())
+        .merge(reports::routes())
         .merge(api::routes())
+        .merge(analytics::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_user,
@@ -151,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .merge(portal::routes(state.clone()))
         .merge(signed_in)
         .fallback(problem::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -161,8 +181,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                // Ids and routes only: paths never carry names or clinical text.
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                // Ids and routes only: paths never carry names or clinical text, and the
+                // secret token of a portal invitation link is never written down.
+                let path = portal::access::loggable_path(req.uri().path());
+                tracing::info_span!("http", method = %req.method(), path = %path)
             }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

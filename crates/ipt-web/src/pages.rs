@@ -293,19 +293,44 @@ pub struct LanguageForm {
     back: String,
 }
 
-pub async fn set_language(Form(f): Form<LanguageForm>) -> Response {
+/// Switch the interface language. For a signed-in user the choice is also kept on their
+/// account, so it follows them to other devices.
+pub async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LanguageForm>,
+) -> Response {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
+    if let Some(user) = auth::identify(&state, &headers).await
+        && let Ok(language) = ipt_domain::patient::Language::parse(lang.code())
+    {
+        let audit = state.app.audit(
+            &user.actor(),
+            "user.language",
+            "user",
+            user.id.as_uuid(),
+            None,
+        );
+        if let Err(e) = state
+            .app
+            .store
+            .set_user_language(user.id, Some(language), &audit)
+            .await
+        {
+            tracing::warn!(user = %user.id, error = %e, "the language choice was not kept");
+        }
+    }
     // Only local paths: never an open redirect.
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
         f.back
     } else {
         "/".into()
     };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    );
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+    ([(header::SET_COOKIE, lang_cookie(lang.code()))], Redirect::to(&back)).into_response()
+}
+
+fn lang_cookie(code: &str) -> String {
+    format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax")
 }
 
 #[derive(Template, WebTemplate)]
@@ -428,7 +453,14 @@ pub async fn login(
         return fail(page)(e.into()).into_response();
     }
     let cookie = auth::session_cookie(&token, None, auth::is_secure(&state, &headers));
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    // The language the user chose before, on any device, follows them to this one.
+    let mut res = ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response();
+    if let Ok(Some(lang)) = state.app.store.user_language(user.id).await
+        && let Ok(v) = header::HeaderValue::from_str(&lang_cookie(lang.code()))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -471,6 +503,7 @@ pub struct CaseloadRowView {
     pub score: String,
     pub alerts: usize,
     pub alerts_text: String,
+    pub signals: Vec<crate::signals::SignalView>,
     next_sort: Option<Date>,
     open: bool,
 }
@@ -551,6 +584,12 @@ pub async fn caseload(
                 }
             };
             let n = r.open_alerts.len();
+            let course_id = r.course.as_ref().map(|c| c.id);
+            let signals = r
+                .signals
+                .iter()
+                .map(|s| crate::signals::view(&t, s, r.patient.id, course_id))
+                .collect();
             CaseloadRowView {
                 name: r.patient.name.as_str().to_string(),
                 link: format!("/patients/{}", r.patient.id),
@@ -587,6 +626,7 @@ pub async fn caseload(
                 } else {
                     t.count("alerts-open-count", n as i64)
                 },
+                signals,
                 open: r.course.as_ref().is_some_and(|c| c.status.is_open()),
             }
         })
@@ -595,6 +635,7 @@ pub async fn caseload(
     match show.as_str() {
         "open" => views.retain(|v| v.open),
         "alerts" => views.retain(|v| v.alerts > 0),
+        "signals" => views.retain(|v| !v.signals.is_empty()),
         _ => {}
     }
     let sort = q.get("sort").cloned().unwrap_or_else(|| "name".into());
@@ -610,6 +651,7 @@ pub async fn caseload(
             ("all".into(), t.get("caseload-filter-all")),
             ("open".into(), t.get("caseload-filter-open")),
             ("alerts".into(), t.get("caseload-filter-alerts")),
+            ("signals".into(), t.get("caseload-filter-signals")),
         ],
         sort_options: vec![
             ("name".into(), t.get("caseload-sort-name")),
@@ -1009,6 +1051,8 @@ pub struct CoursePage {
     pub may_comment: bool,
     pub comment_error: Option<String>,
     pub comment_text: String,
+    /// The main measure's trajectory, with a link to the full progress page.
+    pub progress: Option<crate::charts::ChartBlock>,
 }
 
 pub struct CommentView {
@@ -1177,7 +1221,9 @@ async fn course_page(
         Err(e) => return Err(fail(page)(e)),
     };
     let may_comment = state.app.may_comment(&actor, c.id).await;
+    let progress = crate::charts::main_trajectory(state, &actor, id, &t).await;
     Ok(CoursePage {
+        progress,
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
         patient_name: view.patient.name.as_str().to_string(),

@@ -3,11 +3,13 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use ipt_domain::protocol::{Phase, Protocol};
 use serde::Serialize;
 
 use crate::AppState;
+use crate::pages::PageCtx;
 
 #[derive(Serialize)]
 pub struct ProtocolSummary {
@@ -62,69 +64,87 @@ pub async fn json(State(state): State<AppState>) -> Json<Vec<ProtocolSummary>> {
     Json(state.app.protocols.all().iter().map(summary).collect())
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "pages/about.html")]
+pub struct AboutPage {
+    pub page: PageCtx,
+    pub backend: &'static str,
 }
 
-fn layout(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · IPT Workbench</title>\
-         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}\
-         table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}}\
-         a{{color:#0b4f8a}}</style></head><body><header><p><a href=\"/\">IPT Workbench</a></p></header>\
-         <main>{}</main></body></html>",
-        esc(title),
-        body
-    ))
-}
-
-pub async fn index(State(state): State<AppState>) -> Html<String> {
-    let body = format!(
-        "<h1>IPT Workbench</h1>\
-         <p>Software for delivering Interpersonal Psychotherapy for depression. This server stores its \
-         data in {backend}.</p>\
-         <ul><li><a href=\"/protocols\">Treatment formats and their phases</a></li>\
-         <li><a href=\"/api/v1/protocols\">The same catalogue as JSON</a></li>\
-         <li><a href=\"/healthz\">Health</a> and <a href=\"/readyz\">readiness</a></li>\
-         <li><a href=\"/metrics\">Metrics</a> (Prometheus)</li></ul>",
-        backend = esc(state.app.store.backend())
-    );
-    layout("Home", &body)
-}
-
-pub async fn page(State(state): State<AppState>) -> Html<String> {
-    let mut rows = String::new();
-    for p in state.app.protocols.all() {
-        let s = summary(p);
-        let phases: Vec<String> = s
-            .phases
-            .iter()
-            .map(|ph| match ph.sessions {
-                Some((a, b)) if a == b => format!("{}: session {a}", ph.phase),
-                Some((a, b)) => format!("{}: sessions {a}–{b}", ph.phase),
-                None => ph.phase.to_string(),
-            })
-            .collect();
-        rows.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}–{} (default {})</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.name),
-            s.sessions.0,
-            s.sessions.1,
-            s.default_sessions,
-            esc(&phases.join("; ")),
-            esc(&s.recommended_instruments.join(", "))
-        ));
+/// What this server is, with links to the catalogue and the operator endpoints. No sign-in.
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = crate::auth::identify(&state, &headers).await;
+    let page = crate::pages::ctx(&headers, user.as_ref(), "about-title", "/about");
+    AboutPage {
+        backend: state.app.store.backend(),
+        page,
     }
-    let body = format!(
-        "<h1>Treatment formats</h1><p>Phase boundaries shown for each format's default number of sessions. \
-         A deployment can change them in <code>ipt.toml</code>.</p>\
-         <table><caption>Formats</caption><thead><tr><th scope=\"col\">Format</th><th scope=\"col\">Sessions</th>\
-         <th scope=\"col\">Phases</th><th scope=\"col\">Recommended measures</th></tr></thead><tbody>{rows}</tbody></table>"
-    );
-    layout("Treatment formats", &body)
+    .into_response()
+}
+
+/// One format as the page shows it, in the reader's language.
+pub struct FormatRow {
+    pub name: String,
+    pub sessions: String,
+    pub phases: Vec<String>,
+    pub instruments: String,
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "pages/protocols.html")]
+pub struct ProtocolsPage {
+    pub page: PageCtx,
+    pub rows: Vec<FormatRow>,
+}
+
+/// The treatment formats this deployment runs, with the phase boundaries of each format's
+/// default number of sessions.
+pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = crate::auth::identify(&state, &headers).await;
+    let page = crate::pages::ctx(&headers, user.as_ref(), "protocols-title", "/protocols");
+    let t = page.t;
+    let rows = state
+        .app
+        .protocols
+        .all()
+        .iter()
+        .map(|p| {
+            let s = summary(p);
+            FormatRow {
+                name: crate::pages::format_label(&t, p.format),
+                sessions: t.with(
+                    "protocols-sessions-range",
+                    &[
+                        ("min", s.sessions.0.to_string()),
+                        ("max", s.sessions.1.to_string()),
+                        ("default", s.default_sessions.to_string()),
+                    ],
+                ),
+                phases: s
+                    .phases
+                    .iter()
+                    .map(|ph| {
+                        let name = t.get(&format!("phase-{}", ph.phase));
+                        match ph.sessions {
+                            Some((a, b)) if a == b => t.with(
+                                "protocols-phase-one",
+                                &[("phase", name), ("n", a.to_string())],
+                            ),
+                            Some((a, b)) => t.with(
+                                "protocols-phase-range",
+                                &[
+                                    ("phase", name),
+                                    ("from", a.to_string()),
+                                    ("to", b.to_string()),
+                                ],
+                            ),
+                            None => name,
+                        }
+                    })
+                    .collect(),
+                instruments: s.recommended_instruments.join(", "),
+            }
+        })
+        .collect();
+    ProtocolsPage { page, rows }.into_response()
 }

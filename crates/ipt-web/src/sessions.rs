@@ -7,7 +7,7 @@
 
 mod ending;
 mod goals;
-mod outcomes;
+pub(crate) mod outcomes;
 mod record;
 mod summary;
 mod view;

@@ -1,10 +1,18 @@
 //! Web tests: the real router on a fresh database, SQLite always and PostgreSQL when
 //! `IPT_TEST_DATABASE_URL` is set.
 
+mod analytics;
 mod api;
+mod charts;
+mod export;
 mod health;
 mod initial;
+mod languages;
 mod matrix;
 mod pages;
+mod portal_access;
+mod portal_diary;
+mod reports;
 mod sessions;
+mod signals;
 mod support;

@@ -55,6 +55,17 @@ const ROUTES: &[(Kind, &str, &str)] = &[
         "/courses/{c}/termination/start-maintenance",
     ),
     (Kind::Read, "GET", "/courses/{c}/summary"),
+    // Measurement-based care views and documents.
+    (Kind::Read, "GET", "/courses/{c}/progress"),
+    (Kind::Read, "GET", "/courses/{c}/summary.pdf"),
+    (Kind::Read, "GET", "/courses/{c}/plan.pdf"),
+    // The patient portal, from the course workspace.
+    (Kind::Read, "GET", "/courses/{c}/portal"),
+    (Kind::Read, "GET", "/courses/{c}/diary"),
+    (Kind::Write, "POST", "/courses/{c}/portal/invitations"),
+    (Kind::Write, "POST", "/courses/{c}/portal/assignments"),
+    // (Starting kiosk mode hands the device over and ends the clinician's sign-in, so it is
+    // tested on its own in portal_access.rs rather than in this shared loop.)
     (Kind::Comment, "POST", "/courses/{c}/comments"),
 ];
 

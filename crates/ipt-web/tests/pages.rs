@@ -548,6 +548,7 @@ async fn an_idle_session_ends_and_the_sign_in_page_says_why() {
     let options = ipt_web::WebOptions {
         idle_timeout: std::time::Duration::from_secs(1),
         secure_cookies: true,
+        ..Default::default()
     };
     let router = ipt_web::router(ipt_web::AppState::with_options(app.clone(), options)).layer(
         axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from((

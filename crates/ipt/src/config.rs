@@ -34,6 +34,16 @@ pub struct Config {
     /// Per-format overrides of session counts and phase boundaries.
     #[serde(default)]
     pub protocols: BTreeMap<String, ProtocolOverride>,
+    /// Caseload signal thresholds (`[signals]`), e.g. `not_on_track_improvement_percent = 20`.
+    #[serde(default)]
+    pub signals: ipt_domain::signals::SignalConfig,
+    /// The patient portal (`[portal]`), e.g. `invitation_hours = 72`.
+    #[serde(default)]
+    pub portal: PortalConfig,
+    /// Crisis resources the patient portal shows, per language (`[crisis.en]`, `[crisis.it]`:
+    /// `heading` and `lines`); a language left out shows our default text.
+    #[serde(default)]
+    pub crisis: BTreeMap<String, ipt_web::portal::crisis::CrisisText>,
 }
 
 impl Default for Config {
@@ -47,6 +57,25 @@ impl Default for Config {
             secure_cookies: false,
             protocols: BTreeMap::new(),
             measures: MeasuresConfig::default(),
+            signals: ipt_domain::signals::SignalConfig::default(),
+            portal: PortalConfig::default(),
+            crisis: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[portal]` in `ipt.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortalConfig {
+    /// How long a new invitation link lasts unless the clinician changes it, in hours (1–720).
+    pub invitation_hours: i64,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            invitation_hours: 72,
         }
     }
 }

@@ -191,6 +191,15 @@ enum Stage {
     EndedEarly,
 }
 
+// Patients of the `clinician` account whose records show the caseload signals a clinic meets:
+// reliable deterioration, two missed sessions in a row, no baseline measure, a contract that ran
+// out before the sessions did, and too little improvement by mid-course.
+const WORSENING: usize = 0;
+const MISSING: usize = 6;
+const UNMEASURED: usize = 2;
+const OVERRUNNING: usize = 10;
+const NOT_IMPROVING: usize = 18;
+
 const PLAN: [(Stage, Format, AreaKind); 24] = [
     (Stage::Middle, Format::Individual, AreaKind::Grief),
     (Stage::Middle, Format::Individual, AreaKind::RoleDispute),
@@ -484,11 +493,24 @@ async fn seed_patient(
             ),
             Some(middle_date - Duration::days(1)),
         )?);
+        // Some patients have put the formulation in their own words for their portal.
+        if index.is_multiple_of(2)
+            && let Some(f) = course.formulation.take()
+        {
+            course.formulation =
+                Some(f.with_patient_wording(patient_wording(area, patient.language))?);
+        }
+        // One course's contract ran out before its sessions did (a caseload signal to show).
+        let end_date = if index == OVERRUNNING {
+            middle_date + Duration::weeks(1)
+        } else {
+            started + Duration::weeks(total as i64 + 1)
+        };
         let contract = Contract::new(
             &protocol,
             total,
             protocol.default_frequency,
-            started + Duration::weeks(total as i64 + 1),
+            end_date,
             middle_date - Duration::days(1),
         )?;
         course.agree_contract(&protocol, contract);
@@ -530,7 +552,8 @@ async fn seed_patient(
         let date = started + Duration::weeks(n as i64 - 1);
         let phase = SessionPhase::derived(&course.phase_plan, SessionNumber::new(n)?);
         last_phase = phase.phase;
-        let attendance = if n > 1 && s.rng.chance(8) {
+        let chance_no_show = s.rng.chance(8);
+        let attendance = if (index == MISSING && n + 1 >= held && n > 1) || (n > 1 && chance_no_show) {
             Attendance::NoShow
         } else {
             Attendance::Attended
@@ -589,10 +612,21 @@ async fn seed_patient(
         };
         let a = s.audit("session.create", "session", session.id.as_uuid());
         app.store.add_session(&session, None, &a).await?;
-        let measured = attended && (n == 1 || n % protocol.measure_every.max(1) == 0 || n == total);
+        let measured = attended
+            && index != UNMEASURED
+            && (n == 1 || n.is_multiple_of(protocol.measure_every.max(1)) || n == total);
         if measured {
             let progress = n as f64 / total as f64;
-            let drop = if responder { 0.65 } else { 0.2 };
+            // One patient is getting worse (a caseload signal to show).
+            let drop = if index == WORSENING {
+                -2.5
+            } else if index == NOT_IMPROVING {
+                0.05
+            } else if responder {
+                0.65
+            } else {
+                0.2
+            };
             let target = (baseline * (1.0 - drop * progress) + s.rng.range(-2, 2) as f64)
                 .clamp(0.0, 27.0)
                 .round() as u8;
@@ -743,6 +777,119 @@ async fn seed_patient(
         .ok();
         let a = s.audit("course.update", "course", m.id.as_uuid());
         app.store.update_course(&m, &a).await?;
+    }
+    // The patient's mood diary on the portal, for courses under way.
+    if matches!(stage, Stage::Middle | Stage::Termination) {
+        let diary_seed = s.rng.next();
+        seed_diary(app, diary_seed, &patient, course_id, &people, anchor).await?;
+    }
+    Ok(())
+}
+
+/// The formulation as a demo patient might put it in their own words, in their language.
+fn patient_wording(area: AreaKind, language: Language) -> &'static str {
+    match (area, language) {
+        (AreaKind::Grief, Language::En) => {
+            "Since someone I loved died, I have felt low and cut off. Missing them, and not talking about it, has kept my mood down. In our sessions we are making room for the grief, and for the people and things that matter to me."
+        }
+        (AreaKind::Grief, Language::It) => {
+            "Da quando è morta una persona che amavo mi sento giù e isolato. La mancanza, e il non parlarne, mi hanno tenuto basso l'umore. Nelle sedute facciamo spazio al lutto, e alle persone e alle cose che contano per me."
+        }
+        (AreaKind::RoleDispute, Language::En) => {
+            "My low mood is tied up with the arguments at home. We expect different things from each other and keep going round in circles. In our sessions we are looking at what I want and how to say it."
+        }
+        (AreaKind::RoleDispute, Language::It) => {
+            "Il mio umore basso è legato alle discussioni a casa. Ci aspettiamo cose diverse l'uno dall'altra e giriamo in tondo. Nelle sedute guardiamo che cosa voglio e come dirlo."
+        }
+        (AreaKind::RoleTransition, Language::En) => {
+            "Since the big change in my life, I have lost my footing and my mood has dropped. In our sessions we are looking at what I lost, what is new, and how to find my feet again."
+        }
+        (AreaKind::RoleTransition, Language::It) => {
+            "Dal grande cambiamento nella mia vita ho perso l'equilibrio e l'umore è calato. Nelle sedute guardiamo che cosa ho perso, che cosa c'è di nuovo e come ritrovare la mia strada."
+        }
+        (AreaKind::InterpersonalDeficits, Language::En) => {
+            "I have felt alone for a long time, and being low makes it harder to reach out. In our sessions we are taking small steps to get closer to people."
+        }
+        (AreaKind::InterpersonalDeficits, Language::It) => {
+            "Mi sento solo da molto tempo, e quando sono giù è ancora più difficile cercare gli altri. Nelle sedute facciamo piccoli passi per avvicinarmi alle persone."
+        }
+    }
+}
+
+/// Three to four weeks of a synthetic mood diary, up to the day before the anchor, with a day
+/// left out now and then, from a generator seeded by the demo's; each person leans the day one
+/// way, so the "people and mood" summary has a pattern to show.
+async fn seed_diary(
+    app: &App,
+    seed: u64,
+    patient: &Patient,
+    course: CourseId,
+    people: &[InventoryPerson],
+    anchor: Date,
+) -> anyhow::Result<()> {
+    use ipt_domain::diary::{DiaryEntry, DiaryMood, Interaction, InteractionQuality};
+    let mut rng = Rng::new(seed, anchor - Duration::days(60));
+    let living: Vec<&InventoryPerson> = people.iter().filter(|p| !p.deceased).collect();
+    let lean: Vec<i64> = living.iter().map(|_| rng.range(-2, 2)).collect();
+    let notes: [&str; 4] = match patient.language {
+        Language::En => [
+            "Quiet day at home.",
+            "Went for a walk in the afternoon.",
+            "Hard to get up this morning.",
+            "Long phone call in the evening.",
+        ],
+        Language::It => [
+            "Giornata tranquilla a casa.",
+            "Nel pomeriggio ho fatto una passeggiata.",
+            "Stamattina è stato difficile alzarmi.",
+            "Lunga telefonata la sera.",
+        ],
+    };
+    let days = rng.range(21, 28);
+    for n in (1..=days).rev() {
+        if rng.chance(15) {
+            continue;
+        }
+        let date = anchor - Duration::days(n);
+        // A slow rise over the weeks, moved by how the day's contacts went.
+        let mut mood = 3.5 + 2.5 * (days - n) as f64 / days as f64;
+        let mut interactions = vec![];
+        for (p, l) in living.iter().zip(&lean) {
+            if interactions.len() < 4 && rng.chance(40) {
+                let q = (l + rng.range(-1, 1)).clamp(-2, 2);
+                mood += 0.7 * q as f64;
+                interactions.push(Interaction {
+                    person: Some(p.id),
+                    alias: p.alias.as_str().to_string(),
+                    quality: InteractionQuality::new(q as i8)?,
+                });
+            }
+        }
+        mood += rng.range(-1, 1) as f64;
+        let entry = DiaryEntry {
+            id: rng.id(),
+            course,
+            patient: patient.id,
+            date,
+            mood: DiaryMood::new(mood.round().clamp(0.0, 10.0) as u8)?,
+            interactions,
+            note: if rng.chance(25) {
+                rng.pick(&notes).to_string()
+            } else {
+                String::new()
+            },
+            recorded_at: OffsetDateTime::new_utc(date, Time::from_hms(21, 0, 0)?),
+            version: 1,
+        };
+        let a = system_audit(
+            app,
+            &mut rng,
+            "diary.create",
+            "diary_entry",
+            entry.id.as_uuid(),
+            Some(patient.id),
+        );
+        app.store.add_diary_entry(&entry, &a).await?;
     }
     Ok(())
 }

@@ -1,10 +1,14 @@
 //! `ipt`: the IPT Workbench binary. One binary for the server and every maintenance command,
 //! all sharing the same database defaults, flags and environment variables.
 
+mod bench;
 mod config;
 mod db;
 mod demo;
+mod export_cli;
 mod measures_cli;
+mod report_cli;
+mod scale;
 mod text_packs;
 mod tokens;
 
@@ -61,6 +65,10 @@ enum Command {
         /// Date the demo is built around (YYYY-MM-DD); default: the Monday of this week.
         #[arg(long)]
         anchor_date: Option<String>,
+        /// Instead of the demo clinic, generate this many synthetic patients (with courses,
+        /// sessions, assessments and diaries) into an empty database, for benchmarks.
+        #[arg(long)]
+        scale: Option<u64>,
     },
     /// List the measurement instruments.
     Instruments {
@@ -91,6 +99,20 @@ enum Command {
         #[command(subcommand)]
         command: tokens::TokenCommand,
     },
+    /// Pseudonymous research exports: `ipt export assessments --out FILE.csv [--date-shift]`.
+    Export {
+        #[command(subcommand)]
+        command: export_cli::ExportCommand,
+    },
+    /// PDF documents of a course: `ipt report course <course-id> --out FILE.pdf [--lang it]`
+    /// (the course summary) or `ipt report plan …` (the patient's "my plan").
+    Report {
+        #[command(subcommand)]
+        command: report_cli::ReportCommand,
+    },
+    /// The performance suite, as ratios to ceilings measured in the same run:
+    /// `ipt bench [--quick] [--database-url URL] --out FILE.json` (see docs/benchmarks.md).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,6 +176,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config.measures.change.clone(),
     )
     .context("the [measures] section of the configuration is not valid")?;
+    ipt_app::signals::configure(config.signals)
+        .context("the [signals] section of the configuration is not valid")?;
+    // The patient portal's settings are checked at start too, whatever the command.
+    ipt_domain::portal::Invitation::lifetime(config.portal.invitation_hours)
+        .map_err(|e| anyhow::anyhow!("[portal] invitation_hours is not valid: {e}"))?;
+    let crisis = ipt_web::portal::crisis::CrisisResources::new(config.crisis.clone())
+        .map_err(|e| anyhow::anyhow!("the crisis resources are not valid: {e}"))?;
     // The scoring commands need no database.
     match &cli.command {
         Command::Score {
@@ -181,6 +210,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     for problem in &pack_problems {
         tracing::warn!(%problem, "text pack skipped");
+    }
+    // The benchmark makes databases of its own, where --database-url says (see bench.rs).
+    if let Command::Bench(args) = cli.command {
+        let cx = bench::Inputs {
+            database_url: cli.database_url,
+            config_file: cli.config,
+            protocols,
+            packs,
+        };
+        return bench::run(args, cx).await;
     }
     let url = DatabaseUrl::parse(&config.database_url)?;
 
@@ -221,17 +260,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let options = ipt_web::WebOptions {
                 idle_timeout: std::time::Duration::from_secs(config.idle_timeout_minutes * 60),
                 secure_cookies: config.secure_cookies,
+                crisis,
+                invitation_hours: config.portal.invitation_hours,
             };
             serve(app, options, listener, &url).await
         }
-        Command::Demo { seed, anchor_date } => {
+        Command::Demo {
+            seed,
+            scale: Some(n),
+            ..
+        } => {
+            let store = db::open(&url, true).await?;
+            let r = scale::generate(store, n, seed).await?;
+            println!(
+                "Generated {} patients, {} clinicians, {} courses, {} sessions, {} assessments and {} diary entries in {:.1} s (seed {seed}). Clinician accounts {} … with password '{}'.",
+                r.patients,
+                r.clinicians,
+                r.courses,
+                r.sessions,
+                r.assessments,
+                r.diary_entries,
+                r.seconds,
+                scale::clinician_username(1),
+                scale::PASSWORD
+            );
+            Ok(())
+        }
+        Command::Demo {
+            seed, anchor_date, ..
+        } => {
             let store = db::open(&url, true).await?;
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
             demo::prepare(&app, seed, anchor).await
         }
-        Command::Instruments { .. } | Command::Score { .. } | Command::Change { .. } => Ok(()),
+        Command::Instruments { .. }
+        | Command::Score { .. }
+        | Command::Change { .. }
+        | Command::Bench(_) => Ok(()),
+        Command::Report { command } => report_cli::run(command, &url, protocols, packs).await,
+        Command::Export { command } => {
+            export_cli::check_target(&command)?;
+            export_cli::check_database(&url)?;
+            let store = db::open(&url, true).await?;
+            let app =
+                App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
+            export_cli::run(&app, command).await
+        }
         Command::Token { command } => {
             let store = db::open(&url, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);

@@ -233,3 +233,36 @@ async fn the_demo_clinic_spans_phases_formats_and_roles() {
         text(&again)
     );
 }
+
+#[tokio::test]
+async fn the_demo_caseload_shows_every_kind_of_signal() {
+    use std::collections::BTreeSet;
+    let dir = Scratch::new();
+    let o = ipt(&dir, &["demo", "--anchor-date", "2026-11-02"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let url = dir.sqlite_url().replace("ipt.db", "ipt-data/ipt.db");
+    let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+    let clinician = ipt_app::ports::Store::user_by_username(&store, "clinician")
+        .await
+        .unwrap()
+        .unwrap();
+    let app = ipt_app::App::new(
+        std::sync::Arc::new(store),
+        std::sync::Arc::new(ipt_app::ports::SystemClock),
+        ipt_domain::protocol::ProtocolCatalogue::default(),
+    );
+    let actor = ipt_domain::authz::Actor::User {
+        id: clinician.id,
+        role: clinician.role,
+    };
+    let kinds: BTreeSet<&str> = app
+        .caseload(&actor)
+        .await
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.signals.iter().map(|s| s.kind().code()))
+        .collect();
+    for kind in ipt_domain::signals::SignalKind::ALL {
+        assert!(kinds.contains(kind.code()), "{} missing from {kinds:?}", kind.code());
+    }
+}

@@ -182,6 +182,65 @@ impl Driver {
         )
     }
 
+    /// Resize the window, e.g. to a phone's 390 × 844.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    /// Run axe-core on the current page and return its serious and critical violations (rule id,
+    /// impact, and the first offending element), or None when axe-core is not installed. It is
+    /// found at IPT_AXE_JS, or where `.ci/run` installs it (target/axe/node_modules/axe-core).
+    pub fn axe(&self) -> Option<Vec<String>> {
+        let path = std::env::var("IPT_AXE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/axe/node_modules/axe-core/axe.min.js")
+        });
+        let source = std::fs::read_to_string(&path).ok()?;
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": format!("{source}; return true;"), "args": []})),
+        );
+        let script = "const done = arguments[arguments.length - 1];\n\
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})\n\
+              .then(r => done(r.violations\n\
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')\n\
+                .map(v => v.id + ' (' + v.impact + '): ' + (v.nodes[0] ? v.nodes[0].target.join(' ') : ''))))\n\
+              .catch(e => done(['axe failed: ' + e]));";
+        let v = self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        );
+        Some(
+            v.as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Fail the test when the current page has serious accessibility violations. Without
+    /// axe-core the check is skipped with a note, unless IPT_REQUIRE_BROWSER=1 (CI).
+    pub fn assert_accessible(&self, what: &str) {
+        match self.axe() {
+            Some(violations) => assert!(
+                violations.is_empty(),
+                "{what} has serious accessibility violations: {violations:#?}"
+            ),
+            None => {
+                assert!(
+                    std::env::var("IPT_REQUIRE_BROWSER").as_deref() != Ok("1"),
+                    "axe-core is not installed (set IPT_AXE_JS or run .ci/run)"
+                );
+                eprintln!("skipped the accessibility check of {what}: axe-core is not installed");
+            }
+        }
+    }
+
     /// A field's current value.
     pub fn value(&self, css: &str) -> String {
         let script = "return document.querySelector(arguments[0]).value;";

@@ -1,4 +1,12 @@
+pub mod analytics;
 pub mod api;
+pub mod diary;
+pub mod export;
 pub mod initial;
+pub mod portal;
+pub mod progress;
+pub mod portal_access;
+pub mod portal_plan;
+pub mod reports;
 pub mod sessions;
 pub mod supervision;

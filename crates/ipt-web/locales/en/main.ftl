@@ -153,6 +153,8 @@ section-formulation = Formulation
 section-contract = Contract
 section-sessions = Sessions
 section-goals = Goals
+section-diary = Mood diary
+section-portal = Patient portal
 section-termination = Ending
 section-summary = Summary
 

@@ -153,6 +153,8 @@ section-formulation = Formulazione
 section-contract = Contratto
 section-sessions = Sedute
 section-goals = Obiettivi
+section-diary = Diario dell'umore
+section-portal = Portale del paziente
 section-termination = Conclusione
 section-summary = Riepilogo
 

@@ -21,6 +21,7 @@ use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::AreaKind;
 use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
 use ipt_domain::session::{Technique, TherapySession};
+use ipt_domain::signals::{MeasureDue, Signal};
 use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
 use serde::{Deserialize, Serialize};
@@ -698,6 +699,99 @@ pub struct CaseloadRowDto {
     pub next_session: Option<String>,
     pub latest_score: Option<LatestScoreDto>,
     pub open_alerts: Vec<AlertDto>,
+    pub signals: Vec<SignalDto>,
+}
+
+/// A caseload signal: its kind, the facts that explain it, and the page where it is acted on.
+#[derive(Debug, Serialize)]
+pub struct SignalDto {
+    pub kind: &'static str,
+    /// The web page to act on it (the patient's alerts, or the course's measures, sessions or
+    /// contract).
+    pub link: String,
+    pub detail: serde_json::Value,
+}
+
+impl SignalDto {
+    pub fn new(s: &Signal, patient: PatientId, course: Option<CourseId>) -> Self {
+        use serde_json::json;
+        let detail = match s {
+            Signal::OpenAlerts { count } => json!({ "count": count }),
+            Signal::ReliableDeterioration {
+                instrument,
+                baseline,
+                latest,
+                latest_on,
+                reliable_points,
+            } => json!({
+                "instrument": instrument,
+                "baseline": baseline,
+                "latest": latest,
+                "latest_on": day(*latest_on),
+                "reliable_points": reliable_points,
+            }),
+            Signal::NotOnTrack {
+                instrument,
+                baseline,
+                latest,
+                improvement_percent,
+                threshold_percent,
+                attended,
+                planned,
+            } => json!({
+                "instrument": instrument,
+                "baseline": baseline,
+                "latest": latest,
+                "improvement_percent": (improvement_percent * 10.0).round() / 10.0,
+                "threshold_percent": threshold_percent,
+                "attended": attended,
+                "planned": planned,
+            }),
+            Signal::MeasuresOverdue {
+                instrument,
+                due,
+                last_measured,
+            } => {
+                let (due, every, since) = match due {
+                    MeasureDue::Baseline => ("baseline", None, None),
+                    MeasureDue::End => ("end", None, None),
+                    MeasureDue::Repeat {
+                        every,
+                        sessions_since,
+                    } => ("repeat", Some(*every), Some(*sessions_since)),
+                };
+                json!({
+                    "instrument": instrument,
+                    "due": due,
+                    "every": every,
+                    "sessions_since": since,
+                    "last_measured": last_measured.map(day),
+                })
+            }
+            Signal::MissedSessions {
+                in_a_row,
+                last_missed,
+            } => json!({ "in_a_row": in_a_row, "last_missed": day(*last_missed) }),
+            Signal::ContractOverrunning {
+                attended,
+                contracted,
+                end_date,
+                sessions_over,
+                past_end_date,
+            } => json!({
+                "attended": attended,
+                "contracted": contracted,
+                "end_date": day(*end_date),
+                "sessions_over": sessions_over,
+                "past_end_date": past_end_date,
+            }),
+        };
+        Self {
+            kind: s.kind().code(),
+            link: crate::signals::link(s, patient, course),
+            detail,
+        }
+    }
 }
 
 impl From<&CaseloadRow> for CaseloadRowDto {
@@ -722,6 +816,11 @@ impl From<&CaseloadRow> for CaseloadRowDto {
                 },
             }),
             open_alerts: r.open_alerts.iter().map(Into::into).collect(),
+            signals: r
+                .signals
+                .iter()
+                .map(|s| SignalDto::new(s, r.patient.id, r.course.as_ref().map(|c| c.id)))
+                .collect(),
         }
     }
 }

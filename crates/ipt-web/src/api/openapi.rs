@@ -1247,6 +1247,7 @@ fn schemas() -> Value {
                     "next_session",
                     "latest_score",
                     "open_alerts",
+                    "signals",
                 ],
                 json!({
                     "patient": r("Patient"),
@@ -1262,7 +1263,29 @@ fn schemas() -> Value {
                         "previous": or_null(json!({ "type": "number" })),
                         "trend": codes(&["first", "better", "worse", "same"])
                     }))),
-                    "open_alerts": arr(r("Alert"))
+                    "open_alerts": arr(r("Alert")),
+                    "signals": arr(r("Signal"))
+                }),
+            ),
+        ),
+        (
+            "Signal",
+            obj(
+                &["kind", "link", "detail"],
+                json!({
+                    "kind": codes(&[
+                        "open_alerts",
+                        "reliable_deterioration",
+                        "not_on_track",
+                        "measures_overdue",
+                        "missed_sessions",
+                        "contract_overrunning"
+                    ]),
+                    "link": { "type": "string", "description": "The web page where the signal is acted on" },
+                    "detail": {
+                        "type": "object",
+                        "description": "The facts that explain the signal, by kind. open_alerts: count. reliable_deterioration: instrument, baseline, latest, latest_on, reliable_points. not_on_track: instrument, baseline, latest, improvement_percent, threshold_percent, attended, planned. measures_overdue: instrument, due (baseline, repeat or end), every, sessions_since, last_measured. missed_sessions: in_a_row, last_missed. contract_overrunning: attended, contracted, end_date, sessions_over, past_end_date."
+                    }
                 }),
             ),
         ),

@@ -234,6 +234,8 @@ pub struct FormulationPage {
 pub struct FormulationValues {
     text: String,
     accepted_on: String,
+    /// The formulation in the patient's own words, shown on their portal.
+    patient_wording: String,
 }
 
 impl FormulationValues {
@@ -241,6 +243,7 @@ impl FormulationValues {
         c.formulation.as_ref().map(|f| Self {
             text: f.text.clone(),
             accepted_on: f.accepted_on.map(|d| d.to_string()).unwrap_or_default(),
+            patient_wording: f.patient_wording.clone(),
         })
     }
 
@@ -248,6 +251,7 @@ impl FormulationValues {
         Self {
             text: f.get("text").to_string(),
             accepted_on: f.get("accepted_on").trim().to_string(),
+            patient_wording: f.get("patient_wording").to_string(),
         }
     }
 
@@ -257,6 +261,13 @@ impl FormulationValues {
             errors.insert("text".into(), t.get("initial-formulation-empty"));
         }
         check_length(&mut errors, t, "text", &self.text, MAX_TEXT);
+        check_length(
+            &mut errors,
+            t,
+            "patient_wording",
+            self.patient_wording.trim(),
+            Formulation::MAX_PATIENT_WORDING_CHARS,
+        );
         let accepted = match parse_date(&self.accepted_on) {
             Ok(Some(d)) if d > today => {
                 errors.insert("accepted_on".into(), t.get("date-in-future"));
@@ -272,7 +283,17 @@ impl FormulationValues {
             return Err(errors);
         }
         Formulation::new(&self.text, accepted)
-            .map_err(|_| Errors::from([("text".into(), t.get("initial-formulation-empty"))]))
+            .map_err(|_| Errors::from([("text".into(), t.get("initial-formulation-empty"))]))?
+            .with_patient_wording(&self.patient_wording)
+            .map_err(|_| {
+                Errors::from([(
+                    "patient_wording".into(),
+                    t.with(
+                        "initial-too-long",
+                        &[("max", Formulation::MAX_PATIENT_WORDING_CHARS.to_string())],
+                    ),
+                )])
+            })
     }
 }
 
@@ -301,6 +322,7 @@ async fn render(
             FormulationValues::of(c).unwrap_or(FormulationValues {
                 text: draft_text.clone(),
                 accepted_on: String::new(),
+                patient_wording: String::new(),
             }),
             Errors::new(),
             c.version,
@@ -330,6 +352,16 @@ async fn render(
         .hint(t.get("initial-formulation-accepted-hint"))
         .error_from(&errors)
         .saved_from(sv.map(|s| s.accepted_on.as_str()), &t),
+        Input::new(
+            "patient_wording",
+            t.get("portal-clinician-formulation-wording"),
+            "textarea",
+            &values.patient_wording,
+        )
+        .hint(t.get("portal-clinician-formulation-wording-hint"))
+        .rows(6)
+        .error_from(&errors)
+        .saved_from(sv.map(|s| s.patient_wording.as_str()), &t),
     ];
     let status = match &c.formulation {
         None => t.get("initial-formulation-status-none"),

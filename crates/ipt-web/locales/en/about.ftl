@@ -1,0 +1,19 @@
+# The about page and the treatment formats page (no sign-in needed).
+about-title = About this server
+about-intro = IPT Workbench helps therapists deliver Interpersonal Psychotherapy for depression, and helps patients take part between sessions.
+about-storage = This server keeps its data in
+about-protocols-json = The same formats as JSON, for other systems
+about-health = Health
+about-ready = Readiness
+about-metrics = Metrics for monitoring (Prometheus format)
+about-portal = Patient portal sign-in
+protocols-title = Treatment formats
+protocols-intro = Each format with its number of sessions and where its phases begin and end, shown for the default number of sessions. A deployment can change these in its configuration file.
+protocols-caption = Formats this deployment runs
+protocols-col-format = Format
+protocols-col-sessions = Sessions
+protocols-col-phases = Phases
+protocols-col-measures = Recommended measures
+protocols-sessions-range = { $min } to { $max } (usually { $default })
+protocols-phase-one = { $phase }: session { $n }
+protocols-phase-range = { $phase }: sessions { $from } to { $to }

@@ -1,0 +1,20 @@
+# The patient portal: shared frame and home page. Our own words, kept plain and kind.
+portal-name = My IPT space
+portal-footer = This space supports your work with your therapist. It does not replace talking with them.
+portal-help-link = Need help now? Where to get it immediately
+portal-sign-out = Sign out
+portal-kiosk-exit = Give the device back to your clinician
+portal-nav-home = Home
+portal-nav-questionnaires = Questionnaires
+portal-nav-questionnaires-about = Short questionnaires your therapist asked you to fill in.
+portal-nav-diary = Mood diary
+portal-nav-diary-about = A daily note of your mood and the people you spent time with.
+portal-nav-plan = My plan
+portal-nav-plan-about = What you and your therapist agreed to work on, and your goals.
+portal-nav-progress = My progress
+portal-nav-progress-about = How your questionnaire scores have changed over time.
+portal-nav-learn = Learn
+portal-nav-learn-about = Short pages about depression and about this therapy.
+portal-home-title = Welcome
+portal-home-greeting = Here you can fill in questionnaires, keep your mood diary and look at your plan between sessions.
+portal-home-next-session = Your next session is planned for { $date }.

@@ -1,0 +1,19 @@
+# La pagina informativa e quella dei formati di trattamento (senza accesso).
+about-title = Informazioni su questo server
+about-intro = IPT Workbench aiuta i terapeuti a condurre la Psicoterapia Interpersonale per la depressione, e aiuta i pazienti a partecipare tra una seduta e l'altra.
+about-storage = Questo server conserva i dati in
+about-protocols-json = Gli stessi formati in JSON, per altri sistemi
+about-health = Stato
+about-ready = Disponibilità
+about-metrics = Metriche per il monitoraggio (formato Prometheus)
+about-portal = Accesso al portale del paziente
+protocols-title = Formati di trattamento
+protocols-intro = Ogni formato con il suo numero di sedute e l'inizio e la fine delle sue fasi, mostrati per il numero di sedute predefinito. Un'installazione può modificarli nel proprio file di configurazione.
+protocols-caption = Formati attivi in questa installazione
+protocols-col-format = Formato
+protocols-col-sessions = Sedute
+protocols-col-phases = Fasi
+protocols-col-measures = Misure consigliate
+protocols-sessions-range = da { $min } a { $max } (di solito { $default })
+protocols-phase-one = { $phase }: seduta { $n }
+protocols-phase-range = { $phase }: sedute da { $from } a { $to }

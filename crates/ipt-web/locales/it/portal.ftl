@@ -1,0 +1,20 @@
+# Il portale del paziente: cornice comune e pagina iniziale. Parole nostre, semplici e gentili.
+portal-name = Il mio spazio IPT
+portal-footer = Questo spazio accompagna il lavoro con il tuo terapeuta. Non sostituisce il parlarne con lui o con lei.
+portal-help-link = Hai bisogno di aiuto adesso? Dove trovarlo subito
+portal-sign-out = Esci
+portal-kiosk-exit = Restituisci il dispositivo al tuo clinico
+portal-nav-home = Inizio
+portal-nav-questionnaires = Questionari
+portal-nav-questionnaires-about = Brevi questionari che il tuo terapeuta ti ha chiesto di compilare.
+portal-nav-diary = Diario dell'umore
+portal-nav-diary-about = Una nota quotidiana sul tuo umore e sulle persone con cui hai passato del tempo.
+portal-nav-plan = Il mio piano
+portal-nav-plan-about = Ciò su cui tu e il tuo terapeuta avete deciso di lavorare, e i tuoi obiettivi.
+portal-nav-progress = I miei progressi
+portal-nav-progress-about = Come sono cambiati nel tempo i punteggi dei tuoi questionari.
+portal-nav-learn = Per saperne di più
+portal-nav-learn-about = Brevi pagine sulla depressione e su questa terapia.
+portal-home-title = Ti diamo il benvenuto
+portal-home-greeting = Qui puoi compilare i questionari, tenere il diario dell'umore e consultare il tuo piano tra una seduta e l'altra.
+portal-home-next-session = La tua prossima seduta è prevista per il { $date }.

@@ -1,0 +1,101 @@
+//! The portal's home page and the language switch.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Form, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use ipt_app::usecases::portal::PortalPatient;
+use ipt_domain::patient::Language;
+use serde::Deserialize;
+
+use super::{PortalCtx, ctx};
+use crate::AppState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal/home.html")]
+pub struct HomePage {
+    pub page: PortalCtx,
+    pub greeting: String,
+    /// "Your next session is on …", in the patient's language.
+    pub next_session: Option<String>,
+    /// (href, title, description) of each section.
+    pub tiles: Vec<(String, String, String)>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(who): Extension<PortalPatient>,
+) -> Response {
+    let page = ctx(&who, "portal-home-title", "/portal");
+    let t = page.t;
+    let mut next_session = None;
+    if let Ok(Some(course)) = state.app.portal_course(&who).await
+        && let Ok(sessions) = state
+            .app
+            .store
+            .sessions(
+                course.id,
+                &state
+                    .app
+                    .portal_audit(&who, "session.list", "course", course.id.as_uuid()),
+            )
+            .await
+    {
+        let today = state.app.today();
+        next_session = sessions
+            .iter()
+            .filter_map(|s| s.next_date)
+            .filter(|d| *d >= today)
+            .min()
+            .map(|d| t.with("portal-home-next-session", &[("date", t.date(d))]));
+    }
+    let tiles = super::SECTIONS
+        .iter()
+        .skip(1)
+        .map(|(href, key)| (href.to_string(), t.get(key), t.get(&format!("{key}-about"))))
+        .collect();
+    HomePage {
+        greeting: t.get("portal-home-greeting"),
+        next_session,
+        tiles,
+        page,
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    pub lang: String,
+    #[serde(default)]
+    pub back: String,
+}
+
+/// Change the patient's language; it is kept on their record so every device follows it.
+pub async fn set_language(
+    State(state): State<AppState>,
+    Extension(who): Extension<PortalPatient>,
+    Form(f): Form<LanguageForm>,
+) -> Response {
+    let back = if f.back.starts_with("/portal") && !f.back.starts_with("//") {
+        f.back.clone()
+    } else {
+        "/portal".into()
+    };
+    let Ok(language) = Language::parse(&f.lang) else {
+        return Redirect::to(&back).into_response();
+    };
+    if language != who.patient.language {
+        let mut patient = who.patient.clone();
+        patient.language = language;
+        let audit =
+            state
+                .app
+                .portal_audit(&who, "patient.language", "patient", patient.id.as_uuid());
+        if let Err(e) = state.app.store.update_patient(&patient, &audit).await {
+            // A clinician changed the record meanwhile: the patient can simply try again.
+            tracing::warn!(patient = %patient.id, error = %e, "portal language not changed");
+        }
+    }
+    Redirect::to(&back).into_response()
+}

@@ -1,0 +1,338 @@
+//! The databases a benchmark run creates: one per scale, never an existing one. SQLite gets a
+//! new file per scale (in a temporary folder by default); PostgreSQL gets a new schema per
+//! scale inside the database named, so existing data is never read or changed. Both are removed
+//! at the end unless `--keep` is given.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use ipt_app::ports::Store;
+use ipt_store_postgres::PgStore;
+use ipt_store_sqlite::SqliteStore;
+use sqlx::postgres::PgConnectOptions;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{DatabaseUrl, redact};
+
+/// Where the run's databases go.
+pub enum Backend {
+    Sqlite {
+        dir: PathBuf,
+        stem: String,
+        /// The folder was made for this run (and is removed with its files).
+        owned_dir: bool,
+    },
+    Postgres {
+        url: String,
+    },
+}
+
+impl Backend {
+    /// From `--database-url`, or a new temporary folder for SQLite files when none is given.
+    pub fn choose(url: Option<&str>) -> anyhow::Result<Self> {
+        let Some(raw) = url else {
+            let dir = std::env::temp_dir().join(format!("ipt-bench-{}", Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            return Ok(Self::Sqlite {
+                dir,
+                stem: "ipt-bench".into(),
+                owned_dir: true,
+            });
+        };
+        match DatabaseUrl::parse(raw)? {
+            DatabaseUrl::Sqlite { path: None, .. } => bail!(
+                "the benchmark needs a database on disk (durable writes are part of what it \
+                 measures); give a file, e.g. sqlite://./bench/ipt.db, or no --database-url"
+            ),
+            DatabaseUrl::Sqlite {
+                path: Some(path), ..
+            } => {
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from("."));
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "ipt-bench".into());
+                Ok(Self::Sqlite {
+                    dir,
+                    stem,
+                    owned_dir: false,
+                })
+            }
+            DatabaseUrl::Postgres(url) => Ok(Self::Postgres { url }),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "sqlite",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// Where the databases go, for the report (no password).
+    pub fn location(&self) -> String {
+        match self {
+            Self::Sqlite { dir, stem, .. } => format!("{}/{stem}-<patients>.db", dir.display()),
+            Self::Postgres { url } => format!("{} (a new schema per scale)", redact(url)),
+        }
+    }
+
+    /// Check before any work that every database this run would create is free.
+    pub fn check_free(&self, scales: &[u64]) -> anyhow::Result<()> {
+        if let Self::Sqlite { dir, stem, .. } = self {
+            for &n in scales {
+                let file = dir.join(format!("{stem}-{n}.db"));
+                if file.exists() {
+                    bail!(
+                        "{} already exists; the benchmark only ever writes to databases it \
+                         creates. Remove it or choose another --database-url.",
+                        file.display()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A new, migrated database for one scale.
+    pub async fn create(&self, patients: u64) -> anyhow::Result<ScaleDb> {
+        match self {
+            Self::Sqlite { dir, stem, .. } => {
+                let file = dir.join(format!("{stem}-{patients}.db"));
+                if file.exists() {
+                    bail!("{} already exists", file.display());
+                }
+                let url = format!("sqlite://{}", file.display());
+                let store = SqliteStore::connect(&url)
+                    .await
+                    .with_context(|| format!("cannot create {}", file.display()))?;
+                store
+                    .migrate()
+                    .await
+                    .context("migrating the new database")?;
+                Ok(ScaleDb {
+                    store: Arc::new(store.clone()),
+                    raw: Raw::Sqlite(store),
+                    url,
+                    cleanup: Cleanup::Files(file),
+                })
+            }
+            Self::Postgres { url } => {
+                let schema = format!(
+                    "ipt_bench_{patients}_{}",
+                    &Uuid::now_v7().simple().to_string()[20..]
+                );
+                let admin = PgStore::connect(url)
+                    .await
+                    .with_context(|| format!("cannot reach {}", redact(url)))?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&admin.pool)
+                    .await
+                    .with_context(|| format!("cannot create the schema {schema}"))?;
+                admin.pool.close().await;
+                let options: PgConnectOptions = url.parse().context("the PostgreSQL URL")?;
+                let store = PgStore::connect_with(options.options([("search_path", &schema)]))
+                    .await
+                    .context("connecting to the new schema")?;
+                store.migrate().await.context("migrating the new schema")?;
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Ok(ScaleDb {
+                    store: Arc::new(store.clone()),
+                    raw: Raw::Postgres(store),
+                    url: format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+                    cleanup: Cleanup::Schema {
+                        admin_url: url.clone(),
+                        schema,
+                    },
+                })
+            }
+        }
+    }
+
+    /// Remove the folder made for this run (its databases are removed one by one before).
+    pub fn finish(&self, keep: bool) {
+        if let Self::Sqlite {
+            dir,
+            owned_dir: true,
+            ..
+        } = self
+            && !keep
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Raw {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Durable single-row inserts on the store's own pool (so with exactly the store's connection
+/// settings), each in its own transaction: the ceiling for durable writes.
+#[derive(Clone)]
+pub struct RawInserter(Raw);
+
+impl RawInserter {
+    pub async fn insert(&self, payload: &str) -> anyhow::Result<()> {
+        let id = Uuid::now_v7();
+        let at = OffsetDateTime::now_utc();
+        match &self.0 {
+            Raw::Sqlite(s) => {
+                sqlx::query(RAW_INSERT)
+                    .bind(id)
+                    .bind(at)
+                    .bind(payload)
+                    .execute(&s.pool)
+                    .await?;
+            }
+            Raw::Postgres(s) => {
+                sqlx::query(RAW_INSERT)
+                    .bind(id)
+                    .bind(at)
+                    .bind(payload)
+                    .execute(&s.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Cleanup {
+    Files(PathBuf),
+    Schema { admin_url: String, schema: String },
+}
+
+/// One scale's database: the product's store, and the same pool for the raw-insert ceiling.
+pub struct ScaleDb {
+    pub store: Arc<dyn Store>,
+    raw: Raw,
+    /// The URL another process (`ipt serve`) opens it with.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+/// The table the raw-insert ceiling writes to; it belongs to the benchmark, not the product.
+const RAW_TABLE_SQLITE: &str =
+    "CREATE TABLE bench_raw_insert (id BLOB PRIMARY KEY, at TEXT NOT NULL, payload TEXT NOT NULL)";
+const RAW_TABLE_PG: &str = "CREATE TABLE bench_raw_insert (id UUID PRIMARY KEY, at TIMESTAMPTZ NOT NULL, payload TEXT NOT NULL)";
+const RAW_INSERT: &str = "INSERT INTO bench_raw_insert (id, at, payload) VALUES ($1, $2, $3)";
+
+impl ScaleDb {
+    pub async fn create_raw_table(&self) -> anyhow::Result<()> {
+        match &self.raw {
+            Raw::Sqlite(s) => {
+                sqlx::query(RAW_TABLE_SQLITE).execute(&s.pool).await?;
+            }
+            Raw::Postgres(s) => {
+                sqlx::query(RAW_TABLE_PG).execute(&s.pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn raw_inserter(&self) -> RawInserter {
+        RawInserter(self.raw.clone())
+    }
+
+    /// Rows in a product table, counted by the database (a check that the data is there).
+    pub async fn count(&self, table: &'static str) -> anyhow::Result<u64> {
+        // Built from constants only, never from input.
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 = match &self.raw {
+            Raw::Sqlite(s) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&s.pool)
+                    .await?
+            }
+            Raw::Postgres(s) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&s.pool)
+                    .await?
+            }
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The durability settings in force, read back from the database itself.
+    pub async fn durability(&self) -> anyhow::Result<String> {
+        Ok(match &self.raw {
+            Raw::Sqlite(s) => {
+                let mut c = s.pool.acquire().await?;
+                let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(&mut *c)
+                    .await?;
+                let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut *c)
+                    .await?;
+                let sync = match sync {
+                    0 => "OFF".to_string(),
+                    1 => "NORMAL".to_string(),
+                    2 => "FULL".to_string(),
+                    3 => "EXTRA".to_string(),
+                    n => n.to_string(),
+                };
+                format!("journal_mode={journal}, synchronous={sync}; each commit is synced")
+            }
+            Raw::Postgres(s) => {
+                let mut parts = vec![];
+                for setting in [
+                    "fsync",
+                    "synchronous_commit",
+                    "wal_sync_method",
+                    "commit_delay",
+                ] {
+                    let v: String =
+                        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SHOW {setting}")))
+                            .fetch_one(&s.pool)
+                            .await?;
+                    parts.push(format!("{setting}={v}"));
+                }
+                parts.join(", ")
+            }
+        })
+    }
+
+    /// Close the pool and remove the database, unless it is to be kept.
+    pub async fn close(self, keep: bool) -> anyhow::Result<Option<String>> {
+        match &self.raw {
+            Raw::Sqlite(s) => s.pool.close().await,
+            Raw::Postgres(s) => s.pool.close().await,
+        }
+        drop(self.store);
+        match self.cleanup {
+            Cleanup::Files(file) if keep => Ok(Some(file.display().to_string())),
+            Cleanup::Files(file) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = file.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                Ok(None)
+            }
+            Cleanup::Schema { schema, .. } if keep => Ok(Some(format!("schema {schema}"))),
+            Cleanup::Schema { admin_url, schema } => {
+                let admin = PgStore::connect(&admin_url).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                )))
+                .execute(&admin.pool)
+                .await
+                .with_context(|| format!("cannot drop the schema {schema}"))?;
+                admin.pool.close().await;
+                Ok(None)
+            }
+        }
+    }
+}

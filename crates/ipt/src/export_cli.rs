@@ -1,0 +1,164 @@
+//! `ipt export assessments --out FILE.csv [--date-shift]`: the pseudonymous research export
+//! (`ipt_app::usecases::export`), written atomically: to a temporary file beside the target,
+//! synced, then renamed over it, so a reader never sees half a file and a failure leaves any
+//! earlier file untouched.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use ipt_app::App;
+use ipt_app::usecases::export::{DATE_SHIFT_MAX_DAYS, ExportError, ExportOptions, ExportReport};
+use ipt_domain::authz::Actor;
+
+use crate::db::DatabaseUrl;
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Every final assessment as one pseudonymous CSV row: no names, no free text (the columns
+    /// are described in the operator guide).
+    Assessments {
+        /// The CSV file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// Shift each patient's dates by a random number of days, the same for all of that
+        /// patient's rows.
+        #[arg(long)]
+        date_shift: bool,
+    },
+}
+
+/// Refuse a SQLite database that does not exist rather than create an empty one to export.
+pub fn check_database(url: &DatabaseUrl) -> anyhow::Result<()> {
+    if let DatabaseUrl::Sqlite {
+        path: Some(path), ..
+    } = url
+        && !path.exists()
+    {
+        bail!(
+            "there is no database at {}; give the one to export with --database-url",
+            url.display()
+        );
+    }
+    Ok(())
+}
+
+/// Check the target before touching the database, so a typo costs nothing.
+pub fn check_target(command: &ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Assessments { out, .. } = command;
+    if out.as_os_str().is_empty() {
+        bail!("give the file to write with --out FILE.csv");
+    }
+    if out.is_dir() {
+        bail!(
+            "{} is a folder; give a file name, e.g. --out {}/assessments.csv",
+            out.display(),
+            out.display()
+        );
+    }
+    let parent = parent_of(out);
+    if !parent.is_dir() {
+        bail!(
+            "the folder {} does not exist; create it first or choose another --out",
+            parent.display()
+        );
+    }
+    Ok(())
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Assessments { out, date_shift } = command;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export.csv".into());
+    let temp = parent_of(&out).join(format!(".{name}.{}.part", uuid::Uuid::now_v7().simple()));
+    let result = write(app, &temp, date_shift).await;
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            return Err(e);
+        }
+    };
+    if let Err(e) = std::fs::rename(&temp, &out) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e)
+            .with_context(|| format!("cannot move the export into place at {}", out.display()));
+    }
+    println!(
+        "Wrote {} assessments of {} patients ({} courses) to {}.",
+        report.rows,
+        report.patients,
+        report.courses,
+        out.display()
+    );
+    if report.date_shift {
+        println!(
+            "Dates are shifted per patient (by 1 to {DATE_SHIFT_MAX_DAYS} days either way); intervals within a patient are kept."
+        );
+    }
+    println!("Pseudonyms are new in every export: this file cannot be joined with earlier ones.");
+    Ok(())
+}
+
+async fn write(app: &App, temp: &Path, date_shift: bool) -> anyhow::Result<ExportReport> {
+    let file =
+        File::create_new(temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    let mut w = BufWriter::new(file);
+    let report = app
+        .export_assessments(&Actor::System, ExportOptions { date_shift }, &mut w)
+        .await
+        .map_err(|e| match e {
+            ExportError::App(e) => anyhow::Error::new(e).context("the export failed"),
+            ExportError::Write(e) => {
+                anyhow::Error::new(e).context(format!("cannot write {}", temp.display()))
+            }
+        })?;
+    let file = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot write {} to disk", temp.display()))?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_or_a_folder_as_target_is_refused() {
+        let missing = ExportCommand::Assessments {
+            out: PathBuf::from("/no/such/folder/x.csv"),
+            date_shift: false,
+        };
+        let e = check_target(&missing).unwrap_err().to_string();
+        assert!(e.contains("does not exist"), "{e}");
+        let dir = ExportCommand::Assessments {
+            out: std::env::temp_dir(),
+            date_shift: false,
+        };
+        assert!(
+            check_target(&dir)
+                .unwrap_err()
+                .to_string()
+                .contains("is a folder")
+        );
+        let here = ExportCommand::Assessments {
+            out: PathBuf::from("x.csv"),
+            date_shift: false,
+        };
+        assert!(check_target(&here).is_ok());
+    }
+}
