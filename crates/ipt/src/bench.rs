@@ -1,8 +1,9 @@
 //! `ipt bench`: the performance suite of issue #7, measured against the machine's own ceilings.
 //!
 //! Absolute times on a shared machine are noise, so each figure is a ratio to a ceiling measured
-//! in the same process run, with the same load generator, moments before: reads against a
-//! hello-world axum handler, durable writes against raw single-row inserts on the same pool.
+//! in the same process run, with the same load generator, in rounds interleaved with the
+//! product's own: reads against a hello-world axum handler, durable writes against raw
+//! single-row inserts on the store's own pool.
 //! Scaling figures compare the same measurement across data sizes. See docs/benchmarks.md.
 //!
 //! The run: for each scale (ascending) a new database is filled with synthetic data
@@ -38,16 +39,16 @@ use report::*;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// A short run for CI smoke tests (about a minute on 2 cores, release build): scales of
-    /// 1 000 and 5 000 patients, 2 s per measurement.
+    /// A short run for CI smoke tests (under 2 minutes on 2 cores, release or debug build):
+    /// scales of 1 000 and 5 000 patients, 2 s per measurement.
     #[arg(long)]
     quick: bool,
     /// Patient counts to generate and measure, comma-separated, e.g. 10000,100000,1000000
     /// (default: that; with --quick 1000,5000). Each scale gets a new database.
     #[arg(long, value_delimiter = ',')]
     scales: Option<Vec<u64>>,
-    /// Seconds measured at each point, after a warm-up of a quarter of that (at most 2 s)
-    /// (default 10; with --quick 2).
+    /// Seconds measured at each point (default 10, in 3 rounds interleaved with the ceiling's;
+    /// with --quick 2, in one round). Each round starts with a short warm-up.
     #[arg(long)]
     seconds: Option<f64>,
     /// Seed of the synthetic data: the same seed gives the same data.
@@ -71,8 +72,7 @@ const FOOTPRINT_CLIENTS: usize = 16;
 const MIN_PATIENTS: u64 = 100;
 
 /// A PHQ-9 submission as a client sends it: item scores in item order. The last item (thoughts
-/// of self-harm) is 0, so no risk alert is raised: alerts are measured elsewhere, and a flood of
-/// them would change the caseload the reads see.
+/// of self-harm) is 0, so no risk alert is raised: a routine submission is what is measured.
 const SUBMISSION: &str = r#"{"instrument":"phq9","answers":[2,1,2,1,1,2,1,1,0],"status":"final"}"#;
 
 struct Plan {
@@ -162,8 +162,13 @@ pub async fn run(args: BenchArgs, cx: Inputs) -> anyhow::Result<()> {
             "note: this is a debug build; its figures are not comparable with a release build"
         );
     }
-    let result = measure_all(&args, &cx, &plan, &backend).await;
-    backend.finish(args.keep);
+    // On Ctrl-C the measurement is dropped (which stops `ipt serve` if it is running) and what
+    // the run made is removed, as after an error.
+    let result = tokio::select! {
+        r = measure_all(&args, &cx, &plan, &backend) => r,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+    };
+    backend.finish(args.keep, &plan.scales).await;
     let m = result?;
     machine.load_average_end = machine::load_average();
     let targets = judge(&m.reads, &m.writes, &m.analytics, &m.caseload, &m.footprint);
@@ -923,19 +928,19 @@ async fn time_analytics(
     // One run to warm caches, as a real dashboard is read more than once.
     app.outcome_summary(&actor).await?;
     let mut runs_ms = vec![];
-    let mut courses_counted = 0;
+    let mut outcomes_counted = 0;
     for _ in 0..runs {
         let t = Instant::now();
         let summary = app.outcome_summary(&actor).await?;
         runs_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        courses_counted = summary.instruments.iter().map(|i| i.counts.courses).sum();
+        outcomes_counted = summary.instruments.iter().map(|i| i.counts.courses).sum();
     }
     Ok(AnalyticsPoint {
         patients,
         courses,
         median_ms: median(&runs_ms),
         runs_ms,
-        courses_counted,
+        outcomes_counted,
     })
 }
 
@@ -944,7 +949,7 @@ fn median(values: &[f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     match v.len() {
         0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
+        n if !n.is_multiple_of(2) => v[n / 2],
         n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
 }
@@ -1120,7 +1125,7 @@ mod tests {
             courses,
             median_ms: ms,
             runs_ms: vec![ms],
-            courses_counted: courses,
+            outcomes_counted: courses,
         }
     }
 

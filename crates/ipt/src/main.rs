@@ -112,6 +112,10 @@ enum Command {
     },
     /// The performance suite, as ratios to ceilings measured in the same run:
     /// `ipt bench [--quick] [--database-url URL] --out FILE.json` (see docs/benchmarks.md).
+    ///
+    /// It only writes to databases it creates: new SQLite files in a temporary folder (or
+    /// beside the file --database-url names), or a new schema per scale in the PostgreSQL
+    /// database --database-url names. They are removed afterwards unless --keep is given.
     Bench(bench::BenchArgs),
 }
 

@@ -6,58 +6,10 @@
 //! says so and passes, unless IPT_REQUIRE_BROWSER=1 (set by CI), when their absence fails it.
 //! With IPT_SCREENSHOTS=DIR it saves screenshots of the main pages there (docs/screenshots).
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::support::*;
 use crate::webdriver::Driver;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(dir: &Scratch) -> Server {
-    let add = ipt(
-        dir,
-        &[
-            "user",
-            "add",
-            "--username",
-            "maria",
-            "--role",
-            "clinician",
-            "--display-name",
-            "Dr Maria Test",
-        ],
-        Some("a long passphrase\n"),
-    );
-    assert!(add.status.success(), "{}", text(&add));
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir.0)
-        .env_remove("IPT_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
-        "the server came up"
-    );
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
 
 /// Wait for `needle` in the page's main landmark and fail with what the user saw otherwise.
 fn expect(driver: &Driver, needle: &str) -> String {
@@ -85,7 +37,7 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
         return;
     };
     let dir = Scratch::new();
-    let server = start_server(&dir);
+    let server = start_server_with_clinician(&dir);
     let b = &server.base;
     let shots = std::env::var("IPT_SCREENSHOTS")
         .ok()

@@ -263,6 +263,10 @@ async fn the_demo_caseload_shows_every_kind_of_signal() {
         .flat_map(|r| r.signals.iter().map(|s| s.kind().code()))
         .collect();
     for kind in ipt_domain::signals::SignalKind::ALL {
-        assert!(kinds.contains(kind.code()), "{} missing from {kinds:?}", kind.code());
+        assert!(
+            kinds.contains(kind.code()),
+            "{} missing from {kinds:?}",
+            kind.code()
+        );
     }
 }

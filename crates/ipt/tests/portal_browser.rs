@@ -7,23 +7,9 @@
 //! Like `browser.rs` it needs Debian's `chromium` and `chromium-driver`, and passes with a note
 //! without them unless IPT_REQUIRE_BROWSER=1.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use crate::support::*;
-use crate::webdriver::Driver;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::webdriver::{browser, expect};
 
 /// The site's configuration: its own crisis resources in English, longer invitation links.
 const CONFIG: &str = r#"
@@ -37,60 +23,7 @@ lines = ["Emergency services: 112", "Test crisis line (day and night): 800 123 4
 
 fn start_server(dir: &Scratch) -> Server {
     std::fs::write(dir.0.join("ipt.toml"), CONFIG).unwrap();
-    let add = ipt(
-        dir,
-        &[
-            "user",
-            "add",
-            "--username",
-            "maria",
-            "--role",
-            "clinician",
-            "--display-name",
-            "Dr Maria Test",
-        ],
-        Some("a long passphrase\n"),
-    );
-    assert!(add.status.success(), "{}", text(&add));
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir.0)
-        .env_remove("IPT_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
-        "the server came up"
-    );
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-/// Wait for `needle` in the page's main landmark and fail with what the user saw otherwise.
-fn expect(driver: &Driver, needle: &str) -> String {
-    let t = driver.wait_text(needle);
-    assert!(
-        t.contains(needle),
-        "expected to see {needle:?}; the page shows:\n{t}"
-    );
-    t
-}
-
-fn browser() -> Option<Driver> {
-    let driver = Driver::start();
-    if driver.is_none() {
-        assert!(
-            std::env::var("IPT_REQUIRE_BROWSER").is_err(),
-            "IPT_REQUIRE_BROWSER is set but chromium/chromedriver could not be started"
-        );
-        eprintln!("skipped: chromium and chromium-driver are not installed");
-    }
-    driver
+    start_server_with_clinician(dir)
 }
 
 #[test]

@@ -10,80 +10,9 @@
 //! without them unless IPT_REQUIRE_BROWSER=1.
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use crate::support::*;
-use crate::webdriver::Driver;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(dir: &Scratch) -> Server {
-    let add = ipt(
-        dir,
-        &[
-            "user",
-            "add",
-            "--username",
-            "maria",
-            "--role",
-            "clinician",
-            "--display-name",
-            "Dr Maria Test",
-        ],
-        Some("a long passphrase\n"),
-    );
-    assert!(add.status.success(), "{}", text(&add));
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir.0)
-        .env_remove("IPT_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
-        "the server came up"
-    );
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-fn browser() -> Option<Driver> {
-    let driver = Driver::start();
-    if driver.is_none() {
-        assert!(
-            std::env::var("IPT_REQUIRE_BROWSER").is_err(),
-            "IPT_REQUIRE_BROWSER is set but chromium/chromedriver could not be started"
-        );
-        eprintln!("skipped: chromium and chromium-driver are not installed");
-    }
-    driver
-}
-
-/// Wait for `needle` in the page's main landmark and fail with what the user saw otherwise.
-fn expect(driver: &Driver, needle: &str) -> String {
-    let t = driver.wait_text(needle);
-    assert!(
-        t.contains(needle),
-        "expected to see {needle:?}; the page shows:\n{t}"
-    );
-    t
-}
+use crate::webdriver::{Driver, browser, expect};
 
 fn day(n: i64) -> time::Date {
     time::OffsetDateTime::now_utc().date() - time::Duration::days(n)
@@ -190,7 +119,7 @@ fn a_patient_keeps_a_mood_diary_on_a_phone_and_finds_it_in_the_chart_summary_and
         return;
     };
     let dir = Scratch::new();
-    let server = start_server(&dir);
+    let server = start_server_with_clinician(&dir);
     let b = &server.base;
     let course_url = set_up_and_hand_over(&driver, b, true);
     // With IPT_SCREENSHOTS=DIR, pictures of the phone-sized pages are saved there.
@@ -402,7 +331,7 @@ fn switching_the_portal_to_italian_leaves_no_english_on_the_diary_page() {
         return;
     };
     let dir = Scratch::new();
-    let server = start_server(&dir);
+    let server = start_server_with_clinician(&dir);
     let b = &server.base;
     set_up_and_hand_over(&driver, b, false);
     driver.resize(390, 844);

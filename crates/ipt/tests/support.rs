@@ -128,3 +128,53 @@ pub fn wait_for(port: u16, path: &str, limit: Duration) -> Option<(u16, String)>
     }
     None
 }
+
+/// `ipt serve` running in a scratch folder for the browser tests; stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Add the clinician `maria` (passphrase "a long passphrase") and serve the folder's database
+/// (and its ipt.toml, if any) on a free port.
+pub fn start_server_with_clinician(dir: &Scratch) -> Server {
+    let add = ipt(
+        dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "maria",
+            "--role",
+            "clinician",
+            "--display-name",
+            "Dr Maria Test",
+        ],
+        Some("a long passphrase\n"),
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir.0)
+        .env_remove("IPT_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
+        "the server came up"
+    );
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}

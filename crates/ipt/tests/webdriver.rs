@@ -195,10 +195,12 @@ impl Driver {
     /// impact, and the first offending element), or None when axe-core is not installed. It is
     /// found at IPT_AXE_JS, or where `.ci/run` installs it (target/axe/node_modules/axe-core).
     pub fn axe(&self) -> Option<Vec<String>> {
-        let path = std::env::var("IPT_AXE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../target/axe/node_modules/axe-core/axe.min.js")
-        });
+        let path = std::env::var("IPT_AXE_JS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/axe/node_modules/axe-core/axe.min.js")
+            });
         let source = std::fs::read_to_string(&path).ok()?;
         self.cmd(
             "POST",
@@ -218,7 +220,11 @@ impl Driver {
         );
         Some(
             v.as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
         )
     }
@@ -394,4 +400,28 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(&bytes[1..v.len()]);
     }
     Some(out)
+}
+
+/// A headless Chromium for a test, or None (with a note) when it is not installed; with
+/// IPT_REQUIRE_BROWSER set (CI), its absence fails the test.
+pub fn browser() -> Option<Driver> {
+    let driver = Driver::start();
+    if driver.is_none() {
+        assert!(
+            std::env::var("IPT_REQUIRE_BROWSER").is_err(),
+            "IPT_REQUIRE_BROWSER is set but chromium/chromedriver could not be started"
+        );
+        eprintln!("skipped: chromium and chromium-driver are not installed");
+    }
+    driver
+}
+
+/// Wait for `needle` in the page's main landmark and fail with what the user saw otherwise.
+pub fn expect(driver: &Driver, needle: &str) -> String {
+    let t = driver.wait_text(needle);
+    assert!(
+        t.contains(needle),
+        "expected to see {needle:?}; the page shows:\n{t}"
+    );
+    t
 }

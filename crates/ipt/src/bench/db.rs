@@ -26,6 +26,8 @@ pub enum Backend {
     },
     Postgres {
         url: String,
+        /// Every schema made so far, so that an interrupted run can still drop them.
+        schemas: std::sync::Mutex<Vec<String>>,
     },
 }
 
@@ -67,7 +69,10 @@ impl Backend {
                     owned_dir: false,
                 })
             }
-            DatabaseUrl::Postgres(url) => Ok(Self::Postgres { url }),
+            DatabaseUrl::Postgres(url) => Ok(Self::Postgres {
+                url,
+                schemas: Default::default(),
+            }),
         }
     }
 
@@ -82,7 +87,7 @@ impl Backend {
     pub fn location(&self) -> String {
         match self {
             Self::Sqlite { dir, stem, .. } => format!("{}/{stem}-<patients>.db", dir.display()),
-            Self::Postgres { url } => format!("{} (a new schema per scale)", redact(url)),
+            Self::Postgres { url, .. } => format!("{} (a new schema per scale)", redact(url)),
         }
     }
 
@@ -126,7 +131,7 @@ impl Backend {
                     cleanup: Cleanup::Files(file),
                 })
             }
-            Self::Postgres { url } => {
+            Self::Postgres { url, schemas } => {
                 let schema = format!(
                     "ipt_bench_{patients}_{}",
                     &Uuid::now_v7().simple().to_string()[20..]
@@ -139,6 +144,10 @@ impl Backend {
                     .await
                     .with_context(|| format!("cannot create the schema {schema}"))?;
                 admin.pool.close().await;
+                schemas
+                    .lock()
+                    .expect("schema list lock")
+                    .push(schema.clone());
                 let options: PgConnectOptions = url.parse().context("the PostgreSQL URL")?;
                 let store = PgStore::connect_with(options.options([("search_path", &schema)]))
                     .await
@@ -158,16 +167,44 @@ impl Backend {
         }
     }
 
-    /// Remove the folder made for this run (its databases are removed one by one before).
-    pub fn finish(&self, keep: bool) {
-        if let Self::Sqlite {
-            dir,
-            owned_dir: true,
-            ..
-        } = self
-            && !keep
-        {
-            let _ = std::fs::remove_dir_all(dir);
+    /// Remove what the run made and did not remove as it went: after an error or an interrupt,
+    /// a database may be left. Every name here was checked free before the run, so nothing
+    /// else is touched.
+    pub async fn finish(&self, keep: bool, scales: &[u64]) {
+        if keep {
+            return;
+        }
+        match self {
+            Self::Sqlite {
+                dir,
+                owned_dir: true,
+                ..
+            } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Self::Sqlite { dir, stem, .. } => {
+                for n in scales {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(dir.join(format!("{stem}-{n}.db{suffix}")));
+                    }
+                }
+            }
+            Self::Postgres { url, schemas } => {
+                let names = std::mem::take(&mut *schemas.lock().expect("schema list lock"));
+                if names.is_empty() {
+                    return;
+                }
+                if let Ok(admin) = PgStore::connect(url).await {
+                    for schema in names {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                        )))
+                        .execute(&admin.pool)
+                        .await;
+                    }
+                    admin.pool.close().await;
+                }
+            }
         }
     }
 }

@@ -61,15 +61,24 @@ pub struct Build {
 
 impl Build {
     pub fn describe() -> Self {
-        let git = |args: &[&str]| {
-            Command::new("git")
-                .args(args)
+        // The working tree the command runs in, else the one it was built from.
+        let dirs = [None, Some(env!("CARGO_MANIFEST_DIR"))];
+        let git = |dir: Option<&str>, args: &[&str]| {
+            let mut cmd = Command::new("git");
+            if let Some(d) = dir {
+                cmd.arg("-C").arg(d);
+            }
+            cmd.args(args)
                 .stderr(std::process::Stdio::null())
                 .output()
                 .ok()
                 .filter(|o| o.status.success())
                 .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .filter(|s| !s.is_empty())
         };
+        let found = dirs
+            .iter()
+            .find_map(|&d| git(d, &["rev-parse", "HEAD"]).map(|c| (d, c)));
         Self {
             version: env!("CARGO_PKG_VERSION"),
             profile: if cfg!(debug_assertions) {
@@ -77,9 +86,10 @@ impl Build {
             } else {
                 "release"
             },
-            git_commit: git(&["rev-parse", "HEAD"]).filter(|s| !s.is_empty()),
-            git_dirty: git(&["status", "--porcelain", "--untracked-files=no"])
-                .map(|s| !s.is_empty()),
+            git_dirty: found.as_ref().map(|(d, _)| {
+                git(*d, &["status", "--porcelain", "--untracked-files=no"]).is_some()
+            }),
+            git_commit: found.map(|(_, c)| c),
         }
     }
 }
@@ -94,7 +104,7 @@ pub fn load_average() -> Option<f64> {
 
 /// Resident memory of a process now (VmRSS) and at its peak (VmHWM), in bytes.
 pub fn rss_of(pid: u32) -> Option<(u64, u64)> {
-    let status = read(&format!("/proc/{pid}/status"))?;
+    let status = read(format!("/proc/{pid}/status"))?;
     Some((kib_field(&status, "VmRSS:")?, kib_field(&status, "VmHWM:")?))
 }
 

@@ -117,8 +117,9 @@ pub struct AnalyticsPoint {
     pub courses: u64,
     pub median_ms: f64,
     pub runs_ms: Vec<f64>,
-    /// Courses counted by the summary (all instruments), a check that it read the data.
-    pub courses_counted: u64,
+    /// Course outcomes counted by the summary, summed over its instruments: a check that it
+    /// read the data.
+    pub outcomes_counted: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,7 +383,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
