@@ -553,11 +553,12 @@ async fn seed_patient(
         let phase = SessionPhase::derived(&course.phase_plan, SessionNumber::new(n)?);
         last_phase = phase.phase;
         let chance_no_show = s.rng.chance(8);
-        let attendance = if (index == MISSING && n + 1 >= held && n > 1) || (n > 1 && chance_no_show) {
-            Attendance::NoShow
-        } else {
-            Attendance::Attended
-        };
+        let attendance =
+            if (index == MISSING && n + 1 >= held && n > 1) || (n > 1 && chance_no_show) {
+                Attendance::NoShow
+            } else {
+                Attendance::Attended
+            };
         let attended = attendance == Attendance::Attended;
         let session = TherapySession {
             id: s.rng.id(),
