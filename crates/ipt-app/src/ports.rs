@@ -438,8 +438,7 @@ pub trait Store: Send + Sync + 'static {
         invitation: &Invitation,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
-    async fn invitation_by_hash(&self, token_hash: &str)
-    -> Result<Option<Invitation>, StoreError>;
+    async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError>;
     async fn invitations_of_patient(
         &self,
         patient: PatientId,
@@ -510,8 +509,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Assignment>, StoreError>;
 
     // The interpersonal mood diary: one entry per course and day.
-    async fn add_diary_entry(&self, entry: &DiaryEntry, audit: &AuditEvent)
-    -> Result<(), StoreError>;
+    async fn add_diary_entry(
+        &self,
+        entry: &DiaryEntry,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
     async fn update_diary_entry(
         &self,
         entry: &DiaryEntry,

@@ -3,6 +3,6 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test -p ipt-report` and review the new files.
 
 mod charts;
-mod snapshots;
 #[cfg(feature = "pdf")]
 mod pdf;
+mod snapshots;

@@ -712,12 +712,18 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
     let second = inv("t2");
     let third = inv("t3");
     for i in [&first, &second, &third] {
-        s.create_invitation(i, &a("invitation.create")).await.unwrap();
+        s.create_invitation(i, &a("invitation.create"))
+            .await
+            .unwrap();
     }
-    assert_eq!(s.invitation_by_hash("t1").await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        s.invitation_by_hash("t1").await.unwrap(),
+        Some(first.clone())
+    );
     assert_eq!(s.invitation_by_hash("nope").await.unwrap(), None);
     assert!(matches!(
-        s.create_invitation(&inv("t1"), &a("invitation.create")).await,
+        s.create_invitation(&inv("t1"), &a("invitation.create"))
+            .await,
         Err(StoreError::Duplicate(_))
     ));
 
@@ -726,7 +732,8 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
         .await
         .unwrap();
     assert!(matches!(
-        s.revoke_invitation(third.id, later, &a("invitation.revoke")).await,
+        s.revoke_invitation(third.id, later, &a("invitation.revoke"))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 
@@ -739,7 +746,9 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
         expires_at: NOW + time::Duration::minutes(30),
         kiosk_by: Some(c),
     };
-    s.create_portal_session(&old, &a("portal.sign_in")).await.unwrap();
+    s.create_portal_session(&old, &a("portal.sign_in"))
+        .await
+        .unwrap();
     assert_eq!(s.portal_session("ps-old").await.unwrap(), Some(old));
 
     let access = PortalAccess {
@@ -750,14 +759,20 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
     };
     // Expired at the moment of use: refused, nothing written.
     assert!(matches!(
-        s.accept_invitation(first.id, NOW + time::Duration::days(8), &access, &a("invitation.accept"))
-            .await,
+        s.accept_invitation(
+            first.id,
+            NOW + time::Duration::days(8),
+            &access,
+            &a("invitation.accept")
+        )
+        .await,
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(s.portal_access(p.id).await.unwrap(), None);
     // A revoked one is refused too.
     assert!(matches!(
-        s.accept_invitation(third.id, later, &access, &a("invitation.accept")).await,
+        s.accept_invitation(third.id, later, &access, &a("invitation.accept"))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     s.accept_invitation(first.id, later, &access, &a("invitation.accept"))
@@ -768,7 +783,16 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
     assert_eq!(s.portal_session("ps-old").await.unwrap(), None);
     // Accepted once; the other open one is spent.
     assert!(matches!(
-        s.accept_invitation(first.id, later, &PortalAccess { code_hash: "code2".into(), ..s.portal_access(p.id).await.unwrap().unwrap() }, &a("invitation.accept")).await,
+        s.accept_invitation(
+            first.id,
+            later,
+            &PortalAccess {
+                code_hash: "code2".into(),
+                ..s.portal_access(p.id).await.unwrap().unwrap()
+            },
+            &a("invitation.accept")
+        )
+        .await,
         Err(StoreError::NotFound { .. })
     ));
     let listed = s
@@ -790,12 +814,17 @@ pub async fn portal_invitations_are_accepted_once_and_spend_the_others(s: S) {
         .await
         .unwrap();
     assert_eq!(
-        s.portal_access(p.id).await.unwrap().unwrap().passphrase_hash,
+        s.portal_access(p.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .passphrase_hash,
         "$argon2id$y"
     );
     let stranger = patient(c, "Nobody Here");
     assert!(matches!(
-        s.set_passphrase(stranger.id, "x", later, &a("portal.passphrase")).await,
+        s.set_passphrase(stranger.id, "x", later, &a("portal.passphrase"))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -811,7 +840,9 @@ pub async fn portal_sessions_are_stored_by_hash(s: S) {
         expires_at: NOW + time::Duration::minutes(30),
         kiosk_by: None,
     };
-    s.create_portal_session(&w, &a("portal.sign_in")).await.unwrap();
+    s.create_portal_session(&w, &a("portal.sign_in"))
+        .await
+        .unwrap();
     let later = NOW + time::Duration::minutes(5);
     s.touch_portal_session("ph", later, later + time::Duration::minutes(30))
         .await
@@ -842,12 +873,19 @@ pub async fn assignments_round_trip_and_conflict(s: S) {
     s.add_assignment(&x, &a("assignment.create")).await.unwrap();
     let mut stale = x.clone();
     x.ended_on = Some(date!(2026 - 03 - 20));
-    x.version = s.update_assignment(&x, &a("assignment.update")).await.unwrap();
+    x.version = s
+        .update_assignment(&x, &a("assignment.update"))
+        .await
+        .unwrap();
     assert_eq!(x.version, 2);
     stale.schedule = Schedule::Weekly;
     assert!(matches!(
         s.update_assignment(&stale, &a("assignment.update")).await,
-        Err(StoreError::Conflict { expected: 1, actual: 2, .. })
+        Err(StoreError::Conflict {
+            expected: 1,
+            actual: 2,
+            ..
+        })
     ));
     assert_eq!(
         s.assignments_of_course(course.id, &a("assignment.list"))
@@ -878,7 +916,9 @@ pub async fn diary_has_one_entry_per_day_in_date_order(s: S) {
     let later = entry(date!(2026 - 03 - 05), 4);
     let mut earlier = entry(date!(2026 - 03 - 03), 6);
     s.add_diary_entry(&later, &a("diary.create")).await.unwrap();
-    s.add_diary_entry(&earlier, &a("diary.create")).await.unwrap();
+    s.add_diary_entry(&earlier, &a("diary.create"))
+        .await
+        .unwrap();
     match s
         .add_diary_entry(&entry(date!(2026 - 03 - 05), 9), &a("diary.create"))
         .await
@@ -897,10 +937,7 @@ pub async fn diary_has_one_entry_per_day_in_date_order(s: S) {
         s.update_diary_entry(&stale, &a("diary.update")).await,
         Err(StoreError::Conflict { .. })
     ));
-    let all = s
-        .diary_entries(course.id, &a("diary.list"))
-        .await
-        .unwrap();
+    let all = s.diary_entries(course.id, &a("diary.list")).await.unwrap();
     assert_eq!(all, vec![earlier, later]);
 }
 
@@ -912,7 +949,9 @@ pub async fn a_user_keeps_the_language_they_chose(s: S) {
         .await
         .unwrap();
     assert_eq!(s.user_language(c).await.unwrap(), Some(Language::It));
-    s.set_user_language(c, None, &a("user.language")).await.unwrap();
+    s.set_user_language(c, None, &a("user.language"))
+        .await
+        .unwrap();
     assert_eq!(s.user_language(c).await.unwrap(), None);
     assert!(matches!(
         s.set_user_language(id(), Some(Language::En), &a("user.language"))
@@ -946,14 +985,22 @@ pub async fn outcome_counts_follow_first_and_latest_final_results(s: S) {
     let third = course_for(&s, c, "Third Patient").await;
     // Course 1: 20 → 4, arriving out of order: response, remission, reliable improvement.
     for (total, day) in [(12.0, 14), (4.0, 42), (20.0, 0)] {
-        s.add_assessment(&scored(&p, course.id, total, day), None, &a("assessment.create"))
-            .await
-            .unwrap();
-    }
-    // Course 2: 14 → 21: reliable deterioration. Drafts and session ratings never count.
-    s.add_assessment(&scored(&other.0, other.1, 14.0, 0), None, &a("assessment.create"))
+        s.add_assessment(
+            &scored(&p, course.id, total, day),
+            None,
+            &a("assessment.create"),
+        )
         .await
         .unwrap();
+    }
+    // Course 2: 14 → 21: reliable deterioration. Drafts and session ratings never count.
+    s.add_assessment(
+        &scored(&other.0, other.1, 14.0, 0),
+        None,
+        &a("assessment.create"),
+    )
+    .await
+    .unwrap();
     let mut draft = scored(&other.0, other.1, 2.0, 50);
     draft.status = AssessmentStatus::Draft;
     draft.result = None;
@@ -978,9 +1025,13 @@ pub async fn outcome_counts_follow_first_and_latest_final_results(s: S) {
         .await
         .unwrap();
     // Course 3: one result only, so no outcome yet.
-    s.add_assessment(&scored(&third.0, third.1, 18.0, 0), None, &a("assessment.create"))
-        .await
-        .unwrap();
+    s.add_assessment(
+        &scored(&third.0, third.1, 18.0, 0),
+        None,
+        &a("assessment.create"),
+    )
+    .await
+    .unwrap();
 
     let counts = s
         .outcome_counts("phq9", &RULES, &a("analytics.read"))
@@ -1060,12 +1111,20 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
     s.add_session(&session(stranger_course, 1), None, &a("session.create"))
         .await
         .unwrap();
-    s.add_assessment(&scored(&p, course.id, 12.0, 0), None, &a("assessment.create"))
-        .await
-        .unwrap();
-    s.add_assessment(&scored(&stranger, stranger_course, 20.0, 0), None, &a("assessment.create"))
-        .await
-        .unwrap();
+    s.add_assessment(
+        &scored(&p, course.id, 12.0, 0),
+        None,
+        &a("assessment.create"),
+    )
+    .await
+    .unwrap();
+    s.add_assessment(
+        &scored(&stranger, stranger_course, 20.0, 0),
+        None,
+        &a("assessment.create"),
+    )
+    .await
+    .unwrap();
     let template = audit("caseload.read", c.as_uuid(), None, Some(c));
     let records = s.caseload_records(c, &template).await.unwrap();
     let names: Vec<&str> = records.iter().map(|r| r.patient.name.as_str()).collect();
@@ -1073,7 +1132,10 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
     let mine = &records[1];
     assert_eq!(mine.courses.len(), 1);
     assert_eq!(
-        mine.sessions.iter().map(|x| x.number.get()).collect::<Vec<_>>(),
+        mine.sessions
+            .iter()
+            .map(|x| x.number.get())
+            .collect::<Vec<_>>(),
         vec![1, 2]
     );
     assert_eq!(mine.assessments.len(), 1);
@@ -1096,7 +1158,11 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
             "the read of {id} is audited"
         );
     }
-    assert!(!events.iter().any(|e| e.patient == Some(stranger.id) && e.action == "caseload.read"));
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.patient == Some(stranger.id) && e.action == "caseload.read")
+    );
     let fresh = audit("caseload.read", c.as_uuid(), None, Some(c));
     assert!(s.caseload_records(id(), &fresh).await.unwrap().is_empty());
 }

@@ -326,7 +326,11 @@ pub async fn set_language(
     } else {
         "/".into()
     };
-    ([(header::SET_COOKIE, lang_cookie(lang.code()))], Redirect::to(&back)).into_response()
+    (
+        [(header::SET_COOKIE, lang_cookie(lang.code()))],
+        Redirect::to(&back),
+    )
+        .into_response()
 }
 
 fn lang_cookie(code: &str) -> String {

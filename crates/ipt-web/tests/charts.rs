@@ -352,9 +352,16 @@ async fn the_course_overview_shows_the_main_measure_at_a_glance() {
     let s = t.sign_in("carla").await;
     let r = t.get(&format!("/courses/{}", c.id), Some(&s)).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("class=\"chart score-trajectory\""), "{}", r.text());
+    assert!(
+        r.body.contains("class=\"chart score-trajectory\""),
+        "{}",
+        r.text()
+    );
     assert!(r.text().contains("Progress at a glance"));
-    assert!(r.body.contains(&format!("href=\"/courses/{}/progress\"", c.id)));
+    assert!(
+        r.body
+            .contains(&format!("href=\"/courses/{}/progress\"", c.id))
+    );
     // A course with no scores yet shows no empty chart.
     let p = t.patient(&carla, "No Scores Yet").await;
     let empty = t.course(&p, Format::Individual).await;

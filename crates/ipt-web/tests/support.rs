@@ -157,8 +157,8 @@ impl TestApp {
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default();
         // Binary answers (PDF, CSV) are read lossily; their own tests read the bytes.
-        let body =
-            String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
         Reply {
             status,
             location,

@@ -7,7 +7,6 @@
 //! Like `browser.rs` it needs Debian's `chromium` and `chromium-driver`, and passes with a note
 //! without them unless IPT_REQUIRE_BROWSER=1.
 
-
 use crate::support::*;
 use crate::webdriver::{browser, expect};
 
