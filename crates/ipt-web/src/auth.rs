@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "ipt_session";
+
+/// How stale a session's "last seen" may get before a request refreshes it (and its expiry).
+pub const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
 pub const LANG_COOKIE: &str = "ipt_lang";
 
 /// The signed-in user, put into request extensions by `require_user`.
@@ -205,8 +208,12 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUs
     if !user.active {
         return None;
     }
+    // Extend the session at most once a minute: every touch is a durable write, and a page
+    // view should not cost one just to move the idle clock by a few seconds.
     let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
-    let _ = app.store.touch_web_session(&hash, now, now + idle).await;
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        let _ = app.store.touch_web_session(&hash, now, now + idle).await;
+    }
     Some(CurrentUser::of(&user))
 }
 

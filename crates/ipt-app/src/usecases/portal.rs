@@ -84,9 +84,12 @@ impl App {
         else {
             return Ok(None);
         };
-        self.store
-            .touch_portal_session(token_hash, now, now + idle)
-            .await?;
+        // At most once a minute: each touch is a durable write.
+        if now - session.last_seen_at >= Duration::minutes(1) {
+            self.store
+                .touch_portal_session(token_hash, now, now + idle)
+                .await?;
+        }
         Ok(Some(PortalPatient {
             patient,
             token_hash: token_hash.to_string(),
