@@ -273,16 +273,32 @@ impl App {
         id: CourseId,
         access: Access,
     ) -> Result<Course, AppError> {
+        Ok(self.course_and_patient(actor, id, access).await?.0)
+    }
+
+    /// A course as stored, audited as read by `actor`; access is the caller's to check.
+    async fn stored_course(&self, actor: &Actor, id: CourseId) -> Result<Course, AppError> {
         let audit = self.audit(actor, "course.read", "course", id.as_uuid(), None);
-        let course = self
-            .store
+        self.store
             .course(id, &audit)
             .await?
-            .ok_or(AppError::NotFound("course"))?;
-        self.patient_with(actor, course.patient, access)
+            .ok_or(AppError::NotFound("course"))
+    }
+
+    /// A course and its patient, read once each, when the actor may read (or change) them;
+    /// anything else is "not found".
+    pub async fn course_and_patient(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        access: Access,
+    ) -> Result<(Course, Patient), AppError> {
+        let course = self.stored_course(actor, id).await?;
+        let patient = self
+            .patient_with(actor, course.patient, access)
             .await
             .map_err(|_| AppError::NotFound("course"))?;
-        Ok(course)
+        Ok((course, patient))
     }
 
     /// The whole course, for its workspace page.
@@ -704,22 +720,57 @@ impl App {
     pub async fn record_assessment(
         &self,
         actor: &Actor,
+        assessment: Assessment,
+    ) -> Result<Assessment, AppError> {
+        final_needs_a_valid_result(&assessment)?;
+        let patient = self.patient(actor, assessment.patient).await?;
+        let course = match assessment.course {
+            None => None,
+            Some(id) => {
+                let course = self.stored_course(actor, id).await?;
+                if course.patient != patient.id {
+                    // Another patient's course: "not found" unless the actor may see it.
+                    self.patient(actor, course.patient)
+                        .await
+                        .map_err(|_| AppError::NotFound("course"))?;
+                }
+                Some(course)
+            }
+        };
+        self.record_assessment_for(actor, &patient, course.as_ref(), assessment)
+            .await
+    }
+
+    /// `record_assessment` for a caller that has already read the patient (and the course the
+    /// assessment belongs to, if any) as this actor, so that neither is read again.
+    pub async fn record_assessment_for(
+        &self,
+        actor: &Actor,
+        patient: &Patient,
+        course: Option<&Course>,
         mut assessment: Assessment,
     ) -> Result<Assessment, AppError> {
-        if assessment.status == ipt_domain::assessment::AssessmentStatus::Final
-            && !assessment.result.as_ref().is_some_and(|r| r.valid)
-        {
-            return Err(AppError::Invalid("an incomplete or invalid questionnaire can be kept as a draft, not as a final result".into()));
-        }
-        let patient = self.patient(actor, assessment.patient).await?;
-        self.authorize(actor, ipt_domain::authz::Action::RecordAssessment, &patient)
-            .await?;
-        if let Some(course) = assessment.course
-            && self.course(actor, course).await?.patient != assessment.patient
-        {
+        final_needs_a_valid_result(&assessment)?;
+        if patient.id != assessment.patient {
             return Err(AppError::Invalid(
-                "the assessment's course belongs to another patient".into(),
+                "the assessment belongs to another patient".into(),
             ));
+        }
+        self.authorize(actor, ipt_domain::authz::Action::RecordAssessment, patient)
+            .await?;
+        match (assessment.course, course) {
+            (None, None) => {}
+            (Some(id), Some(c)) if c.id == id && c.patient == patient.id => {}
+            (Some(id), Some(c)) if c.id == id => {
+                return Err(AppError::Invalid(
+                    "the assessment's course belongs to another patient".into(),
+                ));
+            }
+            _ => {
+                return Err(AppError::Invalid(
+                    "the course given is not the assessment's course".into(),
+                ));
+            }
         }
         assessment.version = 1;
         let audit = self.audit(
@@ -816,4 +867,17 @@ pub fn parse_username(s: &str) -> Result<String, AppError> {
         ));
     }
     Ok(u)
+}
+
+/// Only a complete, valid questionnaire is kept as a final result.
+fn final_needs_a_valid_result(assessment: &Assessment) -> Result<(), AppError> {
+    if assessment.status == ipt_domain::assessment::AssessmentStatus::Final
+        && !assessment.result.as_ref().is_some_and(|r| r.valid)
+    {
+        return Err(AppError::Invalid(
+            "an incomplete or invalid questionnaire can be kept as a draft, not as a final result"
+                .into(),
+        ));
+    }
+    Ok(())
 }

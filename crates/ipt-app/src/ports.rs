@@ -125,6 +125,11 @@ pub struct BulkLoad {
 
 /// One patient on a caseload, with the records the caseload reads (see
 /// `Store::caseload_records`). Courses, sessions and assessments are in time order.
+///
+/// Sessions and assessments carry what the caseload counts, dates and scores, not their
+/// clinical content: a session's techniques, strategies, tasks, checklist, notes, interval
+/// events, agreed actions and risk note, and an assessment's item answers, are left empty.
+/// Read a course's own sessions and assessments for those.
 #[derive(Debug, Clone)]
 pub struct CaseloadRecord {
     pub patient: Patient,
@@ -165,7 +170,7 @@ pub struct PoolStats {
 }
 
 /// What can go wrong in storage, in terms the app can act on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("{entity} {id} was not found")]
     NotFound {

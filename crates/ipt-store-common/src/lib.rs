@@ -57,11 +57,17 @@ pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
 
 pub use uuid;
 
+pub mod group_commit;
+pub use group_commit::{BatchResult, GroupCommit};
+
 /// Expand the `Store` implementation for `$store`, whose field `pool` is a `sqlx::Pool<$db>`.
-/// `$begin` opens every transaction: SQLite needs `BEGIN IMMEDIATE`, because every transaction
-/// here writes (at least its audit event) and a deferred one that read first cannot take the
-/// write lock when another connection holds it (SQLite answers "database is locked" at once
-/// rather than wait).
+/// `$begin` opens every transaction that writes: SQLite needs `BEGIN IMMEDIATE`, because a
+/// deferred one that read first cannot take the write lock when another connection holds it
+/// (SQLite answers "database is locked" at once rather than wait). Reads run in a plain
+/// `BEGIN` (deferred: a snapshot, concurrent with everything else under WAL), and their audit
+/// events are committed afterwards through the store's `writes` queue, by group commit,
+/// before the data is returned. `$store` has fields `pool` and `writes` (made with
+/// `shared_sql::write_queue`).
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal, $begin:literal) => {
@@ -148,6 +154,102 @@ macro_rules! impl_store {
 
             async fn finish(tx: Tx<'_>) -> Result<(), StoreError> {
                 tx.commit().await.map_err(map_err)
+            }
+
+            /// A write that goes through the store's group-commit queue (`writes`; see
+            /// `ipt_store_common::group_commit`).
+            pub(crate) enum Batched {
+                /// The audit events of a read.
+                Audits(Vec<AuditEvent>),
+                /// A questionnaire submission: the assessment, its risk alert, its audit event.
+                Assessment(Box<(Assessment, Option<RiskAlert>, AuditEvent)>),
+            }
+
+            /// Many audit rows in few statements (a statement per row costs a round trip to
+            /// the connection each: a caseload page reads 40 patients).
+            async fn audit_many(tx: &mut Tx<'_>, events: &[AuditEvent]) -> Result<(), StoreError> {
+                // 7 parameters a row; SQLite allows 32 766 in a statement, PostgreSQL 65 535.
+                for chunk in events.chunks(500) {
+                    let mut sql = String::from(
+                        "INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, patient_id) VALUES ",
+                    );
+                    for i in 0..chunk.len() {
+                        let n = i * 7;
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push_str(&format!(
+                            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                            n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7
+                        ));
+                    }
+                    // Built from constants and placeholder numbers only, never from input.
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for a in chunk {
+                        q = q
+                            .bind(a.id.as_uuid())
+                            .bind(a.at)
+                            .bind(a.actor.map(|u| u.as_uuid()))
+                            .bind(a.action.clone())
+                            .bind(a.entity.clone())
+                            .bind(a.entity_id)
+                            .bind(a.patient.map(|p| p.as_uuid()));
+                    }
+                    q.execute(&mut **tx).await.map_err(map_err)?;
+                }
+                Ok(())
+            }
+
+            async fn apply(tx: &mut Tx<'_>, item: &Batched) -> Result<(), StoreError> {
+                match item {
+                    Batched::Audits(events) => audit_many(tx, events).await?,
+                    Batched::Assessment(b) => {
+                        let (x, alert, a) = &**b;
+                        insert_assessment(tx, x).await?;
+                        if let Some(al) = alert {
+                            insert_alert(tx, al).await?;
+                        }
+                        audit(tx, a).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn statement(tx: &mut Tx<'_>, sql: &'static str) -> Result<(), StoreError> {
+                sqlx::query(sql).execute(&mut **tx).await.map_err(map_err).map(|_| ())
+            }
+
+            /// One batch in one transaction, each item in its own savepoint.
+            async fn write_batch(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> ipt_store_common::BatchResult {
+                let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
+                let mut outcomes = Vec::with_capacity(items.len());
+                for item in &items {
+                    if let Err(e) = statement(&mut tx, "SAVEPOINT batched").await {
+                        return Err(rollback(tx, e).await);
+                    }
+                    let outcome = apply(&mut tx, item).await;
+                    let undo = if outcome.is_err() {
+                        statement(&mut tx, "ROLLBACK TO SAVEPOINT batched").await
+                    } else {
+                        Ok(())
+                    };
+                    if let Err(e) = undo {
+                        return Err(rollback(tx, e).await);
+                    }
+                    if let Err(e) = statement(&mut tx, "RELEASE SAVEPOINT batched").await {
+                        return Err(rollback(tx, e).await);
+                    }
+                    outcomes.push(outcome);
+                }
+                finish(tx).await?;
+                Ok(outcomes)
+            }
+
+            /// The store's group-commit queue: each batch is one write transaction.
+            pub(crate) fn write_queue(pool: sqlx::Pool<$db>) -> ipt_store_common::GroupCommit<Batched> {
+                ipt_store_common::GroupCommit::new(std::sync::Arc::new(move |items: Vec<Batched>| {
+                    Box::pin(write_batch(pool.clone(), items))
+                }))
             }
 
             fn get<'r, T>(row: &'r R, col: &str) -> Result<T, StoreError>
@@ -259,6 +361,22 @@ macro_rules! impl_store {
             }
 
             fn session_row(r: &R) -> Result<TherapySession, StoreError> {
+                let mut s = caseload_session_row(r)?;
+                s.phase.override_reason = get(r, "phase_override_reason")?;
+                s.techniques = get::<Json<_>>(r, "techniques")?.0;
+                s.strategies = get::<Json<_>>(r, "strategies")?.0;
+                s.tasks_done = get::<Json<_>>(r, "tasks_done")?.0;
+                s.checklist = get::<Json<_>>(r, "checklist")?.0;
+                s.interval_events = get(r, "interval_events")?;
+                s.agreed_actions = get(r, "agreed_actions")?;
+                s.risk_review.note = get(r, "risk_note")?;
+                s.notes = get(r, "notes")?;
+                Ok(s)
+            }
+
+            /// A session as the caseload reads it: what it counts and dates (`CaseloadRecord`).
+            /// Its clinical content is not read and is left empty.
+            fn caseload_session_row(r: &R) -> Result<TherapySession, StoreError> {
                 Ok(TherapySession {
                     id: SessionId::from_uuid(get(r, "id")?),
                     course: CourseId::from_uuid(get(r, "course_id")?),
@@ -266,24 +384,43 @@ macro_rules! impl_store {
                     date: get(r, "session_date")?,
                     phase: SessionPhase {
                         phase: from_code("phase", &get::<String>(r, "phase")?)?,
-                        override_reason: get(r, "phase_override_reason")?,
+                        override_reason: None,
                     },
                     modality: from_code("modality", &get::<String>(r, "modality")?)?,
                     attendance: from_code("attendance", &get::<String>(r, "attendance")?)?,
                     special: get::<Option<String>>(r, "special")?.map(|s| from_code("special", &s)).transpose()?,
-                    techniques: get::<Json<_>>(r, "techniques")?.0,
-                    strategies: get::<Json<_>>(r, "strategies")?.0,
-                    tasks_done: get::<Json<_>>(r, "tasks_done")?.0,
-                    checklist: get::<Json<_>>(r, "checklist")?.0,
-                    interval_events: get(r, "interval_events")?,
-                    agreed_actions: get(r, "agreed_actions")?,
+                    techniques: vec![],
+                    strategies: vec![],
+                    tasks_done: vec![],
+                    checklist: vec![],
+                    interval_events: String::new(),
+                    agreed_actions: String::new(),
                     risk_review: RiskReview {
                         reviewed: get(r, "risk_reviewed")?,
                         concern: get(r, "risk_concern")?,
-                        note: get(r, "risk_note")?,
+                        note: String::new(),
                     },
-                    notes: get(r, "notes")?,
+                    notes: String::new(),
                     next_date: get(r, "next_date")?,
+                    version: get(r, "version")?,
+                })
+            }
+
+            /// An assessment as the caseload reads it: its scores, not its item answers.
+            fn caseload_assessment_row(r: &R) -> Result<Assessment, StoreError> {
+                Ok(Assessment {
+                    id: AssessmentId::from_uuid(get(r, "id")?),
+                    patient: PatientId::from_uuid(get(r, "patient_id")?),
+                    course: get::<Option<Uuid>>(r, "course_id")?.map(CourseId::from_uuid),
+                    session: get::<Option<Uuid>>(r, "session_id")?.map(SessionId::from_uuid),
+                    instrument: get(r, "instrument")?,
+                    answers: vec![],
+                    status: from_code("status", &get::<String>(r, "status")?)?,
+                    mode: AdministrationMode::parse(&get::<String>(r, "mode")?)
+                        .ok_or_else(|| corrupt("assessment mode"))?,
+                    administered_at: get(r, "administered_at")?,
+                    phase: get::<Option<String>>(r, "phase")?.map(|p| from_code::<Phase>("phase", &p)).transpose()?,
+                    result: get::<Option<Json<_>>>(r, "result")?.map(|j| j.0),
                     version: get(r, "version")?,
                 })
             }
@@ -300,21 +437,9 @@ macro_rules! impl_store {
             }
 
             fn assessment_row(r: &R) -> Result<Assessment, StoreError> {
-                Ok(Assessment {
-                    id: AssessmentId::from_uuid(get(r, "id")?),
-                    patient: PatientId::from_uuid(get(r, "patient_id")?),
-                    course: get::<Option<Uuid>>(r, "course_id")?.map(CourseId::from_uuid),
-                    session: get::<Option<Uuid>>(r, "session_id")?.map(SessionId::from_uuid),
-                    instrument: get(r, "instrument")?,
-                    answers: get::<Json<_>>(r, "answers")?.0,
-                    status: from_code("status", &get::<String>(r, "status")?)?,
-                    mode: AdministrationMode::parse(&get::<String>(r, "mode")?)
-                        .ok_or_else(|| corrupt("assessment mode"))?,
-                    administered_at: get(r, "administered_at")?,
-                    phase: get::<Option<String>>(r, "phase")?.map(|p| from_code::<Phase>("phase", &p)).transpose()?,
-                    result: get::<Option<Json<_>>>(r, "result")?.map(|j| j.0),
-                    version: get(r, "version")?,
-                })
+                let mut x = caseload_assessment_row(r)?;
+                x.answers = get::<Json<_>>(r, "answers")?.0;
+                Ok(x)
             }
 
             async fn insert_alert(tx: &mut Tx<'_>, al: &RiskAlert) -> Result<(), StoreError> {
@@ -737,19 +862,19 @@ macro_rules! impl_store {
                 }
 
                 async fn patient(&self, id: PatientId, a: &AuditEvent) -> Result<Option<Patient>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let row = sqlx::query("SELECT * FROM patients WHERE id = $1")
                         .bind(id.as_uuid())
                         .fetch_optional(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     row.as_ref().map(patient_row).transpose()
                 }
 
                 async fn list_patients(&self, clinician: Option<UserId>, a: &AuditEvent) -> Result<Vec<Patient>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = match clinician {
                         Some(c) => sqlx::query("SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id")
                             .bind(c.as_uuid())
@@ -758,8 +883,8 @@ macro_rules! impl_store {
                         None => sqlx::query("SELECT * FROM patients ORDER BY name, id").fetch_all(&mut *tx).await,
                     }
                     .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(patient_row).collect()
                 }
 
@@ -803,25 +928,25 @@ macro_rules! impl_store {
                 }
 
                 async fn course(&self, id: CourseId, a: &AuditEvent) -> Result<Option<Course>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1");
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_uuid()).fetch_optional(&mut *tx).await.map_err(map_err)?;
                     let course = row.as_ref().map(course_row).transpose()?;
                     let mut a = a.clone();
                     a.patient = a.patient.or(course.as_ref().map(|c| c.patient));
-                    audit(&mut tx, &a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a])).await?;
                     Ok(course)
                 }
 
                 async fn courses_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Course>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE patient_id = $1 ORDER BY started_on, id");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(patient.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(course_row).collect()
                 }
 
@@ -948,14 +1073,14 @@ macro_rules! impl_store {
                 }
 
                 async fn inventory(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventoryPerson>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM inventory_people WHERE course_id = $1 ORDER BY ring = 0, ring, alias, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(person_row).collect()
                 }
 
@@ -977,14 +1102,14 @@ macro_rules! impl_store {
                 }
 
                 async fn snapshots(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<InventorySnapshot>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM inventory_snapshots WHERE course_id = $1 ORDER BY taken_on, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter()
                         .map(|r| {
                             Ok(InventorySnapshot {
@@ -1117,7 +1242,7 @@ macro_rules! impl_store {
                 }
 
                 async fn timeline(&self, course: CourseId, a: &AuditEvent) -> Result<Timeline, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let events = sqlx::query("SELECT * FROM timeline_events WHERE course_id = $1 ORDER BY sort_date, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1128,8 +1253,8 @@ macro_rules! impl_store {
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     Ok(Timeline {
                         events: events.iter().map(event_row).collect::<Result<_, _>>()?,
                         episodes: episodes.iter().map(episode_row).collect::<Result<_, _>>()?,
@@ -1191,12 +1316,12 @@ macro_rules! impl_store {
                 }
 
                 async fn sessions(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<TherapySession>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     // Built from constants only, never from input.
                     let sql = format!("SELECT {SESSION_COLUMNS} FROM therapy_sessions WHERE course_id = $1 ORDER BY number");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(course.as_uuid()).fetch_all(&mut *tx).await.map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(session_row).collect()
                 }
 
@@ -1246,14 +1371,14 @@ macro_rules! impl_store {
                 }
 
                 async fn goals(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Goal>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM goals WHERE course_id = $1 ORDER BY id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(goal_row).collect()
                 }
 
@@ -1261,13 +1386,10 @@ macro_rules! impl_store {
                     if x.status == AssessmentStatus::Final && x.result.is_none() {
                         return Err(StoreError::Backend("a final assessment needs its result".into()));
                     }
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
-                    insert_assessment(&mut tx, x).await?;
-                    if let Some(al) = alert {
-                        insert_alert(&mut tx, al).await?;
-                    }
-                    audit(&mut tx, a).await?;
-                    finish(tx).await
+                    // Submissions are group-committed with other writes (see `Batched`).
+                    self.writes
+                        .commit(Batched::Assessment(Box::new((x.clone(), alert.cloned(), a.clone()))))
+                        .await
                 }
 
                 async fn update_assessment(&self, x: &Assessment, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<i64, StoreError> {
@@ -1311,14 +1433,14 @@ macro_rules! impl_store {
                 }
 
                 async fn assessments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assessment>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM assessments WHERE course_id = $1 ORDER BY administered_at, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(assessment_row).collect()
                 }
 
@@ -1330,7 +1452,7 @@ macro_rules! impl_store {
                 }
 
                 async fn alerts(&self, f: &AlertFilter, a: &AuditEvent) -> Result<Vec<RiskAlert>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query(
                         "SELECT r.* FROM risk_alerts r JOIN patients p ON p.id = r.patient_id \
                          WHERE ($1 IS NULL OR r.patient_id = $1) AND ($2 IS NULL OR p.clinician_id = $2) \
@@ -1342,8 +1464,8 @@ macro_rules! impl_store {
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(alert_row).collect()
                 }
 
@@ -1394,14 +1516,14 @@ macro_rules! impl_store {
                 }
 
                 async fn comments(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM supervisor_comments WHERE course_id = $1 ORDER BY written_at, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter()
                         .map(|r| {
                             Ok(ipt_domain::supervision::SupervisorComment {
@@ -1560,14 +1682,14 @@ macro_rules! impl_store {
                 }
 
                 async fn invitations_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Invitation>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM portal_invitations WHERE patient_id = $1 ORDER BY created_at DESC, id")
                         .bind(patient.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(invitation_row).collect()
                 }
 
@@ -1769,14 +1891,14 @@ macro_rules! impl_store {
                 }
 
                 async fn assignments_of_course(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<Assignment>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM questionnaire_assignments WHERE course_id = $1 ORDER BY assigned_on, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(assignment_row).collect()
                 }
 
@@ -1813,19 +1935,19 @@ macro_rules! impl_store {
                 }
 
                 async fn diary_entries(&self, course: CourseId, a: &AuditEvent) -> Result<Vec<DiaryEntry>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let rows = sqlx::query("SELECT * FROM diary_entries WHERE course_id = $1 ORDER BY entry_date, id")
                         .bind(course.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     rows.iter().map(diary_row).collect()
                 }
 
                 async fn caseload_records(&self, clinician: UserId, a: &AuditEvent) -> Result<Vec<CaseloadRecord>, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let patients = sqlx::query("SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id")
                         .bind(clinician.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1843,15 +1965,21 @@ macro_rules! impl_store {
                         .map_err(map_err)?;
                     const OF_CASELOAD: &str = "course_id IN (SELECT c.id FROM courses c JOIN patients p \
                         ON p.id = c.patient_id WHERE p.clinician_id = $1)";
+                    // Only what the caseload counts and dates (see `caseload_session_row`).
                     let sql = format!(
-                        "SELECT {SESSION_COLUMNS} FROM therapy_sessions WHERE {OF_CASELOAD} ORDER BY course_id, number"
+                        "SELECT id, course_id, number, session_date, phase, modality, attendance, special, \
+                         risk_reviewed, risk_concern, next_date, version \
+                         FROM therapy_sessions WHERE {OF_CASELOAD} ORDER BY course_id, number"
                     );
                     let sessions = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(clinician.as_uuid())
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    let sql = format!("SELECT * FROM assessments WHERE {OF_CASELOAD} ORDER BY administered_at, id");
+                    let sql = format!(
+                        "SELECT id, patient_id, course_id, session_id, instrument, status, mode, administered_at, \
+                         phase, result, version FROM assessments WHERE {OF_CASELOAD} ORDER BY administered_at, id"
+                    );
                     let assessments = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(clinician.as_uuid())
                         .fetch_all(&mut *tx)
@@ -1879,27 +2007,31 @@ macro_rules! impl_store {
                         }
                     }
                     for r in &sessions {
-                        let s = session_row(r)?;
+                        let s = caseload_session_row(r)?;
                         if let Some(&i) = course_owner.get(&s.course) {
                             out[i].sessions.push(s);
                         }
                     }
                     for r in &assessments {
-                        let x = assessment_row(r)?;
+                        let x = caseload_assessment_row(r)?;
                         if let Some(&i) = x.course.and_then(|c| course_owner.get(&c)) {
                             out[i].assessments.push(x);
                         }
                     }
-                    for rec in &out {
-                        let mut e = a.clone();
-                        e.id = AuditEventId::from_uuid(Uuid::now_v7());
-                        e.entity = "patient".into();
-                        e.entity_id = rec.patient.id.as_uuid();
-                        e.patient = Some(rec.patient.id);
-                        audit(&mut tx, &e).await?;
-                    }
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    let mut events: Vec<AuditEvent> = out
+                        .iter()
+                        .map(|rec| {
+                            let mut e = a.clone();
+                            e.id = AuditEventId::from_uuid(Uuid::now_v7());
+                            e.entity = "patient".into();
+                            e.entity_id = rec.patient.id.as_uuid();
+                            e.patient = Some(rec.patient.id);
+                            e
+                        })
+                        .collect();
+                    events.push(a.clone());
+                    self.writes.commit(Batched::Audits(events)).await?;
                     Ok(out)
                 }
 
@@ -1928,7 +2060,7 @@ macro_rules! impl_store {
                 }
 
                 async fn outcome_counts(&self, instrument: &str, rules: &OutcomeRules, a: &AuditEvent) -> Result<OutcomeCounts, StoreError> {
-                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
                     let row = sqlx::query(
                         "SELECT COUNT(*) AS courses, \
                          COALESCE(SUM(CASE WHEN latest_total <= baseline_total * $2 THEN 1 ELSE 0 END), 0) AS responders, \
@@ -1945,8 +2077,8 @@ macro_rules! impl_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                    audit(&mut tx, a).await?;
                     finish(tx).await?;
+                    self.writes.commit(Batched::Audits(vec![a.clone()])).await?;
                     let n = |c: &str| get::<i64>(&row, c).map(|v| v.max(0) as u64);
                     Ok(OutcomeCounts {
                         courses: n("courses")?,

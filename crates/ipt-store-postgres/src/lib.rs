@@ -10,6 +10,9 @@ use sqlx::{Pool, Postgres};
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pub pool: Pool<Postgres>,
+    /// Writes committed in groups: the audit events of reads, and questionnaire submissions
+    /// (`ipt_store_common::group_commit`).
+    writes: ipt_store_common::GroupCommit<shared_sql::Batched>,
 }
 
 /// The embedded migrations (`migrations/`), named as the SQLite ones.
@@ -31,7 +34,10 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self {
+            writes: shared_sql::write_queue(pool.clone()),
+            pool,
+        })
     }
 
     /// Apply pending migrations, each in its own transaction (PostgreSQL DDL is transactional).

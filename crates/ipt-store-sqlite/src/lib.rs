@@ -11,10 +11,16 @@ use ipt_app::ports::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite};
 
+/// Rows a connection's thread may read ahead of the task that consumes them.
+const ROW_BUFFER: usize = 4096;
+
 /// The SQLite store.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pub pool: Pool<Sqlite>,
+    /// Writes committed in groups: the audit events of reads, and questionnaire submissions
+    /// (`ipt_store_common::group_commit`).
+    writes: ipt_store_common::GroupCommit<shared_sql::Batched>,
 }
 
 /// The embedded migrations (`migrations/`), named as the PostgreSQL ones.
@@ -30,7 +36,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // sqlx runs each connection on its own thread and hands rows over a channel; at
+            // its default of 50 the thread stops every 50 rows until the reader catches up,
+            // and a caseload (over a thousand rows) pays for dozens of thread switches.
+            .row_buffer_size(ROW_BUFFER);
         // An in-memory database exists per connection: keep exactly one.
         let max = if url.contains(":memory:") { 1 } else { 8 };
         let pool = SqlitePoolOptions::new()
@@ -39,7 +49,10 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self {
+            writes: shared_sql::write_queue(pool.clone()),
+            pool,
+        })
     }
 
     /// Apply pending migrations. Each runs in its own transaction: a failed one leaves the

@@ -1139,6 +1139,32 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
         vec![1, 2]
     );
     assert_eq!(mine.assessments.len(), 1);
+    // What the caseload counts, dates and scores comes back; clinical content is not read.
+    let full = s.sessions(course.id, &a("session.read")).await.unwrap();
+    for (lean, whole) in mine.sessions.iter().zip(&full) {
+        assert_eq!(
+            (
+                lean.id,
+                lean.date,
+                lean.attendance,
+                lean.next_date,
+                lean.version
+            ),
+            (
+                whole.id,
+                whole.date,
+                whole.attendance,
+                whole.next_date,
+                whole.version
+            )
+        );
+        assert!(lean.notes.is_empty() && lean.techniques.is_empty());
+    }
+    assert_eq!(
+        mine.assessments[0].result.as_ref().unwrap().total,
+        Some(12.0)
+    );
+    assert!(mine.assessments[0].answers.is_empty());
     assert_eq!(records[0].courses[0].id, second_course);
     assert!(records[0].sessions.is_empty() && records[0].assessments.is_empty());
     // One audit event per patient read, each naming its patient.
@@ -1165,4 +1191,93 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
     );
     let fresh = audit("caseload.read", c.as_uuid(), None, Some(c));
     assert!(s.caseload_records(id(), &fresh).await.unwrap().is_empty());
+}
+
+/// Reads' audit events and questionnaire submissions are committed in groups (see
+/// `ipt_store_common::group_commit`): many at once all land, each read's event is stored before
+/// the read answers, and a submission that fails is undone alone.
+pub async fn concurrent_submissions_commit_together_and_fail_alone(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let first = assessment(&p, course.id, AssessmentStatus::Final);
+    let created = |x: &ipt_domain::assessment::Assessment| {
+        audit("assessment.create", x.id.as_uuid(), Some(p.id), Some(c))
+    };
+    s.add_assessment(&first, None, &created(&first))
+        .await
+        .unwrap();
+    let mut submissions = vec![];
+    for i in 0..20 {
+        let s = s.clone();
+        // The eighth repeats the id of one already stored.
+        let x = if i == 7 {
+            first.clone()
+        } else {
+            assessment(&p, course.id, AssessmentStatus::Final)
+        };
+        let event = created(&x);
+        submissions.push(tokio::spawn(async move {
+            (i, event.id, s.add_assessment(&x, None, &event).await)
+        }));
+    }
+    let mut reads = vec![];
+    for _ in 0..20 {
+        let s = s.clone();
+        let event = audit("patient.read", p.id.as_uuid(), Some(p.id), Some(c));
+        reads.push(tokio::spawn(async move {
+            let found = s.patient(p.id, &event).await.unwrap();
+            assert!(found.is_some());
+            // Answered only once its audit event is stored.
+            assert!(events_of(&s, p.id).await.iter().any(|e| e.id == event.id));
+            event.id
+        }));
+    }
+    let mut refused_event = None;
+    for t in submissions {
+        let (i, event, r) = t.await.unwrap();
+        if i == 7 {
+            assert!(matches!(r, Err(StoreError::Duplicate(_))), "{r:?}");
+            refused_event = Some(event);
+        } else {
+            r.unwrap();
+        }
+    }
+    let read_events: Vec<_> = futures_join(reads).await;
+    let list = s
+        .assessments_of_course(course.id, &a("assessment.read"))
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 20, "the first and 19 of 20 at once");
+    let events = events_of(&s, p.id).await;
+    for id in &read_events {
+        assert!(events.iter().any(|e| e.id == *id));
+    }
+    assert!(
+        !events.iter().any(|e| Some(e.id) == refused_event),
+        "a refused submission leaves no audit event"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "assessment.create")
+            .count(),
+        20
+    );
+}
+
+async fn events_of(s: &S, patient: PatientId) -> Vec<ipt_app::ports::AuditEvent> {
+    s.audit_events(&AuditFilter {
+        patient: Some(patient),
+        limit: 1000,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = vec![];
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
 }

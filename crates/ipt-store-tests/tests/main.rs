@@ -58,4 +58,5 @@ stories!(
     outcome_counts_follow_first_and_latest_final_results,
     bulk_load_writes_everything_or_nothing,
     caseload_records_are_one_clinicians_patients_with_their_records,
+    concurrent_submissions_commit_together_and_fail_alone,
 );

@@ -1303,8 +1303,7 @@ async fn add_assessment(
     let actor = u.actor();
     // Entering a questionnaire is its own permission; whoever lacks it gets the answer a
     // missing course gets, before the body is read.
-    let course = s.app.course(&actor, id).await?;
-    let patient = s.app.patient(&actor, course.patient).await?;
+    let (course, patient) = s.app.course_and_patient(&actor, id, Access::Read).await?;
     s.app
         .authorize(&actor, Action::RecordAssessment, &patient)
         .await
@@ -1402,7 +1401,10 @@ async fn add_assessment(
         result,
         version: 1,
     };
-    let a = s.app.record_assessment(&actor, assessment).await?;
+    let a = s
+        .app
+        .record_assessment_for(&actor, &patient, Some(&course), assessment)
+        .await?;
     created(
         None,
         RecordedAssessmentDto {

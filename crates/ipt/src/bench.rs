@@ -57,6 +57,13 @@ pub struct BenchArgs {
     /// Keep the generated databases (SQLite files, PostgreSQL schemas) and say where they are.
     #[arg(long)]
     keep: bool,
+    /// A folder of SQLite databases made earlier with
+    /// `ipt demo --scale N --seed S --database-url sqlite://DIR/scale-N.db`. A scale whose
+    /// file is there is copied (the original is never written; nothing may be writing to it
+    /// meanwhile) and checked to be that scale and seed, instead of being generated again.
+    /// SQLite runs only.
+    #[arg(long, value_name = "DIR")]
+    data_from: Option<PathBuf>,
     /// Where to write the JSON report (a table is printed too).
     #[arg(long)]
     out: PathBuf,
@@ -153,6 +160,14 @@ pub async fn run(args: BenchArgs, cx: Inputs) -> anyhow::Result<()> {
     check_out(&args.out)?;
     let backend = Backend::choose(cx.database_url.as_deref())?;
     backend.check_free(&plan.scales)?;
+    if let Some(dir) = &args.data_from {
+        if backend.name() != "sqlite" {
+            bail!("--data-from copies SQLite databases; it cannot be used with PostgreSQL");
+        }
+        if !dir.is_dir() {
+            bail!("--data-from {}: no such folder", dir.display());
+        }
+    }
     let started = OffsetDateTime::now_utc();
     let clock = Instant::now();
     let mut machine = machine::Machine::describe();
@@ -277,14 +292,28 @@ async fn measure_all(
     let count = plan.scales.len();
     for (i, &patients) in plan.scales.iter().enumerate() {
         let is_largest = i + 1 == count;
+        let source = args
+            .data_from
+            .as_ref()
+            .map(|dir| dir.join(format!("scale-{patients}.db")))
+            .filter(|f| f.is_file());
         say(format!(
-            "[{}/{count}] generating {} patients (seed {})…",
+            "[{}/{count}] {} {} patients (seed {})…",
             i + 1,
+            if source.is_some() {
+                "copying"
+            } else {
+                "generating"
+            },
             thousands(patients),
             args.seed
         ));
-        let db = backend.create(patients).await?;
-        let outcome = measure_scale(args, cx, plan, &db, patients, is_largest).await;
+        let db = match &source {
+            Some(file) => backend.copy(patients, file).await?,
+            None => backend.create(patients).await?,
+        };
+        let outcome =
+            measure_scale(args, cx, plan, &db, patients, is_largest, source.is_some()).await;
         let closed = db.close(args.keep).await;
         let (figures, analytics, caseload, big) = outcome?;
         kept.extend(closed?);
@@ -317,12 +346,20 @@ async fn measure_scale(
     db: &ScaleDb,
     patients: u64,
     is_largest: bool,
+    copied: bool,
 ) -> anyhow::Result<(ScaleFigures, AnalyticsPoint, CaseloadPoint, Option<Largest>)> {
     let t = Instant::now();
-    let generated = crate::scale::generate(db.store.clone(), patients, args.seed)
-        .await
-        .with_context(|| format!("generating {patients} patients"))?;
-    let generate_seconds = t.elapsed().as_secs_f64();
+    let (clinicians, generate_seconds) = if copied {
+        let clinicians = crate::scale::check_copy(db.store.as_ref(), patients, args.seed)
+            .await
+            .with_context(|| format!("checking the copied database of {patients} patients"))?;
+        (clinicians, None)
+    } else {
+        let generated = crate::scale::generate(db.store.clone(), patients, args.seed)
+            .await
+            .with_context(|| format!("generating {patients} patients"))?;
+        (generated.clinicians, Some(t.elapsed().as_secs_f64()))
+    };
     let app = App::new(
         db.store.clone(),
         Arc::new(SystemClock),
@@ -336,15 +373,20 @@ async fn measure_scale(
         sessions: db.count("therapy_sessions").await?,
         assessments: db.count("assessments").await?,
         diary_entries: db.count("diary_entries").await?,
-        clinicians: generated.clinicians,
+        clinicians,
         generate_seconds,
+        copied,
         bench_caseload_patients: subject.caseload,
     };
     say(format!(
-        "  {} patients, {} courses, {} assessments in {generate_seconds:.1} s; timing the outcome summary…",
+        "  {} patients, {} courses, {} assessments {}; timing the outcome summary…",
         thousands(figures.patients),
         thousands(figures.courses),
-        thousands(figures.assessments)
+        thousands(figures.assessments),
+        match generate_seconds {
+            Some(s) => format!("generated in {s:.1} s"),
+            None => format!("copied and checked in {:.1} s", t.elapsed().as_secs_f64()),
+        }
     ));
     let analytics = time_analytics(&app, plan.analytics_runs, patients, figures.courses).await?;
 
@@ -955,6 +997,12 @@ fn median(values: &[f64]) -> f64 {
 }
 
 fn analytics_figures(points: Vec<AnalyticsPoint>) -> Analytics {
+    // The exponent k in time ∝ courses^k between two points.
+    let exponent = |a: &AnalyticsPoint, b: &AnalyticsPoint| {
+        (b.courses > a.courses && a.median_ms > 0.0 && b.median_ms > 0.0).then(|| {
+            (b.median_ms / a.median_ms).ln() / (b.courses as f64 / a.courses.max(1) as f64).ln()
+        })
+    };
     let steps: Vec<Step> = points
         .windows(2)
         .map(|w| Step {
@@ -962,18 +1010,22 @@ fn analytics_figures(points: Vec<AnalyticsPoint>) -> Analytics {
             to_patients: w[1].patients,
             data_factor: w[1].courses as f64 / w[0].courses.max(1) as f64,
             time_factor: w[1].median_ms / w[0].median_ms.max(f64::MIN_POSITIVE),
+            exponent: exponent(&w[0], &w[1]),
         })
         .collect();
     let growth_exponent = match (points.first(), points.last()) {
-        (Some(a), Some(b)) if b.courses > a.courses && a.median_ms > 0.0 => Some(
-            (b.median_ms / a.median_ms).ln() / (b.courses as f64 / a.courses.max(1) as f64).ln(),
-        ),
+        (Some(a), Some(b)) => exponent(a, b),
         _ => None,
     };
+    let steepest_exponent = steps
+        .iter()
+        .filter_map(|s| s.exponent)
+        .max_by(|a, b| a.total_cmp(b));
     Analytics {
         points,
         steps,
         growth_exponent,
+        steepest_exponent,
     }
 }
 
@@ -1047,8 +1099,7 @@ async fn measure_footprint(
     }
     let time_to_ready_ms = started.elapsed().as_secs_f64() * 1000.0;
     tokio::time::sleep(plan.settle).await;
-    let (idle_rss_bytes, _) =
-        machine::rss_of(pid).context("cannot read the memory of `ipt serve` from /proc")?;
+    let idle = machine::rss_of(pid).context("cannot read the memory of `ipt serve` from /proc")?;
 
     say(format!(
         "  footprint: {FOOTPRINT_CLIENTS} clients on the caseload page…"
@@ -1061,8 +1112,8 @@ async fn measure_footprint(
         let (highest, done) = (highest.clone(), done.clone());
         tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
-                if let Some((rss, _)) = machine::rss_of(pid) {
-                    highest.fetch_max(rss, Ordering::Relaxed);
+                if let Some(r) = machine::rss_of(pid) {
+                    highest.fetch_max(r.resident, Ordering::Relaxed);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -1076,14 +1127,16 @@ async fn measure_footprint(
     let load = load?;
     require_success(&load, "the caseload page of `ipt serve`")?;
     // VmHWM is updated lazily by the kernel, so a sample may exceed it: the peak is the larger.
-    let (_, hwm) = machine::rss_of(pid).unwrap_or((0, 0));
+    let hwm = machine::rss_of(pid).map(|r| r.peak).unwrap_or(0);
     let load_rss_bytes = highest.load(Ordering::Relaxed);
     let peak_rss_bytes = hwm.max(load_rss_bytes);
     stop_child(child).await;
     Ok(Footprint {
         scale_patients: patients,
         time_to_ready_ms,
-        idle_rss_bytes,
+        idle_rss_bytes: idle.resident,
+        idle_rss_anon_bytes: idle.anon,
+        idle_rss_file_bytes: idle.file,
         load_rss_bytes,
         peak_rss_bytes,
         binary_bytes,
@@ -1136,6 +1189,14 @@ mod tests {
         assert!((a.steps[0].time_factor - 10.0).abs() < 1e-9);
         let a = analytics_figures(vec![point(10_000, 5.0), point(1_000_000, 50.0)]);
         assert!((a.growth_exponent.unwrap() - 0.5).abs() < 1e-9);
+        // Flat, then ×100 for ×10: overall k = 1, but the steepest step is k = 2.
+        let a = analytics_figures(vec![
+            point(10_000, 5.0),
+            point(100_000, 5.0),
+            point(1_000_000, 500.0),
+        ]);
+        assert!((a.growth_exponent.unwrap() - 1.0).abs() < 1e-9);
+        assert!((a.steepest_exponent.unwrap() - 2.0).abs() < 1e-9);
         assert_eq!(
             analytics_figures(vec![point(10, 1.0)]).growth_exponent,
             None
@@ -1150,6 +1211,7 @@ mod tests {
             seconds,
             seed: 1,
             keep: false,
+            data_from: None,
             out: "x.json".into(),
         };
         assert!(Plan::of(&args(Some(vec![10]), None)).is_err());

@@ -51,6 +51,35 @@ pub fn clinician_username(n: u64) -> String {
     format!("scale-clinician-{n:06}")
 }
 
+/// The generator's random numbers for a seed. The first number drawn is the first
+/// clinician's id, which is how `check_copy` recognises the seed of a database.
+fn rng_of(seed: u64) -> anyhow::Result<Rng> {
+    Ok(Rng::new(seed, anchor()? - Duration::days(800)))
+}
+
+/// The anchor is fixed so that a seed always gives the same data.
+fn anchor() -> anyhow::Result<Date> {
+    Ok(Date::from_calendar_date(2026, time::Month::November, 2)?)
+}
+
+/// Check that a database made earlier by `generate` holds `patients` patients of `seed`, as
+/// generated (nothing more, nothing less); answer how many clinicians it has.
+pub async fn check_copy(store: &dyn Store, patients: u64, seed: u64) -> anyhow::Result<u64> {
+    let found = store.count_patients().await?;
+    anyhow::ensure!(
+        found == patients,
+        "it holds {found} patients, not {patients}; make it with `ipt demo --scale {patients} \
+         --seed {seed}` into an empty database"
+    );
+    let first: UserId = rng_of(seed)?.id();
+    let user = store.user(first).await?;
+    anyhow::ensure!(
+        user.is_some_and(|u| u.username == clinician_username(1)),
+        "it was not generated with seed {seed}; give the same --seed as `ipt demo --scale` had"
+    );
+    Ok(patients.div_ceil(CASELOAD))
+}
+
 /// Generate `patients` synthetic patients with their courses into an empty database.
 pub async fn generate(
     store: Arc<dyn Store>,
@@ -64,9 +93,8 @@ pub async fn generate(
         "the database already holds {existing} patients; scale data goes into an empty database"
     );
     let started = Instant::now();
-    // The anchor is fixed so that a seed always gives the same data.
-    let anchor = Date::from_calendar_date(2026, time::Month::November, 2)?;
-    let mut rng = Rng::new(seed, anchor - Duration::days(800));
+    let anchor = anchor()?;
+    let mut rng = rng_of(seed)?;
     let protocols = ProtocolCatalogue::default();
     let mut report = ScaleReport {
         patients,

@@ -182,6 +182,7 @@ fn check_report(r: &Value, backend: &str) {
         assert!(s["sessions"].as_u64().unwrap() > 0 && s["clinicians"].as_u64().unwrap() > 0);
         assert!(s["bench_caseload_patients"].as_u64().unwrap() > 0);
         assert!(s["diary_entries"].is_u64() && s["generate_seconds"].is_f64());
+        assert_eq!(s["copied"], false);
     }
 
     let reads = &r["reads"];
@@ -222,6 +223,7 @@ fn check_report(r: &Value, backend: &str) {
     }
     assert_eq!(arr(analytics, "steps").len(), 1);
     assert!(num(analytics, "growth_exponent").is_finite());
+    assert!(num(analytics, "steepest_exponent").is_finite());
 
     let caseload = &r["caseload_scaling"];
     assert_eq!(arr(caseload, "points").len(), 2);
@@ -235,6 +237,8 @@ fn check_report(r: &Value, backend: &str) {
     for key in [
         "time_to_ready_ms",
         "idle_rss_bytes",
+        "idle_rss_anon_bytes",
+        "idle_rss_file_bytes",
         "load_rss_bytes",
         "peak_rss_bytes",
         "binary_bytes",

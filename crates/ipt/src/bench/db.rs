@@ -108,6 +108,45 @@ impl Backend {
         Ok(())
     }
 
+    /// A copy of a database generated earlier (`--data-from`), opened and migrated like a new
+    /// one. The source is only read; the copy is this run's own, removed like the others.
+    pub async fn copy(&self, patients: u64, source: &std::path::Path) -> anyhow::Result<ScaleDb> {
+        let Self::Sqlite { dir, stem, .. } = self else {
+            bail!("--data-from copies SQLite databases; it cannot be used with PostgreSQL");
+        };
+        let file = dir.join(format!("{stem}-{patients}.db"));
+        if file.exists() {
+            bail!("{} already exists", file.display());
+        }
+        // Committed data may still be in the write-ahead log beside the file (a process that
+        // exits without closing its connections leaves it): it is copied with the file, and
+        // the copy's first connection folds it in. Nothing may be writing to the source.
+        for suffix in ["", "-wal"] {
+            let from = PathBuf::from(format!("{}{suffix}", source.display()));
+            let to = PathBuf::from(format!("{}{suffix}", file.display()));
+            if suffix.is_empty() || from.exists() {
+                std::fs::copy(&from, &to).with_context(|| {
+                    format!("cannot copy {} to {}", from.display(), to.display())
+                })?;
+            }
+        }
+        self.open_sqlite(file).await
+    }
+
+    async fn open_sqlite(&self, file: PathBuf) -> anyhow::Result<ScaleDb> {
+        let url = format!("sqlite://{}", file.display());
+        let store = SqliteStore::connect(&url)
+            .await
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        store.migrate().await.context("migrating the database")?;
+        Ok(ScaleDb {
+            store: Arc::new(store.clone()),
+            raw: Raw::Sqlite(store),
+            url,
+            cleanup: Cleanup::Files(file),
+        })
+    }
+
     /// A new, migrated database for one scale.
     pub async fn create(&self, patients: u64) -> anyhow::Result<ScaleDb> {
         match self {
@@ -116,20 +155,7 @@ impl Backend {
                 if file.exists() {
                     bail!("{} already exists", file.display());
                 }
-                let url = format!("sqlite://{}", file.display());
-                let store = SqliteStore::connect(&url)
-                    .await
-                    .with_context(|| format!("cannot create {}", file.display()))?;
-                store
-                    .migrate()
-                    .await
-                    .context("migrating the new database")?;
-                Ok(ScaleDb {
-                    store: Arc::new(store.clone()),
-                    raw: Raw::Sqlite(store),
-                    url,
-                    cleanup: Cleanup::Files(file),
-                })
+                self.open_sqlite(file).await
             }
             Self::Postgres { url, schemas } => {
                 let schema = format!(

@@ -102,10 +102,27 @@ pub fn load_average() -> Option<f64> {
         .ok()
 }
 
-/// Resident memory of a process now (VmRSS) and at its peak (VmHWM), in bytes.
-pub fn rss_of(pid: u32) -> Option<(u64, u64)> {
+/// Resident memory of a process, in bytes, from /proc/<pid>/status.
+#[derive(Debug, Clone, Copy)]
+pub struct Rss {
+    /// Now (VmRSS).
+    pub resident: u64,
+    /// The peak so far (VmHWM).
+    pub peak: u64,
+    /// Of which anonymous memory: heap and stacks (RssAnon).
+    pub anon: u64,
+    /// Of which mapped files, mostly the executable's own pages (RssFile).
+    pub file: u64,
+}
+
+pub fn rss_of(pid: u32) -> Option<Rss> {
     let status = read(format!("/proc/{pid}/status"))?;
-    Some((kib_field(&status, "VmRSS:")?, kib_field(&status, "VmHWM:")?))
+    Some(Rss {
+        resident: kib_field(&status, "VmRSS:")?,
+        peak: kib_field(&status, "VmHWM:")?,
+        anon: kib_field(&status, "RssAnon:").unwrap_or(0),
+        file: kib_field(&status, "RssFile:").unwrap_or(0),
+    })
 }
 
 fn kib_field(text: &str, name: &str) -> Option<u64> {
@@ -133,7 +150,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn this_process_has_a_resident_size() {
-        let (rss, peak) = rss_of(std::process::id()).unwrap();
-        assert!(rss > 0 && peak >= rss);
+        let r = rss_of(std::process::id()).unwrap();
+        assert!(r.resident > 0 && r.peak >= r.resident);
+        assert!(r.anon + r.file <= r.resident + 4096 * 1024);
     }
 }
