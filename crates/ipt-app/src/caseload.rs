@@ -69,14 +69,7 @@ impl App {
                 role: Role::Supervisor,
             } => {
                 let mut ids = vec![*id];
-                ids.extend(
-                    self.store
-                        .list_users()
-                        .await?
-                        .into_iter()
-                        .filter(|u| u.supervisor == Some(*id))
-                        .map(|u| u.id),
-                );
+                ids.extend(self.store.supervisees(*id).await?.into_iter().map(|u| u.id));
                 Ok(ids)
             }
         }

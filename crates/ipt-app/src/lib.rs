@@ -293,9 +293,14 @@ impl App {
         id: CourseId,
         access: Access,
     ) -> Result<(Course, Patient), AppError> {
-        let course = self.stored_course(actor, id).await?;
-        let patient = self
-            .patient_with(actor, course.patient, access)
+        let course_audit = self.audit(actor, "course.read", "course", id.as_uuid(), None);
+        let patient_audit = self.audit(actor, "patient.read", "patient", Uuid::nil(), None);
+        let (course, patient) = self
+            .store
+            .course_and_patient(id, &course_audit, &patient_audit)
+            .await?
+            .ok_or(AppError::NotFound("course"))?;
+        self.check_patient(actor, &patient, access)
             .await
             .map_err(|_| AppError::NotFound("course"))?;
         Ok((course, patient))

@@ -214,6 +214,8 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// The users whose supervisor is `supervisor`, by username.
+    async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserRecord>, StoreError>;
     /// The interface language a user chose, if any (None follows the browser).
     async fn user_language(
         &self,
@@ -246,10 +248,21 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
     async fn count_patients(&self) -> Result<u64, StoreError>;
+    /// Whether any user account exists (without reading them all: a national programme has
+    /// tens of thousands).
+    async fn has_users(&self) -> Result<bool, StoreError>;
 
     // Courses.
     async fn create_course(&self, course: &Course, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn course(&self, id: CourseId, audit: &AuditEvent) -> Result<Option<Course>, StoreError>;
+    /// A course and its patient in one read. `course_audit` is recorded for the course, and
+    /// `patient_audit`, completed with the patient's id, for the patient.
+    async fn course_and_patient(
+        &self,
+        id: CourseId,
+        course_audit: &AuditEvent,
+        patient_audit: &AuditEvent,
+    ) -> Result<Option<(Course, Patient)>, StoreError>;
     async fn courses_of_patient(
         &self,
         patient: PatientId,

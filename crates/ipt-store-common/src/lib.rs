@@ -826,6 +826,15 @@ macro_rules! impl_store {
                     rows.iter().map(user_row).collect()
                 }
 
+                async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserRecord>, StoreError> {
+                    let rows = sqlx::query("SELECT * FROM users WHERE supervisor_id = $1 ORDER BY username")
+                        .bind(supervisor.as_uuid())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(user_row).collect()
+                }
+
                 async fn user_language(&self, user: UserId) -> Result<Option<Language>, StoreError> {
                     let code: Option<Option<String>> = sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
                         .bind(user.as_uuid())
@@ -920,6 +929,14 @@ macro_rules! impl_store {
                     Ok(n as u64)
                 }
 
+                async fn has_users(&self) -> Result<bool, StoreError> {
+                    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) AS one")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    Ok(n > 0)
+                }
+
                 async fn create_course(&self, c: &Course, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     insert_course(&mut tx, c).await?;
@@ -938,6 +955,44 @@ macro_rules! impl_store {
                     finish(tx).await?;
                     self.writes.commit(Batched::Audits(vec![a])).await?;
                     Ok(course)
+                }
+
+                async fn course_and_patient(
+                    &self,
+                    id: CourseId,
+                    course_audit: &AuditEvent,
+                    patient_audit: &AuditEvent,
+                ) -> Result<Option<(Course, Patient)>, StoreError> {
+                    let mut tx = self.pool.begin_with("BEGIN").await.map_err(map_err)?;
+                    // Built from constants only, never from input.
+                    let sql = format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1");
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_uuid()).fetch_optional(&mut *tx).await.map_err(map_err)?;
+                    let course = row.as_ref().map(course_row).transpose()?;
+                    let patient = match &course {
+                        Some(c) => sqlx::query("SELECT * FROM patients WHERE id = $1")
+                            .bind(c.patient.as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(map_err)?
+                            .as_ref()
+                            .map(patient_row)
+                            .transpose()?,
+                        None => None,
+                    };
+                    finish(tx).await?;
+                    let mut events = vec![AuditEvent {
+                        patient: course_audit.patient.or(course.as_ref().map(|c| c.patient)),
+                        ..course_audit.clone()
+                    }];
+                    if let Some(p) = &patient {
+                        events.push(AuditEvent {
+                            entity_id: p.id.as_uuid(),
+                            patient: Some(p.id),
+                            ..patient_audit.clone()
+                        });
+                    }
+                    self.writes.commit(Batched::Audits(events)).await?;
+                    Ok(course.zip(patient))
                 }
 
                 async fn courses_of_patient(&self, patient: PatientId, a: &AuditEvent) -> Result<Vec<Course>, StoreError> {

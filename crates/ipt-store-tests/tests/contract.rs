@@ -54,6 +54,7 @@ fn a(action: &str) -> ipt_app::ports::AuditEvent {
 }
 
 pub async fn users_are_unique_by_username(s: S) {
+    assert!(!s.has_users().await.unwrap(), "a new database has no users");
     let u = user("anna", Role::Supervisor);
     s.create_user(&u, &a("user.create")).await.unwrap();
     let found = s.user_by_username("anna").await.unwrap().unwrap();
@@ -66,6 +67,20 @@ pub async fn users_are_unique_by_username(s: S) {
         "{err:?}"
     );
     assert_eq!(s.list_users().await.unwrap().len(), 1);
+    assert!(s.has_users().await.unwrap());
+    // Supervisees are found by their supervisor, not by reading every account.
+    let mut supervised = user("bruno", Role::Clinician);
+    supervised.supervisor = Some(u.id);
+    s.create_user(&supervised, &a("user.create")).await.unwrap();
+    let names: Vec<String> = s
+        .supervisees(u.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.username)
+        .collect();
+    assert_eq!(names, vec!["bruno".to_string()]);
+    assert!(s.supervisees(supervised.id).await.unwrap().is_empty());
     assert!(s.user_by_username("nobody").await.unwrap().is_none());
 }
 
@@ -465,6 +480,26 @@ pub async fn every_read_and_write_is_audited(s: S) {
     s.patient(p.id, &read).await.unwrap();
     let read_course = audit("course.read", course.id.as_uuid(), None, Some(c));
     s.course(course.id, &read_course).await.unwrap();
+    // Both in one read: each is audited, the patient's event completed with the patient.
+    let both = audit("course.read", course.id.as_uuid(), None, Some(c));
+    let its_patient = audit("patient.read", uuid::Uuid::nil(), None, Some(c));
+    let (got_course, got_patient) = s
+        .course_and_patient(course.id, &both, &its_patient)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got_course.id, got_patient.id), (course.id, p.id));
+    let missing = audit("course.read", uuid::Uuid::nil(), None, Some(c));
+    assert!(
+        s.course_and_patient(
+            CourseId::from_uuid(uuid::Uuid::now_v7()),
+            &missing,
+            &its_patient
+        )
+        .await
+        .unwrap()
+        .is_none()
+    );
 
     let events = s
         .audit_events(&AuditFilter {
@@ -488,6 +523,15 @@ pub async fn every_read_and_write_is_audited(s: S) {
     assert!(events.iter().all(|e| e.actor == Some(c)));
     let stored = events.iter().find(|e| e.id == read.id).unwrap();
     assert_eq!(stored, &read);
+    let patient_event = events.iter().find(|e| e.id == its_patient.id).unwrap();
+    assert_eq!(
+        (patient_event.entity_id, patient_event.patient),
+        (p.id.as_uuid(), Some(p.id))
+    );
+    assert_eq!(
+        events.iter().find(|e| e.id == both.id).unwrap().patient,
+        Some(p.id)
+    );
     let by_actor = s
         .audit_events(&AuditFilter {
             actor: Some(c),

@@ -385,7 +385,7 @@ async fn measure_scale(
         thousands(figures.assessments),
         match generate_seconds {
             Some(s) => format!("generated in {s:.1} s"),
-            None => format!("copied and checked in {:.1} s", t.elapsed().as_secs_f64()),
+            None => format!("copied (checked in {:.1} s)", t.elapsed().as_secs_f64()),
         }
     ));
     let analytics = time_analytics(&app, plan.analytics_runs, patients, figures.courses).await?;

@@ -248,7 +248,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             if demo {
                 demo::prepare(&app, 1, None).await?;
-            } else if app.store.list_users().await?.is_empty() {
+            } else if !app.store.has_users().await? {
                 println!(
                     "No user account exists yet. Create the first administrator with:\n  \
                      printf '%s\\n' \"$PASSWORD\" | ipt user add --username admin --role admin\n\
