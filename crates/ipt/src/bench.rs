@@ -952,7 +952,8 @@ async fn measure_writes(
     }
     Ok(Writes {
         scale_patients: patients,
-        commit: "one transaction per submission, synced before the answer; no group commit",
+        commit: "submissions group-committed with other writes (one transaction per batch), \
+                 synced before each answer; the ceiling commits each insert alone",
         ceiling,
         workloads: vec![api, use_case],
     })

@@ -75,6 +75,74 @@ async fn quick_bench_on_postgres_uses_schemas_of_its_own() {
     drop_pg_database(&url).await;
 }
 
+/// `--data-from`: a scale generated earlier by `ipt demo --scale` is copied, checked for its
+/// seed, and never written; a scale without a file there is generated as usual.
+#[test]
+fn reuses_data_generated_earlier_and_checks_its_seed() {
+    let dir = Scratch::new();
+    let data = dir.0.join("data");
+    std::fs::create_dir(&data).unwrap();
+    let url = format!("sqlite://{}/scale-200.db", data.display());
+    let o = ipt(
+        &dir,
+        &[
+            "demo",
+            "--scale",
+            "200",
+            "--seed",
+            "3",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let source = data.join("scale-200.db");
+    let before = std::fs::read(&source).unwrap();
+    let out = dir.0.join("bench.json");
+    let run = |seed: &str| {
+        let args = [
+            "bench",
+            "--quick",
+            "--scales",
+            "200,400",
+            "--seconds",
+            SECONDS,
+            "--seed",
+            seed,
+            "--data-from",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        ipt(&dir, &args, None)
+    };
+
+    let wrong = run("4");
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong).contains("not generated with seed 4"),
+        "{}",
+        text(&wrong)
+    );
+    assert!(!out.exists());
+
+    let o = run("3");
+    assert!(o.status.success(), "{}", text(&o));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let scales = arr(&report, "scales");
+    assert_eq!(scales[0]["copied"], true);
+    assert!(scales[0]["generate_seconds"].is_null());
+    assert_eq!(scales[0]["patients"], 200);
+    assert_eq!(scales[1]["copied"], false);
+    assert!(scales[1]["generate_seconds"].is_f64());
+    assert_eq!(
+        std::fs::read(&source).unwrap(),
+        before,
+        "the original is never written"
+    );
+}
+
 #[test]
 fn refuses_a_report_path_it_cannot_write_before_any_work() {
     let dir = Scratch::new();
