@@ -167,7 +167,7 @@ macro_rules! impl_store {
 
             /// Many audit rows in few statements (a statement per row costs a round trip to
             /// the connection each: a caseload page reads 40 patients).
-            async fn audit_many(tx: &mut Tx<'_>, events: &[AuditEvent]) -> Result<(), StoreError> {
+            async fn audit_many(tx: &mut Tx<'_>, events: &[&AuditEvent]) -> Result<(), StoreError> {
                 // 7 parameters a row; SQLite allows 32 766 in a statement, PostgreSQL 65 535.
                 for chunk in events.chunks(500) {
                     let mut sql = String::from(
@@ -202,7 +202,10 @@ macro_rules! impl_store {
 
             async fn apply(tx: &mut Tx<'_>, item: &Batched) -> Result<(), StoreError> {
                 match item {
-                    Batched::Audits(events) => audit_many(tx, events).await?,
+                    Batched::Audits(events) => {
+                        let events: Vec<&AuditEvent> = events.iter().collect();
+                        audit_many(tx, &events).await?
+                    }
                     Batched::Assessment(b) => {
                         let (x, alert, a) = &**b;
                         insert_assessment(tx, x).await?;
@@ -219,8 +222,45 @@ macro_rules! impl_store {
                 sqlx::query(sql).execute(&mut **tx).await.map_err(map_err).map(|_| ())
             }
 
-            /// One batch in one transaction, each item in its own savepoint.
+            /// One batch in one transaction. First all at once, the audit rows of every read in
+            /// one statement; should any item fail, that is rolled back and the batch is written
+            /// again with each item in its own savepoint, so that only the failing one is lost.
             async fn write_batch(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> ipt_store_common::BatchResult {
+                let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
+                let mut all = Ok(());
+                let audits: Vec<&AuditEvent> = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Batched::Audits(events) => Some(events.iter()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                if !audits.is_empty() {
+                    all = audit_many(&mut tx, &audits).await;
+                }
+                for item in &items {
+                    if all.is_err() {
+                        break;
+                    }
+                    if !matches!(item, Batched::Audits(_)) {
+                        all = apply(&mut tx, item).await;
+                    }
+                }
+                match all {
+                    Ok(()) => {
+                        finish(tx).await?;
+                        return Ok(items.iter().map(|_| Ok(())).collect());
+                    }
+                    Err(e) => {
+                        let _ = rollback(tx, e).await;
+                    }
+                }
+                write_each(pool, items).await
+            }
+
+            /// One batch in one transaction, each item in its own savepoint.
+            async fn write_each(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> ipt_store_common::BatchResult {
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
                 let mut outcomes = Vec::with_capacity(items.len());
                 for item in &items {
