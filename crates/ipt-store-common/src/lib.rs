@@ -222,30 +222,34 @@ macro_rules! impl_store {
                 sqlx::query(sql).execute(&mut **tx).await.map_err(map_err).map(|_| ())
             }
 
-            /// One batch in one transaction. First all at once, the audit rows of every read in
+            /// One batch in one transaction. First all at once, the audit rows of every item in
             /// one statement; should any item fail, that is rolled back and the batch is written
             /// again with each item in its own savepoint, so that only the failing one is lost.
             async fn write_batch(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> ipt_store_common::BatchResult {
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
                 let mut all = Ok(());
+                // Every audit row of the batch, reads' and submissions', in one statement.
                 let audits: Vec<&AuditEvent> = items
                     .iter()
-                    .filter_map(|i| match i {
-                        Batched::Audits(events) => Some(events.iter()),
-                        _ => None,
+                    .flat_map(|i| match i {
+                        Batched::Audits(events) => events.iter().collect::<Vec<_>>(),
+                        Batched::Assessment(b) => vec![&b.2],
                     })
-                    .flatten()
                     .collect();
-                if !audits.is_empty() {
-                    all = audit_many(&mut tx, &audits).await;
-                }
                 for item in &items {
-                    if all.is_err() {
-                        break;
+                    if let Batched::Assessment(b) = item {
+                        let (x, alert, _) = &**b;
+                        all = insert_assessment(&mut tx, x).await;
+                        if let (Ok(()), Some(al)) = (&all, alert) {
+                            all = insert_alert(&mut tx, al).await;
+                        }
+                        if all.is_err() {
+                            break;
+                        }
                     }
-                    if !matches!(item, Batched::Audits(_)) {
-                        all = apply(&mut tx, item).await;
-                    }
+                }
+                if all.is_ok() && !audits.is_empty() {
+                    all = audit_many(&mut tx, &audits).await;
                 }
                 match all {
                     Ok(()) => {
