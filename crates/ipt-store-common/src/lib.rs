@@ -236,16 +236,24 @@ macro_rules! impl_store {
                         Batched::Assessment(b) => vec![&b.2],
                     })
                     .collect();
-                for item in &items {
-                    if let Batched::Assessment(b) = item {
-                        let (x, alert, _) = &**b;
-                        all = insert_assessment(&mut tx, x).await;
-                        if let (Ok(()), Some(al)) = (&all, alert) {
-                            all = insert_alert(&mut tx, al).await;
-                        }
-                        if all.is_err() {
-                            break;
-                        }
+                let submissions: Vec<&(Assessment, Option<RiskAlert>, AuditEvent)> = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Batched::Assessment(b) => Some(&**b),
+                        Batched::Audits(_) => None,
+                    })
+                    .collect();
+                if !submissions.is_empty() {
+                    let rows: Vec<&Assessment> = submissions.iter().map(|b| &b.0).collect();
+                    all = insert_assessments(&mut tx, &rows).await;
+                }
+                for (x, alert, _) in submissions {
+                    if all.is_err() {
+                        break;
+                    }
+                    all = note_outcome(&mut tx, x).await;
+                    if let (Ok(()), Some(al)) = (&all, alert) {
+                        all = insert_alert(&mut tx, al).await;
                     }
                 }
                 if all.is_ok() && !audits.is_empty() {
@@ -628,13 +636,44 @@ macro_rules! impl_store {
             }
 
             async fn insert_assessment(tx: &mut Tx<'_>, x: &Assessment) -> Result<(), StoreError> {
+                insert_assessments(tx, &[x]).await?;
+                note_outcome(tx, x).await
+            }
+
+            /// Many assessment rows in few statements (without their outcome rows: see
+            /// `note_outcome`).
+            async fn insert_assessments(tx: &mut Tx<'_>, all: &[&Assessment]) -> Result<(), StoreError> {
+                const COLUMNS: usize = 15;
+                for chunk in all.chunks(200) {
+                    let mut sql = String::from(
+                        "INSERT INTO assessments (id, patient_id, course_id, session_id, instrument, answers, status, mode, \
+                         administered_at, phase, result, total, severity, risk, version) VALUES ",
+                    );
+                    for i in 0..chunk.len() {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        let marks: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", i * COLUMNS + c)).collect();
+                        sql.push('(');
+                        sql.push_str(&marks.join(", "));
+                        sql.push(')');
+                    }
+                    // Built from constants and placeholder numbers only, never from input.
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for x in chunk {
+                        q = bind_assessment(q, x);
+                    }
+                    q.execute(&mut **tx).await.map_err(map_err)?;
+                }
+                Ok(())
+            }
+
+            fn bind_assessment<'q>(
+                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+                x: &Assessment,
+            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
                 let r = x.result.as_ref();
-                sqlx::query(
-                    "INSERT INTO assessments (id, patient_id, course_id, session_id, instrument, answers, status, mode, \
-                     administered_at, phase, result, total, severity, risk, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                )
-                .bind(x.id.as_uuid())
+                q.bind(x.id.as_uuid())
                 .bind(x.patient.as_uuid())
                 .bind(x.course.map(|c| c.as_uuid()))
                 .bind(x.session.map(|s| s.as_uuid()))
@@ -649,10 +688,6 @@ macro_rules! impl_store {
                 .bind(r.and_then(|r| r.severity.clone()))
                 .bind(r.map(|r| !r.risk_items.is_empty()).unwrap_or(false))
                 .bind(x.version)
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                note_outcome(tx, x).await
             }
 
             /// Keep the course's outcome row (first and latest final total per instrument) in
