@@ -126,6 +126,55 @@ fn days_from_today(t: &TestApp, days: i64) -> String {
     (t.app.today() + time::Duration::days(days)).to_string()
 }
 
+/// A token's "last used" time is rewritten only when a minute has passed since the one stored,
+/// so a busy client does not pay a write per call.
+#[tokio::test]
+async fn a_tokens_last_use_is_kept_to_the_minute() {
+    for t in TestApp::all().await {
+        let rosa = t.user("rosa", Role::Clinician).await;
+        for (ago, rewritten) in [
+            (time::Duration::seconds(20), false),
+            (time::Duration::minutes(2), true),
+        ] {
+            let raw = ipt_web::auth::new_token();
+            let before = t.app.now() - ago;
+            let tok = ApiToken {
+                id: new_id(),
+                user: rosa.id,
+                name: format!("used {ago} ago"),
+                token_hash: ipt_web::auth::hash_token(&raw),
+                created_at: before,
+                revoked_at: None,
+                last_used_at: Some(before),
+            };
+            let audit = t.app.audit(
+                &Actor::System,
+                "api_token.create",
+                "api_token",
+                tok.id.as_uuid(),
+                None,
+            );
+            t.app.store.create_token(&tok, &audit).await.unwrap();
+            ok(&get(&t, "/api/v1/patients", &raw).await, StatusCode::OK);
+            let stored = t
+                .app
+                .store
+                .tokens_of_user(rosa.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|x| x.id == tok.id)
+                .and_then(|x| x.last_used_at)
+                .unwrap();
+            assert_eq!(
+                stored - before > time::Duration::seconds(10),
+                rewritten,
+                "used {ago} before: stored {stored}, was {before}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn no_token_an_unknown_token_and_a_revoked_token_are_refused_with_problem_json() {
     for t in TestApp::all().await {
