@@ -16,15 +16,24 @@ use crate::support::*;
 
 /// A personal API token for `user`, made the way `ipt token create` makes one.
 async fn token(t: &TestApp, user: &UserRecord) -> (TokenId, String) {
+    token_last_used(t, user, None).await
+}
+
+/// `token`, as if last used at `last_used`.
+async fn token_last_used(
+    t: &TestApp,
+    user: &UserRecord,
+    last_used: Option<time::OffsetDateTime>,
+) -> (TokenId, String) {
     let raw = ipt_web::auth::new_token();
     let tok = ApiToken {
         id: new_id(),
         user: user.id,
         name: "tests".into(),
         token_hash: ipt_web::auth::hash_token(&raw),
-        created_at: t.app.now(),
+        created_at: last_used.unwrap_or_else(|| t.app.now()),
         revoked_at: None,
-        last_used_at: None,
+        last_used_at: last_used,
     };
     let audit = t.app.audit(
         &Actor::System,
@@ -136,25 +145,8 @@ async fn a_tokens_last_use_is_kept_to_the_minute() {
             (time::Duration::seconds(20), false),
             (time::Duration::minutes(2), true),
         ] {
-            let raw = ipt_web::auth::new_token();
             let before = t.app.now() - ago;
-            let tok = ApiToken {
-                id: new_id(),
-                user: rosa.id,
-                name: format!("used {ago} ago"),
-                token_hash: ipt_web::auth::hash_token(&raw),
-                created_at: before,
-                revoked_at: None,
-                last_used_at: Some(before),
-            };
-            let audit = t.app.audit(
-                &Actor::System,
-                "api_token.create",
-                "api_token",
-                tok.id.as_uuid(),
-                None,
-            );
-            t.app.store.create_token(&tok, &audit).await.unwrap();
+            let (id, raw) = token_last_used(&t, &rosa, Some(before)).await;
             ok(&get(&t, "/api/v1/patients", &raw).await, StatusCode::OK);
             let stored = t
                 .app
@@ -163,7 +155,7 @@ async fn a_tokens_last_use_is_kept_to_the_minute() {
                 .await
                 .unwrap()
                 .into_iter()
-                .find(|x| x.id == tok.id)
+                .find(|x| x.id == id)
                 .and_then(|x| x.last_used_at)
                 .unwrap();
             assert_eq!(
