@@ -4,6 +4,7 @@
 mod bench;
 mod browser;
 mod cli;
+mod drafts_browser;
 mod export;
 mod measures;
 mod portal_browser;

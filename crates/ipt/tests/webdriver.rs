@@ -168,6 +168,26 @@ impl Driver {
         );
     }
 
+    /// Type keys into a field after what it holds (no clearing), as a person at the keyboard.
+    pub fn send_keys(&self, css: &str, keys: &str) {
+        let el = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": keys })),
+        );
+    }
+
+    /// Paste text into a field: the whole value at once, with the one input event a paste gives.
+    pub fn paste(&self, css: &str, text: &str) {
+        let script = "const f = document.querySelector(arguments[0]); f.focus(); f.value = arguments[1];             f.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));";
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": [css, text]})),
+        );
+    }
+
     pub fn click(&self, css: &str) {
         let el = self.find(css);
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
