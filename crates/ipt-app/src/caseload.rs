@@ -143,11 +143,11 @@ impl App {
             .filter(|s| s.attendance == Attendance::Attended)
             .count();
         row.planned_sessions = course.planned_sessions();
-        row.next_session = if course.status.is_open() {
-            sessions.last().and_then(|s| s.next_date)
-        } else {
-            None
-        };
+        row.next_session = ipt_domain::session::next_planned(
+            &sessions,
+            course.status.is_open(),
+            course.planned_sessions(),
+        );
         let assessments: Vec<Assessment> = all_assessments
             .into_iter()
             .filter(|x| x.course == Some(course.id))

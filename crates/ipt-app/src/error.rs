@@ -5,6 +5,7 @@ use ipt_domain::inventory::InventoryError;
 use ipt_domain::patient::PatientError;
 use ipt_domain::problem_area::ProblemAreaError;
 use ipt_domain::protocol::ProtocolError;
+use ipt_domain::rule::FieldError;
 use ipt_domain::session::SessionError;
 use ipt_domain::timeline::TimelineError;
 
@@ -27,6 +28,10 @@ pub enum AppError {
         expected: i64,
         actual: i64,
     },
+    /// Input that a rule of the core refuses, as codes (field, rule, arguments) that each door
+    /// words in its reader's language.
+    #[error("{}", list_fields(.0))]
+    Rejected(Vec<FieldError>),
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error("{0}")]
@@ -37,6 +42,20 @@ pub enum AppError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn list_fields(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        Self::Rejected(vec![e])
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -70,8 +89,17 @@ macro_rules! invalid_from {
     )*};
 }
 
+/// Course errors that are refusals with a code stay codes; the others are still sentences.
+impl From<CourseError> for AppError {
+    fn from(e: CourseError) -> Self {
+        match e {
+            CourseError::Refused(e) => e.into(),
+            other => Self::Invalid(other.to_string()),
+        }
+    }
+}
+
 invalid_from!(
-    CourseError,
     InventoryError,
     PatientError,
     ProblemAreaError,

@@ -240,6 +240,15 @@ impl App {
         started_on: Date,
     ) -> Result<Course, AppError> {
         let p = self.patient_with(actor, patient, Access::Write).await?;
+        ipt_domain::course::check_start_date(started_on, self.today())?;
+        let existing = self
+            .store
+            .courses_of_patient(
+                p.id,
+                &self.audit(actor, "course.list", "patient", p.id.as_uuid(), Some(p.id)),
+            )
+            .await?;
+        ipt_domain::course::check_no_open_course(&existing)?;
         let course = Course::new(
             new_id(),
             p.id,
@@ -413,11 +422,13 @@ impl App {
         sessions: u16,
         frequency: Frequency,
         end_date: Date,
+        agreed_on: Date,
     ) -> Result<Course, AppError> {
         let today = self.today();
         self.edit_course(actor, id, version, "course.contract", |c, cat| {
+            c.check_contract_agreed_on(agreed_on, today)?;
             let p = cat.get(c.format);
-            let contract = Contract::new(p, sessions, frequency, end_date, today)?;
+            let contract = Contract::new(p, sessions, frequency, end_date, agreed_on)?;
             c.agree_contract(p, contract);
             Ok(())
         })
@@ -644,6 +655,7 @@ impl App {
         mut event: TimelineEvent,
     ) -> Result<TimelineEvent, AppError> {
         let pid = self.patient_of(actor, course).await?;
+        event.check_happened(self.today())?;
         event.version = 1;
         let audit = self.audit(
             actor,
@@ -664,6 +676,7 @@ impl App {
     ) -> Result<MoodEpisode, AppError> {
         episode.check()?;
         let pid = self.patient_of(actor, course).await?;
+        episode.check_happened(self.today())?;
         episode.version = 1;
         let audit = self.audit(
             actor,
@@ -682,7 +695,11 @@ impl App {
         mut session: TherapySession,
     ) -> Result<TherapySession, AppError> {
         session.check()?;
-        let pid = self.patient_of(actor, session.course).await?;
+        let course = self
+            .course_with(actor, session.course, Access::Write)
+            .await?;
+        course.check_new_session(session.date, self.today())?;
+        let pid = Some(course.patient);
         session.version = 1;
         let audit = self.audit(
             actor,

@@ -509,6 +509,20 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
+    /// The language a patient chose for their portal pages, if they chose one.
+    async fn portal_language(
+        &self,
+        patient: PatientId,
+    ) -> Result<Option<ipt_domain::patient::Language>, StoreError>;
+    /// Keep the patient's choice of portal language. It never touches the patient record.
+    async fn set_portal_language(
+        &self,
+        patient: PatientId,
+        language: ipt_domain::patient::Language,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
     // Questionnaires assigned for the portal.
     async fn add_assignment(
         &self,

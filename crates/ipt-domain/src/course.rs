@@ -16,6 +16,7 @@ use crate::ids::{CourseId, GoalId, PatientId, UserId};
 use crate::indication::IndicationRecord;
 use crate::problem_area::{AreaKind, FocusAreas};
 use crate::protocol::{Format, Frequency, Phase, PhasePlan, Protocol, ProtocolError};
+use crate::rule::{self, FieldError};
 
 /// Why a course ended before completion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -177,6 +178,16 @@ pub struct Contract {
 }
 
 impl Contract {
+    /// The last session comes after the day the contract was agreed.
+    pub fn check_end(end_date: Date, agreed_on: Date) -> Result<(), FieldError> {
+        if end_date <= agreed_on {
+            return Err(
+                FieldError::new("end_date", "end_not_after_agreement").date("agreed", agreed_on)
+            );
+        }
+        Ok(())
+    }
+
     /// A contract must fit the format's session range and end after it was agreed.
     pub fn new(
         protocol: &Protocol,
@@ -186,12 +197,7 @@ impl Contract {
         agreed_on: Date,
     ) -> Result<Self, CourseError> {
         protocol.check_session_count(sessions)?;
-        if end_date <= agreed_on {
-            return Err(CourseError::EndDateNotAfterAgreement {
-                end_date,
-                agreed_on,
-            });
-        }
+        Self::check_end(end_date, agreed_on).map_err(CourseError::Refused)?;
         Ok(Self {
             sessions,
             frequency,
@@ -639,6 +645,39 @@ impl Course {
         candidates
     }
 
+    /// A new session is recorded only on a course that has started and is still open, on a
+    /// day it could have taken place.
+    pub fn check_new_session(&self, date: Date, today: Date) -> Result<(), FieldError> {
+        match &self.status {
+            CourseStatus::Referred => return Err(FieldError::new("date", "course_not_started")),
+            s if !s.is_open() => return Err(FieldError::new("date", "course_closed")),
+            _ => {}
+        }
+        self.check_session_date(date, today)
+    }
+
+    /// A session took place between the course's start and today. A course entered from
+    /// elsewhere is given its real start date, so its earlier sessions can be entered too.
+    pub fn check_session_date(&self, date: Date, today: Date) -> Result<(), FieldError> {
+        rule::not_after_today("date", date, today)?;
+        if date < self.started_on {
+            return Err(
+                FieldError::new("date", "before_course_start").date("started", self.started_on)
+            );
+        }
+        Ok(())
+    }
+
+    /// The contract is agreed on a day of the course, not before it started nor after today.
+    pub fn check_contract_agreed_on(&self, agreed_on: Date, today: Date) -> Result<(), FieldError> {
+        rule::not_after_today("agreed_on", agreed_on, today)?;
+        if agreed_on < self.started_on {
+            return Err(FieldError::new("agreed_on", "before_course_start")
+                .date("started", self.started_on));
+        }
+        Ok(())
+    }
+
     /// The planned number of sessions: the contract's, or the plan's default.
     pub fn planned_sessions(&self) -> u16 {
         self.contract
@@ -647,14 +686,31 @@ impl Course {
     }
 }
 
+/// A course starts on a day that has come: today, or earlier for a course already under way
+/// elsewhere when it is entered.
+pub fn check_start_date(started_on: Date, today: Date) -> Result<(), FieldError> {
+    rule::not_after_today("started_on", started_on, today)
+}
+
+/// A patient has one open course at a time: a second would split their sessions, measures and
+/// risk alerts between two records, and each would look incomplete. End or complete the open
+/// one first (a maintenance course follows a closed acute one).
+pub fn check_no_open_course(existing: &[Course]) -> Result<(), FieldError> {
+    match existing.iter().find(|c| c.status.is_open()) {
+        Some(open) => Err(FieldError::new("patient_id", "patient_has_open_course")
+            .date("started", open.started_on)
+            .text("course", open.id.to_string())),
+        None => Ok(()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CourseError {
     #[error(transparent)]
     Protocol(#[from] ProtocolError),
-    #[error(
-        "the end date ({end_date}) must come after the day the contract was agreed ({agreed_on})"
-    )]
-    EndDateNotAfterAgreement { end_date: Date, agreed_on: Date },
+    /// Refused by a rule that speaks in codes (the doors word it).
+    #[error("{0}")]
+    Refused(FieldError),
     #[error("write the diagnosis in words")]
     EmptyDiagnosis,
     #[error("the formulation is empty")]
@@ -961,7 +1017,10 @@ mod tests {
                 date!(2026 - 01 - 01),
                 date!(2026 - 01 - 01)
             ),
-            Err(CourseError::EndDateNotAfterAgreement { .. })
+            Err(CourseError::Refused(FieldError {
+                code: "end_not_after_agreement",
+                ..
+            }))
         ));
     }
 

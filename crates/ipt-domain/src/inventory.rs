@@ -262,7 +262,10 @@ impl SnapshotKind {
     }
 }
 
-/// What a snapshot keeps of a person: enough to redraw the circle, no free text.
+/// What a snapshot keeps of a person: everything the circle draws (ring, confidant, conflict,
+/// whether they have died), no free text. Snapshots taken before conflict and death were kept
+/// have `None` there; a migration filled them from the inventory where the person was still
+/// in it and marked them `backfilled`, so a view can say the values were added afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotPerson {
     pub person: InventoryPersonId,
@@ -270,6 +273,13 @@ pub struct SnapshotPerson {
     pub relationship: RelationshipKind,
     pub ring: ClosenessRing,
     pub confidant: bool,
+    #[serde(default)]
+    pub conflict: Option<ConflictLevel>,
+    #[serde(default)]
+    pub deceased: Option<bool>,
+    /// Conflict and death were copied from the inventory after the snapshot was taken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backfilled: bool,
 }
 
 impl SnapshotPerson {
@@ -280,7 +290,38 @@ impl SnapshotPerson {
             relationship: p.relationship,
             ring: p.ring,
             confidant: p.confidant,
+            conflict: Some(p.conflict),
+            deceased: Some(p.deceased),
+            backfilled: false,
         }
+    }
+
+    /// Known to have died when the snapshot was taken (unknown counts as living).
+    pub fn is_deceased(&self) -> bool {
+        self.deceased == Some(true)
+    }
+
+    /// The relationship carried conflict, open or hidden.
+    pub fn in_conflict(&self) -> bool {
+        matches!(
+            self.conflict,
+            Some(ConflictLevel::Hidden | ConflictLevel::Open)
+        )
+    }
+}
+
+impl InventorySnapshot {
+    /// How many people's conflict and death this snapshot does not record at all.
+    pub fn people_without_attributes(&self) -> usize {
+        self.people
+            .iter()
+            .filter(|p| p.conflict.is_none() || p.deceased.is_none())
+            .count()
+    }
+
+    /// Whether any person's conflict and death were filled in from the inventory afterwards.
+    pub fn has_backfilled(&self) -> bool {
+        self.people.iter().any(|p| p.backfilled)
     }
 }
 
@@ -306,15 +347,16 @@ impl NetworkIndices {
         }
     }
 
+    /// Counts living people only, as `of_people` does, so start and now compare alike.
     pub fn of_snapshot(s: &InventorySnapshot) -> Self {
+        let living: Vec<_> = s.people.iter().filter(|p| !p.is_deceased()).collect();
         Self {
-            in_circle: s.people.iter().filter(|p| p.ring.is_in_circle()).count(),
-            inner_ring: s
-                .people
+            in_circle: living.iter().filter(|p| p.ring.is_in_circle()).count(),
+            inner_ring: living
                 .iter()
                 .filter(|p| p.ring == ClosenessRing::Inner)
                 .count(),
-            confidant_present: s.people.iter().any(|p| p.confidant),
+            confidant_present: living.iter().any(|p| p.confidant),
         }
     }
 }
@@ -387,5 +429,34 @@ mod tests {
                 confidant_present: true
             }
         );
+    }
+
+    #[test]
+    fn a_snapshot_keeps_death_and_conflict_and_counts_as_the_live_circle_does() {
+        let mut mother = person("Mother", 1, true, true);
+        mother.conflict = ConflictLevel::Open;
+        let people = vec![mother, person("Sam", 2, false, false)];
+        let snap = InventorySnapshot {
+            id: crate::ids::SnapshotId::from_uuid(Uuid::nil()),
+            kind: SnapshotKind::Start,
+            taken_on: time::macros::date!(2026 - 01 - 10),
+            people: people.iter().map(SnapshotPerson::of).collect(),
+        };
+        assert!(snap.people[0].is_deceased() && snap.people[0].in_conflict());
+        assert_eq!(
+            NetworkIndices::of_snapshot(&snap),
+            NetworkIndices::of_people(&people)
+        );
+        assert_eq!(snap.people_without_attributes(), 0);
+        // A snapshot stored before these were kept reads as "not recorded".
+        let old: SnapshotPerson = serde_json::from_str(
+            r#"{"person":"00000000-0000-0000-0000-000000000000","alias":"Mother","relationship":"parent","ring":1,"confidant":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (old.deceased, old.conflict, old.backfilled),
+            (None, None, false)
+        );
+        assert!(!old.is_deceased());
     }
 }

@@ -18,6 +18,7 @@ pub mod patient;
 pub mod portal;
 pub mod problem_area;
 pub mod protocol;
+pub mod rule;
 pub mod session;
 pub mod signals;
 pub mod suggestion;

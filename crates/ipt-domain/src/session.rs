@@ -216,6 +216,48 @@ impl TherapySession {
     }
 }
 
+/// The next session planned: the date set at the most recent session, while the course is
+/// open. An earlier session's "next date" was superseded by the session held since, and once
+/// the contract's last session has been held there is no next session. The caseload shows it
+/// even when it has passed (a session that did not happen, or is not written up yet).
+pub fn next_planned(
+    sessions: &[TherapySession],
+    course_open: bool,
+    planned_sessions: u16,
+) -> Option<Date> {
+    if sessions_complete(sessions, course_open, planned_sessions) {
+        return None;
+    }
+    sessions
+        .iter()
+        .max_by_key(|s| (s.date, s.number.get()))?
+        .next_date
+}
+
+/// The contract's sessions have all been held, or the course is over: there is no next session
+/// to plan.
+pub fn sessions_complete(
+    sessions: &[TherapySession],
+    course_open: bool,
+    planned_sessions: u16,
+) -> bool {
+    !course_open
+        || sessions
+            .iter()
+            .max_by_key(|s| (s.date, s.number.get()))
+            .is_some_and(|latest| latest.number.get() >= planned_sessions)
+}
+
+/// The next session as the patient is told of it: the planned one, if it is still to come.
+pub fn upcoming(
+    sessions: &[TherapySession],
+    course_open: bool,
+    planned_sessions: u16,
+    today: Date,
+) -> Option<Date> {
+    next_planned(sessions, course_open, planned_sessions).filter(|d| *d >= today)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
     #[error("session numbers run from 0 (engagement) to 60; got {0}")]
@@ -271,5 +313,73 @@ mod tests {
     fn session_numbers_are_bounded() {
         assert!(SessionNumber::new(61).is_err());
         assert!(SessionNumber::new(0).is_ok());
+    }
+
+    fn held(n: u16, date: Date, next: Option<Date>) -> TherapySession {
+        TherapySession {
+            id: SessionId::from_uuid(uuid::Uuid::from_u128(u128::from(n))),
+            course: CourseId::from_uuid(uuid::Uuid::nil()),
+            number: SessionNumber::new(n).unwrap(),
+            date,
+            phase: SessionPhase {
+                phase: Phase::Middle,
+                override_reason: None,
+            },
+            modality: Modality::InPerson,
+            attendance: Attendance::Attended,
+            special: None,
+            techniques: vec![],
+            strategies: vec![],
+            tasks_done: vec![],
+            checklist: vec![],
+            interval_events: String::new(),
+            agreed_actions: String::new(),
+            risk_review: RiskReview::default(),
+            notes: String::new(),
+            next_date: next,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_next_session_is_the_one_set_at_the_latest_session() {
+        use time::macros::date;
+        let today = date!(2026 - 12 - 01);
+        let s10 = held(10, date!(2026 - 11 - 17), Some(date!(2026 - 12 - 08)));
+        let s11 = held(11, date!(2026 - 11 - 24), Some(date!(2026 - 12 - 15)));
+        assert_eq!(
+            upcoming(&[s10.clone(), s11.clone()], true, 12, today),
+            Some(date!(2026 - 12 - 15)),
+            "the latest session's date, not the earliest still to come"
+        );
+        assert_eq!(
+            upcoming(&[s10.clone(), s11.clone()], false, 12, today),
+            None,
+            "closed"
+        );
+        let last = held(12, date!(2026 - 11 - 30), None);
+        assert_eq!(
+            upcoming(&[s10.clone(), s11.clone(), last], true, 12, today),
+            None,
+            "after the last session an earlier session's next date is not announced"
+        );
+        let last_with_date = held(12, date!(2026 - 11 - 30), Some(date!(2026 - 12 - 07)));
+        assert_eq!(
+            upcoming(&[s11, last_with_date], true, 12, today),
+            None,
+            "contract done"
+        );
+        let past = held(5, date!(2026 - 11 - 01), Some(date!(2026 - 11 - 08)));
+        assert_eq!(
+            upcoming(&[past.clone()], true, 12, today),
+            None,
+            "a date gone by"
+        );
+        assert_eq!(
+            next_planned(&[past], true, 12),
+            Some(date!(2026 - 11 - 08)),
+            "the caseload still shows it"
+        );
+        assert_eq!(upcoming(&[], true, 12, today), None);
     }
 }

@@ -2,9 +2,11 @@
 //! onset of the depression can be linked to what was happening around it (reference §3.4).
 
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 use crate::approx_date::ApproxDate;
 use crate::ids::{InventoryPersonId, MoodEpisodeId, TimelineEventId};
+use crate::rule::{self, FieldError};
 
 /// What kind of life event happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,7 +124,25 @@ pub struct MoodEpisode {
     pub version: i64,
 }
 
+impl TimelineEvent {
+    /// A life event on the timeline is something that has happened: the earliest day its date
+    /// can mean is not after today. Suggestions read the timeline as history, so a planned
+    /// event (a move next spring) must not count as one.
+    pub fn check_happened(&self, today: Date) -> Result<(), FieldError> {
+        rule::not_after_today("date", self.date.range().0, today)
+    }
+}
+
 impl MoodEpisode {
+    /// An episode's onset and end are in the past (or this month/year).
+    pub fn check_happened(&self, today: Date) -> Result<(), FieldError> {
+        rule::not_after_today("onset", self.onset.range().0, today)?;
+        if let Some(end) = self.end {
+            rule::not_after_today("end", end.range().0, today)?;
+        }
+        Ok(())
+    }
+
     /// An episode cannot end before it begins.
     pub fn check(&self) -> Result<(), TimelineError> {
         if let Some(end) = self.end
@@ -213,6 +233,40 @@ mod tests {
         assert!(
             ep("2026", Some("2026-01"), false).check().is_ok(),
             "overlapping precision is allowed"
+        );
+    }
+
+    #[test]
+    fn events_and_episodes_must_have_begun_by_today() {
+        let today = time::macros::date!(2026 - 12 - 01);
+        let event = |d: &str| TimelineEvent {
+            id: TimelineEventId::from_uuid(Uuid::nil()),
+            date: d.parse().unwrap(),
+            kind: EventKind::Move,
+            person: None,
+            description: String::new(),
+            version: 1,
+        };
+        assert!(event("2026-12-01").check_happened(today).is_ok());
+        assert!(event("2026-12").check_happened(today).is_ok(), "this month");
+        assert!(event("2026").check_happened(today).is_ok(), "this year");
+        let e = event("2026-12-02").check_happened(today).unwrap_err();
+        assert_eq!((e.field, e.code), ("date", "date_in_future"));
+        assert!(event("2027").check_happened(today).is_err());
+        assert!(ep("2026-11", None, true).check_happened(today).is_ok());
+        assert_eq!(
+            ep("2027-01", None, true)
+                .check_happened(today)
+                .unwrap_err()
+                .field,
+            "onset"
+        );
+        assert_eq!(
+            ep("2026-11", Some("2027-02"), false)
+                .check_happened(today)
+                .unwrap_err()
+                .field,
+            "end"
         );
     }
 }

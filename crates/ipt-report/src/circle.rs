@@ -6,7 +6,7 @@
 use std::f64::consts::PI;
 use std::fmt::Write;
 
-use ipt_domain::inventory::ClosenessRing;
+use ipt_domain::inventory::{ClosenessRing, ConflictLevel, InventoryPerson, SnapshotPerson};
 
 use crate::svg::{esc, id_safe, num, shorten};
 
@@ -22,6 +22,31 @@ pub struct CirclePerson {
     pub conflict: bool,
     /// The person has died.
     pub deceased: bool,
+}
+
+impl CirclePerson {
+    /// A person of the live inventory, drawn with everything the circle shows.
+    pub fn of_person(p: &InventoryPerson) -> Self {
+        Self {
+            alias: p.alias.as_str().to_string(),
+            ring: p.ring,
+            confidant: p.confidant,
+            conflict: p.conflict != ConflictLevel::None,
+            deceased: p.deceased,
+        }
+    }
+
+    /// A person as a snapshot kept them, drawn exactly as the live inventory would have been
+    /// (a snapshot that did not record death or conflict draws neither).
+    pub fn of_snapshot(p: &SnapshotPerson) -> Self {
+        Self {
+            alias: p.alias.clone(),
+            ring: p.ring,
+            confidant: p.confidant,
+            conflict: p.in_conflict(),
+            deceased: p.is_deceased(),
+        }
+    }
 }
 
 /// The words of the drawing, already translated.

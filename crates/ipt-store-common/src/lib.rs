@@ -1979,6 +1979,31 @@ macro_rules! impl_store {
                     finish(tx).await
                 }
 
+                async fn portal_language(&self, patient: PatientId) -> Result<Option<Language>, StoreError> {
+                    let code: Option<String> = sqlx::query_scalar("SELECT language FROM portal_preferences WHERE patient_id = $1")
+                        .bind(patient.as_uuid())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    code.map(|c| Language::parse(&c).map_err(corrupt)).transpose()
+                }
+
+                async fn set_portal_language(&self, patient: PatientId, language: Language, at: OffsetDateTime, a: &AuditEvent) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    sqlx::query(
+                        "INSERT INTO portal_preferences (patient_id, language, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (patient_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+                    )
+                    .bind(patient.as_uuid())
+                    .bind(language.code())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    audit(&mut tx, a).await?;
+                    finish(tx).await
+                }
+
                 async fn add_assignment(&self, x: &Assignment, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     sqlx::query(

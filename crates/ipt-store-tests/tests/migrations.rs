@@ -86,3 +86,159 @@ async fn a_failed_migration_leaves_postgres_as_it_was() {
     assert_eq!(count("half_done").await, 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The backend's own migrations up to and including `last` (by file name), in a folder of
+/// their own, to bring a database to an older schema.
+fn migrations_up_to(backend: &str, last: &str) -> PathBuf {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(backend)
+        .join("migrations");
+    let dir = std::env::temp_dir().join(format!("ipt-upto-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.as_str() <= last {
+            std::fs::copy(&path, dir.join(&name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// Records of a course as they stood before snapshots kept death and conflict: a deceased
+/// mother in the inventory, and a start snapshot holding her and a person since removed.
+struct OldSnapshot {
+    course: ipt_domain::ids::CourseId,
+    mother: ipt_domain::ids::InventoryPersonId,
+    gone: ipt_domain::ids::InventoryPersonId,
+    json: String,
+}
+
+async fn old_records(store: &dyn ipt_app::ports::Store) -> OldSnapshot {
+    use ipt_domain::authz::Role;
+    use ipt_domain::inventory::ConflictLevel;
+    use ipt_store_tests::fixtures::*;
+    let u = user("migrating", Role::Clinician);
+    store
+        .create_user(&u, &audit("user.create", u.id.as_uuid(), None, None))
+        .await
+        .unwrap();
+    let p = patient(u.id, "Migrating Patient");
+    store
+        .create_patient(
+            &p,
+            &audit("patient.create", p.id.as_uuid(), Some(p.id), None),
+        )
+        .await
+        .unwrap();
+    let c = course(&p);
+    store
+        .create_course(
+            &c,
+            &audit("course.create", c.id.as_uuid(), Some(p.id), None),
+        )
+        .await
+        .unwrap();
+    let mut mother = person("Mother", 1);
+    mother.deceased = true;
+    mother.conflict = ConflictLevel::Hidden;
+    store
+        .add_person(
+            c.id,
+            &mother,
+            &audit("person.create", mother.id.as_uuid(), Some(p.id), None),
+        )
+        .await
+        .unwrap();
+    let gone: ipt_domain::ids::InventoryPersonId = id();
+    let json = format!(
+        r#"[{{"person":"{}","alias":"Mother","relationship":"parent","ring":1,"confidant":true}},{{"person":"{}","alias":"Old friend","relationship":"friend","ring":2,"confidant":false}}]"#,
+        mother.id, gone
+    );
+    OldSnapshot {
+        course: c.id,
+        mother: mother.id,
+        gone,
+        json,
+    }
+}
+
+async fn check_backfilled(store: &dyn ipt_app::ports::Store, old: &OldSnapshot) {
+    use ipt_domain::inventory::ConflictLevel;
+    let snaps = store
+        .snapshots(
+            old.course,
+            &ipt_store_tests::fixtures::audit("snapshot.read", old.course.as_uuid(), None, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(snaps.len(), 1);
+    let people = &snaps[0].people;
+    let mother = people.iter().find(|p| p.person == old.mother).unwrap();
+    assert_eq!(mother.deceased, Some(true), "filled from the inventory");
+    assert_eq!(mother.conflict, Some(ConflictLevel::Hidden));
+    assert!(mother.backfilled, "and marked as filled in afterwards");
+    let gone = people.iter().find(|p| p.person == old.gone).unwrap();
+    assert_eq!(
+        (gone.deceased, gone.conflict, gone.backfilled),
+        (None, None, false),
+        "no longer in the inventory: not recorded"
+    );
+    assert_eq!(snaps[0].people_without_attributes(), 1);
+    assert!(snaps[0].has_backfilled());
+}
+
+#[tokio::test]
+async fn old_snapshots_are_filled_from_the_inventory_on_sqlite() {
+    let db = harness::sqlite_empty().await;
+    let pool = &db.sqlite.as_ref().unwrap().pool;
+    let before = migrations_up_to("ipt-store-sqlite", "0008");
+    sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap()
+        .run(pool)
+        .await
+        .unwrap();
+    let old = old_records(db.store.as_ref()).await;
+    sqlx::query("INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, 'start', '2026-01-20', $3)")
+        .bind(uuid::Uuid::now_v7())
+        .bind(old.course.as_uuid())
+        .bind(&old.json)
+        .execute(pool)
+        .await
+        .unwrap();
+    db.sqlite.as_ref().unwrap().migrate().await.unwrap();
+    check_backfilled(db.store.as_ref(), &old).await;
+    let _ = std::fs::remove_dir_all(before);
+}
+
+#[tokio::test]
+async fn old_snapshots_are_filled_from_the_inventory_on_postgres() {
+    let Some(db) = harness::postgres_empty().await else {
+        eprintln!(
+            "skipped: set {} to run the PostgreSQL migration test",
+            harness::PG_ENV
+        );
+        return;
+    };
+    let pool = &db.pg.as_ref().unwrap().pool;
+    let before = migrations_up_to("ipt-store-postgres", "0008");
+    sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap()
+        .run(pool)
+        .await
+        .unwrap();
+    let old = old_records(db.store.as_ref()).await;
+    sqlx::query("INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, 'start', '2026-01-20', $3::jsonb)")
+        .bind(uuid::Uuid::now_v7())
+        .bind(old.course.as_uuid())
+        .bind(&old.json)
+        .execute(pool)
+        .await
+        .unwrap();
+    db.pg.as_ref().unwrap().migrate().await.unwrap();
+    check_backfilled(db.store.as_ref(), &old).await;
+    let _ = std::fs::remove_dir_all(before);
+}

@@ -712,12 +712,7 @@ async fn set_contract(
             )
         });
     let end_date = e.required_date("end_date", &req.end_date);
-    if end_date.is_some_and(|d| d <= s.app.today()) {
-        e.add(
-            "end_date",
-            "the end date must come after today, the day the contract is agreed",
-        );
-    }
+    let agreed_on = e.date("agreed_on", &req.agreed_on);
     e.finish()?;
     let (Some(version), Some(sessions), Some(frequency), Some(end_date)) =
         (version, sessions, frequency, end_date)
@@ -733,6 +728,7 @@ async fn set_contract(
             sessions,
             frequency,
             end_date,
+            agreed_on.unwrap_or_else(|| s.app.today()),
         )
         .await?;
     ok(CourseDto::from(&c))
@@ -1213,6 +1209,7 @@ fn session_problem(err: AppError) -> ApiProblem {
             errors: vec![problem::FieldError {
                 field: "number".into(),
                 message: m.clone(),
+                code: None,
             }],
             ..problem::ProblemDetails::new(409, "Already exists", m)
         }

@@ -788,17 +788,9 @@ fn circle_labels(t: &Tr, id: &str, title: String, n: &NetworkIndices) -> CircleL
     }
 }
 
+/// What a snapshot kept of each person, drawn as the live circle draws them.
 fn snapshot_people(s: &InventorySnapshot) -> Vec<CirclePerson> {
-    s.people
-        .iter()
-        .map(|p| CirclePerson {
-            alias: p.alias.clone(),
-            ring: p.ring,
-            confidant: p.confidant,
-            conflict: false,
-            deceased: false,
-        })
-        .collect()
+    s.people.iter().map(CirclePerson::of_snapshot).collect()
 }
 
 fn names_in(people: &[CirclePerson], ring: ClosenessRing) -> String {
@@ -814,9 +806,26 @@ fn names_in(people: &[CirclePerson], ring: ClosenessRing) -> String {
     }
 }
 
-/// The circle at the start of the middle phase beside the circle now (or at the end). Snapshots
-/// keep ring and confidant only, so both sides mark just those (and the current side who has
-/// died), for a fair comparison. Without a start snapshot there is nothing to compare yet.
+/// What a reader must know about snapshots taken before death and conflict were kept: which
+/// values were filled in later from the inventory, and for how many people they are unknown.
+pub fn snapshot_note(t: &Tr, snapshots: &[&InventorySnapshot]) -> Option<String> {
+    let mut notes = vec![];
+    if snapshots.iter().any(|s| s.has_backfilled()) {
+        notes.push(t.get("charts-snapshot-backfilled"));
+    }
+    let unknown: usize = snapshots
+        .iter()
+        .map(|s| s.people_without_attributes())
+        .sum();
+    if unknown > 0 {
+        notes.push(t.count("charts-snapshot-unrecorded", unknown as i64));
+    }
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+/// The circle at the start of the middle phase beside the circle now (or at the end), each
+/// drawn with everything the circle shows (ring, confidant, conflict, death). Without a start
+/// snapshot there is nothing to compare yet.
 fn circles_block(t: &Tr, progress: &CourseProgress) -> Option<ChartBlock> {
     let view = &progress.view;
     let start = view
@@ -838,16 +847,7 @@ fn circles_block(t: &Tr, progress: &CourseProgress) -> Option<ChartBlock> {
         ),
         None => (
             t.get("charts-circle-now"),
-            view.inventory
-                .iter()
-                .map(|p| CirclePerson {
-                    alias: p.alias.as_str().to_string(),
-                    ring: p.ring,
-                    confidant: p.confidant,
-                    conflict: false,
-                    deceased: p.deceased,
-                })
-                .collect(),
+            view.inventory.iter().map(CirclePerson::of_person).collect(),
             NetworkIndices::of_people(&view.inventory),
         ),
     };
@@ -861,6 +861,12 @@ fn circles_block(t: &Tr, progress: &CourseProgress) -> Option<ChartBlock> {
             ("now_inner", now_n.inner_ring.to_string()),
         ],
     );
+    let mut kept = vec![start];
+    kept.extend(end);
+    let summary = match snapshot_note(t, &kept) {
+        Some(note) => format!("{summary} {note}"),
+        None => summary,
+    };
     let a = circle_labels(t, "circle-start", start_caption.clone(), &start_n);
     let b = circle_labels(t, "circle-now", now_caption.clone(), &now_n);
     let svg = closeness_pair(

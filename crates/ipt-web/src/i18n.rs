@@ -93,6 +93,34 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A refusal of the core, in this language: the catalogue's `rule-<code>` with the
+    /// refusal's arguments (dates in the language's form).
+    pub fn rule(&self, e: &ipt_domain::rule::FieldError) -> String {
+        use ipt_domain::rule::Arg;
+        let args: Vec<(&str, String)> = e
+            .args
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Arg::Text(s) => s.clone(),
+                    Arg::Date(d) => self.date(*d),
+                    Arg::Number(n) => n.to_string(),
+                };
+                (*k, v)
+            })
+            .collect();
+        self.with(&format!("rule-{}", e.code.replace('_', "-")), &args)
+    }
+
+    /// Every refusal, one sentence each.
+    pub fn rules(&self, errors: &[ipt_domain::rule::FieldError]) -> String {
+        errors
+            .iter()
+            .map(|e| self.rule(e))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// A count-dependent text (Fluent selects the plural form for the language).
     pub fn count(&self, key: &str, n: i64) -> String {
         let mut map: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();

@@ -205,6 +205,11 @@ impl IntoResponse for PageError {
                 t.get("form-errors-title"),
                 m.clone(),
             ),
+            AppError::Rejected(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("form-errors-title"),
+                t.rules(errors),
+            ),
             AppError::Transition(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 t.get("form-errors-title"),
@@ -829,6 +834,13 @@ pub struct PatientPage {
     pub alert_error: Option<String>,
     pub courses: Vec<CourseLine>,
     pub formats: Vec<(String, String)>,
+    /// The patient's open course (id, what it is), when there is one: a second is not started
+    /// beside it, so the page says so instead of offering the form.
+    pub open_course: Option<(String, String)>,
+    /// The start-course form: the date typed (today by default) and what the core refused.
+    pub start_date: String,
+    pub start_max: String,
+    pub start_error: Option<String>,
 }
 
 async fn patient_page(
@@ -915,6 +927,21 @@ async fn patient_page(
             .iter()
             .map(|f| (f.code().to_string(), format_label(&t, *f)))
             .collect(),
+        open_course: courses.iter().find(|c| c.status.is_open()).map(|c| {
+            (
+                c.id.to_string(),
+                t.with(
+                    "patient-open-course",
+                    &[
+                        ("format", format_label(&t, c.format)),
+                        ("date", t.date(c.started_on)),
+                    ],
+                ),
+            )
+        }),
+        start_date: app.today().to_string(),
+        start_max: app.today().to_string(),
+        start_error: None,
         page,
     })
 }
@@ -949,6 +976,9 @@ pub async fn show_patient(
 #[derive(Deserialize)]
 pub struct StartCourseForm {
     format: String,
+    /// The day the course started: today, or earlier for a course begun elsewhere.
+    #[serde(default)]
+    started_on: String,
 }
 
 pub async fn start_course(
@@ -962,13 +992,35 @@ pub async fn start_course(
     let (Ok(id), Ok(format)) = (id.parse::<PatientId>(), Format::parse(&f.format)) else {
         return fail(page)(AppError::NotFound("patient")).into_response();
     };
-    match state
-        .app
-        .start_course(&user.actor(), id, format, state.app.today())
-        .await
-    {
-        Ok(c) => Redirect::to(&format!("/courses/{}", c.id)).into_response(),
-        Err(e) => fail(page)(e).into_response(),
+    let t = page.t;
+    let started_on = parse_date(&f.started_on);
+    let outcome = match started_on {
+        Ok(d) => {
+            state
+                .app
+                .start_course(
+                    &user.actor(),
+                    id,
+                    format,
+                    d.unwrap_or_else(|| state.app.today()),
+                )
+                .await
+        }
+        Err(BadDate) => Err(AppError::Invalid(String::new())),
+    };
+    let message = match outcome {
+        Ok(c) => return Redirect::to(&format!("/courses/{}", c.id)).into_response(),
+        Err(AppError::Rejected(errors)) => t.rules(&errors),
+        Err(AppError::Invalid(_)) if started_on.is_err() => t.get("date-invalid"),
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    match patient_page(&state, &user, page, id, None).await {
+        Ok(mut p) => {
+            p.start_date = f.started_on;
+            p.start_error = Some(message);
+            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+        }
+        Err(e) => e.into_response(),
     }
 }
 

@@ -30,7 +30,7 @@ impl IntoResponse for Problem {
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
         let (status, title) = match &e {
-            AppError::Invalid(_) | AppError::Transition(_) => {
+            AppError::Invalid(_) | AppError::Rejected(_) | AppError::Transition(_) => {
                 (422, "The request could not be applied")
             }
             AppError::NotFound(_) | AppError::Forbidden => (404, "Not found"),
@@ -46,6 +46,7 @@ impl From<AppError> for Problem {
                 tracing::error!(error = %m, "internal error");
                 "something went wrong on our side; it has been logged".to_string()
             }
+            AppError::Rejected(errors) => crate::i18n::Tr::new(crate::i18n::Lang::En).rules(errors),
             other => other.to_string(),
         };
         Problem {

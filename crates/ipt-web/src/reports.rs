@@ -678,10 +678,8 @@ pub fn plan_doc(app: &App, t: &Tr, d: &DocumentData) -> MyPlanDoc {
     let today = app.today();
     let mut upcoming = vec![];
     if c.status.is_open() {
-        if let Some(next) = by_date
-            .last()
-            .and_then(|s| s.next_date)
-            .filter(|n| *n >= today)
+        if let Some(next) =
+            ipt_domain::session::upcoming(&d.sessions, true, c.planned_sessions(), today)
         {
             upcoming.push(Labelled::new(t.get("reports-plan-next"), t.date(next)));
         }

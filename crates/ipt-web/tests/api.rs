@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// A personal API token for `user`, made the way `ipt token create` makes one.
-async fn token(t: &TestApp, user: &UserRecord) -> (TokenId, String) {
+pub(crate) async fn token(t: &TestApp, user: &UserRecord) -> (TokenId, String) {
     token_last_used(t, user, None).await
 }
 
@@ -46,10 +46,10 @@ async fn token_last_used(
     (tok.id, raw)
 }
 
-struct Res {
-    status: StatusCode,
-    json: Value,
-    reply: Reply,
+pub(crate) struct Res {
+    pub(crate) status: StatusCode,
+    pub(crate) json: Value,
+    pub(crate) reply: Reply,
 }
 
 impl Res {
@@ -113,11 +113,11 @@ async fn get(t: &TestApp, path: &str, tok: &str) -> Res {
     call(t, "GET", path, Some(tok), None).await
 }
 
-async fn post(t: &TestApp, path: &str, tok: &str, body: Value) -> Res {
+pub(crate) async fn post(t: &TestApp, path: &str, tok: &str, body: Value) -> Res {
     call(t, "POST", path, Some(tok), Some(body)).await
 }
 
-async fn put(t: &TestApp, path: &str, tok: &str, body: Value) -> Res {
+pub(crate) async fn put(t: &TestApp, path: &str, tok: &str, body: Value) -> Res {
     call(t, "PUT", path, Some(tok), Some(body)).await
 }
 
@@ -1146,7 +1146,7 @@ async fn records_are_corrected_and_removed_with_versions_through_the_api() {
         let (_, other_tok) = token(&t, &other).await;
         let tok = tok.as_str();
         let p = t.patient(&rosa, "Gia Test").await;
-        let c = t.course(&p, Format::Individual).await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
         let course = format!("/api/v1/courses/{}", c.id);
         let missing = format!("/api/v1/courses/{}", uuid::Uuid::now_v7());
 
@@ -1158,7 +1158,7 @@ async fn records_are_corrected_and_removed_with_versions_through_the_api() {
             tok,
             json!({"symptoms": ["depressed_mood", "sleep_change"], "two_weeks_or_more": true,
                    "severity": "moderate", "first_line_reasons": ["prefers_psychotherapy"],
-                   "version": 1}),
+                   "version": c.version}),
         )
         .await;
         ok(&r, StatusCode::OK);

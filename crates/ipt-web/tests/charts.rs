@@ -55,7 +55,7 @@ async fn phq9(
 /// given at session 1), a life event between them and a rated goal.
 async fn course_with_scores(t: &TestApp, clinician: &ipt_app::ports::UserRecord) -> Course {
     let p = t.patient(clinician, "Lucia Ferri").await;
-    let c = t.course(&p, Format::Individual).await;
+    let c = t.started_course(&p, Format::Individual, 60).await;
     let today = t.app.today();
     // Session 1 in the initial phase, session 4 opening the middle phase.
     let mut held = vec![];

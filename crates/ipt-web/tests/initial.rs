@@ -1039,7 +1039,8 @@ async fn the_contract_must_fit_the_format_and_end_after_today() {
         let text = bad.text();
         assert!(
             text.contains("Individual IPT runs from 12 to 16 sessions.")
-                && text.contains("The end date must come after today"),
+                && text
+                    .contains("The last session must come after the day the contract was agreed"),
             "{text}"
         );
         assert!(bad.body.contains("value=\"30\""));

@@ -5,6 +5,7 @@ mod analytics;
 mod api;
 mod charts;
 mod export;
+mod guards;
 mod health;
 mod initial;
 mod languages;

@@ -1179,7 +1179,18 @@ async fn the_pages_show_no_missing_text_in_either_language() {
         assert!(!r.text().contains("portal-"), "{path}: {}", r.text());
         assert!(!r.text().contains("Questionnaires"), "{path}: {}", r.text());
     }
-    // PHQ-9 has no Italian text here: the questions say so rather than show English.
+    // With the record itself in Italian, PHQ-9 has no Italian text here: the questions say so
+    // rather than show English.
+    let mut italian = t.app.patient(&Actor::System, s.patient.id).await.unwrap();
+    italian.language = Language::It;
+    let audit = t.app.audit(
+        &Actor::System,
+        "patient.update",
+        "patient",
+        italian.id.as_uuid(),
+        Some(italian.id),
+    );
+    t.app.store.update_patient(&italian, &audit).await.unwrap();
     let r = t.get(&format!("{q}?item=1"), Some(&cookie)).await;
     assert!(
         r.text()
@@ -1209,4 +1220,188 @@ async fn the_pages_show_no_missing_text_in_either_language() {
         "{}",
         r.text()
     );
+}
+
+/// The PDF course summary's text, fetched as the clinician.
+async fn summary_text(t: &TestApp, course: CourseId, cookie: &str) -> String {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = Request::get(format!("/courses/{course}/summary.pdf"))
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    pdf_extract::extract_text_from_mem(&bytes)
+        .expect("a readable PDF")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test]
+async fn the_portal_language_is_the_patients_own_and_leaves_the_record_as_it_was() {
+    for (t, _) in all(WebOptions::default()).await {
+        let s = setup(&t, "anna", "Pia Example", Language::En).await;
+        assert_eq!(
+            assign(&t, &s, "phq9", "weekly").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let token = invite(&t, &s, "24").await;
+        let (code, cookie) = accept(&t, &token).await;
+        let r = t
+            .post(
+                "/portal/language",
+                Some(&cookie),
+                &[("lang", "it"), ("back", "/portal/questionnaires")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location.as_deref(), Some("/portal/questionnaires"));
+
+        // The patient's pages are Italian now, on this device and after signing in again…
+        let list = t.get("/portal/questionnaires", Some(&cookie)).await;
+        assert!(list.body.contains("<html lang=\"it\""), "{}", list.text());
+        assert!(list.text().contains("Questionari"), "{}", list.text());
+        let again = sign_in(&t, &code, PASSPHRASE).await;
+        let fresh = portal_cookie(&again);
+        let home = t.get("/portal", Some(&fresh)).await;
+        assert!(home.body.contains("<html lang=\"it\""), "{}", home.text());
+        // … and the weekly PHQ-9 is still theirs to fill in, in the language it was assigned in.
+        assert!(
+            list.body.contains("/portal/questionnaires/"),
+            "the questionnaire is still offered: {}",
+            list.text()
+        );
+        let aid = assignment_id(&t, &s).await;
+        let item = t
+            .get(
+                &format!("/portal/questionnaires/{aid}?item=1"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(item.status, StatusCode::OK);
+        assert!(
+            item.text().contains("Questo questionario è in Inglese")
+                && item
+                    .text()
+                    .contains("Little interest or pleasure in doing things"),
+            "{}",
+            item.text()
+        );
+        assert!(
+            item.body.contains("lang=\"en\""),
+            "the English wording is marked as such"
+        );
+
+        // The record keeps English: the clinician's pages, the summary document, the assignment.
+        let patient = t.app.patient(&Actor::System, s.patient.id).await.unwrap();
+        assert_eq!(patient.language, Language::En);
+        assert_eq!(
+            patient.version, s.patient.version,
+            "the record was not touched"
+        );
+        let page = t
+            .get(&format!("/patients/{}", s.patient.id), Some(&s.session))
+            .await;
+        assert!(page.text().contains("English"), "{}", page.text());
+        let clinician = t.get(&portal_path(s.course.id), Some(&s.session)).await;
+        assert!(
+            !clinician.text().contains("Not delivered"),
+            "{}",
+            clinician.text()
+        );
+        let pdf = summary_text(&t, s.course.id, &s.session).await;
+        assert!(pdf.contains("Course summary"), "{pdf}");
+        assert!(
+            actions(&t, s.patient.id)
+                .await
+                .contains(&"portal.language.set".to_string())
+        );
+
+        // Were the record itself changed to Italian, the PHQ-9 (shipped in English only) could
+        // no longer be given, and the clinician is told instead of reading "Active".
+        let mut italian = patient.clone();
+        italian.language = Language::It;
+        let audit = t.app.audit(
+            &Actor::System,
+            "patient.update",
+            "patient",
+            italian.id.as_uuid(),
+            Some(italian.id),
+        );
+        t.app.store.update_patient(&italian, &audit).await.unwrap();
+        let clinician = t.get(&portal_path(s.course.id), Some(&s.session)).await;
+        let text = clinician.text();
+        assert!(
+            text.contains("Not delivered. The patient is not offered this questionnaire"),
+            "{text}"
+        );
+        assert!(text.contains("phq9.it.toml"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn after_the_last_session_the_portal_announces_no_next_session() {
+    use ipt_domain::course::CourseStatus;
+    use ipt_domain::protocol::Phase;
+    for (t, _) in all(WebOptions::default()).await {
+        let s = setup(&t, "anna", "Pia Example", Language::En).await;
+        let c = t
+            .app
+            .transition(
+                &Actor::System,
+                s.course.id,
+                s.course.version,
+                CourseStatus::Active(Phase::Initial),
+            )
+            .await
+            .unwrap();
+        let token = invite(&t, &s, "24").await;
+        let (_, cookie) = accept(&t, &token).await;
+        let today = t.app.today();
+        let planned = c.planned_sessions();
+        let held = |number: u16, date: time::Date, next: Option<time::Date>| {
+            let mut x = ipt_store_tests::fixtures::session(c.id, number);
+            x.date = date;
+            x.next_date = next;
+            x.phase.phase = Phase::Initial;
+            x.techniques.clear();
+            x.strategies.clear();
+            x
+        };
+        // The session before the last one planned the last for next week…
+        let in_a_week = today + time::Duration::days(7);
+        t.app
+            .record_session(&Actor::System, held(planned - 1, today, Some(in_a_week)))
+            .await
+            .unwrap();
+        let home = t.get("/portal", Some(&cookie)).await;
+        assert!(
+            home.text().contains("Your next session is planned for"),
+            "{}",
+            home.text()
+        );
+        // … and once the last session is held (today, as it happens), there is no next one.
+        t.app
+            .record_session(&Actor::System, held(planned, today, None))
+            .await
+            .unwrap();
+        let home = t.get("/portal", Some(&cookie)).await;
+        assert!(
+            !home.text().contains("Your next session is planned for"),
+            "{}",
+            home.text()
+        );
+        let plan = t.get("/portal/plan", Some(&cookie)).await;
+        assert!(
+            plan.text().contains("have all taken place")
+                && !plan.text().contains("No next session is planned yet"),
+            "{}",
+            plan.text()
+        );
+    }
 }

@@ -96,7 +96,7 @@ async fn setup(t: &TestApp, language: Language) -> Setup {
         .register_patient(&SYSTEM, "Lia Diary", None, language, clinician.id)
         .await
         .unwrap();
-    let course = t.course(&patient, Format::Individual).await;
+    let course = t.started_course(&patient, Format::Individual, 30).await;
     let sam = person(t, &course, "Sam", false).await;
     let ada = person(t, &course, "Ada", false).await;
     person(t, &course, "Grandpa Leo", true).await;

@@ -178,6 +178,7 @@ async fn course_with_data(t: &TestApp) -> Course {
             16,
             Frequency::Weekly,
             today + time::Duration::days(120),
+            today,
         )
         .await
         .unwrap();

@@ -102,6 +102,7 @@ async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions:
             sessions,
             Frequency::Weekly,
             today + time::Duration::days(120),
+            today,
         )
         .await
         .unwrap();

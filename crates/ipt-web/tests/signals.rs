@@ -45,7 +45,7 @@ async fn the_caseload_shows_each_signal_with_its_reason_and_where_to_act() {
         let anna = t.user("anna", Role::Clinician).await;
         let mia = t.patient(&anna, "Mia Signals").await;
         t.patient(&anna, "Ugo Quiet").await;
-        let course = t.course(&mia, Format::Individual).await;
+        let course = t.started_course(&mia, Format::Individual, 60).await;
         session(&t, &course, 1, Attendance::Attended).await;
         session(&t, &course, 2, Attendance::NoShow).await;
         session(&t, &course, 3, Attendance::NoShow).await;

@@ -138,6 +138,31 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A course that started `days_ago` days ago and is in its initial phase, so that sessions
+    /// can be recorded on it with their dates since then.
+    pub async fn started_course(&self, patient: &Patient, format: Format, days_ago: i64) -> Course {
+        let c = self
+            .app
+            .start_course(
+                &Actor::System,
+                patient.id,
+                format,
+                self.app.today() - time::Duration::days(days_ago),
+            )
+            .await
+            .unwrap();
+        let first = self.app.protocols.get(format).phases()[0];
+        self.app
+            .transition(
+                &Actor::System,
+                c.id,
+                c.version,
+                ipt_domain::course::CourseStatus::Active(first),
+            )
+            .await
+            .unwrap()
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();

@@ -115,6 +115,35 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.goto(&format!("{course_url}/measures"));
     expect(&driver, "16");
 
+    // The result page shows every item's answer on screen at a phone's, a laptop's and a wide
+    // screen's width: the long item text wraps instead of pushing the answers off to the right.
+    driver.click_and_wait("main table a[href*='/measures/']");
+    expect(&driver, "Thoughts that you would be better off dead");
+    for (w, h) in [(375, 812), (1280, 1600), (1920, 1080)] {
+        driver.resize(w, h);
+        let off = driver.eval(
+            "const vw = document.documentElement.clientWidth; \
+             const dds = Array.from(document.querySelectorAll('main dl.facts dd')); \
+             return {n: dds.length, off: dds.filter(d => { const r = d.getBoundingClientRect(); return r.right > vw + 1 || r.width < 8; }).length, \
+                     scroll: document.documentElement.scrollWidth - vw};",
+        );
+        assert_eq!(
+            off["n"],
+            serde_json::json!(10),
+            "ten answers at {w} px: {off}"
+        );
+        assert_eq!(
+            off["off"],
+            serde_json::json!(0),
+            "every answer on screen at {w} px: {off}"
+        );
+        assert!(
+            off["scroll"].as_i64().unwrap_or(1) <= 0,
+            "no sideways scrolling at {w} px: {off}"
+        );
+    }
+    driver.resize(1280, 1600);
+
     // Interpersonal inventory with its closeness circle.
     driver.goto(&format!("{course_url}/inventory/new"));
     driver.type_into("#alias", "Mother");
@@ -187,7 +216,7 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.goto(&format!("{course_url}/sessions/new"));
     expect(
         &driver,
-        "Unsaved text from earlier in this tab was restored",
+        "you typed this in this tab earlier and it was not saved",
     );
     assert_eq!(
         driver.value("#interval-events"),
@@ -250,6 +279,17 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.submit("/termination/maintenance");
     driver.goto(&format!("{course_url}/termination"));
     shot("07-ending");
+    // The start circle (a snapshot taken on entering the middle phase) draws the mother who
+    // died as the live circle does, and counts only the living.
+    let marks = driver.eval(
+        "const svgs = Array.from(document.querySelectorAll('main table.circles svg')); \
+         return svgs.map(s => s.querySelectorAll('.is-deceased').length);",
+    );
+    assert_eq!(
+        marks,
+        serde_json::json!([1, 1]),
+        "deceased at start and now: {marks}"
+    );
     driver.goto(&course_url);
     driver.click_and_wait("form[action$='/transition'] button.primary");
     expect(&driver, "The course is now: Completed.");

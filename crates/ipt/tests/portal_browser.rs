@@ -167,6 +167,23 @@ fn a_patient_answers_phq9_on_a_phone_and_a_risk_answer_reaches_the_clinician() {
     phone.goto(&format!("{b}/portal/questionnaires"));
     expect(&phone, "Done. Thank you.");
 
+    // The patient reads the portal in Italian from now on: their pages follow, on every
+    // sign-in, but the clinical record keeps its language (and with it the documents and the
+    // questionnaires assigned in it).
+    phone.click("#lang-select option[value=\"it\"]");
+    phone.wait_text("Questionari");
+    assert_eq!(
+        phone.eval("return document.documentElement.lang;"),
+        serde_json::json!("it")
+    );
+    clinic.goto(&format!("{b}/caseload"));
+    clinic.click_and_wait("main table a");
+    let record = expect(&clinic, "English");
+    assert!(!record.contains("Italian"), "{record}");
+    clinic.goto(&format!("{course_url}/portal"));
+    let portal = expect(&clinic, "PHQ-9");
+    assert!(!portal.contains("Not delivered"), "{portal}");
+
     // The clinician's caseload shows the open risk alert.
     clinic.goto(&format!("{b}/caseload"));
     let caseload = expect(&clinic, "Open alerts");

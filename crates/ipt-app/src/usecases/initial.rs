@@ -91,6 +91,7 @@ impl App {
         mut event: TimelineEvent,
     ) -> Result<TimelineEvent, AppError> {
         let pid = self.patient_of(actor, course).await?;
+        event.check_happened(self.today())?;
         self.check_event_person(actor, course, &event).await?;
         let audit = self.audit(
             actor,
@@ -132,6 +133,7 @@ impl App {
     ) -> Result<MoodEpisode, AppError> {
         episode.check()?;
         let pid = self.patient_of(actor, course).await?;
+        episode.check_happened(self.today())?;
         let audit = self.audit(
             actor,
             "mood_episode.update",

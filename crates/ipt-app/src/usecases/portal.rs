@@ -7,7 +7,7 @@
 
 use ipt_domain::course::{Course, CourseStatus};
 use ipt_domain::ids::{CourseId, PatientId, UserId};
-use ipt_domain::patient::Patient;
+use ipt_domain::patient::{Language, Patient};
 use time::Duration;
 use uuid::Uuid;
 
@@ -18,6 +18,10 @@ use crate::{App, AppError, new_id};
 #[derive(Debug, Clone)]
 pub struct PortalPatient {
     pub patient: Patient,
+    /// The language of the portal's pages: the patient's own choice, else their record's. It
+    /// is a display preference only: the record's language (`patient.language`) still decides
+    /// the questionnaires' text and the documents.
+    pub language: Language,
     /// The hash of the session token, for signing out.
     pub token_hash: String,
     /// Set in kiosk mode: the clinician who handed over the device.
@@ -90,11 +94,35 @@ impl App {
                 .touch_portal_session(token_hash, now, now + idle)
                 .await?;
         }
+        let language = self
+            .store
+            .portal_language(patient.id)
+            .await?
+            .unwrap_or(patient.language);
         Ok(Some(PortalPatient {
+            language,
             patient,
             token_hash: token_hash.to_string(),
             kiosk_by: session.kiosk_by,
         }))
+    }
+
+    /// The patient picks the language of their portal pages. It is kept as their preference,
+    /// apart from the record: the clinician's pages, the documents and the questionnaires
+    /// assigned to them keep the record's language.
+    pub async fn set_portal_language(
+        &self,
+        who: &PortalPatient,
+        language: Language,
+    ) -> Result<(), AppError> {
+        if language == who.language {
+            return Ok(());
+        }
+        let audit = self.portal_audit(who, "language.set", "patient", who.id().as_uuid());
+        self.store
+            .set_portal_language(who.id(), language, self.now(), &audit)
+            .await?;
+        Ok(())
     }
 
     /// The course the portal works with: the patient's open course, else their latest one.

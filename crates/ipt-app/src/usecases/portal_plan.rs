@@ -30,8 +30,10 @@ pub struct PortalPlan {
     pub actions: Option<(Date, String)>,
     /// Shown once written.
     pub relapse_plan: Option<RelapsePreventionPlan>,
-    /// Dates of the sessions planned from today on, earliest first.
-    pub upcoming: Vec<Date>,
+    /// The next session, when one is planned and still to come.
+    pub upcoming: Option<Date>,
+    /// Every session of the contract has been held (or the course is over).
+    pub sessions_complete: bool,
 }
 
 /// One total on "My progress".
@@ -86,18 +88,6 @@ fn latest_actions(sessions: &[TherapySession]) -> Option<(Date, String)> {
         .max_by_key(|s| (s.date, s.number.get()))
         .filter(|s| !s.agreed_actions.trim().is_empty())
         .map(|s| (s.date, s.agreed_actions.trim().to_string()))
-}
-
-/// Planned session dates from `today` on, each once, earliest first.
-fn upcoming(sessions: &[TherapySession], today: Date) -> Vec<Date> {
-    let mut dates: Vec<Date> = sessions
-        .iter()
-        .filter_map(|s| s.next_date)
-        .filter(|d| *d >= today)
-        .collect();
-    dates.sort();
-    dates.dedup();
-    dates
 }
 
 /// The questionnaires a patient filled in (self-report instruments of the catalogue; single
@@ -211,7 +201,17 @@ impl App {
                 .iter()
                 .any(|s| !s.trim().is_empty())
             }),
-            upcoming: upcoming(&sessions, self.today()),
+            sessions_complete: ipt_domain::session::sessions_complete(
+                &sessions,
+                course.status.is_open(),
+                course.planned_sessions(),
+            ),
+            upcoming: ipt_domain::session::upcoming(
+                &sessions,
+                course.status.is_open(),
+                course.planned_sessions(),
+                self.today(),
+            ),
             course,
         }))
     }

@@ -79,3 +79,9 @@ charts-quality-p1 = went well
 charts-quality-p2 = went very well
 charts-at-a-glance = Progress at a glance
 charts-all-progress = All progress charts: every measure, item by item, goals and the closeness circle
+
+charts-snapshot-backfilled = A snapshot compared here was taken before deaths and conflicts were kept; they were filled in afterwards from the interpersonal inventory, so they show the inventory at that later time, which may differ from the day of the snapshot.
+charts-snapshot-unrecorded = { $n ->
+    [one] For one person, whether they had died or were in conflict was not recorded in the snapshot.
+   *[other] For { $n } people, whether they had died or were in conflict was not recorded in the snapshot.
+}

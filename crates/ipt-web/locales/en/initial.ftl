@@ -428,5 +428,6 @@ initial-contract-sessions-number = Write the number of sessions as a whole numbe
 initial-contract-frequency = How often
 initial-contract-end = Date of the last session
 initial-contract-end-hint = Format YYYY-MM-DD.
-initial-contract-end-after = The end date must come after today, the day the contract is agreed.
+initial-contract-agreed-on = Day the contract was agreed
+initial-contract-agreed-on-hint = Today unless the course began earlier (for example elsewhere); it cannot be before the course started.
 initial-contract-save = Save the contract

@@ -15,7 +15,8 @@ action-open = Open
 action-change-language = Change language
 form-errors-title = Please correct the marked fields. Nothing was saved.
 field-required = This field is required.
-draft-restored = Unsaved text from earlier in this tab was restored below. Check it, then save.
+draft-restored = Restored: you typed this in this tab earlier and it was not saved. It is still not saved: check it, then save.
+draft-discard = Discard this text
 not-set = not recorded
 
 # Sign-in
@@ -77,6 +78,10 @@ patient-no-courses = No course yet.
 patient-start-course = Start a course
 patient-format = Format
 patient-start = Start course
+patient-started-on-label = Day the course started
+patient-started-on-hint = Today for a new course. For a course already under way (for example begun elsewhere), its real first day, so its earlier sessions can be entered.
+patient-open-course = This patient has an open course ({ $format }, started { $date }). A second course is not started beside it: complete or end that one first.
+patient-open-course-link = Go to the open course
 patient-started-on = Started { $date }
 date-invalid = Write the date as YYYY-MM-DD, for example 1984-07-21.
 date-in-future = The date cannot be in the future.

@@ -46,6 +46,7 @@ portal-plan-relapse-supports = People who can support me
 portal-plan-relapse-help = When and where to get help
 portal-plan-upcoming = Your next sessions
 portal-plan-upcoming-none = No next session is planned yet. Your therapist will agree the next date with you.
+portal-plan-upcoming-complete = The sessions you agreed with your therapist have all taken place. If you want to talk again, contact your service.
 # My progress.
 portal-progress-title = My progress
 portal-progress-intro = These charts show your answers to questionnaires over time. Each shaded band is a range of scores, named in plain words. A score is one way of seeing how things are going; your therapist will talk it through with you.

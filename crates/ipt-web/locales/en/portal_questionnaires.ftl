@@ -45,3 +45,4 @@ portal-q-result-total = Your total score is { $total }. On this questionnaire, s
 portal-q-result-band = Your answers are in the range that questionnaires call “{ $band }”. A questionnaire is not a diagnosis: talk about it with your therapist.
 portal-q-result-no-band = A questionnaire is not a diagnosis: talk about your answers with your therapist.
 portal-q-result-risk = One of your answers says you may have had thoughts of being better off dead or of hurting yourself. Your therapist will see this answer, but maybe not straight away. If you need help now, use the contacts above.
+portal-q-text-language = This questionnaire is in { $language }: it is the language its approved wording was set up in for you. Your answers count the same.

@@ -111,7 +111,6 @@ sessions-error-rating = Enter a whole number from 0 to 10, or leave it empty.
 sessions-error-next-date = The next session must come after this one.
 sessions-error-not-attended = Techniques and strategies can be recorded only for a session that took place. Untick them, or change the attendance.
 sessions-error-unknown-item = The form held a checklist item this version does not know. Nothing was saved; reload the page and try again.
-sessions-error-course-closed = This course is closed, so no new session can be recorded. Corrections to recorded sessions are still possible.
 sessions-error-version = The form is missing its version. Reload the page and try again.
 
 ## Notices

@@ -79,3 +79,9 @@ charts-quality-p1 = è andata bene
 charts-quality-p2 = è andata molto bene
 charts-at-a-glance = I progressi in sintesi
 charts-all-progress = Tutti i grafici dei progressi: ogni misura, voce per voce, gli obiettivi e il cerchio delle relazioni
+
+charts-snapshot-backfilled = Un'istantanea qui confrontata è stata presa prima che si conservassero decessi e conflitti: sono stati aggiunti in seguito dall'inventario interpersonale, quindi mostrano l'inventario di quel momento successivo, che può differire dal giorno dell'istantanea.
+charts-snapshot-unrecorded = { $n ->
+    [one] Per una persona l'istantanea non registra se era deceduta o in conflitto.
+   *[other] Per { $n } persone l'istantanea non registra se erano decedute o in conflitto.
+}

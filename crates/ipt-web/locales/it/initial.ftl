@@ -428,5 +428,6 @@ initial-contract-sessions-number = Scriva il numero di sedute come numero intero
 initial-contract-frequency = Frequenza
 initial-contract-end = Data dell'ultima seduta
 initial-contract-end-hint = Formato AAAA-MM-GG.
-initial-contract-end-after = La data di fine deve venire dopo oggi, giorno in cui si concorda il contratto.
+initial-contract-agreed-on = Giorno in cui è stato concordato il contratto
+initial-contract-agreed-on-hint = Oggi, a meno che il percorso sia iniziato prima (per esempio altrove); non può precedere l'inizio del percorso.
 initial-contract-save = Salva il contratto

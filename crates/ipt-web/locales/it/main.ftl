@@ -15,7 +15,8 @@ action-open = Apri
 action-change-language = Cambia lingua
 form-errors-title = Correggi i campi segnalati. Non è stato salvato nulla.
 field-required = Questo campo è obbligatorio.
-draft-restored = Il testo non salvato digitato prima in questa scheda è stato ripristinato qui sotto. Controllalo, poi salva.
+draft-restored = Ripristinato: questo testo era stato digitato prima in questa scheda e non era stato salvato. Non è ancora salvato: va controllato e poi salvato.
+draft-discard = Scarta questo testo
 not-set = non registrato
 
 # Sign-in
@@ -77,6 +78,10 @@ patient-no-courses = Nessun percorso.
 patient-start-course = Inizia un percorso
 patient-format = Formato
 patient-start = Inizia il percorso
+patient-started-on-label = Giorno di inizio del percorso
+patient-started-on-hint = Oggi per un nuovo percorso. Per un percorso già in corso (per esempio iniziato altrove), il suo vero primo giorno, così da poterne inserire le sedute precedenti.
+patient-open-course = Questo paziente ha un percorso aperto ({ $format }, iniziato il { $date }). Non se ne avvia un secondo accanto: concluda o chiuda prima quello.
+patient-open-course-link = Vai al percorso aperto
 patient-started-on = Iniziato il { $date }
 date-invalid = Scrivi la data come AAAA-MM-GG, per esempio 1984-07-21.
 date-in-future = La data non può essere nel futuro.

@@ -46,6 +46,7 @@ portal-plan-relapse-supports = Persone che possono sostenermi
 portal-plan-relapse-help = Quando e dove chiedere aiuto
 portal-plan-upcoming = Le tue prossime sedute
 portal-plan-upcoming-none = Non è ancora prevista una prossima seduta. Il tuo terapeuta concorderà con te la data.
+portal-plan-upcoming-complete = Le sedute concordate con il tuo terapeuta si sono svolte tutte. Se vuoi parlarne ancora, contatta il tuo servizio.
 # I miei progressi.
 portal-progress-title = I miei progressi
 portal-progress-intro = Questi grafici mostrano nel tempo le tue risposte ai questionari. Ogni fascia colorata è un intervallo di punteggi, descritto con parole semplici. Un punteggio è un modo per vedere come vanno le cose; il tuo terapeuta ne parlerà con te.

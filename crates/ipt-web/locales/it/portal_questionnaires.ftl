@@ -45,3 +45,4 @@ portal-q-result-total = Il tuo punteggio totale è { $total }. In questo questio
 portal-q-result-band = Le tue risposte sono nella fascia che i questionari chiamano «{ $band }». Un questionario non è una diagnosi: parlane con il tuo terapeuta.
 portal-q-result-no-band = Un questionario non è una diagnosi: parla delle tue risposte con il tuo terapeuta.
 portal-q-result-risk = Una delle tue risposte dice che potresti aver pensato che sarebbe meglio essere morto o di farti del male. Il tuo terapeuta vedrà questa risposta, ma forse non subito. Se hai bisogno di aiuto adesso, usa i contatti qui sopra.
+portal-q-text-language = Questo questionario è in { $language }: è la lingua in cui la sua versione approvata è stata preparata per te. Le tue risposte valgono allo stesso modo.

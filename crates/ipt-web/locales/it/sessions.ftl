@@ -111,7 +111,6 @@ sessions-error-rating = Inserisci un numero intero da 0 a 10, oppure lascia vuot
 sessions-error-next-date = La prossima seduta deve venire dopo questa.
 sessions-error-not-attended = Tecniche e strategie si possono registrare solo per una seduta che ha avuto luogo. Togli le spunte oppure cambia la presenza.
 sessions-error-unknown-item = Il modulo conteneva una voce che questa versione non conosce. Non è stato salvato nulla; ricarica la pagina e riprova.
-sessions-error-course-closed = Questo percorso è chiuso, quindi non si possono registrare nuove sedute. Le correzioni alle sedute registrate restano possibili.
 sessions-error-version = Al modulo manca la versione. Ricarica la pagina e riprova.
 
 ## Avvisi

@@ -999,6 +999,9 @@ pub struct ContractIn {
     pub sessions: Option<u16>,
     pub frequency: Option<String>,
     pub end_date: Option<String>,
+    /// The day the contract was agreed; today when absent (a course entered from elsewhere
+    /// gives its real date).
+    pub agreed_on: Option<String>,
     pub version: Option<i64>,
 }
 

@@ -29,6 +29,9 @@ pub const TYPE_TRANSITION: &str = "urn:ipt:problem:transition-refused";
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The rule's stable code, for refusals of the core (the pages word the same code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// A guard a phase transition needs and the course does not meet yet.
@@ -140,6 +143,7 @@ impl ApiProblem {
         Self::invalid(vec![FieldError {
             field: field.to_string(),
             message: message.to_string(),
+            code: None,
         }])
     }
 
@@ -151,6 +155,7 @@ impl ApiProblem {
             errors: vec![FieldError {
                 field: "body".into(),
                 message: message.clone(),
+                code: None,
             }],
             ..ProblemDetails::new(400, "The request body could not be read", message)
         }
@@ -176,6 +181,7 @@ impl ApiProblem {
         self.errors.push(FieldError {
             field: field.to_string(),
             message,
+            code: None,
         });
         self
     }
@@ -199,7 +205,21 @@ impl From<AppError> for ApiProblem {
             AppError::Invalid(m) => Self::invalid(vec![FieldError {
                 field: "body".into(),
                 message: m,
+                code: None,
             }]),
+            AppError::Rejected(errors) => {
+                let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
+                Self::invalid(
+                    errors
+                        .iter()
+                        .map(|e| FieldError {
+                            field: e.field.to_string(),
+                            message: en.rule(e),
+                            code: Some(e.code.to_string()),
+                        })
+                        .collect(),
+                )
+            }
             AppError::NotFound(what) => Self::not_found(what),
             AppError::Forbidden => Self::role_forbids(),
             AppError::Conflict {
@@ -215,6 +235,7 @@ impl From<AppError> for ApiProblem {
                     message: format!(
                         "you sent version {expected}; the {what} is now at version {actual}"
                     ),
+                    code: None,
                 }],
                 ..ProblemDetails::new(
                     409,
@@ -239,6 +260,7 @@ impl From<AppError> for ApiProblem {
                         errors: vec![FieldError {
                             field: "target".into(),
                             message: detail.clone(),
+                            code: None,
                         }],
                         ..ProblemDetails::new(422, "The course cannot move there", detail)
                     }
@@ -276,6 +298,7 @@ impl Errors {
         self.0.push(FieldError {
             field: field.into(),
             message: message.to_string(),
+            code: None,
         });
     }
 
@@ -401,6 +424,7 @@ pub fn read_json<T: DeserializeOwned>(
             errors: vec![FieldError {
                 field: "body".into(),
                 message: "send the body as JSON with 'Content-Type: application/json'".into(),
+                code: None,
             }],
             ..ProblemDetails::new(
                 415,

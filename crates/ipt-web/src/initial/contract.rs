@@ -11,11 +11,11 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ipt_app::AppError;
-use ipt_domain::course::Course;
+use ipt_domain::course::{Contract, Course};
 use ipt_domain::protocol::{Frequency, Protocol};
 use time::Date;
 
-use super::form::{Errors, FormData, Input, Posted};
+use super::form::{Errors, FormData, Input, Posted, rule_errors};
 use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -38,6 +38,7 @@ pub struct ContractValues {
     sessions: String,
     frequency: String,
     end_date: String,
+    agreed_on: String,
 }
 
 impl ContractValues {
@@ -47,6 +48,7 @@ impl ContractValues {
                 sessions: k.sessions.to_string(),
                 frequency: k.frequency.code().to_string(),
                 end_date: k.end_date.to_string(),
+                agreed_on: k.agreed_on.to_string(),
             },
             None => {
                 // A starting suggestion: the format's usual count at its usual pace from today.
@@ -58,6 +60,7 @@ impl ContractValues {
                     sessions: p.default_sessions.to_string(),
                     frequency: p.default_frequency.code().to_string(),
                     end_date: end.to_string(),
+                    agreed_on: today.to_string(),
                 }
             }
         }
@@ -68,10 +71,18 @@ impl ContractValues {
             sessions: f.get("sessions").trim().to_string(),
             frequency: f.get("frequency").trim().to_string(),
             end_date: f.get("end_date").trim().to_string(),
+            agreed_on: f.get("agreed_on").trim().to_string(),
         }
     }
 
-    fn parse(&self, t: &Tr, p: &Protocol, today: Date) -> Result<(u16, Frequency, Date), Errors> {
+    /// Reads the form. Whether the dates make sense for the course (agreed between its start
+    /// and today, ending after the agreement) is the core's to say.
+    fn parse(
+        &self,
+        t: &Tr,
+        p: &Protocol,
+        today: Date,
+    ) -> Result<(u16, Frequency, Date, Date), Errors> {
         let mut errors = Errors::new();
         let sessions = match self.sessions.parse::<u16>() {
             Ok(n) if p.check_session_count(n).is_ok() => Some(n),
@@ -89,10 +100,6 @@ impl ContractValues {
             errors.insert("frequency".into(), t.get("initial-choose-one"));
         }
         let end = match parse_date(&self.end_date) {
-            Ok(Some(d)) if d <= today => {
-                errors.insert("end_date".into(), t.get("initial-contract-end-after"));
-                None
-            }
             Ok(Some(d)) => Some(d),
             Ok(None) => {
                 errors.insert("end_date".into(), t.get("field-required"));
@@ -103,8 +110,21 @@ impl ContractValues {
                 None
             }
         };
-        match (sessions, frequency, end) {
-            (Some(s), Some(f), Some(e)) => Ok((s, f, e)),
+        let agreed = match parse_date(&self.agreed_on) {
+            Ok(d) => Some(d.unwrap_or(today)),
+            Err(_) => {
+                errors.insert("agreed_on".into(), t.get("date-invalid"));
+                None
+            }
+        };
+        // The core's rule, asked here too so that every problem of the form shows at once.
+        if let (Some(e), Some(a)) = (end, agreed)
+            && let Err(refused) = Contract::check_end(e, a)
+        {
+            errors.insert(refused.field.into(), t.rule(&refused));
+        }
+        match (sessions, frequency, end, agreed) {
+            (Some(s), Some(f), Some(e), Some(a)) if errors.is_empty() => Ok((s, f, e, a)),
             _ => Err(errors),
         }
     }
@@ -193,6 +213,15 @@ async fn render(
         .required()
         .error_from(&errors)
         .saved_from(sv.map(|s| s.end_date.as_str()), &t),
+        Input::new(
+            "agreed_on",
+            t.get("initial-contract-agreed-on"),
+            "date",
+            &values.agreed_on,
+        )
+        .hint(t.get("initial-contract-agreed-on-hint"))
+        .error_from(&errors)
+        .saved_from(sv.map(|s| s.agreed_on.as_str()), &t),
     ];
     let current = c
         .contract
@@ -263,7 +292,8 @@ pub async fn save(
     let values = ContractValues::posted(&f);
     let q = HashMap::new();
     let protocol = state.app.protocols.get(course.format);
-    let (sessions, frequency, end) = match values.parse(&t, protocol, state.app.today()) {
+    let (sessions, frequency, end, agreed_on) = match values.parse(&t, protocol, state.app.today())
+    {
         Ok(x) => x,
         Err(errors) => {
             let posted = Posted::invalid(values, errors, f.version());
@@ -282,6 +312,7 @@ pub async fn save(
             sessions,
             frequency,
             end,
+            agreed_on,
         )
         .await
     {
@@ -291,6 +322,13 @@ pub async fn save(
             respond(
                 render(&state, &user, page, &id, &q, Some(posted)).await,
                 STALE,
+            )
+        }
+        Err(AppError::Rejected(refused)) => {
+            let posted = Posted::invalid(values, rule_errors(&t, &refused), f.version());
+            respond(
+                render(&state, &user, page, &id, &q, Some(posted)).await,
+                REFUSED,
             )
         }
         Err(AppError::Invalid(m)) => {

@@ -43,6 +43,21 @@ impl FormData {
 /// Field errors by field name.
 pub type Errors = HashMap<String, String>;
 
+/// The core's refusals placed at their fields, in the page's language.
+pub fn rule_errors(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> Errors {
+    let mut errors = Errors::new();
+    for e in refused {
+        errors
+            .entry(e.field.to_string())
+            .and_modify(|m| {
+                m.push(' ');
+                m.push_str(&t.rule(e));
+            })
+            .or_insert_with(|| t.rule(e));
+    }
+    errors
+}
+
 /// One labelled input, rendered by `initial/input.html`. Its id may differ from its name, so a
 /// page can hold several forms with the same field names.
 pub struct Input {
@@ -282,6 +297,16 @@ impl<V> Posted<V> {
             stale: false,
             message: None,
         }
+    }
+
+    /// Refused by the core: each refusal beside its field, in the page's language.
+    pub fn rejected(
+        values: V,
+        t: &Tr,
+        refused: &[ipt_domain::rule::FieldError],
+        version: i64,
+    ) -> Self {
+        Self::invalid(values, rule_errors(t, refused), version)
     }
 
     pub fn message(values: V, message: String, version: i64) -> Self {

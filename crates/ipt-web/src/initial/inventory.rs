@@ -326,16 +326,7 @@ pub fn circle(t: &Tr, people: &[CirclePerson], id: &str) -> String {
 
 /// The closeness circle of the current inventory.
 fn circle_svg(t: &Tr, people: &[InventoryPerson], id: &str) -> String {
-    let drawn: Vec<CirclePerson> = people
-        .iter()
-        .map(|p| CirclePerson {
-            alias: p.alias.as_str().to_string(),
-            ring: p.ring,
-            confidant: p.confidant,
-            conflict: p.conflict != ConflictLevel::None,
-            deceased: p.deceased,
-        })
-        .collect();
+    let drawn: Vec<CirclePerson> = people.iter().map(CirclePerson::of_person).collect();
     circle(t, &drawn, id)
 }
 

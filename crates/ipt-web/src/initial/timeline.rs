@@ -552,6 +552,13 @@ pub async fn add_event(
         .await
     {
         Ok(_) => saved(&id, "timeline", "event-added"),
+        Err(AppError::Rejected(refused)) => {
+            let posted = Posted::rejected(values, &t, &refused, 0);
+            respond(
+                timeline_page(&state, &user, page, &id, &q, Some(posted), None).await,
+                REFUSED,
+            )
+        }
         Err(AppError::Invalid(m)) => {
             let posted = Posted::message(values, m, 0);
             respond(
@@ -595,6 +602,13 @@ pub async fn add_episode(
         .await
     {
         Ok(_) => saved(&id, "timeline", "episode-added"),
+        Err(AppError::Rejected(refused)) => {
+            let posted = Posted::rejected(values, &t, &refused, 0);
+            respond(
+                timeline_page(&state, &user, page, &id, &q, None, Some(posted)).await,
+                REFUSED,
+            )
+        }
         Err(AppError::Invalid(m)) => {
             let posted = Posted::message(values, m, 0);
             respond(
@@ -810,6 +824,13 @@ pub async fn update_event(
                 STALE,
             )
         }
+        Err(AppError::Rejected(refused)) => {
+            let posted = ItemPosted::Event(Posted::rejected(values, &t, &refused, f.version()));
+            respond(
+                item_page(&state, &user, page, &id, Item::Event(eid), Some(posted)).await,
+                REFUSED,
+            )
+        }
         Err(AppError::Invalid(m)) => {
             let posted = ItemPosted::Event(Posted::message(values, m, f.version()));
             respond(
@@ -860,6 +881,13 @@ pub async fn update_episode(
             respond(
                 item_page(&state, &user, page, &id, Item::Episode(epid), Some(posted)).await,
                 STALE,
+            )
+        }
+        Err(AppError::Rejected(refused)) => {
+            let posted = ItemPosted::Episode(Posted::rejected(values, &t, &refused, f.version()));
+            respond(
+                item_page(&state, &user, page, &id, Item::Episode(epid), Some(posted)).await,
+                REFUSED,
             )
         }
         Err(AppError::Invalid(m)) => {

@@ -45,6 +45,8 @@ pub struct AssignmentRow {
     pub assigned: String,
     pub status: String,
     pub active: bool,
+    /// Active, but the patient cannot be given it (no text in the record's language): why.
+    pub undeliverable: Option<String>,
     pub stop: String,
     pub version: i64,
 }
@@ -218,7 +220,22 @@ async fn render(
         .rev()
         .map(|a| {
             let active = a.ended_on.is_none_or(|d| d > today);
+            let undeliverable = active
+                .then(|| {
+                    state
+                        .app
+                        .offer(&a.instrument, patient.language.code())
+                        .err()
+                })
+                .flatten()
+                .map(|e| {
+                    t.with(
+                        "portal-clinician-undeliverable",
+                        &[("reason", refusal(&t, &e))],
+                    )
+                });
             AssignmentRow {
+                undeliverable,
                 name: name_of(&a.instrument),
                 schedule: t.get(&format!("portal-clinician-schedule-{}", a.schedule.code())),
                 assigned: t.date(a.assigned_on),

@@ -43,12 +43,13 @@ pub async fn page(
             .await
     {
         let today = state.app.today();
-        next_session = sessions
-            .iter()
-            .filter_map(|s| s.next_date)
-            .filter(|d| *d >= today)
-            .min()
-            .map(|d| t.with("portal-home-next-session", &[("date", t.date(d))]));
+        next_session = ipt_domain::session::upcoming(
+            &sessions,
+            course.status.is_open(),
+            course.planned_sessions(),
+            today,
+        )
+        .map(|d| t.with("portal-home-next-session", &[("date", t.date(d))]));
     }
     let tiles = super::SECTIONS
         .iter()
@@ -71,7 +72,8 @@ pub struct LanguageForm {
     pub back: String,
 }
 
-/// Change the patient's language; it is kept on their record so every device follows it.
+/// Change the language of the patient's portal pages. It is their display preference, kept
+/// for every device they use; the clinical record's language does not change.
 pub async fn set_language(
     State(state): State<AppState>,
     Extension(who): Extension<PortalPatient>,
@@ -85,17 +87,8 @@ pub async fn set_language(
     let Ok(language) = Language::parse(&f.lang) else {
         return Redirect::to(&back).into_response();
     };
-    if language != who.patient.language {
-        let mut patient = who.patient.clone();
-        patient.language = language;
-        let audit =
-            state
-                .app
-                .portal_audit(&who, "patient.language", "patient", patient.id.as_uuid());
-        if let Err(e) = state.app.store.update_patient(&patient, &audit).await {
-            // A clinician changed the record meanwhile: the patient can simply try again.
-            tracing::warn!(patient = %patient.id, error = %e, "portal language not changed");
-        }
+    if let Err(e) = state.app.set_portal_language(&who, language).await {
+        tracing::warn!(patient = %who.id(), error = %e, "portal language not changed");
     }
     Redirect::to(&back).into_response()
 }

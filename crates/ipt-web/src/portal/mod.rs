@@ -43,8 +43,9 @@ pub struct PortalCtx {
     pub notices: Vec<String>,
 }
 
+/// The portal pages follow the patient's own choice of language (else the record's).
 fn lang_of_patient(who: &PortalPatient) -> Lang {
-    Lang::parse(who.patient.language.code()).unwrap_or_default()
+    Lang::parse(who.language.code()).unwrap_or_default()
 }
 
 /// The page context for a signed-in patient, in their language.

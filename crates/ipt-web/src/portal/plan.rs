@@ -66,6 +66,7 @@ pub struct PlanPage {
     pub relapse: Vec<(String, String)>,
     pub relapse_written: Option<String>,
     pub upcoming: Vec<String>,
+    pub sessions_complete: bool,
     pub ratings: Vec<String>,
 }
 
@@ -120,6 +121,7 @@ fn render(page: PortalCtx, plan: Option<&PortalPlan>, pending: Option<&Pending>)
             relapse: vec![],
             relapse_written: None,
             upcoming: vec![],
+            sessions_complete: false,
             ratings,
             page,
         };
@@ -188,6 +190,7 @@ fn render(page: PortalCtx, plan: Option<&PortalPlan>, pending: Option<&Pending>)
             .and_then(|r| r.written_on)
             .map(|d| t.with("portal-plan-relapse-written", &[("date", t.date(d))])),
         upcoming: plan.upcoming.iter().map(|d| t.date(*d)).collect(),
+        sessions_complete: plan.sessions_complete,
         ratings,
         page,
     }

@@ -188,6 +188,10 @@ pub struct ItemPage {
     /// (href, text) of the switch between one question and all questions.
     pub toggle: (String, String),
     pub review: String,
+    /// The language of the questionnaire's wording (the record's), for `lang` on the form.
+    pub text_lang: String,
+    /// Said when the wording is in another language than the patient's pages.
+    pub text_lang_note: Option<String>,
 }
 
 /// How the questionnaire is shown: one question (1-based) or all.
@@ -262,7 +266,15 @@ fn build_item_page(
         View::All => format!("{}?view=all", path(id)),
         View::One(n) => format!("{}?item={n}", path(id)),
     };
+    let text_lang_note = (pack.language != page.lang).then(|| {
+        t.with(
+            "portal-q-text-language",
+            &[("language", t.get(&format!("language-{}", pack.language)))],
+        )
+    });
     ItemPage {
+        text_lang: pack.language.clone(),
+        text_lang_note,
         heading: pack.title.clone(),
         instructions: pack.instructions.clone(),
         attribution: pack.attribution.clone(),

@@ -208,6 +208,8 @@ pub struct CircleReview {
     pub indices: Vec<(String, String, String)>,
     /// The two circles drawn side by side: (caption, SVG). Empty without a start snapshot.
     pub drawings: Vec<(String, String)>,
+    /// Said under the circles when a snapshot lacks death or conflict, or had them filled in.
+    pub note: Option<String>,
 }
 
 /// One circle as an SVG drawing, with translated labels.
@@ -239,19 +241,9 @@ fn drawing(
     closeness_circle(&people, &labels)
 }
 
-/// What a snapshot keeps of a person, for drawing. Snapshots keep ring and confidant only, so
-/// both drawings mark just those (and the now-drawing who has died), for a fair comparison.
+/// What a snapshot kept of each person, drawn as the live circle draws them.
 fn snapshot_people(s: &InventorySnapshot) -> Vec<CirclePerson> {
-    s.people
-        .iter()
-        .map(|p| CirclePerson {
-            alias: p.alias.clone(),
-            ring: p.ring,
-            confidant: p.confidant,
-            conflict: false,
-            deceased: false,
-        })
-        .collect()
+    s.people.iter().map(CirclePerson::of_snapshot).collect()
 }
 
 fn ring_label(t: &Tr, r: ClosenessRing) -> String {
@@ -273,11 +265,18 @@ pub fn circle_review(
 ) -> CircleReview {
     let start = snapshots.iter().find(|s| s.kind == SnapshotKind::Start);
     let end = snapshots.iter().rev().find(|s| s.kind == SnapshotKind::End);
+    let named = |alias: &str, deceased: bool| {
+        if deceased {
+            t.with("sessions-circle-deceased", &[("name", alias.to_string())])
+        } else {
+            alias.to_string()
+        }
+    };
     let in_snapshot = |s: &InventorySnapshot, ring: ClosenessRing| {
         s.people
             .iter()
             .filter(|p| p.ring == ring)
-            .map(|p| p.alias.clone())
+            .map(|p| named(&p.alias, p.is_deceased()))
             .collect::<Vec<_>>()
     };
     let (now_label, now_indices) = match end {
@@ -302,16 +301,7 @@ pub fn circle_review(
                 None => inventory
                     .iter()
                     .filter(|p| p.ring == *ring)
-                    .map(|p| {
-                        if p.deceased {
-                            t.with(
-                                "sessions-circle-deceased",
-                                &[("name", p.alias.as_str().into())],
-                            )
-                        } else {
-                            p.alias.as_str().to_string()
-                        }
-                    })
+                    .map(|p| named(p.alias.as_str(), p.deceased))
                     .collect(),
             }),
         })
@@ -344,16 +334,7 @@ pub fn circle_review(
         (Some(s), Some(si)) => {
             let now_people = match end {
                 Some(e) => snapshot_people(e),
-                None => inventory
-                    .iter()
-                    .map(|p| CirclePerson {
-                        alias: p.alias.as_str().to_string(),
-                        ring: p.ring,
-                        confidant: p.confidant,
-                        conflict: false,
-                        deceased: p.deceased,
-                    })
-                    .collect(),
+                None => inventory.iter().map(CirclePerson::of_person).collect(),
             };
             let start_caption = t.with("sessions-circle-start-on", &[("date", t.date(s.taken_on))]);
             vec![
@@ -369,7 +350,9 @@ pub fn circle_review(
         }
         _ => vec![],
     };
+    let kept: Vec<&InventorySnapshot> = start.into_iter().chain(end).collect();
     CircleReview {
+        note: crate::charts::snapshot_note(t, &kept),
         start_on: start.map(|s| t.date(s.taken_on)),
         now_label,
         rows,

@@ -339,7 +339,6 @@ fn parse(
     typed: &Typed,
     l: &Loaded,
     t: &Tr,
-    today: Date,
     editing: Option<&TherapySession>,
 ) -> Result<(TherapySession, Option<u8>), (Errors, Option<String>)> {
     let mut errors = Errors::new();
@@ -365,10 +364,6 @@ fn parse(
         Some(n) => Some(n),
     };
     let date = match parse_date(&typed.date) {
-        Ok(Some(d)) if d > today => {
-            errors.insert("date", t.get("date-in-future"));
-            None
-        }
         Ok(Some(d)) => Some(d),
         Ok(None) => {
             errors.insert("date", t.get("field-required"));
@@ -1156,19 +1151,7 @@ pub async fn create(
     };
     let t = l.page.t;
     let typed = Typed::from_form(&FormData(form));
-    if !l.view.course.status.is_open() {
-        let form_error = Some(t.get("sessions-error-course-closed"));
-        let p = session_page(
-            &state,
-            l,
-            FormState {
-                form_error,
-                ..FormState::of(&typed)
-            },
-        );
-        return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
-    }
-    let (session, mood) = match parse(&typed, &l, &t, state.app.today(), None) {
+    let (session, mood) = match parse(&typed, &l, &t, None) {
         Ok(x) => x,
         Err((errors, form_error)) => {
             let p = session_page(
@@ -1187,6 +1170,19 @@ pub async fn create(
     let course_id = session.course;
     let session = match state.app.record_session(&actor, session).await {
         Ok(s) => s,
+        Err(AppError::Rejected(refused)) => {
+            let (errors, form_error) = placed(&t, &refused);
+            let p = session_page(
+                &state,
+                l,
+                FormState {
+                    errors,
+                    form_error,
+                    ..FormState::of(&typed)
+                },
+            );
+            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+        }
         Err(AppError::Duplicate(_)) => {
             let mut errors = Errors::new();
             errors.insert(
@@ -1215,6 +1211,22 @@ pub async fn create(
     }
     tracing::info!(course = %course_id, session = %session.id, "session recorded");
     redirect_after(course_id, session.id, "session-recorded")
+}
+
+/// The core's refusals on this form: a course that takes no new session is said above the
+/// form; the others beside their fields.
+fn placed(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> (Errors, Option<String>) {
+    let mut errors = Errors::new();
+    let mut form = vec![];
+    for e in refused {
+        match e.code {
+            "course_not_started" | "course_closed" => form.push(t.rule(e)),
+            _ => {
+                errors.insert(e.field, t.rule(e));
+            }
+        }
+    }
+    (errors, (!form.is_empty()).then(|| form.join(" ")))
 }
 
 fn find_session(l: &Loaded, sid: &str) -> Option<TherapySession> {
@@ -1293,7 +1305,7 @@ pub async fn update(
         version,
         ..stored.clone()
     };
-    let (session, mood) = match parse(&typed, &l, &t, state.app.today(), Some(&opened)) {
+    let (session, mood) = match parse(&typed, &l, &t, Some(&opened)) {
         Ok(x) => x,
         Err((errors, form_error)) => {
             let p = session_page(
@@ -1320,6 +1332,20 @@ pub async fn update(
             }
             tracing::info!(course = %saved.course, session = %saved.id, "session updated");
             redirect_after(saved.course, saved.id, "session-saved")
+        }
+        Err(AppError::Rejected(refused)) => {
+            let (errors, form_error) = placed(&t, &refused);
+            let p = session_page(
+                &state,
+                l,
+                FormState {
+                    errors,
+                    form_error,
+                    editing: Some(&opened),
+                    ..FormState::of(&typed)
+                },
+            );
+            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
         }
         Err(AppError::Conflict { .. }) => {
             let p = session_page(

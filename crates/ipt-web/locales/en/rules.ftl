@@ -1,0 +1,8 @@
+# rules: the core's refusals, by code (ipt_domain::rule::FieldError). Each page and the API's
+# English text word a refusal from here, so a rule's message is written once per language.
+rule-date-in-future = This date is after today ({ $today }). Record what has already happened.
+rule-course-not-started = This course has not started yet (it is still referred). Start the course before recording sessions.
+rule-course-closed = This course has ended, so no new session can be added to it. Corrections to recorded sessions are still possible.
+rule-before-course-start = This date is before the course started ({ $started }). If the course began earlier elsewhere, correct its start date first.
+rule-patient-has-open-course = This patient already has an open course, started { $started }. Complete or end it before starting another.
+rule-end-not-after-agreement = The last session must come after the day the contract was agreed ({ $agreed }).

@@ -1,0 +1,7 @@
+# rules: i rifiuti delle regole del nucleo, per codice (ipt_domain::rule::FieldError).
+rule-date-in-future = Questa data è successiva a oggi ({ $today }). Registri ciò che è già avvenuto.
+rule-course-not-started = Questo percorso non è ancora iniziato (è ancora in invio). Avvii il percorso prima di registrare le sedute.
+rule-course-closed = Questo percorso è concluso: non vi si possono aggiungere nuove sedute. Le correzioni alle sedute registrate restano possibili.
+rule-before-course-start = Questa data è precedente all'inizio del percorso ({ $started }). Se il percorso è iniziato prima altrove, corregga prima la sua data di inizio.
+rule-patient-has-open-course = Questo paziente ha già un percorso aperto, iniziato il { $started }. Lo concluda o lo chiuda prima di avviarne un altro.
+rule-end-not-after-agreement = L'ultima seduta deve venire dopo il giorno in cui è stato concordato il contratto ({ $agreed }).

@@ -1,0 +1,451 @@
+//! The structural guards of a course, through the page and the JSON API alike: one open course
+//! per patient, life events and sessions that have happened, no session on a course that has
+//! not started, a course begun elsewhere entered with its real start and contract dates, and no
+//! "next session" once the last one is held. Each refusal comes from the core, with the same
+//! code through both doors, and leaves nothing stored.
+
+use axum::http::StatusCode;
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::course::CourseStatus;
+use ipt_domain::protocol::{Format, Phase};
+use serde_json::json;
+use time::Duration;
+
+use crate::api::{post as api_post, token};
+use crate::support::*;
+
+const SYSTEM: Actor = Actor::System;
+
+/// The codes of a problem's field errors, as (field, code).
+fn codes(json: &serde_json::Value) -> Vec<(String, String)> {
+    json["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_string(),
+                        e["code"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_second_open_course_is_refused_by_page_and_api_alike() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard1", Role::Clinician).await;
+        let session = t.sign_in("guard1").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Open Course Example").await;
+        let path = format!("/patients/{}/courses", p.id);
+        let first = t
+            .post(&path, Some(&session), &[("format", "individual")])
+            .await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+
+        // The patient page no longer offers a second course: it says why and links the open one.
+        let page = t.get(&format!("/patients/{}", p.id), Some(&session)).await;
+        assert!(
+            page.text().contains("This patient has an open course"),
+            "{}",
+            page.text()
+        );
+        assert!(!page.body.contains(&format!("action=\"{path}\"")));
+
+        // A post anyway (an old tab) is refused with the reason, and so is the API.
+        let again = t.post(&path, Some(&session), &[("format", "brief")]).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            again.text().contains("already has an open course, started"),
+            "{}",
+            again.text()
+        );
+        let api = api_post(
+            &t,
+            "/api/v1/courses",
+            &tok,
+            json!({"patient_id": p.id.to_string(), "format": "brief"}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.json);
+        assert_eq!(
+            codes(&api.json),
+            vec![("patient_id".into(), "patient_has_open_course".into())]
+        );
+        assert!(
+            api.json["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("already has an open course"),
+            "English text beside the code: {}",
+            api.json
+        );
+        let courses = t.app.courses_of_patient(&SYSTEM, p.id).await.unwrap();
+        assert_eq!(courses.len(), 1, "nothing stored");
+
+        // Once the course has ended, a new one can start.
+        let c = &courses[0];
+        t.app
+            .transition(
+                &SYSTEM,
+                c.id,
+                c.version,
+                CourseStatus::EndedEarly(ipt_domain::course::EndReason::Dropout),
+            )
+            .await
+            .unwrap();
+        let next = t.post(&path, Some(&session), &[("format", "brief")]).await;
+        assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.text());
+    }
+}
+
+#[tokio::test]
+async fn future_life_events_and_episodes_are_refused_and_never_reach_the_suggestions() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard2", Role::Clinician).await;
+        let session = t.sign_in("guard2").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Future Event Example").await;
+        let c = t.course(&p, Format::Individual).await;
+        let next_year = (t.app.today().year() + 1).to_string();
+        let page = t
+            .post(
+                &format!("/courses/{}/timeline/events", c.id),
+                Some(&session),
+                &[
+                    ("date", &format!("{next_year}-03")),
+                    ("kind", "move"),
+                    ("description", "Moving abroad next spring"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.text().contains("This date is after today"),
+            "{}",
+            page.text()
+        );
+        assert!(
+            page.body.contains("Moving abroad next spring"),
+            "what was typed is kept"
+        );
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/timeline/events", c.id),
+            &tok,
+            json!({"date": next_year, "kind": "move", "description": "Moving abroad"}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.json);
+        assert_eq!(
+            codes(&api.json),
+            vec![("date".into(), "date_in_future".into())]
+        );
+        let episode = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/timeline/episodes", c.id),
+            &tok,
+            json!({"onset": next_year, "severity": "moderate", "current": true}),
+        )
+        .await;
+        assert_eq!(
+            codes(&episode.json),
+            vec![("onset".into(), "date_in_future".into())],
+            "{}",
+            episode.json
+        );
+        let read = t
+            .app
+            .audit(&SYSTEM, "timeline.read", "timeline", c.id.as_uuid(), None);
+        let timeline = t.app.store.timeline(c.id, &read).await.unwrap();
+        assert!(timeline.events.is_empty() && timeline.episodes.is_empty());
+        // This month is the past enough: "2026-12" on 1 December has begun.
+        let this_month = format!(
+            "{}-{:02}",
+            t.app.today().year(),
+            t.app.today().month() as u8
+        );
+        let ok = t
+            .post(
+                &format!("/courses/{}/timeline/events", c.id),
+                Some(&session),
+                &[
+                    ("date", &this_month),
+                    ("kind", "move"),
+                    ("description", "Moved house"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    }
+}
+
+#[tokio::test]
+async fn sessions_need_a_started_open_course_and_a_day_within_it() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard3", Role::Clinician).await;
+        let session = t.sign_in("guard3").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Referred Example").await;
+        let c = t.course(&p, Format::Individual).await;
+        let today = t.app.today();
+        let form = |date: String| {
+            vec![
+                ("number".to_string(), "1".to_string()),
+                ("date".to_string(), date),
+                ("attendance".to_string(), "attended".to_string()),
+                ("modality".to_string(), "in_person".to_string()),
+            ]
+        };
+        let send = |f: Vec<(String, String)>| {
+            let t = &t;
+            let session = session.clone();
+            let path = format!("/courses/{}/sessions", c.id);
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                t.post(&path, Some(&session), &pairs).await
+            }
+        };
+
+        // Still referred: no session, through either door.
+        let r = send(form(today.to_string())).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("has not started yet"), "{}", r.text());
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/sessions", c.id),
+            &tok,
+            json!({"number": 1, "date": today.to_string(), "attendance": "attended"}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("date".into(), "course_not_started".into())],
+            "{}",
+            api.json
+        );
+
+        // Started today: a session before the course's start, or after today, is refused.
+        let c = t
+            .app
+            .transition(
+                &SYSTEM,
+                c.id,
+                c.version,
+                CourseStatus::Active(Phase::Initial),
+            )
+            .await
+            .unwrap();
+        let r = send(form((today - Duration::days(3)).to_string())).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text().contains("before the course started"),
+            "{}",
+            r.text()
+        );
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/sessions", c.id),
+            &tok,
+            json!({"number": 1, "date": (today + Duration::days(1)).to_string(), "attendance": "attended"}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("date".into(), "date_in_future".into())],
+            "{}",
+            api.json
+        );
+        assert!(
+            t.app
+                .course_sessions(&SYSTEM, c.id, ipt_app::access::Access::Read)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let r = send(form(today.to_string())).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn a_course_begun_elsewhere_is_entered_with_its_real_dates() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard4", Role::Clinician).await;
+        let session = t.sign_in("guard4").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Transferred Example").await;
+        let today = t.app.today();
+        let started = today - Duration::days(42);
+
+        // A start date after today is refused by the page and the API.
+        let path = format!("/patients/{}/courses", p.id);
+        let tomorrow = (today + Duration::days(1)).to_string();
+        let r = t
+            .post(
+                &path,
+                Some(&session),
+                &[("format", "individual"), ("started_on", &tomorrow)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("after today"), "{}", r.text());
+        let api = api_post(
+            &t,
+            "/api/v1/courses",
+            &tok,
+            json!({"patient_id": p.id.to_string(), "format": "individual", "started_on": tomorrow}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("started_on".into(), "date_in_future".into())]
+        );
+
+        // Six weeks ago it began elsewhere: the course keeps that day.
+        let r = t
+            .post(
+                &path,
+                Some(&session),
+                &[
+                    ("format", "individual"),
+                    ("started_on", &started.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let c = t.app.courses_of_patient(&SYSTEM, p.id).await.unwrap()[0].clone();
+        assert_eq!(c.started_on, started);
+        let c = t
+            .app
+            .transition(
+                &SYSTEM,
+                c.id,
+                c.version,
+                CourseStatus::Active(Phase::Initial),
+            )
+            .await
+            .unwrap();
+
+        // Its contract was agreed five weeks ago; a date before the course began is refused.
+        let contract = format!("/courses/{}/contract", c.id);
+        let end = (today + Duration::days(49)).to_string();
+        let version = c.version.to_string();
+        let too_early = (started - Duration::days(1)).to_string();
+        let r = t
+            .post(
+                &contract,
+                Some(&session),
+                &[
+                    ("version", &version),
+                    ("sessions", "12"),
+                    ("frequency", "weekly"),
+                    ("end_date", &end),
+                    ("agreed_on", &too_early),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(
+            r.text().contains("before the course started"),
+            "{}",
+            r.text()
+        );
+        let agreed = (started + Duration::days(7)).to_string();
+        let r = t
+            .post(
+                &contract,
+                Some(&session),
+                &[
+                    ("version", &version),
+                    ("sessions", "12"),
+                    ("frequency", "weekly"),
+                    ("end_date", &end),
+                    ("agreed_on", &agreed),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let c = t.app.course(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(
+            c.contract.map(|k| k.agreed_on.to_string()),
+            Some(agreed.clone())
+        );
+        // An end on or before the agreement is refused with the core's own words.
+        let api = crate::api::put(
+            &t,
+            &format!("/api/v1/courses/{}/contract", c.id),
+            &tok,
+            json!({"version": c.version, "sessions": 12, "frequency": "weekly", "end_date": agreed, "agreed_on": agreed}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("end_date".into(), "end_not_after_agreement".into())],
+            "{}",
+            api.json
+        );
+
+        // Its earlier sessions can be entered with their real dates.
+        let earlier = (started + Duration::days(14)).to_string();
+        let r = t
+            .post(
+                &format!("/courses/{}/sessions", c.id),
+                Some(&session),
+                &[
+                    ("number", "2"),
+                    ("date", &earlier),
+                    ("attendance", "attended"),
+                    ("modality", "in_person"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn the_italian_pages_word_the_cores_refusals_in_italian() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard5", Role::Clinician).await;
+        let session = t.sign_in("guard5").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let p = t.patient(&clinician, "Paziente Esempio").await;
+        let c = t.course(&p, Format::Individual).await;
+        let today = t.app.today();
+        let r = t
+            .post(
+                &format!("/courses/{}/sessions", c.id),
+                Some(&italian),
+                &[
+                    ("number", "1"),
+                    ("date", &today.to_string()),
+                    ("attendance", "attended"),
+                    ("modality", "in_person"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text().contains("Questo percorso non è ancora iniziato"),
+            "{}",
+            r.text()
+        );
+        let r = t
+            .post(
+                &format!("/patients/{}/courses", p.id),
+                Some(&italian),
+                &[("format", "brief")],
+            )
+            .await;
+        assert!(
+            r.text().contains("ha già un percorso aperto"),
+            "{}",
+            r.text()
+        );
+    }
+}
