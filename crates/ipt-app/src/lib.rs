@@ -698,7 +698,7 @@ impl App {
         let course = self
             .course_with(actor, session.course, Access::Write)
             .await?;
-        course.check_new_session(session.date, self.today())?;
+        self.check_session(&course, &session, true)?;
         let pid = Some(course.patient);
         session.version = 1;
         let audit = self.audit(
@@ -721,6 +721,36 @@ impl App {
             .add_session(&session, alert.as_ref(), &audit)
             .await?;
         Ok(session)
+    }
+
+    /// Every rule a session must meet on its course, all refusals at once: a new one needs a
+    /// started, open course; any one is dated within the course and of a kind and phase its
+    /// format has.
+    pub(crate) fn check_session(
+        &self,
+        course: &Course,
+        session: &TherapySession,
+        new: bool,
+    ) -> Result<(), AppError> {
+        let mut refused = vec![];
+        let dated = if new {
+            course.check_new_session(session.date, self.today())
+        } else {
+            course.check_session_date(session.date, self.today())
+        };
+        refused.extend(dated.err());
+        if let Err(kind) = course.check_session_kind(
+            self.protocols.get(course.format),
+            session.special,
+            session.phase.phase,
+        ) {
+            refused.extend(kind);
+        }
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Rejected(refused))
+        }
     }
 
     pub async fn add_goal(

@@ -656,6 +656,38 @@ impl Course {
         self.check_session_date(date, today)
     }
 
+    /// A session is of a kind and in a phase that the course's format has: a group session
+    /// belongs to a group format, a maintenance-phase session to maintenance IPT.
+    pub fn check_session_kind(
+        &self,
+        protocol: &Protocol,
+        special: Option<crate::protocol::SpecialSession>,
+        phase: Phase,
+    ) -> Result<(), Vec<FieldError>> {
+        let mut refused = vec![];
+        if let Some(kind) = special
+            && !protocol.special_sessions.iter().any(|r| r.kind == kind)
+        {
+            refused.push(
+                FieldError::new("special", "special_not_in_format")
+                    .text("kind", kind.code())
+                    .text("format", protocol.format.code()),
+            );
+        }
+        if !protocol.phases().contains(&phase) {
+            refused.push(
+                FieldError::new("phase", "phase_not_in_format")
+                    .text("phase", phase.code())
+                    .text("format", protocol.format.code()),
+            );
+        }
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(refused)
+        }
+    }
+
     /// A session took place between the course's start and today. A course entered from
     /// elsewhere is given its real start date, so its earlier sessions can be entered too.
     pub fn check_session_date(&self, date: Date, today: Date) -> Result<(), FieldError> {

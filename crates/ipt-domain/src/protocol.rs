@@ -190,6 +190,18 @@ pub enum SpecialSession {
 }
 
 impl SpecialSession {
+    pub const ALL: [SpecialSession; 5] = [
+        Self::Engagement,
+        Self::ParentInvolvement,
+        Self::CaregiverInvolvement,
+        Self::PreGroupIndividual,
+        Self::GroupSession,
+    ];
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Engagement => "engagement",

@@ -44,7 +44,9 @@ use ipt_domain::inventory::{
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
 use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea, Strategy};
-use ipt_domain::protocol::{ChecklistItem, Format, Frequency, Modality, Phase, PhaseTask};
+use ipt_domain::protocol::{
+    ChecklistItem, Format, Frequency, Modality, Phase, PhaseTask, SpecialSession,
+};
 use ipt_domain::session::{
     Attendance, RiskReview, SessionError, SessionNumber, SessionPhase, Technique, TherapySession,
 };
@@ -1121,18 +1123,14 @@ fn session_from(
             }
         }
     };
+    // Whether the course's format has this kind of session is the core's to say.
     let special = req.special.as_deref().and_then(|c| {
         e.check(
             "special",
-            serde_code(
+            code_or(
+                SpecialSession::parse(c),
                 c,
-                &[
-                    "engagement",
-                    "parent_involvement",
-                    "caregiver_involvement",
-                    "pre_group_individual",
-                    "group_session",
-                ],
+                accepted(SpecialSession::ALL.map(SpecialSession::code)),
             ),
         )
     });

@@ -449,3 +449,107 @@ async fn the_italian_pages_word_the_cores_refusals_in_italian() {
         );
     }
 }
+
+/// The three inputs the API once stored and the page refused: the same refusal through both
+/// doors now, with the same field codes, and nothing stored.
+#[tokio::test]
+async fn page_and_api_refuse_the_same_session_with_the_same_codes() {
+    for t in TestApp::all().await {
+        let clinician = t.user("guard6", Role::Clinician).await;
+        let session = t.sign_in("guard6").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Parity Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let today = t.app.today();
+        let tomorrow = (today + Duration::days(1)).to_string();
+        let today = today.to_string();
+        let cases: [(
+            &str,
+            Vec<(&str, &str)>,
+            serde_json::Value,
+            Vec<(&str, &str)>,
+        ); 3] = [
+            (
+                "a session dated in the future",
+                vec![("date", &tomorrow)],
+                json!({"date": tomorrow}),
+                vec![("date", "date_in_future")],
+            ),
+            (
+                "a group session on an individual course",
+                vec![("date", &today), ("special", "group_session")],
+                json!({"date": today, "special": "group_session"}),
+                vec![("special", "special_not_in_format")],
+            ),
+            (
+                "a maintenance-phase session on an individual course",
+                vec![
+                    ("date", &today),
+                    ("phase", "maintenance"),
+                    ("phase_reason", "testing"),
+                ],
+                json!({"date": today, "phase": "maintenance", "phase_override_reason": "testing"}),
+                vec![("phase", "phase_not_in_format")],
+            ),
+        ];
+        for (what, form, body, expected) in cases {
+            let mut fields = vec![
+                ("number", "1"),
+                ("attendance", "attended"),
+                ("modality", "in_person"),
+            ];
+            fields.extend(form);
+            let page = t
+                .post(
+                    &format!("/courses/{}/sessions", c.id),
+                    Some(&session),
+                    &fields,
+                )
+                .await;
+            assert_eq!(
+                page.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{what}: {}",
+                page.text()
+            );
+            let mut json = json!({"number": 1, "attendance": "attended", "modality": "in_person"});
+            for (k, v) in body.as_object().unwrap() {
+                json[k] = v.clone();
+            }
+            let api = api_post(
+                &t,
+                &format!("/api/v1/courses/{}/sessions", c.id),
+                &tok,
+                json,
+            )
+            .await;
+            assert_eq!(
+                api.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{what}: {}",
+                api.json
+            );
+            let expected: Vec<(String, String)> = expected
+                .iter()
+                .map(|(f, c)| (f.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(codes(&api.json), expected, "{what}");
+            // The page says the same rule, in the words the catalogue gives its code.
+            for e in api.json["errors"].as_array().unwrap() {
+                let message = e["message"].as_str().unwrap();
+                assert!(
+                    page.text().contains(&message.replace('"', "&quot;"))
+                        || page.text().contains(message),
+                    "{what}: the page words {message:?} too: {}",
+                    page.text()
+                );
+            }
+        }
+        let stored = t
+            .app
+            .course_sessions(&SYSTEM, c.id, ipt_app::access::Access::Read)
+            .await
+            .unwrap();
+        assert!(stored.is_empty(), "nothing stored: {stored:?}");
+    }
+}

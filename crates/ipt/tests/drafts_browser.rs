@@ -190,6 +190,23 @@ fn text_typed_and_saved_at_machine_speed_stays_in_its_own_record() {
     );
     assert_eq!(d.value(&format!("{events} textarea[name=description]")), "");
 
+    // Forms of one record (the formulation): saved at once, reopened, the saved text is shown
+    // and no stale draft is offered over it.
+    let formulation = "form[action$='/formulation']";
+    d.goto(&format!("{course}/formulation"));
+    d.eval(&format!(
+        "document.querySelector(\"{formulation} textarea[name=text]\").value = '';"
+    ));
+    type_and_save_at_once(&d, formulation, &["text", "patient_wording"], "formulation");
+    d.goto(&format!("{course}/formulation"));
+    assert_eq!(restored_notices(&d), 0);
+    assert_eq!(
+        values(&d, formulation, &["text", "patient_wording"]),
+        vec!["formulation-text", "formulation-patient_wording"]
+    );
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(stored_drafts(&d).is_empty(), "{:?}", stored_drafts(&d));
+
     // Goals: the add form sits on the page the save returns to.
     let goals = "form[action$='/goals']";
     for tag in ["goal-one", "goal-two"] {

@@ -32,7 +32,7 @@ impl App {
         let course = self
             .course_with(actor, session.course, Access::Write)
             .await?;
-        course.check_session_date(session.date, self.today())?;
+        self.check_session(&course, &session, false)?;
         let pid = Some(course.patient);
         let read = self.audit(actor, "session.read", "course", course.id.as_uuid(), pid);
         let stored = self

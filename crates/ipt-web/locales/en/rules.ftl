@@ -6,3 +6,5 @@ rule-course-closed = This course has ended, so no new session can be added to it
 rule-before-course-start = This date is before the course started ({ $started }). If the course began earlier elsewhere, correct its start date first.
 rule-patient-has-open-course = This patient already has an open course, started { $started }. Complete or end it before starting another.
 rule-end-not-after-agreement = The last session must come after the day the contract was agreed ({ $agreed }).
+rule-special-not-in-format = A "{ $kind }" session is not part of this course's format; choose one of the format's own kinds of session, or none.
+rule-phase-not-in-format = This course's format has no "{ $phase }" phase; choose one of its own phases.

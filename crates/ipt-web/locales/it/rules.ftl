@@ -5,3 +5,5 @@ rule-course-closed = Questo percorso è concluso: non vi si possono aggiungere n
 rule-before-course-start = Questa data è precedente all'inizio del percorso ({ $started }). Se il percorso è iniziato prima altrove, corregga prima la sua data di inizio.
 rule-patient-has-open-course = Questo paziente ha già un percorso aperto, iniziato il { $started }. Lo concluda o lo chiuda prima di avviarne un altro.
 rule-end-not-after-agreement = L'ultima seduta deve venire dopo il giorno in cui è stato concordato il contratto ({ $agreed }).
+rule-special-not-in-format = Una seduta di tipo "{ $kind }" non fa parte del formato di questo percorso; scelga uno dei tipi di seduta del formato, o nessuno.
+rule-phase-not-in-format = Il formato di questo percorso non ha la fase "{ $phase }"; scelga una delle sue fasi.

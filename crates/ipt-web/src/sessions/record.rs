@@ -382,15 +382,13 @@ fn parse(
                 // Choosing the planned phase is no override.
                 Some(SessionPhase::derived(&c.phase_plan, n))
             }
-            Some(p) if l.protocol.phases().contains(&p) => {
-                match SessionPhase::overridden(p, &typed.phase_reason) {
-                    Ok(sp) => Some(sp),
-                    Err(_) => {
-                        errors.insert("phase_reason", t.get("sessions-error-phase-reason"));
-                        None
-                    }
+            Some(p) => match SessionPhase::overridden(p, &typed.phase_reason) {
+                Ok(sp) => Some(sp),
+                Err(_) => {
+                    errors.insert("phase_reason", t.get("sessions-error-phase-reason"));
+                    None
                 }
-            }
+            },
             _ => {
                 errors.insert("phase", t.get("sessions-error-choice"));
                 None
@@ -405,16 +403,10 @@ fn parse(
     if attendance.is_none() {
         errors.insert("attendance", t.get("sessions-error-choice"));
     }
+    // Whether the format has this kind of session is the core's to say.
     let special = match typed.special.trim() {
         "" => Ok(None),
-        code => l
-            .protocol
-            .special_sessions
-            .iter()
-            .map(|r| r.kind)
-            .find(|k| k.code() == code)
-            .map(Some)
-            .ok_or(()),
+        code => SpecialSession::parse(code).map(Some).ok_or(()),
     };
     if special.is_err() {
         errors.insert("special", t.get("sessions-error-choice"));
@@ -1171,7 +1163,7 @@ pub async fn create(
     let session = match state.app.record_session(&actor, session).await {
         Ok(s) => s,
         Err(AppError::Rejected(refused)) => {
-            let (errors, form_error) = placed(&t, &refused);
+            let (errors, form_error) = placed(&t, &l, &refused);
             let p = session_page(
                 &state,
                 l,
@@ -1213,14 +1205,21 @@ pub async fn create(
     redirect_after(course_id, session.id, "session-recorded")
 }
 
-/// The core's refusals on this form: a course that takes no new session is said above the
-/// form; the others beside their fields.
-fn placed(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> (Errors, Option<String>) {
+/// The core's refusals on this form: a course that takes no new session, and a field this
+/// format's form does not show (a special session on a format without them), are said above
+/// the form; the others beside their fields.
+fn placed(
+    t: &Tr,
+    l: &Loaded,
+    refused: &[ipt_domain::rule::FieldError],
+) -> (Errors, Option<String>) {
     let mut errors = Errors::new();
     let mut form = vec![];
     for e in refused {
+        let shown = e.field != "special" || !l.protocol.special_sessions.is_empty();
         match e.code {
             "course_not_started" | "course_closed" => form.push(t.rule(e)),
+            _ if !shown => form.push(t.rule(e)),
             _ => {
                 errors.insert(e.field, t.rule(e));
             }
@@ -1334,7 +1333,7 @@ pub async fn update(
             redirect_after(saved.course, saved.id, "session-saved")
         }
         Err(AppError::Rejected(refused)) => {
-            let (errors, form_error) = placed(&t, &refused);
+            let (errors, form_error) = placed(&t, &l, &refused);
             let p = session_page(
                 &state,
                 l,
