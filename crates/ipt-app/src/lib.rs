@@ -45,6 +45,17 @@ pub struct CourseView {
     pub assessments: Vec<Assessment>,
 }
 
+/// The terms of a treatment contract as a door hands them in, before the core checks them
+/// against the course (format range, dates within the course, end after agreement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractTerms {
+    pub sessions: u16,
+    pub frequency: Frequency,
+    pub end_date: Date,
+    /// The day it was agreed: today, or earlier for a course begun elsewhere.
+    pub agreed_on: Date,
+}
+
 /// The application: use cases over a store, a clock and the protocol catalogue.
 #[derive(Clone)]
 pub struct App {
@@ -142,19 +153,6 @@ impl App {
         let audit = self.audit(actor, "user.create", "user", user.id.as_uuid(), None);
         self.store.create_user(&user, &audit).await?;
         Ok(user)
-    }
-
-    /// Check a username and password; None when either is wrong (the caller cannot tell which).
-    pub async fn authenticate(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<Option<UserRecord>, AppError> {
-        let Ok(username) = parse_username(username) else {
-            return Ok(None);
-        };
-        let user = self.store.user_by_username(&username).await?;
-        Ok(user.filter(|u| u.active && password::verify(password, &u.password_hash)))
     }
 
     // ---- Patients and courses ------------------------------------------------------------
@@ -419,12 +417,15 @@ impl App {
         actor: &Actor,
         id: CourseId,
         version: i64,
-        sessions: u16,
-        frequency: Frequency,
-        end_date: Date,
-        agreed_on: Date,
+        terms: ContractTerms,
     ) -> Result<Course, AppError> {
         let today = self.today();
+        let ContractTerms {
+            sessions,
+            frequency,
+            end_date,
+            agreed_on,
+        } = terms;
         self.edit_course(actor, id, version, "course.contract", |c, cat| {
             c.check_contract_agreed_on(agreed_on, today)?;
             let p = cat.get(c.format);
@@ -711,7 +712,7 @@ impl App {
         let alert = session.risk_review.concern.then(|| {
             RiskAlert::from_session_concern(
                 session.id,
-                pid.expect("a course has a patient"),
+                course.patient,
                 session.course,
                 new_id(),
                 self.now(),

@@ -371,7 +371,7 @@ mod tests {
         );
         let past = held(5, date!(2026 - 11 - 01), Some(date!(2026 - 11 - 08)));
         assert_eq!(
-            upcoming(&[past.clone()], true, 12, today),
+            upcoming(std::slice::from_ref(&past), true, 12, today),
             None,
             "a date gone by"
         );

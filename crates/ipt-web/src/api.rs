@@ -727,10 +727,12 @@ async fn set_contract(
             &u.actor(),
             course.id,
             version,
-            sessions,
-            frequency,
-            end_date,
-            agreed_on.unwrap_or_else(|| s.app.today()),
+            ipt_app::ContractTerms {
+                sessions,
+                frequency,
+                end_date,
+                agreed_on: agreed_on.unwrap_or_else(|| s.app.today()),
+            },
         )
         .await?;
     ok(CourseDto::from(&c))

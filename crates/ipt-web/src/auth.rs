@@ -3,11 +3,11 @@
 //! `Authorization: Bearer` header. Storage only ever sees SHA-256 hashes of tokens.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -153,13 +153,6 @@ impl Throttle {
         let mut map = self.failures.lock().expect("throttle lock");
         map.remove(&Self::keys(username, ip)[0]);
     }
-}
-
-pub fn peer_ip(req: &Request) -> IpAddr {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
 }
 
 /// Who is calling: a bearer token, or a session cookie that has not idled out.

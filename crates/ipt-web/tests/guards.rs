@@ -450,6 +450,14 @@ async fn the_italian_pages_word_the_cores_refusals_in_italian() {
     }
 }
 
+/// What is sent, through the page's form and the API's JSON, and the field codes expected.
+type Case<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    serde_json::Value,
+    Vec<(&'a str, &'a str)>,
+);
+
 /// The three inputs the API once stored and the page refused: the same refusal through both
 /// doors now, with the same field codes, and nothing stored.
 #[tokio::test]
@@ -463,12 +471,7 @@ async fn page_and_api_refuse_the_same_session_with_the_same_codes() {
         let today = t.app.today();
         let tomorrow = (today + Duration::days(1)).to_string();
         let today = today.to_string();
-        let cases: [(
-            &str,
-            Vec<(&str, &str)>,
-            serde_json::Value,
-            Vec<(&str, &str)>,
-        ); 3] = [
+        let cases: [Case; 3] = [
             (
                 "a session dated in the future",
                 vec![("date", &tomorrow)],

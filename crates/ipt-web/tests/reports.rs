@@ -175,10 +175,12 @@ async fn course_with_data(t: &TestApp) -> Course {
             &SYSTEM,
             c.id,
             c.version,
-            16,
-            Frequency::Weekly,
-            today + time::Duration::days(120),
-            today,
+            ipt_app::ContractTerms {
+                sessions: 16,
+                frequency: Frequency::Weekly,
+                end_date: today + time::Duration::days(120),
+                agreed_on: today,
+            },
         )
         .await
         .unwrap();

@@ -99,10 +99,12 @@ async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions:
             &SYSTEM,
             c.id,
             c.version,
-            sessions,
-            Frequency::Weekly,
-            today + time::Duration::days(120),
-            today,
+            ipt_app::ContractTerms {
+                sessions,
+                frequency: Frequency::Weekly,
+                end_date: today + time::Duration::days(120),
+                agreed_on: today,
+            },
         )
         .await
         .unwrap();

@@ -6,7 +6,7 @@
 //! checked to belong to the patient's course; any other id answers "not found".
 
 use ipt_domain::course::{Course, CourseStatus};
-use ipt_domain::ids::{CourseId, PatientId, UserId};
+use ipt_domain::ids::{PatientId, UserId};
 use ipt_domain::patient::{Language, Patient};
 use time::Duration;
 use uuid::Uuid;
@@ -140,23 +140,5 @@ impl App {
             .find(|c| matches!(c.status, CourseStatus::Active(_) | CourseStatus::Referred))
             .cloned();
         Ok(open.or_else(|| courses.last().cloned()))
-    }
-
-    /// The patient's course with this id, or "not found" for any course that is not theirs.
-    pub async fn portal_course_by_id(
-        &self,
-        who: &PortalPatient,
-        id: CourseId,
-    ) -> Result<Course, AppError> {
-        let course = self
-            .store
-            .course(
-                id,
-                &self.portal_audit(who, "course.read", "course", id.as_uuid()),
-            )
-            .await?
-            .filter(|c| c.patient == who.id())
-            .ok_or(AppError::NotFound("course"))?;
-        Ok(course)
     }
 }

@@ -94,16 +94,6 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password::hash(&new_portal_code()).unwrap_or_default())
 }
 
-/// Hash on the current thread: for callers with nothing better (tools, tests).
-pub fn hash_here(passphrase: String) -> std::future::Ready<Result<String, AppError>> {
-    std::future::ready(password::hash(&passphrase))
-}
-
-/// Verify on the current thread: for callers with nothing better (tools, tests).
-pub fn verify_here(passphrase: String, stored: String) -> std::future::Ready<bool> {
-    std::future::ready(password::verify(&passphrase, &stored))
-}
-
 // ---- Errors ------------------------------------------------------------------------------------
 
 /// Why a patient could not get in. Every unusable invitation answers alike, so an answer never

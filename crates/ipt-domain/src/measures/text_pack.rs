@@ -480,10 +480,6 @@ impl TextPacks {
                 language: lang.to_string(),
             })
     }
-
-    pub fn local_packs(&self) -> impl Iterator<Item = &TextPack> {
-        self.local.values()
-    }
 }
 
 #[cfg(test)]

@@ -309,10 +309,12 @@ pub async fn save(
             &user.actor(),
             course.id,
             f.version(),
-            sessions,
-            frequency,
-            end,
-            agreed_on,
+            ipt_app::ContractTerms {
+                sessions,
+                frequency,
+                end_date: end,
+                agreed_on,
+            },
         )
         .await
     {
