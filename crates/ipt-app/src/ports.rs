@@ -214,6 +214,15 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Set (or clear) a clinician's supervisor, naming the version read; a stale version is a
+    /// `Conflict` and nothing is written. Returns the new version.
+    async fn set_supervisor(
+        &self,
+        user: UserId,
+        supervisor: Option<UserId>,
+        version: i64,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
     /// The users whose supervisor is `supervisor`, by username.
     async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserRecord>, StoreError>;
     /// The interface language a user chose, if any (None follows the browser).

@@ -4,7 +4,34 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::authz::Role;
 use crate::ids::{CommentId, CourseId, SessionId, UserId};
+use crate::rule::FieldError;
+
+/// Who may supervise whom: a clinician's supervisor is an active account with the supervisor
+/// role, and only clinicians have one (supervisors see their supervisees' courses, reference
+/// §7.2).
+pub fn check_supervision(
+    clinician_role: Role,
+    supervisor: Option<(Role, bool)>,
+) -> Result<(), Vec<FieldError>> {
+    let mut refused = vec![];
+    if clinician_role != Role::Clinician {
+        refused.push(FieldError::new("clinician", "not_a_clinician"));
+    }
+    match supervisor {
+        Some((role, _)) if role != Role::Supervisor => {
+            refused.push(FieldError::new("supervisor_id", "not_a_supervisor"));
+        }
+        Some((_, false)) => refused.push(FieldError::new("supervisor_id", "supervisor_inactive")),
+        _ => {}
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused)
+    }
+}
 
 /// A supervisor's comment on a course, or on one of its sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +96,34 @@ mod tests {
         assert_eq!(
             c(" Good focus on the dispute. ").unwrap().text,
             "Good focus on the dispute."
+        );
+    }
+
+    #[test]
+    fn only_an_active_supervisor_supervises_and_only_a_clinician_is_supervised() {
+        use super::check_supervision;
+        use crate::authz::Role;
+        assert!(check_supervision(Role::Clinician, Some((Role::Supervisor, true))).is_ok());
+        assert!(
+            check_supervision(Role::Clinician, None).is_ok(),
+            "clearing is fine"
+        );
+        let codes = |r: Result<(), Vec<crate::rule::FieldError>>| {
+            r.unwrap_err().iter().map(|e| e.code).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(check_supervision(
+                Role::Clinician,
+                Some((Role::Clinician, true))
+            )),
+            vec!["not_a_supervisor"]
+        );
+        assert_eq!(
+            codes(check_supervision(
+                Role::Supervisor,
+                Some((Role::Supervisor, false))
+            )),
+            vec!["not_a_clinician", "supervisor_inactive"]
         );
     }
 }

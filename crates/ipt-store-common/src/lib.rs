@@ -926,6 +926,24 @@ macro_rules! impl_store {
                     }
                 }
 
+                async fn set_supervisor(&self, user: UserId, supervisor: Option<UserId>, version: i64, a: &AuditEvent) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
+                    let n = sqlx::query("UPDATE users SET supervisor_id = $1, version = version + 1 WHERE id = $2 AND version = $3")
+                        .bind(supervisor.map(|s| s.as_uuid()))
+                        .bind(user.as_uuid())
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(refuse(tx, "users", "user", user.as_uuid(), version).await);
+                    }
+                    audit(&mut tx, a).await?;
+                    finish(tx).await?;
+                    Ok(version + 1)
+                }
+
                 async fn set_user_language(&self, user: UserId, language: Option<Language>, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")

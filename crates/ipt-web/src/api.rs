@@ -35,7 +35,7 @@ use ipt_domain::course::{
 };
 use ipt_domain::ids::{
     AlertId, CourseId, GoalId, InventoryPersonId, MoodEpisodeId, PatientId, SessionId,
-    TimelineEventId,
+    TimelineEventId, UserId,
 };
 use ipt_domain::indication::{EscalationFlag, FirstLineReason, IndicationRecord, Symptom};
 use ipt_domain::inventory::{
@@ -243,7 +243,55 @@ pub const ROUTES: &[Route] = &[
         path: "/api/v1/courses/{id}/comments",
         make: || post(add_comment),
     },
+    Route {
+        method: "PUT",
+        path: "/api/v1/users/{id}/supervisor",
+        make: || put(set_supervisor),
+    },
 ];
+
+/// `PUT /api/v1/users/{id}/supervisor`: an administrator assigns a clinician's supervisor, or
+/// clears it with `null`. The core decides who may supervise whom.
+async fn set_supervisor(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let Ok(clinician) = id.parse::<UserId>() else {
+        return Err(ApiProblem::not_found("user"));
+    };
+    let req: SupervisorIn = problem::read_json(&headers, body)?;
+    let mut e = Errors::default();
+    let version = e.version(req.version);
+    let supervisor = match req.supervisor_id.as_deref() {
+        None => None,
+        Some(raw) => match raw.parse::<UserId>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                e.add(
+                    "supervisor_id",
+                    "write the supervisor's user id (a UUID), or null",
+                );
+                None
+            }
+        },
+    };
+    e.finish()?;
+    let Some(version) = version else {
+        return Err(ApiProblem::field("body", "the request could not be read"));
+    };
+    let user = s
+        .app
+        .assign_supervisor(&u.actor(), clinician, supervisor, version)
+        .await?;
+    ok(SupervisionDto {
+        user_id: user.id.to_string(),
+        supervisor_id: user.supervisor.map(|x| x.to_string()),
+        version: user.version,
+    })
+}
 
 /// The API's routes, for the signed-in router.
 pub fn routes() -> Router<AppState> {

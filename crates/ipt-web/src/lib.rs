@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
         .route("/courses/{id}/transition", post(pages::transition))
         .route("/courses/{id}/comments", post(pages::add_comment))
         .route("/admin/users", get(pages::users).post(pages::add_user))
+        .route(
+            "/admin/users/{id}/supervisor",
+            post(pages::assign_supervisor),
+        )
         .merge(initial::routes())
         .merge(sessions::routes())
         .merge(charts::routes())

@@ -15,7 +15,7 @@ use ipt_app::ports::{AlertFilter, AuditEvent, WebSession};
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::{CourseStatus, EndReason, TransitionError};
-use ipt_domain::ids::{AlertId, CourseId, PatientId};
+use ipt_domain::ids::{AlertId, CourseId, PatientId, UserId};
 use ipt_domain::patient::Language;
 use ipt_domain::protocol::Format;
 use serde::Deserialize;
@@ -86,10 +86,11 @@ pub fn ctx(
 }
 
 /// Notices a redirect may ask a page to show (`?notice=…`). Only these keys are accepted.
-const NOTICES: [&str; 6] = [
+const NOTICES: [&str; 7] = [
     "patient-registered",
     "signed-out",
     "users-added",
+    "users-supervisor-saved",
     "login-expired",
     "course-moved",
     "alert-acknowledged",
@@ -1488,10 +1489,24 @@ async fn course_error(
 #[template(path = "pages/users.html")]
 pub struct UsersPage {
     pub page: PageCtx,
-    pub users: Vec<(String, String, String, String)>,
+    pub users: Vec<UserRow>,
+    /// (id, name) of every active supervisor, for the supervisor choice.
+    pub supervisors: Vec<(String, String)>,
     pub fields: Vec<Field>,
     pub has_errors: bool,
     pub form_error: Option<String>,
+    /// What the core refused when a supervisor was assigned, and to whom.
+    pub supervisor_error: Option<(String, String)>,
+}
+
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: String,
+    /// Clinicians only: their supervisor's id ("" for none) and the account's version.
+    pub supervision: Option<(String, i64)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1514,20 +1529,26 @@ async fn users_page(
     form_error: Option<String>,
 ) -> UsersPage {
     let t = page.t;
-    let users = state
-        .app
-        .store
-        .list_users()
-        .await
-        .unwrap_or_default()
+    let accounts = state.app.store.list_users().await.unwrap_or_default();
+    let supervisors = accounts
+        .iter()
+        .filter(|u| u.role == Role::Supervisor && u.active)
+        .map(|u| (u.id.to_string(), u.display_name.clone()))
+        .collect();
+    let users = accounts
         .into_iter()
-        .map(|u| {
-            (
-                u.username,
-                u.display_name,
-                t.get(&format!("role-{}", u.role.code())),
-                t.get(if u.active { "yes" } else { "no" }),
-            )
+        .map(|u| UserRow {
+            id: u.id.to_string(),
+            supervision: (u.role == Role::Clinician).then(|| {
+                (
+                    u.supervisor.map(|s| s.to_string()).unwrap_or_default(),
+                    u.version,
+                )
+            }),
+            role: t.get(&format!("role-{}", u.role.code())),
+            active: t.get(if u.active { "yes" } else { "no" }),
+            username: u.username,
+            display_name: u.display_name,
         })
         .collect();
     let mut fields = vec![
@@ -1564,9 +1585,64 @@ async fn users_page(
     UsersPage {
         page,
         users,
+        supervisors,
         has_errors: !errors.is_empty(),
         form_error,
+        supervisor_error: None,
         fields,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SupervisorForm {
+    #[serde(default)]
+    supervisor_id: String,
+    version: i64,
+}
+
+/// `POST /admin/users/{id}/supervisor`: assign a clinician's supervisor, or clear it.
+pub async fn assign_supervisor(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<SupervisorForm>,
+) -> Response {
+    let page = ctx(&headers, Some(&user), "users-title", "/admin/users");
+    let t = page.t;
+    let Ok(clinician) = id.parse::<UserId>() else {
+        return fail(page)(AppError::NotFound("user")).into_response();
+    };
+    let supervisor = match f.supervisor_id.trim() {
+        "" => None,
+        raw => match raw.parse::<UserId>() {
+            Ok(s) => Some(s),
+            Err(_) => {
+                let refused = ipt_domain::rule::FieldError::new("supervisor_id", "no_such_user");
+                let mut p =
+                    users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
+                p.supervisor_error = Some((id, t.rule(&refused)));
+                return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+            }
+        },
+    };
+    match state
+        .app
+        .assign_supervisor(&user.actor(), clinician, supervisor, f.version)
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/users?notice=users-supervisor-saved").into_response(),
+        Err(AppError::Rejected(refused)) => {
+            let mut p = users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
+            p.supervisor_error = Some((id, t.rules(&refused)));
+            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+        }
+        Err(AppError::Conflict { .. }) => {
+            let mut p = users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
+            p.supervisor_error = Some((id, t.get("error-conflict")));
+            (StatusCode::CONFLICT, p).into_response()
+        }
+        Err(e) => fail(page)(e).into_response(),
     }
 }
 

@@ -556,3 +556,167 @@ async fn page_and_api_refuse_the_same_session_with_the_same_codes() {
         assert!(stored.is_empty(), "nothing stored: {stored:?}");
     }
 }
+
+#[tokio::test]
+async fn an_administrator_assigns_a_supervisor_through_the_page_and_the_api_alike() {
+    for t in TestApp::all().await {
+        let admin = t.user("boss", Role::Admin).await;
+        let clinician = t.user("clin", Role::Clinician).await;
+        let other = t.user("clin2", Role::Clinician).await;
+        let sara = t.user("sara", Role::Supervisor).await;
+        let p = t.patient(&clinician, "Supervised Example").await;
+        let boss = t.sign_in("boss").await;
+        let sara_session = t.sign_in("sara").await;
+        let (_, tok) = token(&t, &admin).await;
+        let patient_page = format!("/patients/{}", p.id);
+        assert_eq!(
+            t.get(&patient_page, Some(&sara_session)).await.status,
+            StatusCode::NOT_FOUND,
+            "not her supervisee yet"
+        );
+
+        // The page: a clinician cannot be someone's supervisor; the refusal is said beside the
+        // clinician's row and nothing changes.
+        let path = format!("/admin/users/{}/supervisor", clinician.id);
+        let other_id = other.id.to_string();
+        let r = t
+            .post(
+                &path,
+                Some(&boss),
+                &[("supervisor_id", &other_id), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(
+            r.text()
+                .contains("Choose an account with the supervisor role."),
+            "{}",
+            r.text()
+        );
+        // The API refuses the same input with the same code.
+        let api = crate::api::put(
+            &t,
+            &format!("/api/v1/users/{}/supervisor", clinician.id),
+            &tok,
+            json!({"supervisor_id": other_id, "version": 1}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("supervisor_id".into(), "not_a_supervisor".into())],
+            "{}",
+            api.json
+        );
+        // A supervisor has no supervisor of their own.
+        let api = crate::api::put(
+            &t,
+            &format!("/api/v1/users/{}/supervisor", sara.id),
+            &tok,
+            json!({"supervisor_id": null, "version": 1}),
+        )
+        .await;
+        assert_eq!(
+            codes(&api.json),
+            vec![("clinician".into(), "not_a_clinician".into())]
+        );
+        assert_eq!(
+            t.app
+                .store
+                .user(clinician.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .supervisor,
+            None
+        );
+
+        // A good assignment through the page: Sara now reads the clinician's patient.
+        let sara_id = sara.id.to_string();
+        let r = t
+            .post(
+                &path,
+                Some(&boss),
+                &[("supervisor_id", &sara_id), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(
+            r.location.as_deref(),
+            Some("/admin/users?notice=users-supervisor-saved")
+        );
+        assert_eq!(
+            t.get(&patient_page, Some(&sara_session)).await.status,
+            StatusCode::OK
+        );
+        let page = t.get("/admin/users", Some(&boss)).await;
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{sara_id}\" selected>"))
+        );
+
+        // A stale form (version 1 again) is refused, and the saved choice stays.
+        let r = t
+            .post(
+                &path,
+                Some(&boss),
+                &[("supervisor_id", ""), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(
+            t.app
+                .store
+                .user(clinician.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .supervisor,
+            Some(sara.id)
+        );
+        // Clearing it through the API with the current version.
+        let api = crate::api::put(
+            &t,
+            &format!("/api/v1/users/{}/supervisor", clinician.id),
+            &tok,
+            json!({"supervisor_id": null, "version": 2}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.json);
+        assert_eq!(api.json["supervisor_id"], serde_json::Value::Null);
+        assert_eq!(api.json["version"], 3);
+        assert_eq!(
+            t.get(&patient_page, Some(&sara_session)).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Nobody but an administrator assigns supervisors.
+        let clin_session = t.sign_in("clin").await;
+        let r = t
+            .post(
+                &path,
+                Some(&clin_session),
+                &[("supervisor_id", &sara_id), ("version", "3")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let (_, clin_tok) = token(&t, &clinician).await;
+        let api = crate::api::put(
+            &t,
+            &format!("/api/v1/users/{}/supervisor", clinician.id),
+            &clin_tok,
+            json!({"supervisor_id": sara_id, "version": 3}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::FORBIDDEN, "{}", api.json);
+        assert_eq!(
+            t.app
+                .store
+                .user(clinician.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .supervisor,
+            None
+        );
+    }
+}

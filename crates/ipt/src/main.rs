@@ -132,6 +132,18 @@ enum UserCommand {
         #[arg(long, default_value = "")]
         display_name: String,
     },
+    /// Assign a clinician's supervisor (`--supervisor USERNAME`), or clear it (`--none`).
+    Supervise {
+        /// The clinician's username
+        #[arg(long)]
+        clinician: String,
+        /// The supervisor's username
+        #[arg(long, conflicts_with = "none", required_unless_present = "none")]
+        supervisor: Option<String>,
+        /// Clear the clinician's supervisor
+        #[arg(long)]
+        none: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -345,6 +357,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.username, user.role, user.id
             );
             Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Supervise {
+                    clinician,
+                    supervisor,
+                    none: _,
+                },
+        } => {
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let find = |name: String| {
+                let app = &app;
+                async move {
+                    app.store
+                        .user_by_username(&name.trim().to_lowercase())
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("there is no user named '{name}'"))
+                }
+            };
+            let account = find(clinician).await?;
+            let chosen = match supervisor {
+                Some(name) => Some(find(name).await?),
+                None => None,
+            };
+            let result = app
+                .assign_supervisor(
+                    &Actor::System,
+                    account.id,
+                    chosen.as_ref().map(|s| s.id),
+                    account.version,
+                )
+                .await;
+            match result {
+                Ok(_) => {
+                    match &chosen {
+                        Some(s) => {
+                            println!("{} is now supervised by {}.", account.username, s.username)
+                        }
+                        None => println!("{} has no supervisor now.", account.username),
+                    }
+                    Ok(())
+                }
+                Err(ipt_app::AppError::Rejected(refused)) => {
+                    bail!("{}", ipt_web::i18n::Tr::default().rules(&refused))
+                }
+                Err(e) => Err(e.into()),
+            }
         }
     }
 }

@@ -92,6 +92,86 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates_and_short_passw
 }
 
 #[test]
+fn user_supervise_assigns_and_clears_a_supervisor_by_the_cores_rules() {
+    let dir = Scratch::new();
+    for (name, role) in [
+        ("rosa", "clinician"),
+        ("ugo", "clinician"),
+        ("sara", "supervisor"),
+    ] {
+        let o = ipt(
+            &dir,
+            &["user", "add", "--username", name, "--role", role],
+            Some("a long passphrase\n"),
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = ipt(
+        &dir,
+        &[
+            "user",
+            "supervise",
+            "--clinician",
+            "rosa",
+            "--supervisor",
+            "ugo",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("Choose an account with the supervisor role."),
+        "{}",
+        text(&o)
+    );
+    let o = ipt(
+        &dir,
+        &[
+            "user",
+            "supervise",
+            "--clinician",
+            "rosa",
+            "--supervisor",
+            "nobody",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("no user named 'nobody'"), "{}", text(&o));
+    let o = ipt(
+        &dir,
+        &[
+            "user",
+            "supervise",
+            "--clinician",
+            "rosa",
+            "--supervisor",
+            "sara",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("rosa is now supervised by sara."),
+        "{}",
+        text(&o)
+    );
+    let o = ipt(
+        &dir,
+        &["user", "supervise", "--clinician", "rosa", "--none"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("rosa has no supervisor now."),
+        "{}",
+        text(&o)
+    );
+    let o = ipt(&dir, &["user", "supervise", "--clinician", "rosa"], None);
+    assert!(!o.status.success(), "a supervisor or --none is required");
+}
+
+#[test]
 fn migrate_reports_the_database_and_is_repeatable() {
     let dir = Scratch::new();
     for _ in 0..2 {

@@ -1,10 +1,12 @@
 //! Supervision: comments by a supervisor on a supervisee's course.
 
-use ipt_domain::authz::{Action, Actor};
-use ipt_domain::ids::{CourseId, SessionId};
-use ipt_domain::supervision::SupervisorComment;
+use ipt_domain::authz::{Action, Actor, Resource, can};
+use ipt_domain::ids::{CourseId, SessionId, UserId};
+use ipt_domain::rule::FieldError;
+use ipt_domain::supervision::{SupervisorComment, check_supervision};
 
 use crate::access::Access;
+use crate::ports::UserRecord;
 use crate::{App, AppError, new_id};
 
 impl App {
@@ -63,5 +65,48 @@ impl App {
         self.authorize(actor, Action::CommentAsSupervisor, &patient)
             .await
             .is_ok()
+    }
+}
+
+impl App {
+    /// Assign a supervisor to a clinician (or clear it, with `None`), naming the version of the
+    /// clinician's account that was read. Only those who manage users may; a supervisor must be
+    /// an active supervisor account and only clinicians are supervised (the domain's rule).
+    pub async fn assign_supervisor(
+        &self,
+        actor: &Actor,
+        clinician: UserId,
+        supervisor: Option<UserId>,
+        version: i64,
+    ) -> Result<UserRecord, AppError> {
+        if !can(actor, Action::ManageUsers, &Resource::User(clinician)).is_allowed() {
+            return Err(AppError::Forbidden);
+        }
+        let account = self
+            .store
+            .user(clinician)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        let chosen = match supervisor {
+            Some(id) => Some(
+                self.store
+                    .user(id)
+                    .await?
+                    .ok_or(FieldError::new("supervisor_id", "no_such_user"))?,
+            ),
+            None => None,
+        };
+        check_supervision(account.role, chosen.as_ref().map(|s| (s.role, s.active)))
+            .map_err(AppError::Rejected)?;
+        let audit = self.audit(actor, "user.supervisor", "user", clinician.as_uuid(), None);
+        let version = self
+            .store
+            .set_supervisor(clinician, supervisor, version, &audit)
+            .await?;
+        Ok(UserRecord {
+            supervisor,
+            version,
+            ..account
+        })
     }
 }

@@ -8,3 +8,7 @@ rule-patient-has-open-course = This patient already has an open course, started 
 rule-end-not-after-agreement = The last session must come after the day the contract was agreed ({ $agreed }).
 rule-special-not-in-format = A "{ $kind }" session is not part of this course's format; choose one of the format's own kinds of session, or none.
 rule-phase-not-in-format = This course's format has no "{ $phase }" phase; choose one of its own phases.
+rule-not-a-clinician = Only clinicians have a supervisor.
+rule-not-a-supervisor = Choose an account with the supervisor role.
+rule-supervisor-inactive = This supervisor's account is switched off; choose an active supervisor.
+rule-no-such-user = There is no such account.

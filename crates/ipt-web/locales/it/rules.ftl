@@ -7,3 +7,7 @@ rule-patient-has-open-course = Questo paziente ha già un percorso aperto, inizi
 rule-end-not-after-agreement = L'ultima seduta deve venire dopo il giorno in cui è stato concordato il contratto ({ $agreed }).
 rule-special-not-in-format = Una seduta di tipo "{ $kind }" non fa parte del formato di questo percorso; scelga uno dei tipi di seduta del formato, o nessuno.
 rule-phase-not-in-format = Il formato di questo percorso non ha la fase "{ $phase }"; scelga una delle sue fasi.
+rule-not-a-clinician = Solo i clinici hanno un supervisore.
+rule-not-a-supervisor = Scelga un account con il ruolo di supervisore.
+rule-supervisor-inactive = L'account di questo supervisore è disattivato; ne scelga uno attivo.
+rule-no-such-user = Questo account non esiste.

@@ -1238,3 +1238,19 @@ impl From<&SupervisorComment> for CommentDto {
         }
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupervisorIn {
+    /// The supervisor's user id, or null for none.
+    pub supervisor_id: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// A clinician's supervision after it was set.
+#[derive(Debug, Serialize)]
+pub struct SupervisionDto {
+    pub user_id: String,
+    pub supervisor_id: Option<String>,
+    pub version: i64,
+}

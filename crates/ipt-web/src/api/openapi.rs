@@ -511,6 +511,14 @@ fn paths() -> Value {
                     Some(r("NewComment")), (201, "The comment", r("Comment")), WRITE)
             }),
         ),
+        (
+            "/api/v1/users/{id}/supervisor",
+            json!({
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": uuid(), "description": "The clinician's user id" }],
+                "put": op("setSupervisor", "Supervision", "Assign a clinician's supervisor, or clear it with null (administrators; the supervisor must be an active supervisor account)",
+                    Some(r("SupervisorInput")), (200, "The clinician's supervision", r("Supervision")), VERSIONED)
+            }),
+        ),
     ];
     Value::Object(
         entries
@@ -867,7 +875,8 @@ fn schemas() -> Value {
                 json!({
                     "sessions": { "type": "integer", "description": "Within the format's range" },
                     "frequency": codes(&frequencies),
-                    "end_date": { "type": "string", "format": "date", "description": "After today" },
+                    "end_date": { "type": "string", "format": "date", "description": "After the day the contract was agreed" },
+                    "agreed_on": { "type": "string", "format": "date", "description": "Default: today; not before the course started, not in the future" },
                     "version": version()
                 }),
             ),
@@ -1384,6 +1393,27 @@ fn schemas() -> Value {
                     "author_id": uuid(),
                     "text": text(),
                     "written_at": { "type": "string", "format": "date-time" }
+                }),
+            ),
+        ),
+        (
+            "SupervisorInput",
+            input(
+                &["supervisor_id", "version"],
+                json!({
+                    "supervisor_id": or_null(uuid()),
+                    "version": version()
+                }),
+            ),
+        ),
+        (
+            "Supervision",
+            obj(
+                &["user_id", "supervisor_id", "version"],
+                json!({
+                    "user_id": uuid(),
+                    "supervisor_id": or_null(uuid()),
+                    "version": { "type": "integer" }
                 }),
             ),
         ),
