@@ -30,6 +30,7 @@ use uuid::Uuid;
 
 use access::Access;
 pub use error::AppError;
+use ipt_domain::rule::FieldError;
 use ports::{AlertFilter, AuditEvent, Clock, Store, UserRecord};
 
 /// Everything a course page needs, loaded together.
@@ -127,15 +128,15 @@ impl App {
         password: &str,
         check_strength: bool,
     ) -> Result<UserRecord, AppError> {
-        let username = parse_username(username)?;
-        if check_strength {
-            password::check_strength(password)?;
+        let (username, mut refused) = account_refusals(username, password, check_strength);
+        if let Some(u) = &username
+            && self.store.user_by_username(u).await?.is_some()
+        {
+            refused.push(FieldError::new("username", "username_taken").text("username", u));
         }
-        if self.store.user_by_username(&username).await?.is_some() {
-            return Err(AppError::Duplicate(format!(
-                "a user named '{username}' already exists"
-            )));
-        }
+        let (Some(username), true) = (username, refused.is_empty()) else {
+            return Err(AppError::Rejected(refused));
+        };
         let user = UserRecord {
             id: new_id(),
             display_name: if display_name.trim().is_empty() {
@@ -909,17 +910,31 @@ impl App {
 }
 
 /// Usernames: 2–40 characters of a–z, 0–9, dot, dash, underscore; stored lower-case.
-pub fn parse_username(s: &str) -> Result<String, AppError> {
+pub fn parse_username(s: &str) -> Result<String, FieldError> {
     let u = s.trim().to_ascii_lowercase();
     let ok_chars = u
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !(2..=40).contains(&u.len()) || !ok_chars {
-        return Err(AppError::Invalid(
-            "a username has 2–40 characters: letters, digits, dot, dash or underscore".into(),
-        ));
+        return Err(FieldError::new("username", "username_invalid"));
     }
     Ok(u)
+}
+
+/// What is wrong with a new account's username and password, every problem at once (the
+/// username lower-cased when it is good). Forms that also hold fields the core does not parse
+/// (the role) ask this first, so that all their errors show together.
+pub fn account_refusals(
+    username: &str,
+    password: &str,
+    check_strength: bool,
+) -> (Option<String>, Vec<FieldError>) {
+    let mut refused = vec![];
+    let username = parse_username(username).map_err(|e| refused.push(e)).ok();
+    if check_strength && let Err(e) = password::check_strength(password) {
+        refused.push(e);
+    }
+    (username, refused)
 }
 
 /// Only a complete, valid questionnaire is kept as a final result.

@@ -5,6 +5,8 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
+use ipt_domain::rule::FieldError;
+
 use crate::error::AppError;
 
 /// Shortest password we accept. Demo accounts are created outside this check.
@@ -28,11 +30,9 @@ pub fn verify(password: &str, stored: &str) -> bool {
 }
 
 /// A password policy a clinician can meet: long enough, not blank.
-pub fn check_strength(password: &str) -> Result<(), AppError> {
+pub fn check_strength(password: &str) -> Result<(), FieldError> {
     if password.trim().chars().count() < MIN_LEN {
-        return Err(AppError::Invalid(format!(
-            "the password must have at least {MIN_LEN} characters"
-        )));
+        return Err(FieldError::new("password", "password_too_short").number("min", MIN_LEN as i64));
     }
     Ok(())
 }

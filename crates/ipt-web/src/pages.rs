@@ -1675,28 +1675,35 @@ pub async fn add_user(
     if user.role != Role::Admin {
         return fail(page)(AppError::Forbidden).into_response();
     }
-    let mut errors = HashMap::new();
-    if let Err(e) = ipt_app::parse_username(&f.username) {
-        errors.insert("username", e.to_string());
-    }
+    let t = page.t;
+    // The role is this form's own choice list; everything else is the core's to judge, all at
+    // once, so the page shows every problem together.
     let role = Role::parse(&f.role);
-    if let Err(e) = &role {
-        errors.insert("role", e.to_string());
+    let mut refused = vec![];
+    if role.is_err() {
+        refused.push(
+            ipt_domain::rule::FieldError::new("role", "unknown_role").text("role", f.role.trim()),
+        );
     }
-    if let Err(e) = ipt_app::password::check_strength(&f.password) {
-        errors.insert("password", e.to_string());
-    }
+    refused.extend(ipt_app::account_refusals(&f.username, &f.password, true).1);
+    let placed = |refused: &[ipt_domain::rule::FieldError]| {
+        let mut errors: HashMap<&'static str, String> = HashMap::new();
+        for e in refused {
+            errors.insert(e.field, t.rule(e));
+        }
+        errors
+    };
     let Ok(role) = role else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, errors, None).await,
+            users_page(&state, page, &f, placed(&refused), None).await,
         )
             .into_response();
     };
-    if !errors.is_empty() {
+    if !refused.is_empty() {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, errors, None).await,
+            users_page(&state, page, &f, placed(&refused), None).await,
         )
             .into_response();
     }
@@ -1714,9 +1721,14 @@ pub async fn add_user(
         .await
     {
         Ok(_) => Redirect::to("/admin/users?notice=users-added").into_response(),
+        Err(AppError::Rejected(refused)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(&state, page, &f, placed(&refused), None).await,
+        )
+            .into_response(),
         Err(AppError::Duplicate(m) | AppError::Invalid(m)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, errors, Some(m)).await,
+            users_page(&state, page, &f, HashMap::new(), Some(m)).await,
         )
             .into_response(),
         Err(e) => fail(page)(e).into_response(),

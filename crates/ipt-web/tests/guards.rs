@@ -720,3 +720,54 @@ async fn an_administrator_assigns_a_supervisor_through_the_page_and_the_api_alik
         );
     }
 }
+
+#[tokio::test]
+async fn the_italian_users_page_words_every_refusal_in_italian() {
+    for t in TestApp::all().await {
+        t.user("capo", Role::Admin).await;
+        t.user("anna", Role::Clinician).await;
+        let s = format!("{}; ipt_lang=it", t.sign_in("capo").await);
+        let bad = t
+            .post(
+                "/admin/users",
+                Some(&s),
+                &[
+                    ("username", "x"),
+                    ("role", "terapeuta"),
+                    ("password", "corta"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = bad.text();
+        for expected in [
+            "'terapeuta' non è un ruolo",
+            "Un nome utente ha da 2 a 40 caratteri",
+            "La password deve avere almeno 8 caratteri.",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+        for english in ["is not a role", "characters:", "at least"] {
+            assert!(!text.contains(english), "{english}: {text}");
+        }
+        let taken = t
+            .post(
+                "/admin/users",
+                Some(&s),
+                &[
+                    ("username", "Anna"),
+                    ("role", "clinician"),
+                    ("password", "abbastanza lunga"),
+                ],
+            )
+            .await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            taken
+                .text()
+                .contains("Esiste già un utente di nome 'anna'."),
+            "{}",
+            taken.text()
+        );
+    }
+}

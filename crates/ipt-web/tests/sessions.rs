@@ -798,6 +798,13 @@ async fn a_full_ending_reviews_gains_writes_the_plan_and_completes_the_course() 
             "the circle at the start and now, side by side"
         );
         assert!(page.body.contains("<title id=\"circle-start-title\">"));
+        // The start circle is a snapshot: it draws Marta's open conflict as the live circle does.
+        let start = &page.body[page.body.find("<title id=\"circle-start-title\">").unwrap()..];
+        let start = &start[..start.find("</svg>").unwrap()];
+        assert!(
+            start.contains("is-conflict") && start.contains("Marta"),
+            "the start circle marks the conflict: {start}"
+        );
         assert!(text.contains("write the relapse-prevention plan"), "{text}");
         let lower = text.to_lowercase();
         assert!(

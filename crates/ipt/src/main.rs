@@ -351,7 +351,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     &password,
                     true,
                 )
-                .await?;
+                .await
+                .map_err(worded)?;
             println!(
                 "Added {} ({}) with id {}.",
                 user.username, user.role, user.id
@@ -400,12 +401,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                     Ok(())
                 }
-                Err(ipt_app::AppError::Rejected(refused)) => {
-                    bail!("{}", ipt_web::i18n::Tr::default().rules(&refused))
-                }
-                Err(e) => Err(e.into()),
+                Err(e) => Err(worded(e)),
             }
         }
+    }
+}
+
+/// An error of the core in words: a refusal by code is worded from the English catalogue, as
+/// the pages and the API word it.
+fn worded(e: ipt_app::AppError) -> anyhow::Error {
+    match e {
+        ipt_app::AppError::Rejected(refused) => {
+            anyhow::anyhow!("{}", ipt_web::i18n::Tr::default().rules(&refused))
+        }
+        other => other.into(),
     }
 }
 

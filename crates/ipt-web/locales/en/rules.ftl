@@ -12,3 +12,7 @@ rule-not-a-clinician = Only clinicians have a supervisor.
 rule-not-a-supervisor = Choose an account with the supervisor role.
 rule-supervisor-inactive = This supervisor's account is switched off; choose an active supervisor.
 rule-no-such-user = There is no such account.
+rule-username-invalid = A username has 2–40 characters: letters, digits, dot, dash or underscore.
+rule-username-taken = A user named '{ $username }' already exists.
+rule-password-too-short = The password must have at least { $min } characters.
+rule-unknown-role = '{ $role }' is not a role; choose admin, clinician or supervisor.

@@ -11,3 +11,7 @@ rule-not-a-clinician = Solo i clinici hanno un supervisore.
 rule-not-a-supervisor = Scelga un account con il ruolo di supervisore.
 rule-supervisor-inactive = L'account di questo supervisore è disattivato; ne scelga uno attivo.
 rule-no-such-user = Questo account non esiste.
+rule-username-invalid = Un nome utente ha da 2 a 40 caratteri: lettere, cifre, punto, trattino o trattino basso.
+rule-username-taken = Esiste già un utente di nome '{ $username }'.
+rule-password-too-short = La password deve avere almeno { $min } caratteri.
+rule-unknown-role = '{ $role }' non è un ruolo; scelga amministratore, clinico o supervisore.
