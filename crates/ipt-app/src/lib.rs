@@ -694,7 +694,19 @@ impl App {
     pub async fn record_session(
         &self,
         actor: &Actor,
+        session: TherapySession,
+    ) -> Result<TherapySession, AppError> {
+        self.record_session_with_mood(actor, session, None).await
+    }
+
+    /// Record a session with the patient's 0–10 mood rating for it (if one was asked), in one
+    /// transaction: a session is never saved without the rating that came with it, nor the
+    /// rating without its session.
+    pub async fn record_session_with_mood(
+        &self,
+        actor: &Actor,
         mut session: TherapySession,
+        mood: Option<u8>,
     ) -> Result<TherapySession, AppError> {
         session.check()?;
         let course = self
@@ -719,8 +731,17 @@ impl App {
                 self.now(),
             )
         });
+        let mood = match mood {
+            Some(rating) => Some(self.session_mood(actor, &course, &session, rating)?),
+            None => None,
+        };
         self.store
-            .add_session(&session, alert.as_ref(), &audit)
+            .add_session(
+                &session,
+                alert.as_ref(),
+                mood.as_ref().map(|(m, a)| (m, a)),
+                &audit,
+            )
             .await?;
         Ok(session)
     }

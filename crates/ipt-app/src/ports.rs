@@ -351,16 +351,21 @@ pub trait Store: Send + Sync + 'static {
     async fn timeline(&self, course: CourseId, audit: &AuditEvent) -> Result<Timeline, StoreError>;
 
     // Sessions. A concern in the risk review raises an alert, stored in the same transaction.
+    /// A session, the alert its risk review raises and the patient's 0–10 mood rating for it,
+    /// written in one transaction with their audit rows: all of them or none.
     async fn add_session(
         &self,
         session: &TherapySession,
         alert: Option<&RiskAlert>,
+        mood: Option<(&Assessment, &AuditEvent)>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
+    /// As `add_session`, for a changed session (and a new mood rating, when it changed).
     async fn update_session(
         &self,
         session: &TherapySession,
         alert: Option<&RiskAlert>,
+        mood: Option<(&Assessment, &AuditEvent)>,
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
     async fn sessions(

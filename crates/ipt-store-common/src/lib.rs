@@ -1413,17 +1413,23 @@ macro_rules! impl_store {
                     })
                 }
 
-                async fn add_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<(), StoreError> {
+                async fn add_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, mood: Option<(&Assessment, &AuditEvent)>, a: &AuditEvent) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
-                    insert_session(&mut tx, s).await?;
+                    if let Err(e) = insert_session(&mut tx, s).await {
+                        return Err(rollback(tx, e).await);
+                    }
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
+                    }
+                    if let Some((m, ma)) = mood {
+                        insert_assessment(&mut tx, m).await?;
+                        audit(&mut tx, ma).await?;
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await
                 }
 
-                async fn update_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, a: &AuditEvent) -> Result<i64, StoreError> {
+                async fn update_session(&self, s: &TherapySession, alert: Option<&RiskAlert>, mood: Option<(&Assessment, &AuditEvent)>, a: &AuditEvent) -> Result<i64, StoreError> {
                     let mut tx = self.pool.begin_with($begin).await.map_err(map_err)?;
                     let n = sqlx::query(
                         "UPDATE therapy_sessions SET number = $1, session_date = $2, phase = $3, phase_override_reason = $4, \
@@ -1461,6 +1467,10 @@ macro_rules! impl_store {
                     }
                     if let Some(al) = alert {
                         insert_alert(&mut tx, al).await?;
+                    }
+                    if let Some((m, ma)) = mood {
+                        insert_assessment(&mut tx, m).await?;
+                        audit(&mut tx, ma).await?;
                     }
                     audit(&mut tx, a).await?;
                     finish(tx).await?;

@@ -361,14 +361,73 @@ pub async fn timeline_is_chronological_and_has_one_current_episode(s: S) {
     );
 }
 
+/// A session and the mood rating that came with it are written together or not at all.
+pub async fn a_session_and_its_mood_rating_are_one_write(s: S) {
+    let (_, p, c) = setup(&s).await;
+    let mut mood = assessment(&p, c.id, AssessmentStatus::Final);
+    mood.instrument = "session_mood".into();
+    let first = session(c.id, 1);
+    mood.session = Some(first.id);
+    s.add_session(
+        &first,
+        None,
+        Some((&mood, &a("assessment.create"))),
+        &a("session.create"),
+    )
+    .await
+    .unwrap();
+    let stored = s
+        .assessments_of_course(c.id, &a("assessment.read"))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|x| x.session == Some(first.id))
+            .count(),
+        1
+    );
+    // The second rating reuses the first one's id, so it cannot be stored: its session is not
+    // stored either.
+    let second = session(c.id, 2);
+    let err = s
+        .add_session(
+            &second,
+            None,
+            Some((&mood, &a("assessment.create"))),
+            &a("session.create"),
+        )
+        .await;
+    assert!(err.is_err(), "{err:?}");
+    let sessions = s.sessions(c.id, &a("session.read")).await.unwrap();
+    assert_eq!(sessions, vec![first.clone()], "nothing half-written");
+    // The same for a change of a session with a new rating.
+    let mut changed = first.clone();
+    changed.notes = "changed".into();
+    let err = s
+        .update_session(
+            &changed,
+            None,
+            Some((&mood, &a("assessment.create"))),
+            &a("session.update"),
+        )
+        .await;
+    assert!(err.is_err(), "{err:?}");
+    let sessions = s.sessions(c.id, &a("session.read")).await.unwrap();
+    assert_eq!(
+        sessions[0].notes, first.notes,
+        "the change was not kept without its rating"
+    );
+}
+
 pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
     let (_, _, c) = setup(&s).await;
     let s1 = session(c.id, 1);
     let s5 = session(c.id, 5);
-    s.add_session(&s5, None, &a("session.create"))
+    s.add_session(&s5, None, None, &a("session.create"))
         .await
         .unwrap();
-    s.add_session(&s1, None, &a("session.create"))
+    s.add_session(&s1, None, None, &a("session.create"))
         .await
         .unwrap();
     let list = s.sessions(c.id, &a("session.read")).await.unwrap();
@@ -377,7 +436,7 @@ pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
 
     let dup = session(c.id, 5);
     let err = s
-        .add_session(&dup, None, &a("session.create"))
+        .add_session(&dup, None, None, &a("session.create"))
         .await
         .unwrap_err();
     assert!(
@@ -389,13 +448,14 @@ pub async fn sessions_round_trip_and_numbers_are_unique(s: S) {
     missed.attendance = Attendance::NoShow;
     missed.techniques.clear();
     assert_eq!(
-        s.update_session(&missed, None, &a("session.update"))
+        s.update_session(&missed, None, None, &a("session.update"))
             .await
             .unwrap(),
         2
     );
     assert!(matches!(
-        s.update_session(&s1, None, &a("session.update")).await,
+        s.update_session(&s1, None, None, &a("session.update"))
+            .await,
         Err(StoreError::Conflict { .. })
     ));
 }
@@ -572,7 +632,7 @@ pub async fn risk_alerts_are_raised_with_their_source_and_acknowledged_once(s: S
     let mut sess = session(course.id, 2);
     sess.risk_review.concern = true;
     let concern = RiskAlert::from_session_concern(sess.id, p.id, course.id, id(), NOW);
-    s.add_session(&sess, Some(&concern), &a("session.create"))
+    s.add_session(&sess, Some(&concern), None, &a("session.create"))
         .await
         .unwrap();
 
@@ -1148,13 +1208,18 @@ pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: 
     let other = clinician(&s, "other").await;
     let (stranger, stranger_course) = course_for(&s, other, "Not Mine").await;
     for n in [2, 1] {
-        s.add_session(&session(course.id, n), None, &a("session.create"))
+        s.add_session(&session(course.id, n), None, None, &a("session.create"))
             .await
             .unwrap();
     }
-    s.add_session(&session(stranger_course, 1), None, &a("session.create"))
-        .await
-        .unwrap();
+    s.add_session(
+        &session(stranger_course, 1),
+        None,
+        None,
+        &a("session.create"),
+    )
+    .await
+    .unwrap();
     s.add_assessment(
         &scored(&p, course.id, 12.0, 0),
         None,

@@ -43,6 +43,7 @@ stories!(
     snapshots_keep_the_circle,
     timeline_is_chronological_and_has_one_current_episode,
     sessions_round_trip_and_numbers_are_unique,
+    a_session_and_its_mood_rating_are_one_write,
     goals_round_trip_and_conflict,
     final_assessments_need_results_and_never_change,
     every_read_and_write_is_audited,

@@ -612,7 +612,7 @@ async fn seed_patient(
             version: 1,
         };
         let a = s.audit("session.create", "session", session.id.as_uuid());
-        app.store.add_session(&session, None, &a).await?;
+        app.store.add_session(&session, None, None, &a).await?;
         let measured = attended
             && index != UNMEASURED
             && (n == 1 || n.is_multiple_of(protocol.measure_every.max(1)) || n == total);

@@ -14,6 +14,7 @@ use ipt_domain::session::TherapySession;
 use time::OffsetDateTime;
 
 use crate::access::Access;
+use crate::ports::AuditEvent;
 use crate::{App, AppError, new_id};
 
 /// The instrument code of the single 0–10 mood rating asked at each session.
@@ -26,7 +27,18 @@ impl App {
     pub async fn update_session(
         &self,
         actor: &Actor,
+        session: TherapySession,
+    ) -> Result<TherapySession, AppError> {
+        self.update_session_with_mood(actor, session, None).await
+    }
+
+    /// `update_session`, with a new 0–10 mood rating for the session when it changed, in the
+    /// same transaction.
+    pub async fn update_session_with_mood(
+        &self,
+        actor: &Actor,
         mut session: TherapySession,
+        mood: Option<u8>,
     ) -> Result<TherapySession, AppError> {
         session.check()?;
         let course = self
@@ -66,27 +78,35 @@ impl App {
             session.id.as_uuid(),
             pid,
         );
+        let mood = match mood {
+            Some(rating) => Some(self.session_mood(actor, &course, &session, rating)?),
+            None => None,
+        };
         session.version = self
             .store
-            .update_session(&session, alert.as_ref(), &audit)
+            .update_session(
+                &session,
+                alert.as_ref(),
+                mood.as_ref().map(|(m, a)| (m, a)),
+                &audit,
+            )
             .await?;
         Ok(session)
     }
 
-    /// Store the patient's 0–10 mood rating for a session, scored like any other instrument.
+    /// The patient's mood rating for a session as an assessment of its own (scored like any
+    /// instrument), with its audit row, ready to be written with the session.
     ///
     /// A final rating is a record and is never overwritten: a correction is a new rating for the
     /// same session, and the latest one counts. The rating carries no phase, so that a single
     /// mood item never stands in for the end-of-treatment measure the completion guard asks for.
-    pub async fn record_session_mood(
+    pub(crate) fn session_mood(
         &self,
         actor: &Actor,
+        course: &Course,
         session: &TherapySession,
         rating: u8,
-    ) -> Result<Assessment, AppError> {
-        let course = self
-            .course_with(actor, session.course, Access::Write)
-            .await?;
+    ) -> Result<(Assessment, AuditEvent), AppError> {
         let result = crate::measures::summarise(SESSION_MOOD, &[Some(rating)])?;
         let assessment = Assessment {
             id: new_id(),
@@ -100,9 +120,17 @@ impl App {
             administered_at: OffsetDateTime::new_utc(session.date, self.now().time()),
             phase: None,
             result: Some(result),
-            version: 0,
+            version: 1,
         };
-        self.record_assessment(actor, assessment).await
+        crate::final_needs_a_valid_result(&assessment)?;
+        let audit = self.audit(
+            actor,
+            "assessment.create",
+            "assessment",
+            assessment.id.as_uuid(),
+            Some(course.patient),
+        );
+        Ok((assessment, audit))
     }
 
     /// Change a goal's description, area, progress or status. The goal must belong to `course`

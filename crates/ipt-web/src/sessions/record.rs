@@ -1160,7 +1160,11 @@ pub async fn create(
     };
     let actor = user.actor();
     let course_id = session.course;
-    let session = match state.app.record_session(&actor, session).await {
+    let session = match state
+        .app
+        .record_session_with_mood(&actor, session, mood)
+        .await
+    {
         Ok(s) => s,
         Err(AppError::Rejected(refused)) => {
             let (errors, form_error) = placed(&t, &l, &refused);
@@ -1196,11 +1200,6 @@ pub async fn create(
         }
         Err(e) => return fail(l.page)(e).into_response(),
     };
-    if let Some(m) = mood
-        && let Err(e) = state.app.record_session_mood(&actor, &session, m).await
-    {
-        return fail(l.page)(e).into_response();
-    }
     tracing::info!(course = %course_id, session = %session.id, "session recorded");
     redirect_after(course_id, session.id, "session-recorded")
 }
@@ -1322,13 +1321,13 @@ pub async fn update(
     };
     let actor = user.actor();
     let current_mood = mood_of(&l, stored.id);
-    match state.app.update_session(&actor, session).await {
+    let changed_mood = mood.filter(|m| Some(*m) != current_mood);
+    match state
+        .app
+        .update_session_with_mood(&actor, session, changed_mood)
+        .await
+    {
         Ok(saved) => {
-            if let Some(m) = mood.filter(|m| Some(*m) != current_mood)
-                && let Err(e) = state.app.record_session_mood(&actor, &saved, m).await
-            {
-                return fail(l.page)(e).into_response();
-            }
             tracing::info!(course = %saved.course, session = %saved.id, "session updated");
             redirect_after(saved.course, saved.id, "session-saved")
         }
