@@ -705,14 +705,27 @@ impl App {
     pub async fn record_session_with_mood(
         &self,
         actor: &Actor,
+        session: TherapySession,
+        mood: Option<u8>,
+    ) -> Result<TherapySession, AppError> {
+        let course = self.writable_course(actor, session.course).await?;
+        self.record_session_in(actor, &course, session, mood).await
+    }
+
+    /// `record_session_with_mood` on a course the request has already loaded for writing: the
+    /// course is not read again.
+    pub async fn record_session_in(
+        &self,
+        actor: &Actor,
+        course: &access::WritableCourse,
         mut session: TherapySession,
         mood: Option<u8>,
     ) -> Result<TherapySession, AppError> {
+        if session.course != course.id {
+            return Err(AppError::NotFound("course"));
+        }
         session.check()?;
-        let course = self
-            .course_with(actor, session.course, Access::Write)
-            .await?;
-        self.check_session(&course, &session, true)?;
+        self.check_session(course, &session, true)?;
         let pid = Some(course.patient);
         session.version = 1;
         let audit = self.audit(
@@ -732,7 +745,7 @@ impl App {
             )
         });
         let mood = match mood {
-            Some(rating) => Some(self.session_mood(actor, &course, &session, rating)?),
+            Some(rating) => Some(self.session_mood(actor, course, &session, rating)?),
             None => None,
         };
         self.store

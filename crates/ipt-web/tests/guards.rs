@@ -771,3 +771,58 @@ async fn the_italian_users_page_words_every_refusal_in_italian() {
         );
     }
 }
+
+/// One session post reads the course and its patient once and writes the session and its mood
+/// rating: one audit row for each record it read or wrote, no more (it once wrote 20).
+#[tokio::test]
+async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
+    for t in TestApp::all().await {
+        let clinician = t.user("aud", Role::Clinician).await;
+        let session = t.sign_in("aud").await;
+        let p = t.patient(&clinician, "Audit Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let rows = || async {
+            t.app
+                .store
+                .audit_events(&ipt_app::ports::AuditFilter {
+                    patient: Some(p.id),
+                    actor: None,
+                    limit: 10000,
+                })
+                .await
+                .unwrap()
+        };
+        let before = rows().await.len();
+        let today = t.app.today().to_string();
+        let r = t
+            .post(
+                &format!("/courses/{}/sessions", c.id),
+                Some(&session),
+                &[
+                    ("number", "1"),
+                    ("date", &today),
+                    ("attendance", "attended"),
+                    ("modality", "in_person"),
+                    ("mood", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let after = rows().await;
+        let mut new: Vec<String> = after[..after.len() - before]
+            .iter()
+            .map(|e| e.action.clone())
+            .collect();
+        new.sort();
+        assert_eq!(
+            new,
+            vec![
+                "assessment.create",
+                "course.read",
+                "patient.read",
+                "session.create"
+            ],
+            "{new:?}"
+        );
+    }
+}

@@ -13,9 +13,10 @@ use ipt_app::AppError;
 use ipt_app::usecases::sessions::SESSION_MOOD;
 use ipt_domain::alert::AlertSource;
 use ipt_domain::assessment::AssessmentStatus;
+use ipt_domain::course::Course;
 use ipt_domain::ids::{CourseId, SessionId};
 use ipt_domain::problem_area::Strategy;
-use ipt_domain::protocol::{ChecklistItem, Modality, Phase, PhaseTask, SpecialSession};
+use ipt_domain::protocol::{ChecklistItem, Modality, Phase, PhaseTask, Protocol, SpecialSession};
 use ipt_domain::session::{
     Attendance, RiskReview, SessionNumber, SessionPhase, Technique, TherapySession,
 };
@@ -335,30 +336,19 @@ impl Typed {
 }
 
 /// Parse what was typed into a session, or say what is wrong with each field.
+/// Whether the number is free, the date within the course and the kind one the format has
+/// are the core's to say (and the store's, for the number): this only reads the form.
 fn parse(
     typed: &Typed,
-    l: &Loaded,
+    c: &Course,
     t: &Tr,
     editing: Option<&TherapySession>,
 ) -> Result<(TherapySession, Option<u8>), (Errors, Option<String>)> {
     let mut errors = Errors::new();
     let mut form_error = None;
-    let c = &l.view.course;
     let number = match typed.parsed_number() {
         None => {
             errors.insert("number", t.get("sessions-error-number"));
-            None
-        }
-        Some(n)
-            if l.view
-                .sessions
-                .iter()
-                .any(|s| s.number == n && Some(s.id) != editing.map(|e| e.id)) =>
-        {
-            errors.insert(
-                "number",
-                t.with("sessions-error-number-taken", &[("n", n.get().to_string())]),
-            );
             None
         }
         Some(n) => Some(n),
@@ -1117,6 +1107,9 @@ fn redirect_after(course: CourseId, session: SessionId, notice: &str) -> Respons
     .into_response()
 }
 
+/// `POST /courses/{id}/sessions`: the course is read once, with the right to change it, and
+/// the session (with its mood rating) is written in one transaction. The whole course is read
+/// only to show the form again when something is refused.
 pub async fn create(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -1130,54 +1123,52 @@ pub async fn create(
         "sessions-new-title",
         &format!("/courses/{id}/sessions/new"),
     );
-    let result = async {
-        let (page, id) = parse_course(page, &id)?;
-        let page = require_write(&state, &user, page, id).await?;
-        let l = load(&state, &user, page, id).await?;
-        Ok::<_, PageError>(l)
-    }
-    .await;
-    let l = match result {
-        Ok(l) => l,
+    let (page, id) = match parse_course(page, &id) {
+        Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
+    let actor = user.actor();
+    let course = match state.app.writable_course(&actor, id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let t = page.t;
     let typed = Typed::from_form(&FormData(form));
-    let (session, mood) = match parse(&typed, &l, &t, None) {
-        Ok(x) => x,
-        Err((errors, form_error)) => {
-            let p = session_page(
-                &state,
-                l,
-                FormState {
-                    errors,
-                    form_error,
-                    ..FormState::of(&typed)
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+    // The form shown again, with what was refused; the page's data is read only now.
+    let again = |page: PageCtx, errors: Errors, form_error: Option<String>| {
+        let (state, user, typed) = (&state, &user, &typed);
+        async move {
+            match load(state, user, page, id).await {
+                Ok(l) => {
+                    let p = session_page(
+                        state,
+                        l,
+                        FormState {
+                            errors,
+                            form_error,
+                            ..FormState::of(typed)
+                        },
+                    );
+                    (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+                }
+                Err(e) => e.into_response(),
+            }
         }
     };
-    let actor = user.actor();
-    let course_id = session.course;
+    let (session, mood) = match parse(&typed, &course, &t, None) {
+        Ok(x) => x,
+        Err((errors, form_error)) => return again(page, errors, form_error).await,
+    };
+    let protocol = state.app.protocols.get(course.format);
     let session = match state
         .app
-        .record_session_with_mood(&actor, session, mood)
+        .record_session_in(&actor, &course, session, mood)
         .await
     {
         Ok(s) => s,
         Err(AppError::Rejected(refused)) => {
-            let (errors, form_error) = placed(&t, &l, &refused);
-            let p = session_page(
-                &state,
-                l,
-                FormState {
-                    errors,
-                    form_error,
-                    ..FormState::of(&typed)
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+            let (errors, form_error) = placed(&t, protocol, &refused);
+            return again(page, errors, form_error).await;
         }
         Err(AppError::Duplicate(_)) => {
             let mut errors = Errors::new();
@@ -1188,20 +1179,12 @@ pub async fn create(
                     &[("n", typed.number.trim().to_string())],
                 ),
             );
-            let p = session_page(
-                &state,
-                l,
-                FormState {
-                    errors,
-                    ..FormState::of(&typed)
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+            return again(page, errors, None).await;
         }
-        Err(e) => return fail(l.page)(e).into_response(),
+        Err(e) => return fail(page)(e).into_response(),
     };
-    tracing::info!(course = %course_id, session = %session.id, "session recorded");
-    redirect_after(course_id, session.id, "session-recorded")
+    tracing::info!(course = %course.id, session = %session.id, "session recorded");
+    redirect_after(course.id, session.id, "session-recorded")
 }
 
 /// The core's refusals on this form: a course that takes no new session, and a field this
@@ -1209,13 +1192,13 @@ pub async fn create(
 /// the form; the others beside their fields.
 fn placed(
     t: &Tr,
-    l: &Loaded,
+    protocol: &Protocol,
     refused: &[ipt_domain::rule::FieldError],
 ) -> (Errors, Option<String>) {
     let mut errors = Errors::new();
     let mut form = vec![];
     for e in refused {
-        let shown = e.field != "special" || !l.protocol.special_sessions.is_empty();
+        let shown = e.field != "special" || !protocol.special_sessions.is_empty();
         match e.code {
             "course_not_started" | "course_closed" => form.push(t.rule(e)),
             _ if !shown => form.push(t.rule(e)),
@@ -1303,7 +1286,7 @@ pub async fn update(
         version,
         ..stored.clone()
     };
-    let (session, mood) = match parse(&typed, &l, &t, Some(&opened)) {
+    let (session, mood) = match parse(&typed, &l.view.course, &t, Some(&opened)) {
         Ok(x) => x,
         Err((errors, form_error)) => {
             let p = session_page(
@@ -1332,7 +1315,7 @@ pub async fn update(
             redirect_after(saved.course, saved.id, "session-saved")
         }
         Err(AppError::Rejected(refused)) => {
-            let (errors, form_error) = placed(&t, &l, &refused);
+            let (errors, form_error) = placed(&t, &l.protocol, &refused);
             let p = session_page(
                 &state,
                 l,
