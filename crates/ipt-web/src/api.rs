@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Extension, Json, Router};
-use ipt_app::access::Access;
+use ipt_app::access::{Access, WritableCourse};
 use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, new_id};
 use ipt_domain::alert::AlertError;
@@ -352,9 +352,13 @@ fn code_or<T>(v: Option<T>, code: &str, codes: String) -> Result<T, String> {
 
 /// A course the caller may change; anything else answers 404 before the body is even read, so
 /// bad input never reveals whether a record exists.
-async fn writable_course(s: &AppState, u: &CurrentUser, raw: &str) -> Result<Course, ApiProblem> {
+async fn writable_course(
+    s: &AppState,
+    u: &CurrentUser,
+    raw: &str,
+) -> Result<WritableCourse, ApiProblem> {
     let id: CourseId = path_id(raw, "course")?;
-    Ok(s.app.course_with(&u.actor(), id, Access::Write).await?)
+    Ok(s.app.writable_course(&u.actor(), id).await?)
 }
 
 // ---- Caseload, patients and alerts ---------------------------------------------------------
@@ -1087,7 +1091,11 @@ async fn add_session(
         return Err(ApiProblem::field("body", "the request could not be read"));
     };
     check_session(&session)?;
-    match s.app.record_session(&actor, session).await {
+    match s
+        .app
+        .record_session_in(&actor, &course, session, None)
+        .await
+    {
         Ok(saved) => created(None, SessionDto::from(&saved)),
         Err(other) => Err(session_problem(other)),
     }
