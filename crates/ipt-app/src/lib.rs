@@ -488,9 +488,27 @@ impl App {
                 &self.audit(actor, "assessment.read", "assessment", id, pid),
             )
             .await?;
+        let open_alerts = self
+            .store
+            .alerts(
+                &AlertFilter {
+                    patient: Some(course.patient),
+                    open_only: true,
+                    ..Default::default()
+                },
+                &self.audit(
+                    actor,
+                    "risk_alert.list",
+                    "patient",
+                    course.patient.as_uuid(),
+                    pid,
+                ),
+            )
+            .await?;
         Ok(CourseFacts {
             inventory_people: inventory.len(),
             end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
+            open_risk_alerts: open_alerts.len(),
         })
     }
 

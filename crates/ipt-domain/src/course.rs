@@ -407,6 +407,8 @@ impl Goal {
 pub struct CourseFacts {
     pub inventory_people: usize,
     pub end_measure_recorded: bool,
+    /// Risk alerts of the patient not yet acknowledged by a clinician.
+    pub open_risk_alerts: usize,
 }
 
 /// A condition a transition needs. Its Display is the message a clinician reads.
@@ -421,6 +423,9 @@ pub enum Guard {
     EndMeasureRecorded,
     RelapsePlanWritten,
     MaintenanceIptDecided,
+    /// No course ends while a risk alert of its patient waits: a positive risk answer or a
+    /// recorded concern is seen and acted on first.
+    RiskAlertsAcknowledged,
 }
 
 impl fmt::Display for Guard {
@@ -438,6 +443,9 @@ impl fmt::Display for Guard {
                 "write the relapse-prevention plan (warning signs and where to seek help)"
             }
             Self::MaintenanceIptDecided => "record a maintenance decision for maintenance IPT",
+            Self::RiskAlertsAcknowledged => {
+                "acknowledge the patient's open risk alert, with the action taken, before the course ends"
+            }
         })
     }
 }
@@ -557,7 +565,11 @@ impl Course {
             CourseStatus::Active(Phase::Maintenance) => {
                 need(self.contract.is_some(), Guard::ContractAgreed);
             }
+            CourseStatus::EndedEarly(_) => {
+                need(facts.open_risk_alerts == 0, Guard::RiskAlertsAcknowledged);
+            }
             CourseStatus::Completed => {
+                need(facts.open_risk_alerts == 0, Guard::RiskAlertsAcknowledged);
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
                 need(
                     self.relapse_plan
@@ -567,6 +579,7 @@ impl Course {
                 );
             }
             CourseStatus::ContinuedInMaintenance => {
+                need(facts.open_risk_alerts == 0, Guard::RiskAlertsAcknowledged);
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
                 need(
                     self.relapse_plan
@@ -769,6 +782,10 @@ mod tests {
     use time::macros::date;
     use uuid::Uuid;
 
+    fn today() -> time::Date {
+        date!(2026 - 06 - 01)
+    }
+
     fn course(format: Format) -> (Course, Protocol) {
         let cat = ProtocolCatalogue::default();
         let p = cat.get(format).clone();
@@ -863,6 +880,7 @@ mod tests {
         let facts = CourseFacts {
             inventory_people: 2,
             end_measure_recorded: false,
+            open_risk_alerts: 0,
         };
         let err = c
             .transition(
@@ -886,6 +904,7 @@ mod tests {
         let mut facts = CourseFacts {
             inventory_people: 3,
             end_measure_recorded: false,
+            open_risk_alerts: 0,
         };
         c.transition(
             CourseStatus::Active(Phase::Initial),
@@ -930,6 +949,7 @@ mod tests {
         let facts = CourseFacts {
             inventory_people: 1,
             end_measure_recorded: true,
+            open_risk_alerts: 0,
         };
         ready_for_middle(&mut c, &p);
         assert!(matches!(
@@ -987,6 +1007,7 @@ mod tests {
         let facts = CourseFacts {
             inventory_people: 1,
             end_measure_recorded: true,
+            open_risk_alerts: 0,
         };
         let err = c
             .transition(
@@ -1089,5 +1110,62 @@ mod tests {
             CourseStatus::parse("ended_early", Some(EndReason::Dropout)),
             Some(CourseStatus::EndedEarly(EndReason::Dropout))
         );
+    }
+
+    #[test]
+    fn no_course_ends_past_an_open_risk_alert() {
+        let (mut c, _) = course(Format::Individual);
+        c.status = CourseStatus::Active(Phase::Termination);
+        let facts = CourseFacts {
+            inventory_people: 1,
+            end_measure_recorded: true,
+            open_risk_alerts: 1,
+        };
+        for target in [
+            CourseStatus::Completed,
+            CourseStatus::ContinuedInMaintenance,
+            CourseStatus::EndedEarly(EndReason::Dropout),
+        ] {
+            assert!(
+                c.unmet_guards(&target, &facts)
+                    .contains(&Guard::RiskAlertsAcknowledged),
+                "{target:?}"
+            );
+            let mut moved = c.clone();
+            assert!(moved.transition(target.clone(), &facts, today()).is_err());
+            assert_eq!(moved.status, c.status, "{target:?}: nothing changed");
+        }
+        let cleared = CourseFacts {
+            open_risk_alerts: 0,
+            ..facts
+        };
+        assert!(
+            !c.unmet_guards(&CourseStatus::EndedEarly(EndReason::Dropout), &cleared)
+                .contains(&Guard::RiskAlertsAcknowledged)
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the course looks like, a move that ends it is refused while an alert is open.
+        #[test]
+        fn an_open_alert_always_blocks_the_end(
+            phase in 0usize..3,
+            alerts in 1usize..5,
+            inventory in 0usize..4,
+            end_measure: bool,
+            target in 0usize..3,
+        ) {
+            let (mut c, _) = course(Format::Individual);
+            c.status = CourseStatus::Active([Phase::Initial, Phase::Middle, Phase::Termination][phase]);
+            let facts = CourseFacts { inventory_people: inventory, end_measure_recorded: end_measure, open_risk_alerts: alerts };
+            let target = [
+                CourseStatus::Completed,
+                CourseStatus::ContinuedInMaintenance,
+                CourseStatus::EndedEarly(EndReason::Dropout),
+            ][target].clone();
+            let before = c.status.clone();
+            proptest::prop_assert!(c.transition(target, &facts, today()).is_err());
+            proptest::prop_assert_eq!(c.status, before);
+        }
     }
 }

@@ -440,6 +440,20 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
             .await
             .assert_problem(422);
 
+        // The session's concern is acknowledged too: no course ends past an open alert.
+        let concern = get(&t, "/api/v1/alerts", tok).await.json[0].clone();
+        let r = post(
+            &t,
+            &format!(
+                "/api/v1/patients/{pid}/alerts/{}/acknowledgements",
+                concern["id"].as_str().unwrap()
+            ),
+            tok,
+            json!({"note": "Talked it through at the session; plan agreed.", "version": concern["version"]}),
+        )
+        .await;
+        ok(&r, StatusCode::CREATED);
+
         // Termination, then completion.
         let r = post(
             &t,

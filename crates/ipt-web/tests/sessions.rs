@@ -1366,3 +1366,115 @@ async fn the_session_pages_speak_italian() {
         );
     }
 }
+
+/// No course ends past an open risk alert, through the page or the API: the refusal names the
+/// alert as the step missing, and once a clinician acknowledges it the course can close.
+#[tokio::test]
+async fn a_course_cannot_be_completed_past_an_open_risk_alert() {
+    use ipt_domain::course::RelapsePreventionPlan;
+    for t in TestApp::all().await {
+        let (anna, p, c, s) = clinician_with_course(&t, Format::Individual).await;
+        let (_, tok) = crate::api::token(&t, &anna).await;
+        phq9(&t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial).await;
+        let c = to_termination(&t, &c).await;
+        // The end measure has item 9 positive: it raises an alert.
+        phq9(&t, &c, [1, 1, 1, 1, 1, 1, 0, 0, 2], Phase::Termination).await;
+        let c = t
+            .app
+            .set_relapse_plan(
+                &SYSTEM,
+                c.id,
+                c.version,
+                RelapsePreventionPlan {
+                    warning_signs: "Waking early for a week.".into(),
+                    triggers: String::new(),
+                    coping: String::new(),
+                    supports: String::new(),
+                    seek_help: "Call the clinic; in a crisis, emergency services.".into(),
+                    written_on: Some(t.app.today()),
+                },
+            )
+            .await
+            .unwrap();
+        let version = c.version.to_string();
+        let page = t
+            .post(
+                &format!("/courses/{}/transition", c.id),
+                Some(&s),
+                &[("target", "completed"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.text()
+        );
+        assert!(
+            page.text()
+                .contains("acknowledge the patient's open risk alert on their page"),
+            "{}",
+            page.text()
+        );
+        let api = crate::api::post(
+            &t,
+            &format!("/api/v1/courses/{}/transitions", c.id),
+            &tok,
+            serde_json::json!({"target": "ended_early", "end_reason": "dropout", "version": c.version}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.json);
+        assert!(
+            api.json["unmet"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["code"] == "risk_alerts_acknowledged"),
+            "{}",
+            api.json
+        );
+        let still = t.app.course(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(still.status, CourseStatus::Active(Phase::Termination));
+
+        // Acknowledged with the action taken: now the course closes.
+        let alert = t
+            .app
+            .alerts(
+                &SYSTEM,
+                AlertFilter {
+                    patient: Some(p.id),
+                    open_only: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        let ack = t
+            .post(
+                &format!("/patients/{}/alerts/{}/acknowledge", p.id, alert.id),
+                Some(&s),
+                &[
+                    (
+                        "note",
+                        "Phoned the same day; no plan or intent; safety plan agreed.",
+                    ),
+                    ("version", &alert.version.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(ack.status, StatusCode::SEE_OTHER, "{}", ack.text());
+        let done = t
+            .post(
+                &format!("/courses/{}/transition", c.id),
+                Some(&s),
+                &[("target", "completed"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+        assert_eq!(
+            t.app.course(&SYSTEM, c.id).await.unwrap().status,
+            CourseStatus::Completed
+        );
+    }
+}

@@ -518,6 +518,7 @@ async fn seed_patient(
     let facts = CourseFacts {
         inventory_people: people.len(),
         end_measure_recorded: false,
+        open_risk_alerts: 0,
     };
     if past_initial || stage == Stage::EndedEarly {
         course
@@ -654,6 +655,22 @@ async fn seed_patient(
             let alert =
                 ipt_domain::alert::RiskAlert::from_assessment(&x, s.rng.id(), x.administered_at);
             app.store.add_assessment(&x, alert.as_ref(), &a).await?;
+            // A course that has ended had its alerts seen and acted on first (no course ends
+            // past an open alert): the demo clinician acknowledged it that day.
+            if let Some(mut raised) = alert
+                && matches!(
+                    stage,
+                    Stage::Completed | Stage::Maintenance | Stage::EndedEarly
+                )
+            {
+                raised.acknowledge(
+                    course.clinician,
+                    "Phoned the patient the same day: no plan or intent; safety plan reviewed.",
+                    x.administered_at + Duration::hours(2),
+                )?;
+                let ack = s.audit("risk_alert.acknowledge", "risk_alert", raised.id.as_uuid());
+                app.store.acknowledge_alert(&raised, &ack).await?;
+            }
         }
     }
 
@@ -661,6 +678,7 @@ async fn seed_patient(
     let mut facts = CourseFacts {
         inventory_people: people.len(),
         end_measure_recorded: end_measure,
+        open_risk_alerts: 0,
     };
     let today = started + Duration::weeks(held as i64);
     if matches!(

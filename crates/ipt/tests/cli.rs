@@ -276,6 +276,19 @@ async fn the_demo_clinic_spans_phases_formats_and_roles() {
         1
     );
     assert!(count("SELECT COUNT(*) FROM patients").await >= 20);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM risk_alerts a JOIN courses c ON c.id = a.course_id \
+             WHERE a.acknowledged_at IS NULL AND c.status IN ('completed', 'maintenance', 'ended_early')"
+        )
+        .await,
+        0,
+        "no demo course ended past an open risk alert"
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM risk_alerts WHERE acknowledged_at IS NULL").await >= 1,
+        "open alerts remain on running courses"
+    );
     assert!(count("SELECT COUNT(DISTINCT format) FROM courses").await >= 6);
     let statuses: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT status FROM courses ORDER BY status")

@@ -59,6 +59,7 @@ guard-contract_agreed = agree the contract (number of sessions, frequency and en
 guard-end_measure_recorded = record an end-of-treatment measure
 guard-relapse_plan_written = write the relapse-prevention plan (warning signs and where to seek help)
 guard-maintenance_ipt_decided = record a decision for maintenance IPT
+guard-risk_alerts_acknowledged = acknowledge the patient's open risk alert on their page, with the action taken, before the course ends
 severity-very_severe = very severe
 severity-below_threshold = below threshold
 severity-lonely = lonely

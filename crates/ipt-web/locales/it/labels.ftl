@@ -59,6 +59,7 @@ guard-contract_agreed = concorda il contratto (numero di sedute, frequenza e dat
 guard-end_measure_recorded = registra una misura di fine trattamento
 guard-relapse_plan_written = scrivi il piano di prevenzione delle ricadute (segnali d'allarme e dove chiedere aiuto)
 guard-maintenance_ipt_decided = registra la decisione per l'IPT di mantenimento
+guard-risk_alerts_acknowledged = prenda atto dell'allerta di rischio aperta del paziente, sulla sua pagina e con l'azione intrapresa, prima che il percorso finisca
 severity-very_severe = molto grave
 severity-below_threshold = sotto soglia
 severity-lonely = solitudine
