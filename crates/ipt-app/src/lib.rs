@@ -65,6 +65,8 @@ pub struct App {
     pub protocols: Arc<ProtocolCatalogue>,
     /// Questionnaire text: shipped text plus the site's packs.
     pub text_packs: Arc<TextPacks>,
+    /// How passwords are hashed: inline by default, on a blocking thread behind a web server.
+    pub hasher: Arc<dyn ports::Hasher>,
 }
 
 /// A new id, time-ordered (UUID v7).
@@ -79,7 +81,14 @@ impl App {
             clock,
             protocols: Arc::new(protocols),
             text_packs: Arc::new(TextPacks::shipped_only()),
+            hasher: Arc::new(ports::InlineHasher),
         }
+    }
+
+    /// Hash passwords with this hasher (the web edge's keeps Argon2 off the async runtime).
+    pub fn with_hasher(mut self, hasher: Arc<dyn ports::Hasher>) -> Self {
+        self.hasher = hasher;
+        self
     }
 
     /// Use these text packs (shipped text plus the site's) instead of shipped text alone.
@@ -146,7 +155,7 @@ impl App {
             },
             username,
             role,
-            password_hash: password::hash(password)?,
+            password_hash: self.hasher.hash(password.to_string()).await?,
             active: true,
             supervisor: None,
             version: 1,

@@ -29,6 +29,18 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// An Argon2id hash of a random secret, verified against when an account (or portal code) is
+/// unknown, so that an unknown name costs the same time as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        // Without randomness the dummy is simply a fixed secret nobody types.
+        let _ = getrandom::fill(&mut secret);
+        hash(&format!("{secret:?}")).unwrap_or_default()
+    })
+}
+
 /// A password policy a clinician can meet: long enough, not blank.
 pub fn check_strength(password: &str) -> Result<(), FieldError> {
     if password.trim().chars().count() < MIN_LEN {

@@ -25,6 +25,23 @@ pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> OffsetDateTime;
 }
 
+/// Slow password hashing (Argon2id), run off the async runtime by the doors that have one.
+#[async_trait]
+pub trait Hasher: Send + Sync + 'static {
+    async fn hash(&self, secret: String) -> Result<String, crate::AppError>;
+}
+
+/// Hashing on the calling thread: for the command line and tools, which wait anyway.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InlineHasher;
+
+#[async_trait]
+impl Hasher for InlineHasher {
+    async fn hash(&self, secret: String) -> Result<String, crate::AppError> {
+        crate::password::hash(&secret)
+    }
+}
+
 /// The real clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;

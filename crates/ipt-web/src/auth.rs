@@ -58,13 +58,6 @@ pub fn new_token() -> String {
     hex(&bytes)
 }
 
-/// An Argon2id hash of a random password, verified against when the username is unknown so
-/// that a wrong username takes as long as a wrong password.
-pub fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| ipt_app::password::hash(&new_token()).unwrap_or_default())
-}
-
 pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }

@@ -76,7 +76,7 @@ impl AppState {
 
     pub fn with_options(app: App, options: WebOptions) -> Self {
         Self {
-            app,
+            app: app.with_hasher(Arc::new(portal::access::BlockingHasher)),
             metrics: metrics::Metrics::install(),
             started: Arc::new(std::time::Instant::now()),
             options: Arc::new(options),

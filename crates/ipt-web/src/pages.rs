@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ipt_app::AppError;
-use ipt_app::ports::{AlertFilter, AuditEvent, WebSession};
+use ipt_app::ports::{AlertFilter, AuditEvent};
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::{CourseStatus, EndReason, TransitionError};
@@ -24,6 +24,7 @@ use time::Date;
 use crate::AppState;
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
 use crate::i18n::{Lang, Tr};
+use crate::portal::access::verify_blocking;
 
 // ---- Shared page pieces --------------------------------------------------------------------
 
@@ -412,55 +413,32 @@ pub async fn login(
         let msg = t.with("login-throttled", &[("minutes", minutes.to_string())]);
         return refuse(page, msg, f.username, StatusCode::TOO_MANY_REQUESTS);
     }
-    let username = ipt_app::parse_username(&f.username).unwrap_or_default();
-    let user = state
+    let verified = state
         .app
-        .store
-        .user_by_username(&username)
-        .await
-        .ok()
-        .flatten();
-    // Always run one Argon2 verification, so a missing user takes as long as a wrong password.
-    let stored = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| auth::dummy_hash().to_string());
-    let password = f.password.clone();
-    let ok = tokio::task::spawn_blocking(move || ipt_app::password::verify(&password, &stored))
-        .await
-        .unwrap_or(false);
-    let Some(user) = user.filter(|u| ok && u.active) else {
-        state.throttle.fail(&f.username, ip);
-        return refuse(
-            page,
-            t.get("login-failed"),
-            f.username,
-            StatusCode::UNAUTHORIZED,
-        );
+        .staff_sign_in(&f.username, &f.password, verify_blocking)
+        .await;
+    let user = match verified {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            state.throttle.fail(&f.username, ip);
+            return refuse(
+                page,
+                t.get("login-failed"),
+                f.username,
+                StatusCode::UNAUTHORIZED,
+            );
+        }
+        Err(e) => return fail(page)(e).into_response(),
     };
     state.throttle.succeed(&f.username, ip);
     let token = auth::new_token();
-    let now = state.app.now();
     let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
-    let session = WebSession {
-        token_hash: auth::hash_token(&token),
-        user: user.id,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + idle,
-    };
-    let audit = state.app.audit(
-        &Actor::User {
-            id: user.id,
-            role: user.role,
-        },
-        "user.sign_in",
-        "user",
-        user.id.as_uuid(),
-        None,
-    );
-    if let Err(e) = state.app.store.create_web_session(&session, &audit).await {
-        return fail(page)(e.into()).into_response();
+    if let Err(e) = state
+        .app
+        .start_web_session(&user, &auth::hash_token(&token), idle)
+        .await
+    {
+        return fail(page)(e).into_response();
     }
     let cookie = auth::session_cookie(&token, None, auth::is_secure(&state, &headers));
     // The language the user chose before, on any device, follows them to this one.

@@ -9,4 +9,5 @@ pub mod portal_plan;
 pub mod progress;
 pub mod reports;
 pub mod sessions;
+pub mod sign_in;
 pub mod supervision;

@@ -11,7 +11,6 @@
 //! is looked up inside the patient's portal course, and anything else answers "not found".
 
 use std::future::Future;
-use std::sync::OnceLock;
 
 use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
@@ -85,13 +84,6 @@ pub fn hash_code(code: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// An Argon2id hash of a random passphrase: verified against when a code is unknown, so an
-/// unknown code costs the same time as a wrong passphrase.
-fn dummy_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| password::hash(&new_portal_code()).unwrap_or_default())
 }
 
 // ---- Errors ------------------------------------------------------------------------------------
@@ -647,7 +639,7 @@ impl App {
         let stored = access
             .as_ref()
             .map(|a| a.passphrase_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_string());
+            .unwrap_or_else(|| password::dummy_hash().to_string());
         let ok = verify(passphrase.to_string(), stored).await;
         match access {
             Some(a) if ok => Ok(Some(a.patient)),
@@ -716,7 +708,7 @@ impl App {
         let stored = user
             .as_ref()
             .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_string());
+            .unwrap_or_else(|| password::dummy_hash().to_string());
         let ok = verify(password.to_string(), stored).await;
         match user {
             Some(u) if ok && u.active => {

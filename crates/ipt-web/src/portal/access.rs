@@ -110,6 +110,16 @@ pub async fn hash_blocking(passphrase: String) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("hashing stopped: {e}")))?
 }
 
+/// The web server's password hasher: Argon2id on a blocking thread, never on the runtime's.
+pub struct BlockingHasher;
+
+#[async_trait::async_trait]
+impl ipt_app::ports::Hasher for BlockingHasher {
+    async fn hash(&self, secret: String) -> Result<String, AppError> {
+        hash_blocking(secret).await
+    }
+}
+
 /// Verify a passphrase or password on a blocking thread.
 pub async fn verify_blocking(secret: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || ipt_app::password::verify(&secret, &stored))

@@ -1,0 +1,69 @@
+//! Staff sign-in: checking a username and password, and starting a signed-in session. The
+//! doors (the sign-in page; later others) hand in what was typed and a way to verify a password
+//! off the async runtime; they never read accounts or write sessions themselves. Throttling of
+//! repeated failures is the web edge's for now (in memory, per process).
+
+use std::future::Future;
+
+use ipt_domain::authz::Actor;
+use time::Duration;
+
+use crate::ports::{UserRecord, WebSession};
+use crate::{App, AppError, parse_username, password};
+
+impl App {
+    /// The active account whose password this is, or None (the caller cannot tell which part
+    /// was wrong). Exactly one (slow) verification runs whatever the input, so an unknown
+    /// username takes as long as a wrong password.
+    pub async fn staff_sign_in<V, F>(
+        &self,
+        username: &str,
+        secret: &str,
+        verify: V,
+    ) -> Result<Option<UserRecord>, AppError>
+    where
+        V: FnOnce(String, String) -> F,
+        F: Future<Output = bool>,
+    {
+        let account = match parse_username(username) {
+            Ok(u) => self.store.user_by_username(&u).await?,
+            Err(_) => None,
+        };
+        let stored = account
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| password::dummy_hash().to_string());
+        let ok = verify(secret.to_string(), stored).await;
+        Ok(account.filter(|u| ok && u.active))
+    }
+
+    /// Start a signed-in session for `user`, whose password was checked. The caller made the
+    /// token and keeps it; only its hash is stored.
+    pub async fn start_web_session(
+        &self,
+        user: &UserRecord,
+        token_hash: &str,
+        idle: Duration,
+    ) -> Result<WebSession, AppError> {
+        let now = self.now();
+        let session = WebSession {
+            token_hash: token_hash.to_string(),
+            user: user.id,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + idle,
+        };
+        let audit = self.audit(
+            &Actor::User {
+                id: user.id,
+                role: user.role,
+            },
+            "user.sign_in",
+            "user",
+            user.id.as_uuid(),
+            None,
+        );
+        self.store.create_web_session(&session, &audit).await?;
+        Ok(session)
+    }
+}
