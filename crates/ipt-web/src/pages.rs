@@ -1597,10 +1597,15 @@ pub async fn assign_supervisor(
             Ok(s) => Some(s),
             Err(_) => {
                 let refused = ipt_domain::rule::FieldError::new("supervisor_id", "no_such_user");
-                let mut p =
-                    users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
-                p.supervisor_error = Some((id, t.rule(&refused)));
-                return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
+                let message = t.rule(&refused);
+                return supervisor_refused(
+                    &state,
+                    page,
+                    id,
+                    message,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         },
     };
@@ -1611,17 +1616,28 @@ pub async fn assign_supervisor(
     {
         Ok(_) => Redirect::to("/admin/users?notice=users-supervisor-saved").into_response(),
         Err(AppError::Rejected(refused)) => {
-            let mut p = users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
-            p.supervisor_error = Some((id, t.rules(&refused)));
-            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+            let message = t.rules(&refused);
+            supervisor_refused(&state, page, id, message, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Conflict { .. }) => {
-            let mut p = users_page(&state, page, &UserForm::default(), HashMap::new(), None).await;
-            p.supervisor_error = Some((id, t.get("error-conflict")));
-            (StatusCode::CONFLICT, p).into_response()
+            let message = t.get("error-conflict");
+            supervisor_refused(&state, page, id, message, StatusCode::CONFLICT).await
         }
         Err(e) => fail(page)(e).into_response(),
     }
+}
+
+/// The users page again, with what was refused beside the clinician's row.
+async fn supervisor_refused(
+    state: &AppState,
+    page: PageCtx,
+    clinician: String,
+    message: String,
+    status: StatusCode,
+) -> Response {
+    let mut p = users_page(state, page, &UserForm::default(), HashMap::new(), None).await;
+    p.supervisor_error = Some((clinician, message));
+    (status, p).into_response()
 }
 
 pub async fn users(

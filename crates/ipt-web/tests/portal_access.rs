@@ -1181,16 +1181,7 @@ async fn the_pages_show_no_missing_text_in_either_language() {
     }
     // With the record itself in Italian, PHQ-9 has no Italian text here: the questions say so
     // rather than show English.
-    let mut italian = t.app.patient(&Actor::System, s.patient.id).await.unwrap();
-    italian.language = Language::It;
-    let audit = t.app.audit(
-        &Actor::System,
-        "patient.update",
-        "patient",
-        italian.id.as_uuid(),
-        Some(italian.id),
-    );
-    t.app.store.update_patient(&italian, &audit).await.unwrap();
+    set_record_language(&t, s.patient.id, Language::It).await;
     let r = t.get(&format!("{q}?item=1"), Some(&cookie)).await;
     assert!(
         r.text()
@@ -1220,6 +1211,20 @@ async fn the_pages_show_no_missing_text_in_either_language() {
         "{}",
         r.text()
     );
+}
+
+/// Change the language on the patient's record, as a clinician editing it would.
+async fn set_record_language(t: &TestApp, patient: PatientId, language: Language) {
+    let mut record = t.app.patient(&Actor::System, patient).await.unwrap();
+    record.language = language;
+    let audit = t.app.audit(
+        &Actor::System,
+        "patient.update",
+        "patient",
+        record.id.as_uuid(),
+        Some(record.id),
+    );
+    t.app.store.update_patient(&record, &audit).await.unwrap();
 }
 
 /// The PDF course summary's text, fetched as the clinician.
@@ -1324,16 +1329,7 @@ async fn the_portal_language_is_the_patients_own_and_leaves_the_record_as_it_was
 
         // Were the record itself changed to Italian, the PHQ-9 (shipped in English only) could
         // no longer be given, and the clinician is told instead of reading "Active".
-        let mut italian = patient.clone();
-        italian.language = Language::It;
-        let audit = t.app.audit(
-            &Actor::System,
-            "patient.update",
-            "patient",
-            italian.id.as_uuid(),
-            Some(italian.id),
-        );
-        t.app.store.update_patient(&italian, &audit).await.unwrap();
+        set_record_language(&t, s.patient.id, Language::It).await;
         let clinician = t.get(&portal_path(s.course.id), Some(&s.session)).await;
         let text = clinician.text();
         assert!(
