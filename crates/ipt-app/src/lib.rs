@@ -57,6 +57,23 @@ pub struct ContractTerms {
     pub agreed_on: Date,
 }
 
+/// The facts the phase guards need that live outside the course row.
+fn facts_of(inventory_people: usize, assessments: &[Assessment], open: usize) -> CourseFacts {
+    CourseFacts {
+        inventory_people,
+        end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
+        open_risk_alerts: open,
+    }
+}
+
+impl CourseView {
+    /// The guards' facts from what the view already holds, with the patient's open alerts
+    /// (a page that has read them for its banner reads nothing again).
+    pub fn facts(&self, open_risk_alerts: usize) -> CourseFacts {
+        facts_of(self.inventory.len(), &self.assessments, open_risk_alerts)
+    }
+}
+
 /// The application: use cases over a store, a clock and the protocol catalogue.
 #[derive(Clone)]
 pub struct App {
@@ -325,11 +342,11 @@ impl App {
 
     /// The whole course, for its workspace page.
     pub async fn course_view(&self, actor: &Actor, id: CourseId) -> Result<CourseView, AppError> {
-        let course = self.course(actor, id).await?;
+        let (course, patient) = self.course_and_patient(actor, id, Access::Read).await?;
         let pid = Some(course.patient);
         let a = |what: &str| self.audit(actor, &format!("{what}.read"), what, id.as_uuid(), pid);
         Ok(CourseView {
-            patient: self.patient(actor, course.patient).await?,
+            patient,
             inventory: self.store.inventory(id, &a("inventory")).await?,
             snapshots: self.store.snapshots(id, &a("inventory_snapshot")).await?,
             timeline: self.store.timeline(id, &a("timeline")).await?,
@@ -514,11 +531,7 @@ impl App {
                 ),
             )
             .await?;
-        Ok(CourseFacts {
-            inventory_people: inventory.len(),
-            end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
-            open_risk_alerts: open_alerts.len(),
-        })
+        Ok(facts_of(inventory.len(), &assessments, open_alerts.len()))
     }
 
     /// Move a course to `target`. When the move is into the initial phase the inventory's start

@@ -14,9 +14,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
-use ipt_app::AppError;
 use ipt_app::ports::AlertFilter;
 use ipt_app::usecases::progress::CourseProgress;
+use ipt_app::{AppError, CourseView};
 use ipt_domain::approx_date::{ApproxDate, DatePrecision};
 use ipt_domain::assessment::{Assessment, AssessmentStatus};
 use ipt_domain::course::{Goal, GoalStatus};
@@ -173,13 +173,13 @@ pub async fn page(
 /// progress page shows (the format's recommended measure when given). None when nothing has been
 /// scored yet or the read fails (the overview then simply leaves the chart out; access was
 /// already checked by the overview itself).
-pub async fn main_trajectory(
-    state: &AppState,
-    actor: &ipt_domain::authz::Actor,
-    id: CourseId,
-    t: &Tr,
-) -> Option<ChartBlock> {
-    let progress = state.app.course_progress(actor, id).await.ok()?;
+/// The main measure's trajectory for the course overview, from the view the page has already
+/// read (the trajectory needs no diary).
+pub fn main_trajectory(state: &AppState, view: &CourseView, t: &Tr) -> Option<ChartBlock> {
+    let progress = CourseProgress {
+        view: view.clone(),
+        diary: vec![],
+    };
     let recommended = state
         .app
         .protocols

@@ -1112,11 +1112,8 @@ async fn course_page(
         Ok(v) => v,
         Err(e) => return Err(fail(page)(e)),
     };
-    let facts = match state.app.course_facts(&actor, &view.course).await {
-        Ok(f) => f,
-        Err(e) => return Err(fail(page)(e)),
-    };
-    let open_alert = state
+    // The open alerts are read once: for the banner, and as the guards' fact.
+    let open_alerts = match state
         .app
         .alerts(
             &actor,
@@ -1127,8 +1124,12 @@ async fn course_page(
             },
         )
         .await
-        .map(|a| !a.is_empty())
-        .unwrap_or(false);
+    {
+        Ok(a) => a.len(),
+        Err(e) => return Err(fail(page)(e)),
+    };
+    let facts = view.facts(open_alerts);
+    let open_alert = open_alerts > 0;
     let c = &view.course;
     let mut moves: Vec<MoveView> = c
         .next_statuses()
@@ -1244,7 +1245,7 @@ async fn course_page(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let comments = match state.app.supervisor_comments(&actor, c.id).await {
+    let comments = match state.app.supervisor_comments_in(&actor, &view).await {
         Ok(list) => list
             .into_iter()
             .map(|k| CommentView {
@@ -1255,8 +1256,8 @@ async fn course_page(
             .collect(),
         Err(e) => return Err(fail(page)(e)),
     };
-    let may_comment = state.app.may_comment(&actor, c.id).await;
-    let progress = crate::charts::main_trajectory(state, &actor, id, &t).await;
+    let may_comment = state.app.may_comment_on(&actor, &view).await;
+    let progress = crate::charts::main_trajectory(state, &view, &t);
     Ok(CoursePage {
         progress,
         course_id: c.id.to_string(),

@@ -826,3 +826,51 @@ async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
         );
     }
 }
+
+/// Opening the course overview reads each of the course's records once (the issue counted 28
+/// audit rows: the overview read the whole course twice, and the guards' facts a third time).
+#[tokio::test]
+async fn the_course_overview_reads_each_record_once() {
+    for t in TestApp::all().await {
+        let clinician = t.user("view", Role::Clinician).await;
+        let session = t.sign_in("view").await;
+        let p = t.patient(&clinician, "Overview Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let rows = || async {
+            t.app
+                .store
+                .audit_events(&ipt_app::ports::AuditFilter {
+                    patient: Some(p.id),
+                    actor: None,
+                    limit: 10000,
+                })
+                .await
+                .unwrap()
+        };
+        let before = rows().await.len();
+        let page = t.get(&format!("/courses/{}", c.id), Some(&session)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let after = rows().await;
+        let mut read: Vec<String> = after[..after.len() - before]
+            .iter()
+            .map(|e| e.action.clone())
+            .collect();
+        read.sort();
+        assert_eq!(
+            read,
+            vec![
+                "assessment.read",
+                "course.read",
+                "goal.read",
+                "inventory.read",
+                "inventory_snapshot.read",
+                "patient.read",
+                "risk_alert.list",
+                "session.read",
+                "supervisor_comment.read",
+                "timeline.read",
+            ],
+            "each record read once"
+        );
+    }
+}

@@ -54,6 +54,30 @@ impl App {
         Ok(self.store.comments(course, &audit).await?)
     }
 
+    /// The supervision comments of a course the caller has loaded (its view was read with the
+    /// access check), without reading the course again.
+    pub async fn supervisor_comments_in(
+        &self,
+        actor: &Actor,
+        view: &crate::CourseView,
+    ) -> Result<Vec<SupervisorComment>, AppError> {
+        let audit = self.audit(
+            actor,
+            "supervisor_comment.read",
+            "course",
+            view.course.id.as_uuid(),
+            Some(view.patient.id),
+        );
+        Ok(self.store.comments(view.course.id, &audit).await?)
+    }
+
+    /// Whether `actor` may comment as a supervisor on this loaded course's patient.
+    pub async fn may_comment_on(&self, actor: &Actor, view: &crate::CourseView) -> bool {
+        self.authorize(actor, Action::CommentAsSupervisor, &view.patient)
+            .await
+            .is_ok()
+    }
+
     /// Whether `actor` may comment on this course as a supervisor (to offer the form).
     pub async fn may_comment(&self, actor: &Actor, course: CourseId) -> bool {
         let Ok(c) = self.course_with(actor, course, Access::Read).await else {
