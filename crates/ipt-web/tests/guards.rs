@@ -772,6 +772,34 @@ async fn the_italian_users_page_words_every_refusal_in_italian() {
     }
 }
 
+/// The actions of a patient's audit rows, newest first.
+async fn audit_actions(t: &TestApp, patient: ipt_domain::ids::PatientId) -> Vec<String> {
+    t.app
+        .store
+        .audit_events(&ipt_app::ports::AuditFilter {
+            patient: Some(patient),
+            actor: None,
+            limit: 10000,
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+/// The actions of the rows written since there were `before`, sorted.
+async fn new_audit_actions(
+    t: &TestApp,
+    patient: ipt_domain::ids::PatientId,
+    before: usize,
+) -> Vec<String> {
+    let all = audit_actions(t, patient).await;
+    let mut new = all[..all.len() - before].to_vec();
+    new.sort();
+    new
+}
+
 /// One session post reads the course and its patient once and writes the session and its mood
 /// rating: one audit row for each record it read or wrote, no more (it once wrote 20).
 #[tokio::test]
@@ -781,18 +809,7 @@ async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
         let session = t.sign_in("aud").await;
         let p = t.patient(&clinician, "Audit Example").await;
         let c = t.started_course(&p, Format::Individual, 30).await;
-        let rows = || async {
-            t.app
-                .store
-                .audit_events(&ipt_app::ports::AuditFilter {
-                    patient: Some(p.id),
-                    actor: None,
-                    limit: 10000,
-                })
-                .await
-                .unwrap()
-        };
-        let before = rows().await.len();
+        let before = audit_actions(&t, p.id).await.len();
         let today = t.app.today().to_string();
         let r = t
             .post(
@@ -808,12 +825,7 @@ async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-        let after = rows().await;
-        let mut new: Vec<String> = after[..after.len() - before]
-            .iter()
-            .map(|e| e.action.clone())
-            .collect();
-        new.sort();
+        let new = new_audit_actions(&t, p.id, before).await;
         assert_eq!(
             new,
             vec![
@@ -836,26 +848,10 @@ async fn the_course_overview_reads_each_record_once() {
         let session = t.sign_in("view").await;
         let p = t.patient(&clinician, "Overview Example").await;
         let c = t.started_course(&p, Format::Individual, 30).await;
-        let rows = || async {
-            t.app
-                .store
-                .audit_events(&ipt_app::ports::AuditFilter {
-                    patient: Some(p.id),
-                    actor: None,
-                    limit: 10000,
-                })
-                .await
-                .unwrap()
-        };
-        let before = rows().await.len();
+        let before = audit_actions(&t, p.id).await.len();
         let page = t.get(&format!("/courses/{}", c.id), Some(&session)).await;
         assert_eq!(page.status, StatusCode::OK);
-        let after = rows().await;
-        let mut read: Vec<String> = after[..after.len() - before]
-            .iter()
-            .map(|e| e.action.clone())
-            .collect();
-        read.sort();
+        let read = new_audit_actions(&t, p.id, before).await;
         assert_eq!(
             read,
             vec![

@@ -372,8 +372,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let find = |name: String| {
                 let app = &app;
                 async move {
+                    let username =
+                        ipt_app::parse_username(&name).unwrap_or_else(|_| name.trim().to_string());
                     app.store
-                        .user_by_username(&name.trim().to_lowercase())
+                        .user_by_username(&username)
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("there is no user named '{name}'"))
                 }
