@@ -158,7 +158,10 @@ impl App {
         if let Some(u) = &username
             && self.store.user_by_username(u).await?.is_some()
         {
-            refused.push(FieldError::new("username", "username_taken").text("username", u));
+            refused.push(
+                FieldError::new("username", ipt_domain::rule::Code::UsernameTaken)
+                    .text("username", u),
+            );
         }
         let (Some(username), true) = (username, refused.is_empty()) else {
             return Err(AppError::Rejected(refused));
@@ -990,7 +993,10 @@ pub fn parse_username(s: &str) -> Result<String, FieldError> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !(2..=40).contains(&u.len()) || !ok_chars {
-        return Err(FieldError::new("username", "username_invalid"));
+        return Err(FieldError::new(
+            "username",
+            ipt_domain::rule::Code::UsernameInvalid,
+        ));
     }
     Ok(u)
 }

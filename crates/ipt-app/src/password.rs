@@ -44,7 +44,10 @@ pub fn dummy_hash() -> &'static str {
 /// A password policy a clinician can meet: long enough, not blank.
 pub fn check_strength(password: &str) -> Result<(), FieldError> {
     if password.trim().chars().count() < MIN_LEN {
-        return Err(FieldError::new("password", "password_too_short").number("min", MIN_LEN as i64));
+        return Err(
+            FieldError::new("password", ipt_domain::rule::Code::PasswordTooShort)
+                .number("min", MIN_LEN as i64),
+        );
     }
     Ok(())
 }

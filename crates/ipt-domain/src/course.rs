@@ -182,7 +182,8 @@ impl Contract {
     pub fn check_end(end_date: Date, agreed_on: Date) -> Result<(), FieldError> {
         if end_date <= agreed_on {
             return Err(
-                FieldError::new("end_date", "end_not_after_agreement").date("agreed", agreed_on)
+                FieldError::new("end_date", crate::rule::Code::EndNotAfterAgreement)
+                    .date("agreed", agreed_on),
             );
         }
         Ok(())
@@ -399,6 +400,64 @@ impl Goal {
             return Err(CourseError::ProgressOutOfRange(p));
         }
         Ok(())
+    }
+}
+
+/// A goal as a door gives it (see `crate::input`). Adding needs an area; a correction keeps
+/// the goal's area and status unless others are given. Progress is 0–10, empty for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GoalInput {
+    pub area: Option<String>,
+    pub description: String,
+    pub progress: Option<String>,
+    pub status: Option<String>,
+}
+
+impl GoalInput {
+    /// Read the input into a goal: a new one with `id`, or a correction of `editing`.
+    pub fn read(&self, id: GoalId, editing: Option<&Goal>) -> Result<Goal, Vec<FieldError>> {
+        use crate::input::{self, Refusals};
+        let mut r = Refusals::new();
+        let area = match (&self.area, editing) {
+            (None, Some(g)) => Some(g.area),
+            (raw, _) => r.take(
+                input::choice("area", raw.as_deref(), |c| AreaKind::parse(c).ok())
+                    .and_then(|a| input::required("area", a)),
+            ),
+        };
+        let description = input::text(&self.description);
+        if description.is_empty() {
+            r.push(FieldError::new("description", rule::Code::Required));
+        }
+        let progress = r
+            .take(input::whole_number(
+                "progress",
+                self.progress.as_deref(),
+                0,
+                10,
+            ))
+            .flatten()
+            .map(|p| p as u8);
+        let status = match (&self.status, editing) {
+            (None, Some(g)) => Some(g.status),
+            (None, None) => Some(GoalStatus::Open),
+            (Some(raw), _) => r.take(
+                input::choice("status", Some(raw), GoalStatus::parse)
+                    .and_then(|st| input::required("status", st)),
+            ),
+        };
+        r.finish()?;
+        let (Some(area), Some(status)) = (area, status) else {
+            return Err(vec![]);
+        };
+        Ok(Goal {
+            id: editing.map(|g| g.id).unwrap_or(id),
+            area,
+            description,
+            progress,
+            status,
+            version: editing.map(|g| g.version).unwrap_or(0),
+        })
     }
 }
 
@@ -662,8 +721,12 @@ impl Course {
     /// day it could have taken place.
     pub fn check_new_session(&self, date: Date, today: Date) -> Result<(), FieldError> {
         match &self.status {
-            CourseStatus::Referred => return Err(FieldError::new("date", "course_not_started")),
-            s if !s.is_open() => return Err(FieldError::new("date", "course_closed")),
+            CourseStatus::Referred => {
+                return Err(FieldError::new("date", crate::rule::Code::CourseNotStarted));
+            }
+            s if !s.is_open() => {
+                return Err(FieldError::new("date", crate::rule::Code::CourseClosed));
+            }
             _ => {}
         }
         self.check_session_date(date, today)
@@ -682,14 +745,14 @@ impl Course {
             && !protocol.special_sessions.iter().any(|r| r.kind == kind)
         {
             refused.push(
-                FieldError::new("special", "special_not_in_format")
+                FieldError::new("special", crate::rule::Code::SpecialNotInFormat)
                     .text("kind", kind.code())
                     .text("format", protocol.format.code()),
             );
         }
         if !protocol.phases().contains(&phase) {
             refused.push(
-                FieldError::new("phase", "phase_not_in_format")
+                FieldError::new("phase", crate::rule::Code::PhaseNotInFormat)
                     .text("phase", phase.code())
                     .text("format", protocol.format.code()),
             );
@@ -707,7 +770,8 @@ impl Course {
         rule::not_after_today("date", date, today)?;
         if date < self.started_on {
             return Err(
-                FieldError::new("date", "before_course_start").date("started", self.started_on)
+                FieldError::new("date", crate::rule::Code::BeforeCourseStart)
+                    .date("started", self.started_on),
             );
         }
         Ok(())
@@ -717,8 +781,10 @@ impl Course {
     pub fn check_contract_agreed_on(&self, agreed_on: Date, today: Date) -> Result<(), FieldError> {
         rule::not_after_today("agreed_on", agreed_on, today)?;
         if agreed_on < self.started_on {
-            return Err(FieldError::new("agreed_on", "before_course_start")
-                .date("started", self.started_on));
+            return Err(
+                FieldError::new("agreed_on", crate::rule::Code::BeforeCourseStart)
+                    .date("started", self.started_on),
+            );
         }
         Ok(())
     }
@@ -742,9 +808,11 @@ pub fn check_start_date(started_on: Date, today: Date) -> Result<(), FieldError>
 /// one first (a maintenance course follows a closed acute one).
 pub fn check_no_open_course(existing: &[Course]) -> Result<(), FieldError> {
     match existing.iter().find(|c| c.status.is_open()) {
-        Some(open) => Err(FieldError::new("patient_id", "patient_has_open_course")
-            .date("started", open.started_on)
-            .text("course", open.id.to_string())),
+        Some(open) => Err(
+            FieldError::new("patient_id", crate::rule::Code::PatientHasOpenCourse)
+                .date("started", open.started_on)
+                .text("course", open.id.to_string()),
+        ),
         None => Ok(()),
     }
 }
@@ -1071,7 +1139,7 @@ mod tests {
                 date!(2026 - 01 - 01)
             ),
             Err(CourseError::Refused(FieldError {
-                code: "end_not_after_agreement",
+                code: crate::rule::Code::EndNotAfterAgreement,
                 ..
             }))
         ));

@@ -12,6 +12,7 @@ pub mod course;
 pub mod diary;
 pub mod ids;
 pub mod indication;
+pub mod input;
 pub mod inventory;
 pub mod measures;
 pub mod patient;

@@ -30,17 +30,97 @@ mod iso_date {
     }
 }
 
+/// Declares `Code` with its stable snake-case names and the list of all codes.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
+        /// The rules a refusal can name. Each is worded once per language by the doors (the
+        /// pages' `rule-<code>` messages, the API's English text beside the code), and a test
+        /// checks that every catalogue words every code. The code is stable: programs match on
+        /// it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            /// The stable snake-case code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A value that must be given is missing.
+    Required = "required",
+    /// A change that does not say which version of the record it was made to.
+    VersionMissing = "version_missing",
+    /// A date that is not a calendar date written YYYY-MM-DD.
+    DateInvalid = "date_invalid",
+    /// A date after `today`: records describe what has happened.
+    DateInFuture = "date_in_future",
+    /// A code (`value`) that is not one of the field's choices.
+    NotOneOf = "not_one_of",
+    /// A whole number outside `min`..=`max`, or not a whole number.
+    NumberOutOfRange = "number_out_of_range",
+    CourseNotStarted = "course_not_started",
+    CourseClosed = "course_closed",
+    BeforeCourseStart = "before_course_start",
+    PatientHasOpenCourse = "patient_has_open_course",
+    EndNotAfterAgreement = "end_not_after_agreement",
+    SpecialNotInFormat = "special_not_in_format",
+    PhaseNotInFormat = "phase_not_in_format",
+    /// Session `n` of the course is already recorded.
+    SessionNumberTaken = "session_number_taken",
+    PhaseOverrideNeedsReason = "phase_override_needs_reason",
+    /// The next session must come after this one (`date`).
+    NextDateNotAfter = "next_date_not_after",
+    TechniquesWithoutAttendance = "techniques_without_attendance",
+    NotAClinician = "not_a_clinician",
+    NotASupervisor = "not_a_supervisor",
+    SupervisorInactive = "supervisor_inactive",
+    NoSuchUser = "no_such_user",
+    UsernameInvalid = "username_invalid",
+    UsernameTaken = "username_taken",
+    PasswordTooShort = "password_too_short",
+    UnknownRole = "unknown_role",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests and doors compare a code with its stable name.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One refused field: `field` is the input's name (the same on the page form and in the API's
-/// JSON), `code` the rule (snake case, stable), `args` what the message needs.
+/// JSON), `code` the rule, `args` what the message needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: Code,
     pub args: Vec<(&'static str, Arg)>,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, code: &'static str) -> Self {
+    pub fn new(field: &'static str, code: Code) -> Self {
         Self {
             field,
             code,
@@ -74,7 +154,7 @@ impl std::fmt::Display for FieldError {
 /// A date that must not lie after today (records describe what has happened).
 pub fn not_after_today(field: &'static str, d: Date, today: Date) -> Result<(), FieldError> {
     if d > today {
-        return Err(FieldError::new(field, "date_in_future").date("today", today));
+        return Err(FieldError::new(field, Code::DateInFuture).date("today", today));
     }
     Ok(())
 }
@@ -87,14 +167,14 @@ mod tests {
     #[test]
     fn a_future_date_is_refused_with_today_as_its_argument() {
         let e = not_after_today("date", date!(2026 - 12 - 02), date!(2026 - 12 - 01)).unwrap_err();
-        assert_eq!(e.code, "date_in_future");
+        assert_eq!(e.code, Code::DateInFuture);
         assert_eq!(e.args, vec![("today", Arg::Date(date!(2026 - 12 - 01)))]);
         assert!(not_after_today("date", date!(2026 - 12 - 01), date!(2026 - 12 - 01)).is_ok());
     }
 
     #[test]
     fn arguments_serialise_plainly() {
-        let e = FieldError::new("date", "x")
+        let e = FieldError::new("date", Code::Required)
             .date("d", date!(2026 - 01 - 05))
             .number("n", 3);
         let v = serde_json::to_value(&e).unwrap();

@@ -4,9 +4,14 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::course::Course;
 use crate::ids::{CourseId, SessionId};
+use crate::input::{self, Refusals};
 use crate::problem_area::Strategy;
-use crate::protocol::{ChecklistItem, Modality, Phase, PhasePlan, PhaseTask, SpecialSession};
+use crate::protocol::{
+    ChecklistItem, Modality, Phase, PhasePlan, PhaseTask, Protocol, SpecialSession,
+};
+use crate::rule::{Code, FieldError};
 
 /// An IPT technique (reference §3.1), for session notes and fidelity coding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -197,23 +202,30 @@ pub struct TherapySession {
 }
 
 impl TherapySession {
-    /// Checks that hold across fields.
+    /// Checks that hold across fields: the first one broken.
     pub fn check(&self) -> Result<(), SessionError> {
-        if let Some(next) = self.next_date
-            && next <= self.date
-        {
-            return Err(SessionError::NextDateNotAfter {
-                date: self.date,
-                next,
-            });
-        }
-        if self.attendance != Attendance::Attended
-            && (!self.techniques.is_empty() || !self.strategies.is_empty())
-        {
-            return Err(SessionError::TechniquesWithoutAttendance);
-        }
-        Ok(())
+        next_date_after(self.date, self.next_date)?;
+        techniques_need_attendance(
+            self.attendance,
+            !self.techniques.is_empty() || !self.strategies.is_empty(),
+        )
     }
+}
+
+/// The next session comes after this one.
+fn next_date_after(date: Date, next: Option<Date>) -> Result<(), SessionError> {
+    match next {
+        Some(next) if next <= date => Err(SessionError::NextDateNotAfter { date, next }),
+        _ => Ok(()),
+    }
+}
+
+/// Techniques and strategies are recorded only for a session that took place.
+fn techniques_need_attendance(attendance: Attendance, worked: bool) -> Result<(), SessionError> {
+    if attendance != Attendance::Attended && worked {
+        return Err(SessionError::TechniquesWithoutAttendance);
+    }
+    Ok(())
 }
 
 /// The next session planned: the date set at the most recent session, while the course is
@@ -256,6 +268,270 @@ pub fn upcoming(
     today: Date,
 ) -> Option<Date> {
     next_planned(sessions, course_open, planned_sessions).filter(|d| *d >= today)
+}
+
+/// A session as a door gives it: what was typed, as text and codes, read once by the core
+/// (`SessionInput::read`). A field not given is `None`: a new session then takes the next free
+/// number, today, the format's usual modality and "attended", and a corrected session keeps its
+/// number and date. A field given empty (`Some("")`) is empty: a number or a date is then
+/// required. The field names are the ones every door uses (form fields, JSON members).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionInput {
+    pub number: Option<String>,
+    pub date: Option<String>,
+    /// A phase other than the one the plan gives the number needs a reason.
+    pub phase: Option<String>,
+    pub phase_override_reason: Option<String>,
+    pub modality: Option<String>,
+    pub attendance: Option<String>,
+    pub special: Option<String>,
+    /// The patient's 0–10 mood rating at this session.
+    pub mood: Option<String>,
+    pub interval_events: String,
+    pub strategies: Vec<String>,
+    pub techniques: Vec<String>,
+    pub tasks_done: Vec<String>,
+    pub checklist: Vec<String>,
+    pub agreed_actions: String,
+    pub risk_reviewed: bool,
+    pub risk_concern: bool,
+    pub risk_note: String,
+    pub notes: String,
+    pub next_date: Option<String>,
+}
+
+/// What a session is read against: its course and the course's format, the sessions already
+/// recorded, the session being corrected (as the user opened it: its version is the one the
+/// change is based on), and today.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionContext<'a> {
+    pub course: &'a Course,
+    pub protocol: &'a Protocol,
+    pub held: &'a [TherapySession],
+    pub editing: Option<&'a TherapySession>,
+    pub today: Date,
+}
+
+impl SessionContext<'_> {
+    /// The number a new session takes when none is given: the one after the highest recorded.
+    pub fn next_number(&self) -> u16 {
+        self.held
+            .iter()
+            .map(|s| s.number.get() + 1)
+            .max()
+            .unwrap_or(1)
+            .min(SessionNumber::MAX)
+    }
+}
+
+impl SessionInput {
+    /// Read the input into a session (with `id` if it is new) and its mood rating, or name
+    /// every field that is wrong: its own rules, and its course's (a started, open course for a
+    /// new session, a date within the course and not after today, a kind and a phase the format
+    /// has, a number not already recorded).
+    pub fn read(
+        &self,
+        id: SessionId,
+        cx: &SessionContext<'_>,
+    ) -> Result<(TherapySession, Option<u8>), Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let id = cx.editing.map(|e| e.id).unwrap_or(id);
+        let number = match &self.number {
+            None => Some(
+                cx.editing
+                    .map(|e| e.number.get())
+                    .unwrap_or_else(|| cx.next_number()),
+            ),
+            Some(raw) => r
+                .take(
+                    input::whole_number("number", Some(raw), 0, i64::from(SessionNumber::MAX))
+                        .and_then(|n| input::required("number", n)),
+                )
+                .map(|n| n as u16),
+        }
+        .and_then(|n| SessionNumber::new(n).ok());
+        if let Some(n) = number
+            && cx.held.iter().any(|s| s.number == n && s.id != id)
+        {
+            r.push(
+                FieldError::new("number", Code::SessionNumberTaken).number("n", i64::from(n.get())),
+            );
+        }
+        let date = match &self.date {
+            None => Some(cx.editing.map(|e| e.date).unwrap_or(cx.today)),
+            Some(raw) => r.take(input::required_date("date", Some(raw))),
+        };
+        let attendance = match &self.attendance {
+            None => Some(Attendance::Attended),
+            Some(raw) => r.take(
+                input::choice("attendance", Some(raw), Attendance::parse)
+                    .and_then(|a| input::required("attendance", a)),
+            ),
+        };
+        let modality = match &self.modality {
+            None => Some(cx.protocol.default_modality),
+            Some(raw) => r.take(
+                input::choice("modality", Some(raw), Modality::parse)
+                    .and_then(|m| input::required("modality", m)),
+            ),
+        };
+        let chosen_phase = r.take(input::choice("phase", self.phase.as_deref(), Phase::parse));
+        let phase = match (number, chosen_phase) {
+            (Some(n), Some(chosen)) => {
+                let derived = SessionPhase::derived(&cx.course.phase_plan, n);
+                match chosen {
+                    // Choosing the planned phase is no override.
+                    None => Some(derived),
+                    Some(p) if p == derived.phase => Some(derived),
+                    Some(p) => r.take(
+                        SessionPhase::overridden(
+                            p,
+                            self.phase_override_reason.as_deref().unwrap_or(""),
+                        )
+                        .map_err(FieldError::from),
+                    ),
+                }
+            }
+            _ => None,
+        };
+        let special = r.take(input::choice(
+            "special",
+            self.special.as_deref(),
+            SpecialSession::parse,
+        ));
+        let techniques = r.take(input::choices(
+            "techniques",
+            &self.techniques,
+            Technique::parse,
+        ));
+        let strategies = r.take(input::choices(
+            "strategies",
+            &self.strategies,
+            input::serde_code::<Strategy>,
+        ));
+        let tasks_done = r.take(input::choices(
+            "tasks_done",
+            &self.tasks_done,
+            PhaseTask::parse,
+        ));
+        let checklist = r.take(input::choices(
+            "checklist",
+            &self.checklist,
+            input::serde_code::<ChecklistItem>,
+        ));
+        let next_date = r.take(input::date("next_date", self.next_date.as_deref()));
+        let mood = r
+            .take(input::whole_number("mood", self.mood.as_deref(), 0, 10))
+            .flatten()
+            .map(|m| m as u8);
+        // The rules across fields, wherever both fields could be read.
+        if let (Some(date), Some(Some(next))) = (date, next_date) {
+            r.extend(
+                next_date_after(date, Some(next))
+                    .err()
+                    .map(FieldError::from),
+            );
+        }
+        if let Some(attendance) = attendance {
+            let worked = !self.techniques.is_empty() || !self.strategies.is_empty();
+            r.extend(
+                techniques_need_attendance(attendance, worked)
+                    .err()
+                    .map(FieldError::from),
+            );
+        }
+        let (
+            Some(number),
+            Some(date),
+            Some(phase),
+            Some(modality),
+            Some(attendance),
+            Some(special),
+            Some(next_date),
+            Some(strategies),
+            Some(techniques),
+            Some(tasks_done),
+            Some(checklist),
+        ) = (
+            number, date, phase, modality, attendance, special, next_date, strategies, techniques,
+            tasks_done, checklist,
+        )
+        else {
+            return Err(r.into_vec());
+        };
+        let session = TherapySession {
+            id,
+            course: cx.course.id,
+            number,
+            date,
+            phase,
+            modality,
+            attendance,
+            special,
+            techniques,
+            strategies,
+            tasks_done,
+            checklist,
+            interval_events: input::text(&self.interval_events),
+            agreed_actions: input::text(&self.agreed_actions),
+            // A recorded concern means risk was reviewed.
+            risk_review: RiskReview {
+                reviewed: self.risk_reviewed || self.risk_concern,
+                concern: self.risk_concern,
+                note: input::text(&self.risk_note),
+            },
+            notes: input::text(&self.notes),
+            next_date,
+            version: cx.editing.map(|e| e.version).unwrap_or(0),
+        };
+        // The course's rules, once the session's own hold.
+        r.finish()?;
+        let refused = session.course_refusals(cx);
+        if !refused.is_empty() {
+            return Err(refused);
+        }
+        Ok((session, mood))
+    }
+}
+
+impl TherapySession {
+    /// The course's rules for this session: a new one needs a started, open course; any is
+    /// dated within the course and not after today, of a kind and in a phase the format has.
+    pub fn course_refusals(&self, cx: &SessionContext<'_>) -> Vec<FieldError> {
+        let mut refused = vec![];
+        let dated = if cx.editing.is_none() {
+            cx.course.check_new_session(self.date, cx.today)
+        } else {
+            cx.course.check_session_date(self.date, cx.today)
+        };
+        refused.extend(dated.err());
+        if let Err(kind) = cx
+            .course
+            .check_session_kind(cx.protocol, self.special, self.phase.phase)
+        {
+            refused.extend(kind);
+        }
+        refused
+    }
+}
+
+impl From<SessionError> for FieldError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::NumberOutOfRange(_) => FieldError::new("number", Code::NumberOutOfRange)
+                .number("min", 0)
+                .number("max", i64::from(SessionNumber::MAX)),
+            SessionError::OverrideNeedsReason => {
+                FieldError::new("phase_override_reason", Code::PhaseOverrideNeedsReason)
+            }
+            SessionError::NextDateNotAfter { date, .. } => {
+                FieldError::new("next_date", Code::NextDateNotAfter).date("date", date)
+            }
+            SessionError::TechniquesWithoutAttendance => {
+                FieldError::new("techniques", Code::TechniquesWithoutAttendance)
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -17,13 +17,22 @@ pub fn check_supervision(
 ) -> Result<(), Vec<FieldError>> {
     let mut refused = vec![];
     if clinician_role != Role::Clinician {
-        refused.push(FieldError::new("clinician", "not_a_clinician"));
+        refused.push(FieldError::new(
+            "clinician",
+            crate::rule::Code::NotAClinician,
+        ));
     }
     match supervisor {
         Some((role, _)) if role != Role::Supervisor => {
-            refused.push(FieldError::new("supervisor_id", "not_a_supervisor"));
+            refused.push(FieldError::new(
+                "supervisor_id",
+                crate::rule::Code::NotASupervisor,
+            ));
         }
-        Some((_, false)) => refused.push(FieldError::new("supervisor_id", "supervisor_inactive")),
+        Some((_, false)) => refused.push(FieldError::new(
+            "supervisor_id",
+            crate::rule::Code::SupervisorInactive,
+        )),
         _ => {}
     }
     if refused.is_empty() {
@@ -109,7 +118,10 @@ mod tests {
             "clearing is fine"
         );
         let codes = |r: Result<(), Vec<crate::rule::FieldError>>| {
-            r.unwrap_err().iter().map(|e| e.code).collect::<Vec<_>>()
+            r.unwrap_err()
+                .iter()
+                .map(|e| e.code.as_str())
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             codes(check_supervision(

@@ -251,7 +251,7 @@ mod tests {
         assert!(event("2026-12").check_happened(today).is_ok(), "this month");
         assert!(event("2026").check_happened(today).is_ok(), "this year");
         let e = event("2026-12-02").check_happened(today).unwrap_err();
-        assert_eq!((e.field, e.code), ("date", "date_in_future"));
+        assert_eq!((e.field, e.code.as_str()), ("date", "date_in_future"));
         assert!(event("2027").check_happened(today).is_err());
         assert!(ep("2026-11", None, true).check_happened(today).is_ok());
         assert_eq!(

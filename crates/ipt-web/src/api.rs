@@ -30,7 +30,7 @@ use ipt_domain::approx_date::ApproxDate;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
-    Course, CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, Goal, GoalStatus,
+    Course, CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, GoalInput,
     MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
 use ipt_domain::ids::{
@@ -43,13 +43,10 @@ use ipt_domain::inventory::{
 };
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
-use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea, Strategy};
-use ipt_domain::protocol::{
-    ChecklistItem, Format, Frequency, Modality, Phase, PhaseTask, SpecialSession,
-};
-use ipt_domain::session::{
-    Attendance, RiskReview, SessionError, SessionNumber, SessionPhase, Technique, TherapySession,
-};
+use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea};
+use ipt_domain::protocol::{Format, Frequency};
+use ipt_domain::session::SessionInput;
+
 use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{EpisodeSeverity, EventKind, MoodEpisode, TimelineEvent};
 use serde::Serialize;
@@ -1079,198 +1076,37 @@ async fn add_session(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewSession = problem::read_json(&headers, body)?;
-    let actor = u.actor();
-    let held = s
+    let saved = s
         .app
-        .course_sessions(&actor, course.id, Access::Write)
+        .enter_session(&u.actor(), &course, &session_input(req))
         .await?;
-    let mut e = Errors::default();
-    let session = session_from(&s, &course, &held, None, &mut e, req, new_id(), 1);
-    e.finish()?;
-    let Some(session) = session else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    check_session(&session)?;
-    match s
-        .app
-        .record_session_in(&actor, &course, session, None)
-        .await
-    {
-        Ok(saved) => created(None, SessionDto::from(&saved)),
-        Err(other) => Err(session_problem(other)),
-    }
+    created(None, SessionDto::from(&saved))
 }
 
-/// A session from its JSON members. `held` are the course's sessions; `stored` is the session a
-/// replacement replaces.
-#[allow(clippy::too_many_arguments)]
-fn session_from(
-    s: &AppState,
-    course: &Course,
-    held: &[TherapySession],
-    stored: Option<&TherapySession>,
-    e: &mut Errors,
-    req: NewSession,
-    id: SessionId,
-    version: i64,
-) -> Option<TherapySession> {
-    // Filled in as the session form does: the next number, today, the format's modality (a
-    // replaced session keeps its number and date unless they are given).
-    let number = req.number.unwrap_or_else(|| match stored {
-        Some(st) => st.number.get(),
-        None => held.iter().map(|s| s.number.get() + 1).max().unwrap_or(1),
-    });
-    let number = e.check("number", SessionNumber::new(number));
-    if let Some(n) = number
-        && held
-            .iter()
-            .any(|s| s.number == n && Some(s.id) != stored.map(|st| st.id))
-    {
-        e.add(
-            "number",
-            format!("session {} of this course is already recorded", n.get()),
-        );
-    }
-    let date = e
-        .date("date", &req.date)
-        .or(stored.map(|st| st.date))
-        .unwrap_or_else(|| s.app.today());
-    let attendance = match &req.attendance {
-        None => Some(Attendance::Attended),
-        Some(a) => e.check(
-            "attendance",
-            code_or(
-                Attendance::parse(a),
-                a,
-                accepted(Attendance::ALL.map(Attendance::code)),
-            ),
-        ),
-    };
-    let modality = match &req.modality {
-        None => Some(s.app.protocols.get(course.format).default_modality),
-        Some(m) => e.check(
-            "modality",
-            code_or(
-                Modality::parse(m),
-                m,
-                accepted(Modality::ALL.map(Modality::code)),
-            ),
-        ),
-    };
-    let phase = match (number, &req.phase) {
-        (None, _) => None,
-        (Some(n), None) => Some(SessionPhase::derived(&course.phase_plan, n)),
-        (Some(n), Some(p)) => {
-            let derived = SessionPhase::derived(&course.phase_plan, n);
-            match Phase::parse(p) {
-                None => {
-                    e.add(
-                        "phase",
-                        format!(
-                            "'{p}' is not one of: {}",
-                            accepted(Phase::ALL.map(Phase::code))
-                        ),
-                    );
-                    None
-                }
-                Some(p) if p == derived.phase => Some(derived),
-                Some(p) => e.check(
-                    "phase_override_reason",
-                    SessionPhase::overridden(p, req.phase_override_reason.as_deref().unwrap_or("")),
-                ),
-            }
-        }
-    };
-    // Whether the course's format has this kind of session is the core's to say.
-    let special = req.special.as_deref().and_then(|c| {
-        e.check(
-            "special",
-            code_or(
-                SpecialSession::parse(c),
-                c,
-                accepted(SpecialSession::ALL.map(SpecialSession::code)),
-            ),
-        )
-    });
-    let techniques = e.codes("techniques", &req.techniques, |c| {
-        code_or(
-            Technique::parse(c),
-            c,
-            accepted(Technique::ALL.map(Technique::code)),
-        )
-    });
-    let strategies = e.codes("strategies", &req.strategies, |c| {
-        serde_code::<Strategy>(c, &["a strategy code of the course's focus areas"])
-    });
-    let tasks_done = e.codes("tasks_done", &req.tasks_done, |c| {
-        code_or(
-            PhaseTask::parse(c),
-            c,
-            "a phase task code (see /api/v1/protocols)".into(),
-        )
-    });
-    let checklist = e.codes("checklist", &req.checklist, |c| {
-        serde_code::<ChecklistItem>(c, &["a session checklist item code"])
-    });
-    let next_date = e.date("next_date", &req.next_date);
-    let (Some(number), Some(attendance), Some(modality), Some(phase)) =
-        (number, attendance, modality, phase)
-    else {
-        return None;
-    };
-    Some(TherapySession {
-        id,
-        course: course.id,
-        number,
-        date,
-        phase,
-        modality,
-        attendance,
-        special,
-        techniques,
-        strategies,
-        tasks_done,
-        checklist,
-        interval_events: req.interval_events.trim().to_string(),
-        agreed_actions: req.agreed_actions.trim().to_string(),
-        risk_review: RiskReview {
-            reviewed: req.risk_review.reviewed || req.risk_review.concern,
-            concern: req.risk_review.concern,
-            note: req.risk_review.note.trim().to_string(),
-        },
-        notes: req.notes.trim().to_string(),
-        next_date,
-        version,
-    })
-}
-
-/// The session's own rules, each named by the field it concerns.
-fn check_session(session: &TherapySession) -> Result<(), ApiProblem> {
-    if let Err(err) = session.check() {
-        let field = match err {
-            SessionError::NextDateNotAfter { .. } => "next_date",
-            SessionError::TechniquesWithoutAttendance => "techniques",
-            SessionError::NumberOutOfRange(_) => "number",
-            SessionError::OverrideNeedsReason => "phase_override_reason",
-        };
-        return Err(ApiProblem::field(field, err));
-    }
-    Ok(())
-}
-
-/// A duplicate number is a 409 naming `number`; anything else as usual.
-fn session_problem(err: AppError) -> ApiProblem {
-    match err {
-        AppError::Duplicate(m) => problem::ProblemDetails {
-            errors: vec![problem::FieldError {
-                field: "number".into(),
-                message: m.clone(),
-                code: None,
-            }],
-            ..problem::ProblemDetails::new(409, "Already exists", m)
-        }
-        .into(),
-        other => other.into(),
+/// A session's JSON members as the core reads them. A member left out is not given (the core
+/// fills in the next number, today, the format's modality and "attended"; a correction keeps
+/// its number and date).
+fn session_input(req: NewSession) -> SessionInput {
+    SessionInput {
+        number: req.number.map(|n| n.to_string()),
+        date: req.date,
+        phase: req.phase,
+        phase_override_reason: req.phase_override_reason,
+        modality: req.modality,
+        attendance: req.attendance,
+        special: req.special,
+        mood: None,
+        interval_events: req.interval_events,
+        strategies: req.strategies,
+        techniques: req.techniques,
+        tasks_done: req.tasks_done,
+        checklist: req.checklist,
+        agreed_actions: req.agreed_actions,
+        risk_reviewed: req.risk_review.reviewed,
+        risk_concern: req.risk_review.concern,
+        risk_note: req.risk_review.note,
+        notes: req.notes,
+        next_date: req.next_date,
     }
 }
 
@@ -1283,46 +1119,21 @@ async fn add_goal(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewGoal = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let goal = goal_from(&mut e, req, new_id(), 1);
-    e.finish()?;
-    let Some(goal) = goal else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let g = s.app.add_goal(&u.actor(), course.id, goal).await?;
+    let g = s
+        .app
+        .enter_goal(&u.actor(), &course, &goal_input(req))
+        .await?;
     created(None, GoalDto::from(&g))
 }
 
-fn goal_from(e: &mut Errors, req: NewGoal, id: GoalId, version: i64) -> Option<Goal> {
-    let area = e
-        .required("area", req.area.as_deref())
-        .and_then(|a| e.check("area", AreaKind::parse(a)));
-    let description = e.text("description", &req.description).map(str::to_string);
-    if req.progress.is_some_and(|p| p > 10) {
-        e.add("progress", "progress runs from 0 to 10");
+/// A goal's JSON members as the core reads them.
+fn goal_input(req: NewGoal) -> GoalInput {
+    GoalInput {
+        area: req.area,
+        description: req.description.unwrap_or_default(),
+        progress: req.progress.map(|p| p.to_string()),
+        status: req.status,
     }
-    let status = match &req.status {
-        None => Some(GoalStatus::Open),
-        Some(st) => e.check(
-            "status",
-            code_or(
-                GoalStatus::parse(st),
-                st,
-                accepted(GoalStatus::ALL.map(GoalStatus::code)),
-            ),
-        ),
-    };
-    let (Some(area), Some(description), Some(status)) = (area, description, status) else {
-        return None;
-    };
-    Some(Goal {
-        id,
-        area,
-        description,
-        progress: req.progress,
-        status,
-        version,
-    })
 }
 
 /// Item answers: whole numbers 0–255, or null for a missing item; a bad one is named by index.
@@ -1710,38 +1521,12 @@ async fn update_session(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let sid: SessionId = path_id(&sid, "session")?;
-    let actor = u.actor();
-    let held = s
-        .app
-        .course_sessions(&actor, course.id, Access::Write)
-        .await?;
-    let stored = held
-        .iter()
-        .find(|st| st.id == sid)
-        .cloned()
-        .ok_or_else(|| ApiProblem::not_found("session"))?;
     let (req, version) = problem::read_json::<SessionIn>(&headers, body)?.split();
-    let mut e = Errors::default();
-    let version = e.version(version);
-    let session = session_from(
-        &s,
-        &course,
-        &held,
-        Some(&stored),
-        &mut e,
-        req,
-        sid,
-        version.unwrap_or_default(),
-    );
-    e.finish()?;
-    let Some(session) = session else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    check_session(&session)?;
-    match s.app.update_session(&actor, session).await {
-        Ok(saved) => ok(SessionDto::from(&saved)),
-        Err(other) => Err(session_problem(other)),
-    }
+    let saved = s
+        .app
+        .correct_session(&u.actor(), &course, sid, version, &session_input(req))
+        .await?;
+    ok(SessionDto::from(&saved))
 }
 
 async fn update_goal(
@@ -1754,14 +1539,10 @@ async fn update_goal(
     let course = writable_course(&s, &u, &id).await?;
     let gid: GoalId = path_id(&gid, "goal")?;
     let (req, version) = problem::read_json::<GoalIn>(&headers, body)?.split();
-    let mut e = Errors::default();
-    let version = e.version(version);
-    let goal = goal_from(&mut e, req, gid, version.unwrap_or_default());
-    e.finish()?;
-    let Some(goal) = goal else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let g = s.app.update_goal(&u.actor(), course.id, goal).await?;
+    let g = s
+        .app
+        .correct_goal(&u.actor(), &course, gid, version, &goal_input(req))
+        .await?;
     ok(GoalDto::from(&g))
 }
 

@@ -109,7 +109,10 @@ impl Tr {
                 (*k, v)
             })
             .collect();
-        self.with(&format!("rule-{}", e.code.replace('_', "-")), &args)
+        self.with(
+            &format!("rule-{}", e.code.as_str().replace('_', "-")),
+            &args,
+        )
     }
 
     /// Every refusal, one sentence each.
@@ -192,6 +195,30 @@ mod tests {
             let extra: Vec<_> = other.difference(&en).collect();
             assert!(missing.is_empty(), "{lang} is missing {missing:?}");
             assert!(extra.is_empty(), "{lang} has keys English lacks: {extra:?}");
+        }
+    }
+
+    /// Every rule the core can name is worded in every language, and no catalogue words a rule
+    /// the core no longer has.
+    #[test]
+    fn every_rule_of_the_core_is_worded_in_every_language() {
+        use ipt_domain::rule::Code;
+        let wanted: BTreeSet<String> = Code::ALL
+            .iter()
+            .map(|c| format!("rule-{}", c.as_str().replace('_', "-")))
+            .collect();
+        for lang in Lang::ALL.iter().map(|l| l.code()) {
+            let have: BTreeSet<String> = keys(lang)
+                .into_iter()
+                .filter(|k| k.starts_with("rule-"))
+                .collect();
+            let missing: Vec<_> = wanted.difference(&have).collect();
+            let stale: Vec<_> = have.difference(&wanted).collect();
+            assert!(missing.is_empty(), "{lang} does not word {missing:?}");
+            assert!(
+                stale.is_empty(),
+                "{lang} words rules the core lacks: {stale:?}"
+            );
         }
     }
 

@@ -1597,7 +1597,10 @@ pub async fn assign_supervisor(
         raw => match raw.parse::<UserId>() {
             Ok(s) => Some(s),
             Err(_) => {
-                let refused = ipt_domain::rule::FieldError::new("supervisor_id", "no_such_user");
+                let refused = ipt_domain::rule::FieldError::new(
+                    "supervisor_id",
+                    ipt_domain::rule::Code::NoSuchUser,
+                );
                 let message = t.rule(&refused);
                 return supervisor_refused(
                     &state,
@@ -1677,7 +1680,8 @@ pub async fn add_user(
     let mut refused = vec![];
     if role.is_err() {
         refused.push(
-            ipt_domain::rule::FieldError::new("role", "unknown_role").text("role", f.role.trim()),
+            ipt_domain::rule::FieldError::new("role", ipt_domain::rule::Code::UnknownRole)
+                .text("role", f.role.trim()),
         );
     }
     refused.extend(ipt_app::account_refusals(&f.username, &f.password, true).1);

@@ -659,7 +659,11 @@ async fn bad_input_is_refused_with_every_field_named_and_nothing_saved() {
         )
         .await;
         r.assert_problem(422);
-        assert_eq!(r.fields(), ["next_date"], "checked before the techniques");
+        assert_eq!(
+            r.fields(),
+            ["next_date", "techniques"],
+            "the session's own rules are all named at once (the page names both too)"
+        );
         let r = post(
             &t,
             &format!("{course}/sessions"),

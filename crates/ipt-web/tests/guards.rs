@@ -489,7 +489,7 @@ async fn page_and_api_refuse_the_same_session_with_the_same_codes() {
                 vec![
                     ("date", &today),
                     ("phase", "maintenance"),
-                    ("phase_reason", "testing"),
+                    ("phase_override_reason", "testing"),
                 ],
                 json!({"date": today, "phase": "maintenance", "phase_override_reason": "testing"}),
                 vec![("phase", "phase_not_in_format")],
@@ -800,8 +800,9 @@ async fn new_audit_actions(
     new
 }
 
-/// One session post reads the course and its patient once and writes the session and its mood
-/// rating: one audit row for each record it read or wrote, no more (it once wrote 20).
+/// One session post reads the course and its patient once, the course's sessions once (the core
+/// checks the number against them) and writes the session and its mood rating: one audit row
+/// for each record it read or wrote, no more (it once wrote 20).
 #[tokio::test]
 async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
     for t in TestApp::all().await {
@@ -832,7 +833,8 @@ async fn a_session_post_writes_one_audit_row_per_record_it_read_or_wrote() {
                 "assessment.create",
                 "course.read",
                 "patient.read",
-                "session.create"
+                "session.create",
+                "session.read"
             ],
             "{new:?}"
         );

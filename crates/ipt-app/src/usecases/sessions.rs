@@ -8,19 +8,150 @@
 use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Actor;
-use ipt_domain::course::{Course, Goal, TerminationReview};
-use ipt_domain::ids::CourseId;
-use ipt_domain::session::TherapySession;
+use ipt_domain::course::{Course, Goal, GoalInput, TerminationReview};
+use ipt_domain::ids::{CourseId, GoalId, SessionId};
+use ipt_domain::rule::{Code, FieldError};
+use ipt_domain::session::{SessionContext, SessionInput, TherapySession};
 use time::OffsetDateTime;
 
-use crate::access::Access;
+use crate::access::{Access, WritableCourse};
 use crate::ports::AuditEvent;
 use crate::{App, AppError, new_id};
+
+/// A session number taken by a session written meanwhile (the store's unique key) is refused
+/// like one taken before: by its field.
+fn number_taken(e: AppError, n: u16) -> AppError {
+    match e {
+        AppError::Duplicate(_) => AppError::Rejected(vec![
+            FieldError::new("number", Code::SessionNumberTaken).number("n", i64::from(n)),
+        ]),
+        other => other,
+    }
+}
 
 /// The instrument code of the single 0–10 mood rating asked at each session.
 pub const SESSION_MOOD: &str = "session_mood";
 
 impl App {
+    /// The course's recorded sessions, read once (one audit row) for a use case that checks a
+    /// session against them.
+    async fn held_sessions(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+    ) -> Result<Vec<TherapySession>, AppError> {
+        let read = self.audit(
+            actor,
+            "session.read",
+            "course",
+            course.id.as_uuid(),
+            Some(course.patient),
+        );
+        Ok(self.store.sessions(course.id, &read).await?)
+    }
+
+    /// Record a new session from what a door was given (a page form, a JSON body): the core
+    /// reads the input against the course, its format and its sessions, and either names every
+    /// wrong field (`AppError::Rejected`) or writes the session with its mood rating in one
+    /// transaction.
+    pub async fn enter_session(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        input: &SessionInput,
+    ) -> Result<TherapySession, AppError> {
+        let held = self.held_sessions(actor, course).await?;
+        let cx = SessionContext {
+            course,
+            protocol: self.protocols.get(course.format),
+            held: &held,
+            editing: None,
+            today: self.today(),
+        };
+        let (session, mood) = input.read(new_id(), &cx).map_err(AppError::Rejected)?;
+        let number = session.number;
+        self.record_session_in(actor, course, session, mood)
+            .await
+            .map_err(|e| number_taken(e, number.get()))
+    }
+
+    /// Correct a recorded session from what a door was given. `version` is the one the user
+    /// opened: a missing one is refused with the other fields, a stale one is a `Conflict` and
+    /// nothing is saved. The mood rating is written again only when it changed.
+    pub async fn correct_session(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        id: SessionId,
+        version: Option<i64>,
+        input: &SessionInput,
+    ) -> Result<TherapySession, AppError> {
+        let held = self.held_sessions(actor, course).await?;
+        let stored = held
+            .iter()
+            .find(|s| s.id == id)
+            .cloned()
+            .ok_or(AppError::NotFound("session"))?;
+        if let Some(v) = version
+            && v != stored.version
+        {
+            return Err(AppError::Conflict {
+                what: "session",
+                expected: v,
+                actual: stored.version,
+            });
+        }
+        let cx = SessionContext {
+            course,
+            protocol: self.protocols.get(course.format),
+            held: &held,
+            editing: Some(&stored),
+            today: self.today(),
+        };
+        let read = input.read(id, &cx);
+        let (session, mood) = match (version, read) {
+            (Some(_), Ok(x)) => x,
+            (None, read) => {
+                let mut refused = vec![FieldError::new("version", Code::VersionMissing)];
+                refused.extend(read.err().unwrap_or_default());
+                return Err(AppError::Rejected(refused));
+            }
+            (Some(_), Err(refused)) => return Err(AppError::Rejected(refused)),
+        };
+        let changed = match mood {
+            Some(m) => (self.latest_session_mood(actor, course, id).await? != Some(m)).then_some(m),
+            None => None,
+        };
+        let number = session.number;
+        self.save_correction(actor, course, &stored, session, changed)
+            .await
+            .map_err(|e| number_taken(e, number.get()))
+    }
+
+    /// The latest mood rating recorded for a session, if any.
+    async fn latest_session_mood(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        session: SessionId,
+    ) -> Result<Option<u8>, AppError> {
+        let read = self.audit(
+            actor,
+            "assessment.read",
+            "course",
+            course.id.as_uuid(),
+            Some(course.patient),
+        );
+        Ok(self
+            .store
+            .assessments_of_course(course.id, &read)
+            .await?
+            .into_iter()
+            .filter(|a| a.instrument == SESSION_MOOD && a.session == Some(session))
+            .max_by_key(|a| a.administered_at)
+            .and_then(|a| a.answers.first().copied().flatten()))
+    }
+
     /// Save changes to a recorded session. The session must belong to its course and carry the
     /// version that was read; a stale copy is refused with `Conflict` and nothing is saved. A
     /// concern newly recorded in the risk review raises an alert in the same transaction.
@@ -37,20 +168,14 @@ impl App {
     pub async fn update_session_with_mood(
         &self,
         actor: &Actor,
-        mut session: TherapySession,
+        session: TherapySession,
         mood: Option<u8>,
     ) -> Result<TherapySession, AppError> {
         session.check()?;
-        let course = self
-            .course_with(actor, session.course, Access::Write)
-            .await?;
+        let course = self.writable_course(actor, session.course).await?;
         self.check_session(&course, &session, false)?;
-        let pid = Some(course.patient);
-        let read = self.audit(actor, "session.read", "course", course.id.as_uuid(), pid);
-        let stored = self
-            .store
-            .sessions(course.id, &read)
-            .await?
+        let held = self.held_sessions(actor, &course).await?;
+        let stored = held
             .into_iter()
             .find(|s| s.id == session.id)
             .ok_or(AppError::NotFound("session"))?;
@@ -61,7 +186,22 @@ impl App {
                 actual: stored.version,
             });
         }
-        // Only a new concern raises an alert: one already recorded has its alert already.
+        self.save_correction(actor, &course, &stored, session, mood)
+            .await
+    }
+
+    /// Write a checked correction of `stored`, with a new mood rating if one is given: one
+    /// transaction. Only a newly recorded concern raises an alert (one already recorded has its
+    /// alert already).
+    async fn save_correction(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        stored: &TherapySession,
+        mut session: TherapySession,
+        mood: Option<u8>,
+    ) -> Result<TherapySession, AppError> {
+        let pid = Some(course.patient);
         let alert = (session.risk_review.concern && !stored.risk_review.concern).then(|| {
             RiskAlert::from_session_concern(
                 session.id,
@@ -79,7 +219,7 @@ impl App {
             pid,
         );
         let mood = match mood {
-            Some(rating) => Some(self.session_mood(actor, &course, &session, rating)?),
+            Some(rating) => Some(self.session_mood(actor, course, &session, rating)?),
             None => None,
         };
         session.version = self
@@ -131,6 +271,68 @@ impl App {
             Some(course.patient),
         );
         Ok((assessment, audit))
+    }
+
+    /// Add a goal from what a door was given.
+    pub async fn enter_goal(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        input: &GoalInput,
+    ) -> Result<Goal, AppError> {
+        let mut goal = input.read(new_id(), None).map_err(AppError::Rejected)?;
+        goal.version = 1;
+        let audit = self.audit(
+            actor,
+            "goal.create",
+            "goal",
+            goal.id.as_uuid(),
+            Some(course.patient),
+        );
+        self.store.add_goal(course.id, &goal, &audit).await?;
+        Ok(goal)
+    }
+
+    /// Correct a goal from what a door was given. `version` is the one the user opened: a
+    /// missing one is refused with the other fields, a stale one is a `Conflict`.
+    pub async fn correct_goal(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        id: GoalId,
+        version: Option<i64>,
+        input: &GoalInput,
+    ) -> Result<Goal, AppError> {
+        let read = self.audit(
+            actor,
+            "goal.read",
+            "course",
+            course.id.as_uuid(),
+            Some(course.patient),
+        );
+        let stored = self
+            .store
+            .goals(course.id, &read)
+            .await?
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or(AppError::NotFound("goal"))?;
+        let Some(version) = version else {
+            let mut refused = vec![FieldError::new("version", Code::VersionMissing)];
+            refused.extend(input.read(id, Some(&stored)).err().unwrap_or_default());
+            return Err(AppError::Rejected(refused));
+        };
+        let opened = Goal { version, ..stored };
+        let mut goal = input.read(id, Some(&opened)).map_err(AppError::Rejected)?;
+        let audit = self.audit(
+            actor,
+            "goal.update",
+            "goal",
+            goal.id.as_uuid(),
+            Some(course.patient),
+        );
+        goal.version = self.store.update_goal(course.id, &goal, &audit).await?;
+        Ok(goal)
     }
 
     /// Change a goal's description, area, progress or status. The goal must belong to `course`

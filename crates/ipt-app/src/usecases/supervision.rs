@@ -112,12 +112,10 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("user"))?;
         let chosen = match supervisor {
-            Some(id) => Some(
-                self.store
-                    .user(id)
-                    .await?
-                    .ok_or(FieldError::new("supervisor_id", "no_such_user"))?,
-            ),
+            Some(id) => Some(self.store.user(id).await?.ok_or(FieldError::new(
+                "supervisor_id",
+                ipt_domain::rule::Code::NoSuchUser,
+            ))?),
             None => None,
         };
         check_supervision(account.role, chosen.as_ref().map(|s| (s.role, s.active)))

@@ -102,15 +102,9 @@ sessions-conflict-saved-empty = (empty)
 sessions-conflict-saved-none = (nothing ticked)
 
 ## Errors
-sessions-error-number = Enter a whole number from 0 to 60.
-sessions-error-number-taken = Session { $n } is already recorded for this course.
-sessions-error-phase-reason = Give a reason for changing the phase.
 sessions-error-choice = Choose one of the listed options.
 sessions-error-choose-one = Choose one option.
 sessions-error-rating = Enter a whole number from 0 to 10, or leave it empty.
-sessions-error-next-date = The next session must come after this one.
-sessions-error-not-attended = Techniques and strategies can be recorded only for a session that took place. Untick them, or change the attendance.
-sessions-error-unknown-item = The form held a checklist item this version does not know. Nothing was saved; reload the page and try again.
 sessions-error-version = The form is missing its version. Reload the page and try again.
 
 ## Notices

@@ -1,17 +1,27 @@
-# rules: i rifiuti delle regole del nucleo, per codice (ipt_domain::rule::FieldError).
-rule-date-in-future = Questa data è successiva a oggi ({ $today }). Registri ciò che è già avvenuto.
-rule-course-not-started = Questo percorso non è ancora iniziato (è ancora in invio). Avvii il percorso prima di registrare le sedute.
+# rules: i rifiuti delle regole del nucleo, per codice (ipt_domain::rule::FieldError). Ogni
+# pagina e il testo inglese dell'API formulano un rifiuto da qui: un messaggio per lingua.
+rule-date-in-future = Questa data è successiva a oggi ({ $today }). Registra ciò che è già avvenuto.
+rule-course-not-started = Questo percorso non è ancora iniziato (è ancora in invio). Avvia il percorso prima di registrare le sedute.
 rule-course-closed = Questo percorso è concluso: non vi si possono aggiungere nuove sedute. Le correzioni alle sedute registrate restano possibili.
-rule-before-course-start = Questa data è precedente all'inizio del percorso ({ $started }). Se il percorso è iniziato prima altrove, corregga prima la sua data di inizio.
-rule-patient-has-open-course = Questo paziente ha già un percorso aperto, iniziato il { $started }. Lo concluda o lo chiuda prima di avviarne un altro.
+rule-before-course-start = Questa data è precedente all'inizio del percorso ({ $started }). Se il percorso è iniziato prima altrove, correggi prima la sua data di inizio.
+rule-patient-has-open-course = Questo paziente ha già un percorso aperto, iniziato il { $started }. Concludilo o chiudilo prima di avviarne un altro.
 rule-end-not-after-agreement = L'ultima seduta deve venire dopo il giorno in cui è stato concordato il contratto ({ $agreed }).
-rule-special-not-in-format = Una seduta di tipo "{ $kind }" non fa parte del formato di questo percorso; scelga uno dei tipi di seduta del formato, o nessuno.
-rule-phase-not-in-format = Il formato di questo percorso non ha la fase "{ $phase }"; scelga una delle sue fasi.
+rule-special-not-in-format = Una seduta di tipo "{ $kind }" non fa parte del formato di questo percorso; scegli uno dei tipi di seduta del formato, o nessuno.
+rule-phase-not-in-format = Il formato di questo percorso non ha la fase "{ $phase }"; scegli una delle sue fasi.
 rule-not-a-clinician = Solo i clinici hanno un supervisore.
-rule-not-a-supervisor = Scelga un account con il ruolo di supervisore.
-rule-supervisor-inactive = L'account di questo supervisore è disattivato; ne scelga uno attivo.
+rule-not-a-supervisor = Scegli un account con il ruolo di supervisore.
+rule-supervisor-inactive = L'account di questo supervisore è disattivato; scegline uno attivo.
 rule-no-such-user = Questo account non esiste.
 rule-username-invalid = Un nome utente ha da 2 a 40 caratteri: lettere, cifre, punto, trattino o trattino basso.
 rule-username-taken = Esiste già un utente di nome '{ $username }'.
 rule-password-too-short = La password deve avere almeno { $min } caratteri.
-rule-unknown-role = '{ $role }' non è un ruolo; scelga amministratore, clinico o supervisore.
+rule-unknown-role = '{ $role }' non è un ruolo; scegli amministratore, clinico o supervisore.
+rule-required = Questo campo è obbligatorio.
+rule-date-invalid = Scrivi la data come AAAA-MM-GG, per esempio 1984-07-21.
+rule-not-one-of = '{ $value }' non è tra le scelte offerte qui. Scegli una delle opzioni elencate.
+rule-number-out-of-range = Inserisci un numero intero da { $min } a { $max }.
+rule-session-number-taken = La seduta { $n } è già registrata per questo percorso.
+rule-phase-override-needs-reason = Indica il motivo del cambio di fase.
+rule-next-date-not-after = La prossima seduta deve venire dopo questa. Questa seduta è del { $date }.
+rule-techniques-without-attendance = Tecniche e strategie si possono registrare solo per una seduta che ha avuto luogo. Togli le spunte oppure cambia la presenza.
+rule-version-missing = Il modulo non indicava quale versione del dato modifica. Ricarica la pagina e rifai la modifica.

@@ -102,15 +102,9 @@ sessions-conflict-saved-empty = (vuoto)
 sessions-conflict-saved-none = (nessuna spunta)
 
 ## Errori
-sessions-error-number = Inserisci un numero intero da 0 a 60.
-sessions-error-number-taken = La seduta { $n } è già registrata per questo percorso.
-sessions-error-phase-reason = Indica il motivo del cambio di fase.
 sessions-error-choice = Scegli una delle opzioni elencate.
 sessions-error-choose-one = Scegli un'opzione.
 sessions-error-rating = Inserisci un numero intero da 0 a 10, oppure lascia vuoto.
-sessions-error-next-date = La prossima seduta deve venire dopo questa.
-sessions-error-not-attended = Tecniche e strategie si possono registrare solo per una seduta che ha avuto luogo. Togli le spunte oppure cambia la presenza.
-sessions-error-unknown-item = Il modulo conteneva una voce che questa versione non conosce. Non è stato salvato nulla; ricarica la pagina e riprova.
 sessions-error-version = Al modulo manca la versione. Ricarica la pagina e riprova.
 
 ## Avvisi

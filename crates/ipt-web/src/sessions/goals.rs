@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ipt_app::AppError;
-use ipt_domain::course::{Goal, GoalStatus};
+use ipt_domain::course::{Goal, GoalInput, GoalStatus};
 use ipt_domain::ids::{CourseId, GoalId};
 use ipt_domain::problem_area::AreaKind;
 
@@ -68,6 +68,16 @@ impl Typed {
             status: f.get("status"),
         }
     }
+    /// What was typed, as the core reads it; a correction's form has no area (it keeps it).
+    fn input(&self, adding: bool) -> GoalInput {
+        GoalInput {
+            area: adding.then(|| self.area.clone()),
+            description: self.description.clone(),
+            progress: Some(self.progress.clone()),
+            status: (!adding || !self.status.is_empty()).then(|| self.status.clone()),
+        }
+    }
+
     fn of(g: &Goal) -> Self {
         Self {
             area: g.area.code().to_string(),
@@ -276,61 +286,8 @@ pub async fn page(
     Ok(goals_page(l, Pending::None))
 }
 
-/// Parse a goal's description, progress and status; the area only when adding.
-fn parse(t: &Tr, typed: &Typed, adding: bool) -> Result<(Option<AreaKind>, Goal), Errors> {
-    let mut errors = Errors::new();
-    let area = if adding {
-        match AreaKind::parse(&typed.area) {
-            Ok(a) => Some(a),
-            Err(_) => {
-                errors.insert("area", t.get("sessions-error-choice"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    if typed.description.trim().is_empty() {
-        errors.insert("description", t.get("field-required"));
-    }
-    let progress = parse_rating(&typed.progress).unwrap_or_else(|()| {
-        errors.insert("progress", t.get("sessions-error-rating"));
-        None
-    });
-    let status = if adding && typed.status.is_empty() {
-        Some(GoalStatus::Open)
-    } else {
-        GoalStatus::parse(&typed.status)
-    };
-    if status.is_none() {
-        errors.insert("status", t.get("sessions-error-choice"));
-    }
-    match status {
-        Some(status) if errors.is_empty() => Ok((
-            area,
-            Goal {
-                id: ipt_app::new_id(),
-                area: area.unwrap_or(AreaKind::Grief),
-                description: typed.description.trim().to_string(),
-                progress,
-                status,
-                version: 0,
-            },
-        )),
-        _ => Err(errors),
-    }
-}
-
-async fn writable(
-    state: &AppState,
-    user: &CurrentUser,
-    page: PageCtx,
-    id: &str,
-) -> Result<Loaded, PageError> {
-    let (page, id) = parse_course(page, id)?;
-    let page = require_write(state, user, page, id).await?;
-    load(state, user, page, id).await
-}
+/// The fields of the goal forms that show their own refusal.
+const SLOTS: &[&str] = &["area", "description", "progress", "status"];
 
 pub async fn add(
     State(state): State<AppState>,
@@ -345,36 +302,41 @@ pub async fn add(
         "sessions-goals-title",
         &format!("/courses/{id}/goals"),
     );
-    let l = match writable(&state, &user, page, &id).await {
-        Ok(l) => l,
+    let (page, id) = match parse_course(page, &id) {
+        Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
-    let typed = Typed::from_form(&FormData(form));
-    let goal = match parse(&t, &typed, true) {
-        Ok((area, goal)) => Goal {
-            area: area.unwrap_or(goal.area),
-            ..goal
-        },
-        Err(errors) => {
-            let p = goals_page(l, Pending::Add(&typed, errors));
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
-        }
+    let actor = user.actor();
+    let course = match state.app.writable_course(&actor, id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
     };
-    let course = l.view.course.id;
-    match state.app.add_goal(&user.actor(), course, goal).await {
-        Ok(g) => Redirect::to(&format!(
-            "/courses/{course}/goals?notice=goal-added#goal-{}",
-            g.id
-        ))
-        .into_response(),
-        Err(AppError::Invalid(m)) => {
-            let mut errors = Errors::new();
-            errors.insert("description", m);
+    let typed = Typed::from_form(&FormData(form));
+    let refused = match state
+        .app
+        .enter_goal(&actor, &course, &typed.input(true))
+        .await
+    {
+        Ok(g) => {
+            return Redirect::to(&format!(
+                "/courses/{id}/goals?notice=goal-added#goal-{}",
+                g.id
+            ))
+            .into_response();
+        }
+        Err(AppError::Rejected(refused)) => refused,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let (errors, rest) = place(&page.t, &refused, SLOTS);
+    if !rest.is_empty() {
+        return fail(page)(AppError::Rejected(refused)).into_response();
+    }
+    match load(&state, &user, page, id).await {
+        Ok(l) => {
             let p = goals_page(l, Pending::Add(&typed, errors));
             (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
         }
-        Err(e) => fail(l.page)(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -391,62 +353,69 @@ pub async fn update(
         "sessions-goals-title",
         &format!("/courses/{id}/goals"),
     );
-    let l = match writable(&state, &user, page, &id).await {
+    let (page, id) = match parse_course(page, &id) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(goal_id) = gid.parse::<GoalId>() else {
+        return not_found(page).into_response();
+    };
+    let actor = user.actor();
+    let course = match state.app.writable_course(&actor, id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let data = FormData(form);
+    let typed = Typed::from_form(&data);
+    let saved = state
+        .app
+        .correct_goal(
+            &actor,
+            &course,
+            goal_id,
+            data.version(),
+            &typed.input(false),
+        )
+        .await;
+    let (errors, conflict) = match saved {
+        Ok(g) => {
+            return Redirect::to(&format!(
+                "/courses/{id}/goals?notice=goal-saved#goal-{}",
+                g.id
+            ))
+            .into_response();
+        }
+        Err(AppError::Rejected(refused)) => {
+            let (errors, rest) = place(&page.t, &refused, SLOTS);
+            if !rest.is_empty() {
+                return fail(page)(AppError::Rejected(refused)).into_response();
+            }
+            (errors, false)
+        }
+        Err(AppError::Conflict { .. }) => (Errors::new(), true),
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    // Refused or stale: the goals again, as they are now, with this one's form as typed.
+    let l = match load(&state, &user, page, id).await {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
-    let Some(stored) = gid
-        .parse::<GoalId>()
-        .ok()
-        .and_then(|gid| l.view.goals.iter().find(|g| g.id == gid).cloned())
-    else {
+    let Some(stored) = l.view.goals.iter().find(|g| g.id == goal_id).cloned() else {
         return not_found(l.page).into_response();
     };
-    let data = FormData(form);
-    let Some(version) = data.version() else {
-        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
-    };
-    let typed = Typed::from_form(&data);
-    let goal = match parse(&t, &typed, false) {
-        Ok((_, g)) => Goal {
-            id: stored.id,
-            area: stored.area,
-            version,
-            ..g
+    let p = goals_page(
+        l,
+        Pending::Edit {
+            goal: stored.id,
+            typed: &typed,
+            errors,
+            saved: conflict.then_some(&stored),
         },
-        Err(errors) => {
-            let p = goals_page(
-                l,
-                Pending::Edit {
-                    goal: stored.id,
-                    typed: &typed,
-                    errors,
-                    saved: None,
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
-        }
+    );
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
-    let course = l.view.course.id;
-    match state.app.update_goal(&user.actor(), course, goal).await {
-        Ok(g) => Redirect::to(&format!(
-            "/courses/{course}/goals?notice=goal-saved#goal-{}",
-            g.id
-        ))
-        .into_response(),
-        Err(AppError::Conflict { .. }) => {
-            let p = goals_page(
-                l,
-                Pending::Edit {
-                    goal: stored.id,
-                    typed: &typed,
-                    errors: Errors::new(),
-                    saved: Some(&stored),
-                },
-            );
-            (StatusCode::CONFLICT, p).into_response()
-        }
-        Err(e) => fail(l.page)(e).into_response(),
-    }
+    (status, p).into_response()
 }

@@ -13,12 +13,11 @@ use ipt_app::AppError;
 use ipt_app::usecases::sessions::SESSION_MOOD;
 use ipt_domain::alert::AlertSource;
 use ipt_domain::assessment::AssessmentStatus;
-use ipt_domain::course::Course;
 use ipt_domain::ids::{CourseId, SessionId};
 use ipt_domain::problem_area::Strategy;
 use ipt_domain::protocol::{ChecklistItem, Modality, Phase, PhaseTask, Protocol, SpecialSession};
 use ipt_domain::session::{
-    Attendance, RiskReview, SessionNumber, SessionPhase, Technique, TherapySession,
+    Attendance, SessionInput, SessionNumber, SessionPhase, Technique, TherapySession,
 };
 use time::Date;
 
@@ -26,7 +25,7 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{BadDate, PageCtx, PageError, ctx, fail, parse_date};
+use crate::pages::{PageCtx, PageError, ctx, fail};
 
 // ---- The list ---------------------------------------------------------------------------------
 
@@ -198,7 +197,7 @@ struct Typed {
     number: String,
     date: String,
     phase: String,
-    phase_reason: String,
+    phase_override_reason: String,
     modality: String,
     attendance: String,
     special: String,
@@ -206,7 +205,7 @@ struct Typed {
     interval_events: String,
     strategies: Vec<String>,
     techniques: Vec<String>,
-    tasks: Vec<String>,
+    tasks_done: Vec<String>,
     checklist: Vec<String>,
     agreed_actions: String,
     risk_reviewed: bool,
@@ -226,7 +225,7 @@ impl Typed {
             number: f.get("number"),
             date: f.get("date"),
             phase: f.get("phase"),
-            phase_reason: f.get("phase_reason"),
+            phase_override_reason: f.get("phase_override_reason"),
             modality: f.get("modality"),
             attendance: f.get("attendance"),
             special: f.get("special"),
@@ -234,7 +233,7 @@ impl Typed {
             interval_events: f.get("interval_events"),
             strategies: f.all("strategies"),
             techniques: f.all("techniques"),
-            tasks: f.all("tasks"),
+            tasks_done: f.all("tasks_done"),
             checklist: f.all("checklist"),
             agreed_actions: f.get("agreed_actions"),
             risk_reviewed: f.has("risk_reviewed"),
@@ -254,7 +253,7 @@ impl Typed {
             } else {
                 String::new()
             },
-            phase_reason: s.phase.override_reason.clone().unwrap_or_default(),
+            phase_override_reason: s.phase.override_reason.clone().unwrap_or_default(),
             modality: s.modality.code().to_string(),
             attendance: s.attendance.code().to_string(),
             special: s.special.map(|x| x.code().to_string()).unwrap_or_default(),
@@ -262,7 +261,7 @@ impl Typed {
             interval_events: s.interval_events.clone(),
             strategies: s.strategies.iter().map(code_of).collect(),
             techniques: s.techniques.iter().map(|x| x.code().to_string()).collect(),
-            tasks: s.tasks_done.iter().map(|x| x.code()).collect(),
+            tasks_done: s.tasks_done.iter().map(|x| x.code()).collect(),
             checklist: s.checklist.iter().map(code_of).collect(),
             agreed_actions: s.agreed_actions.clone(),
             risk_reviewed: s.risk_review.reviewed,
@@ -315,6 +314,33 @@ impl Typed {
         }
     }
 
+    /// What was typed, as the core reads it. Every field of the form is given (empty if the
+    /// user left it so): the page's defaults are already in the form it showed.
+    fn input(&self) -> SessionInput {
+        let given = |s: &String| Some(s.clone());
+        SessionInput {
+            number: given(&self.number),
+            date: given(&self.date),
+            phase: given(&self.phase),
+            phase_override_reason: given(&self.phase_override_reason),
+            modality: given(&self.modality),
+            attendance: given(&self.attendance),
+            special: given(&self.special),
+            mood: given(&self.mood),
+            interval_events: self.interval_events.clone(),
+            strategies: self.strategies.clone(),
+            techniques: self.techniques.clone(),
+            tasks_done: self.tasks_done.clone(),
+            checklist: self.checklist.clone(),
+            agreed_actions: self.agreed_actions.clone(),
+            risk_reviewed: self.risk_reviewed,
+            risk_concern: self.risk_concern,
+            risk_note: self.risk_note.clone(),
+            notes: self.notes.clone(),
+            next_date: given(&self.next_date),
+        }
+    }
+
     fn parsed_number(&self) -> Option<SessionNumber> {
         self.number
             .trim()
@@ -333,178 +359,6 @@ impl Typed {
             })
             .unwrap_or(l.protocol.phases()[0])
     }
-}
-
-/// Parse what was typed into a session, or say what is wrong with each field.
-/// Whether the number is free, the date within the course and the kind one the format has
-/// are the core's to say (and the store's, for the number): this only reads the form.
-fn parse(
-    typed: &Typed,
-    c: &Course,
-    t: &Tr,
-    editing: Option<&TherapySession>,
-) -> Result<(TherapySession, Option<u8>), (Errors, Option<String>)> {
-    let mut errors = Errors::new();
-    let mut form_error = None;
-    let number = match typed.parsed_number() {
-        None => {
-            errors.insert("number", t.get("sessions-error-number"));
-            None
-        }
-        Some(n) => Some(n),
-    };
-    let date = match parse_date(&typed.date) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            errors.insert("date", t.get("field-required"));
-            None
-        }
-        Err(BadDate) => {
-            errors.insert("date", t.get("date-invalid"));
-            None
-        }
-    };
-    let phase = match (typed.phase.trim(), number) {
-        (_, None) => None,
-        ("", Some(n)) => Some(SessionPhase::derived(&c.phase_plan, n)),
-        (code, Some(n)) => match Phase::parse(code) {
-            Some(p) if p == SessionPhase::derived(&c.phase_plan, n).phase => {
-                // Choosing the planned phase is no override.
-                Some(SessionPhase::derived(&c.phase_plan, n))
-            }
-            Some(p) => match SessionPhase::overridden(p, &typed.phase_reason) {
-                Ok(sp) => Some(sp),
-                Err(_) => {
-                    errors.insert("phase_reason", t.get("sessions-error-phase-reason"));
-                    None
-                }
-            },
-            _ => {
-                errors.insert("phase", t.get("sessions-error-choice"));
-                None
-            }
-        },
-    };
-    let modality = Modality::parse(&typed.modality);
-    if modality.is_none() {
-        errors.insert("modality", t.get("sessions-error-choice"));
-    }
-    let attendance = Attendance::parse(&typed.attendance);
-    if attendance.is_none() {
-        errors.insert("attendance", t.get("sessions-error-choice"));
-    }
-    // Whether the format has this kind of session is the core's to say.
-    let special = match typed.special.trim() {
-        "" => Ok(None),
-        code => SpecialSession::parse(code).map(Some).ok_or(()),
-    };
-    if special.is_err() {
-        errors.insert("special", t.get("sessions-error-choice"));
-    }
-    let mood = parse_rating(&typed.mood).unwrap_or_else(|()| {
-        errors.insert("mood", t.get("sessions-error-rating"));
-        None
-    });
-    let next_date = match parse_date(&typed.next_date) {
-        Ok(Some(n)) if date.is_some_and(|d| n <= d) => {
-            errors.insert("next_date", t.get("sessions-error-next-date"));
-            None
-        }
-        Ok(d) => d,
-        Err(BadDate) => {
-            errors.insert("next_date", t.get("date-invalid"));
-            None
-        }
-    };
-    // Checklist values come from our own form; anything else is refused, never dropped quietly.
-    let mut unknown = false;
-    let mut codes = |list: &[String], f: &dyn Fn(&str) -> Option<()>| {
-        if list.iter().any(|c| f(c).is_none()) {
-            unknown = true;
-        }
-    };
-    codes(&typed.strategies, &|c| {
-        parse_code::<Strategy>(c).map(|_| ())
-    });
-    codes(&typed.techniques, &|c| Technique::parse(c).map(|_| ()));
-    codes(&typed.tasks, &|c| PhaseTask::parse(c).map(|_| ()));
-    codes(&typed.checklist, &|c| {
-        parse_code::<ChecklistItem>(c).map(|_| ())
-    });
-    if unknown {
-        form_error = Some(t.get("sessions-error-unknown-item"));
-    }
-    let mut strategies: Vec<Strategy> = typed
-        .strategies
-        .iter()
-        .filter_map(|c| parse_code(c))
-        .collect();
-    strategies.sort();
-    strategies.dedup();
-    let mut techniques: Vec<Technique> = typed
-        .techniques
-        .iter()
-        .filter_map(|c| Technique::parse(c))
-        .collect();
-    techniques.sort();
-    techniques.dedup();
-    let mut tasks: Vec<PhaseTask> = typed
-        .tasks
-        .iter()
-        .filter_map(|c| PhaseTask::parse(c))
-        .collect();
-    tasks.sort();
-    tasks.dedup();
-    let mut checklist: Vec<ChecklistItem> = typed
-        .checklist
-        .iter()
-        .filter_map(|c| parse_code(c))
-        .collect();
-    checklist.sort();
-    checklist.dedup();
-    if attendance.is_some_and(|a| a != Attendance::Attended)
-        && (!techniques.is_empty() || !strategies.is_empty())
-    {
-        errors.insert("attendance", t.get("sessions-error-not-attended"));
-    }
-    if !errors.is_empty() || form_error.is_some() {
-        return Err((errors, form_error));
-    }
-    let (Some(number), Some(date), Some(phase), Some(modality), Some(attendance), Ok(special)) =
-        (number, date, phase, modality, attendance, special)
-    else {
-        return Err((errors, Some(t.get("form-errors-title"))));
-    };
-    let session = TherapySession {
-        id: editing.map(|e| e.id).unwrap_or_else(ipt_app::new_id),
-        course: c.id,
-        number,
-        date,
-        phase,
-        modality,
-        attendance,
-        special,
-        techniques,
-        strategies,
-        tasks_done: tasks,
-        checklist,
-        interval_events: typed.interval_events.trim().to_string(),
-        agreed_actions: typed.agreed_actions.trim().to_string(),
-        // A recorded concern means risk was reviewed.
-        risk_review: RiskReview {
-            reviewed: typed.risk_reviewed || typed.risk_concern,
-            concern: typed.risk_concern,
-            note: typed.risk_note.trim().to_string(),
-        },
-        notes: typed.notes.trim().to_string(),
-        next_date,
-        version: editing.map(|e| e.version).unwrap_or(0),
-    };
-    if let Err(e) = session.check() {
-        // Both cross-field rules are checked above; this only guards against drift.
-        return Err((errors, Some(e.to_string())));
-    }
-    Ok((session, mood))
 }
 
 pub struct RiskView {
@@ -652,14 +506,14 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         .error_from(errors)
         .saved_from(sv(|s| s.phase.clone()).as_deref(), &t),
         Input::new(
-            "phase_reason",
+            "phase_override_reason",
             t.get("sessions-phase-reason"),
             "text",
-            &typed.phase_reason,
+            &typed.phase_override_reason,
         )
         .hint(t.get("sessions-phase-reason-hint"))
         .error_from(errors)
-        .saved_from(sv(|s| s.phase_reason.clone()).as_deref(), &t),
+        .saved_from(sv(|s| s.phase_override_reason.clone()).as_deref(), &t),
     ];
     let mut delivery = vec![
         Input::new(
@@ -878,17 +732,17 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             |x| x.code(),
             task_label,
             |_| None,
-            &typed.tasks,
+            &typed.tasks_done,
         );
         task_codes.extend(items.iter().map(|i| i.value.clone()));
-        let saved = sv_list(|s| s.tasks.clone()).map(|v| {
+        let saved = sv_list(|s| s.tasks_done.clone()).map(|v| {
             v.into_iter()
                 .filter(|c| items.iter().any(|i| &i.value == c))
                 .collect()
         });
         let mut g = CheckGroup::new(
             &format!("tasks-{}", p.code()),
-            "tasks",
+            "tasks_done",
             t.with("sessions-tasks-of", &[("phase", phase_label(&t, *p))]),
             items,
         )
@@ -901,7 +755,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         tasks.push(g);
     }
     let other_tasks: Vec<PhaseTask> = typed
-        .tasks
+        .tasks_done
         .iter()
         .filter(|c| !task_codes.contains(c))
         .filter_map(|c| PhaseTask::parse(c))
@@ -909,7 +763,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
     if !other_tasks.is_empty() {
         tasks.push(CheckGroup::new(
             "tasks-other",
-            "tasks",
+            "tasks_done",
             t.get("sessions-tasks-other"),
             checks(
                 "task-other",
@@ -917,7 +771,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
                 |x| x.code(),
                 task_label,
                 |_| None,
-                &typed.tasks,
+                &typed.tasks_done,
             ),
         ));
     }
@@ -1108,8 +962,8 @@ fn redirect_after(course: CourseId, session: SessionId, notice: &str) -> Respons
 }
 
 /// `POST /courses/{id}/sessions`: the course is read once, with the right to change it, and
-/// the session (with its mood rating) is written in one transaction. The whole course is read
-/// only to show the form again when something is refused.
+/// the core reads the form and writes the session (with its mood rating) in one transaction.
+/// The whole course is read only to show the form again when something is refused.
 pub async fn create(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -1134,79 +988,65 @@ pub async fn create(
     };
     let t = page.t;
     let typed = Typed::from_form(&FormData(form));
-    // The form shown again, with what was refused; the page's data is read only now.
-    let again = |page: PageCtx, errors: Errors, form_error: Option<String>| {
-        let (state, user, typed) = (&state, &user, &typed);
-        async move {
-            match load(state, user, page, id).await {
-                Ok(l) => {
-                    let p = session_page(
-                        state,
-                        l,
-                        FormState {
-                            errors,
-                            form_error,
-                            ..FormState::of(typed)
-                        },
-                    );
-                    (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
-                }
-                Err(e) => e.into_response(),
-            }
-        }
-    };
-    let (session, mood) = match parse(&typed, &course, &t, None) {
-        Ok(x) => x,
-        Err((errors, form_error)) => return again(page, errors, form_error).await,
-    };
-    let protocol = state.app.protocols.get(course.format);
-    let session = match state
+    let refused = match state
         .app
-        .record_session_in(&actor, &course, session, mood)
+        .enter_session(&actor, &course, &typed.input())
         .await
     {
-        Ok(s) => s,
-        Err(AppError::Rejected(refused)) => {
-            let (errors, form_error) = placed(&t, protocol, &refused);
-            return again(page, errors, form_error).await;
+        Ok(session) => {
+            tracing::info!(course = %course.id, session = %session.id, "session recorded");
+            return redirect_after(course.id, session.id, "session-recorded");
         }
-        Err(AppError::Duplicate(_)) => {
-            let mut errors = Errors::new();
-            errors.insert(
-                "number",
-                t.with(
-                    "sessions-error-number-taken",
-                    &[("n", typed.number.trim().to_string())],
-                ),
-            );
-            return again(page, errors, None).await;
-        }
+        Err(AppError::Rejected(refused)) => refused,
         Err(e) => return fail(page)(e).into_response(),
     };
-    tracing::info!(course = %course.id, session = %session.id, "session recorded");
-    redirect_after(course.id, session.id, "session-recorded")
+    // The form shown again, with what was refused; the page's data is read only now.
+    let (errors, form_error) = placed(&t, state.app.protocols.get(course.format), &refused);
+    match load(&state, &user, page, id).await {
+        Ok(l) => {
+            let p = session_page(
+                &state,
+                l,
+                FormState {
+                    errors,
+                    form_error,
+                    ..FormState::of(&typed)
+                },
+            );
+            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
-/// The core's refusals on this form: a course that takes no new session, and a field this
-/// format's form does not show (a special session on a format without them), are said above
-/// the form; the others beside their fields.
+/// The fields of this form that show their own refusal beside them.
+const FIELDS_WITH_A_SLOT: &[&str] = &[
+    "number",
+    "date",
+    "phase",
+    "phase_override_reason",
+    "modality",
+    "attendance",
+    "special",
+    "mood",
+    "next_date",
+];
+
+/// The core's refusals on this form: a course that takes no new session, a choice among
+/// checkboxes, and a field this format's form does not show (a special session on a format
+/// without them) are said above the form; the others beside their fields.
 fn placed(
     t: &Tr,
     protocol: &Protocol,
     refused: &[ipt_domain::rule::FieldError],
 ) -> (Errors, Option<String>) {
-    let mut errors = Errors::new();
-    let mut form = vec![];
-    for e in refused {
-        let shown = e.field != "special" || !protocol.special_sessions.is_empty();
-        match e.code {
-            "course_not_started" | "course_closed" => form.push(t.rule(e)),
-            _ if !shown => form.push(t.rule(e)),
-            _ => {
-                errors.insert(e.field, t.rule(e));
-            }
-        }
-    }
+    use ipt_domain::rule::Code;
+    let (above, beside): (Vec<_>, Vec<_>) = refused.iter().cloned().partition(|e| {
+        matches!(e.code, Code::CourseNotStarted | Code::CourseClosed)
+            || (e.field == "special" && protocol.special_sessions.is_empty())
+    });
+    let (errors, mut form) = place(t, &beside, FIELDS_WITH_A_SLOT);
+    form.splice(0..0, above.iter().map(|e| t.rule(e)));
     (errors, (!form.is_empty()).then(|| form.join(" ")))
 }
 
@@ -1262,60 +1102,50 @@ pub async fn update(
         "sessions-list-title",
         &format!("/courses/{id}/sessions/{sid}"),
     );
-    let result = async {
-        let (page, id) = parse_course(page, &id)?;
-        let page = require_write(&state, &user, page, id).await?;
-        load(&state, &user, page, id).await
-    }
-    .await;
-    let l = match result {
+    let (page, id) = match parse_course(page, &id) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(session_id) = sid.parse::<SessionId>() else {
+        return not_found(page).into_response();
+    };
+    let actor = user.actor();
+    let course = match state.app.writable_course(&actor, id).await {
+        Ok(c) => c,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    let t = page.t;
+    let data = FormData(form);
+    let typed = Typed::from_form(&data);
+    let saved = state
+        .app
+        .correct_session(&actor, &course, session_id, data.version(), &typed.input())
+        .await;
+    let refused = match saved {
+        Ok(saved) => {
+            tracing::info!(course = %saved.course, session = %saved.id, "session updated");
+            return redirect_after(saved.course, saved.id, "session-saved");
+        }
+        Err(AppError::Rejected(refused)) => Some(refused),
+        Err(AppError::Conflict { .. }) => None,
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    // Refused or stale: the form again, over the course as it is now.
+    let l = match load(&state, &user, page, id).await {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
     let Some(stored) = find_session(&l, &sid) else {
         return not_found(l.page).into_response();
     };
-    let data = FormData(form);
-    let typed = Typed::from_form(&data);
-    // Edit the version the user opened, not the one stored now: a stale save must be refused.
-    let Some(version) = data.version() else {
-        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
-    };
-    let opened = TherapySession {
-        version,
-        ..stored.clone()
-    };
-    let (session, mood) = match parse(&typed, &l.view.course, &t, Some(&opened)) {
-        Ok(x) => x,
-        Err((errors, form_error)) => {
-            let p = session_page(
-                &state,
-                l,
-                FormState {
-                    errors,
-                    form_error,
-                    editing: Some(&opened),
-                    ..FormState::of(&typed)
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, p).into_response();
-        }
-    };
-    let actor = user.actor();
-    let current_mood = mood_of(&l, stored.id);
-    let changed_mood = mood.filter(|m| Some(*m) != current_mood);
-    match state
-        .app
-        .update_session_with_mood(&actor, session, changed_mood)
-        .await
-    {
-        Ok(saved) => {
-            tracing::info!(course = %saved.course, session = %saved.id, "session updated");
-            redirect_after(saved.course, saved.id, "session-saved")
-        }
-        Err(AppError::Rejected(refused)) => {
+    match refused {
+        Some(refused) => {
             let (errors, form_error) = placed(&t, &l.protocol, &refused);
+            // The version the user opened, so that saving again is checked against it.
+            let opened = TherapySession {
+                version: data.version().unwrap_or(stored.version),
+                ..stored.clone()
+            };
             let p = session_page(
                 &state,
                 l,
@@ -1328,7 +1158,7 @@ pub async fn update(
             );
             (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
         }
-        Err(AppError::Conflict { .. }) => {
+        None => {
             let p = session_page(
                 &state,
                 l,
@@ -1340,26 +1170,5 @@ pub async fn update(
             );
             (StatusCode::CONFLICT, p).into_response()
         }
-        Err(AppError::Duplicate(_)) => {
-            let mut errors = Errors::new();
-            errors.insert(
-                "number",
-                t.with(
-                    "sessions-error-number-taken",
-                    &[("n", typed.number.trim().to_string())],
-                ),
-            );
-            let p = session_page(
-                &state,
-                l,
-                FormState {
-                    errors,
-                    editing: Some(&opened),
-                    ..FormState::of(&typed)
-                },
-            );
-            (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
-        }
-        Err(e) => fail(l.page)(e).into_response(),
     }
 }

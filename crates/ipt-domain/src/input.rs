@@ -1,0 +1,193 @@
+//! Reading plain fields. Every door (a page form, a JSON body, a command line) hands the core
+//! what the user typed as text and codes; the core reads it here, once, so that the same input
+//! gets the same answer whichever door it came through. Each reader refuses with a
+//! `FieldError` naming the field and the rule, never with a sentence.
+//!
+//! A field that was not given at all is `None`; a field given empty is `Some("")`. The input
+//! types decide what each means (a default, or "required").
+
+use time::Date;
+
+use crate::rule::{Code, FieldError};
+
+/// Collects refusals while a whole input is read, so every bad field is named at once.
+#[derive(Debug, Default)]
+pub struct Refusals(Vec<FieldError>);
+
+impl Refusals {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value, or `None` with its refusal noted.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    /// Note a refusal found by a rule across fields.
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    /// Note several refusals.
+    pub fn extend(&mut self, e: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was refused.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+}
+
+/// A value that must be there.
+pub fn required<T>(field: &'static str, v: Option<T>) -> Result<T, FieldError> {
+    v.ok_or(FieldError::new(field, Code::Required))
+}
+
+/// Free text as kept: without the blanks around it.
+pub fn text(raw: &str) -> String {
+    raw.trim().to_string()
+}
+
+/// An optional date written YYYY-MM-DD; empty is none.
+pub fn date(field: &'static str, raw: Option<&str>) -> Result<Option<Date>, FieldError> {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(raw, fmt)
+        .map(Some)
+        .map_err(|_| FieldError::new(field, Code::DateInvalid).text("value", raw))
+}
+
+/// A date that must be given.
+pub fn required_date(field: &'static str, raw: Option<&str>) -> Result<Date, FieldError> {
+    required(field, date(field, raw)?)
+}
+
+/// A whole number in `min..=max`; empty is none.
+pub fn whole_number(
+    field: &'static str,
+    raw: Option<&str>,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, FieldError> {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(FieldError::new(field, Code::NumberOutOfRange)
+            .number("min", min)
+            .number("max", max)),
+    }
+}
+
+/// One of a field's choices, by its code; empty is none.
+pub fn choice<T>(
+    field: &'static str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, FieldError> {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    parse(raw)
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, Code::NotOneOf).text("value", raw))
+}
+
+/// A set of choices by their codes, in a stable order without repeats. An unknown code is
+/// refused, never dropped quietly.
+pub fn choices<T: Ord>(
+    field: &'static str,
+    raw: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, FieldError> {
+    let mut out = Vec::with_capacity(raw.len());
+    for code in raw {
+        match parse(code.trim()) {
+            Some(v) => out.push(v),
+            None => {
+                return Err(FieldError::new(field, Code::NotOneOf).text("value", code.trim()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A domain enum from its serde code.
+pub fn serde_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn empty_is_none_and_bad_text_is_refused_by_name() {
+        assert_eq!(date("d", Some(" ")), Ok(None));
+        assert_eq!(date("d", None), Ok(None));
+        assert_eq!(
+            date("d", Some("2026-02-03")),
+            Ok(Some(date!(2026 - 02 - 03)))
+        );
+        assert_eq!(
+            date("d", Some("2026-02-30")).unwrap_err().code,
+            Code::DateInvalid
+        );
+        assert_eq!(
+            required_date("d", Some("")).unwrap_err().code,
+            Code::Required
+        );
+        assert_eq!(whole_number("n", Some("7"), 0, 10), Ok(Some(7)));
+        assert_eq!(
+            whole_number("n", Some("11"), 0, 10).unwrap_err().code,
+            Code::NumberOutOfRange
+        );
+        assert_eq!(
+            whole_number("n", Some("x"), 0, 10).unwrap_err().code,
+            Code::NumberOutOfRange
+        );
+    }
+
+    #[test]
+    fn choices_are_sorted_without_repeats_and_an_unknown_one_is_refused() {
+        let parse = |c: &str| match c {
+            "a" => Some(1),
+            "b" => Some(2),
+            _ => None,
+        };
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(choices("c", &raw(&["b", "a", "b"]), parse), Ok(vec![1, 2]));
+        let e = choices("c", &raw(&["a", "zz"]), parse).unwrap_err();
+        assert_eq!((e.field, e.code), ("c", Code::NotOneOf));
+        assert_eq!(e.args, vec![("value", crate::rule::Arg::Text("zz".into()))]);
+    }
+}
