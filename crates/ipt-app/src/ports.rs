@@ -218,6 +218,9 @@ pub enum StoreError {
 ///
 /// Versioned updates take the record carrying the version the caller read, and return the new
 /// version. A record changed meanwhile is refused with `StoreError::Conflict`.
+///
+/// The methods come in groups, each headed by the file of `ipt-store-common` that holds the
+/// group's SQL.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -226,7 +229,7 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
     fn pool_stats(&self) -> PoolStats;
 
-    // Users.
+    // Users, their sign-in sessions and their API tokens (users.rs).
     async fn create_user(&self, user: &UserRecord, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
@@ -253,8 +256,39 @@ pub trait Store: Send + Sync + 'static {
         language: Option<ipt_domain::patient::Language>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
+    /// Whether any user account exists (without reading them all: a national programme has
+    /// tens of thousands).
+    async fn has_users(&self) -> Result<bool, StoreError>;
+    // Sign-in sessions and API tokens.
+    async fn create_web_session(
+        &self,
+        session: &WebSession,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn web_session(&self, token_hash: &str) -> Result<Option<WebSession>, StoreError>;
+    async fn touch_web_session(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn delete_web_session(
+        &self,
+        token_hash: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn create_token(&self, token: &ApiToken, audit: &AuditEvent) -> Result<(), StoreError>;
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError>;
+    async fn tokens_of_user(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    async fn revoke_token(
+        &self,
+        id: TokenId,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError>;
 
-    // Patients.
+    // Patients (patients.rs).
     async fn create_patient(&self, patient: &Patient, audit: &AuditEvent)
     -> Result<(), StoreError>;
     async fn patient(
@@ -274,11 +308,9 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
     async fn count_patients(&self) -> Result<u64, StoreError>;
-    /// Whether any user account exists (without reading them all: a national programme has
-    /// tens of thousands).
-    async fn has_users(&self) -> Result<bool, StoreError>;
 
-    // Courses.
+    // Courses, and supervisors' comments on them (courses.rs). The course row carries the
+    // indication, diagnosis, focus, formulation, contract, relapse plan and the rest.
     async fn create_course(&self, course: &Course, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn course(&self, id: CourseId, audit: &AuditEvent) -> Result<Option<Course>, StoreError>;
     /// A course and its patient in one read. `course_audit` is recorded for the course, and
@@ -295,7 +327,20 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<Vec<Course>, StoreError>;
     async fn update_course(&self, course: &Course, audit: &AuditEvent) -> Result<i64, StoreError>;
+    // Supervision comments: added, never changed.
+    async fn add_comment(
+        &self,
+        comment: &ipt_domain::supervision::SupervisorComment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn comments(
+        &self,
+        course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError>;
 
+    // The initial phase's records of their own: the interpersonal inventory and the timeline
+    // (initial_phase.rs).
     // Interpersonal inventory.
     async fn add_person(
         &self,
@@ -332,7 +377,6 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<InventorySnapshot>, StoreError>;
-
     // Timeline.
     async fn add_event(
         &self,
@@ -367,6 +411,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<i64, StoreError>;
     async fn timeline(&self, course: CourseId, audit: &AuditEvent) -> Result<Timeline, StoreError>;
 
+    // Therapy sessions and goals (sessions.rs).
     // Sessions. A concern in the risk review raises an alert, stored in the same transaction.
     /// A session, the alert its risk review raises and the patient's 0–10 mood rating for it,
     /// written in one transaction with their audit rows: all of them or none.
@@ -390,7 +435,6 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<TherapySession>, StoreError>;
-
     // Goals.
     async fn add_goal(
         &self,
@@ -406,6 +450,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<i64, StoreError>;
     async fn goals(&self, course: CourseId, audit: &AuditEvent) -> Result<Vec<Goal>, StoreError>;
 
+    // Assessments, risk alerts, the mood diary and outcome counts (assessments.rs).
     // Assessments. A final assessment must carry its result; drafts never count in results.
     // Adding or completing one stores the risk alert it raises in the same transaction.
     async fn add_assessment(
@@ -425,7 +470,6 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<Assessment>, StoreError>;
-
     // Risk alerts: added, acknowledged, never deleted.
     async fn add_alert(&self, alert: &RiskAlert, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn alerts(
@@ -439,48 +483,33 @@ pub trait Store: Send + Sync + 'static {
         alert: &RiskAlert,
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
-
-    // Supervision comments: added, never changed.
-    async fn add_comment(
+    // The interpersonal mood diary: one entry per course and day.
+    async fn add_diary_entry(
         &self,
-        comment: &ipt_domain::supervision::SupervisorComment,
+        entry: &DiaryEntry,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
-    async fn comments(
+    async fn update_diary_entry(
+        &self,
+        entry: &DiaryEntry,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+    /// A course's diary, oldest day first.
+    async fn diary_entries(
         &self,
         course: CourseId,
         audit: &AuditEvent,
-    ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError>;
+    ) -> Result<Vec<DiaryEntry>, StoreError>;
+    /// Outcome counts over every course with a baseline and at least one later final result of
+    /// `instrument`, read from the per-course outcome rows the store keeps.
+    async fn outcome_counts(
+        &self,
+        instrument: &str,
+        rules: &OutcomeRules,
+        audit: &AuditEvent,
+    ) -> Result<OutcomeCounts, StoreError>;
 
-    // Sign-in sessions and API tokens.
-    async fn create_web_session(
-        &self,
-        session: &WebSession,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError>;
-    async fn web_session(&self, token_hash: &str) -> Result<Option<WebSession>, StoreError>;
-    async fn touch_web_session(
-        &self,
-        token_hash: &str,
-        at: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    async fn delete_web_session(
-        &self,
-        token_hash: &str,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError>;
-    async fn create_token(&self, token: &ApiToken, audit: &AuditEvent) -> Result<(), StoreError>;
-    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError>;
-    async fn tokens_of_user(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
-    async fn revoke_token(
-        &self,
-        id: TokenId,
-        at: OffsetDateTime,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError>;
-    async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError>;
-
+    // The patient portal (portal.rs).
     // Patient portal: invitations, the patient's own way back in, portal sign-ins.
     async fn create_invitation(
         &self,
@@ -553,7 +582,6 @@ pub trait Store: Send + Sync + 'static {
         at: OffsetDateTime,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
-
     // Questionnaires assigned for the portal.
     async fn add_assignment(
         &self,
@@ -571,24 +599,8 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<Vec<Assignment>, StoreError>;
 
-    // The interpersonal mood diary: one entry per course and day.
-    async fn add_diary_entry(
-        &self,
-        entry: &DiaryEntry,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError>;
-    async fn update_diary_entry(
-        &self,
-        entry: &DiaryEntry,
-        audit: &AuditEvent,
-    ) -> Result<i64, StoreError>;
-    /// A course's diary, oldest day first.
-    async fn diary_entries(
-        &self,
-        course: CourseId,
-        audit: &AuditEvent,
-    ) -> Result<Vec<DiaryEntry>, StoreError>;
-
+    // Many patients at once (caseload.rs): the caseload read, and bulk loading of synthetic
+    // scale data.
     /// Everything a caseload shows for one clinician's patients, read in one transaction: the
     /// patients, their courses, and the sessions and assessments of those courses. One audit
     /// event per patient is written, copied from `audit` with the patient's id.
@@ -597,20 +609,10 @@ pub trait Store: Send + Sync + 'static {
         clinician: UserId,
         audit: &AuditEvent,
     ) -> Result<Vec<CaseloadRecord>, StoreError>;
-
-    // Bulk loading (synthetic scale data) and outcome analytics.
     /// Insert many records in one transaction, recorded by one audit event. Used to load
     /// synthetic data at scale; each record is checked as its single-record insert checks it.
     async fn bulk_load(&self, batch: &BulkLoad, audit: &AuditEvent) -> Result<(), StoreError>;
-    /// Outcome counts over every course with a baseline and at least one later final result of
-    /// `instrument`, read from the per-course outcome rows the store keeps.
-    async fn outcome_counts(
-        &self,
-        instrument: &str,
-        rules: &OutcomeRules,
-        audit: &AuditEvent,
-    ) -> Result<OutcomeCounts, StoreError>;
 
-    // Audit.
+    // Audit (audit.rs).
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
 }

@@ -24,7 +24,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use ipt_app::ports::StoreError;
+use ipt_app::ports::{AuditEvent, StoreError};
+use ipt_domain::alert::RiskAlert;
+use ipt_domain::assessment::Assessment;
 use tokio::sync::{mpsc, oneshot};
 
 /// What one batch's transaction answers: an error for the whole transaction (nothing was
@@ -138,6 +140,153 @@ async fn write_batches<T>(mut queue: mpsc::UnboundedReceiver<Pending<T>>, flush:
             let _ = done.send(r);
         }
     }
+}
+
+/// A write that goes through a store's group-commit queue.
+pub enum Batched {
+    /// The audit events of a read.
+    Audits(Vec<AuditEvent>),
+    /// A questionnaire submission.
+    Assessment(Box<Submission>),
+}
+
+/// A questionnaire submission: the assessment, its risk alert, its audit event.
+pub type Submission = (Assessment, Option<RiskAlert>, AuditEvent);
+
+impl Batched {
+    /// Every audit event of a batch, reads' and submissions'.
+    pub fn audits(items: &[Batched]) -> Vec<&AuditEvent> {
+        items
+            .iter()
+            .flat_map(|i| match i {
+                Batched::Audits(events) => events.iter().collect::<Vec<_>>(),
+                Batched::Assessment(b) => vec![&b.2],
+            })
+            .collect()
+    }
+
+    /// The questionnaire submissions of a batch.
+    pub fn submissions(items: &[Batched]) -> Vec<&Submission> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Batched::Assessment(b) => Some(&**b),
+                Batched::Audits(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// How a store writes a batch of its queue, expanded by `impl_store!` into
+/// `shared_sql::group_commit`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! group_commit_sql {
+    ($store:ty, $db:ty, $begin:literal) => {
+        mod group_commit {
+            use super::*;
+
+            /// The store's group-commit queue: each batch is one write transaction.
+            pub(crate) fn write_queue(pool: sqlx::Pool<$db>) -> $crate::GroupCommit<Batched> {
+                $crate::GroupCommit::new(std::sync::Arc::new(move |items: Vec<Batched>| {
+                    Box::pin(write_batch(pool.clone(), items))
+                }))
+            }
+
+            /// One batch in one transaction. First all at once, the audit rows of every item
+            /// in one statement; should any item fail, that is rolled back and the batch is
+            /// written again with each item in its own savepoint, so that only the failing
+            /// one is lost.
+            async fn write_batch(
+                pool: sqlx::Pool<$db>,
+                items: Vec<Batched>,
+            ) -> $crate::BatchResult {
+                let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
+                let mut all = Ok(());
+                // Every audit row of the batch, reads' and submissions', in one statement.
+                let audits = Batched::audits(&items);
+                let submissions = Batched::submissions(&items);
+                if !submissions.is_empty() {
+                    let rows: Vec<&Assessment> = submissions.iter().map(|b| &b.0).collect();
+                    all = assessments::insert_many(&mut tx, &rows).await;
+                }
+                for (x, alert, _) in submissions {
+                    if all.is_err() {
+                        break;
+                    }
+                    all = assessments::note_outcome(&mut tx, x).await;
+                    if let (Ok(()), Some(al)) = (&all, alert) {
+                        all = assessments::insert_alert(&mut tx, al).await;
+                    }
+                }
+                if all.is_ok() && !audits.is_empty() {
+                    all = audit::write_many(&mut tx, &audits).await;
+                }
+                match all {
+                    Ok(()) => {
+                        finish(tx).await?;
+                        return Ok(items.iter().map(|_| Ok(())).collect());
+                    }
+                    Err(e) => {
+                        let _ = rollback(tx, e).await;
+                    }
+                }
+                write_each(pool, items).await
+            }
+
+            /// One batch in one transaction, each item in its own savepoint.
+            async fn write_each(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> $crate::BatchResult {
+                let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
+                let mut outcomes = Vec::with_capacity(items.len());
+                for item in &items {
+                    if let Err(e) = statement(&mut tx, "SAVEPOINT batched").await {
+                        return Err(rollback(tx, e).await);
+                    }
+                    let outcome = apply(&mut tx, item).await;
+                    let undo = if outcome.is_err() {
+                        statement(&mut tx, "ROLLBACK TO SAVEPOINT batched").await
+                    } else {
+                        Ok(())
+                    };
+                    if let Err(e) = undo {
+                        return Err(rollback(tx, e).await);
+                    }
+                    if let Err(e) = statement(&mut tx, "RELEASE SAVEPOINT batched").await {
+                        return Err(rollback(tx, e).await);
+                    }
+                    outcomes.push(outcome);
+                }
+                finish(tx).await?;
+                Ok(outcomes)
+            }
+
+            async fn apply(tx: &mut Tx<'_>, item: &Batched) -> Result<(), StoreError> {
+                match item {
+                    Batched::Audits(events) => {
+                        let events: Vec<&AuditEvent> = events.iter().collect();
+                        audit::write_many(tx, &events).await?
+                    }
+                    Batched::Assessment(b) => {
+                        let (x, alert, a) = &**b;
+                        assessments::insert(tx, x).await?;
+                        if let Some(al) = alert {
+                            assessments::insert_alert(tx, al).await?;
+                        }
+                        audit::write(tx, a).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn statement(tx: &mut Tx<'_>, sql: &'static str) -> Result<(), StoreError> {
+                sqlx::query(sql)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)
+                    .map(|_| ())
+            }
+        }
+    };
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub struct PgStore {
     pub pool: Pool<Postgres>,
     /// Writes committed in groups: the audit events of reads, and questionnaire submissions
     /// (`ipt_store_common::group_commit`).
-    writes: ipt_store_common::GroupCommit<shared_sql::Batched>,
+    writes: ipt_store_common::GroupCommit<ipt_store_common::Batched>,
 }
 
 /// The embedded migrations (`migrations/`), named as the SQLite ones.

@@ -1,0 +1,373 @@
+//! Courses and supervisors' comments on them: tables `courses` and `supervisor_comments`.
+//!
+//! A course row carries the records of the initial phase that are parts of the `Course`
+//! aggregate — the indication, diagnosis, focus areas, formulation and contract — and the
+//! later ones: relapse plan, maintenance decision, termination review. Each is a JSON (or
+//! text) column, written by `create_course` and `update_course`.
+
+use ipt_app::ports::{AuditEvent, StoreError};
+use ipt_domain::course::{
+    Contract, Course, CourseStatus, Diagnosis, EndReason, Formulation, MaintenanceDecision,
+    RelapsePreventionPlan, TerminationReview,
+};
+use ipt_domain::ids::{CommentId, CourseId, PatientId, SessionId, UserId};
+use ipt_domain::indication::IndicationRecord;
+use ipt_domain::patient::Patient;
+use ipt_domain::problem_area::FocusAreas;
+use ipt_domain::protocol::PhasePlan;
+use ipt_domain::supervision::SupervisorComment;
+use sqlx::types::Json;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{DomainRow, corrupt, from_code};
+
+/// Every column of `courses`, as its reads name them.
+macro_rules! columns {
+    () => {
+        "id, patient_id, clinician_id, format, status, end_reason, phase_plan, started_on, \
+         ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
+         contract, relapse_plan, maintenance, continues_course_id, version, termination_review, \
+         formulation_patient_wording"
+    };
+}
+
+/// A new course. Its first seven values are fixed for its life; the rest are what
+/// `bind_record` binds, as the update does.
+pub const INSERT: &str = "INSERT INTO courses (id, patient_id, clinician_id, format, started_on, \
+     continues_course_id, version, status, end_reason, phase_plan, ended_on, indication, \
+     diagnosis, focus, formulation_text, formulation_accepted_on, contract, relapse_plan, \
+     maintenance, termination_review, formulation_patient_wording) VALUES ($1, $2, $3, $4, $5, \
+     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+
+/// A changed course: what `bind_record` binds, then its id and the version read.
+pub const UPDATE: &str = "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, \
+     ended_on = $4, indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
+     formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
+     termination_review = $13, formulation_patient_wording = $14, version = version + 1 \
+     WHERE id = $15 AND version = $16";
+
+pub const BY_ID: &str = concat!("SELECT ", columns!(), " FROM courses WHERE id = $1");
+pub const OF_PATIENT: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM courses WHERE patient_id = $1 ORDER BY started_on, id"
+);
+/// The courses of one clinician's patients (read by `caseload::caseload_records`).
+pub const OF_CLINICIAN: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM courses WHERE patient_id IN (SELECT id FROM patients WHERE clinician_id = $1) \
+     ORDER BY started_on, id"
+);
+
+/// The `end_reason` column: set for a course that ended early.
+pub fn end_reason(c: &Course) -> Option<Json<EndReason>> {
+    match &c.status {
+        CourseStatus::EndedEarly(r) => Some(Json(r.clone())),
+        _ => None,
+    }
+}
+
+/// The audit event of a course read, completed with the course's patient.
+pub fn course_read(a: &AuditEvent, course: Option<&Course>) -> AuditEvent {
+    AuditEvent {
+        patient: a.patient.or(course.map(|c| c.patient)),
+        ..a.clone()
+    }
+}
+
+/// The audit events of `course_and_patient`: the course's, and the patient's when found.
+pub fn course_and_patient_read(
+    course: Option<&Course>,
+    patient: Option<&Patient>,
+    course_audit: &AuditEvent,
+    patient_audit: &AuditEvent,
+) -> Vec<AuditEvent> {
+    let mut events = vec![course_read(course_audit, course)];
+    if let Some(p) = patient {
+        events.push(AuditEvent {
+            entity_id: p.id.as_uuid(),
+            patient: Some(p.id),
+            ..patient_audit.clone()
+        });
+    }
+    events
+}
+
+/// An optional column that reads as None when its value cannot be decoded, rather than as an
+/// error (`Corrupt`). Only `courses.formulation_accepted_on` is read so, as it always was.
+pub struct OrNone<T>(pub Option<T>);
+
+impl<'r, DB: sqlx::Database, T: sqlx::Decode<'r, DB>> sqlx::Decode<'r, DB> for OrNone<T> {
+    fn decode(
+        value: <DB as sqlx::Database>::ValueRef<'r>,
+    ) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(OrNone(
+            <Option<T> as sqlx::Decode<'r, DB>>::decode(value)
+                .ok()
+                .flatten(),
+        ))
+    }
+}
+
+impl<DB: sqlx::Database, T: sqlx::Type<DB>> sqlx::Type<DB> for OrNone<T> {
+    fn type_info() -> DB::TypeInfo {
+        T::type_info()
+    }
+
+    /// Whatever the column holds: a value of another type reads as None.
+    fn compatible(_: &DB::TypeInfo) -> bool {
+        true
+    }
+}
+
+/// A row of `courses`.
+#[derive(sqlx::FromRow)]
+pub struct CourseRow {
+    id: Uuid,
+    patient_id: Uuid,
+    clinician_id: Uuid,
+    format: String,
+    status: String,
+    end_reason: Option<Json<EndReason>>,
+    phase_plan: Json<PhasePlan>,
+    started_on: Date,
+    ended_on: Option<Date>,
+    indication: Json<IndicationRecord>,
+    diagnosis: Option<Json<Diagnosis>>,
+    focus: Option<Json<FocusAreas>>,
+    formulation_text: Option<String>,
+    formulation_accepted_on: OrNone<Date>,
+    formulation_patient_wording: String,
+    contract: Option<Json<Contract>>,
+    relapse_plan: Option<Json<RelapsePreventionPlan>>,
+    maintenance: Option<Json<MaintenanceDecision>>,
+    termination_review: Option<Json<TerminationReview>>,
+    continues_course_id: Option<Uuid>,
+    version: i64,
+}
+
+impl DomainRow for CourseRow {
+    type Domain = Course;
+
+    fn into_domain(self) -> Result<Course, StoreError> {
+        let status = CourseStatus::parse(&self.status, self.end_reason.map(|j| j.0))
+            .ok_or_else(|| corrupt(format!("course status '{}'", self.status)))?;
+        let formulation = self.formulation_text.map(|text| Formulation {
+            text,
+            accepted_on: self.formulation_accepted_on.0,
+            patient_wording: self.formulation_patient_wording,
+        });
+        Ok(Course {
+            id: CourseId::from_uuid(self.id),
+            patient: PatientId::from_uuid(self.patient_id),
+            clinician: UserId::from_uuid(self.clinician_id),
+            format: from_code("format", &self.format)?,
+            status,
+            phase_plan: self.phase_plan.0,
+            started_on: self.started_on,
+            ended_on: self.ended_on,
+            indication: self.indication.0,
+            diagnosis: self.diagnosis.map(|j| j.0),
+            focus: self.focus.map(|j| j.0),
+            formulation,
+            contract: self.contract.map(|j| j.0),
+            relapse_plan: self.relapse_plan.map(|j| j.0),
+            maintenance: self.maintenance.map(|j| j.0),
+            termination: self.termination_review.map(|j| j.0),
+            continues: self.continues_course_id.map(CourseId::from_uuid),
+            version: self.version,
+        })
+    }
+}
+
+/// A row of `supervisor_comments`.
+#[derive(sqlx::FromRow)]
+pub struct CommentRow {
+    id: Uuid,
+    course_id: Uuid,
+    session_id: Option<Uuid>,
+    author_id: Uuid,
+    body: String,
+    written_at: OffsetDateTime,
+}
+
+impl DomainRow for CommentRow {
+    type Domain = SupervisorComment;
+
+    fn into_domain(self) -> Result<SupervisorComment, StoreError> {
+        Ok(SupervisorComment {
+            id: CommentId::from_uuid(self.id),
+            course: CourseId::from_uuid(self.course_id),
+            session: self.session_id.map(SessionId::from_uuid),
+            author: UserId::from_uuid(self.author_id),
+            text: self.body,
+            written_at: self.written_at,
+        })
+    }
+}
+
+/// The statements of courses and comments, expanded by `impl_store!` into
+/// `shared_sql::courses`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! courses_sql {
+    ($store:ty, $db:ty, $begin:literal) => {
+        mod courses {
+            use super::*;
+            use ipt_domain::supervision::SupervisorComment;
+            pub(crate) use $crate::courses::*;
+
+            /// What a course's insert and update both write ($1 to $14 of `UPDATE`).
+            fn bind_record(q: Query, c: &Course) -> Query {
+                let f = c.formulation.as_ref();
+                q.bind(c.status.code())
+                    .bind(end_reason(c))
+                    .bind(Json(c.phase_plan))
+                    .bind(c.ended_on)
+                    .bind(Json(&c.indication))
+                    .bind(c.diagnosis.as_ref().map(Json))
+                    .bind(c.focus.as_ref().map(Json))
+                    .bind(f.map(|f| f.text.clone()))
+                    .bind(f.and_then(|f| f.accepted_on))
+                    .bind(c.contract.as_ref().map(Json))
+                    .bind(c.relapse_plan.as_ref().map(Json))
+                    .bind(c.maintenance.as_ref().map(Json))
+                    .bind(c.termination.as_ref().map(Json))
+                    .bind(f.map(|f| f.patient_wording.clone()).unwrap_or_default())
+            }
+
+            pub(crate) async fn insert(tx: &mut Tx<'_>, c: &Course) -> Result<(), StoreError> {
+                let q = sqlx::query(INSERT)
+                    .bind(c.id.as_uuid())
+                    .bind(c.patient.as_uuid())
+                    .bind(c.clinician.as_uuid())
+                    .bind(code(&c.format))
+                    .bind(c.started_on)
+                    .bind(c.continues.map(|x| x.as_uuid()))
+                    .bind(c.version);
+                bind_record(q, c)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn by_id(tx: &mut Tx<'_>, id: CourseId) -> Result<Option<Course>, StoreError> {
+                let row = sqlx::query(BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                row.as_ref().map(CourseRow::decode).transpose()
+            }
+
+            pub(crate) async fn create_course(
+                s: &$store,
+                c: &Course,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
+                insert(&mut tx, c).await?;
+                audit::write(&mut tx, a).await?;
+                finish(tx).await
+            }
+
+            pub(crate) async fn course(
+                s: &$store,
+                id: CourseId,
+                a: &AuditEvent,
+            ) -> Result<Option<Course>, StoreError> {
+                let mut tx = s.pool.begin_with("BEGIN").await.map_err(map_err)?;
+                let course = by_id(&mut tx, id).await?;
+                finish(tx).await?;
+                audit::after_read(s, vec![course_read(a, course.as_ref())]).await?;
+                Ok(course)
+            }
+
+            pub(crate) async fn course_and_patient(
+                s: &$store,
+                id: CourseId,
+                course_audit: &AuditEvent,
+                patient_audit: &AuditEvent,
+            ) -> Result<Option<(Course, Patient)>, StoreError> {
+                let mut tx = s.pool.begin_with("BEGIN").await.map_err(map_err)?;
+                let course = by_id(&mut tx, id).await?;
+                let patient = match &course {
+                    Some(c) => sqlx::query(patients::BY_ID)
+                        .bind(c.patient.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?
+                        .as_ref()
+                        .map(patients::PatientRow::decode)
+                        .transpose()?,
+                    None => None,
+                };
+                finish(tx).await?;
+                let events = course_and_patient_read(
+                    course.as_ref(),
+                    patient.as_ref(),
+                    course_audit,
+                    patient_audit,
+                );
+                audit::after_read(s, events).await?;
+                Ok(course.zip(patient))
+            }
+
+            pub(crate) async fn courses_of_patient(
+                s: &$store,
+                patient: PatientId,
+                a: &AuditEvent,
+            ) -> Result<Vec<Course>, StoreError> {
+                let q = sqlx::query(OF_PATIENT).bind(patient.as_uuid());
+                read_all::<CourseRow>(s, q, a).await
+            }
+
+            pub(crate) async fn update_course(
+                s: &$store,
+                c: &Course,
+                a: &AuditEvent,
+            ) -> Result<i64, StoreError> {
+                let q = bind_record(sqlx::query(UPDATE), c)
+                    .bind(c.id.as_uuid())
+                    .bind(c.version);
+                write_versioned(s, q, "courses", "course", c.id.as_uuid(), c.version, a).await
+            }
+
+            // Supervisors' comments: added, never changed.
+
+            pub(crate) async fn add_comment(
+                s: &$store,
+                c: &SupervisorComment,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                let q = sqlx::query(
+                    "INSERT INTO supervisor_comments (id, course_id, session_id, author_id, body, \
+                     written_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(c.id.as_uuid())
+                .bind(c.course.as_uuid())
+                .bind(c.session.map(|s| s.as_uuid()))
+                .bind(c.author.as_uuid())
+                .bind(&c.text)
+                .bind(c.written_at);
+                write_one(s, q, a).await
+            }
+
+            pub(crate) async fn comments(
+                s: &$store,
+                course: CourseId,
+                a: &AuditEvent,
+            ) -> Result<Vec<SupervisorComment>, StoreError> {
+                let q = sqlx::query(
+                    "SELECT * FROM supervisor_comments WHERE course_id = $1 \
+                     ORDER BY written_at, id",
+                )
+                .bind(course.as_uuid());
+                read_all::<CommentRow>(s, q, a).await
+            }
+        }
+    };
+}
