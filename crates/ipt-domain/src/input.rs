@@ -120,24 +120,40 @@ pub fn choice<T>(
 }
 
 /// A set of choices by their codes, in a stable order without repeats. An unknown code is
-/// refused, never dropped quietly.
+/// refused, never dropped quietly, with its position (`index`, from 0) among those given.
 pub fn choices<T: Ord>(
     field: &'static str,
     raw: &[String],
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Vec<T>, FieldError> {
     let mut out = Vec::with_capacity(raw.len());
-    for code in raw {
+    for (i, code) in raw.iter().enumerate() {
         match parse(code.trim()) {
             Some(v) => out.push(v),
             None => {
-                return Err(FieldError::new(field, Code::NotOneOf).text("value", code.trim()));
+                return Err(FieldError::new(field, Code::NotOneOf)
+                    .text("value", code.trim())
+                    .number("index", i as i64));
             }
         }
     }
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Text longer than this is refused in a short field (a name, a few words).
+pub const SHORT_TEXT: usize = 200;
+/// Text longer than this is refused in a long field (notes).
+pub const LONG_TEXT: usize = 4000;
+
+/// Free text of at most `max` characters, without the blanks around it.
+pub fn bounded_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, Code::TooLong).number("max", max as i64));
+    }
+    Ok(text.to_string())
 }
 
 /// A domain enum from its serde code.
@@ -188,6 +204,12 @@ mod tests {
         assert_eq!(choices("c", &raw(&["b", "a", "b"]), parse), Ok(vec![1, 2]));
         let e = choices("c", &raw(&["a", "zz"]), parse).unwrap_err();
         assert_eq!((e.field, e.code), ("c", Code::NotOneOf));
-        assert_eq!(e.args, vec![("value", crate::rule::Arg::Text("zz".into()))]);
+        assert_eq!(
+            e.args,
+            vec![
+                ("value", crate::rule::Arg::Text("zz".into())),
+                ("index", crate::rule::Arg::Number(1))
+            ]
+        );
     }
 }

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::ids::{InventoryPersonId, SnapshotId};
+use crate::input::{self, Refusals};
 use crate::problem_area::AreaKind;
+use crate::rule::{Code, FieldError};
 
 /// Where a person sits on the closeness circle: ring 1 is the closest. Three rings are the
 /// common template (reference §3.3); people who matter but are not felt as close sit outside.
@@ -227,6 +229,123 @@ pub struct InventoryPerson {
     pub area_tags: Vec<AreaKind>,
     pub notes: InventoryNotes,
     pub version: i64,
+}
+
+/// A person of the inventory as a door gives them (see `crate::input`). A conflict level or
+/// reciprocity not given is "none" and "unknown"; the notes are free text, each bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InventoryPersonInput {
+    pub alias: String,
+    pub relationship: Option<String>,
+    pub ring: Option<String>,
+    pub contact_frequency: String,
+    pub confidant: bool,
+    pub practical_support: bool,
+    pub conflict: Option<String>,
+    pub reciprocity: Option<String>,
+    pub deceased: bool,
+    pub area_tags: Vec<String>,
+    pub notes: InventoryNotes,
+}
+
+impl InventoryPersonInput {
+    /// Read the input into a person with `id` and `version` (0 for a new one), or name every
+    /// field that is wrong.
+    pub fn read(
+        &self,
+        id: InventoryPersonId,
+        version: i64,
+    ) -> Result<InventoryPerson, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let alias = r.take(Alias::parse(&self.alias).map_err(|e| match e {
+            InventoryError::AliasTooLong(max) => {
+                FieldError::new("alias", Code::TooLong).number("max", max as i64)
+            }
+            _ => FieldError::new("alias", Code::Required),
+        }));
+        let relationship = r.take(
+            input::choice("relationship", self.relationship.as_deref(), |c| {
+                RelationshipKind::parse(c).ok()
+            })
+            .and_then(|k| input::required("relationship", k)),
+        );
+        let ring = r
+            .take(
+                input::whole_number("ring", self.ring.as_deref(), 0, 3)
+                    .and_then(|n| input::required("ring", n)),
+            )
+            .and_then(|n| ClosenessRing::new(n as u8).ok());
+        let conflict = match &self.conflict {
+            None => Some(ConflictLevel::None),
+            Some(raw) => r.take(
+                input::choice("conflict", Some(raw), |c| ConflictLevel::parse(c).ok())
+                    .and_then(|c| input::required("conflict", c)),
+            ),
+        };
+        let reciprocity = match &self.reciprocity {
+            None => Some(Reciprocity::Unknown),
+            Some(raw) => r.take(
+                input::choice("reciprocity", Some(raw), input::serde_code::<Reciprocity>)
+                    .and_then(|x| input::required("reciprocity", x)),
+            ),
+        };
+        let area_tags = r.take(input::choices("area_tags", &self.area_tags, |c| {
+            AreaKind::parse(c).ok()
+        }));
+        let contact_frequency = r.take(input::bounded_text(
+            "contact_frequency",
+            &self.contact_frequency,
+            input::SHORT_TEXT,
+        ));
+        let mut note = |field: &'static str, raw: &str| {
+            r.take(input::bounded_text(field, raw, input::LONG_TEXT))
+                .unwrap_or_default()
+        };
+        let n = &self.notes;
+        let notes = InventoryNotes {
+            shared_activities: note("shared_activities", &n.shared_activities),
+            satisfying_aspects: note("satisfying_aspects", &n.satisfying_aspects),
+            unsatisfying_aspects: note("unsatisfying_aspects", &n.unsatisfying_aspects),
+            expectations: note("expectations", &n.expectations),
+            communication_style: note("communication_style", &n.communication_style),
+            change_since_depression: note("change_since_depression", &n.change_since_depression),
+            wished_changes: note("wished_changes", &n.wished_changes),
+        };
+        match (
+            alias,
+            relationship,
+            ring,
+            conflict,
+            reciprocity,
+            area_tags,
+            contact_frequency,
+        ) {
+            (
+                Some(alias),
+                Some(relationship),
+                Some(ring),
+                Some(conflict),
+                Some(reciprocity),
+                Some(area_tags),
+                Some(contact_frequency),
+            ) if r.is_empty() => Ok(InventoryPerson {
+                id,
+                alias,
+                relationship,
+                ring,
+                contact_frequency,
+                confidant: self.confidant,
+                practical_support: self.practical_support,
+                conflict,
+                reciprocity,
+                deceased: self.deceased,
+                area_tags,
+                notes,
+                version,
+            }),
+            _ => Err(r.into_vec()),
+        }
+    }
 }
 
 /// A copy of the closeness circle at a point in the course, so that change in the network

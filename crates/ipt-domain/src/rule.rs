@@ -66,6 +66,8 @@ codes! {
     DateInFuture = "date_in_future",
     /// A code (`value`) that is not one of the field's choices.
     NotOneOf = "not_one_of",
+    /// A text longer than `max` characters.
+    TooLong = "too_long",
     /// A whole number outside `min`..=`max`, or not a whole number.
     NumberOutOfRange = "number_out_of_range",
     CourseNotStarted = "course_not_started",

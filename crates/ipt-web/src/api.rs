@@ -38,9 +38,7 @@ use ipt_domain::ids::{
     TimelineEventId, UserId,
 };
 use ipt_domain::indication::{EscalationFlag, FirstLineReason, IndicationRecord, Symptom};
-use ipt_domain::inventory::{
-    Alias, ClosenessRing, ConflictLevel, InventoryPerson, Reciprocity, RelationshipKind,
-};
+use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
 use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea};
@@ -55,7 +53,7 @@ use time::OffsetDateTime;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use dto::*;
-use problem::{ApiProblem, Errors, serde_code};
+use problem::{ApiProblem, Errors};
 
 /// The prefix of every route here.
 pub const BASE: &str = "/api/v1";
@@ -883,78 +881,31 @@ async fn add_person(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewInventoryPerson = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let person = person_from(&mut e, req, new_id(), 1);
-    e.finish()?;
-    let Some(person) = person else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let p = s.app.add_person(&u.actor(), course.id, person).await?;
+    let p = s
+        .app
+        .enter_person(&u.actor(), &course, &person_input(req))
+        .await?;
     created(None, InventoryPersonDto::from(&p))
 }
 
-/// A person from the inventory's JSON members (creation and replacement alike).
-fn person_from(
-    e: &mut Errors,
-    req: NewInventoryPerson,
-    id: InventoryPersonId,
-    version: i64,
-) -> Option<InventoryPerson> {
-    let alias = e
-        .text("alias", &req.alias)
-        .and_then(|a| e.check("alias", Alias::parse(a)));
-    let relationship = e
-        .required("relationship", req.relationship.as_deref())
-        .and_then(|r| {
-            e.check(
-                "relationship",
-                RelationshipKind::parse(r).map_err(|_| {
-                    format!(
-                        "'{r}' is not one of: {}",
-                        accepted(RelationshipKind::ALL.map(RelationshipKind::code))
-                    )
-                }),
-            )
-        });
-    let ring = e
-        .required("ring", req.ring)
-        .and_then(|n| e.check("ring", ClosenessRing::new(n)));
-    let conflict = match &req.conflict {
-        None => Some(ConflictLevel::None),
-        Some(c) => e.check("conflict", ConflictLevel::parse(c)),
-    };
-    let reciprocity = match &req.reciprocity {
-        None => Some(Reciprocity::Unknown),
-        Some(r) => e.check(
-            "reciprocity",
-            serde_code::<Reciprocity>(r, &["unknown", "met", "partly_met", "not_met"]),
-        ),
-    };
-    let area_tags = e.codes("area_tags", &req.area_tags, |c| {
-        AreaKind::parse(c).map_err(|err| err.to_string())
-    });
-    let (Some(alias), Some(relationship), Some(ring), Some(conflict), Some(reciprocity)) =
-        (alias, relationship, ring, conflict, reciprocity)
-    else {
-        return None;
-    };
-    Some(InventoryPerson {
-        id,
-        alias,
-        relationship,
-        ring,
-        contact_frequency: req.contact_frequency.trim().to_string(),
+/// A person's JSON members as the core reads them.
+fn person_input(req: NewInventoryPerson) -> InventoryPersonInput {
+    InventoryPersonInput {
+        alias: req.alias.unwrap_or_default(),
+        relationship: req.relationship,
+        ring: req.ring.map(|n| n.to_string()),
+        contact_frequency: req.contact_frequency,
         confidant: req.confidant,
         practical_support: req.practical_support,
-        conflict,
-        reciprocity,
+        conflict: req.conflict,
+        reciprocity: req.reciprocity,
         deceased: req.deceased,
-        area_tags,
+        area_tags: req.area_tags,
         notes: req.notes.into(),
-        version,
-    })
+    }
 }
 
+/// A person from the inventory's JSON members (creation and replacement alike).
 async fn add_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1420,14 +1371,10 @@ async fn update_person(
     let course = writable_course(&s, &u, &id).await?;
     let pid: InventoryPersonId = path_id(&pid, "inventory person")?;
     let (req, version) = problem::read_json::<InventoryPersonIn>(&headers, body)?.split();
-    let mut e = Errors::default();
-    let version = e.version(version);
-    let person = person_from(&mut e, req, pid, version.unwrap_or_default());
-    e.finish()?;
-    let Some(person) = person else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let p = s.app.update_person(&u.actor(), course.id, person).await?;
+    let p = s
+        .app
+        .correct_person(&u.actor(), &course, pid, version, &person_input(req))
+        .await?;
     ok(InventoryPersonDto::from(&p))
 }
 

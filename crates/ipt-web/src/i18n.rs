@@ -109,10 +109,13 @@ impl Tr {
                 (*k, v)
             })
             .collect();
-        self.with(
-            &format!("rule-{}", e.code.as_str().replace('_', "-")),
-            &args,
-        )
+        let code = format!("rule-{}", e.code.as_str().replace('_', "-"));
+        // A field may word a rule its own way (`rule-required--alias`); else the rule's words.
+        let own = format!("{code}--{}", e.field.replace('_', "-"));
+        if LOCALES.try_lookup(&self.lang.id(), &own).is_some() {
+            return self.with(&own, &args);
+        }
+        self.with(&code, &args)
     }
 
     /// Every refusal, one sentence each.
@@ -208,9 +211,11 @@ mod tests {
             .map(|c| format!("rule-{}", c.as_str().replace('_', "-")))
             .collect();
         for lang in Lang::ALL.iter().map(|l| l.code()) {
+            // A field's own wording (`rule-<code>--<field>`) words a rule the core has.
             let have: BTreeSet<String> = keys(lang)
                 .into_iter()
                 .filter(|k| k.starts_with("rule-"))
+                .map(|k| k.split("--").next().unwrap_or_default().to_string())
                 .collect();
             let missing: Vec<_> = wanted.difference(&have).collect();
             let stale: Vec<_> = have.difference(&wanted).collect();

@@ -14,6 +14,7 @@ pub mod pages;
 pub mod portal;
 pub mod problem;
 pub mod protocols;
+pub mod refusals;
 pub mod reports;
 pub mod sessions;
 pub mod signals;

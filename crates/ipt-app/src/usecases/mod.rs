@@ -3,6 +3,7 @@ pub mod api;
 pub mod diary;
 pub mod export;
 pub mod initial;
+pub mod inventory;
 pub mod portal;
 pub mod portal_access;
 pub mod portal_plan;

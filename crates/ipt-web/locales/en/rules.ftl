@@ -25,3 +25,6 @@ rule-phase-override-needs-reason = Give a reason for changing the phase.
 rule-next-date-not-after = The next session must come after this one. This session is dated { $date }.
 rule-techniques-without-attendance = Techniques and strategies can be recorded only for a session that took place. Untick them, or change the attendance.
 rule-version-missing = The form did not say which version of the record it changes. Reload the page and make the change again.
+rule-too-long = Please keep this to { $max } characters or fewer.
+rule-required--alias = Give the person a name or alias.
+rule-required--ring = Choose where the person sits on the circle.

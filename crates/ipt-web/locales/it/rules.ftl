@@ -25,3 +25,6 @@ rule-phase-override-needs-reason = Indica il motivo del cambio di fase.
 rule-next-date-not-after = La prossima seduta deve venire dopo questa. Questa seduta è del { $date }.
 rule-techniques-without-attendance = Tecniche e strategie si possono registrare solo per una seduta che ha avuto luogo. Togli le spunte oppure cambia la presenza.
 rule-version-missing = Il modulo non indicava quale versione del dato modifica. Ricarica la pagina e rifai la modifica.
+rule-too-long = Mantieni questo testo entro { $max } caratteri.
+rule-required--alias = Dai alla persona un nome o un soprannome.
+rule-required--ring = Scegli dove si trova la persona nel cerchio.

@@ -81,6 +81,15 @@ impl From<ProblemDetails> for ApiProblem {
     }
 }
 
+/// The JSON member a refusal names: one item of a list by its index (`area_tags[1]`).
+fn member(e: &ipt_domain::rule::FieldError) -> String {
+    use ipt_domain::rule::Arg;
+    match e.args.iter().find(|(k, _)| *k == "index") {
+        Some((_, Arg::Number(i))) => format!("{}[{i}]", e.field),
+        _ => e.field.to_string(),
+    }
+}
+
 /// The members of a problem: RFC 9457's, and this API's extension members.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProblemDetails {
@@ -213,7 +222,7 @@ impl From<AppError> for ApiProblem {
                     errors
                         .iter()
                         .map(|e| FieldError {
-                            field: e.field.to_string(),
+                            field: member(e),
                             message: en.rule(e),
                             code: Some(e.code.to_string()),
                         })

@@ -36,7 +36,12 @@ impl FormData {
 
     /// The record version the form was rendered with.
     pub fn version(&self) -> i64 {
-        self.get("version").trim().parse().unwrap_or(0)
+        self.version_given().unwrap_or(0)
+    }
+
+    /// The record version the form was rendered with, if it carries one.
+    pub fn version_given(&self) -> Option<i64> {
+        self.get("version").trim().parse().ok()
     }
 }
 
@@ -259,10 +264,8 @@ impl Choices {
     }
 }
 
-/// Text longer than this is refused in a short field.
-pub const SHORT_TEXT: usize = 200;
-/// Text longer than this is refused in a long field.
-pub const LONG_TEXT: usize = 4000;
+/// The core's bounds on free text, for the forms that still check length here.
+pub use ipt_domain::input::{LONG_TEXT, SHORT_TEXT};
 
 /// Check a free-text field's length; records the error under `name`.
 pub fn check_length(errors: &mut Errors, t: &Tr, name: &str, value: &str, max: usize) {

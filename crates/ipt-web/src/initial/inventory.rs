@@ -10,17 +10,19 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use ipt_app::{AppError, new_id};
+use ipt_app::AppError;
 use ipt_domain::ids::InventoryPersonId;
 use ipt_domain::inventory::{
-    Alias, ClosenessRing, ConflictLevel, InventoryError, InventoryNotes, InventoryPerson,
+    ClosenessRing, ConflictLevel, InventoryNotes, InventoryPerson, InventoryPersonInput,
     NetworkIndices, Reciprocity, RelationshipKind,
 };
 use ipt_domain::problem_area::AreaKind;
 use ipt_report::{CircleLabels, CirclePerson, closeness_circle};
 
-use super::form::{Choices, Errors, FormData, Input, LONG_TEXT, Posted, SHORT_TEXT, check_length};
-use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
+use super::form::{Choices, Errors, FormData, Input, Posted};
+use super::view::{
+    Head, REFUSED, STALE, load_page, page_ctx, respond, saved, writable, write_access,
+};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -138,107 +140,70 @@ impl PersonValues {
             conflict: f.get("conflict").trim().to_string(),
             reciprocity: f.get("reciprocity").trim().to_string(),
             deceased: f.checked("deceased"),
-            area_tags: f.all("area_tag").into_iter().map(str::to_string).collect(),
+            area_tags: f.all("area_tags").into_iter().map(str::to_string).collect(),
             notes: NOTES.map(|n| f.get(n).to_string()),
         }
     }
 
-    /// The person these values describe, or what is wrong with each field.
-    fn parse(
-        &self,
-        t: &Tr,
-        id: InventoryPersonId,
-        version: i64,
-    ) -> Result<InventoryPerson, Errors> {
-        let mut errors = Errors::new();
-        let alias = match Alias::parse(&self.alias) {
-            Ok(a) => Some(a),
-            Err(InventoryError::AliasTooLong(n)) => {
-                errors.insert(
-                    "alias".into(),
-                    t.with("initial-too-long", &[("max", n.to_string())]),
-                );
-                None
-            }
-            Err(_) => {
-                errors.insert("alias".into(), t.get("initial-person-alias-empty"));
-                None
-            }
-        };
-        let relationship = RelationshipKind::parse(&self.relationship).ok();
-        if relationship.is_none() {
-            errors.insert("relationship".into(), t.get("initial-choose-one"));
-        }
-        let ring = self
-            .ring
-            .parse::<u8>()
-            .ok()
-            .and_then(|n| ClosenessRing::new(n).ok());
-        if ring.is_none() {
-            errors.insert("ring".into(), t.get("initial-person-ring-needed"));
-        }
-        let conflict = ConflictLevel::parse(&self.conflict).ok();
-        if conflict.is_none() {
-            errors.insert("conflict".into(), t.get("initial-unknown-choice"));
-        }
-        let reciprocity = RECIPROCITY
-            .into_iter()
-            .find(|r| reciprocity_code(*r) == self.reciprocity);
-        if reciprocity.is_none() {
-            errors.insert("reciprocity".into(), t.get("initial-unknown-choice"));
-        }
-        let mut tags = vec![];
-        for code in &self.area_tags {
-            match AreaKind::parse(code) {
-                Ok(a) if !tags.contains(&a) => tags.push(a),
-                Ok(_) => {}
-                Err(_) => {
-                    errors.insert("area_tag".into(), t.get("initial-unknown-choice"));
-                }
-            }
-        }
-        check_length(
-            &mut errors,
-            t,
-            "contact_frequency",
-            &self.contact_frequency,
-            SHORT_TEXT,
-        );
-        for (name, text) in NOTES.iter().zip(&self.notes) {
-            check_length(&mut errors, t, name, text, LONG_TEXT);
-        }
-        match (alias, relationship, ring, conflict, reciprocity) {
-            (Some(alias), Some(relationship), Some(ring), Some(conflict), Some(reciprocity))
-                if errors.is_empty() =>
-            {
-                let n = |i: usize| self.notes[i].trim().to_string();
-                Ok(InventoryPerson {
-                    id,
-                    alias,
-                    relationship,
-                    ring,
-                    contact_frequency: self.contact_frequency.trim().to_string(),
-                    confidant: self.confidant,
-                    practical_support: self.practical_support,
-                    conflict,
-                    reciprocity,
-                    deceased: self.deceased,
-                    area_tags: tags,
-                    notes: InventoryNotes {
-                        shared_activities: n(0),
-                        satisfying_aspects: n(1),
-                        unsatisfying_aspects: n(2),
-                        expectations: n(3),
-                        communication_style: n(4),
-                        change_since_depression: n(5),
-                        wished_changes: n(6),
-                    },
-                    version,
-                })
-            }
-            _ => Err(errors),
+    /// What was typed, as the core reads it.
+    fn input(&self) -> InventoryPersonInput {
+        let n = |i: usize| self.notes[i].clone();
+        InventoryPersonInput {
+            alias: self.alias.clone(),
+            relationship: Some(self.relationship.clone()),
+            ring: Some(self.ring.clone()),
+            contact_frequency: self.contact_frequency.clone(),
+            confidant: self.confidant,
+            practical_support: self.practical_support,
+            conflict: Some(self.conflict.clone()),
+            reciprocity: Some(self.reciprocity.clone()),
+            deceased: self.deceased,
+            area_tags: self.area_tags.clone(),
+            notes: InventoryNotes {
+                shared_activities: n(0),
+                satisfying_aspects: n(1),
+                unsatisfying_aspects: n(2),
+                expectations: n(3),
+                communication_style: n(4),
+                change_since_depression: n(5),
+                wished_changes: n(6),
+            },
         }
     }
+}
+
+/// The fields of the person form that show their own refusal.
+const PERSON_SLOTS: &[&str] = &[
+    "alias",
+    "relationship",
+    "ring",
+    "contact_frequency",
+    "conflict",
+    "reciprocity",
+    "area_tags",
+    "shared_activities",
+    "satisfying_aspects",
+    "unsatisfying_aspects",
+    "expectations",
+    "communication_style",
+    "change_since_depression",
+    "wished_changes",
+];
+
+/// The person form again after the core refused it: each refusal beside its field, any other
+/// above the form.
+fn refused_person(
+    t: &Tr,
+    values: PersonValues,
+    refused: &[ipt_domain::rule::FieldError],
+    version: i64,
+) -> Posted<PersonValues> {
+    let (errors, rest) = crate::refusals::place(t, refused, PERSON_SLOTS);
+    let mut posted = Posted::invalid(values, errors, version);
+    if !rest.is_empty() {
+        posted.message = Some(rest.join(" "));
+    }
+    posted
 }
 
 /// One row of the inventory table (which is also the circle's text alternative).
@@ -531,7 +496,7 @@ async fn person_page(
         .saved_from(sv.map(|s| flag(s.deceased)), &t),
     ];
     let tags = Choices::new(
-        "area_tag",
+        "area_tags",
         "checkbox",
         t.get("initial-person-tags"),
         AreaKind::ALL
@@ -635,26 +600,19 @@ pub async fn create(
 ) -> Response {
     let page = page_ctx(&headers, &user, "initial-person-new", &inventory_path(&id));
     let t = page.t;
-    let course = match write_access(&state, &user, &id).await {
+    let course = match writable(&state, &user, &id).await {
         Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
-    let f = FormData(pairs);
-    let values = PersonValues::posted(&f);
-    let person = match values.parse(&t, new_id(), 1) {
-        Ok(p) => p,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, 0);
-            return respond(
-                person_page(&state, &user, page, &id, None, Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
-    match state.app.add_person(&user.actor(), course.id, person).await {
+    let values = PersonValues::posted(&FormData(pairs));
+    match state
+        .app
+        .enter_person(&user.actor(), &course, &values.input())
+        .await
+    {
         Ok(_) => saved(&id, "inventory", "person-added"),
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, 0);
+        Err(AppError::Rejected(refused)) => {
+            let posted = refused_person(&t, values, &refused, 0);
             respond(
                 person_page(&state, &user, page, &id, None, Some(posted)).await,
                 REFUSED,
@@ -673,7 +631,7 @@ pub async fn update(
 ) -> Response {
     let page = page_ctx(&headers, &user, "section-inventory", &inventory_path(&id));
     let t = page.t;
-    let course = match write_access(&state, &user, &id).await {
+    let course = match writable(&state, &user, &id).await {
         Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
@@ -683,22 +641,20 @@ pub async fn update(
     };
     let f = FormData(pairs);
     let values = PersonValues::posted(&f);
-    let person = match values.parse(&t, pid, f.version()) {
-        Ok(p) => p,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                person_page(&state, &user, page, &id, Some(pid), Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
+    let version = f.version_given();
     match state
         .app
-        .update_person(&user.actor(), course.id, person)
+        .correct_person(&user.actor(), &course, pid, version, &values.input())
         .await
     {
         Ok(_) => saved(&id, "inventory", "person-saved"),
+        Err(AppError::Rejected(refused)) => {
+            let posted = refused_person(&t, values, &refused, f.version());
+            respond(
+                person_page(&state, &user, page, &id, Some(pid), Some(posted)).await,
+                REFUSED,
+            )
+        }
         Err(AppError::Conflict { .. }) => {
             let posted = Posted::stale(values, &t);
             respond(
@@ -712,13 +668,6 @@ pub async fn update(
             respond(
                 person_page(&state, &user, page, &id, None, Some(posted)).await,
                 STALE,
-            )
-        }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
-            respond(
-                person_page(&state, &user, page, &id, Some(pid), Some(posted)).await,
-                REFUSED,
             )
         }
         Err(e) => fail(page)(e).into_response(),

@@ -177,6 +177,16 @@ pub async fn write_access(
         .await
 }
 
+/// The course, read once with the right to change it, for a use case that takes it.
+pub async fn writable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<ipt_app::access::WritableCourse, AppError> {
+    let id = parse_course(id)?;
+    state.app.writable_course(&user.actor(), id).await
+}
+
 /// After a save: back to the page with a notice.
 pub fn saved(course: &str, path: &str, notice: &str) -> Response {
     Redirect::to(&format!("/courses/{course}/{path}?saved={notice}")).into_response()

@@ -194,24 +194,7 @@ impl CheckGroup {
 /// Field errors of one form, by field name.
 pub type Errors = HashMap<&'static str, String>;
 
-/// The core's refusals on a form, worded in the reader's language: beside the fields in
-/// `slots` (the first refusal of each), and the others in a list for above the form.
-pub fn place(
-    t: &Tr,
-    refused: &[ipt_domain::rule::FieldError],
-    slots: &[&'static str],
-) -> (Errors, Vec<String>) {
-    let mut errors = Errors::new();
-    let mut rest = vec![];
-    for e in refused {
-        if slots.contains(&e.field) {
-            errors.entry(e.field).or_insert_with(|| t.rule(e));
-        } else {
-            rest.push(t.rule(e));
-        }
-    }
-    (errors, rest)
-}
+pub use crate::refusals::place;
 
 /// A posted form as name–value pairs: checklists repeat a name once per ticked box.
 pub struct FormData(pub Vec<(String, String)>);

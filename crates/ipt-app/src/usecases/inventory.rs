@@ -1,0 +1,64 @@
+//! Use cases of the interpersonal inventory read from what a door was given: the core reads
+//! the person (`InventoryPersonInput`) and either names every wrong field or writes it, with its
+//! audit row, on a course already loaded for writing.
+
+use ipt_domain::authz::Actor;
+use ipt_domain::ids::InventoryPersonId;
+use ipt_domain::inventory::{InventoryPerson, InventoryPersonInput};
+use ipt_domain::rule::{Code, FieldError};
+
+use crate::access::WritableCourse;
+use crate::{App, AppError, new_id};
+
+impl App {
+    /// Add a person to the inventory.
+    pub async fn enter_person(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        input: &InventoryPersonInput,
+    ) -> Result<InventoryPerson, AppError> {
+        let person = input.read(new_id(), 1).map_err(AppError::Rejected)?;
+        let audit = self.audit(
+            actor,
+            "inventory_person.create",
+            "inventory_person",
+            person.id.as_uuid(),
+            Some(course.patient),
+        );
+        self.store.add_person(course.id, &person, &audit).await?;
+        Ok(person)
+    }
+
+    /// Correct a person of the inventory. `version` is the one the user opened: a missing one
+    /// is refused with the other fields; a stale one is a `Conflict`, and a person removed
+    /// meanwhile is `NotFound` (the store checks both in the write's transaction).
+    pub async fn correct_person(
+        &self,
+        actor: &Actor,
+        course: &WritableCourse,
+        id: InventoryPersonId,
+        version: Option<i64>,
+        input: &InventoryPersonInput,
+    ) -> Result<InventoryPerson, AppError> {
+        let read = input.read(id, version.unwrap_or(0));
+        let mut person = match (version, read) {
+            (Some(_), Ok(p)) => p,
+            (None, read) => {
+                let mut refused = vec![FieldError::new("version", Code::VersionMissing)];
+                refused.extend(read.err().unwrap_or_default());
+                return Err(AppError::Rejected(refused));
+            }
+            (Some(_), Err(refused)) => return Err(AppError::Rejected(refused)),
+        };
+        let audit = self.audit(
+            actor,
+            "inventory_person.update",
+            "inventory_person",
+            person.id.as_uuid(),
+            Some(course.patient),
+        );
+        person.version = self.store.update_person(course.id, &person, &audit).await?;
+        Ok(person)
+    }
+}
