@@ -11,6 +11,7 @@
 pub mod dto;
 pub mod openapi;
 pub mod problem;
+pub mod schemas;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -252,6 +253,21 @@ pub const ROUTES: &[Route] = &[
 
 /// `PUT /api/v1/users/{id}/supervisor`: an administrator assigns a clinician's supervisor, or
 /// clears it with `null`. The core decides who may supervise whom.
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/supervisor",
+    operation_id = "setSupervisor",
+    tag = "Supervision",
+    summary = "Assign a clinician's supervisor, or clear it with null (administrators; the supervisor must be an active supervisor account)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The clinician's user id"),
+    ),
+    request_body = SupervisorIn,
+    responses(
+        (status = 200, description = "The clinician's supervision", body = SupervisionDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_supervisor(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -365,6 +381,23 @@ async fn writable_course(
 
 /// The caller's caseload. `show` = `all` (default), `open` (an open course) or `alerts` (open
 /// alerts); `sort` = `name` (default), `next` (next session) or `alerts` (most alerts first).
+#[utoipa::path(
+    get,
+    path = "/api/v1/caseload",
+    operation_id = "getCaseload",
+    tag = "Caseload",
+    summary = "The caller's caseload: a supervisor's includes their supervisees' patients",
+    params(
+        ("show" = inline(Option<schemas::CaseloadShowCode>), Query, description = "all (default), patients with an open course, or with open alerts"),
+        ("sort" = inline(Option<schemas::CaseloadSortCode>), Query, description = "by name (default), next session, or most open alerts"),
+    ),
+    responses(
+        (status = 200, description = "One row per patient", body = Vec<CaseloadRowDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+        (status = 422, response = problem::Invalid),
+    ),
+)]
 async fn caseload(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -392,11 +425,35 @@ async fn caseload(
     ok(rows.iter().map(CaseloadRowDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts",
+    operation_id = "listOpenAlerts",
+    tag = "Caseload",
+    summary = "Open risk alerts of every patient on the caller's caseload",
+    responses(
+        (status = 200, description = "Open alerts, oldest first", body = Vec<AlertDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+    ),
+)]
 async fn list_alerts(State(s): State<AppState>, Extension(u): Extension<CurrentUser>) -> ApiResult {
     let alerts = s.app.caseload_open_alerts(&u.actor()).await?;
     ok(alerts.iter().map(AlertDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients",
+    operation_id = "listPatients",
+    tag = "Patients",
+    summary = "The patients on the caller's caseload, by name",
+    responses(
+        (status = 200, description = "Patients", body = Vec<PatientDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+    ),
+)]
 async fn list_patients(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -405,6 +462,22 @@ async fn list_patients(
     ok(patients.iter().map(PatientDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients",
+    operation_id = "registerPatient",
+    tag = "Patients",
+    summary = "Register a patient into the caller's care",
+    request_body = NewPatient,
+    responses(
+        (status = 201, description = "Registered; Location names the new patient", body = PatientDto, headers(("Location" = String, description = "The address of the new record"))),
+        (status = 400, response = problem::Malformed),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+        (status = 415, response = problem::UnsupportedMediaType),
+        (status = 422, response = problem::Invalid),
+    ),
+)]
 async fn create_patient(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -438,6 +511,20 @@ async fn create_patient(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}",
+    operation_id = "getPatient",
+    tag = "Patients",
+    summary = "A patient, with every risk alert ever raised for them",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The patient id"),
+    ),
+    responses(
+        (status = 200, description = "The patient", body = PatientDetailDto),
+        problem::ReadProblems,
+    ),
+)]
 async fn show_patient(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -463,6 +550,20 @@ async fn show_patient(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/courses",
+    operation_id = "listPatientCourses",
+    tag = "Courses",
+    summary = "A patient's courses, oldest first",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The patient id"),
+    ),
+    responses(
+        (status = 200, description = "Courses", body = Vec<CourseSummaryDto>),
+        problem::ReadProblems,
+    ),
+)]
 async fn patient_courses(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -476,6 +577,22 @@ async fn patient_courses(
         .collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{pid}/alerts/{aid}/acknowledgements",
+    operation_id = "acknowledgeAlert",
+    tag = "Caseload",
+    summary = "Acknowledge a risk alert with a note of the action taken (the alert is kept for ever)",
+    params(
+        ("pid" = uuid::Uuid, Path, description = "The patient id"),
+        ("aid" = uuid::Uuid, Path, description = "The risk alert id"),
+    ),
+    request_body = NewAcknowledgement,
+    responses(
+        (status = 201, description = "The acknowledged alert", body = AlertDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn acknowledge_alert(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -516,6 +633,18 @@ async fn acknowledge_alert(
 
 // ---- Courses ------------------------------------------------------------------------------
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses",
+    operation_id = "startCourse",
+    tag = "Courses",
+    summary = "Start a course for a patient, in a format",
+    request_body = NewCourse,
+    responses(
+        (status = 201, description = "Started (status referred); Location names the new course", body = CourseDto, headers(("Location" = String, description = "The address of the new record"))),
+        problem::WriteProblems,
+    ),
+)]
 async fn start_course(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -551,6 +680,20 @@ async fn start_course(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}",
+    operation_id = "getCourse",
+    tag = "Courses",
+    summary = "The whole course: what the course page shows",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    responses(
+        (status = 200, description = "The course view", body = CourseViewDto),
+        problem::ReadProblems,
+    ),
+)]
 async fn show_course(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -563,6 +706,21 @@ async fn show_course(
     ok(CourseViewDto::of(&view, &facts))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/transitions",
+    operation_id = "transitionCourse",
+    tag = "Courses",
+    summary = "Move the course to its next phase or status; a refusal lists every unmet guard",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewTransition,
+    responses(
+        (status = 200, description = "The course, moved", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn transition(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -619,6 +777,21 @@ async fn transition(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/diagnosis",
+    operation_id = "setDiagnosis",
+    tag = "Initial phase",
+    summary = "Record the clinician's diagnosis",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = DiagnosisIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_diagnosis(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -661,6 +834,21 @@ async fn set_diagnosis(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/focus",
+    operation_id = "setFocus",
+    tag = "Initial phase",
+    summary = "Choose one or two focus areas (a role dispute with its stage)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = FocusIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_focus(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -709,6 +897,21 @@ async fn set_focus(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/formulation",
+    operation_id = "setFormulation",
+    tag = "Initial phase",
+    summary = "Write the interpersonal formulation and, once agreed, the date the patient accepted it",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = FormulationIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_formulation(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -738,6 +941,21 @@ async fn set_formulation(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/contract",
+    operation_id = "setContract",
+    tag = "Initial phase",
+    summary = "Agree the contract: number of sessions, frequency, end date",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = ContractIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_contract(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -790,6 +1008,21 @@ async fn set_contract(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/relapse-plan",
+    operation_id = "setRelapsePlan",
+    tag = "Termination",
+    summary = "Write the relapse-prevention plan",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = RelapsePlanIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_relapse_plan(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -835,6 +1068,21 @@ async fn set_relapse_plan(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/maintenance-decision",
+    operation_id = "setMaintenanceDecision",
+    tag = "Termination",
+    summary = "Record what happens after the acute course",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = MaintenanceDecisionIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_maintenance_decision(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -877,6 +1125,21 @@ async fn set_maintenance_decision(
 
 // ---- Inventory, timeline, sessions, goals, assessments ----------------------------------------
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/inventory",
+    operation_id = "addInventoryPerson",
+    tag = "Initial phase",
+    summary = "Add a person to the interpersonal inventory",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewInventoryPerson,
+    responses(
+        (status = 201, description = "The person", body = InventoryPersonDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -958,6 +1221,21 @@ fn person_from(
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/timeline/events",
+    operation_id = "addTimelineEvent",
+    tag = "Initial phase",
+    summary = "Add an interpersonal event to the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewTimelineEvent,
+    responses(
+        (status = 201, description = "The event", body = TimelineEventDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1019,6 +1297,21 @@ async fn event_from(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/timeline/episodes",
+    operation_id = "addMoodEpisode",
+    tag = "Initial phase",
+    summary = "Add a mood episode to the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewMoodEpisode,
+    responses(
+        (status = 201, description = "The episode", body = MoodEpisodeDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_episode(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1070,6 +1363,21 @@ fn episode_from(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/sessions",
+    operation_id = "recordSession",
+    tag = "Sessions and measures",
+    summary = "Record a therapy session; a concern in its risk review raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewSession,
+    responses(
+        (status = 201, description = "The session", body = SessionDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn add_session(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1274,6 +1582,21 @@ fn session_problem(err: AppError) -> ApiProblem {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/goals",
+    operation_id = "addGoal",
+    tag = "Sessions and measures",
+    summary = "Add a treatment goal tied to a focus area",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewGoal,
+    responses(
+        (status = 201, description = "The goal", body = GoalDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_goal(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1345,6 +1668,21 @@ fn parse_answers(e: &mut Errors, raw: &[serde_json::Value]) -> Vec<Option<u8>> {
         .collect()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/assessments",
+    operation_id = "recordAssessment",
+    tag = "Sessions and measures",
+    summary = "Enter a questionnaire: scored at once; a final result is kept only when valid; a positive risk item raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewAssessment,
+    responses(
+        (status = 201, description = "The assessment, scored", body = RecordedAssessmentDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_assessment(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1488,6 +1826,21 @@ fn query_version(q: &HashMap<String, String>) -> Result<i64, ApiProblem> {
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/indication",
+    operation_id = "setIndication",
+    tag = "Initial phase",
+    summary = "Record the indication and suitability checklist (decision support: nothing here blocks)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = IndicationIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_indication(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1552,6 +1905,21 @@ async fn set_indication(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/termination-review",
+    operation_id = "setTerminationReview",
+    tag = "Termination",
+    summary = "Record the termination review: gains, feelings about ending, the plan if treatment did not help enough",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = TerminationReviewIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_termination_review(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1599,6 +1967,22 @@ async fn set_termination_review(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/inventory/{person_id}",
+    operation_id = "updateInventoryPerson",
+    tag = "Initial phase",
+    summary = "Replace a person of the interpersonal inventory",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("person_id" = uuid::Uuid, Path, description = "The inventory person id"),
+    ),
+    request_body = InventoryPersonIn,
+    responses(
+        (status = 200, description = "The person", body = InventoryPersonDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1620,6 +2004,22 @@ async fn update_person(
     ok(InventoryPersonDto::from(&p))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/courses/{id}/inventory/{person_id}",
+    operation_id = "deleteInventoryPerson",
+    tag = "Initial phase",
+    summary = "Remove a person from the inventory; timeline events that named them keep the event and lose the link",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("person_id" = uuid::Uuid, Path, description = "The inventory person id"),
+        ("version" = i64, Query, description = "The version you last read; a stale one is refused with 409"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        problem::RemovalProblems,
+    ),
+)]
 async fn delete_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1635,6 +2035,22 @@ async fn delete_person(
     no_content()
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/timeline/events/{event_id}",
+    operation_id = "updateTimelineEvent",
+    tag = "Initial phase",
+    summary = "Replace an interpersonal event of the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("event_id" = uuid::Uuid, Path, description = "The timeline event id"),
+    ),
+    request_body = TimelineEventIn,
+    responses(
+        (status = 200, description = "The event", body = TimelineEventDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1665,6 +2081,22 @@ async fn update_event(
     ok(TimelineEventDto::from(&ev))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/courses/{id}/timeline/events/{event_id}",
+    operation_id = "deleteTimelineEvent",
+    tag = "Initial phase",
+    summary = "Remove an event from the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("event_id" = uuid::Uuid, Path, description = "The timeline event id"),
+        ("version" = i64, Query, description = "The version you last read; a stale one is refused with 409"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        problem::RemovalProblems,
+    ),
+)]
 async fn delete_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1680,6 +2112,22 @@ async fn delete_event(
     no_content()
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/timeline/episodes/{episode_id}",
+    operation_id = "updateMoodEpisode",
+    tag = "Initial phase",
+    summary = "Replace a mood episode; marking it current clears the mark on the others",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("episode_id" = uuid::Uuid, Path, description = "The mood episode id"),
+    ),
+    request_body = MoodEpisodeIn,
+    responses(
+        (status = 200, description = "The episode", body = MoodEpisodeDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_episode(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1701,6 +2149,22 @@ async fn update_episode(
     ok(MoodEpisodeDto::from(&ep))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/sessions/{session_id}",
+    operation_id = "updateSession",
+    tag = "Sessions and measures",
+    summary = "Replace a recorded session (number and date are kept when omitted); a concern newly recorded raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("session_id" = uuid::Uuid, Path, description = "The session id"),
+    ),
+    request_body = SessionIn,
+    responses(
+        (status = 200, description = "The session", body = SessionDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_session(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1744,6 +2208,22 @@ async fn update_session(
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/goals/{goal_id}",
+    operation_id = "updateGoal",
+    tag = "Sessions and measures",
+    summary = "Replace a goal: area, description, progress, status",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("goal_id" = uuid::Uuid, Path, description = "The goal id"),
+    ),
+    request_body = GoalIn,
+    responses(
+        (status = 200, description = "The goal", body = GoalDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_goal(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1766,6 +2246,20 @@ async fn update_goal(
 }
 
 /// The supervision comments on a course, for everyone who may read it, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}/comments",
+    operation_id = "listComments",
+    tag = "Supervision",
+    summary = "The supervision comments on a course, oldest first (for everyone who may read the course)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    responses(
+        (status = 200, description = "Comments", body = Vec<CommentDto>),
+        problem::ReadProblems,
+    ),
+)]
 async fn list_comments(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1779,6 +2273,21 @@ async fn list_comments(
 
 /// Comment as the clinician's supervisor; anyone else gets the answer a missing course gets,
 /// before the body is read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/comments",
+    operation_id = "addComment",
+    tag = "Supervision",
+    summary = "Comment as the clinician's supervisor (anyone else: 404, like a missing course)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "The comment", body = CommentDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_comment(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
