@@ -265,6 +265,7 @@ pub const ROUTES: &[Route] = &[
     request_body = SupervisorIn,
     responses(
         (status = 200, description = "The clinician's supervision", body = SupervisionDto),
+        (status = 403, response = problem::Forbidden),
         problem::VersionedProblems,
     ),
 )]
