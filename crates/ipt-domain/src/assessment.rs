@@ -16,6 +16,7 @@ pub enum AssessmentStatus {
 }
 
 impl AssessmentStatus {
+    pub const ALL: [AssessmentStatus; 2] = [Self::Final, Self::Draft];
     pub fn code(self) -> &'static str {
         match self {
             Self::Draft => "draft",

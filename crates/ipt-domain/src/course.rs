@@ -28,6 +28,9 @@ pub enum EndReason {
 }
 
 impl EndReason {
+    /// Every reason's code, in the order the forms offer them.
+    pub const CODES: [&'static str; 3] = ["dropout", "referred_on", "other"];
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::Dropout => "dropout",
@@ -65,6 +68,18 @@ pub enum CourseStatus {
 }
 
 impl CourseStatus {
+    /// Every status's code, in the order a course moves through them.
+    pub const CODES: [&'static str; 8] = [
+        "referred",
+        "initial",
+        "middle",
+        "termination",
+        "maintenance_phase",
+        "completed",
+        "maintenance",
+        "ended_early",
+    ];
+
     /// A short code: referred, initial, middle, termination, maintenance_phase, completed,
     /// maintenance, ended_early.
     pub fn code(&self) -> &'static str {
@@ -487,6 +502,20 @@ pub enum Guard {
     RiskAlertsAcknowledged,
 }
 
+impl Guard {
+    pub const ALL: [Guard; 9] = [
+        Self::DiagnosisRecorded,
+        Self::InventoryHasPerson,
+        Self::FocusAreasChosen,
+        Self::FormulationAccepted,
+        Self::ContractAgreed,
+        Self::EndMeasureRecorded,
+        Self::RelapsePlanWritten,
+        Self::MaintenanceIptDecided,
+        Self::RiskAlertsAcknowledged,
+    ];
+}
+
 impl fmt::Display for Guard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -849,6 +878,35 @@ mod tests {
     use crate::protocol::ProtocolCatalogue;
     use time::macros::date;
     use uuid::Uuid;
+
+    /// The code lists the JSON API documents name every status, reason and guard: a new
+    /// variant needs a place here (the match is exhaustive) and in the list.
+    #[test]
+    fn the_code_lists_name_every_status_reason_and_guard() {
+        for code in CourseStatus::CODES {
+            let status = CourseStatus::parse(code, Some(EndReason::Dropout)).unwrap();
+            assert_eq!(status.code(), code);
+        }
+        for code in EndReason::CODES {
+            assert_eq!(EndReason::parse(code, "moved away").unwrap().code(), code);
+        }
+        fn place(g: Guard) -> usize {
+            match g {
+                Guard::DiagnosisRecorded => 0,
+                Guard::InventoryHasPerson => 1,
+                Guard::FocusAreasChosen => 2,
+                Guard::FormulationAccepted => 3,
+                Guard::ContractAgreed => 4,
+                Guard::EndMeasureRecorded => 5,
+                Guard::RelapsePlanWritten => 6,
+                Guard::MaintenanceIptDecided => 7,
+                Guard::RiskAlertsAcknowledged => 8,
+            }
+        }
+        for (i, g) in Guard::ALL.into_iter().enumerate() {
+            assert_eq!(place(g), i, "{g:?} out of place in Guard::ALL");
+        }
+    }
 
     fn today() -> time::Date {
         date!(2026 - 06 - 01)

@@ -129,6 +129,7 @@ pub enum ConflictLevel {
 }
 
 impl ConflictLevel {
+    pub const ALL: [ConflictLevel; 3] = [Self::None, Self::Hidden, Self::Open];
     pub fn code(self) -> &'static str {
         match self {
             Self::None => "none",
@@ -155,6 +156,10 @@ pub enum Reciprocity {
     Met,
     PartlyMet,
     NotMet,
+}
+
+impl Reciprocity {
+    pub const ALL: [Reciprocity; 4] = [Self::Unknown, Self::Met, Self::PartlyMet, Self::NotMet];
 }
 
 /// A person's alias: what the patient calls them ("Mother", "Marco"). Never empty, kept short.
@@ -366,6 +371,7 @@ pub enum SnapshotKind {
 }
 
 impl SnapshotKind {
+    pub const ALL: [SnapshotKind; 2] = [Self::Start, Self::End];
     pub fn code(self) -> &'static str {
         match self {
             Self::Start => "start",

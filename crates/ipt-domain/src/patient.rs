@@ -49,6 +49,7 @@ pub enum Language {
 }
 
 impl Language {
+    pub const ALL: [Language; 2] = [Self::En, Self::It];
     pub fn code(self) -> &'static str {
         match self {
             Self::En => "en",

@@ -95,6 +95,18 @@ pub async fn page(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/outcomes",
+    operation_id = "getProgrammeOutcomes",
+    tag = "Analytics",
+    summary = "Programme outcomes per instrument: response, remission, reliable change (supervisors and administrators)",
+    responses(
+        (status = 200, description = "The outcome figures", body = crate::api::schemas::OutcomeSummaryDoc),
+        (status = 401, response = crate::api::problem::Unauthorised),
+        (status = 403, response = crate::api::problem::Forbidden),
+    ),
+)]
 pub async fn json(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,

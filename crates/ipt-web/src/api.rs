@@ -11,6 +11,7 @@
 pub mod dto;
 pub mod openapi;
 pub mod problem;
+pub mod schemas;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -247,6 +248,22 @@ pub const ROUTES: &[Route] = &[
 
 /// `PUT /api/v1/users/{id}/supervisor`: an administrator assigns a clinician's supervisor, or
 /// clears it with `null`. The core decides who may supervise whom.
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/supervisor",
+    operation_id = "setSupervisor",
+    tag = "Supervision",
+    summary = "Assign a clinician's supervisor, or clear it with null (administrators; the supervisor must be an active supervisor account)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The clinician's user id"),
+    ),
+    request_body = SupervisorIn,
+    responses(
+        (status = 200, description = "The clinician's supervision", body = SupervisionDto),
+        (status = 403, response = problem::Forbidden),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_supervisor(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -360,6 +377,23 @@ async fn writable_course(
 
 /// The caller's caseload. `show` = `all` (default), `open` (an open course) or `alerts` (open
 /// alerts); `sort` = `name` (default), `next` (next session) or `alerts` (most alerts first).
+#[utoipa::path(
+    get,
+    path = "/api/v1/caseload",
+    operation_id = "getCaseload",
+    tag = "Caseload",
+    summary = "The caller's caseload: a supervisor's includes their supervisees' patients",
+    params(
+        ("show" = inline(Option<schemas::CaseloadShowCode>), Query, description = "all (default), patients with an open course, or with open alerts"),
+        ("sort" = inline(Option<schemas::CaseloadSortCode>), Query, description = "by name (default), next session, or most open alerts"),
+    ),
+    responses(
+        (status = 200, description = "One row per patient", body = Vec<CaseloadRowDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+        (status = 422, response = problem::Invalid),
+    ),
+)]
 async fn caseload(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -387,11 +421,35 @@ async fn caseload(
     ok(rows.iter().map(CaseloadRowDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts",
+    operation_id = "listOpenAlerts",
+    tag = "Caseload",
+    summary = "Open risk alerts of every patient on the caller's caseload",
+    responses(
+        (status = 200, description = "Open alerts, oldest first", body = Vec<AlertDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+    ),
+)]
 async fn list_alerts(State(s): State<AppState>, Extension(u): Extension<CurrentUser>) -> ApiResult {
     let alerts = s.app.caseload_open_alerts(&u.actor()).await?;
     ok(alerts.iter().map(AlertDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients",
+    operation_id = "listPatients",
+    tag = "Patients",
+    summary = "The patients on the caller's caseload, by name",
+    responses(
+        (status = 200, description = "Patients", body = Vec<PatientDto>),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+    ),
+)]
 async fn list_patients(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -400,6 +458,22 @@ async fn list_patients(
     ok(patients.iter().map(PatientDto::from).collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients",
+    operation_id = "registerPatient",
+    tag = "Patients",
+    summary = "Register a patient into the caller's care",
+    request_body = NewPatient,
+    responses(
+        (status = 201, description = "Registered; Location names the new patient", body = PatientDto, headers(("Location" = String, description = "The address of the new record"))),
+        (status = 400, response = problem::Malformed),
+        (status = 401, response = problem::Unauthorised),
+        (status = 403, response = problem::Forbidden),
+        (status = 415, response = problem::UnsupportedMediaType),
+        (status = 422, response = problem::Invalid),
+    ),
+)]
 async fn create_patient(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -433,6 +507,20 @@ async fn create_patient(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}",
+    operation_id = "getPatient",
+    tag = "Patients",
+    summary = "A patient, with every risk alert ever raised for them",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The patient id"),
+    ),
+    responses(
+        (status = 200, description = "The patient", body = PatientDetailDto),
+        problem::ReadProblems,
+    ),
+)]
 async fn show_patient(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -458,6 +546,20 @@ async fn show_patient(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/courses",
+    operation_id = "listPatientCourses",
+    tag = "Courses",
+    summary = "A patient's courses, oldest first",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The patient id"),
+    ),
+    responses(
+        (status = 200, description = "Courses", body = Vec<CourseSummaryDto>),
+        problem::ReadProblems,
+    ),
+)]
 async fn patient_courses(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -471,6 +573,22 @@ async fn patient_courses(
         .collect::<Vec<_>>())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{pid}/alerts/{aid}/acknowledgements",
+    operation_id = "acknowledgeAlert",
+    tag = "Caseload",
+    summary = "Acknowledge a risk alert with a note of the action taken (the alert is kept for ever)",
+    params(
+        ("pid" = uuid::Uuid, Path, description = "The patient id"),
+        ("aid" = uuid::Uuid, Path, description = "The risk alert id"),
+    ),
+    request_body = NewAcknowledgement,
+    responses(
+        (status = 201, description = "The acknowledged alert", body = AlertDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn acknowledge_alert(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -511,6 +629,18 @@ async fn acknowledge_alert(
 
 // ---- Courses ------------------------------------------------------------------------------
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses",
+    operation_id = "startCourse",
+    tag = "Courses",
+    summary = "Start a course for a patient, in a format",
+    request_body = NewCourse,
+    responses(
+        (status = 201, description = "Started (status referred); Location names the new course", body = CourseDto, headers(("Location" = String, description = "The address of the new record"))),
+        problem::WriteProblems,
+    ),
+)]
 async fn start_course(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -546,6 +676,20 @@ async fn start_course(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}",
+    operation_id = "getCourse",
+    tag = "Courses",
+    summary = "The whole course: what the course page shows",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    responses(
+        (status = 200, description = "The course view", body = CourseViewDto),
+        problem::ReadProblems,
+    ),
+)]
 async fn show_course(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -558,6 +702,21 @@ async fn show_course(
     ok(CourseViewDto::of(&view, &facts))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/transitions",
+    operation_id = "transitionCourse",
+    tag = "Courses",
+    summary = "Move the course to its next phase or status; a refusal lists every unmet guard",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewTransition,
+    responses(
+        (status = 200, description = "The course, moved", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn transition(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -614,6 +773,21 @@ async fn transition(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/diagnosis",
+    operation_id = "setDiagnosis",
+    tag = "Initial phase",
+    summary = "Record the clinician's diagnosis",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = DiagnosisIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_diagnosis(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -656,6 +830,21 @@ async fn set_diagnosis(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/focus",
+    operation_id = "setFocus",
+    tag = "Initial phase",
+    summary = "Choose one or two focus areas (a role dispute with its stage)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = FocusIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_focus(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -704,6 +893,21 @@ async fn set_focus(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/formulation",
+    operation_id = "setFormulation",
+    tag = "Initial phase",
+    summary = "Write the interpersonal formulation and, once agreed, the date the patient accepted it",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = FormulationIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_formulation(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -733,6 +937,21 @@ async fn set_formulation(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/contract",
+    operation_id = "setContract",
+    tag = "Initial phase",
+    summary = "Agree the contract: number of sessions, frequency, end date",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = ContractIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_contract(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -785,6 +1004,21 @@ async fn set_contract(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/relapse-plan",
+    operation_id = "setRelapsePlan",
+    tag = "Termination",
+    summary = "Write the relapse-prevention plan",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = RelapsePlanIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_relapse_plan(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -830,6 +1064,21 @@ async fn set_relapse_plan(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/maintenance-decision",
+    operation_id = "setMaintenanceDecision",
+    tag = "Termination",
+    summary = "Record what happens after the acute course",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = MaintenanceDecisionIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_maintenance_decision(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -872,6 +1121,21 @@ async fn set_maintenance_decision(
 
 // ---- Inventory, timeline, sessions, goals, assessments ----------------------------------------
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/inventory",
+    operation_id = "addInventoryPerson",
+    tag = "Initial phase",
+    summary = "Add a person to the interpersonal inventory",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewInventoryPerson,
+    responses(
+        (status = 201, description = "The person", body = InventoryPersonDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -905,7 +1169,21 @@ fn person_input(req: NewInventoryPerson) -> InventoryPersonInput {
     }
 }
 
-/// A person from the inventory's JSON members (creation and replacement alike).
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/timeline/events",
+    operation_id = "addTimelineEvent",
+    tag = "Initial phase",
+    summary = "Add an interpersonal event to the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewTimelineEvent,
+    responses(
+        (status = 201, description = "The event", body = TimelineEventDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -967,6 +1245,21 @@ async fn event_from(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/timeline/episodes",
+    operation_id = "addMoodEpisode",
+    tag = "Initial phase",
+    summary = "Add a mood episode to the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewMoodEpisode,
+    responses(
+        (status = 201, description = "The episode", body = MoodEpisodeDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_episode(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1018,6 +1311,21 @@ fn episode_from(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/sessions",
+    operation_id = "recordSession",
+    tag = "Sessions and measures",
+    summary = "Record a therapy session; a concern in its risk review raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewSession,
+    responses(
+        (status = 201, description = "The session", body = SessionDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn add_session(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1061,6 +1369,21 @@ fn session_input(req: NewSession) -> SessionInput {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/goals",
+    operation_id = "addGoal",
+    tag = "Sessions and measures",
+    summary = "Add a treatment goal tied to a focus area",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewGoal,
+    responses(
+        (status = 201, description = "The goal", body = GoalDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_goal(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1107,6 +1430,21 @@ fn parse_answers(e: &mut Errors, raw: &[serde_json::Value]) -> Vec<Option<u8>> {
         .collect()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/assessments",
+    operation_id = "recordAssessment",
+    tag = "Sessions and measures",
+    summary = "Enter a questionnaire: scored at once; a final result is kept only when valid; a positive risk item raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewAssessment,
+    responses(
+        (status = 201, description = "The assessment, scored", body = RecordedAssessmentDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_assessment(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1250,6 +1588,21 @@ fn query_version(q: &HashMap<String, String>) -> Result<i64, ApiProblem> {
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/indication",
+    operation_id = "setIndication",
+    tag = "Initial phase",
+    summary = "Record the indication and suitability checklist (decision support: nothing here blocks)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = IndicationIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_indication(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1314,6 +1667,21 @@ async fn set_indication(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/termination-review",
+    operation_id = "setTerminationReview",
+    tag = "Termination",
+    summary = "Record the termination review: gains, feelings about ending, the plan if treatment did not help enough",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = TerminationReviewIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn set_termination_review(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1361,6 +1729,22 @@ async fn set_termination_review(
     ok(CourseDto::from(&c))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/inventory/{person_id}",
+    operation_id = "updateInventoryPerson",
+    tag = "Initial phase",
+    summary = "Replace a person of the interpersonal inventory",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("person_id" = uuid::Uuid, Path, description = "The inventory person id"),
+    ),
+    request_body = InventoryPersonIn,
+    responses(
+        (status = 200, description = "The person", body = InventoryPersonDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1378,6 +1762,22 @@ async fn update_person(
     ok(InventoryPersonDto::from(&p))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/courses/{id}/inventory/{person_id}",
+    operation_id = "deleteInventoryPerson",
+    tag = "Initial phase",
+    summary = "Remove a person from the inventory; timeline events that named them keep the event and lose the link",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("person_id" = uuid::Uuid, Path, description = "The inventory person id"),
+        ("version" = i64, Query, description = "The version you last read; a stale one is refused with 409"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        problem::RemovalProblems,
+    ),
+)]
 async fn delete_person(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1393,6 +1793,22 @@ async fn delete_person(
     no_content()
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/timeline/events/{event_id}",
+    operation_id = "updateTimelineEvent",
+    tag = "Initial phase",
+    summary = "Replace an interpersonal event of the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("event_id" = uuid::Uuid, Path, description = "The timeline event id"),
+    ),
+    request_body = TimelineEventIn,
+    responses(
+        (status = 200, description = "The event", body = TimelineEventDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1423,6 +1839,22 @@ async fn update_event(
     ok(TimelineEventDto::from(&ev))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/courses/{id}/timeline/events/{event_id}",
+    operation_id = "deleteTimelineEvent",
+    tag = "Initial phase",
+    summary = "Remove an event from the timeline",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("event_id" = uuid::Uuid, Path, description = "The timeline event id"),
+        ("version" = i64, Query, description = "The version you last read; a stale one is refused with 409"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        problem::RemovalProblems,
+    ),
+)]
 async fn delete_event(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1438,6 +1870,22 @@ async fn delete_event(
     no_content()
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/timeline/episodes/{episode_id}",
+    operation_id = "updateMoodEpisode",
+    tag = "Initial phase",
+    summary = "Replace a mood episode; marking it current clears the mark on the others",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("episode_id" = uuid::Uuid, Path, description = "The mood episode id"),
+    ),
+    request_body = MoodEpisodeIn,
+    responses(
+        (status = 200, description = "The episode", body = MoodEpisodeDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_episode(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1459,6 +1907,22 @@ async fn update_episode(
     ok(MoodEpisodeDto::from(&ep))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/sessions/{session_id}",
+    operation_id = "updateSession",
+    tag = "Sessions and measures",
+    summary = "Replace a recorded session (number and date are kept when omitted); a concern newly recorded raises a risk alert",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("session_id" = uuid::Uuid, Path, description = "The session id"),
+    ),
+    request_body = SessionIn,
+    responses(
+        (status = 200, description = "The session", body = SessionDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_session(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1476,6 +1940,22 @@ async fn update_session(
     ok(SessionDto::from(&saved))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/goals/{goal_id}",
+    operation_id = "updateGoal",
+    tag = "Sessions and measures",
+    summary = "Replace a goal: area, description, progress, status",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("goal_id" = uuid::Uuid, Path, description = "The goal id"),
+    ),
+    request_body = GoalIn,
+    responses(
+        (status = 200, description = "The goal", body = GoalDto),
+        problem::VersionedProblems,
+    ),
+)]
 async fn update_goal(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1494,6 +1974,20 @@ async fn update_goal(
 }
 
 /// The supervision comments on a course, for everyone who may read it, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}/comments",
+    operation_id = "listComments",
+    tag = "Supervision",
+    summary = "The supervision comments on a course, oldest first (for everyone who may read the course)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    responses(
+        (status = 200, description = "Comments", body = Vec<CommentDto>),
+        problem::ReadProblems,
+    ),
+)]
 async fn list_comments(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
@@ -1507,6 +2001,21 @@ async fn list_comments(
 
 /// Comment as the clinician's supervisor; anyone else gets the answer a missing course gets,
 /// before the body is read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/comments",
+    operation_id = "addComment",
+    tag = "Supervision",
+    summary = "Comment as the clinician's supervisor (anyone else: 404, like a missing course)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "The comment", body = CommentDto),
+        problem::WriteProblems,
+    ),
+)]
 async fn add_comment(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,

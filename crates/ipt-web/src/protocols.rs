@@ -7,14 +7,19 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ipt_domain::protocol::{Phase, Protocol};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::schemas::{FormatCode, PhaseCode};
 use crate::pages::PageCtx;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProtocolSummary {
+    #[schema(value_type = FormatCode)]
     pub format: &'static str,
     pub name: String,
+    /// [min, max]
+    #[schema(value_type = Vec<u16>, min_items = 2, max_items = 2)]
     pub sessions: (u16, u16),
     pub default_sessions: u16,
     pub phases: Vec<PhaseSummary>,
@@ -22,9 +27,12 @@ pub struct ProtocolSummary {
     pub measure_every: u16,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PhaseSummary {
+    #[schema(value_type = PhaseCode)]
     pub phase: &'static str,
+    /// [first, last] of the format's default number of sessions
+    #[schema(value_type = Option<Vec<u16>>, min_items = 2, max_items = 2)]
     pub sessions: Option<(u16, u16)>,
     pub tasks: Vec<String>,
 }
@@ -60,6 +68,15 @@ fn summary(p: &Protocol) -> ProtocolSummary {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/protocols",
+    operation_id = "listProtocols",
+    tag = "Meta",
+    summary = "The treatment formats this deployment runs (public: no sign-in)",
+    security(()),
+    responses((status = 200, description = "The protocol catalogue", body = Vec<ProtocolSummary>)),
+)]
 pub async fn json(State(state): State<AppState>) -> Json<Vec<ProtocolSummary>> {
     Json(state.app.protocols.all().iter().map(summary).collect())
 }

@@ -18,6 +18,8 @@ fn router(db: &TestDb) -> axum::Router {
     ipt_web::router(ipt_web::AppState::new(app))
 }
 
+/// GET through the whole router; an answer under `/api/v1` is checked against the OpenAPI
+/// document like every other test's (`openapi_check`).
 async fn get(router: &axum::Router, path: &str) -> (StatusCode, String, String) {
     let res = router
         .clone()
@@ -32,6 +34,7 @@ async fn get(router: &axum::Router, path: &str) -> (StatusCode, String, String) 
         .unwrap_or_default();
     let body =
         String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    crate::openapi_check::check("GET", path, status.as_u16(), &ctype, &body);
     (status, ctype, body)
 }
 

@@ -10,6 +10,7 @@ mod health;
 mod initial;
 mod languages;
 mod matrix;
+mod openapi_check;
 mod pages;
 mod portal_access;
 mod portal_diary;

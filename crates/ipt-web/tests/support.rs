@@ -163,7 +163,10 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Send a request through the whole router. An answer under `/api/v1` is checked against
+    /// the OpenAPI document (`openapi_check`): a response it does not describe fails the test.
     pub async fn request(&self, req: Request<Body>) -> Reply {
+        let (method, uri) = (req.method().to_string(), req.uri().to_string());
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let location = res
@@ -184,6 +187,7 @@ impl TestApp {
         // Binary answers (PDF, CSV) are read lossily; their own tests read the bytes.
         let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
             .into_owned();
+        crate::openapi_check::check(&method, &uri, status.as_u16(), &content_type, &body);
         Reply {
             status,
             location,

@@ -26,8 +26,12 @@ use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use super::problem::UnmetGuard;
+use super::schemas::*;
 
 /// A date as `YYYY-MM-DD`.
 pub fn day(d: Date) -> String {
@@ -44,12 +48,17 @@ pub fn instant(t: OffsetDateTime) -> String {
 
 // ---- Responses ---------------------------------------------------------------------------------
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Patient)]
 pub struct PatientDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: PatientId,
     pub name: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<String>,
+    #[schema(value_type = LanguageCode)]
     pub language: &'static str,
+    #[schema(value_type = uuid::Uuid)]
     pub clinician_id: UserId,
     pub version: i64,
 }
@@ -68,35 +77,53 @@ impl From<&Patient> for PatientDto {
 }
 
 /// A patient with every risk alert ever raised for them, open ones first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PatientDetail)]
 pub struct PatientDetailDto {
     #[serde(flatten)]
     pub patient: PatientDto,
     pub alerts: Vec<AlertDto>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[schema(as = AlertSource)]
 pub enum AlertSourceDto {
-    Instrument { instrument: String, items: Vec<u16> },
-    SessionRiskReview { session_id: SessionId },
+    Instrument {
+        instrument: String,
+        /// Item numbers answered positively.
+        items: Vec<u16>,
+    },
+    SessionRiskReview {
+        #[schema(value_type = uuid::Uuid)]
+        session_id: SessionId,
+    },
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Acknowledgement)]
 pub struct AcknowledgementDto {
+    #[schema(value_type = uuid::Uuid)]
     pub by: UserId,
+    #[schema(value_type = String, format = DateTime)]
     pub at: String,
     pub note: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Alert)]
 pub struct AlertDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: AlertId,
+    #[schema(value_type = uuid::Uuid)]
     pub patient_id: PatientId,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub course_id: Option<CourseId>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub assessment_id: Option<AssessmentId>,
     pub source: AlertSourceDto,
     pub description: String,
+    #[schema(value_type = String, format = DateTime)]
     pub raised_at: String,
     pub open: bool,
     pub acknowledgement: Option<AcknowledgementDto>,
@@ -133,8 +160,10 @@ impl From<&RiskAlert> for AlertDto {
 }
 
 /// A course's status: its code, and for a course ended early the reason.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EndReason)]
 pub struct EndReasonDto {
+    #[schema(value_type = EndReasonCode)]
     pub reason: &'static str,
     pub detail: Option<String>,
 }
@@ -152,14 +181,21 @@ fn end_reason(s: &CourseStatus) -> Option<EndReasonDto> {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CourseSummary)]
 pub struct CourseSummaryDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: CourseId,
+    #[schema(value_type = uuid::Uuid)]
     pub patient_id: PatientId,
+    #[schema(value_type = FormatCode)]
     pub format: &'static str,
+    #[schema(value_type = CourseStatusCode)]
     pub status: &'static str,
     pub end_reason: Option<EndReasonDto>,
+    #[schema(value_type = String, format = Date)]
     pub started_on: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub ended_on: Option<String>,
     pub planned_sessions: u16,
     pub version: i64,
@@ -181,10 +217,13 @@ impl From<&Course> for CourseSummaryDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Diagnosis)]
 pub struct DiagnosisDto {
     pub statement: String,
+    #[schema(value_type = SeverityCode)]
     pub severity: &'static str,
+    #[schema(value_type = String, format = Date)]
     pub recorded_on: String,
 }
 
@@ -198,15 +237,20 @@ impl From<&Diagnosis> for DiagnosisDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FocusArea)]
 pub struct FocusAreaDto {
+    #[schema(value_type = AreaCode)]
     pub area: &'static str,
+    #[schema(value_type = Option<DisputeStageCode>)]
     pub stage: Option<&'static str>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Formulation)]
 pub struct FormulationDto {
     pub text: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub accepted_on: Option<String>,
 }
 
@@ -219,11 +263,15 @@ impl From<&Formulation> for FormulationDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Contract)]
 pub struct ContractDto {
     pub sessions: u16,
+    #[schema(value_type = FrequencyCode)]
     pub frequency: &'static str,
+    #[schema(value_type = String, format = Date)]
     pub end_date: String,
+    #[schema(value_type = String, format = Date)]
     pub agreed_on: String,
 }
 
@@ -238,13 +286,15 @@ impl From<&Contract> for ContractDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RelapsePlan)]
 pub struct RelapsePlanDto {
     pub warning_signs: String,
     pub triggers: String,
     pub coping: String,
     pub supports: String,
     pub seek_help: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub written_on: Option<String>,
 }
 
@@ -261,10 +311,13 @@ impl From<&RelapsePreventionPlan> for RelapsePlanDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MaintenanceDecision)]
 pub struct MaintenanceDecisionDto {
+    #[schema(value_type = MaintenanceChoiceCode)]
     pub choice: &'static str,
     pub rationale: String,
+    #[schema(value_type = String, format = Date)]
     pub decided_on: String,
 }
 
@@ -278,11 +331,13 @@ impl From<&MaintenanceDecision> for MaintenanceDecisionDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TerminationReview)]
 pub struct TerminationReviewDto {
     pub gains: String,
     pub feelings_about_ending: String,
     pub non_response_plan: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub reviewed_on: Option<String>,
 }
 
@@ -297,18 +352,28 @@ impl From<&TerminationReview> for TerminationReviewDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Course)]
 pub struct CourseDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: CourseId,
+    #[schema(value_type = uuid::Uuid)]
     pub patient_id: PatientId,
+    #[schema(value_type = uuid::Uuid)]
     pub clinician_id: UserId,
+    #[schema(value_type = FormatCode)]
     pub format: &'static str,
+    #[schema(value_type = CourseStatusCode)]
     pub status: &'static str,
     pub end_reason: Option<EndReasonDto>,
+    #[schema(value_type = PhasePlanDoc)]
     pub phase_plan: PhasePlan,
     pub planned_sessions: u16,
+    #[schema(value_type = String, format = Date)]
     pub started_on: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub ended_on: Option<String>,
+    #[schema(value_type = IndicationDoc)]
     pub indication: IndicationRecord,
     pub diagnosis: Option<DiagnosisDto>,
     pub focus: Vec<FocusAreaDto>,
@@ -317,6 +382,7 @@ pub struct CourseDto {
     pub relapse_plan: Option<RelapsePlanDto>,
     pub maintenance_decision: Option<MaintenanceDecisionDto>,
     pub termination_review: Option<TerminationReviewDto>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub continues_course_id: Option<CourseId>,
     pub version: i64,
 }
@@ -360,20 +426,28 @@ impl From<&Course> for CourseDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InventoryPerson)]
 pub struct InventoryPersonDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: InventoryPersonId,
     pub alias: String,
+    #[schema(value_type = RelationshipCode)]
     pub relationship: RelationshipKind,
     /// 1 (closest) to 3, or 0 for outside the circle.
+    #[schema(maximum = 3)]
     pub ring: u8,
     pub contact_frequency: String,
     pub confidant: bool,
     pub practical_support: bool,
+    #[schema(value_type = ConflictCode)]
     pub conflict: ConflictLevel,
+    #[schema(value_type = ReciprocityCode)]
     pub reciprocity: Reciprocity,
     pub deceased: bool,
+    #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<AreaKind>,
+    #[schema(value_type = InventoryNotesIn)]
     pub notes: InventoryNotes,
     pub version: i64,
 }
@@ -398,19 +472,27 @@ impl From<&InventoryPerson> for InventoryPersonDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SnapshotPerson)]
 pub struct SnapshotPersonDto {
+    #[schema(value_type = uuid::Uuid)]
     pub person_id: InventoryPersonId,
     pub alias: String,
+    #[schema(value_type = RelationshipCode)]
     pub relationship: RelationshipKind,
+    #[schema(maximum = 3)]
     pub ring: u8,
     pub confidant: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Snapshot)]
 pub struct SnapshotDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: SnapshotId,
+    #[schema(value_type = SnapshotKindCode)]
     pub kind: &'static str,
+    #[schema(value_type = String, format = Date)]
     pub taken_on: String,
     pub people: Vec<SnapshotPersonDto>,
 }
@@ -436,12 +518,17 @@ impl From<&InventorySnapshot> for SnapshotDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TimelineEvent)]
 pub struct TimelineEventDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: TimelineEventId,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: as precisely as it is known.
+    #[schema(value_type = ApproxDay)]
     pub date: String,
+    #[schema(value_type = EventKindCode)]
     pub kind: &'static str,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub person_id: Option<InventoryPersonId>,
     pub description: String,
     pub version: i64,
@@ -460,11 +547,16 @@ impl From<&TimelineEvent> for TimelineEventDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MoodEpisode)]
 pub struct MoodEpisodeDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: MoodEpisodeId,
+    #[schema(value_type = ApproxDay)]
     pub onset: String,
+    #[schema(value_type = Option<ApproxDay>)]
     pub end: Option<String>,
+    #[schema(value_type = EpisodeSeverityCode)]
     pub severity: &'static str,
     pub current: bool,
     pub version: i64,
@@ -483,39 +575,54 @@ impl From<&MoodEpisode> for MoodEpisodeDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Timeline)]
 pub struct TimelineDto {
     pub events: Vec<TimelineEventDto>,
     pub episodes: Vec<MoodEpisodeDto>,
 }
 
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = RiskReview)]
 pub struct RiskReviewDto {
     pub reviewed: bool,
     pub concern: bool,
     pub note: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Session)]
 pub struct SessionDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: SessionId,
+    #[schema(value_type = uuid::Uuid)]
     pub course_id: CourseId,
     pub number: u16,
+    #[schema(value_type = String, format = Date)]
     pub date: String,
+    #[schema(value_type = PhaseCode)]
     pub phase: &'static str,
     pub phase_override_reason: Option<String>,
+    #[schema(value_type = ModalityCode)]
     pub modality: &'static str,
+    #[schema(value_type = AttendanceCode)]
     pub attendance: &'static str,
+    #[schema(value_type = Option<SpecialSessionCode>)]
     pub special: Option<SpecialSession>,
+    #[schema(value_type = Vec<TechniqueCode>)]
     pub techniques: Vec<Technique>,
+    #[schema(value_type = Vec<String>)]
     pub strategies: Vec<ipt_domain::problem_area::Strategy>,
+    #[schema(value_type = Vec<String>)]
     pub tasks_done: Vec<PhaseTask>,
+    #[schema(value_type = Vec<String>)]
     pub checklist: Vec<ChecklistItem>,
     pub interval_events: String,
     pub agreed_actions: String,
     pub risk_review: RiskReviewDto,
     pub notes: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub next_date: Option<String>,
     pub version: i64,
 }
@@ -550,12 +657,17 @@ impl From<&TherapySession> for SessionDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Goal)]
 pub struct GoalDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: GoalId,
+    #[schema(value_type = AreaCode)]
     pub area: &'static str,
     pub description: String,
+    #[schema(maximum = 10)]
     pub progress: Option<u8>,
+    #[schema(value_type = GoalStatusCode)]
     pub status: &'static str,
     pub version: i64,
 }
@@ -573,18 +685,28 @@ impl From<&Goal> for GoalDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Assessment)]
 pub struct AssessmentDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: AssessmentId,
+    #[schema(value_type = uuid::Uuid)]
     pub patient_id: PatientId,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub course_id: Option<CourseId>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<SessionId>,
     pub instrument: String,
     pub answers: Vec<Option<u8>>,
+    #[schema(value_type = AssessmentStatusCode)]
     pub status: &'static str,
+    #[schema(value_type = ModeCode)]
     pub mode: &'static str,
+    #[schema(value_type = String, format = DateTime)]
     pub administered_at: String,
+    #[schema(value_type = Option<PhaseCode>)]
     pub phase: Option<&'static str>,
+    #[schema(value_type = Option<ScoreSummaryDoc>)]
     pub result: Option<ScoreSummary>,
     pub version: i64,
 }
@@ -609,7 +731,8 @@ impl From<&Assessment> for AssessmentDto {
 }
 
 /// An assessment just recorded, with what scoring noticed and whether it raised an alert.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RecordedAssessment)]
 pub struct RecordedAssessmentDto {
     #[serde(flatten)]
     pub assessment: AssessmentDto,
@@ -619,14 +742,17 @@ pub struct RecordedAssessmentDto {
 }
 
 /// A status the course could move to next, and what it still needs.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Move)]
 pub struct MoveDto {
+    #[schema(value_type = TargetStatusCode)]
     pub target: &'static str,
     pub ready: bool,
     pub unmet: Vec<UnmetGuard>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CourseView)]
 pub struct CourseViewDto {
     pub course: CourseDto,
     pub patient: PatientDto,
@@ -679,23 +805,36 @@ impl CourseViewDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// `trend`'s codes, as `CaseloadRowDto::from` writes them.
+fn trend_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["first", "better", "worse", "same"]))
+        .into()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LatestScore)]
 pub struct LatestScoreDto {
     pub instrument: String,
     pub total: f64,
     pub severity: Option<String>,
+    #[schema(value_type = String, format = Date)]
     pub on: String,
     pub previous: Option<f64>,
     /// `first`, `better`, `worse` or `same` (lower totals are better on every instrument used).
+    #[schema(schema_with = trend_schema)]
     pub trend: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CaseloadRow)]
 pub struct CaseloadRowDto {
     pub patient: PatientDto,
     pub course: Option<CourseSummaryDto>,
     pub sessions_attended: usize,
     pub planned_sessions: u16,
+    #[schema(value_type = Option<String>, format = Date)]
     pub next_session: Option<String>,
     pub latest_score: Option<LatestScoreDto>,
     pub open_alerts: Vec<AlertDto>,
@@ -703,12 +842,15 @@ pub struct CaseloadRowDto {
 }
 
 /// A caseload signal: its kind, the facts that explain it, and the page where it is acted on.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Signal)]
 pub struct SignalDto {
+    #[schema(value_type = SignalKindCode)]
     pub kind: &'static str,
     /// The web page to act on it (the patient's alerts, or the course's measures, sessions or
     /// contract).
     pub link: String,
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 
@@ -827,50 +969,67 @@ impl From<&CaseloadRow> for CaseloadRowDto {
 
 // ---- Requests ----------------------------------------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewPatient {
+    #[schema(required = true, value_type = String)]
     pub name: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<String>,
+    #[schema(value_type = Option<LanguageCode>, default = "en")]
     pub language: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewCourse {
+    #[schema(required = true, value_type = uuid::Uuid)]
     pub patient_id: Option<String>,
+    #[schema(required = true, value_type = FormatCode)]
     pub format: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub started_on: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = Transition)]
 pub struct NewTransition {
+    #[schema(required = true, value_type = TargetStatusCode)]
     pub target: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
+    #[schema(value_type = Option<EndReasonCode>)]
     pub end_reason: Option<String>,
     pub end_detail: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewInventoryPerson {
+    #[schema(required = true, value_type = String, max_length = 60)]
     pub alias: Option<String>,
+    #[schema(required = true, value_type = RelationshipCode)]
     pub relationship: Option<String>,
+    #[schema(required = true, value_type = u8, maximum = 3)]
     pub ring: Option<u8>,
     pub contact_frequency: String,
     pub confidant: bool,
     pub practical_support: bool,
+    #[schema(value_type = Option<ConflictCode>)]
     pub conflict: Option<String>,
+    #[schema(value_type = Option<ReciprocityCode>)]
     pub reciprocity: Option<String>,
     pub deceased: bool,
+    #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<String>,
     pub notes: InventoryNotesIn,
 }
 
 /// The inventory's free-text notes about a person, each optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = InventoryNotes)]
 pub struct InventoryNotesIn {
     pub shared_activities: String,
     pub satisfying_aspects: String,
@@ -895,34 +1054,47 @@ impl From<InventoryNotesIn> for InventoryNotes {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewTimelineEvent {
+    #[schema(required = true, value_type = ApproxDay)]
     pub date: Option<String>,
+    #[schema(required = true, value_type = EventKindCode)]
     pub kind: Option<String>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub person_id: Option<String>,
     pub description: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewMoodEpisode {
+    #[schema(required = true, value_type = ApproxDay)]
     pub onset: Option<String>,
+    #[schema(value_type = Option<ApproxDay>)]
     pub end: Option<String>,
+    #[schema(required = true, value_type = EpisodeSeverityCode)]
     pub severity: Option<String>,
     pub current: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewSession {
+    #[schema(maximum = 60)]
     pub number: Option<u16>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
+    #[schema(value_type = Option<AttendanceCode>, default = "attended")]
     pub attendance: Option<String>,
+    #[schema(value_type = Option<ModalityCode>)]
     pub modality: Option<String>,
+    #[schema(value_type = Option<PhaseCode>)]
     pub phase: Option<String>,
     pub phase_override_reason: Option<String>,
+    #[schema(value_type = Option<SpecialSessionCode>)]
     pub special: Option<String>,
+    #[schema(value_type = Vec<TechniqueCode>)]
     pub techniques: Vec<String>,
     pub strategies: Vec<String>,
     pub tasks_done: Vec<String>,
@@ -931,139 +1103,199 @@ pub struct NewSession {
     pub agreed_actions: String,
     pub risk_review: RiskReviewDto,
     pub notes: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub next_date: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewAssessment {
+    #[schema(required = true, value_type = String)]
     pub instrument: Option<String>,
     /// Item answers in item order; `null` for a missing item.
+    #[schema(required = true, value_type = Vec<Option<u8>>)]
     pub answers: Option<Vec<serde_json::Value>>,
+    #[schema(value_type = Option<AssessmentStatusCode>, default = "final")]
     pub status: Option<String>,
+    #[schema(value_type = Option<ModeCode>, default = "clinician")]
     pub mode: Option<String>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub administered_at: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewAcknowledgement {
+    #[schema(required = true, value_type = String)]
     pub note: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewGoal {
+    #[schema(required = true, value_type = AreaCode)]
     pub area: Option<String>,
+    #[schema(required = true, value_type = String)]
     pub description: Option<String>,
+    #[schema(maximum = 10)]
     pub progress: Option<u8>,
+    #[schema(value_type = Option<GoalStatusCode>, default = "open")]
     pub status: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = DiagnosisInput)]
 pub struct DiagnosisIn {
+    #[schema(required = true, value_type = String)]
     pub statement: Option<String>,
+    #[schema(required = true, value_type = SeverityCode)]
     pub severity: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub recorded_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = FocusAreaInput)]
 pub struct FocusAreaIn {
+    #[schema(required = true, value_type = AreaCode)]
     pub area: Option<String>,
+    #[schema(value_type = Option<DisputeStageCode>)]
     pub stage: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = FocusInput)]
 pub struct FocusIn {
+    #[schema(required = true, value_type = Vec<FocusAreaIn>, min_items = 1, max_items = 2)]
     pub areas: Option<Vec<FocusAreaIn>>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = FormulationInput)]
 pub struct FormulationIn {
+    #[schema(required = true, value_type = String)]
     pub text: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub accepted_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ContractInput)]
 pub struct ContractIn {
+    #[schema(required = true, value_type = u16)]
     pub sessions: Option<u16>,
+    #[schema(required = true, value_type = FrequencyCode)]
     pub frequency: Option<String>,
+    #[schema(required = true, value_type = String, format = Date)]
     pub end_date: Option<String>,
     /// The day the contract was agreed; today when absent (a course entered from elsewhere
     /// gives its real date).
+    #[schema(value_type = Option<String>, format = Date)]
     pub agreed_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = RelapsePlanInput)]
 pub struct RelapsePlanIn {
+    #[schema(required = true)]
     pub warning_signs: String,
     pub triggers: String,
     pub coping: String,
     pub supports: String,
+    #[schema(required = true)]
     pub seek_help: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub written_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = MaintenanceDecisionInput)]
 pub struct MaintenanceDecisionIn {
+    #[schema(required = true, value_type = MaintenanceChoiceCode)]
     pub choice: Option<String>,
     pub rationale: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub decided_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = IndicationInput)]
 pub struct IndicationIn {
+    #[schema(value_type = Vec<SymptomCode>)]
     pub symptoms: Vec<String>,
     pub two_weeks_or_more: bool,
+    #[schema(value_type = Option<SeverityCode>)]
     pub severity: Option<String>,
     pub interpersonal_link: String,
+    #[schema(value_type = Vec<FirstLineReasonCode>)]
     pub first_line_reasons: Vec<String>,
+    #[schema(value_type = Vec<EscalationFlagCode>)]
     pub escalation_flags: Vec<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = TerminationReviewInput)]
 pub struct TerminationReviewIn {
     pub gains: String,
     pub feelings_about_ending: String,
     pub non_response_plan: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub reviewed_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
 /// A whole inventory person, replacing the stored one: the members of `NewInventoryPerson`
 /// and the version that was read.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = InventoryPersonInput)]
 pub struct InventoryPersonIn {
+    #[schema(required = true, value_type = String, max_length = 60)]
     pub alias: Option<String>,
+    #[schema(required = true, value_type = RelationshipCode)]
     pub relationship: Option<String>,
+    #[schema(required = true, value_type = u8, maximum = 3)]
     pub ring: Option<u8>,
     pub contact_frequency: String,
     pub confidant: bool,
     pub practical_support: bool,
+    #[schema(value_type = Option<ConflictCode>)]
     pub conflict: Option<String>,
+    #[schema(value_type = Option<ReciprocityCode>)]
     pub reciprocity: Option<String>,
     pub deceased: bool,
+    #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<String>,
     pub notes: InventoryNotesIn,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -1088,13 +1320,18 @@ impl InventoryPersonIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = TimelineEventInput)]
 pub struct TimelineEventIn {
+    #[schema(required = true, value_type = ApproxDay)]
     pub date: Option<String>,
+    #[schema(required = true, value_type = EventKindCode)]
     pub kind: Option<String>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub person_id: Option<String>,
     pub description: String,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -1112,13 +1349,18 @@ impl TimelineEventIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = MoodEpisodeInput)]
 pub struct MoodEpisodeIn {
+    #[schema(required = true, value_type = ApproxDay)]
     pub onset: Option<String>,
+    #[schema(value_type = Option<ApproxDay>)]
     pub end: Option<String>,
+    #[schema(required = true, value_type = EpisodeSeverityCode)]
     pub severity: Option<String>,
     pub current: bool,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -1136,16 +1378,24 @@ impl MoodEpisodeIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = SessionInput)]
 pub struct SessionIn {
+    #[schema(maximum = 60)]
     pub number: Option<u16>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
+    #[schema(value_type = Option<AttendanceCode>, default = "attended")]
     pub attendance: Option<String>,
+    #[schema(value_type = Option<ModalityCode>)]
     pub modality: Option<String>,
+    #[schema(value_type = Option<PhaseCode>)]
     pub phase: Option<String>,
     pub phase_override_reason: Option<String>,
+    #[schema(value_type = Option<SpecialSessionCode>)]
     pub special: Option<String>,
+    #[schema(value_type = Vec<TechniqueCode>)]
     pub techniques: Vec<String>,
     pub strategies: Vec<String>,
     pub tasks_done: Vec<String>,
@@ -1154,7 +1404,9 @@ pub struct SessionIn {
     pub agreed_actions: String,
     pub risk_review: RiskReviewDto,
     pub notes: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub next_date: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -1184,13 +1436,19 @@ impl SessionIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = GoalInput)]
 pub struct GoalIn {
+    #[schema(required = true, value_type = AreaCode)]
     pub area: Option<String>,
+    #[schema(required = true, value_type = String)]
     pub description: Option<String>,
+    #[schema(maximum = 10)]
     pub progress: Option<u8>,
+    #[schema(value_type = Option<GoalStatusCode>, default = "open")]
     pub status: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -1208,21 +1466,29 @@ impl GoalIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewComment {
+    #[schema(required = true, value_type = String, max_length = 4000)]
     pub text: Option<String>,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<String>,
 }
 
 /// A supervisor's comment on a course.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Comment)]
 pub struct CommentDto {
+    #[schema(value_type = uuid::Uuid)]
     pub id: CommentId,
+    #[schema(value_type = uuid::Uuid)]
     pub course_id: CourseId,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<SessionId>,
+    #[schema(value_type = uuid::Uuid)]
     pub author_id: UserId,
     pub text: String,
+    #[schema(value_type = String, format = DateTime)]
     pub written_at: String,
 }
 
@@ -1239,18 +1505,24 @@ impl From<&SupervisorComment> for CommentDto {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = SupervisorInput)]
 pub struct SupervisorIn {
     /// The supervisor's user id, or null for none.
+    #[schema(required = true, value_type = Option<uuid::Uuid>)]
     pub supervisor_id: Option<String>,
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
 /// A clinician's supervision after it was set.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Supervision)]
 pub struct SupervisionDto {
+    #[schema(format = Uuid)]
     pub user_id: String,
+    #[schema(format = Uuid)]
     pub supervisor_id: Option<String>,
     pub version: i64,
 }

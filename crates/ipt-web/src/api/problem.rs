@@ -16,6 +16,10 @@ use ipt_domain::course::{Guard, TransitionError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, ToResponse, ToSchema};
+
+use super::schemas::{GuardCode, ProblemType};
 
 /// Problem types with extension members. Plain status problems use `about:blank`.
 pub const TYPE_INVALID: &str = "urn:ipt:problem:invalid-input";
@@ -25,8 +29,9 @@ pub const TYPE_TRANSITION: &str = "urn:ipt:problem:transition-refused";
 
 /// One problem with one field of the request. `field` is the JSON member name, with an index
 /// for arrays (`answers[3]`), or `body` for the request as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
+    /// The JSON member, e.g. date_of_birth or answers[3]; 'body' for the request as a whole.
     pub field: String,
     pub message: String,
     /// The rule's stable code, for refusals of the core (the pages word the same code).
@@ -35,8 +40,9 @@ pub struct FieldError {
 }
 
 /// A guard a phase transition needs and the course does not meet yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct UnmetGuard {
+    #[schema(value_type = GuardCode)]
     pub code: String,
     pub message: String,
 }
@@ -91,12 +97,18 @@ fn member(e: &ipt_domain::rule::FieldError) -> String {
 }
 
 /// The members of a problem: RFC 9457's, and this API's extension members.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(
+    as = Problem,
+    description = "RFC 9457 problem details, with this API's extension members"
+)]
 pub struct ProblemDetails {
     #[serde(rename = "type")]
+    #[schema(value_type = ProblemType)]
     pub kind: &'static str,
     pub title: &'static str,
     pub status: u16,
+    /// In plain words; for bad input, 'field: message; …'.
     pub detail: String,
     /// Bad input, field by field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -104,12 +116,70 @@ pub struct ProblemDetails {
     /// A refused transition: every guard not met yet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmet: Vec<UnmetGuard>,
-    /// A version conflict: the version the request carried …
+    /// A version conflict: the version the request carried.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub your_version: Option<i64>,
-    /// … and the version stored now.
+    /// A version conflict: the version stored now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+}
+
+/// The problem responses of the OpenAPI document: each a named response whose body is a
+/// `Problem`, as `application/problem+json`.
+macro_rules! problem_responses {
+    ($($name:ident => $description:expr;)*) => {$(
+        pub struct $name;
+
+        impl<'r> ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+                let problem = ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build();
+                let response = ResponseBuilder::new()
+                    .description($description)
+                    .content("application/problem+json", problem)
+                    .build();
+                (stringify!($name), response.into())
+            }
+        }
+    )*};
+}
+
+problem_responses! {
+    Malformed => format!("The body is not JSON, or not a JSON object (problem type {TYPE_MALFORMED})");
+    Unauthorised => "No credentials, or a revoked or unknown token (problem type about:blank)";
+    Forbidden => "The caller's role may not do this at all: administrators read no clinical records (problem type about:blank)";
+    NotFound => "No such record, or one the caller may not see: the two answer alike (problem type about:blank)";
+    Conflict => format!("The record changed since the caller read it (your_version, current_version), or it already exists (problem type {TYPE_CONFLICT})");
+    UnsupportedMediaType => "The body was not sent as application/json (problem type about:blank)";
+    Invalid => format!("Some fields need correcting (errors, problem type {TYPE_INVALID}), or a transition is refused (unmet or errors, problem type {TYPE_TRANSITION})");
+}
+
+/// Sets of problem responses shared by many operations, for `responses(...)`.
+macro_rules! problem_sets {
+    ($($(#[doc = $doc:literal])* $name:ident => [$($status:literal: $response:ident),*];)*) => {$(
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+                [$(($status.to_string(), Ref::from_response_name($response::response().0).into())),*]
+                    .into_iter()
+                    .collect()
+            }
+        }
+    )*};
+}
+
+problem_sets! {
+    /// A read of one record.
+    ReadProblems => [401: Unauthorised, 404: NotFound];
+    /// A write with a JSON body.
+    WriteProblems => [400: Malformed, 401: Unauthorised, 404: NotFound, 415: UnsupportedMediaType, 422: Invalid];
+    /// A write with a JSON body that carries the version the caller read.
+    VersionedProblems => [400: Malformed, 401: Unauthorised, 404: NotFound, 409: Conflict, 415: UnsupportedMediaType, 422: Invalid];
+    /// A removal: the version comes in the query.
+    RemovalProblems => [401: Unauthorised, 404: NotFound, 409: Conflict, 422: Invalid];
 }
 
 impl ProblemDetails {
