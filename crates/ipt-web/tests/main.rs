@@ -12,6 +12,7 @@ mod languages;
 mod matrix;
 mod openapi_check;
 mod pages;
+mod parity;
 mod portal_access;
 mod portal_diary;
 mod reports;

@@ -1,0 +1,288 @@
+//! One core, two doors: the same bad input sent through a page form and through the JSON API is
+//! refused by both with the same rules (the API's codes, and the page showing the very words the
+//! API gives beside them), and nothing is stored; the same good input is stored alike by both.
+//! In Italian, the page words every one of those refusals without a word of the English text.
+
+use axum::http::StatusCode;
+use ipt_domain::authz::{Actor, Role};
+use ipt_domain::protocol::Format;
+use serde_json::{Value, json};
+
+use crate::api::{post as api_post, token};
+use crate::support::*;
+
+const SYSTEM: Actor = Actor::System;
+
+/// One write, as a page form and as the JSON body a program would send for the same input.
+struct Case {
+    what: &'static str,
+    /// Path under `/courses/{id}`, for the page and (under `/api/v1`) for the API.
+    path: &'static str,
+    form: Vec<(&'static str, String)>,
+    json: Value,
+    codes: &'static [&'static str],
+}
+
+fn cases(today: &str, tomorrow: &str) -> Vec<Case> {
+    let session = |extra: &[(&'static str, &str)]| {
+        let mut form = vec![
+            ("number", "1".to_string()),
+            ("date", today.to_string()),
+            ("modality", "in_person".to_string()),
+            ("attendance", "attended".to_string()),
+        ];
+        for (k, v) in extra {
+            form.retain(|(name, _)| name != k);
+            form.push((k, v.to_string()));
+        }
+        form
+    };
+    vec![
+        Case {
+            what: "a session dated in the future",
+            path: "sessions",
+            form: session(&[("date", tomorrow)]),
+            json: json!({"number": 1, "date": tomorrow, "modality": "in_person", "attendance": "attended"}),
+            codes: &["date_in_future"],
+        },
+        Case {
+            what: "a group session on an individual course",
+            path: "sessions",
+            form: session(&[("special", "group_session")]),
+            json: json!({"number": 1, "date": today, "modality": "in_person", "attendance": "attended", "special": "group_session"}),
+            codes: &["special_not_in_format"],
+        },
+        Case {
+            what: "a maintenance-phase session on an individual course",
+            path: "sessions",
+            form: session(&[
+                ("phase", "maintenance"),
+                ("phase_override_reason", "monthly now"),
+            ]),
+            json: json!({"number": 1, "date": today, "modality": "in_person", "attendance": "attended", "phase": "maintenance", "phase_override_reason": "monthly now"}),
+            codes: &["phase_not_in_format"],
+        },
+        Case {
+            what: "a session whose next date comes first, with techniques it did not attend",
+            path: "sessions",
+            form: session(&[
+                ("attendance", "no_show"),
+                ("techniques", "role_play"),
+                ("next_date", "2000-01-01"),
+            ]),
+            json: json!({"number": 1, "date": today, "modality": "in_person", "attendance": "no_show", "techniques": ["role_play"], "next_date": "2000-01-01"}),
+            codes: &["next_date_not_after", "techniques_without_attendance"],
+        },
+        Case {
+            what: "a goal without words, of no problem area, rated 11",
+            path: "goals",
+            form: vec![
+                ("area", "loneliness".into()),
+                ("description", " ".into()),
+                ("progress", "11".into()),
+            ],
+            json: json!({"area": "loneliness", "description": " ", "progress": 11}),
+            codes: &["not_one_of", "required", "number_out_of_range"],
+        },
+        Case {
+            what: "a person without a name, of no relationship, outside the circle's rings",
+            path: "inventory",
+            form: vec![
+                ("alias", "".into()),
+                ("relationship", "cousin".into()),
+                ("ring", "7".into()),
+                ("conflict", "none".into()),
+                ("reciprocity", "unknown".into()),
+                ("contact_frequency", "x".repeat(201)),
+            ],
+            json: json!({"alias": "", "relationship": "cousin", "ring": 7, "contact_frequency": "x".repeat(201)}),
+            codes: &["required", "not_one_of", "number_out_of_range", "too_long"],
+        },
+    ]
+}
+
+/// What the course holds that these writes could have added.
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> (usize, usize, usize) {
+    let v = t.app.course_view(&SYSTEM, course).await.unwrap();
+    (v.sessions.len(), v.goals.len(), v.inventory.len())
+}
+
+#[tokio::test]
+async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_without_english() {
+    for t in TestApp::all().await {
+        let clinician = t.user("parity", Role::Clinician).await;
+        let session = t.sign_in("parity").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Parity Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let today = t.app.today();
+        let (today, tomorrow) = (
+            today.to_string(),
+            (today + time::Duration::days(1)).to_string(),
+        );
+        for case in cases(&today, &tomorrow) {
+            let api = api_post(
+                &t,
+                &format!("/api/v1/courses/{}/{}", c.id, case.path),
+                &tok,
+                case.json.clone(),
+            )
+            .await;
+            assert_eq!(
+                api.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                case.what
+            );
+            let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+            let codes: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+            assert_eq!(codes, case.codes, "API codes for {}", case.what);
+            let form: Vec<(&str, &str)> = case.form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let page = t
+                .post(
+                    &format!("/courses/{}/{}", c.id, case.path),
+                    Some(&session),
+                    &form,
+                )
+                .await;
+            assert_eq!(
+                page.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                case.what
+            );
+            let text = page.text();
+            for e in &errors {
+                let message = e["message"].as_str().unwrap();
+                assert!(
+                    text.contains(message),
+                    "the page says the API's words for {} ({message}): {text}",
+                    case.what
+                );
+            }
+            let it = t
+                .post(
+                    &format!("/courses/{}/{}", c.id, case.path),
+                    Some(&italian),
+                    &form,
+                )
+                .await;
+            assert_eq!(it.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", case.what);
+            assert!(it.body.contains("<html lang=\"it\">"));
+            let text = it.text();
+            for e in &errors {
+                let message = e["message"].as_str().unwrap();
+                assert!(
+                    !text.contains(message),
+                    "the Italian page shows English for {}: {message}",
+                    case.what
+                );
+            }
+            assert_eq!(
+                held(&t, c.id).await,
+                (0, 0, 0),
+                "nothing stored: {}",
+                case.what
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_same_good_input_is_stored_alike_by_page_and_api() {
+    for t in TestApp::all().await {
+        let clinician = t.user("alike", Role::Clinician).await;
+        let session = t.sign_in("alike").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let by_page = t
+            .started_course(
+                &t.patient(&clinician, "Page Example").await,
+                Format::Individual,
+                30,
+            )
+            .await;
+        let by_api = t
+            .started_course(
+                &t.patient(&clinician, "Api Example").await,
+                Format::Individual,
+                30,
+            )
+            .await;
+        let today = t.app.today().to_string();
+        let next = (t.app.today() + time::Duration::days(7)).to_string();
+        let page = t
+            .post(
+                &format!("/courses/{}/sessions", by_page.id),
+                Some(&session),
+                &[
+                    ("number", "1"),
+                    ("date", &today),
+                    ("modality", "video"),
+                    ("attendance", "attended"),
+                    ("techniques", "role_play"),
+                    ("techniques", "clarification"),
+                    ("interval_events", "  Argued with her sister.  "),
+                    ("risk_concern", "on"),
+                    ("next_date", &next),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/sessions", by_api.id),
+            &tok,
+            json!({"number": 1, "date": today, "modality": "video", "attendance": "attended",
+                   "techniques": ["clarification", "role_play"],
+                   "interval_events": "  Argued with her sister.  ",
+                   "risk_review": {"concern": true}, "next_date": next}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::CREATED);
+        for (path, form, body) in [(
+            "goals",
+            vec![
+                ("area", "role_dispute"),
+                ("description", " Talk calmly "),
+                ("progress", "3"),
+            ],
+            json!({"area": "role_dispute", "description": " Talk calmly ", "progress": 3}),
+        )] {
+            let r = t
+                .post(
+                    &format!("/courses/{}/{path}", by_page.id),
+                    Some(&session),
+                    &form,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+            let r = api_post(
+                &t,
+                &format!("/api/v1/courses/{}/{path}", by_api.id),
+                &tok,
+                body,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED);
+        }
+        let a = t.app.course_view(&SYSTEM, by_page.id).await.unwrap();
+        let b = t.app.course_view(&SYSTEM, by_api.id).await.unwrap();
+        let plain = |s: &ipt_domain::session::TherapySession| {
+            let mut s = s.clone();
+            s.id = ipt_domain::ids::SessionId::from_uuid(uuid::Uuid::nil());
+            s.course = ipt_domain::ids::CourseId::from_uuid(uuid::Uuid::nil());
+            s
+        };
+        assert_eq!(a.sessions.len(), 1);
+        assert_eq!(plain(&a.sessions[0]), plain(&b.sessions[0]));
+        assert!(
+            a.sessions[0].risk_review.reviewed,
+            "a concern means risk was reviewed"
+        );
+        let goal =
+            |g: &ipt_domain::course::Goal| (g.area, g.description.clone(), g.progress, g.status);
+        assert_eq!(goal(&a.goals[0]), goal(&b.goals[0]));
+        assert_eq!(a.goals[0].description, "Talk calmly");
+    }
+}
