@@ -85,6 +85,20 @@ pub fn required_date(field: &'static str, raw: Option<&str>) -> Result<Date, Fie
     required(field, date(field, raw)?)
 }
 
+/// An optional approximate date (YYYY, YYYY-MM or YYYY-MM-DD); empty is none.
+pub fn approx_date(
+    field: &'static str,
+    raw: Option<&str>,
+) -> Result<Option<crate::approx_date::ApproxDate>, FieldError> {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|_| FieldError::new(field, Code::ApproxDateInvalid).text("value", raw))
+}
+
 /// A whole number in `min..=max`; empty is none.
 pub fn whole_number(
     field: &'static str,

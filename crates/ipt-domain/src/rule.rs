@@ -62,6 +62,8 @@ codes! {
     VersionMissing = "version_missing",
     /// A date that is not a calendar date written YYYY-MM-DD.
     DateInvalid = "date_invalid",
+    /// An approximate date that is not YYYY, YYYY-MM or YYYY-MM-DD.
+    ApproxDateInvalid = "approx_date_invalid",
     /// A date after `today`: records describe what has happened.
     DateInFuture = "date_in_future",
     /// A code (`value`) that is not one of the field's choices.
@@ -83,6 +85,10 @@ codes! {
     /// The next session must come after this one (`date`).
     NextDateNotAfter = "next_date_not_after",
     TechniquesWithoutAttendance = "techniques_without_attendance",
+    /// A person who is not in the course's interpersonal inventory.
+    NotInInventory = "not_in_inventory",
+    /// An episode that ends before it begins.
+    EndBeforeOnset = "end_before_onset",
     NotAClinician = "not_a_clinician",
     NotASupervisor = "not_a_supervisor",
     SupervisorInactive = "supervisor_inactive",

@@ -6,7 +6,8 @@ use time::Date;
 
 use crate::approx_date::ApproxDate;
 use crate::ids::{InventoryPersonId, MoodEpisodeId, TimelineEventId};
-use crate::rule::{self, FieldError};
+use crate::input::{self, Refusals};
+use crate::rule::{self, Code, FieldError};
 
 /// What kind of life event happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,6 +155,134 @@ impl MoodEpisode {
             });
         }
         Ok(())
+    }
+}
+
+/// A life event as a door gives it (see `crate::input`): its approximate date, kind, the
+/// inventory person it concerns (by id, empty for none) and a description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineEventInput {
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub person_id: Option<String>,
+    pub description: String,
+}
+
+impl TimelineEventInput {
+    /// Read the input into an event with `id` and `version`, against the course's inventory
+    /// (`people`) and today: the event has happened, and concerns someone in the inventory.
+    pub fn read(
+        &self,
+        id: TimelineEventId,
+        version: i64,
+        people: &[InventoryPersonId],
+        today: Date,
+    ) -> Result<TimelineEvent, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let date = r.take(
+            input::approx_date("date", self.date.as_deref())
+                .and_then(|d| input::required("date", d)),
+        );
+        let kind = r.take(
+            input::choice("kind", self.kind.as_deref(), |c| EventKind::parse(c).ok())
+                .and_then(|k| input::required("kind", k)),
+        );
+        let person = match self.person_id.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => r.take(
+                raw.parse::<InventoryPersonId>()
+                    .ok()
+                    .filter(|p| people.contains(p))
+                    .map(Some)
+                    .ok_or_else(|| FieldError::new("person_id", Code::NotInInventory)),
+            ),
+        };
+        let description = r.take(input::bounded_text(
+            "description",
+            &self.description,
+            input::LONG_TEXT,
+        ));
+        let (Some(date), Some(kind), Some(person), Some(description)) =
+            (date, kind, person, description)
+        else {
+            return Err(r.into_vec());
+        };
+        let event = TimelineEvent {
+            id,
+            date,
+            kind,
+            person,
+            description,
+            version,
+        };
+        r.take(event.check_happened(today));
+        r.finish()?;
+        Ok(event)
+    }
+}
+
+/// A mood episode as a door gives it: onset, end (empty while ongoing), severity, and whether
+/// it is the episode this course treats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoodEpisodeInput {
+    pub onset: Option<String>,
+    pub end: Option<String>,
+    pub severity: Option<String>,
+    pub current: bool,
+}
+
+impl MoodEpisodeInput {
+    /// Read the input into an episode with `id` and `version`: it has begun (and ended, if it
+    /// has an end) by today, and does not end before it begins.
+    pub fn read(
+        &self,
+        id: MoodEpisodeId,
+        version: i64,
+        today: Date,
+    ) -> Result<MoodEpisode, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let onset = r.take(
+            input::approx_date("onset", self.onset.as_deref())
+                .and_then(|d| input::required("onset", d)),
+        );
+        let end = r.take(input::approx_date("end", self.end.as_deref()));
+        let severity = r.take(
+            input::choice("severity", self.severity.as_deref(), |c| {
+                EpisodeSeverity::parse(c).ok()
+            })
+            .and_then(|x| input::required("severity", x)),
+        );
+        let (Some(onset), Some(end), Some(severity)) = (onset, end, severity) else {
+            return Err(r.into_vec());
+        };
+        let episode = MoodEpisode {
+            id,
+            onset,
+            end,
+            severity,
+            current: self.current,
+            version,
+        };
+        r.take(episode.check().map_err(FieldError::from));
+        r.take(episode.check_happened(today));
+        r.finish()?;
+        Ok(episode)
+    }
+}
+
+impl From<TimelineError> for FieldError {
+    fn from(e: TimelineError) -> Self {
+        match e {
+            TimelineError::UnknownKind(v) => {
+                FieldError::new("kind", Code::NotOneOf).text("value", v)
+            }
+            TimelineError::UnknownSeverity(v) => {
+                FieldError::new("severity", Code::NotOneOf).text("value", v)
+            }
+            TimelineError::EndsBeforeOnset { onset, .. } => {
+                FieldError::new("end", Code::EndBeforeOnset).text("onset", onset.to_string())
+            }
+        }
     }
 }
 

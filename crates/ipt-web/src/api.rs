@@ -27,11 +27,10 @@ use ipt_app::access::{Access, WritableCourse};
 use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, new_id};
 use ipt_domain::alert::AlertError;
-use ipt_domain::approx_date::ApproxDate;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
-    Course, CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, GoalInput,
+    CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, GoalInput,
     MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
 use ipt_domain::ids::{
@@ -47,7 +46,7 @@ use ipt_domain::protocol::{Format, Frequency};
 use ipt_domain::session::SessionInput;
 
 use ipt_domain::supervision::SupervisorComment;
-use ipt_domain::timeline::{EpisodeSeverity, EventKind, MoodEpisode, TimelineEvent};
+use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -1193,56 +1192,31 @@ async fn add_event(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewTimelineEvent = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let event = event_from(&s, &u, &course, &mut e, req, new_id(), 1).await?;
-    e.finish()?;
-    let Some(event) = event else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let ev = s.app.add_event(&u.actor(), course.id, event).await?;
+    let ev = s
+        .app
+        .enter_event(&u.actor(), &course, &event_input(req))
+        .await?;
     created(None, TimelineEventDto::from(&ev))
 }
 
-/// An event from its JSON members; the person it names must be in the course's inventory.
-async fn event_from(
-    s: &AppState,
-    u: &CurrentUser,
-    course: &Course,
-    e: &mut Errors,
-    req: NewTimelineEvent,
-    id: TimelineEventId,
-    version: i64,
-) -> Result<Option<TimelineEvent>, ApiProblem> {
-    let date = e
-        .required("date", req.date.as_deref())
-        .and_then(|d| e.check("date", ApproxDate::from_str(d)));
-    let kind = e
-        .required("kind", req.kind.as_deref())
-        .and_then(|k| e.check("kind", EventKind::parse(k)));
-    let person = body_id::<InventoryPersonId>(e, "person_id", &req.person_id);
-    if let Some(pid) = person {
-        let people = s
-            .app
-            .course_inventory(&u.actor(), course.id, Access::Write)
-            .await?;
-        if !people.iter().any(|p| p.id == pid) {
-            e.add(
-                "person_id",
-                "there is no person with this id in the course's interpersonal inventory",
-            );
-        }
+/// An event's JSON members as the core reads them.
+fn event_input(req: NewTimelineEvent) -> TimelineEventInput {
+    TimelineEventInput {
+        date: req.date,
+        kind: req.kind,
+        person_id: req.person_id,
+        description: req.description,
     }
-    let (Some(date), Some(kind)) = (date, kind) else {
-        return Ok(None);
-    };
-    Ok(Some(TimelineEvent {
-        id,
-        date,
-        kind,
-        person,
-        description: req.description.trim().to_string(),
-        version,
-    }))
+}
+
+/// An episode's JSON members as the core reads them.
+fn episode_input(req: NewMoodEpisode) -> MoodEpisodeInput {
+    MoodEpisodeInput {
+        onset: req.onset,
+        end: req.end,
+        severity: req.severity,
+        current: req.current,
+    }
 }
 
 #[utoipa::path(
@@ -1269,46 +1243,11 @@ async fn add_episode(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewMoodEpisode = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let episode = episode_from(&mut e, req, new_id(), 1);
-    e.finish()?;
-    let Some(episode) = episode else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let ep = s.app.add_episode(&u.actor(), course.id, episode).await?;
+    let ep = s
+        .app
+        .enter_episode(&u.actor(), &course, &episode_input(req))
+        .await?;
     created(None, MoodEpisodeDto::from(&ep))
-}
-
-fn episode_from(
-    e: &mut Errors,
-    req: NewMoodEpisode,
-    id: MoodEpisodeId,
-    version: i64,
-) -> Option<MoodEpisode> {
-    let onset = e
-        .required("onset", req.onset.as_deref())
-        .and_then(|d| e.check("onset", ApproxDate::from_str(d)));
-    let end = req
-        .end
-        .as_deref()
-        .and_then(|d| e.check("end", ApproxDate::from_str(d)));
-    let severity = e
-        .required("severity", req.severity.as_deref())
-        .and_then(|v| e.check("severity", EpisodeSeverity::parse(v)));
-    match (onset, severity) {
-        (Some(onset), Some(severity)) => {
-            let ep = MoodEpisode {
-                id,
-                onset,
-                end,
-                severity,
-                current: req.current,
-                version,
-            };
-            e.check("end", ep.check().map(|_| ep.clone()))
-        }
-        _ => None,
-    }
 }
 
 #[utoipa::path(
@@ -1819,23 +1758,10 @@ async fn update_event(
     let course = writable_course(&s, &u, &id).await?;
     let eid: TimelineEventId = path_id(&eid, "timeline event")?;
     let (req, version) = problem::read_json::<TimelineEventIn>(&headers, body)?.split();
-    let mut e = Errors::default();
-    let version = e.version(version);
-    let event = event_from(
-        &s,
-        &u,
-        &course,
-        &mut e,
-        req,
-        eid,
-        version.unwrap_or_default(),
-    )
-    .await?;
-    e.finish()?;
-    let Some(event) = event else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let ev = s.app.update_event(&u.actor(), course.id, event).await?;
+    let ev = s
+        .app
+        .correct_event(&u.actor(), &course, eid, version, &event_input(req))
+        .await?;
     ok(TimelineEventDto::from(&ev))
 }
 
@@ -1896,14 +1822,10 @@ async fn update_episode(
     let course = writable_course(&s, &u, &id).await?;
     let epid: MoodEpisodeId = path_id(&epid, "mood episode")?;
     let (req, version) = problem::read_json::<MoodEpisodeIn>(&headers, body)?.split();
-    let mut e = Errors::default();
-    let version = e.version(version);
-    let episode = episode_from(&mut e, req, epid, version.unwrap_or_default());
-    e.finish()?;
-    let Some(episode) = episode else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let ep = s.app.update_episode(&u.actor(), course.id, episode).await?;
+    let ep = s
+        .app
+        .correct_episode(&u.actor(), &course, epid, version, &episode_input(req))
+        .await?;
     ok(MoodEpisodeDto::from(&ep))
 }
 

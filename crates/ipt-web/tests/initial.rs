@@ -661,7 +661,7 @@ async fn the_timeline_takes_approximate_dates_and_charts_episodes_against_events
                 &[
                     ("date", "spring 2019"),
                     ("kind", "death"),
-                    ("person", &mother),
+                    ("person_id", &mother),
                     ("description", "Sudden"),
                 ],
             )
@@ -682,7 +682,7 @@ async fn the_timeline_takes_approximate_dates_and_charts_episodes_against_events
             &[
                 ("date", &death),
                 ("kind", "death"),
-                ("person", &mother),
+                ("person_id", &mother),
                 ("description", "Sudden"),
             ],
         )
@@ -692,7 +692,7 @@ async fn the_timeline_takes_approximate_dates_and_charts_episodes_against_events
             &[
                 ("date", "2019"),
                 ("kind", "move"),
-                ("person", ""),
+                ("person_id", ""),
                 ("description", "Moved to Turin"),
             ],
         )
@@ -834,7 +834,7 @@ async fn suggestions_cite_the_records_and_the_focus_is_chosen_with_a_dispute_sta
         let onset = month_ago(&s.t, 1);
         s.post_ok(
             "/timeline/events",
-            &[("date", &death), ("kind", "death"), ("person", &mother)],
+            &[("date", &death), ("kind", "death"), ("person_id", &mother)],
         )
         .await;
         s.post_ok(
@@ -1103,7 +1103,11 @@ async fn a_complete_initial_phase_leaves_no_unmet_guard_before_the_middle_phase(
         let fight = month_ago(&s.t, 2);
         s.post_ok(
             "/timeline/events",
-            &[("date", &fight), ("kind", "conflict"), ("person", &partner)],
+            &[
+                ("date", &fight),
+                ("kind", "conflict"),
+                ("person_id", &partner),
+            ],
         )
         .await;
         s.post_ok(
@@ -1187,7 +1191,7 @@ async fn the_initial_pages_speak_italian_including_the_reasons() {
     let onset = month_ago(&s.t, 1);
     s.post_ok(
         "/timeline/events",
-        &[("date", &death), ("kind", "death"), ("person", &mother)],
+        &[("date", &death), ("kind", "death"), ("person_id", &mother)],
     )
     .await;
     s.post_ok(

@@ -23,7 +23,7 @@ struct Case {
     codes: &'static [&'static str],
 }
 
-fn cases(today: &str, tomorrow: &str) -> Vec<Case> {
+fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
     let session = |extra: &[(&'static str, &str)]| {
         let mut form = vec![
             ("number", "1".to_string()),
@@ -98,13 +98,48 @@ fn cases(today: &str, tomorrow: &str) -> Vec<Case> {
             json: json!({"alias": "", "relationship": "cousin", "ring": 7, "contact_frequency": "x".repeat(201)}),
             codes: &["required", "not_one_of", "number_out_of_range", "too_long"],
         },
+        Case {
+            what: "a life event of no date, about someone not in the inventory",
+            path: "timeline/events",
+            form: vec![
+                ("date", "spring 2019".into()),
+                ("kind", "death".into()),
+                ("person_id", uuid::Uuid::now_v7().to_string()),
+            ],
+            json: json!({"date": "spring 2019", "kind": "death", "person_id": uuid::Uuid::now_v7().to_string()}),
+            codes: &["approx_date_invalid", "not_in_inventory"],
+        },
+        Case {
+            what: "a mood episode that ends before it begins",
+            path: "timeline/episodes",
+            form: vec![
+                ("onset", "2020-03".into()),
+                ("end", "2019-01".into()),
+                ("severity", "moderate".into()),
+            ],
+            json: json!({"onset": "2020-03", "end": "2019-01", "severity": "moderate"}),
+            codes: &["end_before_onset"],
+        },
+        Case {
+            what: "a mood episode that begins next year",
+            path: "timeline/episodes",
+            form: vec![("onset", next_year.clone()), ("severity", "mild".into())],
+            json: json!({"onset": next_year, "severity": "mild"}),
+            codes: &["date_in_future"],
+        },
     ]
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> (usize, usize, usize) {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 5] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
-    (v.sessions.len(), v.goals.len(), v.inventory.len())
+    [
+        v.sessions.len(),
+        v.goals.len(),
+        v.inventory.len(),
+        v.timeline.events.len(),
+        v.timeline.episodes.len(),
+    ]
 }
 
 #[tokio::test]
@@ -121,7 +156,8 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             today.to_string(),
             (today + time::Duration::days(1)).to_string(),
         );
-        for case in cases(&today, &tomorrow) {
+        let next_year = (t.app.today().year() + 1).to_string();
+        for case in cases(&today, &tomorrow, next_year) {
             let api = api_post(
                 &t,
                 &format!("/api/v1/courses/{}/{}", c.id, case.path),
@@ -181,7 +217,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                (0, 0, 0),
+                [0; 5],
                 "nothing stored: {}",
                 case.what
             );

@@ -11,7 +11,7 @@ use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{Assessment, AssessmentStatus};
 use ipt_domain::authz::{Action, Actor};
 use ipt_domain::ids::{CourseId, InventoryPersonId, TimelineEventId};
-use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
+use ipt_domain::timeline::MoodEpisode;
 
 use crate::ports::AlertFilter;
 use crate::{App, AppError, new_id};
@@ -38,70 +38,6 @@ impl App {
             .delete_person(course, id, version, &audit)
             .await?;
         Ok(())
-    }
-
-    /// The person an event names must be in this course's inventory.
-    async fn check_event_person(
-        &self,
-        actor: &Actor,
-        course: CourseId,
-        event: &TimelineEvent,
-    ) -> Result<(), AppError> {
-        let Some(person) = event.person else {
-            return Ok(());
-        };
-        let read = self.audit(
-            actor,
-            "inventory.read",
-            "inventory",
-            course.as_uuid(),
-            self.patient_of(actor, course).await?,
-        );
-        let known = self
-            .store
-            .inventory(course, &read)
-            .await?
-            .iter()
-            .any(|p| p.id == person);
-        if known {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(
-                "the person named is not in this course's interpersonal inventory".into(),
-            ))
-        }
-    }
-
-    /// Add an event after checking that the person it names belongs to the course.
-    pub async fn add_checked_event(
-        &self,
-        actor: &Actor,
-        course: CourseId,
-        event: TimelineEvent,
-    ) -> Result<TimelineEvent, AppError> {
-        self.check_event_person(actor, course, &event).await?;
-        self.add_event(actor, course, event).await
-    }
-
-    /// Save changes to a timeline event carrying the version that was read.
-    pub async fn update_event(
-        &self,
-        actor: &Actor,
-        course: CourseId,
-        mut event: TimelineEvent,
-    ) -> Result<TimelineEvent, AppError> {
-        let pid = self.patient_of(actor, course).await?;
-        event.check_happened(self.today())?;
-        self.check_event_person(actor, course, &event).await?;
-        let audit = self.audit(
-            actor,
-            "timeline_event.update",
-            "timeline_event",
-            event.id.as_uuid(),
-            pid,
-        );
-        event.version = self.store.update_event(course, &event, &audit).await?;
-        Ok(event)
     }
 
     pub async fn delete_event(

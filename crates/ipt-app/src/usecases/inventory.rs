@@ -5,8 +5,8 @@
 use ipt_domain::authz::Actor;
 use ipt_domain::ids::InventoryPersonId;
 use ipt_domain::inventory::{InventoryPerson, InventoryPersonInput};
-use ipt_domain::rule::{Code, FieldError};
 
+use super::versioned;
 use crate::access::WritableCourse;
 use crate::{App, AppError, new_id};
 
@@ -42,15 +42,7 @@ impl App {
         input: &InventoryPersonInput,
     ) -> Result<InventoryPerson, AppError> {
         let read = input.read(id, version.unwrap_or(0));
-        let mut person = match (version, read) {
-            (Some(_), Ok(p)) => p,
-            (None, read) => {
-                let mut refused = vec![FieldError::new("version", Code::VersionMissing)];
-                refused.extend(read.err().unwrap_or_default());
-                return Err(AppError::Rejected(refused));
-            }
-            (Some(_), Err(refused)) => return Err(AppError::Rejected(refused)),
-        };
+        let mut person = versioned(version, read)?;
         let audit = self.audit(
             actor,
             "inventory_person.update",

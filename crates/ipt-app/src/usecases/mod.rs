@@ -12,3 +12,23 @@ pub mod reports;
 pub mod sessions;
 pub mod sign_in;
 pub mod supervision;
+pub mod timeline;
+
+/// A correction needs the version the user opened; a missing one is refused with the rest.
+pub(crate) fn versioned<T>(
+    version: Option<i64>,
+    read: Result<T, Vec<ipt_domain::rule::FieldError>>,
+) -> Result<T, crate::AppError> {
+    match (version, read) {
+        (Some(_), Ok(x)) => Ok(x),
+        (None, read) => {
+            let mut refused = vec![ipt_domain::rule::FieldError::new(
+                "version",
+                ipt_domain::rule::Code::VersionMissing,
+            )];
+            refused.extend(read.err().unwrap_or_default());
+            Err(crate::AppError::Rejected(refused))
+        }
+        (Some(_), Err(refused)) => Err(crate::AppError::Rejected(refused)),
+    }
+}

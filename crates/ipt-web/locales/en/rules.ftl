@@ -28,3 +28,6 @@ rule-version-missing = The form did not say which version of the record it chang
 rule-too-long = Please keep this to { $max } characters or fewer.
 rule-required--alias = Give the person a name or alias.
 rule-required--ring = Choose where the person sits on the circle.
+rule-approx-date-invalid = Write the date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2019, 2019-03 or 2019-03-14.
+rule-not-in-inventory = Choose a person from this course's interpersonal inventory, or none.
+rule-end-before-onset = The end comes before the onset. The episode began { $onset }.

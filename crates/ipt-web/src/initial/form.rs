@@ -309,7 +309,14 @@ impl<V> Posted<V> {
         refused: &[ipt_domain::rule::FieldError],
         version: i64,
     ) -> Self {
-        Self::invalid(values, rule_errors(t, refused), version)
+        // A refusal of the form as a whole (a missing version) is said above it.
+        let (whole, fields): (Vec<_>, Vec<_>) =
+            refused.iter().cloned().partition(|e| e.field == "version");
+        let mut posted = Self::invalid(values, rule_errors(t, &fields), version);
+        if !whole.is_empty() {
+            posted.message = Some(t.rules(&whole));
+        }
+        posted
     }
 
     pub fn message(values: V, message: String, version: i64) -> Self {

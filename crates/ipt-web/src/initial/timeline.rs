@@ -10,16 +10,17 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use ipt_app::{AppError, CourseView, new_id};
-use ipt_domain::approx_date::ApproxDate;
-use ipt_domain::ids::{InventoryPersonId, MoodEpisodeId, TimelineEventId};
-use ipt_domain::timeline::{EpisodeSeverity, EventKind, MoodEpisode, TimelineEvent};
+use ipt_app::{AppError, CourseView};
+use ipt_domain::ids::{MoodEpisodeId, TimelineEventId};
+use ipt_domain::timeline::{
+    EpisodeSeverity, EventKind, MoodEpisode, MoodEpisodeInput, TimelineEvent, TimelineEventInput,
+};
 use ipt_report::{ChartEpisode, ChartEvent, TimelineLabels, timeline_chart};
 
-use super::form::{Errors, FormData, Input, LONG_TEXT, Posted, check_length};
+use super::form::{Errors, FormData, Input, Posted};
 use super::inventory::ConfirmPage;
 use super::view::{
-    Head, REFUSED, STALE, approx_human, load_page, page_ctx, respond, saved, write_access,
+    Head, REFUSED, STALE, approx_human, load_page, page_ctx, respond, saved, writable, write_access,
 };
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -65,48 +66,18 @@ impl EventValues {
         Self {
             date: f.get("date").trim().to_string(),
             kind: f.get("kind").trim().to_string(),
-            person: f.get("person").trim().to_string(),
+            person: f.get("person_id").trim().to_string(),
             description: f.get("description").to_string(),
         }
     }
 
-    fn parse(
-        &self,
-        t: &Tr,
-        view: &CourseView,
-        id: TimelineEventId,
-        version: i64,
-    ) -> Result<TimelineEvent, Errors> {
-        let mut errors = Errors::new();
-        let date = parse_approx(t, &mut errors, "date", &self.date, true);
-        let kind = EventKind::parse(&self.kind).ok();
-        if kind.is_none() {
-            errors.insert("kind".into(), t.get("initial-choose-one"));
-        }
-        let person = if self.person.is_empty() {
-            None
-        } else {
-            let p = self
-                .person
-                .parse::<InventoryPersonId>()
-                .ok()
-                .filter(|p| view.inventory.iter().any(|x| x.id == *p));
-            if p.is_none() {
-                errors.insert("person".into(), t.get("initial-unknown-choice"));
-            }
-            p
-        };
-        check_length(&mut errors, t, "description", &self.description, LONG_TEXT);
-        match (date, kind) {
-            (Some(date), Some(kind)) if errors.is_empty() => Ok(TimelineEvent {
-                id,
-                date,
-                kind,
-                person,
-                description: self.description.trim().to_string(),
-                version,
-            }),
-            _ => Err(errors),
+    /// What was typed, as the core reads it.
+    fn input(&self) -> TimelineEventInput {
+        TimelineEventInput {
+            date: Some(self.date.clone()),
+            kind: Some(self.kind.clone()),
+            person_id: Some(self.person.clone()),
+            description: self.description.clone(),
         }
     }
 }
@@ -147,54 +118,13 @@ impl EpisodeValues {
         }
     }
 
-    fn parse(&self, t: &Tr, id: MoodEpisodeId, version: i64) -> Result<MoodEpisode, Errors> {
-        let mut errors = Errors::new();
-        let onset = parse_approx(t, &mut errors, "onset", &self.onset, true);
-        let end = parse_approx(t, &mut errors, "end", &self.end, false);
-        let severity = EpisodeSeverity::parse(&self.severity).ok();
-        if severity.is_none() {
-            errors.insert("severity".into(), t.get("initial-choose-one"));
-        }
-        match (onset, severity) {
-            (Some(onset), Some(severity)) if errors.is_empty() => {
-                let episode = MoodEpisode {
-                    id,
-                    onset,
-                    end,
-                    severity,
-                    current: self.current,
-                    version,
-                };
-                if episode.check().is_err() {
-                    errors.insert("end".into(), t.get("initial-episode-ends-before"));
-                    return Err(errors);
-                }
-                Ok(episode)
-            }
-            _ => Err(errors),
-        }
-    }
-}
-
-/// An approximate date from a form; records an error under `name` when it is not one.
-fn parse_approx(
-    t: &Tr,
-    errors: &mut Errors,
-    name: &str,
-    raw: &str,
-    required: bool,
-) -> Option<ApproxDate> {
-    if raw.is_empty() {
-        if required {
-            errors.insert(name.to_string(), t.get("field-required"));
-        }
-        return None;
-    }
-    match raw.parse::<ApproxDate>() {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.insert(name.to_string(), t.get("initial-approx-date-invalid"));
-            None
+    /// What was typed, as the core reads it.
+    fn input(&self) -> MoodEpisodeInput {
+        MoodEpisodeInput {
+            onset: Some(self.onset.clone()),
+            end: Some(self.end.clone()),
+            severity: Some(self.severity.clone()),
+            current: self.current,
         }
     }
 }
@@ -231,12 +161,17 @@ fn event_fields(
             .options(kinds)
             .error_from(errors)
             .saved_from(saved.map(|s| s.kind.as_str()), t),
-        Input::new("person", t.get("initial-event-person"), "select", &v.person)
-            .scoped(scope)
-            .options(people)
-            .hint(t.get("initial-event-person-hint"))
-            .error_from(errors)
-            .saved_from(saved.map(|s| s.person.as_str()), t),
+        Input::new(
+            "person_id",
+            t.get("initial-event-person"),
+            "select",
+            &v.person,
+        )
+        .scoped(scope)
+        .options(people)
+        .hint(t.get("initial-event-person-hint"))
+        .error_from(errors)
+        .saved_from(saved.map(|s| s.person.as_str()), t),
         Input::new(
             "description",
             t.get("initial-event-description"),
@@ -514,12 +449,6 @@ pub async fn page(
     timeline_page(&state, &user, page, &id, &q, None, None).await
 }
 
-/// Load the course view for a change (after the write check).
-async fn view_for(state: &AppState, user: &CurrentUser, id: &str) -> Result<CourseView, AppError> {
-    let course = write_access(state, user, id).await?;
-    state.app.course_view(&user.actor(), course.id).await
-}
-
 pub async fn add_event(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -529,38 +458,20 @@ pub async fn add_event(
 ) -> Response {
     let page = page_ctx(&headers, &user, "section-timeline", &timeline_path(&id));
     let t = page.t;
-    let view = match view_for(&state, &user, &id).await {
-        Ok(v) => v,
+    let course = match writable(&state, &user, &id).await {
+        Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
-    let f = FormData(pairs);
-    let values = EventValues::posted(&f);
+    let values = EventValues::posted(&FormData(pairs));
     let q = HashMap::new();
-    let event = match values.parse(&t, &view, new_id(), 1) {
-        Ok(e) => e,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, 0);
-            return respond(
-                timeline_page(&state, &user, page, &id, &q, Some(posted), None).await,
-                REFUSED,
-            );
-        }
-    };
     match state
         .app
-        .add_checked_event(&user.actor(), view.course.id, event)
+        .enter_event(&user.actor(), &course, &values.input())
         .await
     {
         Ok(_) => saved(&id, "timeline", "event-added"),
         Err(AppError::Rejected(refused)) => {
             let posted = Posted::rejected(values, &t, &refused, 0);
-            respond(
-                timeline_page(&state, &user, page, &id, &q, Some(posted), None).await,
-                REFUSED,
-            )
-        }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, 0);
             respond(
                 timeline_page(&state, &user, page, &id, &q, Some(posted), None).await,
                 REFUSED,
@@ -579,38 +490,20 @@ pub async fn add_episode(
 ) -> Response {
     let page = page_ctx(&headers, &user, "section-timeline", &timeline_path(&id));
     let t = page.t;
-    let course = match write_access(&state, &user, &id).await {
+    let course = match writable(&state, &user, &id).await {
         Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
-    let f = FormData(pairs);
-    let values = EpisodeValues::posted(&f);
+    let values = EpisodeValues::posted(&FormData(pairs));
     let q = HashMap::new();
-    let episode = match values.parse(&t, new_id(), 1) {
-        Ok(e) => e,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, 0);
-            return respond(
-                timeline_page(&state, &user, page, &id, &q, None, Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
     match state
         .app
-        .add_episode(&user.actor(), course.id, episode)
+        .enter_episode(&user.actor(), &course, &values.input())
         .await
     {
         Ok(_) => saved(&id, "timeline", "episode-added"),
         Err(AppError::Rejected(refused)) => {
             let posted = Posted::rejected(values, &t, &refused, 0);
-            respond(
-                timeline_page(&state, &user, page, &id, &q, None, Some(posted)).await,
-                REFUSED,
-            )
-        }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, 0);
             respond(
                 timeline_page(&state, &user, page, &id, &q, None, Some(posted)).await,
                 REFUSED,
@@ -775,8 +668,8 @@ pub async fn update_event(
 ) -> Response {
     let page = page_ctx(&headers, &user, "section-timeline", &timeline_path(&id));
     let t = page.t;
-    let view = match view_for(&state, &user, &id).await {
-        Ok(v) => v,
+    let course = match writable(&state, &user, &id).await {
+        Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
     let Ok(eid) = eid.parse::<TimelineEventId>() else {
@@ -784,19 +677,15 @@ pub async fn update_event(
     };
     let f = FormData(pairs);
     let values = EventValues::posted(&f);
-    let event = match values.parse(&t, &view, eid, f.version()) {
-        Ok(e) => e,
-        Err(errors) => {
-            let posted = ItemPosted::Event(Posted::invalid(values, errors, f.version()));
-            return respond(
-                item_page(&state, &user, page, &id, Item::Event(eid), Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
     match state
         .app
-        .update_event(&user.actor(), view.course.id, event)
+        .correct_event(
+            &user.actor(),
+            &course,
+            eid,
+            f.version_given(),
+            &values.input(),
+        )
         .await
     {
         Ok(_) => saved(&id, "timeline", "event-saved"),
@@ -831,13 +720,6 @@ pub async fn update_event(
                 REFUSED,
             )
         }
-        Err(AppError::Invalid(m)) => {
-            let posted = ItemPosted::Event(Posted::message(values, m, f.version()));
-            respond(
-                item_page(&state, &user, page, &id, Item::Event(eid), Some(posted)).await,
-                REFUSED,
-            )
-        }
         Err(e) => fail(page)(e).into_response(),
     }
 }
@@ -851,7 +733,7 @@ pub async fn update_episode(
 ) -> Response {
     let page = page_ctx(&headers, &user, "section-timeline", &timeline_path(&id));
     let t = page.t;
-    let course = match write_access(&state, &user, &id).await {
+    let course = match writable(&state, &user, &id).await {
         Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
@@ -860,19 +742,15 @@ pub async fn update_episode(
     };
     let f = FormData(pairs);
     let values = EpisodeValues::posted(&f);
-    let episode = match values.parse(&t, epid, f.version()) {
-        Ok(e) => e,
-        Err(errors) => {
-            let posted = ItemPosted::Episode(Posted::invalid(values, errors, f.version()));
-            return respond(
-                item_page(&state, &user, page, &id, Item::Episode(epid), Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
     match state
         .app
-        .update_episode(&user.actor(), course.id, episode)
+        .correct_episode(
+            &user.actor(),
+            &course,
+            epid,
+            f.version_given(),
+            &values.input(),
+        )
         .await
     {
         Ok(_) => saved(&id, "timeline", "episode-saved"),
@@ -885,13 +763,6 @@ pub async fn update_episode(
         }
         Err(AppError::Rejected(refused)) => {
             let posted = ItemPosted::Episode(Posted::rejected(values, &t, &refused, f.version()));
-            respond(
-                item_page(&state, &user, page, &id, Item::Episode(epid), Some(posted)).await,
-                REFUSED,
-            )
-        }
-        Err(AppError::Invalid(m)) => {
-            let posted = ItemPosted::Episode(Posted::message(values, m, f.version()));
             respond(
                 item_page(&state, &user, page, &id, Item::Episode(epid), Some(posted)).await,
                 REFUSED,
