@@ -102,9 +102,7 @@ sessions-conflict-saved-empty = (empty)
 sessions-conflict-saved-none = (nothing ticked)
 
 ## Errors
-sessions-error-choice = Choose one of the listed options.
 sessions-error-choose-one = Choose one option.
-sessions-error-rating = Enter a whole number from 0 to 10, or leave it empty.
 sessions-error-version = The form is missing its version. Reload the page and try again.
 
 ## Notices

@@ -102,9 +102,7 @@ sessions-conflict-saved-empty = (vuoto)
 sessions-conflict-saved-none = (nessuna spunta)
 
 ## Errori
-sessions-error-choice = Scegli una delle opzioni elencate.
 sessions-error-choose-one = Scegli un'opzione.
-sessions-error-rating = Inserisci un numero intero da 0 a 10, oppure lascia vuoto.
 sessions-error-version = Al modulo manca la versione. Ricarica la pagina e riprova.
 
 ## Avvisi
