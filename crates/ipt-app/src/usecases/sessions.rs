@@ -317,13 +317,11 @@ impl App {
             .into_iter()
             .find(|g| g.id == id)
             .ok_or(AppError::NotFound("goal"))?;
-        let Some(version) = version else {
-            let mut refused = vec![FieldError::new("version", Code::VersionMissing)];
-            refused.extend(input.read(id, Some(&stored)).err().unwrap_or_default());
-            return Err(AppError::Rejected(refused));
+        let opened = Goal {
+            version: version.unwrap_or(stored.version),
+            ..stored
         };
-        let opened = Goal { version, ..stored };
-        let mut goal = input.read(id, Some(&opened)).map_err(AppError::Rejected)?;
+        let mut goal = super::versioned(version, input.read(id, Some(&opened)))?;
         let audit = self.audit(
             actor,
             "goal.update",

@@ -172,7 +172,7 @@ impl PersonValues {
     }
 }
 
-/// The fields of the person form that show their own refusal.
+/// The fields of the person form that show their own refusal, besides its notes.
 const PERSON_SLOTS: &[&str] = &[
     "alias",
     "relationship",
@@ -181,13 +181,6 @@ const PERSON_SLOTS: &[&str] = &[
     "conflict",
     "reciprocity",
     "area_tags",
-    "shared_activities",
-    "satisfying_aspects",
-    "unsatisfying_aspects",
-    "expectations",
-    "communication_style",
-    "change_since_depression",
-    "wished_changes",
 ];
 
 /// The person form again after the core refused it: each refusal beside its field, any other
@@ -198,7 +191,8 @@ fn refused_person(
     refused: &[ipt_domain::rule::FieldError],
     version: i64,
 ) -> Posted<PersonValues> {
-    let (errors, rest) = crate::refusals::place(t, refused, PERSON_SLOTS);
+    let slots = [PERSON_SLOTS, &NOTES[..]].concat();
+    let (errors, rest) = crate::refusals::place(t, refused, &slots);
     let mut posted = Posted::invalid(values, errors, version);
     if !rest.is_empty() {
         posted.message = Some(rest.join(" "));
