@@ -1,8 +1,11 @@
+pub mod accounts;
 pub mod analytics;
 pub mod api;
+pub mod api_tokens;
 pub mod diary;
 pub mod export;
 pub mod initial;
+pub mod operations;
 pub mod portal;
 pub mod portal_access;
 pub mod portal_plan;
@@ -11,3 +14,4 @@ pub mod reports;
 pub mod sessions;
 pub mod sign_in;
 pub mod supervision;
+pub mod web_sessions;
