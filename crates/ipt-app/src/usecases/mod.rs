@@ -14,4 +14,5 @@ pub mod reports;
 pub mod sessions;
 pub mod sign_in;
 pub mod supervision;
+pub mod throttle;
 pub mod web_sessions;
