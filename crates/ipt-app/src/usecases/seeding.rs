@@ -1,5 +1,5 @@
 //! The one door past the use cases: writing synthetic data for the demo clinic and the
-//! benchmarks. Nothing else may use it.
+//! benchmarks. Nothing else may use it; a test (`tests/store_is_private.rs`) keeps it so.
 
 use crate::App;
 use crate::ports::Store;
@@ -17,6 +17,23 @@ impl App {
     /// door is the port itself, named for its one purpose, where a reader sees the bypass. The
     /// store still checks what it checks (keys, versions) and writes each record's audit event
     /// in its transaction.
+    ///
+    /// ```
+    /// fn seed(app: &ipt_app::App) -> &dyn ipt_app::ports::Store {
+    ///     app.seeding()
+    /// }
+    /// ```
+    ///
+    /// Everything else goes through the use cases: `App`'s store is private, so outside this
+    /// crate the same reach for the field does not compile (E0616, a private field; stable
+    /// rustdoc does not check the code, and the example above shows that nothing else in it
+    /// is wrong):
+    ///
+    /// ```compile_fail,E0616
+    /// fn reach(app: &ipt_app::App) -> &dyn ipt_app::ports::Store {
+    ///     app.store.as_ref()
+    /// }
+    /// ```
     pub fn seeding(&self) -> &dyn Store {
         self.store.as_ref()
     }
