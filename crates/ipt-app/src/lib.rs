@@ -77,7 +77,9 @@ impl CourseView {
 /// The application: use cases over a store, a clock and the protocol catalogue.
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    /// Private: the doors (pages, API, command line) reach storage only through the use cases
+    /// and the plain reads beside them; synthetic demo data goes through `App::seeding`.
+    store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub protocols: Arc<ProtocolCatalogue>,
     /// Questionnaire text: shipped text plus the site's packs.

@@ -1,11 +1,8 @@
 //! Sign-in: Argon2id passwords, a random session token in an HttpOnly, SameSite=Strict cookie
 //! (Secure when served over TLS), idle timeout, login throttling, and personal API tokens in the
-//! `Authorization: Bearer` header. Storage only ever sees SHA-256 hashes of tokens.
-
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! `Authorization: Bearer` header. Storage only ever sees SHA-256 hashes of tokens. This edge
+//! reads the cookie and the header; who they let in, the idle timeout and the throttle's limits
+//! are the core's (`ipt_app::usecases::{web_sessions, throttle}`).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
@@ -19,9 +16,6 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "ipt_session";
-
-/// How stale a session's "last seen" may get before a request refreshes it (and its expiry).
-pub const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
 pub const LANG_COOKIE: &str = "ipt_lang";
 
 /// The signed-in user, put into request extensions by `require_user`.
@@ -97,113 +91,23 @@ pub fn session_cookie(value: &str, max_age: Option<u64>, secure: bool) -> String
     c
 }
 
-/// Failed sign-in attempts per username and per address, in memory: five failures for one
-/// username from one address, or twenty from one address, within the window lock further tries
-/// until the oldest failure leaves the window.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl Throttle {
-    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-    const PER_USER: usize = 5;
-    const PER_ADDRESS: usize = 20;
-
-    fn keys(username: &str, ip: IpAddr) -> [String; 2] {
-        [
-            format!("u:{}:{ip}", username.trim().to_ascii_lowercase()),
-            format!("a:{ip}"),
-        ]
-    }
-
-    /// If locked, how long until the next try is allowed.
-    pub fn locked_for(&self, username: &str, ip: IpAddr) -> Option<Duration> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().expect("throttle lock");
-        let [user_key, ip_key] = Self::keys(username, ip);
-        let mut wait = None;
-        for (key, limit) in [(user_key, Self::PER_USER), (ip_key, Self::PER_ADDRESS)] {
-            let list = map.entry(key).or_default();
-            list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-            if list.len() >= limit {
-                let oldest = list[0];
-                let w = Self::WINDOW.saturating_sub(now.duration_since(oldest));
-                wait = Some(wait.map_or(w, |x: Duration| x.max(w)));
-            }
-        }
-        wait
-    }
-
-    pub fn fail(&self, username: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        for key in Self::keys(username, ip) {
-            map.entry(key).or_default().push(Instant::now());
-        }
-    }
-
-    pub fn succeed(&self, username: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        map.remove(&Self::keys(username, ip)[0]);
-    }
-}
-
 /// Who is calling: a bearer token, or a session cookie that has not idled out.
 pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
     let app = &state.app;
-    let now = app.now();
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let t = app
-            .store
-            .token_by_hash(&hash_token(token.trim()))
-            .await
-            .ok()??;
-        if t.revoked_at.is_some() {
-            return None;
-        }
-        let user = app.store.user(t.user).await.ok()??;
-        if !user.active {
-            return None;
-        }
-        // "Last used" is kept to the minute, as a session's "last seen" is: a client making
-        // many calls a second does not pay a write for each.
-        if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY) {
-            let _ = app.store.token_used(t.id, now).await;
-        }
+        let user = app.bearer_user(&hash_token(token.trim())).await.ok()??;
         return Some(CurrentUser::of(&user));
     }
     let token = cookie(headers, SESSION_COOKIE)?;
-    let hash = hash_token(&token);
-    let session = app.store.web_session(&hash).await.ok()??;
-    if session.expires_at <= now {
-        // An idle session is removed when it is next presented; the sign-in page says why.
-        let audit = ipt_app::ports::AuditEvent {
-            actor: Some(session.user),
-            ..app.audit(
-                &Actor::System,
-                "user.session_expired",
-                "user",
-                session.user.as_uuid(),
-                None,
-            )
-        };
-        let _ = app.store.delete_web_session(&hash, &audit).await;
-        return None;
-    }
-    let user = app.store.user(session.user).await.ok()??;
-    if !user.active {
-        return None;
-    }
-    // Extend the session at most once a minute: every touch is a durable write, and a page
-    // view should not cost one just to move the idle clock by a few seconds.
     let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
-    if now - session.last_seen_at >= TOUCH_EVERY {
-        let _ = app.store.touch_web_session(&hash, now, now + idle).await;
-    }
+    let user = app
+        .web_session_user(&hash_token(&token), idle)
+        .await
+        .ok()??;
     Some(CurrentUser::of(&user))
 }
 
@@ -245,18 +149,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(hash_token(&a), hash_token(&a));
         assert_ne!(hash_token(&a), a);
-    }
-
-    #[test]
-    fn five_failures_lock_one_username_but_not_another() {
-        let t = Throttle::default();
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        for _ in 0..5 {
-            assert!(t.locked_for("anna", ip).is_none());
-            t.fail("anna", ip);
-        }
-        assert!(t.locked_for("Anna", ip).is_some());
-        assert!(t.locked_for("bruno", ip).is_none());
     }
 
     #[test]

@@ -17,8 +17,8 @@ pub async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    let backend = state.app.store.backend();
-    match tokio::time::timeout(std::time::Duration::from_secs(3), state.app.store.ping()).await {
+    let backend = state.app.backend();
+    match tokio::time::timeout(std::time::Duration::from_secs(3), state.app.ping()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
             Json(json!({"status": "ready", "database": backend})),

@@ -50,7 +50,7 @@ pub struct WebOptions {
 impl Default for WebOptions {
     fn default() -> Self {
         Self {
-            idle_timeout: Duration::from_secs(30 * 60),
+            idle_timeout: ipt_app::usecases::web_sessions::IDLE_TIMEOUT,
             secure_cookies: false,
             crisis: portal::crisis::CrisisResources::default(),
             invitation_hours: 72,
@@ -65,7 +65,7 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub started: Arc<std::time::Instant>,
     pub options: Arc<WebOptions>,
-    pub throttle: Arc<auth::Throttle>,
+    pub throttle: Arc<ipt_app::usecases::throttle::Throttle>,
     /// Links to the course page's sections (inventory, timeline, sessions …).
     pub section_links: pages::SectionLinks,
 }
@@ -81,7 +81,7 @@ impl AppState {
             metrics: metrics::Metrics::install(),
             started: Arc::new(std::time::Instant::now()),
             options: Arc::new(options),
-            throttle: Arc::new(auth::Throttle::default()),
+            throttle: Arc::default(),
             section_links: course_sections,
         }
     }

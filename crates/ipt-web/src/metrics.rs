@@ -65,8 +65,8 @@ pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Respo
 }
 
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    let pool = state.app.store.pool_stats();
-    let backend = state.app.store.backend();
+    let pool = state.app.pool_stats();
+    let backend = state.app.backend();
     metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "open")
         .set(pool.size as f64);
     metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "idle")

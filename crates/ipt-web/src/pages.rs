@@ -11,9 +11,9 @@ use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ipt_app::AppError;
-use ipt_app::ports::{AlertFilter, AuditEvent};
+use ipt_app::ports::AlertFilter;
 use ipt_domain::alert::{AlertSource, RiskAlert};
-use ipt_domain::authz::{Actor, Role};
+use ipt_domain::authz::Role;
 use ipt_domain::course::{CourseStatus, EndReason, TransitionError};
 use ipt_domain::ids::{AlertId, CourseId, PatientId, UserId};
 use ipt_domain::patient::Language;
@@ -310,22 +310,12 @@ pub async fn set_language(
     let lang = Lang::parse(&f.lang).unwrap_or_default();
     if let Some(user) = auth::identify(&state, &headers).await
         && let Ok(language) = ipt_domain::patient::Language::parse(lang.code())
-    {
-        let audit = state.app.audit(
-            &user.actor(),
-            "user.language",
-            "user",
-            user.id.as_uuid(),
-            None,
-        );
-        if let Err(e) = state
+        && let Err(e) = state
             .app
-            .store
-            .set_user_language(user.id, Some(language), &audit)
+            .set_interface_language(&user.actor(), Some(language))
             .await
-        {
-            tracing::warn!(user = %user.id, error = %e, "the language choice was not kept");
-        }
+    {
+        tracing::warn!(user = %user.id, error = %e, "the language choice was not kept");
     }
     // Only local paths: never an open redirect.
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
@@ -354,13 +344,7 @@ pub struct LoginPage {
 }
 
 async fn no_users(state: &AppState) -> bool {
-    state
-        .app
-        .store
-        .list_users()
-        .await
-        .map(|u| u.is_empty())
-        .unwrap_or(false)
+    state.app.has_users().await.map(|any| !any).unwrap_or(false)
 }
 
 pub async fn login_form(
@@ -443,7 +427,7 @@ pub async fn login(
     let cookie = auth::session_cookie(&token, None, auth::is_secure(&state, &headers));
     // The language the user chose before, on any device, follows them to this one.
     let mut res = ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response();
-    if let Ok(Some(lang)) = state.app.store.user_language(user.id).await
+    if let Ok(Some(lang)) = state.app.interface_language(user.id).await
         && let Ok(v) = header::HeaderValue::from_str(&lang_cookie(lang.code()))
     {
         res.headers_mut().append(header::SET_COOKIE, v);
@@ -453,23 +437,7 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        let hash = auth::hash_token(&token);
-        if let Ok(Some(s)) = state.app.store.web_session(&hash).await {
-            let audit = AuditEvent {
-                ..state.app.audit(
-                    &Actor::System,
-                    "user.sign_out",
-                    "user",
-                    s.user.as_uuid(),
-                    None,
-                )
-            };
-            let audit = AuditEvent {
-                actor: Some(s.user),
-                ..audit
-            };
-            let _ = state.app.store.delete_web_session(&hash, &audit).await;
-        }
+        let _ = state.app.sign_out(&auth::hash_token(&token)).await;
     }
     let cookie = auth::session_cookie("", Some(0), auth::is_secure(&state, &headers));
     (
@@ -832,14 +800,9 @@ async fn patient_page(
     let t = page.t;
     let actor = user.actor();
     let app = &state.app;
-    let patient = match app.patient(&actor, id).await {
+    let (patient, courses) = match app.patient_with_courses(&actor, id).await {
         Ok(p) => p,
         Err(e) => return Err(fail(page)(e)),
-    };
-    let courses_audit = app.audit(&actor, "course.list", "patient", id.as_uuid(), Some(id));
-    let courses = match app.store.courses_of_patient(id, &courses_audit).await {
-        Ok(c) => c,
-        Err(e) => return Err(fail(page)(e.into())),
     };
     let alerts = match app
         .alerts(
@@ -854,14 +817,7 @@ async fn patient_page(
         Ok(a) => a,
         Err(e) => return Err(fail(page)(e)),
     };
-    let users: HashMap<_, _> = app
-        .store
-        .list_users()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let users = app.display_names().await.unwrap_or_default();
     let view = |a: &RiskAlert| AlertView {
         id: a.id.to_string(),
         version: a.version,
@@ -1236,15 +1192,7 @@ async fn course_page(
         .map(|(m, u)| (Some(m), u))
         .unwrap_or((None, vec![]));
     let sections = (state.section_links)(&t, &c.id.to_string());
-    let users: HashMap<_, _> = state
-        .app
-        .store
-        .list_users()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let users = state.app.display_names().await.unwrap_or_default();
     let comments = match state.app.supervisor_comments_in(&actor, &view).await {
         Ok(list) => list
             .into_iter()
@@ -1508,7 +1456,7 @@ async fn users_page(
     form_error: Option<String>,
 ) -> UsersPage {
     let t = page.t;
-    let accounts = state.app.store.list_users().await.unwrap_or_default();
+    let accounts = state.app.users().await.unwrap_or_default();
     let supervisors = accounts
         .iter()
         .filter(|u| u.role == Role::Supervisor && u.active)

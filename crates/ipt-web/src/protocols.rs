@@ -93,7 +93,7 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let user = crate::auth::identify(&state, &headers).await;
     let page = crate::pages::ctx(&headers, user.as_ref(), "about-title", "/about");
     AboutPage {
-        backend: state.app.store.backend(),
+        backend: state.app.backend(),
         page,
     }
     .into_response()

@@ -25,8 +25,7 @@ async fn supervisors_and_admins_see_programme_outcomes_and_clinicians_do_not() {
                     ipt_store_tests::fixtures::assessment(&p, c.id, AssessmentStatus::Final);
                 x.administered_at += time::Duration::weeks(k as i64 * 12);
                 x.result.as_mut().unwrap().total = Some(total);
-                t.app
-                    .store
+                t.db.store
                     .add_assessment(
                         &x,
                         None,

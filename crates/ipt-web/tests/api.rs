@@ -42,7 +42,7 @@ async fn token_last_used(
         tok.id.as_uuid(),
         None,
     );
-    t.app.store.create_token(&tok, &audit).await.unwrap();
+    t.db.store.create_token(&tok, &audit).await.unwrap();
     (tok.id, raw)
 }
 
@@ -148,16 +148,15 @@ async fn a_tokens_last_use_is_kept_to_the_minute() {
             let before = t.app.now() - ago;
             let (id, raw) = token_last_used(&t, &rosa, Some(before)).await;
             ok(&get(&t, "/api/v1/patients", &raw).await, StatusCode::OK);
-            let stored = t
-                .app
-                .store
-                .tokens_of_user(rosa.id)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|x| x.id == id)
-                .and_then(|x| x.last_used_at)
-                .unwrap();
+            let stored =
+                t.db.store
+                    .tokens_of_user(rosa.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|x| x.id == id)
+                    .and_then(|x| x.last_used_at)
+                    .unwrap();
             assert_eq!(
                 stored - before > time::Duration::seconds(10),
                 rewritten,
@@ -179,7 +178,7 @@ async fn no_token_an_unknown_token_and_a_revoked_token_are_refused_with_problem_
 
         let (id, tok) = token(&t, &rosa).await;
         ok(&get(&t, "/api/v1/patients", &tok).await, StatusCode::OK);
-        let listed = t.app.store.tokens_of_user(rosa.id).await.unwrap();
+        let listed = t.db.store.tokens_of_user(rosa.id).await.unwrap();
         assert!(listed[0].last_used_at.is_some(), "use is recorded");
         let audit = t.app.audit(
             &Actor::System,
@@ -188,8 +187,7 @@ async fn no_token_an_unknown_token_and_a_revoked_token_are_refused_with_problem_
             id.as_uuid(),
             None,
         );
-        t.app
-            .store
+        t.db.store
             .revoke_token(id, t.app.now(), &audit)
             .await
             .unwrap();

@@ -329,7 +329,7 @@ async fn the_diary_is_charted_when_the_patient_keeps_one() {
                 entry.id.as_uuid(),
                 Some(c.patient),
             );
-            t.app.store.add_diary_entry(&entry, &audit).await.unwrap();
+            t.db.store.add_diary_entry(&entry, &audit).await.unwrap();
         }
         let s = t.sign_in("carla").await;
         let r = t

@@ -137,16 +137,15 @@ async fn an_administrator_downloads_the_pseudonymous_csv_and_nobody_else_can() {
         assert_eq!(srow[date_at + 1], "1");
         assert_ne!(srow[0], row[0], "each export has its own pseudonyms");
 
-        let audit = t
-            .app
-            .store
-            .audit_events(&AuditFilter {
-                actor: Some(admin.id),
-                limit: 500,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let audit =
+            t.db.store
+                .audit_events(&AuditFilter {
+                    actor: Some(admin.id),
+                    limit: 500,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
         let exports = audit
             .iter()
             .filter(|e| e.action == "export.assessments")

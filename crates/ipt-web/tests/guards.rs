@@ -160,7 +160,7 @@ async fn future_life_events_and_episodes_are_refused_and_never_reach_the_suggest
         let read = t
             .app
             .audit(&SYSTEM, "timeline.read", "timeline", c.id.as_uuid(), None);
-        let timeline = t.app.store.timeline(c.id, &read).await.unwrap();
+        let timeline = t.db.store.timeline(c.id, &read).await.unwrap();
         assert!(timeline.events.is_empty() && timeline.episodes.is_empty());
         // This month is the past enough: "2026-12" on 1 December has begun.
         let this_month = format!(
@@ -620,8 +620,7 @@ async fn an_administrator_assigns_a_supervisor_through_the_page_and_the_api_alik
             vec![("clinician".into(), "not_a_clinician".into())]
         );
         assert_eq!(
-            t.app
-                .store
+            t.db.store
                 .user(clinician.id)
                 .await
                 .unwrap()
@@ -664,8 +663,7 @@ async fn an_administrator_assigns_a_supervisor_through_the_page_and_the_api_alik
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
         assert_eq!(
-            t.app
-                .store
+            t.db.store
                 .user(clinician.id)
                 .await
                 .unwrap()
@@ -709,8 +707,7 @@ async fn an_administrator_assigns_a_supervisor_through_the_page_and_the_api_alik
         .await;
         assert_eq!(api.status, StatusCode::FORBIDDEN, "{}", api.json);
         assert_eq!(
-            t.app
-                .store
+            t.db.store
                 .user(clinician.id)
                 .await
                 .unwrap()
@@ -774,8 +771,7 @@ async fn the_italian_users_page_words_every_refusal_in_italian() {
 
 /// The actions of a patient's audit rows, newest first.
 async fn audit_actions(t: &TestApp, patient: ipt_domain::ids::PatientId) -> Vec<String> {
-    t.app
-        .store
+    t.db.store
         .audit_events(&ipt_app::ports::AuditFilter {
             patient: Some(patient),
             actor: None,

@@ -74,21 +74,20 @@ async fn switching_to_italian_changes_every_visible_string_of_the_clinician_page
     let mut p = t.patient(&anna, "Olga Sample").await;
     // Texts written for the patient (the draft formulation) follow the patient's language.
     p.language = ipt_domain::patient::Language::It;
-    p.version = t
-        .app
-        .store
-        .update_patient(
-            &p,
-            &t.app.audit(
-                &ipt_domain::authz::Actor::System,
-                "patient.update",
-                "patient",
-                p.id.as_uuid(),
-                Some(p.id),
-            ),
-        )
-        .await
-        .unwrap();
+    p.version =
+        t.db.store
+            .update_patient(
+                &p,
+                &t.app.audit(
+                    &ipt_domain::authz::Actor::System,
+                    "patient.update",
+                    "patient",
+                    p.id.as_uuid(),
+                    Some(p.id),
+                ),
+            )
+            .await
+            .unwrap();
     let c = t.course(&p, Format::Individual).await;
     let session = t.sign_in("anna").await;
     // Switch through the language form, as a user does.
@@ -159,15 +158,14 @@ async fn a_users_language_follows_them_to_another_device() {
             r.set_cookie
         );
         // The change is audited.
-        let events = t
-            .app
-            .store
-            .audit_events(&ipt_app::ports::AuditFilter {
-                limit: 100,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let events =
+            t.db.store
+                .audit_events(&ipt_app::ports::AuditFilter {
+                    limit: 100,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
         assert!(events.iter().any(|e| e.action == "user.language"));
     }
 }

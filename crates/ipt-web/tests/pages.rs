@@ -296,7 +296,7 @@ async fn registering_a_patient_shows_field_errors_keeps_input_and_saves_nothing_
             bad.body.contains("value=\"Hana Typed\""),
             "what was typed is kept"
         );
-        assert_eq!(t.app.store.count_patients().await.unwrap(), 0);
+        assert_eq!(t.db.store.count_patients().await.unwrap(), 0);
         let empty = t
             .post(
                 "/patients",
@@ -496,15 +496,14 @@ async fn a_risk_alert_shows_on_the_caseload_and_stays_until_acknowledged_with_a_
             "{after}"
         );
         assert!(t.get("/caseload", Some(&s)).await.text().contains("none"));
-        let audit = t
-            .app
-            .store
-            .audit_events(&ipt_app::ports::AuditFilter {
-                patient: Some(p.id),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let audit =
+            t.db.store
+                .audit_events(&ipt_app::ports::AuditFilter {
+                    patient: Some(p.id),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
         assert!(audit.iter().any(|e| e.action == "risk_alert.acknowledge"));
     }
 }
@@ -581,12 +580,11 @@ async fn an_idle_session_ends_and_the_sign_in_page_says_why() {
         login.contains("Your session ended after a period of inactivity"),
         "{login}"
     );
-    let audit = t
-        .app
-        .store
-        .audit_events(&ipt_app::ports::AuditFilter::default())
-        .await
-        .unwrap();
+    let audit =
+        t.db.store
+            .audit_events(&ipt_app::ports::AuditFilter::default())
+            .await
+            .unwrap();
     assert!(audit.iter().any(|e| e.action == "user.session_expired"));
 }
 

@@ -92,7 +92,7 @@ struct Setup {
 }
 
 async fn setup(t: &TestApp, username: &str, patient: &str, language: Language) -> Setup {
-    let clinician = match t.app.store.user_by_username(username).await.unwrap() {
+    let clinician = match t.db.store.user_by_username(username).await.unwrap() {
         Some(u) => u,
         None => t.user(username, Role::Clinician).await,
     };
@@ -197,8 +197,7 @@ async fn assignment_id(t: &TestApp, s: &Setup) -> String {
 }
 
 async fn assessments(t: &TestApp, course: CourseId) -> Vec<Assessment> {
-    t.app
-        .store
+    t.db.store
         .assessments_of_course(
             course,
             &t.app
@@ -209,8 +208,7 @@ async fn assessments(t: &TestApp, course: CourseId) -> Vec<Assessment> {
 }
 
 async fn actions(t: &TestApp, patient: PatientId) -> Vec<String> {
-    t.app
-        .store
+    t.db.store
         .audit_events(&AuditFilter {
             patient: Some(patient),
             actor: None,
@@ -302,8 +300,7 @@ async fn invitations_expire_work_once_and_can_be_revoked() {
             "an expired link sets nothing"
         );
         assert!(
-            t.app
-                .store
+            t.db.store
                 .portal_access(s.patient.id)
                 .await
                 .unwrap()
@@ -368,13 +365,12 @@ async fn invitations_expire_work_once_and_can_be_revoked() {
             page.text()
         );
         // The code works with the passphrase, and the stored code is only a hash.
-        let stored = t
-            .app
-            .store
-            .portal_access(s.patient.id)
-            .await
-            .unwrap()
-            .unwrap();
+        let stored =
+            t.db.store
+                .portal_access(s.patient.id)
+                .await
+                .unwrap()
+                .unwrap();
         assert_ne!(stored.code_hash, code.replace('-', ""));
         assert!(stored.passphrase_hash.starts_with("$argon2id$"));
         let r = sign_in(&t, &code.to_lowercase(), PASSPHRASE).await;
@@ -1040,8 +1036,7 @@ async fn passphrase_rules_are_explained_in_the_patients_language() {
     let r = post("verde bollitore fiume", "verde bollitore fiumi").await;
     assert!(r.text().contains("non sono uguali"), "{}", r.text());
     assert!(
-        t.app
-            .store
+        t.db.store
             .portal_access(s.patient.id)
             .await
             .unwrap()
@@ -1224,7 +1219,7 @@ async fn set_record_language(t: &TestApp, patient: PatientId, language: Language
         record.id.as_uuid(),
         Some(record.id),
     );
-    t.app.store.update_patient(&record, &audit).await.unwrap();
+    t.db.store.update_patient(&record, &audit).await.unwrap();
 }
 
 /// The PDF course summary's text, fetched as the clinician.

@@ -47,8 +47,7 @@ async fn portal_session(t: &TestApp, patient: &Patient) -> String {
         entity_id: patient.id.as_uuid(),
         patient: Some(patient.id),
     };
-    t.app
-        .store
+    t.db.store
         .create_portal_session(&session, &audit)
         .await
         .unwrap();
@@ -284,16 +283,15 @@ async fn entries_are_saved_listed_charted_and_summarised() {
         assert!(page.body.contains("value=\"5\" checked"), "{}", page.body);
         assert!(page.body.contains("Walk in the park"));
         // Reads and writes are audited as the patient's, with ids only.
-        let audit = t
-            .app
-            .store
-            .audit_events(&ipt_app::ports::AuditFilter {
-                patient: Some(s.patient.id),
-                actor: None,
-                limit: 500,
-            })
-            .await
-            .unwrap();
+        let audit =
+            t.db.store
+                .audit_events(&ipt_app::ports::AuditFilter {
+                    patient: Some(s.patient.id),
+                    actor: None,
+                    limit: 500,
+                })
+                .await
+                .unwrap();
         assert!(audit.iter().any(|a| a.action == "portal.diary.create"));
         assert!(audit.iter().any(|a| a.action == "portal.diary.read"));
     }
@@ -511,12 +509,7 @@ async fn another_patients_records_answer_not_found() {
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        let goals = t
-            .app
-            .store
-            .goals(s.course.id, &audit_for(&s))
-            .await
-            .unwrap();
+        let goals = t.db.store.goals(s.course.id, &audit_for(&s)).await.unwrap();
         assert_eq!(goals[0].progress, Some(2));
         // Addresses that are not days are not found; without a session, the sign-in.
         for path in ["/portal/diary/not-a-day", "/portal/diary/2026-02-30"] {
@@ -797,12 +790,7 @@ async fn the_plan_shows_the_patients_wording_and_their_goal_ratings_reach_the_cl
             "{}",
             r.text()
         );
-        let stored = t
-            .app
-            .store
-            .goals(s.course.id, &audit_for(&s))
-            .await
-            .unwrap();
+        let stored = t.db.store.goals(s.course.id, &audit_for(&s)).await.unwrap();
         assert_eq!(stored[0].progress, Some(7));
     }
 }

@@ -292,15 +292,14 @@ async fn both_documents_download_as_pdf_in_the_patients_language() {
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Who took which document is in the audit trail, with ids only.
-        let events = t
-            .app
-            .store
-            .audit_events(&AuditFilter {
-                limit: 500,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let events =
+            t.db.store
+                .audit_events(&AuditFilter {
+                    limit: 500,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
         for action in ["document.course_summary", "document.my_plan"] {
             assert!(
                 events
@@ -318,7 +317,7 @@ async fn both_documents_download_as_pdf_in_the_patients_language() {
 async fn only_those_who_may_read_the_course_get_the_documents() {
     for t in TestApp::all().await {
         let c = course_with_data(&t).await;
-        let anna = t.app.store.user_by_username("anna").await.unwrap().unwrap();
+        let anna = t.db.store.user_by_username("anna").await.unwrap().unwrap();
         let sup = t.user("sara", Role::Supervisor).await;
         t.supervise(&anna, &sup).await;
         t.user("bruno", Role::Clinician).await;

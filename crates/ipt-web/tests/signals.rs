@@ -110,7 +110,7 @@ async fn the_caseload_shows_each_signal_with_its_reason_and_where_to_act() {
             tok.id.as_uuid(),
             None,
         );
-        t.app.store.create_token(&tok, &audit).await.unwrap();
+        t.db.store.create_token(&tok, &audit).await.unwrap();
         let reply = t
             .request(
                 Request::get("/api/v1/caseload")

@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use ipt_app::ports::{ApiToken, SystemClock, WebSession};
+use ipt_app::ports::SystemClock;
+use ipt_app::usecases::api_tokens::TokenLabel;
 use ipt_app::{App, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::{Actor, Role};
@@ -480,8 +481,7 @@ impl Subject {
     /// (else latest course): a realistic caseload, the same rule at every scale.
     async fn choose(app: &App) -> anyhow::Result<Self> {
         let mut clinicians: Vec<_> = app
-            .store
-            .list_users()
+            .users()
             .await?
             .into_iter()
             .filter(|u| u.role == Role::Clinician && u.active)
@@ -496,7 +496,12 @@ impl Subject {
                 clinician.id.as_uuid(),
                 None,
             );
-            let patients = app.store.list_patients(Some(clinician.id), &audit).await?;
+            // Straight from the store (the seeding door): the subject is picked as the system,
+            // outside any caseload's access rules, with the audit rows it always wrote.
+            let patients = app
+                .seeding()
+                .list_patients(Some(clinician.id), &audit)
+                .await?;
             for p in &patients {
                 let audit = app.audit(
                     &system,
@@ -505,7 +510,7 @@ impl Subject {
                     p.id.as_uuid(),
                     Some(p.id),
                 );
-                let courses = app.store.courses_of_patient(p.id, &audit).await?;
+                let courses = app.seeding().courses_of_patient(p.id, &audit).await?;
                 let course = courses
                     .iter()
                     .rev()
@@ -528,40 +533,20 @@ impl Subject {
     /// `ipt token create` store them (hashes only), each with its audit event.
     async fn sign_in(&self, app: &App) -> anyhow::Result<Credentials> {
         let user = &self.clinician;
-        let actor = Actor::User {
-            id: user.id,
-            role: user.role,
-        };
-        let now = app.now();
         let session_token = ipt_web::auth::new_token();
-        let session = WebSession {
-            token_hash: ipt_web::auth::hash_token(&session_token),
-            user: user.id,
-            created_at: now,
-            last_seen_at: now,
-            // Long enough for the longest run; the server still checks and extends it.
-            expires_at: now + time::Duration::hours(24),
-        };
-        let audit = app.audit(&actor, "user.sign_in", "user", user.id.as_uuid(), None);
-        app.store.create_web_session(&session, &audit).await?;
+        // Long enough for the longest run; the server still checks and extends it.
+        let idle = time::Duration::hours(24);
+        app.start_web_session(user, &ipt_web::auth::hash_token(&session_token), idle)
+            .await?;
         let api_token = ipt_web::auth::new_token();
-        let token = ApiToken {
-            id: new_id(),
-            user: user.id,
-            name: "ipt bench".into(),
-            token_hash: ipt_web::auth::hash_token(&api_token),
-            created_at: now,
-            revoked_at: None,
-            last_used_at: None,
-        };
-        let audit = app.audit(
+        let label = TokenLabel::parse("ipt bench").expect("a short label");
+        app.create_api_token(
             &Actor::System,
-            "api_token.create",
-            "api_token",
-            token.id.as_uuid(),
-            None,
-        );
-        app.store.create_token(&token, &audit).await?;
+            user,
+            &label,
+            &ipt_web::auth::hash_token(&api_token),
+        )
+        .await?;
         Ok(Credentials {
             cookie: format!("{}={session_token}", ipt_web::auth::SESSION_COOKIE),
             bearer: format!("Bearer {api_token}"),

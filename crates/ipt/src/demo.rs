@@ -4,6 +4,10 @@
 //! the same clinic. Dates are laid out around an anchor date (by default the Monday of the
 //! current week) so that the demo always looks current; pass `--anchor-date` to pin them too.
 //! Password hashes use a fresh random salt each time, as they must.
+//!
+//! The clinic's history is past-dated and its ids and audit events come from the generator, so
+//! it is written through `App::seeding`, the one door past the use cases, kept for synthetic
+//! data (see its documentation).
 
 use anyhow::{Context, bail};
 use ipt_app::App;
@@ -91,7 +95,7 @@ pub async fn prepare(app: &App, seed: u64, anchor: Option<Date>) -> anyhow::Resu
     }
     let mut rng = Rng::new(seed, anchor - Duration::days(400));
     let users = ensure_accounts(app, &mut rng).await?;
-    let existing = app.store.count_patients().await?;
+    let existing = app.seeding().count_patients().await?;
     if existing > 0 {
         println!("The database already holds {existing} patients; no demo data was added.");
     } else {
@@ -105,6 +109,7 @@ pub async fn prepare(app: &App, seed: u64, anchor: Option<Date>) -> anyhow::Resu
 }
 
 async fn ensure_accounts(app: &App, rng: &mut Rng) -> anyhow::Result<Vec<UserRecord>> {
+    let store = app.seeding();
     let mut out = vec![];
     let supervisor_id: UserId = rng.id();
     for (username, name, role) in ACCOUNTS {
@@ -113,7 +118,7 @@ async fn ensure_accounts(app: &App, rng: &mut Rng) -> anyhow::Result<Vec<UserRec
         } else {
             rng.id()
         };
-        if let Some(u) = app.store.user_by_username(username).await? {
+        if let Some(u) = store.user_by_username(username).await? {
             out.push(u);
             continue;
         }
@@ -128,7 +133,7 @@ async fn ensure_accounts(app: &App, rng: &mut Rng) -> anyhow::Result<Vec<UserRec
             version: 1,
         };
         let audit = system_audit(app, rng, "user.create", "user", id.as_uuid(), None);
-        app.store.create_user(&user, &audit).await?;
+        store.create_user(&user, &audit).await?;
         out.push(user);
     }
     Ok(out)
@@ -316,6 +321,7 @@ async fn seed_patient(
     area: AreaKind,
     anchor: Date,
 ) -> anyhow::Result<()> {
+    let store = app.seeding();
     let protocol = app.protocols.get(format).clone();
     let name = format!("{} {}", FIRST[index % FIRST.len()], rng.pick(LAST));
     let age = match format {
@@ -347,7 +353,7 @@ async fn seed_patient(
         patient: patient.id,
     };
     let a = s.audit("patient.create", "patient", patient.id.as_uuid());
-    app.store.create_patient(&patient, &a).await?;
+    store.create_patient(&patient, &a).await?;
 
     // How many sessions have happened by the anchor.
     let total = protocol.default_sessions;
@@ -442,7 +448,7 @@ async fn seed_patient(
         )?);
     }
     let a = s.audit("course.create", "course", course_id.as_uuid());
-    app.store
+    store
         .create_course(
             &Course {
                 status: CourseStatus::Referred,
@@ -460,14 +466,14 @@ async fn seed_patient(
             "inventory_person",
             p.id.as_uuid(),
         );
-        app.store.add_person(course_id, p, &a).await?;
+        store.add_person(course_id, p, &a).await?;
     }
     for e in &events {
         let a = s.audit("timeline_event.create", "timeline_event", e.id.as_uuid());
-        app.store.add_event(course_id, e, &a).await?;
+        store.add_event(course_id, e, &a).await?;
     }
     let a = s.audit("mood_episode.create", "mood_episode", episode.id.as_uuid());
-    app.store.add_episode(course_id, &episode, &a).await?;
+    store.add_episode(course_id, &episode, &a).await?;
 
     // Past the initial phase: the focus the suggestions point to, an accepted formulation, a
     // contract, and the start snapshot of the circle.
@@ -540,7 +546,7 @@ async fn seed_patient(
                 "inventory_snapshot",
                 snap.id.as_uuid(),
             );
-            app.store.add_snapshot(course_id, &snap, &a).await?;
+            store.add_snapshot(course_id, &snap, &a).await?;
         }
     }
 
@@ -613,7 +619,7 @@ async fn seed_patient(
             version: 1,
         };
         let a = s.audit("session.create", "session", session.id.as_uuid());
-        app.store.add_session(&session, None, None, &a).await?;
+        store.add_session(&session, None, None, &a).await?;
         let measured = attended
             && index != UNMEASURED
             && (n == 1 || n.is_multiple_of(protocol.measure_every.max(1)) || n == total);
@@ -654,7 +660,7 @@ async fn seed_patient(
             // A positive risk item raises an alert, as it would in the clinic.
             let alert =
                 ipt_domain::alert::RiskAlert::from_assessment(&x, s.rng.id(), x.administered_at);
-            app.store.add_assessment(&x, alert.as_ref(), &a).await?;
+            store.add_assessment(&x, alert.as_ref(), &a).await?;
             // A course that has ended had its alerts seen and acted on first (no course ends
             // past an open alert): the demo clinician acknowledged it that day.
             if let Some(mut raised) = alert
@@ -669,7 +675,7 @@ async fn seed_patient(
                     x.administered_at + Duration::hours(2),
                 )?;
                 let ack = s.audit("risk_alert.acknowledge", "risk_alert", raised.id.as_uuid());
-                app.store.acknowledge_alert(&raised, &ack).await?;
+                store.acknowledge_alert(&raised, &ack).await?;
             }
         }
     }
@@ -741,7 +747,7 @@ async fn seed_patient(
                 "inventory_snapshot",
                 snap.id.as_uuid(),
             );
-            app.store.add_snapshot(course_id, &snap, &a).await?;
+            store.add_snapshot(course_id, &snap, &a).await?;
         }
     }
     if stage == Stage::EndedEarly {
@@ -750,7 +756,7 @@ async fn seed_patient(
             .ok();
     }
     let a = s.audit("course.update", "course", course_id.as_uuid());
-    app.store.update_course(&course, &a).await?;
+    store.update_course(&course, &a).await?;
 
     for kind in course
         .focus
@@ -766,7 +772,7 @@ async fn seed_patient(
             version: 1,
         };
         let a = s.audit("goal.create", "goal", goal.id.as_uuid());
-        app.store.add_goal(course_id, &goal, &a).await?;
+        store.add_goal(course_id, &goal, &a).await?;
     }
 
     if stage == Stage::Maintenance {
@@ -787,7 +793,7 @@ async fn seed_patient(
         )?;
         m.agree_contract(mp, contract);
         let a = s.audit("course.create", "course", m.id.as_uuid());
-        app.store.create_course(&m, &a).await?;
+        store.create_course(&m, &a).await?;
         m.transition(
             CourseStatus::Active(Phase::Maintenance),
             &facts,
@@ -795,7 +801,7 @@ async fn seed_patient(
         )
         .ok();
         let a = s.audit("course.update", "course", m.id.as_uuid());
-        app.store.update_course(&m, &a).await?;
+        store.update_course(&m, &a).await?;
     }
     // The patient's mood diary on the portal, for courses under way.
     if matches!(stage, Stage::Middle | Stage::Termination) {
@@ -847,6 +853,7 @@ async fn seed_diary(
     anchor: Date,
 ) -> anyhow::Result<()> {
     use ipt_domain::diary::{DiaryEntry, DiaryMood, Interaction, InteractionQuality};
+    let store = app.seeding();
     let mut rng = Rng::new(seed, anchor - Duration::days(60));
     let living: Vec<&InventoryPerson> = people.iter().filter(|p| !p.deceased).collect();
     let lean: Vec<i64> = living.iter().map(|_| rng.range(-2, 2)).collect();
@@ -908,7 +915,7 @@ async fn seed_diary(
             entry.id.as_uuid(),
             Some(patient.id),
         );
-        app.store.add_diary_entry(&entry, &a).await?;
+        store.add_diary_entry(&entry, &a).await?;
     }
     Ok(())
 }

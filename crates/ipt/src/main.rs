@@ -260,7 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             if demo {
                 demo::prepare(&app, 1, None).await?;
-            } else if !app.store.has_users().await? {
+            } else if !app.has_users().await? {
                 println!(
                     "No user account exists yet. Create the first administrator with:\n  \
                      printf '%s\\n' \"$PASSWORD\" | ipt user add --username admin --role admin\n\
@@ -372,10 +372,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let find = |name: String| {
                 let app = &app;
                 async move {
-                    let username =
-                        ipt_app::parse_username(&name).unwrap_or_else(|_| name.trim().to_string());
-                    app.store
-                        .user_by_username(&username)
+                    app.account_named(&name)
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("there is no user named '{name}'"))
                 }

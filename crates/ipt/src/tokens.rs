@@ -4,8 +4,9 @@
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use ipt_app::ports::{ApiToken, UserRecord};
-use ipt_app::{App, new_id};
+use ipt_app::ports::UserRecord;
+use ipt_app::usecases::api_tokens::TokenLabel;
+use ipt_app::{App, AppError};
 use ipt_domain::authz::Actor;
 use ipt_domain::ids::TokenId;
 use time::OffsetDateTime;
@@ -33,9 +34,6 @@ pub enum TokenCommand {
     },
 }
 
-/// The longest label accepted.
-const MAX_LABEL: usize = 60;
-
 pub async fn run(app: &App, command: TokenCommand) -> anyhow::Result<()> {
     match command {
         TokenCommand::Create { user, name } => create(app, &user, &name).await,
@@ -45,8 +43,7 @@ pub async fn run(app: &App, command: TokenCommand) -> anyhow::Result<()> {
 }
 
 async fn user_named(app: &App, name: &str) -> anyhow::Result<UserRecord> {
-    let username = ipt_app::parse_username(name).unwrap_or_else(|_| name.trim().to_string());
-    match app.store.user_by_username(&username).await? {
+    match app.account_named(name).await? {
         Some(u) => Ok(u),
         None => bail!("there is no user named '{}'", name.trim()),
     }
@@ -60,38 +57,24 @@ fn when(t: OffsetDateTime) -> String {
 }
 
 async fn create(app: &App, username: &str, label: &str) -> anyhow::Result<()> {
-    let label = label.trim();
-    if label.is_empty() || label.chars().count() > MAX_LABEL {
-        bail!("give the token a label of 1–{MAX_LABEL} characters with --name");
-    }
-    let user = user_named(app, username).await?;
-    if !user.active {
+    let Some(label) = TokenLabel::parse(label) else {
         bail!(
-            "the account '{}' is deactivated; a token for it would not work",
-            user.username
+            "give the token a label of 1–{} characters with --name",
+            TokenLabel::MAX
         );
-    }
-    let raw = ipt_web::auth::new_token();
-    let token = ApiToken {
-        id: new_id(),
-        user: user.id,
-        name: label.to_string(),
-        token_hash: ipt_web::auth::hash_token(&raw),
-        created_at: app.now(),
-        revoked_at: None,
-        last_used_at: None,
     };
-    let audit = app.audit(
-        &Actor::System,
-        "api_token.create",
-        "api_token",
-        token.id.as_uuid(),
-        None,
-    );
-    app.store
-        .create_token(&token, &audit)
+    let user = user_named(app, username).await?;
+    let raw = ipt_web::auth::new_token();
+    let hash = ipt_web::auth::hash_token(&raw);
+    let token = match app
+        .create_api_token(&Actor::System, &user, &label, &hash)
         .await
-        .context("the token could not be stored")?;
+    {
+        Ok(token) => token,
+        // A refusal (a deactivated account) is said as it is; a failed write is explained.
+        Err(AppError::Invalid(refusal)) => bail!(refusal),
+        Err(e) => return Err(e).context("the token could not be stored"),
+    };
     println!(
         "Created API token {} (\"{}\") for {} ({}).",
         token.id, token.name, user.username, user.role
@@ -110,7 +93,7 @@ async fn create(app: &App, username: &str, label: &str) -> anyhow::Result<()> {
 
 async fn list(app: &App, username: &str) -> anyhow::Result<()> {
     let user = user_named(app, username).await?;
-    let mut tokens = app.store.tokens_of_user(user.id).await?;
+    let tokens = app.api_tokens_of(user.id).await?;
     if tokens.is_empty() {
         println!(
             "{} has no API tokens. Create one with `ipt token create --user {}`.",
@@ -118,7 +101,6 @@ async fn list(app: &App, username: &str) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    tokens.sort_by_key(|t| t.created_at);
     let label_width = tokens
         .iter()
         .map(|t| t.name.chars().count())
@@ -153,21 +135,7 @@ async fn revoke(app: &App, raw_id: &str) -> anyhow::Result<()> {
             raw_id.trim()
         )
     })?;
-    // Tokens are found through their users: a handful of accounts, each with a few tokens.
-    let mut found = None;
-    for user in app.store.list_users().await? {
-        if let Some(t) = app
-            .store
-            .tokens_of_user(user.id)
-            .await?
-            .into_iter()
-            .find(|t| t.id == id)
-        {
-            found = Some((user, t));
-            break;
-        }
-    }
-    let Some((user, token)) = found else {
+    let Some((user, token)) = app.api_token(id).await? else {
         bail!("there is no API token with id {id} (see `ipt token list --user NAME`)");
     };
     if let Some(at) = token.revoked_at {
@@ -178,15 +146,7 @@ async fn revoke(app: &App, raw_id: &str) -> anyhow::Result<()> {
             when(at)
         );
     }
-    let audit = app.audit(
-        &Actor::System,
-        "api_token.revoke",
-        "api_token",
-        id.as_uuid(),
-        None,
-    );
-    app.store
-        .revoke_token(id, app.now(), &audit)
+    app.revoke_api_token(&Actor::System, id)
         .await
         .context("the token could not be revoked")?;
     println!(

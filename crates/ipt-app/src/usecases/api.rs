@@ -34,9 +34,19 @@ impl App {
         actor: &Actor,
         patient: PatientId,
     ) -> Result<Vec<Course>, AppError> {
+        Ok(self.patient_with_courses(actor, patient).await?.1)
+    }
+
+    /// A patient the actor may read, and their courses, oldest first (the patient page).
+    pub async fn patient_with_courses(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<(Patient, Vec<Course>), AppError> {
         let p = self.patient(actor, patient).await?;
         let audit = self.audit(actor, "course.list", "patient", p.id.as_uuid(), Some(p.id));
-        Ok(self.store.courses_of_patient(p.id, &audit).await?)
+        let courses = self.store.courses_of_patient(p.id, &audit).await?;
+        Ok((p, courses))
     }
 
     /// The open risk alerts of every patient on the actor's caseload, oldest first.

@@ -1,18 +1,24 @@
+pub mod accounts;
 pub mod analytics;
 pub mod api;
+pub mod api_tokens;
 pub mod diary;
 pub mod export;
 pub mod initial;
 pub mod inventory;
+pub mod operations;
 pub mod portal;
 pub mod portal_access;
 pub mod portal_plan;
 pub mod progress;
 pub mod reports;
+pub mod seeding;
 pub mod sessions;
 pub mod sign_in;
 pub mod supervision;
+pub mod throttle;
 pub mod timeline;
+pub mod web_sessions;
 
 /// A correction needs the version the user opened; a missing one is refused with the rest.
 pub(crate) fn versioned<T>(

@@ -8,7 +8,7 @@
 use ipt_domain::course::{Course, CourseStatus};
 use ipt_domain::ids::{PatientId, UserId};
 use ipt_domain::patient::{Language, Patient};
-use time::Duration;
+use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::ports::AuditEvent;
@@ -89,7 +89,7 @@ impl App {
             return Ok(None);
         };
         // At most once a minute: each touch is a durable write.
-        if now - session.last_seen_at >= Duration::minutes(1) {
+        if now - session.last_seen_at >= super::web_sessions::TOUCH_EVERY {
             self.store
                 .touch_portal_session(token_hash, now, now + idle)
                 .await?;
@@ -140,5 +140,21 @@ impl App {
             .find(|c| matches!(c.status, CourseStatus::Active(_) | CourseStatus::Referred))
             .cloned();
         Ok(open.or_else(|| courses.last().cloned()))
+    }
+
+    /// The date of the patient's next session, as the portal's home page tells it: the
+    /// planned one of their portal course, if it is still to come.
+    pub async fn portal_next_session(&self, who: &PortalPatient) -> Result<Option<Date>, AppError> {
+        let Some(course) = self.portal_course(who).await? else {
+            return Ok(None);
+        };
+        let audit = self.portal_audit(who, "session.list", "course", course.id.as_uuid());
+        let sessions = self.store.sessions(course.id, &audit).await?;
+        Ok(ipt_domain::session::upcoming(
+            &sessions,
+            course.status.is_open(),
+            course.planned_sessions(),
+            self.today(),
+        ))
     }
 }

@@ -1,7 +1,8 @@
 //! Staff sign-in: checking a username and password, and starting a signed-in session. The
 //! doors (the sign-in page; later others) hand in what was typed and a way to verify a password
-//! off the async runtime; they never read accounts or write sessions themselves. Throttling of
-//! repeated failures is the web edge's for now (in memory, per process).
+//! off the async runtime; they never read accounts or write sessions themselves. Repeated
+//! failures are throttled by `usecases::throttle` (in memory, per process), which the door
+//! consults before it hands anything in.
 
 use std::future::Future;
 

@@ -17,10 +17,8 @@ use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use ipt_app::AppError;
-use ipt_app::ports::{AuditEvent, WebSession};
 use ipt_app::usecases::portal::PortalPatient;
 use ipt_app::usecases::portal_access::{PortalAccessError, format_code};
-use ipt_domain::authz::Actor;
 use ipt_domain::portal::{PASSPHRASE_MIN_CHARS, PortalError};
 use serde::Deserialize;
 
@@ -548,26 +546,12 @@ pub async fn kiosk_exit(
     state.throttle.succeed(&throttle_key(&kind), ip);
     // The clinician is signed back in with a fresh session, as after their own sign-in.
     let token = auth::new_token();
-    let now = state.app.now();
-    let session = WebSession {
-        token_hash: auth::hash_token(&token),
-        user: user.id,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + idle(&state),
-    };
-    let audit: AuditEvent = state.app.audit(
-        &Actor::User {
-            id: user.id,
-            role: user.role,
-        },
-        "user.sign_in",
-        "user",
-        user.id.as_uuid(),
-        None,
-    );
-    if let Err(e) = state.app.store.create_web_session(&session, &audit).await {
-        return error_page(page, e.into());
+    if let Err(e) = state
+        .app
+        .start_web_session(&user, &auth::hash_token(&token), idle(&state))
+        .await
+    {
+        return error_page(page, e);
     }
     let secure = auth::is_secure(&state, &headers);
     (

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use ipt_app::AppError;
 use ipt_app::access::Access;
-use ipt_app::ports::{AlertFilter, AuditEvent};
+use ipt_app::ports::AlertFilter;
 use ipt_app::usecases::portal_access::AssignError;
 use ipt_domain::course::Course;
 use ipt_domain::ids::{AssignmentId, CourseId, InvitationId};
@@ -625,25 +625,13 @@ pub async fn start_kiosk(
     {
         return fail(page)(e).into_response();
     }
-    if let Some(own) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        let audit = AuditEvent {
-            actor: Some(user.id),
-            ..state.app.audit(
-                &user.actor(),
-                "user.kiosk_handover",
-                "user",
-                user.id.as_uuid(),
-                Some(course.patient),
-            )
-        };
-        if let Err(e) = state
+    if let Some(own) = auth::cookie(&headers, auth::SESSION_COOKIE)
+        && let Err(e) = state
             .app
-            .store
-            .delete_web_session(&auth::hash_token(&own), &audit)
+            .end_session_for_kiosk(user.id, user.role, &auth::hash_token(&own), course.patient)
             .await
-        {
-            tracing::warn!(error = %e, "the clinician's session could not be ended for kiosk mode");
-        }
+    {
+        tracing::warn!(error = %e, "the clinician's session could not be ended for kiosk mode");
     }
     let secure = auth::is_secure(&state, &headers);
     (

@@ -29,28 +29,10 @@ pub async fn page(
 ) -> Response {
     let page = ctx(&who, "portal-home-title", "/portal");
     let t = page.t;
-    let mut next_session = None;
-    if let Ok(Some(course)) = state.app.portal_course(&who).await
-        && let Ok(sessions) = state
-            .app
-            .store
-            .sessions(
-                course.id,
-                &state
-                    .app
-                    .portal_audit(&who, "session.list", "course", course.id.as_uuid()),
-            )
-            .await
-    {
-        let today = state.app.today();
-        next_session = ipt_domain::session::upcoming(
-            &sessions,
-            course.status.is_open(),
-            course.planned_sessions(),
-            today,
-        )
-        .map(|d| t.with("portal-home-next-session", &[("date", t.date(d))]));
-    }
+    let next_session = match state.app.portal_next_session(&who).await {
+        Ok(Some(d)) => Some(t.with("portal-home-next-session", &[("date", t.date(d))])),
+        _ => None,
+    };
     let tiles = super::SECTIONS
         .iter()
         .skip(1)

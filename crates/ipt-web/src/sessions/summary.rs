@@ -59,7 +59,6 @@ pub async fn page(
     let not_set = || t.get("not-set");
     let clinician = state
         .app
-        .store
         .user(c.clinician)
         .await
         .ok()

@@ -1,0 +1,3 @@
+//! The integration tests of ipt-app, one binary.
+
+mod store_is_private;
