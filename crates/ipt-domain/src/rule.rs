@@ -93,6 +93,8 @@ codes! {
     NotASupervisor = "not_a_supervisor",
     SupervisorInactive = "supervisor_inactive",
     NoSuchUser = "no_such_user",
+    /// A switched-off account, for which a token would not work.
+    AccountInactive = "account_inactive",
     UsernameInvalid = "username_invalid",
     UsernameTaken = "username_taken",
     PasswordTooShort = "password_too_short",

@@ -71,8 +71,8 @@ async fn create(app: &App, username: &str, label: &str) -> anyhow::Result<()> {
         .await
     {
         Ok(token) => token,
-        // A refusal (a deactivated account) is said as it is; a failed write is explained.
-        Err(AppError::Invalid(refusal)) => bail!(refusal),
+        // A refusal (a deactivated account) is worded from its code; a failed write is explained.
+        Err(AppError::Rejected(refused)) => bail!(ipt_web::i18n::Tr::default().rules(&refused)),
         Err(e) => return Err(e).context("the token could not be stored"),
     };
     println!(

@@ -168,7 +168,7 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.goto(&format!("{course_url}/timeline"));
     driver.type_into("#new-event-date", "2026-08");
     driver.select("#new-event-kind", "death");
-    driver.click("#new-event-person option:nth-child(2)");
+    driver.click("#new-event-person-id option:nth-child(2)");
     driver.type_into("#new-event-description", "Died after a short illness");
     driver.submit("/timeline/events");
     driver.goto(&format!("{course_url}/timeline"));

@@ -38,10 +38,12 @@ impl App {
         token_hash: &str,
     ) -> Result<ApiToken, AppError> {
         if !user.active {
-            return Err(AppError::Invalid(format!(
-                "the account '{}' is deactivated; a token for it would not work",
-                user.username
-            )));
+            return Err(ipt_domain::rule::FieldError::new(
+                "user",
+                ipt_domain::rule::Code::AccountInactive,
+            )
+            .text("username", user.username.clone())
+            .into());
         }
         let token = ApiToken {
             id: new_id(),

@@ -31,3 +31,4 @@ rule-required--ring = Choose where the person sits on the circle.
 rule-approx-date-invalid = Write the date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2019, 2019-03 or 2019-03-14.
 rule-not-in-inventory = Choose a person from this course's interpersonal inventory, or none.
 rule-end-before-onset = The end comes before the onset. The episode began { $onset }.
+rule-account-inactive = The account '{ $username }' is switched off; a token for it would not work.

@@ -31,3 +31,4 @@ rule-required--ring = Scegli dove si trova la persona nel cerchio.
 rule-approx-date-invalid = Scrivi la data come AAAA, AAAA-MM o AAAA-MM-GG, per esempio 2019, 2019-03 o 2019-03-14.
 rule-not-in-inventory = Scegli una persona dell'inventario interpersonale di questo percorso, o nessuna.
 rule-end-before-onset = La fine viene prima dell'esordio. L'episodio è iniziato nel { $onset }.
+rule-account-inactive = L'account '{ $username }' è disattivato: un token per esso non funzionerebbe.
