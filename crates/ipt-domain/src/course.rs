@@ -461,18 +461,18 @@ impl GoalInput {
                     .and_then(|st| input::required("status", st)),
             ),
         };
-        r.finish()?;
-        let (Some(area), Some(status)) = (area, status) else {
-            return Err(vec![]);
-        };
-        Ok(Goal {
-            id: editing.map(|g| g.id).unwrap_or(id),
-            area,
-            description,
-            progress,
-            status,
-            version: editing.map(|g| g.version).unwrap_or(0),
-        })
+        // A field that could not be read has its refusal noted, so none is ever empty.
+        match (area, status) {
+            (Some(area), Some(status)) if r.is_empty() => Ok(Goal {
+                id: editing.map(|g| g.id).unwrap_or(id),
+                area,
+                description,
+                progress,
+                status,
+                version: editing.map(|g| g.version).unwrap_or(0),
+            }),
+            _ => Err(r.into_vec()),
+        }
     }
 }
 
