@@ -89,6 +89,7 @@ codes! {
     NotInInventory = "not_in_inventory",
     /// An episode that ends before it begins.
     EndBeforeOnset = "end_before_onset",
+    // Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
     NotAClinician = "not_a_clinician",
     NotASupervisor = "not_a_supervisor",
     SupervisorInactive = "supervisor_inactive",
@@ -99,6 +100,8 @@ codes! {
     UsernameTaken = "username_taken",
     PasswordTooShort = "password_too_short",
     UnknownRole = "unknown_role",
+    // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
+    // patients, courses.
 }
 
 impl std::fmt::Display for Code {

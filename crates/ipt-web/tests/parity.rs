@@ -127,6 +127,12 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             json: json!({"onset": next_year, "severity": "mild"}),
             codes: &["date_in_future"],
         },
+        // Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+        //
+        // (the two sections are kept apart so that they can grow independently)
+        //
+        // Ending, patient and course forms: termination review, relapse plan, maintenance
+        // decision, patient registration and editing, course creation.
     ]
 }
 
@@ -322,3 +328,9 @@ async fn the_same_good_input_is_stored_alike_by_page_and_api() {
         assert_eq!(a.goals[0].description, "Talk calmly");
     }
 }
+
+// ---- Initial-phase forms: their own parity tests, where a case needs more than `cases()`. ----
+
+// (kept apart)
+
+// ---- Ending, patient and course forms: their own parity tests. ----

@@ -32,3 +32,10 @@ rule-approx-date-invalid = Write the date as YYYY, YYYY-MM or YYYY-MM-DD, for ex
 rule-not-in-inventory = Choose a person from this course's interpersonal inventory, or none.
 rule-end-before-onset = The end comes before the onset. The episode began { $onset }.
 rule-account-inactive = The account '{ $username }' is switched off; a token for it would not work.
+
+## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+
+## (kept apart)
+
+## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
+## patients, courses.

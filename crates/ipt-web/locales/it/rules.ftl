@@ -32,3 +32,10 @@ rule-approx-date-invalid = Scrivi la data come AAAA, AAAA-MM o AAAA-MM-GG, per e
 rule-not-in-inventory = Scegli una persona dell'inventario interpersonale di questo percorso, o nessuna.
 rule-end-before-onset = La fine viene prima dell'esordio. L'episodio è iniziato nel { $onset }.
 rule-account-inactive = L'account '{ $username }' è disattivato: un token per esso non funzionerebbe.
+
+## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+
+## (kept apart)
+
+## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
+## patients, courses.
