@@ -99,13 +99,17 @@ impl From<CourseError> for AppError {
     }
 }
 
-invalid_from!(
-    InventoryError,
-    PatientError,
-    ProblemAreaError,
-    ProtocolError,
-    SessionError,
-    TimelineError,
-    ipt_domain::approx_date::ApproxDateError,
-    ipt_domain::authz::UnknownRole
-);
+invalid_from!(PatientError, ProblemAreaError, ProtocolError);
+
+/// A domain check that names its field and rule: a refusal with its code.
+macro_rules! rejected_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                Self::Rejected(vec![FieldError::from(e)])
+            }
+        }
+    )*};
+}
+
+rejected_from!(InventoryError, SessionError, TimelineError);

@@ -945,16 +945,25 @@ impl App {
         actor: &Actor,
         patient: PatientId,
         id: AlertId,
-        version: i64,
+        version: Option<i64>,
         note: &str,
     ) -> Result<RiskAlert, AppError> {
+        let Some(version) = version else {
+            let mut refused = vec![FieldError::new(
+                "version",
+                ipt_domain::rule::Code::VersionMissing,
+            )];
+            if note.trim().chars().count() < RiskAlert::MIN_NOTE_CHARS {
+                refused.push(ipt_domain::alert::AlertError::NoteRequired.into());
+            }
+            return Err(AppError::Rejected(refused));
+        };
         let p = self.patient(actor, patient).await?;
         self.authorize(actor, ipt_domain::authz::Action::AcknowledgeAlert, &p)
             .await?;
+        // Alerts are acknowledged by a signed-in clinician, never by the system.
         let Some(by) = actor.user_id() else {
-            return Err(AppError::Invalid(
-                "alerts are acknowledged by a signed-in clinician".into(),
-            ));
+            return Err(AppError::Forbidden);
         };
         let filter = AlertFilter {
             patient: Some(patient),
@@ -975,7 +984,7 @@ impl App {
         }
         alert
             .acknowledge(by, note, self.now())
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+            .map_err(|e| AppError::from(FieldError::from(e)))?;
         let audit = self.audit(
             actor,
             "risk_alert.acknowledge",

@@ -403,6 +403,8 @@ pub trait Store: Send + Sync + 'static {
         episode: &MoodEpisode,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
+    /// Correct an episode at its version. Marking it current clears the mark on the course's
+    /// other episodes in the same transaction, each with an audit row like `audit`.
     async fn update_episode(
         &self,
         course: CourseId,

@@ -55,6 +55,9 @@ pub struct RiskAlert {
 }
 
 impl RiskAlert {
+    /// The shortest note of the action taken that closes an alert.
+    pub const MIN_NOTE_CHARS: usize = 5;
+
     /// The alert a final assessment raises, if any of its risk items are positive; an invalid
     /// result still raises (risk is flagged whatever the total). A draft has no result yet: its
     /// positive risk answers raise an alert through `from_draft` instead, at once.
@@ -147,7 +150,7 @@ impl RiskAlert {
             return Err(AlertError::AlreadyAcknowledged);
         }
         let note = note.trim();
-        if note.chars().count() < 5 {
+        if note.chars().count() < Self::MIN_NOTE_CHARS {
             return Err(AlertError::NoteRequired);
         }
         self.acknowledgement = Some(Acknowledgement {
@@ -167,6 +170,19 @@ pub enum AlertError {
     NoteRequired,
     #[error("this alert has already been acknowledged")]
     AlreadyAcknowledged,
+}
+
+impl From<AlertError> for crate::rule::FieldError {
+    fn from(e: AlertError) -> Self {
+        use crate::rule::{Code, FieldError};
+        match e {
+            AlertError::NoteRequired => FieldError::new("note", Code::AlertNoteRequired)
+                .number("min", RiskAlert::MIN_NOTE_CHARS as i64),
+            AlertError::AlreadyAcknowledged => {
+                FieldError::new("alert", Code::AlertAlreadyAcknowledged)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

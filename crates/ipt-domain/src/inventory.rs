@@ -500,6 +500,27 @@ pub enum InventoryError {
     UnknownConflict(String),
 }
 
+/// The refusal each check names, by the person's field (as `InventoryPersonInput` reads it).
+impl From<InventoryError> for FieldError {
+    fn from(e: InventoryError) -> Self {
+        match e {
+            InventoryError::BadRing(_) => FieldError::new("ring", Code::NumberOutOfRange)
+                .number("min", 0)
+                .number("max", 3),
+            InventoryError::EmptyAlias => FieldError::new("alias", Code::Required),
+            InventoryError::AliasTooLong(max) => {
+                FieldError::new("alias", Code::TooLong).number("max", max as i64)
+            }
+            InventoryError::UnknownRelationship(v) => {
+                FieldError::new("relationship", Code::NotOneOf).text("value", v)
+            }
+            InventoryError::UnknownConflict(v) => {
+                FieldError::new("conflict", Code::NotOneOf).text("value", v)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,18 @@ codes! {
     TooLong = "too_long",
     /// A whole number outside `min`..=`max`, or not a whole number.
     NumberOutOfRange = "number_out_of_range",
+    // Alerts, the patient portal and supervision.
+    /// An acknowledgement needs a note of the action taken, of at least `min` characters.
+    AlertNoteRequired = "alert_note_required",
+    AlertAlreadyAcknowledged = "alert_already_acknowledged",
+    /// Only an open invitation can be revoked.
+    InvitationNotOpen = "invitation_not_open",
+    /// A questionnaire assignment that was already stopped.
+    AssignmentStopped = "assignment_stopped",
+    /// Only an open goal of an open course can be rated.
+    GoalNotOpen = "goal_not_open",
+    /// A record (a session, say) that is not one of this course's.
+    NotInCourse = "not_in_course",
     CourseNotStarted = "course_not_started",
     CourseClosed = "course_closed",
     BeforeCourseStart = "before_course_start",

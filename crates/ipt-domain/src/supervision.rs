@@ -90,6 +90,18 @@ pub enum CommentError {
     TooLong(usize),
 }
 
+impl From<CommentError> for crate::rule::FieldError {
+    fn from(e: CommentError) -> Self {
+        use crate::rule::{Code, FieldError};
+        match e {
+            CommentError::Empty => FieldError::new("text", Code::Required),
+            CommentError::TooLong(max) => {
+                FieldError::new("text", Code::TooLong).number("max", max as i64)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -352,17 +352,7 @@ macro_rules! initial_phase_sql {
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
                 if e.current {
-                    // Only one episode is the current one.
-                    sqlx::query(
-                        "UPDATE mood_episodes SET is_current = $1, version = version + 1 \
-                         WHERE course_id = $2 AND is_current = $3",
-                    )
-                    .bind(false)
-                    .bind(course.as_uuid())
-                    .bind(true)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                    clear_current(&mut tx, course, e.id, a).await?;
                 }
                 sqlx::query(
                     "INSERT INTO mood_episodes (id, course_id, onset, end_date, severity, \
@@ -401,7 +391,46 @@ macro_rules! initial_phase_sql {
                 .bind(course.as_uuid())
                 .bind(e.version);
                 let (id, version) = (e.id.as_uuid(), e.version);
-                write_versioned(s, q, "mood_episodes", "mood episode", id, version, a).await
+                let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
+                if q.execute(&mut *tx).await.map_err(map_err)?.rows_affected() == 0 {
+                    return Err(refuse(tx, "mood_episodes", "mood episode", id, version).await);
+                }
+                if e.current {
+                    clear_current(&mut tx, course, e.id, a).await?;
+                }
+                audit::write(&mut tx, a).await?;
+                finish(tx).await?;
+                Ok(version + 1)
+            }
+
+            /// Only one episode is the current one: clear the mark on the course's others, in
+            /// the caller's transaction, with an audit row (like `a`) for each one changed.
+            async fn clear_current(
+                tx: &mut Tx<'_>,
+                course: CourseId,
+                except: MoodEpisodeId,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                let cleared: Vec<Uuid> = sqlx::query_scalar(
+                    "UPDATE mood_episodes SET is_current = $1, version = version + 1 \
+                     WHERE course_id = $2 AND is_current = $3 AND id <> $4 RETURNING id",
+                )
+                .bind(false)
+                .bind(course.as_uuid())
+                .bind(true)
+                .bind(except.as_uuid())
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                let rows: Vec<AuditEvent> = cleared
+                    .into_iter()
+                    .map(|other| AuditEvent {
+                        id: Uuid::now_v7().into(),
+                        entity_id: other,
+                        ..a.clone()
+                    })
+                    .collect();
+                audit::write_many(tx, &rows.iter().collect::<Vec<_>>()).await
             }
 
             pub(crate) async fn timeline(

@@ -361,6 +361,93 @@ pub async fn timeline_is_chronological_and_has_one_current_episode(s: S) {
     );
 }
 
+/// Marking an episode current in a correction clears the mark on the others in the same
+/// write, each change audited; a stale correction changes none of them.
+pub async fn marking_an_episode_current_clears_the_others_in_one_write(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let older = episode("2020-02", false);
+    let current = episode("2026-05", true);
+    for e in [&older, &current] {
+        let create = audit("mood_episode.create", e.id.as_uuid(), Some(p.id), Some(c));
+        s.add_episode(course.id, e, &create).await.unwrap();
+    }
+    let updates = || async {
+        s.audit_events(&AuditFilter {
+            patient: Some(p.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "mood_episode.update")
+        .map(|e| e.entity_id)
+        .collect::<Vec<_>>()
+    };
+
+    let mut stale = older.clone();
+    stale.current = true;
+    stale.version = 7;
+    let refused = s
+        .update_episode(
+            course.id,
+            &stale,
+            &audit(
+                "mood_episode.update",
+                older.id.as_uuid(),
+                Some(p.id),
+                Some(c),
+            ),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    let t = s.timeline(course.id, &a("timeline.read")).await.unwrap();
+    let still: Vec<_> = t
+        .episodes
+        .iter()
+        .filter(|e| e.current)
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        still,
+        vec![current.id],
+        "a refused correction changes nothing"
+    );
+    assert!(updates().await.is_empty(), "and writes no audit row");
+
+    let mut now_current = older.clone();
+    now_current.current = true;
+    let update = audit(
+        "mood_episode.update",
+        older.id.as_uuid(),
+        Some(p.id),
+        Some(c),
+    );
+    assert_eq!(
+        s.update_episode(course.id, &now_current, &update)
+            .await
+            .unwrap(),
+        2
+    );
+    let t = s.timeline(course.id, &a("timeline.read")).await.unwrap();
+    let marked: Vec<_> = t
+        .episodes
+        .iter()
+        .filter(|e| e.current)
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(marked, vec![older.id]);
+    let cleared = t.episodes.iter().find(|e| e.id == current.id).unwrap();
+    assert_eq!(cleared.version, 2, "the cleared episode's version moves on");
+    let mut audited = updates().await;
+    audited.sort();
+    let mut expected = vec![older.id.as_uuid(), current.id.as_uuid()];
+    expected.sort();
+    assert_eq!(audited, expected, "both changed episodes are audited");
+}
+
 /// A session and the mood rating that came with it are written together or not at all.
 pub async fn a_session_and_its_mood_rating_are_one_write(s: S) {
     let (_, p, c) = setup(&s).await;

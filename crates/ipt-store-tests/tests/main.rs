@@ -42,6 +42,7 @@ stories!(
     inventory_add_update_delete_with_versions,
     snapshots_keep_the_circle,
     timeline_is_chronological_and_has_one_current_episode,
+    marking_an_episode_current_clears_the_others_in_one_write,
     sessions_round_trip_and_numbers_are_unique,
     a_session_and_its_mood_rating_are_one_write,
     goals_round_trip_and_conflict,

@@ -26,7 +26,6 @@ use axum::{Extension, Json, Router};
 use ipt_app::access::{Access, WritableCourse};
 use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, new_id};
-use ipt_domain::alert::AlertError;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
@@ -45,7 +44,6 @@ use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea};
 use ipt_domain::protocol::{Format, Frequency};
 use ipt_domain::session::SessionInput;
 
-use ipt_domain::supervision::SupervisorComment;
 use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -603,24 +601,20 @@ async fn acknowledge_alert(
         .authorize(&actor, Action::AcknowledgeAlert, &patient)
         .await?;
     let req: NewAcknowledgement = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let note = e.text("note", &req.note).map(str::to_string);
-    let version = e.version(req.version);
-    e.finish()?;
-    let (Some(note), Some(version)) = (note, version) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
+    let note = req.note.unwrap_or_default();
     match s
         .app
-        .acknowledge_alert(&actor, pid, aid, version, &note)
+        .acknowledge_alert(&actor, pid, aid, req.version, &note)
         .await
     {
         Ok(a) => created(None, AlertDto::from(&a)),
-        Err(AppError::Invalid(m)) if m == AlertError::NoteRequired.to_string() => {
-            Err(ApiProblem::field("note", m))
-        }
-        Err(AppError::Invalid(m)) if m == AlertError::AlreadyAcknowledged.to_string() => {
-            Err(ApiProblem::new(409, "Already acknowledged", m))
+        // Acknowledging twice is a conflict with what is stored, as it always was here.
+        Err(AppError::Rejected(r))
+            if r.iter()
+                .any(|e| e.code == ipt_domain::rule::Code::AlertAlreadyAcknowledged) =>
+        {
+            let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
+            Err(ApiProblem::new(409, "Already acknowledged", en.rules(&r)))
         }
         Err(other) => Err(other.into()),
     }
@@ -1952,40 +1946,15 @@ async fn add_comment(
     }
     let req: NewComment = problem::read_json(&headers, body)?;
     let mut e = Errors::default();
-    let text = e.text("text", &req.text).map(str::to_string);
-    if text
-        .as_ref()
-        .is_some_and(|t| t.chars().count() > SupervisorComment::MAX_CHARS)
-    {
-        e.add(
-            "text",
-            format!(
-                "a comment is at most {} characters",
-                SupervisorComment::MAX_CHARS
-            ),
-        );
-    }
     let session = body_id::<SessionId>(&mut e, "session_id", &req.session_id);
-    if let Some(sid) = session {
-        let held = s.app.course_sessions(&actor, id, Access::Read).await?;
-        if !held.iter().any(|s| s.id == sid) {
-            e.add(
-                "session_id",
-                "there is no session with this id in the course",
-            );
-        }
-    }
     e.finish()?;
-    let Some(text) = text else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
+    let text = req.text.unwrap_or_default();
     match s
         .app
         .add_supervisor_comment(&actor, id, session, &text)
         .await
     {
         Ok(c) => created(None, CommentDto::from(&c)),
-        Err(AppError::Invalid(m)) => Err(ApiProblem::field("text", m)),
         Err(other) => Err(other.into()),
     }
 }

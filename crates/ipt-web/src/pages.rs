@@ -984,15 +984,18 @@ pub async fn acknowledge_alert(
     };
     match state
         .app
-        .acknowledge_alert(&user.actor(), pid, aid, f.version, &f.note)
+        .acknowledge_alert(&user.actor(), pid, aid, Some(f.version), &f.note)
         .await
     {
         Ok(_) => Redirect::to(&format!("/patients/{pid}?notice=alert-acknowledged#alerts"))
             .into_response(),
-        Err(AppError::Invalid(m)) => match patient_page(&state, &user, page, pid, Some(m)).await {
-            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
-            Err(e) => e.into_response(),
-        },
+        Err(AppError::Rejected(refused)) => {
+            let message = page.t.rules(&refused);
+            match patient_page(&state, &user, page, pid, Some(message)).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
         Err(e) => fail(page)(e).into_response(),
     }
 }
@@ -1270,14 +1273,16 @@ pub async fn add_comment(
         .await
     {
         Ok(_) => Redirect::to(&format!("/courses/{id}#supervision")).into_response(),
-        Err(AppError::Invalid(m)) => match course_page(&state, &user, page, id, None).await {
-            Ok(mut p) => {
-                p.comment_error = Some(m);
-                p.comment_text = f.text;
-                (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+        Err(AppError::Rejected(refused)) => {
+            match course_page(&state, &user, page, id, None).await {
+                Ok(mut p) => {
+                    p.comment_error = Some(p.page.t.rules(&refused));
+                    p.comment_text = f.text;
+                    (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+                }
+                Err(e) => e.into_response(),
             }
-            Err(e) => e.into_response(),
-        },
+        }
         Err(e) => fail(page)(e).into_response(),
     }
 }

@@ -162,14 +162,18 @@ async fn download(
             Some(l) => Some(l),
             None => {
                 // Access first, so that the answer never reveals whether the course exists.
-                let error = match state.app.course_with(&actor, course, Access::Read).await {
-                    Ok(_) => AppError::Invalid(
-                        page.t
-                            .with("reports-unknown-language", &[("languages", languages())]),
-                    ),
-                    Err(e) => e,
+                if let Err(error) = state.app.course_with(&actor, course, Access::Read).await {
+                    return PageError { page, error }.into_response();
+                }
+                let t = page.t;
+                let refusal = crate::pages::MessagePage {
+                    heading: t.get("form-errors-title"),
+                    message: t.with("reports-unknown-language", &[("languages", languages())]),
+                    back_link: "/".into(),
+                    back_text: t.get("back-to-caseload"),
+                    page,
                 };
-                return PageError { page, error }.into_response();
+                return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, refusal).into_response();
             }
         },
     };

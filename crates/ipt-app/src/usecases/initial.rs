@@ -60,7 +60,8 @@ impl App {
     }
 
     /// Save changes to a mood episode carrying the version that was read. Only one episode is
-    /// the current one: marking this one current clears the mark on the others afterwards.
+    /// the current one: marking this one current clears the mark on the others in the same
+    /// transaction (each change audited).
     pub async fn update_episode(
         &self,
         actor: &Actor,
@@ -78,28 +79,6 @@ impl App {
             pid,
         );
         episode.version = self.store.update_episode(course, &episode, &audit).await?;
-        if episode.current {
-            let read = self.audit(actor, "timeline.read", "timeline", course.as_uuid(), pid);
-            let others: Vec<MoodEpisode> = self
-                .store
-                .timeline(course, &read)
-                .await?
-                .episodes
-                .into_iter()
-                .filter(|e| e.current && e.id != episode.id)
-                .collect();
-            for mut other in others {
-                other.current = false;
-                let audit = self.audit(
-                    actor,
-                    "mood_episode.update",
-                    "mood_episode",
-                    other.id.as_uuid(),
-                    pid,
-                );
-                self.store.update_episode(course, &other, &audit).await?;
-            }
-        }
         Ok(episode)
     }
 

@@ -23,6 +23,7 @@ use ipt_domain::portal::{
     Assignment, Due, Invitation, InvitationState, PortalAccess, PortalError, PortalSession,
     Schedule, check_passphrase,
 };
+use ipt_domain::rule::{Code, FieldError};
 use ipt_domain::session::Attendance;
 use sha2::{Digest, Sha256};
 use time::Duration;
@@ -229,20 +230,30 @@ impl App {
     // ---- Clinician side: invitations ------------------------------------------------------
 
     /// Create an invitation for a patient. The caller made the random token and passes its
-    /// hash; the link lasts `hours` (within `Invitation::lifetime`).
+    /// hash; the link lasts `hours`, as the door was given it: a whole number within
+    /// `Invitation::MIN_HOURS..=MAX_HOURS`.
     pub async fn create_invitation(
         &self,
         actor: &Actor,
         patient: PatientId,
         token_hash: &str,
-        hours: i64,
+        hours: &str,
     ) -> Result<Invitation, AppError> {
         let p = self.patient_with(actor, patient, Access::Write).await?;
-        let lifetime = Invitation::lifetime(hours).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let (min, max) = (Invitation::MIN_HOURS, Invitation::MAX_HOURS);
+        let hours =
+            ipt_domain::input::whole_number("hours", Some(hours), min, max).and_then(|h| {
+                h.ok_or_else(|| {
+                    FieldError::new("hours", Code::NumberOutOfRange)
+                        .number("min", min)
+                        .number("max", max)
+                })
+            })?;
+        let lifetime =
+            Invitation::lifetime(hours).map_err(|e| AppError::Internal(e.to_string()))?;
+        // Invitations are created by a signed-in clinician, never by the system.
         let Some(by) = actor.user_id() else {
-            return Err(AppError::Invalid(
-                "invitations are created by a signed-in clinician".into(),
-            ));
+            return Err(AppError::Forbidden);
         };
         let now = self.now();
         let invitation = Invitation {
@@ -310,9 +321,7 @@ impl App {
             .find(|v| v.invitation.id == id)
             .ok_or(AppError::NotFound("invitation"))?;
         if found.state != InvitationState::Open {
-            return Err(AppError::Invalid(
-                "only an open invitation can be revoked".into(),
-            ));
+            return Err(FieldError::new("invitation", Code::InvitationNotOpen).into());
         }
         let audit = self.audit(
             actor,
@@ -454,9 +463,7 @@ impl App {
             });
         }
         if assignment.ended_on.is_some() {
-            return Err(AppError::Invalid(
-                "this questionnaire was already stopped".into(),
-            ));
+            return Err(FieldError::new("assignment", Code::AssignmentStopped).into());
         }
         assignment.ended_on = Some(self.today());
         let audit = self.audit(
@@ -480,10 +487,9 @@ impl App {
         idle: Duration,
     ) -> Result<PortalSession, AppError> {
         let p = self.patient_with(actor, patient, Access::Write).await?;
+        // Kiosk mode is started by a signed-in clinician, never by the system.
         let Some(clinician) = actor.user_id() else {
-            return Err(AppError::Invalid(
-                "kiosk mode is started by a signed-in clinician".into(),
-            ));
+            return Err(AppError::Forbidden);
         };
         let now = self.now();
         let session = PortalSession {

@@ -11,6 +11,7 @@ use ipt_domain::course::{Course, Goal, GoalStatus, RelapsePreventionPlan};
 use ipt_domain::ids::GoalId;
 use ipt_domain::measures::{BandSet, Catalogue, Change, Instrument};
 use ipt_domain::problem_area::AreaKind;
+use ipt_domain::rule::{Code, FieldError};
 use ipt_domain::session::{Attendance, TherapySession};
 use time::Date;
 
@@ -242,7 +243,7 @@ impl App {
             .find(|g| g.id == goal)
             .ok_or(AppError::NotFound("goal"))?;
         if g.status != GoalStatus::Open || !course.status.is_open() {
-            return Err(AppError::Invalid("only an open goal can be rated".into()));
+            return Err(FieldError::new("goal", Code::GoalNotOpen).into());
         }
         if g.version != version {
             return Err(AppError::Conflict {

@@ -2,7 +2,7 @@
 
 use ipt_domain::authz::{Action, Actor, Resource, can};
 use ipt_domain::ids::{CourseId, SessionId, UserId};
-use ipt_domain::rule::FieldError;
+use ipt_domain::rule::{Code, FieldError};
 use ipt_domain::supervision::{SupervisorComment, check_supervision};
 
 use crate::access::Access;
@@ -24,8 +24,36 @@ impl App {
             .await
             .map_err(|_| AppError::NotFound("course"))?;
         let author = actor.user_id().ok_or(AppError::Forbidden)?;
-        let comment = SupervisorComment::new(new_id(), course, session, author, text, self.now())
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let comment = SupervisorComment::new(new_id(), course, session, author, text, self.now());
+        let mut refused: Vec<FieldError> = comment
+            .as_ref()
+            .err()
+            .cloned()
+            .map(FieldError::from)
+            .into_iter()
+            .collect();
+        if let Some(sid) = session {
+            let read = self.audit(
+                actor,
+                "session.read",
+                "course",
+                course.as_uuid(),
+                Some(c.patient),
+            );
+            if !self
+                .store
+                .sessions(course, &read)
+                .await?
+                .iter()
+                .any(|s| s.id == sid)
+            {
+                refused.push(FieldError::new("session_id", Code::NotInCourse));
+            }
+        }
+        if !refused.is_empty() {
+            return Err(AppError::Rejected(refused));
+        }
+        let comment = comment.map_err(|e| AppError::from(FieldError::from(e)))?;
         let audit = self.audit(
             actor,
             "supervisor_comment.create",

@@ -32,7 +32,6 @@ portal-plan-goal-save = Save my rating
 portal-plan-goal-saved = Your rating is saved.
 portal-plan-goal-error-rating = Please choose a number from 0 to 10.
 portal-plan-goal-error-conflict = Your therapist changed this goal while you had the page open. It is shown as it is now: please choose your rating again.
-portal-plan-goal-error-closed = This goal can no longer be rated.
 portal-plan-actions = What you agreed to try
 portal-plan-actions-from = From your session on { $date }:
 portal-plan-actions-none = Nothing is written down from your last session.

@@ -32,7 +32,6 @@ portal-plan-goal-save = Salva la mia valutazione
 portal-plan-goal-saved = La tua valutazione è salvata.
 portal-plan-goal-error-rating = Scegli un numero da 0 a 10.
 portal-plan-goal-error-conflict = Il tuo terapeuta ha modificato questo obiettivo mentre la pagina era aperta. Lo vedi com'è adesso: scegli di nuovo la tua valutazione.
-portal-plan-goal-error-closed = Questo obiettivo non si può più valutare.
 portal-plan-actions = Che cosa avete deciso di provare
 portal-plan-actions-from = Dalla seduta del { $date }:
 portal-plan-actions-none = Dall'ultima seduta non è stato scritto nulla.

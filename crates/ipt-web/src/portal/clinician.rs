@@ -415,26 +415,6 @@ pub async fn create_invitation(
         Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
-    let hours = match f.hours.trim().parse::<i64>() {
-        Ok(h) if (Invitation::MIN_HOURS..=Invitation::MAX_HOURS).contains(&h) => h,
-        _ => {
-            let extras = Extras {
-                hours: Some(f.hours.chars().take(12).collect()),
-                hours_error: Some(t.with(
-                    "portal-clinician-hours-range",
-                    &[
-                        ("min", Invitation::MIN_HOURS.to_string()),
-                        ("max", Invitation::MAX_HOURS.to_string()),
-                    ],
-                )),
-                ..Extras::default()
-            };
-            return again(
-                render(&state, &user, page, &id, extras).await,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-    };
     let token = auth::new_token();
     let invitation = match state
         .app
@@ -442,11 +422,22 @@ pub async fn create_invitation(
             &user.actor(),
             course.patient,
             &auth::hash_token(&token),
-            hours,
+            &f.hours,
         )
         .await
     {
         Ok(i) => i,
+        Err(AppError::Rejected(refused)) => {
+            let extras = Extras {
+                hours: Some(f.hours.chars().take(12).collect()),
+                hours_error: Some(t.rules(&refused)),
+                ..Extras::default()
+            };
+            return again(
+                render(&state, &user, page, &id, extras).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
         Err(e) => return fail(page)(e).into_response(),
     };
     let link = format!("{}/portal/invitation/{token}", site(&state, &headers));
@@ -486,10 +477,10 @@ pub async fn revoke_invitation(
         .await
     {
         Ok(()) => done(&id, "revoked"),
-        Err(AppError::Invalid(_)) => {
+        Err(AppError::Rejected(refused)) => {
             let t = page.t;
             let extras = Extras {
-                message: Some(t.get("portal-clinician-revoke-not-open")),
+                message: Some(t.rules(&refused)),
                 ..Extras::default()
             };
             again(
@@ -579,14 +570,13 @@ pub async fn stop(
         .await
     {
         Ok(_) => done(&id, "stopped"),
-        Err(e @ (AppError::Conflict { .. } | AppError::Invalid(_))) => {
-            let key = if matches!(e, AppError::Conflict { .. }) {
-                "portal-clinician-stop-conflict"
-            } else {
-                "portal-clinician-stop-already"
+        Err(e @ (AppError::Conflict { .. } | AppError::Rejected(_))) => {
+            let message = match &e {
+                AppError::Rejected(refused) => t.rules(refused),
+                _ => t.get("portal-clinician-stop-conflict"),
             };
             let extras = Extras {
-                message: Some(t.get(key)),
+                message: Some(message),
                 ..Extras::default()
             };
             again(

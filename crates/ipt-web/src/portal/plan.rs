@@ -238,10 +238,9 @@ pub async fn rate_goal(
                 StatusCode::CONFLICT,
                 t.get("portal-plan-goal-error-conflict"),
             ),
-            Err(AppError::Invalid(_)) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("portal-plan-goal-error-closed"),
-            ),
+            Err(AppError::Rejected(refused)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, t.rules(&refused))
+            }
             Err(e) => return error_page(page, &e),
         },
         _ => (
