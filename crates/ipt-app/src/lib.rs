@@ -468,35 +468,6 @@ impl App {
         .await
     }
 
-    pub async fn set_relapse_plan(
-        &self,
-        actor: &Actor,
-        id: CourseId,
-        version: i64,
-        plan: RelapsePreventionPlan,
-    ) -> Result<Course, AppError> {
-        plan.check()?;
-        self.edit_course(actor, id, version, "course.relapse_plan", |c, _| {
-            c.relapse_plan = Some(plan);
-            Ok(())
-        })
-        .await
-    }
-
-    pub async fn decide_maintenance(
-        &self,
-        actor: &Actor,
-        id: CourseId,
-        version: i64,
-        decision: MaintenanceDecision,
-    ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, version, "course.maintenance_decision", |c, _| {
-            c.maintenance = Some(decision);
-            Ok(())
-        })
-        .await
-    }
-
     /// The facts the phase guards need that live outside the course row.
     pub async fn course_facts(
         &self,
@@ -608,40 +579,6 @@ impl App {
             .add_snapshot(course.id, &snapshot, &audit)
             .await?;
         Ok(snapshot)
-    }
-
-    /// Start maintenance IPT after an acute course: a new course pre-filled from the old one.
-    pub async fn start_maintenance_course(
-        &self,
-        actor: &Actor,
-        acute: CourseId,
-    ) -> Result<Course, AppError> {
-        let acute = self.course_with(actor, acute, Access::Write).await?;
-        if !acute
-            .maintenance
-            .as_ref()
-            .is_some_and(|m| m.choice.continues_in_maintenance_ipt())
-        {
-            return Err(AppError::Invalid(
-                "record a decision for maintenance IPT before starting a maintenance course".into(),
-            ));
-        }
-        let mut course = Course::maintenance_after(
-            &acute,
-            new_id(),
-            self.protocols.get(Format::Maintenance),
-            self.today(),
-        );
-        course.version = 1;
-        let audit = self.audit(
-            actor,
-            "course.create",
-            "course",
-            course.id.as_uuid(),
-            Some(course.patient),
-        );
-        self.store.create_course(&course, &audit).await?;
-        Ok(course)
     }
 
     // ---- Inventory, timeline, sessions, goals ---------------------------------------------

@@ -114,6 +114,10 @@ codes! {
     UnknownRole = "unknown_role",
     // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
     // patients, courses.
+    /// A termination review with none of its parts written.
+    ReviewEmpty = "review_empty",
+    /// A maintenance course needs a recorded decision for maintenance IPT.
+    MaintenanceNotDecided = "maintenance_not_decided",
 }
 
 impl std::fmt::Display for Code {

@@ -30,8 +30,8 @@ use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
     CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, GoalInput,
-    MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
+use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
     AlertId, CourseId, GoalId, InventoryPersonId, MoodEpisodeId, PatientId, SessionId,
     TimelineEventId, UserId,
@@ -1021,38 +1021,17 @@ async fn set_relapse_plan(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: RelapsePlanIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    if req.warning_signs.trim().is_empty() {
-        e.add(
-            "warning_signs",
-            "name the early warning signs: the plan is for a bad day",
-        );
-    }
-    if req.seek_help.trim().is_empty() {
-        e.add(
-            "seek_help",
-            "say when and where to seek help (which service, which number)",
-        );
-    }
-    let written_on = e
-        .date("written_on", &req.written_on)
-        .unwrap_or_else(|| s.app.today());
-    e.finish()?;
-    let Some(version) = version else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let plan = RelapsePreventionPlan {
-        warning_signs: req.warning_signs.trim().to_string(),
-        triggers: req.triggers.trim().to_string(),
-        coping: req.coping.trim().to_string(),
-        supports: req.supports.trim().to_string(),
-        seek_help: req.seek_help.trim().to_string(),
-        written_on: Some(written_on),
+    let input = RelapsePlanInput {
+        warning_signs: req.warning_signs,
+        triggers: req.triggers,
+        coping: req.coping,
+        supports: req.supports,
+        seek_help: req.seek_help,
+        written_on: req.written_on,
     };
     let c = s
         .app
-        .set_relapse_plan(&u.actor(), course.id, version, plan)
+        .enter_relapse_plan(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }
@@ -1081,33 +1060,14 @@ async fn set_maintenance_decision(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: MaintenanceDecisionIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let choice = e.required("choice", req.choice.as_deref()).and_then(|c| {
-        e.check(
-            "choice",
-            code_or(
-                MaintenanceChoice::parse(c),
-                c,
-                accepted(MaintenanceChoice::ALL.map(MaintenanceChoice::code)),
-            ),
-        )
-    });
-    let decided_on = e
-        .date("decided_on", &req.decided_on)
-        .unwrap_or_else(|| s.app.today());
-    e.finish()?;
-    let (Some(version), Some(choice)) = (version, choice) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let decision = MaintenanceDecision {
-        choice,
-        rationale: req.rationale.trim().to_string(),
-        decided_on,
+    let input = MaintenanceDecisionInput {
+        choice: req.choice,
+        rationale: req.rationale,
+        decided_on: req.decided_on,
     };
     let c = s
         .app
-        .decide_maintenance(&u.actor(), course.id, version, decision)
+        .enter_maintenance_decision(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }
@@ -1624,40 +1584,15 @@ async fn set_termination_review(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: TerminationReviewIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    if [
-        &req.gains,
-        &req.feelings_about_ending,
-        &req.non_response_plan,
-    ]
-    .iter()
-    .all(|t| t.trim().is_empty())
-    {
-        e.add(
-            "gains",
-            "write at least one part of the termination review (gains, feelings_about_ending or non_response_plan)",
-        );
-    }
-    let reviewed_on = e
-        .date("reviewed_on", &req.reviewed_on)
-        .unwrap_or_else(|| s.app.today());
-    if reviewed_on > s.app.today() {
-        e.add("reviewed_on", "the review date is in the future");
-    }
-    e.finish()?;
-    let Some(version) = version else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let review = TerminationReview {
+    let input = TerminationReviewInput {
         gains: req.gains,
         feelings_about_ending: req.feelings_about_ending,
         non_response_plan: req.non_response_plan,
-        reviewed_on: Some(reviewed_on),
+        reviewed_on: req.reviewed_on,
     };
     let c = s
         .app
-        .set_termination_review(&u.actor(), course.id, version, review)
+        .enter_termination_review(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -8,7 +8,7 @@ use ipt_domain::authz::{Actor, Role};
 use ipt_domain::protocol::Format;
 use serde_json::{Value, json};
 
-use crate::api::{post as api_post, token};
+use crate::api::{post as api_post, put as api_put, token};
 use crate::support::*;
 
 const SYSTEM: Actor = Actor::System;
@@ -18,6 +18,9 @@ struct Case {
     what: &'static str,
     /// Path under `/courses/{id}`, for the page and (under `/api/v1`) for the API.
     path: &'static str,
+    /// The API's method and path under `/api/v1/courses/{id}`, where they are not a POST to
+    /// `path` (a form that replaces a part of the course is a PUT in the API).
+    api: Option<(&'static str, &'static str)>,
     form: Vec<(&'static str, String)>,
     json: Value,
     codes: &'static [&'static str],
@@ -41,6 +44,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a session dated in the future",
             path: "sessions",
+            api: None,
             form: session(&[("date", tomorrow)]),
             json: json!({"number": 1, "date": tomorrow, "modality": "in_person", "attendance": "attended"}),
             codes: &["date_in_future"],
@@ -48,6 +52,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a group session on an individual course",
             path: "sessions",
+            api: None,
             form: session(&[("special", "group_session")]),
             json: json!({"number": 1, "date": today, "modality": "in_person", "attendance": "attended", "special": "group_session"}),
             codes: &["special_not_in_format"],
@@ -55,6 +60,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a maintenance-phase session on an individual course",
             path: "sessions",
+            api: None,
             form: session(&[
                 ("phase", "maintenance"),
                 ("phase_override_reason", "monthly now"),
@@ -65,6 +71,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a session whose next date comes first, with techniques it did not attend",
             path: "sessions",
+            api: None,
             form: session(&[
                 ("attendance", "no_show"),
                 ("techniques", "role_play"),
@@ -76,6 +83,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a goal without words, of no problem area, rated 11",
             path: "goals",
+            api: None,
             form: vec![
                 ("area", "loneliness".into()),
                 ("description", " ".into()),
@@ -87,6 +95,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a person without a name, of no relationship, outside the circle's rings",
             path: "inventory",
+            api: None,
             form: vec![
                 ("alias", "".into()),
                 ("relationship", "cousin".into()),
@@ -101,6 +110,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a life event of no date, about someone not in the inventory",
             path: "timeline/events",
+            api: None,
             form: vec![
                 ("date", "spring 2019".into()),
                 ("kind", "death".into()),
@@ -112,6 +122,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a mood episode that ends before it begins",
             path: "timeline/episodes",
+            api: None,
             form: vec![
                 ("onset", "2020-03".into()),
                 ("end", "2019-01".into()),
@@ -123,6 +134,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         Case {
             what: "a mood episode that begins next year",
             path: "timeline/episodes",
+            api: None,
             form: vec![("onset", next_year.clone()), ("severity", "mild".into())],
             json: json!({"onset": next_year, "severity": "mild"}),
             codes: &["date_in_future"],
@@ -133,11 +145,66 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         //
         // Ending, patient and course forms: termination review, relapse plan, maintenance
         // decision, patient registration and editing, course creation.
+        Case {
+            what: "a termination review with nothing written, dated tomorrow",
+            path: "termination/review",
+            api: Some(("PUT", "termination-review")),
+            form: vec![
+                ("gains", " ".into()),
+                ("feelings_about_ending", "".into()),
+                ("non_response_plan", "".into()),
+                ("reviewed_on", tomorrow.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"gains": " ", "reviewed_on": tomorrow, "version": 1}),
+            codes: &["review_empty", "date_in_future"],
+        },
+        Case {
+            what: "a relapse plan without warning signs or where to seek help, of no date",
+            path: "termination/relapse-plan",
+            api: Some(("PUT", "relapse-plan")),
+            form: vec![
+                ("warning_signs", "".into()),
+                ("triggers", "Anniversaries.".into()),
+                ("coping", "".into()),
+                ("supports", "".into()),
+                ("seek_help", "  ".into()),
+                ("written_on", "2026-13-01".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"warning_signs": "", "triggers": "Anniversaries.", "seek_help": "  ", "written_on": "2026-13-01", "version": 1}),
+            codes: &["required", "required", "date_invalid"],
+        },
+        Case {
+            what: "a maintenance decision of no known choice, with an overlong rationale",
+            path: "termination/maintenance",
+            api: Some(("PUT", "maintenance-decision")),
+            form: vec![
+                ("choice", "holiday".into()),
+                ("rationale", "x".repeat(4001)),
+                ("decided_on", today.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"choice": "holiday", "rationale": "x".repeat(4001), "decided_on": today, "version": 1}),
+            codes: &["not_one_of", "too_long"],
+        },
+        Case {
+            what: "a maintenance decision that chooses nothing",
+            path: "termination/maintenance",
+            api: Some(("PUT", "maintenance-decision")),
+            form: vec![
+                ("rationale", "Undecided.".into()),
+                ("decided_on", today.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"rationale": "Undecided.", "decided_on": today, "version": 1}),
+            codes: &["required"],
+        },
     ]
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 5] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 8] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -145,6 +212,9 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 5] {
         v.inventory.len(),
         v.timeline.events.len(),
         v.timeline.episodes.len(),
+        usize::from(v.course.termination.is_some()),
+        usize::from(v.course.relapse_plan.is_some()),
+        usize::from(v.course.maintenance.is_some()),
     ]
 }
 
@@ -164,13 +234,17 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
         );
         let next_year = (t.app.today().year() + 1).to_string();
         for case in cases(&today, &tomorrow, next_year) {
-            let api = api_post(
-                &t,
-                &format!("/api/v1/courses/{}/{}", c.id, case.path),
-                &tok,
-                case.json.clone(),
-            )
-            .await;
+            let api = match case.api {
+                None => {
+                    let path = format!("/api/v1/courses/{}/{}", c.id, case.path);
+                    api_post(&t, &path, &tok, case.json.clone()).await
+                }
+                Some((method, path)) => {
+                    assert_eq!(method, "PUT");
+                    let path = format!("/api/v1/courses/{}/{path}", c.id);
+                    api_put(&t, &path, &tok, case.json.clone()).await
+                }
+            };
             assert_eq!(
                 api.status,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -223,7 +297,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 5],
+                [0; 8],
                 "nothing stored: {}",
                 case.what
             );
@@ -308,8 +382,76 @@ async fn the_same_good_input_is_stored_alike_by_page_and_api() {
             .await;
             assert_eq!(r.status, StatusCode::CREATED);
         }
+        // The ending forms, each over the version the course is at then.
+        for (page_path, api_path, form, body) in [
+            (
+                "termination/review",
+                "termination-review",
+                vec![
+                    ("gains", " Spoke up at home "),
+                    ("feelings_about_ending", ""),
+                    ("non_response_plan", ""),
+                    ("reviewed_on", today.as_str()),
+                ],
+                json!({"gains": " Spoke up at home ", "reviewed_on": today}),
+            ),
+            (
+                "termination/relapse-plan",
+                "relapse-plan",
+                vec![
+                    ("warning_signs", "Waking early."),
+                    ("triggers", ""),
+                    ("coping", " Walk daily "),
+                    ("supports", ""),
+                    ("seek_help", "Call the clinic."),
+                    ("written_on", today.as_str()),
+                ],
+                json!({"warning_signs": "Waking early.", "coping": " Walk daily ",
+                       "seek_help": "Call the clinic.", "written_on": today}),
+            ),
+            (
+                "termination/maintenance",
+                "maintenance-decision",
+                vec![
+                    ("choice", "medication"),
+                    ("rationale", " Third episode "),
+                    ("decided_on", today.as_str()),
+                ],
+                json!({"choice": "medication", "rationale": " Third episode ", "decided_on": today}),
+            ),
+        ] {
+            let v = t.app.course(&SYSTEM, by_page.id).await.unwrap().version;
+            let v = v.to_string();
+            let mut form = form;
+            form.push(("version", &v));
+            let r = t
+                .post(
+                    &format!("/courses/{}/{page_path}", by_page.id),
+                    Some(&session),
+                    &form,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+            let mut body = body;
+            body["version"] = json!(t.app.course(&SYSTEM, by_api.id).await.unwrap().version);
+            let r = api_put(
+                &t,
+                &format!("/api/v1/courses/{}/{api_path}", by_api.id),
+                &tok,
+                body,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        }
         let a = t.app.course_view(&SYSTEM, by_page.id).await.unwrap();
         let b = t.app.course_view(&SYSTEM, by_api.id).await.unwrap();
+        assert_eq!(a.course.termination, b.course.termination);
+        assert_eq!(a.course.relapse_plan, b.course.relapse_plan);
+        assert_eq!(a.course.maintenance, b.course.maintenance);
+        assert_eq!(
+            a.course.relapse_plan.as_ref().map(|p| p.coping.as_str()),
+            Some("Walk daily")
+        );
         let plain = |s: &ipt_domain::session::TherapySession| {
             let mut s = s.clone();
             s.id = ipt_domain::ids::SessionId::from_uuid(uuid::Uuid::nil());

@@ -10,8 +10,8 @@ use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::{
     Course, CourseStatus, DepressionSeverity, Diagnosis, Formulation, Goal, GoalStatus,
-    RelapsePreventionPlan,
 };
+use ipt_domain::ending::RelapsePlanInput;
 use ipt_domain::inventory::{
     Alias, ClosenessRing, ConflictLevel, InventoryNotes, InventoryPerson, Reciprocity,
     RelationshipKind,
@@ -209,17 +209,17 @@ async fn course_with_data(t: &TestApp) -> Course {
     )
     .await
     .unwrap();
-    app.set_relapse_plan(
+    app.enter_relapse_plan(
         &SYSTEM,
         c.id,
-        c.version,
-        RelapsePreventionPlan {
+        Some(c.version),
+        &RelapsePlanInput {
             warning_signs: "Dormo male; #set [x] *non* chiamo $Marta$.".into(),
             triggers: String::new(),
             coping: "Camminare con un'amica.".into(),
             supports: "Mio fratello.".into(),
             seek_help: "Chiamare il centro; in crisi, il 112.".into(),
-            written_on: Some(today),
+            written_on: Some(today.to_string()),
         },
     )
     .await

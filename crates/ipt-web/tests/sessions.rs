@@ -1371,7 +1371,7 @@ async fn the_session_pages_speak_italian() {
 /// alert as the step missing, and once a clinician acknowledges it the course can close.
 #[tokio::test]
 async fn a_course_cannot_be_completed_past_an_open_risk_alert() {
-    use ipt_domain::course::RelapsePreventionPlan;
+    use ipt_domain::ending::RelapsePlanInput;
     for t in TestApp::all().await {
         let (anna, p, c, s) = clinician_with_course(&t, Format::Individual).await;
         let (_, tok) = crate::api::token(&t, &anna).await;
@@ -1381,17 +1381,17 @@ async fn a_course_cannot_be_completed_past_an_open_risk_alert() {
         phq9(&t, &c, [1, 1, 1, 1, 1, 1, 0, 0, 2], Phase::Termination).await;
         let c = t
             .app
-            .set_relapse_plan(
+            .enter_relapse_plan(
                 &SYSTEM,
                 c.id,
-                c.version,
-                RelapsePreventionPlan {
+                Some(c.version),
+                &RelapsePlanInput {
                     warning_signs: "Waking early for a week.".into(),
                     triggers: String::new(),
                     coping: String::new(),
                     supports: String::new(),
                     seek_help: "Call the clinic; in a crisis, emergency services.".into(),
-                    written_on: Some(t.app.today()),
+                    written_on: None,
                 },
             )
             .await

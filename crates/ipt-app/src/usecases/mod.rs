@@ -3,6 +3,7 @@ pub mod analytics;
 pub mod api;
 pub mod api_tokens;
 pub mod diary;
+pub mod ending;
 pub mod export;
 pub mod initial;
 pub mod inventory;

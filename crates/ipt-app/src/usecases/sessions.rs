@@ -1,5 +1,5 @@
 //! Use cases of the sessions part of a course: correcting a recorded session, the session mood
-//! rating, goals, the termination review and continuing into maintenance IPT.
+//! rating and goals (the termination phase's records are in `ending`).
 //!
 //! Every change goes through `course_with(…, Access::Write)`, so a supervisor or another
 //! clinician is refused exactly as if the course did not exist, and every write carries its
@@ -8,7 +8,7 @@
 use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Actor;
-use ipt_domain::course::{Course, Goal, GoalInput, TerminationReview};
+use ipt_domain::course::{Course, Goal, GoalInput};
 use ipt_domain::ids::{CourseId, GoalId, SessionId};
 use ipt_domain::rule::{Code, FieldError};
 use ipt_domain::session::{SessionContext, SessionInput, TherapySession};
@@ -352,81 +352,5 @@ impl App {
         );
         goal.version = self.store.update_goal(course, &goal, &audit).await?;
         Ok(goal)
-    }
-
-    /// Record the termination review: gains credited to the patient, feelings about ending, and
-    /// (when treatment did not help enough) the alternatives considered.
-    pub async fn set_termination_review(
-        &self,
-        actor: &Actor,
-        id: CourseId,
-        version: i64,
-        review: TerminationReview,
-    ) -> Result<Course, AppError> {
-        if [
-            &review.gains,
-            &review.feelings_about_ending,
-            &review.non_response_plan,
-        ]
-        .iter()
-        .all(|s| s.trim().is_empty())
-        {
-            return Err(AppError::Invalid(
-                "write at least one part of the termination review".into(),
-            ));
-        }
-        if review.reviewed_on.is_none() {
-            return Err(AppError::Invalid(
-                "give the date of the termination review".into(),
-            ));
-        }
-        let review = TerminationReview {
-            gains: review.gains.trim().to_string(),
-            feelings_about_ending: review.feelings_about_ending.trim().to_string(),
-            non_response_plan: review.non_response_plan.trim().to_string(),
-            reviewed_on: review.reviewed_on,
-        };
-        self.edit_course(actor, id, version, "course.termination_review", |c, _| {
-            c.termination = Some(review);
-            Ok(())
-        })
-        .await
-    }
-
-    /// The maintenance course that continues `acute`, if one has been started.
-    pub async fn continuation_of(
-        &self,
-        actor: &Actor,
-        acute: CourseId,
-    ) -> Result<Option<Course>, AppError> {
-        let course = self.course(actor, acute).await?;
-        let audit = self.audit(
-            actor,
-            "course.list",
-            "patient",
-            course.patient.as_uuid(),
-            Some(course.patient),
-        );
-        Ok(self
-            .store
-            .courses_of_patient(course.patient, &audit)
-            .await?
-            .into_iter()
-            .find(|c| c.continues == Some(acute)))
-    }
-
-    /// Continue an acute course in maintenance IPT: start the pre-filled maintenance course, or
-    /// return the one already started (a second click never makes a second course). The flag
-    /// says whether the course is new.
-    pub async fn continue_in_maintenance(
-        &self,
-        actor: &Actor,
-        acute: CourseId,
-    ) -> Result<(Course, bool), AppError> {
-        self.course_with(actor, acute, Access::Write).await?;
-        if let Some(existing) = self.continuation_of(actor, acute).await? {
-            return Ok((existing, false));
-        }
-        Ok((self.start_maintenance_course(actor, acute).await?, true))
     }
 }

@@ -47,3 +47,8 @@ rule-account-inactive = The account '{ $username }' is switched off; a token for
 
 ## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
 ## patients, courses.
+rule-review-empty = Write at least one part of the review: the gains, the feelings about ending, or the plan if treatment did not help enough.
+rule-maintenance-not-decided = Record a decision for maintenance IPT before starting a maintenance course.
+rule-required--warning-signs = Write the early warning signs: the plan needs them.
+rule-required--seek-help = Write when and where to seek help: the plan needs it.
+rule-required--choice = Choose one option.

@@ -102,8 +102,6 @@ sessions-conflict-saved-empty = (empty)
 sessions-conflict-saved-none = (nothing ticked)
 
 ## Errors
-sessions-error-choose-one = Choose one option.
-sessions-error-version = The form is missing its version. Reload the page and try again.
 
 ## Notices
 sessions-notice-session-recorded = The session is recorded.
@@ -290,7 +288,6 @@ sessions-alternative-combined = psychotherapy combined with medication;
 sessions-alternative-referral = referral to another or a more specialised service.
 sessions-review-title = Feelings about ending and gains
 sessions-review-save = Save the review
-sessions-review-empty = Write at least one part of the review.
 sessions-field-gains = Gains, credited to the patient
 sessions-field-gains-hint = What changed in symptoms and relationships, and what the patient did to bring it about.
 sessions-field-feelings_about_ending = Feelings about ending
@@ -301,8 +298,6 @@ sessions-field-reviewed_on = Date of the review
 sessions-plan-title = Relapse-prevention plan
 sessions-plan-intro = A written plan for the patient to keep: the signs that depression may be returning, and what to do then.
 sessions-plan-save = Save the plan
-sessions-plan-needs-warning-signs = Write the early warning signs: the plan needs them.
-sessions-plan-needs-seek-help = Write when and where to seek help: the plan needs it.
 sessions-field-warning_signs = Early warning signs
 sessions-field-warning_signs-hint = For example: sleeping badly for several nights, pulling away from friends.
 sessions-field-triggers = Triggers

@@ -47,3 +47,8 @@ rule-account-inactive = L'account '{ $username }' è disattivato: un token per e
 
 ## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
 ## patients, courses.
+rule-review-empty = Scrivi almeno una parte della revisione: i progressi, i sentimenti sulla conclusione, o il piano se il trattamento non ha aiutato abbastanza.
+rule-maintenance-not-decided = Registra la decisione per l'IPT di mantenimento prima di avviare un percorso di mantenimento.
+rule-required--warning-signs = Scrivi i primi segnali di allarme: il piano ne ha bisogno.
+rule-required--seek-help = Scrivi quando e dove chiedere aiuto: il piano ne ha bisogno.
+rule-required--choice = Scegli un'opzione.

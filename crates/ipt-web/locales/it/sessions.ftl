@@ -102,8 +102,6 @@ sessions-conflict-saved-empty = (vuoto)
 sessions-conflict-saved-none = (nessuna spunta)
 
 ## Errori
-sessions-error-choose-one = Scegli un'opzione.
-sessions-error-version = Al modulo manca la versione. Ricarica la pagina e riprova.
 
 ## Avvisi
 sessions-notice-session-recorded = La seduta è registrata.
@@ -290,7 +288,6 @@ sessions-alternative-combined = psicoterapia insieme a farmaci;
 sessions-alternative-referral = invio a un altro servizio o a uno più specialistico.
 sessions-review-title = Sentimenti sulla conclusione e progressi
 sessions-review-save = Salva la revisione
-sessions-review-empty = Scrivi almeno una parte della revisione.
 sessions-field-gains = Progressi, riconosciuti al paziente
 sessions-field-gains-hint = Che cosa è cambiato nei sintomi e nelle relazioni, e che cosa ha fatto il paziente perché succedesse.
 sessions-field-feelings_about_ending = Sentimenti sulla conclusione
@@ -301,8 +298,6 @@ sessions-field-reviewed_on = Data della revisione
 sessions-plan-title = Piano di prevenzione delle ricadute
 sessions-plan-intro = Un piano scritto che il paziente conserva: i segnali che la depressione potrebbe tornare, e che cosa fare allora.
 sessions-plan-save = Salva il piano
-sessions-plan-needs-warning-signs = Scrivi i primi segnali di allarme: il piano ne ha bisogno.
-sessions-plan-needs-seek-help = Scrivi quando e dove chiedere aiuto: il piano ne ha bisogno.
 sessions-field-warning_signs = Primi segnali di allarme
 sessions-field-warning_signs-hint = Per esempio: dormire male per diverse notti, allontanarsi dagli amici.
 sessions-field-triggers = Fattori scatenanti

@@ -14,10 +14,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ipt_app::AppError;
-use ipt_domain::course::{
-    Course, CourseStatus, MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan,
-    TerminationReview,
-};
+use ipt_domain::course::{Course, CourseStatus, MaintenanceChoice};
+use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use time::Date;
 
 use super::outcomes::{
@@ -27,7 +25,8 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{BadDate, PageCtx, PageError, ctx, fail, parse_date};
+use crate::pages::{PageCtx, PageError, ctx, fail};
+use crate::refusals::place;
 
 /// One of the page's forms.
 pub struct FormBlock {
@@ -443,33 +442,32 @@ async fn writable(
     load(state, user, page, id).await
 }
 
-/// A required date that is not in the future.
-fn past_date(
-    t: &Tr,
-    raw: &str,
-    field: &'static str,
-    today: Date,
-    errors: &mut Errors,
-) -> Option<Date> {
-    match parse_date(raw) {
-        Ok(Some(d)) if d > today => {
-            errors.insert(field, t.get("date-in-future"));
-            None
-        }
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            errors.insert(field, t.get("field-required"));
-            None
-        }
-        Err(BadDate) => {
-            errors.insert(field, t.get("date-invalid"));
-            None
+/// The fields of each form, where its refusals are shown.
+impl Which {
+    fn slots(self) -> &'static [&'static str] {
+        match self {
+            Which::None => &[],
+            Which::Review => &[
+                "gains",
+                "feelings_about_ending",
+                "non_response_plan",
+                "reviewed_on",
+            ],
+            Which::Plan => &[
+                "warning_signs",
+                "triggers",
+                "coping",
+                "supports",
+                "seek_help",
+                "written_on",
+            ],
+            Which::Decision => &["choice", "rationale", "decided_on"],
         }
     }
 }
 
-/// Save one of the forms: re-show the page with the typed values on a field error or a stale
-/// version, else go back to the page with a notice.
+/// Save one of the forms: re-show the page with the typed values on a refusal (each at its
+/// field, any other above the form) or a stale version, else go back to the page with a notice.
 async fn finish(
     state: &AppState,
     user: &CurrentUser,
@@ -504,7 +502,9 @@ async fn finish(
             .await;
             (StatusCode::CONFLICT, p).into_response()
         }
-        Err(AppError::Invalid(m)) => {
+        Err(AppError::Rejected(refused)) => {
+            let (errors, rest) = place(&l.page.t, &refused, which.slots());
+            let form_error = (!rest.is_empty()).then(|| rest.join(" "));
             let p = ending_page(
                 state,
                 user,
@@ -512,8 +512,8 @@ async fn finish(
                 Pending {
                     which,
                     typed: data,
-                    errors: Errors::new(),
-                    form_error: Some(m),
+                    errors,
+                    form_error,
                     conflict: false,
                 },
             )
@@ -524,29 +524,10 @@ async fn finish(
     }
 }
 
-async fn refuse(
-    state: &AppState,
-    user: &CurrentUser,
-    l: Loaded,
-    which: Which,
-    data: &FormData,
-    errors: Errors,
-    form_error: Option<String>,
-) -> Response {
-    let p = ending_page(
-        state,
-        user,
-        l,
-        Pending {
-            which,
-            typed: data,
-            errors,
-            form_error,
-            conflict: false,
-        },
-    )
-    .await;
-    (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+/// A form's field as the core reads it: the page always sends its fields, so an absent one
+/// counts as cleared.
+fn field(data: &FormData, name: &str) -> Option<String> {
+    Some(data.get(name))
 }
 
 pub async fn save_review(
@@ -560,39 +541,16 @@ pub async fn save_review(
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
     let data = FormData(form);
-    let mut errors = Errors::new();
-    let reviewed_on = past_date(
-        &t,
-        &data.get("reviewed_on"),
-        "reviewed_on",
-        state.app.today(),
-        &mut errors,
-    );
-    let review = TerminationReview {
+    let input = TerminationReviewInput {
         gains: data.get("gains"),
         feelings_about_ending: data.get("feelings_about_ending"),
         non_response_plan: data.get("non_response_plan"),
-        reviewed_on,
-    };
-    let empty = [
-        &review.gains,
-        &review.feelings_about_ending,
-        &review.non_response_plan,
-    ]
-    .iter()
-    .all(|s| s.trim().is_empty());
-    if empty || !errors.is_empty() {
-        let form_error = empty.then(|| t.get("sessions-review-empty"));
-        return refuse(&state, &user, l, Which::Review, &data, errors, form_error).await;
-    }
-    let Some(version) = data.version() else {
-        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
+        reviewed_on: field(&data, "reviewed_on"),
     };
     let result = state
         .app
-        .set_termination_review(&user.actor(), l.view.course.id, version, review)
+        .enter_termination_review(&user.actor(), l.view.course.id, data.version(), &input)
         .await;
     finish(
         &state,
@@ -617,42 +575,18 @@ pub async fn save_plan(
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
     let data = FormData(form);
-    let mut errors = Errors::new();
-    let written_on = past_date(
-        &t,
-        &data.get("written_on"),
-        "written_on",
-        state.app.today(),
-        &mut errors,
-    );
-    let plan = RelapsePreventionPlan {
-        warning_signs: data.get("warning_signs").trim().to_string(),
-        triggers: data.get("triggers").trim().to_string(),
-        coping: data.get("coping").trim().to_string(),
-        supports: data.get("supports").trim().to_string(),
-        seek_help: data.get("seek_help").trim().to_string(),
-        written_on,
-    };
-    // The plan's own check decides what is missing; each gap is shown at its field.
-    if plan.check().is_err() {
-        if plan.warning_signs.is_empty() {
-            errors.insert("warning_signs", t.get("sessions-plan-needs-warning-signs"));
-        }
-        if plan.seek_help.is_empty() {
-            errors.insert("seek_help", t.get("sessions-plan-needs-seek-help"));
-        }
-    }
-    if !errors.is_empty() {
-        return refuse(&state, &user, l, Which::Plan, &data, errors, None).await;
-    }
-    let Some(version) = data.version() else {
-        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
+    let input = RelapsePlanInput {
+        warning_signs: data.get("warning_signs"),
+        triggers: data.get("triggers"),
+        coping: data.get("coping"),
+        supports: data.get("supports"),
+        seek_help: data.get("seek_help"),
+        written_on: field(&data, "written_on"),
     };
     let result = state
         .app
-        .set_relapse_plan(&user.actor(), l.view.course.id, version, plan)
+        .enter_relapse_plan(&user.actor(), l.view.course.id, data.version(), &input)
         .await;
     finish(&state, &user, l, Which::Plan, &data, result, "plan-saved").await
 }
@@ -668,34 +602,15 @@ pub async fn decide(
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let t = l.page.t;
     let data = FormData(form);
-    let mut errors = Errors::new();
-    let choice = MaintenanceChoice::parse(&data.get("choice"));
-    if choice.is_none() {
-        errors.insert("choice", t.get("sessions-error-choose-one"));
-    }
-    let decided_on = past_date(
-        &t,
-        &data.get("decided_on"),
-        "decided_on",
-        state.app.today(),
-        &mut errors,
-    );
-    let (Some(choice), Some(decided_on), true) = (choice, decided_on, errors.is_empty()) else {
-        return refuse(&state, &user, l, Which::Decision, &data, errors, None).await;
-    };
-    let Some(version) = data.version() else {
-        return fail(l.page)(AppError::Invalid(t.get("sessions-error-version"))).into_response();
-    };
-    let decision = MaintenanceDecision {
-        choice,
-        rationale: data.get("rationale").trim().to_string(),
-        decided_on,
+    let input = MaintenanceDecisionInput {
+        choice: field(&data, "choice"),
+        rationale: data.get("rationale"),
+        decided_on: field(&data, "decided_on"),
     };
     let result = state
         .app
-        .decide_maintenance(&user.actor(), l.view.course.id, version, decision)
+        .enter_maintenance_decision(&user.actor(), l.view.course.id, data.version(), &input)
         .await;
     finish(
         &state,
@@ -730,17 +645,18 @@ pub async fn start_maintenance(
             }
             Redirect::to(&format!("/courses/{}", course.id)).into_response()
         }
-        Err(AppError::Invalid(m)) => {
+        Err(AppError::Rejected(refused)) => {
+            // No decision for maintenance IPT yet: the decision form, as saved, says so.
             let saved = saved_decision(&l.view.course, state.app.today());
             let data = FormData(saved.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
-            refuse(
+            finish(
                 &state,
                 &user,
                 l,
                 Which::Decision,
                 &data,
-                Errors::new(),
-                Some(m),
+                Err(AppError::Rejected(refused)),
+                "",
             )
             .await
         }
