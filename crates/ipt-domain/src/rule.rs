@@ -112,6 +112,7 @@ codes! {
     UsernameTaken = "username_taken",
     PasswordTooShort = "password_too_short",
     UnknownRole = "unknown_role",
+    // Assessments: questionnaires entered by a clinician or answered in the portal.
     // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
     // patients, courses.
     /// A termination review with none of its parts written.

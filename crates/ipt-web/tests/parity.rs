@@ -143,6 +143,10 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         //
         // (the two sections are kept apart so that they can grow independently)
         //
+        // Assessments: questionnaires entered by a clinician.
+        //
+        // (kept apart)
+        //
         // Ending, patient and course forms: termination review, relapse plan, maintenance
         // decision, patient registration and editing, course creation.
         Case {
@@ -472,6 +476,10 @@ async fn the_same_good_input_is_stored_alike_by_page_and_api() {
 }
 
 // ---- Initial-phase forms: their own parity tests, where a case needs more than `cases()`. ----
+
+// (kept apart)
+
+// ---- Assessments: their own parity tests. ----
 
 // (kept apart)
 

@@ -45,6 +45,10 @@ rule-account-inactive = The account '{ $username }' is switched off; a token for
 
 ## (kept apart)
 
+## Assessments: questionnaires entered by a clinician or answered in the portal.
+
+## (kept apart)
+
 ## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
 ## patients, courses.
 rule-review-empty = Write at least one part of the review: the gains, the feelings about ending, or the plan if treatment did not help enough.

@@ -45,6 +45,10 @@ rule-account-inactive = L'account '{ $username }' è disattivato: un token per e
 
 ## (kept apart)
 
+## Assessments: questionnaires entered by a clinician or answered in the portal.
+
+## (kept apart)
+
 ## Ending, patient and course forms: termination review, relapse plan, maintenance decision,
 ## patients, courses.
 rule-review-empty = Scrivi almeno una parte della revisione: i progressi, i sentimenti sulla conclusione, o il piano se il trattamento non ha aiutato abbastanza.
