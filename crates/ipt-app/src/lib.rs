@@ -17,7 +17,6 @@ use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::*;
 use ipt_domain::ids::*;
-use ipt_domain::indication::IndicationRecord;
 use ipt_domain::inventory::{InventoryPerson, InventorySnapshot, SnapshotKind, SnapshotPerson};
 use ipt_domain::measures::TextPacks;
 use ipt_domain::patient::{Language, Patient, PatientName};
@@ -386,20 +385,6 @@ impl App {
         let audit = self.audit(actor, action, "course", id.as_uuid(), Some(course.patient));
         course.version = self.store.update_course(&course, &audit).await?;
         Ok(course)
-    }
-
-    pub async fn record_indication(
-        &self,
-        actor: &Actor,
-        id: CourseId,
-        version: i64,
-        record: IndicationRecord,
-    ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, version, "course.indication", |c, _| {
-            c.indication = record;
-            Ok(())
-        })
-        .await
     }
 
     pub async fn record_diagnosis(

@@ -183,6 +183,56 @@ impl Diagnosis {
     }
 }
 
+/// The diagnosis as a door was given it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiagnosisInput {
+    pub statement: String,
+    pub severity: Option<String>,
+    pub recorded_on: Option<String>,
+}
+
+impl DiagnosisInput {
+    /// The statement (at most `SHORT_TEXT` characters) and a severity are required; the date is
+    /// today when not given and never after today.
+    pub fn read(&self, today: Date) -> Result<Diagnosis, Vec<FieldError>> {
+        use crate::input::{self, Refusals};
+        let mut r = Refusals::new();
+        let statement = r
+            .take(input::bounded_text(
+                "statement",
+                &self.statement,
+                input::SHORT_TEXT,
+            ))
+            .filter(|s| {
+                if s.is_empty() {
+                    r.push(FieldError::new("statement", rule::Code::Required));
+                }
+                !s.is_empty()
+            });
+        let severity = r.take(
+            input::choice(
+                "severity",
+                self.severity.as_deref(),
+                DepressionSeverity::parse,
+            )
+            .and_then(|s| input::required("severity", s)),
+        );
+        let recorded_on = r.take(input::record_date(
+            "recorded_on",
+            self.recorded_on.as_deref(),
+            today,
+        ));
+        match (statement, severity, recorded_on) {
+            (Some(statement), Some(severity), Some(recorded_on)) if r.is_empty() => Ok(Diagnosis {
+                statement,
+                severity,
+                recorded_on,
+            }),
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// The treatment contract (reference §1.1 task 9): how many sessions, how often, until when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contract {

@@ -13,23 +13,7 @@ use crate::course::{
     MaintenanceChoice, MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
 use crate::input::{self, LONG_TEXT, Refusals};
-use crate::rule::{self, Code, FieldError};
-
-/// A date of one of these records: today when not given, refused when cleared, invalid or after
-/// today.
-fn record_date(
-    r: &mut Refusals,
-    field: &'static str,
-    raw: Option<&str>,
-    today: Date,
-) -> Option<Date> {
-    let Some(raw) = raw else {
-        return Some(today);
-    };
-    let d = r.take(input::required_date(field, Some(raw)))?;
-    r.take(rule::not_after_today(field, d, today))?;
-    Some(d)
-}
+use crate::rule::{Code, FieldError};
 
 /// The termination review as typed: gains credited to the patient, feelings about ending, and
 /// the alternatives considered when treatment did not help enough.
@@ -65,7 +49,11 @@ impl TerminationReviewInput {
         if parts.iter().all(|s| s.trim().is_empty()) {
             r.push(FieldError::new("gains", Code::ReviewEmpty));
         }
-        let reviewed_on = record_date(&mut r, "reviewed_on", self.reviewed_on.as_deref(), today);
+        let reviewed_on = r.take(input::record_date(
+            "reviewed_on",
+            self.reviewed_on.as_deref(),
+            today,
+        ));
         match (gains, feelings, non_response, reviewed_on) {
             (Some(gains), Some(feelings_about_ending), Some(non_response_plan), Some(d))
                 if r.is_empty() =>
@@ -112,7 +100,11 @@ impl RelapsePlanInput {
         let coping = part("coping", &self.coping, false);
         let supports = part("supports", &self.supports, false);
         let seek_help = part("seek_help", &self.seek_help, true);
-        let written_on = record_date(&mut r, "written_on", self.written_on.as_deref(), today);
+        let written_on = r.take(input::record_date(
+            "written_on",
+            self.written_on.as_deref(),
+            today,
+        ));
         match (
             warning_signs,
             triggers,
@@ -157,7 +149,11 @@ impl MaintenanceDecisionInput {
                 .and_then(|c| input::required("choice", c)),
         );
         let rationale = r.take(input::bounded_text("rationale", &self.rationale, LONG_TEXT));
-        let decided_on = record_date(&mut r, "decided_on", self.decided_on.as_deref(), today);
+        let decided_on = r.take(input::record_date(
+            "decided_on",
+            self.decided_on.as_deref(),
+            today,
+        ));
         match (choice, rationale, decided_on) {
             (Some(choice), Some(rationale), Some(decided_on)) if r.is_empty() => {
                 Ok(MaintenanceDecision {

@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::course::DepressionSeverity;
+use crate::input::{self, Refusals};
+use crate::rule::FieldError;
 
 /// The nine DSM-5 criterion-A symptoms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,6 +197,63 @@ pub struct IndicationRecord {
     pub escalation_flags: BTreeSet<EscalationFlag>,
 }
 
+/// The indication record as a door was given it: the codes ticked, the severity's code (empty
+/// or absent when not judged) and the link in the clinician's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicationInput {
+    pub symptoms: Vec<String>,
+    pub two_weeks_or_more: bool,
+    pub severity: Option<String>,
+    pub interpersonal_link: String,
+    pub first_line_reasons: Vec<String>,
+    pub escalation_flags: Vec<String>,
+}
+
+impl IndicationInput {
+    /// Every code must be one of its list's (an unknown one is refused with its position, never
+    /// dropped); the link is at most `LONG_TEXT` characters. Nothing here requires a tick: the
+    /// record is decision support, and an empty one is a true record of nothing found yet.
+    pub fn read(&self) -> Result<IndicationRecord, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let symptoms = r.take(input::choices("symptoms", &self.symptoms, Symptom::parse));
+        let severity = r.take(input::choice(
+            "severity",
+            self.severity.as_deref(),
+            DepressionSeverity::parse,
+        ));
+        let link = r.take(input::bounded_text(
+            "interpersonal_link",
+            &self.interpersonal_link,
+            input::LONG_TEXT,
+        ));
+        let reasons = r.take(input::choices(
+            "first_line_reasons",
+            &self.first_line_reasons,
+            FirstLineReason::parse,
+        ));
+        let flags = r.take(input::choices(
+            "escalation_flags",
+            &self.escalation_flags,
+            EscalationFlag::parse,
+        ));
+        match (symptoms, severity, link, reasons, flags) {
+            (Some(symptoms), Some(severity), Some(link), Some(reasons), Some(flags))
+                if r.is_empty() =>
+            {
+                Ok(IndicationRecord {
+                    symptoms: symptoms.into_iter().collect(),
+                    two_weeks_or_more: self.two_weeks_or_more,
+                    severity,
+                    interpersonal_link: link,
+                    first_line_reasons: reasons.into_iter().collect(),
+                    escalation_flags: flags.into_iter().collect(),
+                })
+            }
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// What the A-criteria checklist shows. Worded as a finding for the clinician to weigh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -233,6 +292,38 @@ impl IndicationRecord {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_indication_input_refuses_unknown_codes_by_position() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let bad = super::IndicationInput {
+            symptoms: raw(&["sleep_change", "sadness"]),
+            severity: Some("extreme".into()),
+            escalation_flags: raw(&["bipolar"]),
+            ..Default::default()
+        };
+        let e = bad.read().unwrap_err();
+        let got: Vec<_> = e.iter().map(|e| (e.field, e.code.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("symptoms", "not_one_of"),
+                ("severity", "not_one_of"),
+                ("escalation_flags", "not_one_of")
+            ]
+        );
+        let ok = super::IndicationInput {
+            symptoms: raw(&["sleep_change", "depressed_mood", "sleep_change"]),
+            severity: Some(" ".into()),
+            interpersonal_link: " after the move ".into(),
+            ..Default::default()
+        }
+        .read()
+        .unwrap();
+        assert_eq!(ok.symptoms.len(), 2);
+        assert_eq!(ok.severity, None, "blank is not judged");
+        assert_eq!(ok.interpersonal_link, "after the move");
+    }
+
     use super::*;
 
     fn with(symptoms: &[Symptom], weeks: bool) -> IndicationRecord {

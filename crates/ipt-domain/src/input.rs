@@ -85,6 +85,21 @@ pub fn required_date(field: &'static str, raw: Option<&str>) -> Result<Date, Fie
     required(field, date(field, raw)?)
 }
 
+/// The date of a record of something done: today when not given at all (a program that sends
+/// no date means today), refused when given empty (a cleared form field), invalid or after today.
+pub fn record_date(
+    field: &'static str,
+    raw: Option<&str>,
+    today: Date,
+) -> Result<Date, FieldError> {
+    let Some(raw) = raw else {
+        return Ok(today);
+    };
+    let d = required_date(field, Some(raw))?;
+    crate::rule::not_after_today(field, d, today)?;
+    Ok(d)
+}
+
 /// An optional approximate date (YYYY, YYYY-MM or YYYY-MM-DD); empty is none.
 pub fn approx_date(
     field: &'static str,

@@ -28,15 +28,13 @@ use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
-use ipt_domain::course::{
-    CourseStatus, DepressionSeverity, Diagnosis, EndReason, Formulation, GoalInput,
-};
+use ipt_domain::course::{CourseStatus, DiagnosisInput, EndReason, Formulation, GoalInput};
 use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
     AlertId, CourseId, GoalId, InventoryPersonId, MoodEpisodeId, PatientId, SessionId,
     TimelineEventId, UserId,
 };
-use ipt_domain::indication::{EscalationFlag, FirstLineReason, IndicationRecord, Symptom};
+use ipt_domain::indication::IndicationInput;
 use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
@@ -790,35 +788,14 @@ async fn set_diagnosis(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: DiagnosisIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let statement = e.text("statement", &req.statement).map(str::to_string);
-    let severity = e
-        .required("severity", req.severity.as_deref())
-        .and_then(|v| {
-            e.check(
-                "severity",
-                code_or(
-                    DepressionSeverity::parse(v),
-                    v,
-                    accepted(DepressionSeverity::ALL.map(DepressionSeverity::code)),
-                ),
-            )
-        });
-    let on = e
-        .date("recorded_on", &req.recorded_on)
-        .unwrap_or_else(|| s.app.today());
-    let diagnosis = match (&statement, severity) {
-        (Some(st), Some(sev)) => e.check("statement", Diagnosis::new(st, sev, on)),
-        _ => None,
-    };
-    e.finish()?;
-    let (Some(version), Some(diagnosis)) = (version, diagnosis) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+    let input = DiagnosisInput {
+        statement: req.statement.unwrap_or_default(),
+        severity: req.severity,
+        recorded_on: req.recorded_on,
     };
     let c = s
         .app
-        .record_diagnosis(&u.actor(), course.id, version, diagnosis)
+        .enter_diagnosis(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }
@@ -1505,57 +1482,17 @@ async fn set_indication(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: IndicationIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let symptoms = e.codes("symptoms", &req.symptoms, |c| {
-        code_or(
-            Symptom::parse(c),
-            c,
-            accepted(Symptom::ALL.map(Symptom::code)),
-        )
-    });
-    let first_line_reasons = e.codes("first_line_reasons", &req.first_line_reasons, |c| {
-        code_or(
-            FirstLineReason::parse(c),
-            c,
-            accepted(FirstLineReason::ALL.map(FirstLineReason::code)),
-        )
-    });
-    let escalation_flags = e.codes("escalation_flags", &req.escalation_flags, |c| {
-        code_or(
-            EscalationFlag::parse(c),
-            c,
-            accepted(EscalationFlag::ALL.map(EscalationFlag::code)),
-        )
-    });
-    let severity = match req.severity.as_deref().map(str::trim) {
-        None | Some("") => Some(None),
-        Some(v) => e
-            .check(
-                "severity",
-                code_or(
-                    DepressionSeverity::parse(v),
-                    v,
-                    accepted(DepressionSeverity::ALL.map(DepressionSeverity::code)),
-                ),
-            )
-            .map(Some),
-    };
-    e.finish()?;
-    let (Some(version), Some(severity)) = (version, severity) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let record = IndicationRecord {
-        symptoms: symptoms.into_iter().collect(),
+    let input = IndicationInput {
+        symptoms: req.symptoms,
         two_weeks_or_more: req.two_weeks_or_more,
-        severity,
-        interpersonal_link: req.interpersonal_link.trim().to_string(),
-        first_line_reasons: first_line_reasons.into_iter().collect(),
-        escalation_flags: escalation_flags.into_iter().collect(),
+        severity: req.severity,
+        interpersonal_link: req.interpersonal_link,
+        first_line_reasons: req.first_line_reasons,
+        escalation_flags: req.escalation_flags,
     };
     let c = s
         .app
-        .record_indication(&u.actor(), course.id, version, record)
+        .enter_indication(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -140,6 +140,34 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             codes: &["date_in_future"],
         },
         // Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+        Case {
+            what: "an indication of symptoms, severity and flags the checklist does not have",
+            path: "indication",
+            api: Some(("PUT", "indication")),
+            form: vec![
+                ("symptom", "depressed_mood".into()),
+                ("symptom", "sadness".into()),
+                ("severity", "extreme".into()),
+                ("flag", "bipolar".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"symptoms": ["depressed_mood", "sadness"], "severity": "extreme",
+                         "escalation_flags": ["bipolar"], "version": 1}),
+            codes: &["not_one_of", "not_one_of", "not_one_of"],
+        },
+        Case {
+            what: "a diagnosis without words or severity, dated tomorrow",
+            path: "diagnosis",
+            api: Some(("PUT", "diagnosis")),
+            form: vec![
+                ("statement", "  ".into()),
+                ("severity", "".into()),
+                ("recorded_on", tomorrow.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"statement": "  ", "recorded_on": tomorrow, "version": 1}),
+            codes: &["required", "required", "date_in_future"],
+        },
         //
         // (the two sections are kept apart so that they can grow independently)
         //
@@ -208,7 +236,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 8] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 10] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -219,6 +247,8 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 8] {
         usize::from(v.course.termination.is_some()),
         usize::from(v.course.relapse_plan.is_some()),
         usize::from(v.course.maintenance.is_some()),
+        usize::from(v.course.indication != Default::default()),
+        usize::from(v.course.diagnosis.is_some()),
     ]
 }
 
@@ -301,7 +331,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 8],
+                [0; 10],
                 "nothing stored: {}",
                 case.what
             );

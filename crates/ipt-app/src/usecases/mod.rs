@@ -6,6 +6,7 @@ pub mod diary;
 pub mod ending;
 pub mod export;
 pub mod initial;
+pub mod initial_phase;
 pub mod inventory;
 pub mod operations;
 pub mod portal;

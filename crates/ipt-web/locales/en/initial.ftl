@@ -66,7 +66,6 @@ initial-diagnosis-statement = Diagnosis
 initial-diagnosis-statement-hint = For example: major depressive disorder, single episode, moderate (F32.1).
 initial-diagnosis-severity = Severity
 initial-diagnosis-date = Date of diagnosis
-initial-diagnosis-empty = Write the diagnosis in words.
 initial-diagnosis-save = Save the diagnosis
 initial-indication-title = Indication checklist
 initial-symptoms = Criterion A symptoms (DSM-5)

@@ -66,7 +66,6 @@ initial-diagnosis-statement = Diagnosi
 initial-diagnosis-statement-hint = Per esempio: disturbo depressivo maggiore, episodio singolo, moderato (F32.1).
 initial-diagnosis-severity = Gravità
 initial-diagnosis-date = Data della diagnosi
-initial-diagnosis-empty = Scriva la diagnosi a parole.
 initial-diagnosis-save = Salva la diagnosi
 initial-indication-title = Lista di controllo dell'indicazione
 initial-symptoms = Sintomi del criterio A (DSM-5)

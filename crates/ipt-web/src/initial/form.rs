@@ -63,6 +63,24 @@ pub fn rule_errors(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> Errors {
     errors
 }
 
+/// The core's refusals with its field names replaced by the page's own, where the page's form
+/// names a field differently (`(core, page)` pairs).
+pub fn renamed(
+    refused: &[ipt_domain::rule::FieldError],
+    names: &[(&'static str, &'static str)],
+) -> Vec<ipt_domain::rule::FieldError> {
+    refused
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some((_, page)) = names.iter().find(|(core, _)| *core == e.field) {
+                e.field = page;
+            }
+            e
+        })
+        .collect()
+}
+
 /// One labelled input, rendered by `initial/input.html`. Its id may differ from its name, so a
 /// page can hold several forms with the same field names.
 pub struct Input {
@@ -263,9 +281,6 @@ impl Choices {
         self
     }
 }
-
-/// The core's bounds on free text, for the forms that still check length here.
-pub use ipt_domain::input::{LONG_TEXT, SHORT_TEXT};
 
 /// Check a free-text field's length; records the error under `name`.
 pub fn check_length(errors: &mut Errors, t: &Tr, name: &str, value: &str, max: usize) {

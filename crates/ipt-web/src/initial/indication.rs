@@ -12,17 +12,17 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ipt_app::AppError;
-use ipt_domain::course::{Course, DepressionSeverity, Diagnosis};
+use ipt_domain::course::{Course, DepressionSeverity, DiagnosisInput};
 use ipt_domain::indication::{
-    CriteriaFinding, EscalationFlag, FirstLineReason, IndicationRecord, Symptom,
+    CriteriaFinding, EscalationFlag, FirstLineReason, IndicationInput, IndicationRecord, Symptom,
 };
 
-use super::form::{Choices, Errors, FormData, Input, LONG_TEXT, Posted, SHORT_TEXT, check_length};
+use super::form::{Choices, Errors, FormData, Input, Posted, renamed};
 use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, parse_date};
+use crate::pages::{PageCtx, PageError, fail};
 
 /// The indication form's values, as typed or as saved.
 pub struct IndicationValues {
@@ -65,54 +65,6 @@ impl IndicationValues {
             flags: list("flag"),
         }
     }
-
-    /// Parse into the record, or say what is wrong with each field.
-    fn parse(&self, t: &Tr) -> Result<IndicationRecord, Errors> {
-        let mut errors = Errors::new();
-        let mut parse_all = |name: &str, codes: &[String], ok: &dyn Fn(&str) -> bool| {
-            if codes.iter().any(|c| !ok(c)) {
-                errors.insert(name.to_string(), t.get("initial-unknown-choice"));
-            }
-        };
-        parse_all("symptom", &self.symptoms, &|c| Symptom::parse(c).is_some());
-        parse_all("first_line", &self.reasons, &|c| {
-            FirstLineReason::parse(c).is_some()
-        });
-        parse_all("flag", &self.flags, &|c| EscalationFlag::parse(c).is_some());
-        let severity = if self.severity.is_empty() {
-            None
-        } else {
-            let s = DepressionSeverity::parse(&self.severity);
-            if s.is_none() {
-                errors.insert("severity".into(), t.get("initial-unknown-choice"));
-            }
-            s
-        };
-        check_length(&mut errors, t, "interpersonal_link", &self.link, LONG_TEXT);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(IndicationRecord {
-            symptoms: self
-                .symptoms
-                .iter()
-                .filter_map(|c| Symptom::parse(c))
-                .collect(),
-            two_weeks_or_more: self.two_weeks,
-            severity,
-            interpersonal_link: self.link.trim().to_string(),
-            first_line_reasons: self
-                .reasons
-                .iter()
-                .filter_map(|c| FirstLineReason::parse(c))
-                .collect(),
-            escalation_flags: self
-                .flags
-                .iter()
-                .filter_map(|c| EscalationFlag::parse(c))
-                .collect(),
-        })
-    }
 }
 
 /// The diagnosis form's values.
@@ -147,40 +99,6 @@ impl DiagnosisValues {
             statement: f.get("statement").to_string(),
             severity: f.get("severity").trim().to_string(),
             date: f.get("recorded_on").trim().to_string(),
-        }
-    }
-
-    fn parse(&self, t: &Tr, today: time::Date) -> Result<Diagnosis, Errors> {
-        let mut errors = Errors::new();
-        let severity = DepressionSeverity::parse(&self.severity);
-        if severity.is_none() {
-            errors.insert("severity".into(), t.get("initial-choose-one"));
-        }
-        let date = match parse_date(&self.date) {
-            Ok(Some(d)) if d > today => {
-                errors.insert("recorded_on".into(), t.get("date-in-future"));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.insert("recorded_on".into(), t.get("field-required"));
-                None
-            }
-            Err(_) => {
-                errors.insert("recorded_on".into(), t.get("date-invalid"));
-                None
-            }
-        };
-        if self.statement.trim().is_empty() {
-            errors.insert("statement".into(), t.get("initial-diagnosis-empty"));
-        }
-        check_length(&mut errors, t, "statement", &self.statement, SHORT_TEXT);
-        match (severity, date) {
-            (Some(s), Some(d)) if errors.is_empty() => Diagnosis::new(&self.statement, s, d)
-                .map_err(|_| {
-                    Errors::from([("statement".into(), t.get("initial-diagnosis-empty"))])
-                }),
-            _ => Err(errors),
         }
     }
 }
@@ -482,6 +400,13 @@ fn path(id: &str) -> String {
     format!("/courses/{id}/indication")
 }
 
+/// The indication form's names for the fields the core names otherwise.
+const INDICATION_NAMES: &[(&str, &str)] = &[
+    ("symptoms", "symptom"),
+    ("first_line_reasons", "first_line"),
+    ("escalation_flags", "flag"),
+];
+
 pub async fn page(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -509,19 +434,17 @@ pub async fn save_indication(
     let f = FormData(pairs);
     let values = IndicationValues::posted(&f);
     let q = HashMap::new();
-    let record = match values.parse(&t) {
-        Ok(r) => r,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                render(&state, &user, page, &id, &q, Some(posted), None).await,
-                REFUSED,
-            );
-        }
+    let input = IndicationInput {
+        symptoms: values.symptoms.clone(),
+        two_weeks_or_more: values.two_weeks,
+        severity: Some(values.severity.clone()),
+        interpersonal_link: values.link.clone(),
+        first_line_reasons: values.reasons.clone(),
+        escalation_flags: values.flags.clone(),
     };
     match state
         .app
-        .record_indication(&user.actor(), course.id, f.version(), record)
+        .enter_indication(&user.actor(), course.id, f.version_given(), &input)
         .await
     {
         Ok(_) => saved(&id, "indication", "indication"),
@@ -532,8 +455,9 @@ pub async fn save_indication(
                 STALE,
             )
         }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
+        Err(AppError::Rejected(refused)) => {
+            let refused = renamed(&refused, INDICATION_NAMES);
+            let posted = Posted::rejected(values, &t, &refused, f.version());
             respond(
                 render(&state, &user, page, &id, &q, Some(posted), None).await,
                 REFUSED,
@@ -559,19 +483,14 @@ pub async fn save_diagnosis(
     let f = FormData(pairs);
     let values = DiagnosisValues::posted(&f);
     let q = HashMap::new();
-    let diagnosis = match values.parse(&t, state.app.today()) {
-        Ok(d) => d,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                render(&state, &user, page, &id, &q, None, Some(posted)).await,
-                REFUSED,
-            );
-        }
+    let input = DiagnosisInput {
+        statement: values.statement.clone(),
+        severity: Some(values.severity.clone()),
+        recorded_on: Some(values.date.clone()),
     };
     match state
         .app
-        .record_diagnosis(&user.actor(), course.id, f.version(), diagnosis)
+        .enter_diagnosis(&user.actor(), course.id, f.version_given(), &input)
         .await
     {
         Ok(_) => saved(&id, "indication", "diagnosis"),
@@ -582,8 +501,8 @@ pub async fn save_diagnosis(
                 STALE,
             )
         }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
+        Err(AppError::Rejected(refused)) => {
+            let posted = Posted::rejected(values, &t, &refused, f.version());
             respond(
                 render(&state, &user, page, &id, &q, None, Some(posted)).await,
                 REFUSED,
@@ -614,20 +533,5 @@ mod tests {
                 "{f:?} is translated"
             );
         }
-    }
-
-    #[test]
-    fn unknown_codes_are_field_errors() {
-        let t = Tr::default();
-        let v = IndicationValues {
-            symptoms: vec!["depressed_mood".into(), "x".into()],
-            two_weeks: true,
-            severity: "extreme".into(),
-            link: String::new(),
-            reasons: vec![],
-            flags: vec![],
-        };
-        let errors = v.parse(&t).unwrap_err();
-        assert!(errors.contains_key("symptom") && errors.contains_key("severity"));
     }
 }

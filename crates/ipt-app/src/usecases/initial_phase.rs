@@ -1,0 +1,51 @@
+//! Use cases of the initial phase's forms on the course record: the indication checklist, the
+//! diagnosis, the focus areas, the formulation and the contract.
+//!
+//! Each takes what a door was given, has the domain read it, and saves it over the version the
+//! user opened: a missing version is refused with the other fields, a stale one is a
+//! `Conflict` and nothing is saved.
+
+use ipt_domain::authz::Actor;
+use ipt_domain::course::{Course, DiagnosisInput};
+use ipt_domain::ids::CourseId;
+use ipt_domain::indication::IndicationInput;
+
+use super::versioned;
+use crate::{App, AppError};
+
+impl App {
+    /// Record the indication and suitability checklist (decision support: nothing in it blocks).
+    pub async fn enter_indication(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &IndicationInput,
+    ) -> Result<Course, AppError> {
+        let record = versioned(version, input.read())?;
+        // `versioned` refused a missing version.
+        let version = version.unwrap_or_default();
+        self.edit_course(actor, id, version, "course.indication", |c, _| {
+            c.indication = record;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Record the clinician's diagnosis (the software records it, it never makes it).
+    pub async fn enter_diagnosis(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &DiagnosisInput,
+    ) -> Result<Course, AppError> {
+        let diagnosis = versioned(version, input.read(self.today()))?;
+        let version = version.unwrap_or_default();
+        self.edit_course(actor, id, version, "course.diagnosis", |c, _| {
+            c.diagnosis = Some(diagnosis);
+            Ok(())
+        })
+        .await
+    }
+}
