@@ -364,24 +364,34 @@ impl App {
         })
     }
 
-    /// Load a course, let `edit` change it, and save it if the version still matches.
+    /// Load a course, let `edit` change it, and save it if the version still matches. The edit
+    /// runs first, so that an input it refuses is named whatever the version (as the inputs read
+    /// before the load are); without a version its refusals come with the missing version (see
+    /// `usecases::versioned`), and nothing is saved.
     async fn edit_course(
         &self,
         actor: &Actor,
         id: CourseId,
-        expected_version: i64,
+        expected_version: Option<i64>,
         action: &str,
         edit: impl FnOnce(&mut Course, &ProtocolCatalogue) -> Result<(), AppError>,
     ) -> Result<Course, AppError> {
         let mut course = self.course_with(actor, id, Access::Write).await?;
-        if course.version != expected_version {
+        let actual = course.version;
+        edit(&mut course, &self.protocols)?;
+        let Some(expected_version) = expected_version else {
+            return Err(AppError::Rejected(vec![FieldError::new(
+                "version",
+                ipt_domain::rule::Code::VersionMissing,
+            )]));
+        };
+        if actual != expected_version {
             return Err(AppError::Conflict {
                 what: "course",
                 expected: expected_version,
-                actual: course.version,
+                actual,
             });
         }
-        edit(&mut course, &self.protocols)?;
         let audit = self.audit(actor, action, "course", id.as_uuid(), Some(course.patient));
         course.version = self.store.update_course(&course, &audit).await?;
         Ok(course)
@@ -394,7 +404,7 @@ impl App {
         version: i64,
         diagnosis: Diagnosis,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, version, "course.diagnosis", |c, _| {
+        self.edit_course(actor, id, Some(version), "course.diagnosis", |c, _| {
             c.diagnosis = Some(diagnosis);
             Ok(())
         })
@@ -408,7 +418,7 @@ impl App {
         version: i64,
         focus: FocusAreas,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, version, "course.focus", |c, _| {
+        self.edit_course(actor, id, Some(version), "course.focus", |c, _| {
             c.focus = Some(focus);
             Ok(())
         })
@@ -422,7 +432,7 @@ impl App {
         version: i64,
         formulation: Formulation,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, version, "course.formulation", |c, _| {
+        self.edit_course(actor, id, Some(version), "course.formulation", |c, _| {
             c.formulation = Some(formulation);
             Ok(())
         })
@@ -443,7 +453,7 @@ impl App {
             end_date,
             agreed_on,
         } = terms;
-        self.edit_course(actor, id, version, "course.contract", |c, cat| {
+        self.edit_course(actor, id, Some(version), "course.contract", |c, cat| {
             c.check_contract_agreed_on(agreed_on, today)?;
             let p = cat.get(c.format);
             let contract = Contract::new(p, sessions, frequency, end_date, agreed_on)?;
@@ -506,6 +516,14 @@ impl App {
         target: CourseStatus,
     ) -> Result<Course, AppError> {
         let course = self.course(actor, id).await?;
+        // A move decided on a stale page is stale whatever its guards say now.
+        if course.version != version {
+            return Err(AppError::Conflict {
+                what: "course",
+                expected: version,
+                actual: course.version,
+            });
+        }
         let facts = self.course_facts(actor, &course).await?;
         let today = self.today();
         let snapshot_kind = match &target {
@@ -516,7 +534,7 @@ impl App {
             _ => None,
         };
         let course = self
-            .edit_course(actor, id, version, "course.transition", |c, _| {
+            .edit_course(actor, id, Some(version), "course.transition", |c, _| {
                 c.transition(target, &facts, today)?;
                 Ok(())
             })

@@ -273,6 +273,64 @@ impl Contract {
     }
 }
 
+/// The contract as a door was given it: the number of sessions, the frequency's code, the date
+/// of the last session and the day it was agreed (today when not given or left empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractInput {
+    pub sessions: Option<String>,
+    pub frequency: Option<String>,
+    pub end_date: Option<String>,
+    pub agreed_on: Option<String>,
+}
+
+impl ContractInput {
+    /// The number of sessions must lie in the format's range (`min`..=`max`), the contract is
+    /// agreed between the course's start and today, and its last session comes after that day.
+    pub fn read(
+        &self,
+        course: &Course,
+        protocol: &Protocol,
+        today: Date,
+    ) -> Result<Contract, Vec<FieldError>> {
+        use crate::input::{self, Refusals};
+        let mut r = Refusals::new();
+        let sessions = r
+            .take(
+                input::whole_number(
+                    "sessions",
+                    self.sessions.as_deref(),
+                    i64::from(protocol.min_sessions),
+                    i64::from(protocol.max_sessions),
+                )
+                .and_then(|n| input::required("sessions", n)),
+            )
+            .and_then(|n| u16::try_from(n).ok());
+        let frequency = r.take(
+            input::choice("frequency", self.frequency.as_deref(), Frequency::parse)
+                .and_then(|f| input::required("frequency", f)),
+        );
+        let end_date = r.take(input::required_date("end_date", self.end_date.as_deref()));
+        let agreed_on = r
+            .take(input::date("agreed_on", self.agreed_on.as_deref()))
+            .map(|d| d.unwrap_or(today))
+            .and_then(|a| r.take(course.check_contract_agreed_on(a, today)).map(|_| a));
+        if let (Some(end), Some(agreed)) = (end_date, agreed_on) {
+            r.take(Contract::check_end(end, agreed));
+        }
+        match (sessions, frequency, end_date, agreed_on) {
+            (Some(sessions), Some(frequency), Some(end_date), Some(agreed_on)) if r.is_empty() => {
+                Ok(Contract {
+                    sessions,
+                    frequency,
+                    end_date,
+                    agreed_on,
+                })
+            }
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// The interpersonal formulation (reference §3.5): a short statement shared with the patient.
 /// Its explicit acceptance is the hand-off into the middle phase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,7 +28,9 @@ use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
-use ipt_domain::course::{CourseStatus, DiagnosisInput, EndReason, Formulation, GoalInput};
+use ipt_domain::course::{
+    ContractInput, CourseStatus, DiagnosisInput, EndReason, Formulation, GoalInput,
+};
 use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
     AlertId, CourseId, GoalId, InventoryPersonId, MoodEpisodeId, PatientId, SessionId,
@@ -39,7 +41,7 @@ use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
 use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea};
-use ipt_domain::protocol::{Format, Frequency};
+use ipt_domain::protocol::Format;
 use ipt_domain::session::SessionInput;
 
 use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
@@ -931,45 +933,15 @@ async fn set_contract(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: ContractIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let protocol = s.app.protocols.get(course.format);
-    let sessions = e
-        .required("sessions", req.sessions)
-        .and_then(|n| e.check("sessions", protocol.check_session_count(n).map(|_| n)));
-    let frequency = e
-        .required("frequency", req.frequency.as_deref())
-        .and_then(|f| {
-            e.check(
-                "frequency",
-                code_or(
-                    Frequency::parse(f),
-                    f,
-                    accepted(Frequency::ALL.map(Frequency::code)),
-                ),
-            )
-        });
-    let end_date = e.required_date("end_date", &req.end_date);
-    let agreed_on = e.date("agreed_on", &req.agreed_on);
-    e.finish()?;
-    let (Some(version), Some(sessions), Some(frequency), Some(end_date)) =
-        (version, sessions, frequency, end_date)
-    else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+    let input = ContractInput {
+        sessions: req.sessions.map(|n| n.to_string()),
+        frequency: req.frequency,
+        end_date: req.end_date,
+        agreed_on: req.agreed_on,
     };
     let c = s
         .app
-        .agree_contract(
-            &u.actor(),
-            course.id,
-            version,
-            ipt_app::ContractTerms {
-                sessions,
-                frequency,
-                end_date,
-                agreed_on: agreed_on.unwrap_or_else(|| s.app.today()),
-            },
-        )
+        .enter_contract(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -156,6 +156,35 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             codes: &["not_one_of", "not_one_of", "not_one_of"],
         },
         Case {
+            what: "a contract of too many sessions, at no known frequency, agreed tomorrow",
+            path: "contract",
+            api: Some(("PUT", "contract")),
+            form: vec![
+                ("sessions", "30".into()),
+                ("frequency", "hourly".into()),
+                ("end_date", "2000-01-01".into()),
+                ("agreed_on", tomorrow.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"sessions": 30, "frequency": "hourly", "end_date": "2000-01-01",
+                         "agreed_on": tomorrow, "version": 1}),
+            codes: &["number_out_of_range", "not_one_of", "date_in_future"],
+        },
+        Case {
+            what: "a contract whose last session comes before it was agreed",
+            path: "contract",
+            api: Some(("PUT", "contract")),
+            form: vec![
+                ("sessions", "12".into()),
+                ("frequency", "weekly".into()),
+                ("end_date", "2000-01-01".into()),
+                ("agreed_on", "".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"sessions": 12, "frequency": "weekly", "end_date": "2000-01-01", "version": 1}),
+            codes: &["end_not_after_agreement"],
+        },
+        Case {
             what: "a diagnosis without words or severity, dated tomorrow",
             path: "diagnosis",
             api: Some(("PUT", "diagnosis")),
@@ -236,7 +265,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 10] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 11] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -249,6 +278,7 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 10] {
         usize::from(v.course.maintenance.is_some()),
         usize::from(v.course.indication != Default::default()),
         usize::from(v.course.diagnosis.is_some()),
+        usize::from(v.course.contract.is_some()),
     ]
 }
 
@@ -331,7 +361,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 10],
+                [0; 11],
                 "nothing stored: {}",
                 case.what
             );

@@ -29,8 +29,6 @@ impl App {
         input: &TerminationReviewInput,
     ) -> Result<Course, AppError> {
         let review = versioned(version, input.read(self.today()))?;
-        // `versioned` refused a missing version.
-        let version = version.unwrap_or_default();
         self.edit_course(actor, id, version, "course.termination_review", |c, _| {
             c.termination = Some(review);
             Ok(())
@@ -47,7 +45,6 @@ impl App {
         input: &RelapsePlanInput,
     ) -> Result<Course, AppError> {
         let plan = versioned(version, input.read(self.today()))?;
-        let version = version.unwrap_or_default();
         self.edit_course(actor, id, version, "course.relapse_plan", |c, _| {
             c.relapse_plan = Some(plan);
             Ok(())
@@ -64,7 +61,6 @@ impl App {
         input: &MaintenanceDecisionInput,
     ) -> Result<Course, AppError> {
         let decision = versioned(version, input.read(self.today()))?;
-        let version = version.unwrap_or_default();
         self.edit_course(actor, id, version, "course.maintenance_decision", |c, _| {
             c.maintenance = Some(decision);
             Ok(())

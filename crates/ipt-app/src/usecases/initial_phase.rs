@@ -6,7 +6,7 @@
 //! `Conflict` and nothing is saved.
 
 use ipt_domain::authz::Actor;
-use ipt_domain::course::{Course, DiagnosisInput};
+use ipt_domain::course::{ContractInput, Course, DiagnosisInput};
 use ipt_domain::ids::CourseId;
 use ipt_domain::indication::IndicationInput;
 
@@ -23,8 +23,6 @@ impl App {
         input: &IndicationInput,
     ) -> Result<Course, AppError> {
         let record = versioned(version, input.read())?;
-        // `versioned` refused a missing version.
-        let version = version.unwrap_or_default();
         self.edit_course(actor, id, version, "course.indication", |c, _| {
             c.indication = record;
             Ok(())
@@ -41,9 +39,27 @@ impl App {
         input: &DiagnosisInput,
     ) -> Result<Course, AppError> {
         let diagnosis = versioned(version, input.read(self.today()))?;
-        let version = version.unwrap_or_default();
         self.edit_course(actor, id, version, "course.diagnosis", |c, _| {
             c.diagnosis = Some(diagnosis);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Agree the treatment contract: the format's own range of sessions, agreed between the
+    /// course's start and today, ending after that day.
+    pub async fn enter_contract(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &ContractInput,
+    ) -> Result<Course, AppError> {
+        let today = self.today();
+        self.edit_course(actor, id, version, "course.contract", |c, cat| {
+            let p = cat.get(c.format);
+            let contract = versioned(version, input.read(c, p, today))?;
+            c.agree_contract(p, contract);
             Ok(())
         })
         .await

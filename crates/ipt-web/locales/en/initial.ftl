@@ -419,7 +419,6 @@ initial-contract-current = Agreed: { $summary } (agreed on { $agreed }).
 initial-contract-none = No contract agreed yet. The form starts from the format's usual plan.
 initial-contract-sessions = Number of sessions
 initial-contract-range = { $format } runs from { $min } to { $max } sessions.
-initial-contract-sessions-number = Write the number of sessions as a whole number.
 initial-contract-frequency = How often
 initial-contract-end = Date of the last session
 initial-contract-end-hint = Format YYYY-MM-DD.

@@ -42,6 +42,7 @@ rule-end-before-onset = The end comes before the onset. The episode began { $ons
 rule-account-inactive = The account '{ $username }' is switched off; a token for it would not work.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-number-out-of-range--sessions = For this format, agree from { $min } to { $max } sessions, as a whole number.
 rule-required--statement = Write the diagnosis in words.
 rule-required--severity = Choose one of the options.
 

@@ -419,7 +419,6 @@ initial-contract-current = Concordato: { $summary } (il { $agreed }).
 initial-contract-none = Nessun contratto concordato. Il modulo parte dal piano abituale del formato.
 initial-contract-sessions = Numero di sedute
 initial-contract-range = { $format } prevede da { $min } a { $max } sedute.
-initial-contract-sessions-number = Scriva il numero di sedute come numero intero.
 initial-contract-frequency = Frequenza
 initial-contract-end = Data dell'ultima seduta
 initial-contract-end-hint = Formato AAAA-MM-GG.

@@ -42,6 +42,7 @@ rule-end-before-onset = La fine viene prima dell'esordio. L'episodio è iniziato
 rule-account-inactive = L'account '{ $username }' è disattivato: un token per esso non funzionerebbe.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-number-out-of-range--sessions = Per questo formato, concordi da { $min } a { $max } sedute, come numero intero.
 rule-required--statement = Scriva la diagnosi a parole.
 rule-required--severity = Scelga una delle opzioni.
 

@@ -11,16 +11,16 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ipt_app::AppError;
-use ipt_domain::course::{Contract, Course};
+use ipt_domain::course::{ContractInput, Course};
 use ipt_domain::protocol::{Frequency, Protocol};
 use time::Date;
 
-use super::form::{Errors, FormData, Input, Posted, rule_errors};
+use super::form::{Errors, FormData, Input, Posted};
 use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, format_label, parse_date};
+use crate::pages::{PageCtx, PageError, fail, format_label};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "initial/contract.html")]
@@ -72,60 +72,6 @@ impl ContractValues {
             frequency: f.get("frequency").trim().to_string(),
             end_date: f.get("end_date").trim().to_string(),
             agreed_on: f.get("agreed_on").trim().to_string(),
-        }
-    }
-
-    /// Reads the form. Whether the dates make sense for the course (agreed between its start
-    /// and today, ending after the agreement) is the core's to say.
-    fn parse(
-        &self,
-        t: &Tr,
-        p: &Protocol,
-        today: Date,
-    ) -> Result<(u16, Frequency, Date, Date), Errors> {
-        let mut errors = Errors::new();
-        let sessions = match self.sessions.parse::<u16>() {
-            Ok(n) if p.check_session_count(n).is_ok() => Some(n),
-            Ok(_) => {
-                errors.insert("sessions".into(), range_text(t, p));
-                None
-            }
-            Err(_) => {
-                errors.insert("sessions".into(), t.get("initial-contract-sessions-number"));
-                None
-            }
-        };
-        let frequency = Frequency::parse(&self.frequency);
-        if frequency.is_none() {
-            errors.insert("frequency".into(), t.get("initial-choose-one"));
-        }
-        let end = match parse_date(&self.end_date) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.insert("end_date".into(), t.get("field-required"));
-                None
-            }
-            Err(_) => {
-                errors.insert("end_date".into(), t.get("date-invalid"));
-                None
-            }
-        };
-        let agreed = match parse_date(&self.agreed_on) {
-            Ok(d) => Some(d.unwrap_or(today)),
-            Err(_) => {
-                errors.insert("agreed_on".into(), t.get("date-invalid"));
-                None
-            }
-        };
-        // The core's rule, asked here too so that every problem of the form shows at once.
-        if let (Some(e), Some(a)) = (end, agreed)
-            && let Err(refused) = Contract::check_end(e, a)
-        {
-            errors.insert(refused.field.into(), t.rule(&refused));
-        }
-        match (sessions, frequency, end, agreed) {
-            (Some(s), Some(f), Some(e), Some(a)) if errors.is_empty() => Ok((s, f, e, a)),
-            _ => Err(errors),
         }
     }
 }
@@ -291,31 +237,15 @@ pub async fn save(
     let f = FormData(pairs);
     let values = ContractValues::posted(&f);
     let q = HashMap::new();
-    let protocol = state.app.protocols.get(course.format);
-    let (sessions, frequency, end, agreed_on) = match values.parse(&t, protocol, state.app.today())
-    {
-        Ok(x) => x,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                render(&state, &user, page, &id, &q, Some(posted)).await,
-                REFUSED,
-            );
-        }
+    let input = ContractInput {
+        sessions: Some(values.sessions.clone()),
+        frequency: Some(values.frequency.clone()),
+        end_date: Some(values.end_date.clone()),
+        agreed_on: Some(values.agreed_on.clone()),
     };
     match state
         .app
-        .agree_contract(
-            &user.actor(),
-            course.id,
-            f.version(),
-            ipt_app::ContractTerms {
-                sessions,
-                frequency,
-                end_date: end,
-                agreed_on,
-            },
-        )
+        .enter_contract(&user.actor(), course.id, f.version_given(), &input)
         .await
     {
         Ok(_) => saved(&id, "contract", "contract"),
@@ -327,14 +257,7 @@ pub async fn save(
             )
         }
         Err(AppError::Rejected(refused)) => {
-            let posted = Posted::invalid(values, rule_errors(&t, &refused), f.version());
-            respond(
-                render(&state, &user, page, &id, &q, Some(posted)).await,
-                REFUSED,
-            )
-        }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
+            let posted = Posted::rejected(values, &t, &refused, f.version());
             respond(
                 render(&state, &user, page, &id, &q, Some(posted)).await,
                 REFUSED,
