@@ -7,6 +7,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::input::Refusals;
+use crate::rule::{Code, FieldError};
+
 /// The stage of a role dispute (reference §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -282,6 +285,81 @@ impl From<FocusAreas> for Vec<ProblemArea> {
     }
 }
 
+/// One focus area as a door was given it: the area's code and, for a role dispute, its stage's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FocusAreaInput {
+    pub area: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// The focus as a door was given it: the areas in the order chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FocusInput {
+    pub areas: Vec<FocusAreaInput>,
+}
+
+impl FocusInput {
+    /// One or two different areas; a role dispute with its stage, any other area without one.
+    /// A refusal about one area is named `areas.area` or `areas.stage` with its position
+    /// (`index`, from 0); one about the choice as a whole is named `areas`.
+    pub fn read(&self) -> Result<FocusAreas, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let at = |field: &'static str, code: Code, i: usize| {
+            FieldError::new(field, code).number("index", i as i64)
+        };
+        let mut areas = vec![];
+        for (i, a) in self.areas.iter().enumerate() {
+            let kind = match a.area.as_deref().map(str::trim) {
+                None | Some("") => {
+                    r.push(at("areas.area", Code::Required, i));
+                    None
+                }
+                Some(code) => match AreaKind::parse(code) {
+                    Ok(k) => Some(k),
+                    Err(_) => {
+                        r.push(at("areas.area", Code::NotOneOf, i).text("value", code));
+                        None
+                    }
+                },
+            };
+            let stage = match a.stage.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(code) => match DisputeStage::parse(code) {
+                    Ok(s) => Some(Some(s)),
+                    Err(_) => {
+                        r.push(at("areas.stage", Code::NotOneOf, i).text("value", code));
+                        None
+                    }
+                },
+            };
+            let (Some(kind), Some(stage)) = (kind, stage) else {
+                continue;
+            };
+            match ProblemArea::from_kind(kind, stage) {
+                Ok(area) => areas.push(area),
+                Err(ProblemAreaError::DisputeNeedsStage) => {
+                    r.push(at("areas.stage", Code::DisputeNeedsStage, i))
+                }
+                Err(_) => r.push(at("areas.stage", Code::StageOnlyForDisputes, i)),
+            }
+        }
+        if !r.is_empty() {
+            return Err(r.into_vec());
+        }
+        FocusAreas::new(areas).map_err(|e| {
+            vec![match e {
+                ProblemAreaError::TooManyFocusAreas(_) => {
+                    FieldError::new("areas", Code::FocusTooMany).number("max", 2)
+                }
+                ProblemAreaError::DuplicateFocusArea(_) => {
+                    FieldError::new("areas", Code::FocusDuplicate).number("index", 1)
+                }
+                _ => FieldError::new("areas", Code::FocusNone),
+            }]
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProblemAreaError {
     #[error("choose at least one focus area")]
@@ -304,6 +382,46 @@ pub enum ProblemAreaError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_focus_input_names_each_area_by_its_position() {
+        let area = |a: &str, st: &str| FocusAreaInput {
+            area: Some(a.into()),
+            stage: (!st.is_empty()).then(|| st.into()),
+        };
+        let codes = |i: FocusInput| {
+            i.read()
+                .unwrap_err()
+                .iter()
+                .map(|e| (e.field, e.code.as_str(), e.args.clone()))
+                .collect::<Vec<_>>()
+        };
+        let got = codes(FocusInput {
+            areas: vec![area("role_dispute", ""), area("grief", "impasse")],
+        });
+        assert_eq!(
+            got.iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
+            [
+                ("areas.stage", "dispute_needs_stage"),
+                ("areas.stage", "stage_only_for_disputes")
+            ]
+        );
+        assert_eq!(got[1].2, vec![("index", crate::rule::Arg::Number(1))]);
+        let got = codes(FocusInput {
+            areas: vec![area("grief", ""), area(" grief", "")],
+        });
+        assert_eq!(got[0].1, "focus_duplicate");
+        assert_eq!(codes(FocusInput::default())[0].1, "focus_none");
+        let ok = FocusInput {
+            areas: vec![area("role_dispute", "impasse"), area("grief", "")],
+        }
+        .read()
+        .unwrap();
+        assert_eq!(
+            ok.areas()[0],
+            ProblemArea::RoleDispute(DisputeStage::Impasse)
+        );
+    }
+
     use super::*;
 
     #[test]

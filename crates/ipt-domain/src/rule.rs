@@ -112,6 +112,14 @@ codes! {
     UsernameTaken = "username_taken",
     PasswordTooShort = "password_too_short",
     UnknownRole = "unknown_role",
+    /// A focus without an area.
+    FocusNone = "focus_none",
+    /// More than `max` focus areas.
+    FocusTooMany = "focus_too_many",
+    /// The same focus area chosen twice.
+    FocusDuplicate = "focus_duplicate",
+    DisputeNeedsStage = "dispute_needs_stage",
+    StageOnlyForDisputes = "stage_only_for_disputes",
     // Assessments: questionnaires entered by a clinician or answered in the portal.
     // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
     // patients, courses.

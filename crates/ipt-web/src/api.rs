@@ -40,7 +40,7 @@ use ipt_domain::indication::IndicationInput;
 use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::{Language, PatientName};
-use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea};
+use ipt_domain::problem_area::{FocusAreaInput, FocusInput};
 use ipt_domain::protocol::Format;
 use ipt_domain::session::SessionInput;
 
@@ -826,41 +826,20 @@ async fn set_focus(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: FocusIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let areas = e.required("areas", req.areas.as_ref()).map(|list| {
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let kind = e
-                    .required(&format!("areas[{i}].area"), a.area.as_deref())
-                    .and_then(|k| e.check(&format!("areas[{i}].area"), AreaKind::parse(k)));
-                let stage = match &a.stage {
-                    None => Some(None),
-                    Some(st) => e
-                        .check(&format!("areas[{i}].stage"), DisputeStage::parse(st))
-                        .map(Some),
-                };
-                match (kind, stage) {
-                    (Some(k), Some(st)) => {
-                        e.check(&format!("areas[{i}].stage"), ProblemArea::from_kind(k, st))
-                    }
-                    _ => None,
-                }
+    let input = FocusInput {
+        areas: req
+            .areas
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| FocusAreaInput {
+                area: a.area,
+                stage: a.stage,
             })
-            .collect::<Vec<_>>()
-    });
-    let focus = match areas {
-        Some(a) if e.is_empty() => e.check("areas", FocusAreas::new(a)),
-        _ => None,
-    };
-    e.finish()?;
-    let (Some(version), Some(focus)) = (version, focus) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+            .collect(),
     };
     let c = s
         .app
-        .choose_focus(&u.actor(), course.id, version, focus)
+        .enter_focus(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -185,6 +185,58 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             codes: &["end_not_after_agreement"],
         },
         Case {
+            what: "the same focus area twice",
+            path: "suggestions",
+            api: Some(("PUT", "focus")),
+            form: vec![
+                ("primary", "grief".into()),
+                ("secondary", "grief".into()),
+                ("stage", "".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"areas": [{"area": "grief"}, {"area": "grief"}], "version": 1}),
+            codes: &["focus_duplicate"],
+        },
+        Case {
+            what: "a role dispute without its stage, beside an area IPT does not have",
+            path: "suggestions",
+            api: Some(("PUT", "focus")),
+            form: vec![
+                ("primary", "role_dispute".into()),
+                ("secondary", "loneliness".into()),
+                ("stage", "".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"areas": [{"area": "role_dispute"}, {"area": "loneliness"}], "version": 1}),
+            codes: &["dispute_needs_stage", "not_one_of"],
+        },
+        Case {
+            what: "a stage for grief",
+            path: "suggestions",
+            api: Some(("PUT", "focus")),
+            form: vec![
+                ("primary", "grief".into()),
+                ("secondary", "".into()),
+                ("stage", "impasse".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"areas": [{"area": "grief", "stage": "impasse"}], "version": 1}),
+            codes: &["stage_only_for_disputes"],
+        },
+        Case {
+            what: "no focus area at all",
+            path: "suggestions",
+            api: Some(("PUT", "focus")),
+            form: vec![
+                ("primary", "".into()),
+                ("secondary", "".into()),
+                ("stage", "".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"areas": [], "version": 1}),
+            codes: &["focus_none"],
+        },
+        Case {
             what: "a diagnosis without words or severity, dated tomorrow",
             path: "diagnosis",
             api: Some(("PUT", "diagnosis")),
@@ -265,7 +317,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 11] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 12] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -279,6 +331,7 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 11] {
         usize::from(v.course.indication != Default::default()),
         usize::from(v.course.diagnosis.is_some()),
         usize::from(v.course.contract.is_some()),
+        usize::from(v.course.focus.is_some()),
     ]
 }
 
@@ -361,7 +414,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 11],
+                [0; 12],
                 "nothing stored: {}",
                 case.what
             );

@@ -9,6 +9,7 @@ use ipt_domain::authz::Actor;
 use ipt_domain::course::{ContractInput, Course, DiagnosisInput};
 use ipt_domain::ids::CourseId;
 use ipt_domain::indication::IndicationInput;
+use ipt_domain::problem_area::FocusInput;
 
 use super::versioned;
 use crate::{App, AppError};
@@ -60,6 +61,22 @@ impl App {
             let p = cat.get(c.format);
             let contract = versioned(version, input.read(c, p, today))?;
             c.agree_contract(p, contract);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Choose the focus: one or two problem areas, a role dispute with its stage.
+    pub async fn enter_focus(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &FocusInput,
+    ) -> Result<Course, AppError> {
+        let focus = versioned(version, input.read())?;
+        self.edit_course(actor, id, version, "course.focus", |c, _| {
+            c.focus = Some(focus);
             Ok(())
         })
         .await

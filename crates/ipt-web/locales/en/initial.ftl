@@ -372,11 +372,6 @@ initial-focus-stage = Stage of the role dispute
 initial-focus-stage-hint = Needed when a role dispute is chosen.
 initial-focus-no-stage = not a dispute
 initial-focus-save = Save the focus
-initial-focus-none = Choose at least one focus area.
-initial-focus-duplicate = Choose two different areas, or just one.
-initial-focus-too-many = IPT works on one or two focus areas.
-initial-focus-needs-stage = A role dispute needs its stage: renegotiation, impasse or dissolution.
-initial-focus-stage-only-dispute = Only a role dispute has a stage; leave it empty or choose a role dispute.
 
 ## Formulation
 initial-formulation-intro = A short statement to share with the patient: the depression as a treatable illness, its link to what is happening in their relationships, the area to work on, and for how long. The patient's explicit agreement, and its date, open the middle phase.

@@ -42,6 +42,11 @@ rule-end-before-onset = The end comes before the onset. The episode began { $ons
 rule-account-inactive = The account '{ $username }' is switched off; a token for it would not work.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-focus-none = Choose at least one focus area.
+rule-focus-duplicate = Choose two different areas, or just one.
+rule-focus-too-many = IPT works on one or two focus areas.
+rule-dispute-needs-stage = A role dispute needs its stage: renegotiation, impasse or dissolution.
+rule-stage-only-for-disputes = Only a role dispute has a stage; leave it empty or choose a role dispute.
 rule-number-out-of-range--sessions = For this format, agree from { $min } to { $max } sessions, as a whole number.
 rule-required--statement = Write the diagnosis in words.
 rule-required--severity = Choose one of the options.

@@ -372,11 +372,6 @@ initial-focus-stage = Stadio del conflitto di ruolo
 initial-focus-stage-hint = Necessario quando si sceglie un conflitto di ruolo.
 initial-focus-no-stage = non è un conflitto
 initial-focus-save = Salva le aree
-initial-focus-none = Scelga almeno un'area di intervento.
-initial-focus-duplicate = Scelga due aree diverse, o una sola.
-initial-focus-too-many = La IPT lavora su una o due aree di intervento.
-initial-focus-needs-stage = Un conflitto di ruolo richiede il suo stadio: rinegoziazione, stallo o dissoluzione.
-initial-focus-stage-only-dispute = Solo un conflitto di ruolo ha uno stadio: lasci vuoto o scelga un conflitto di ruolo.
 
 ## Formulation
 initial-formulation-intro = Una breve sintesi da condividere con il paziente: la depressione come malattia curabile, il suo legame con ciò che accade nelle sue relazioni, l'area su cui lavorare e per quanto tempo. L'accordo esplicito del paziente, con la sua data, apre la fase intermedia.

@@ -42,6 +42,11 @@ rule-end-before-onset = La fine viene prima dell'esordio. L'episodio è iniziato
 rule-account-inactive = L'account '{ $username }' è disattivato: un token per esso non funzionerebbe.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-focus-none = Scelga almeno un'area di intervento.
+rule-focus-duplicate = Scelga due aree diverse, o una sola.
+rule-focus-too-many = La IPT lavora su una o due aree di intervento.
+rule-dispute-needs-stage = Un conflitto di ruolo richiede il suo stadio: rinegoziazione, stallo o dissoluzione.
+rule-stage-only-for-disputes = Solo un conflitto di ruolo ha uno stadio: lasci vuoto o scelga un conflitto di ruolo.
 rule-number-out-of-range--sessions = Per questo formato, concordi da { $min } a { $max } sedute, come numero intero.
 rule-required--statement = Scriva la diagnosi a parole.
 rule-required--severity = Scelga una delle opzioni.

@@ -90,8 +90,12 @@ impl From<ProblemDetails> for ApiProblem {
 /// The JSON member a refusal names: one item of a list by its index (`area_tags[1]`).
 fn member(e: &ipt_domain::rule::FieldError) -> String {
     use ipt_domain::rule::Arg;
+    // A member of a list's item (`areas.stage`) is named at its item: `areas[1].stage`.
     match e.args.iter().find(|(k, _)| *k == "index") {
-        Some((_, Arg::Number(i))) => format!("{}[{i}]", e.field),
+        Some((_, Arg::Number(i))) => match e.field.split_once('.') {
+            Some((list, member)) => format!("{list}[{i}].{member}"),
+            None => format!("{}[{i}]", e.field),
+        },
         _ => e.field.to_string(),
     }
 }

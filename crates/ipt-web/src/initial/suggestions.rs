@@ -18,7 +18,8 @@ use ipt_app::{AppError, CourseView};
 use ipt_domain::approx_date::{ApproxDate, DatePrecision};
 use ipt_domain::course::Course;
 use ipt_domain::inventory::{ConflictLevel, InventoryPerson, NetworkIndices};
-use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreas, ProblemArea, ProblemAreaError};
+use ipt_domain::problem_area::{AreaKind, DisputeStage, FocusAreaInput, FocusAreas, FocusInput};
+use ipt_domain::rule::{Arg, Code, FieldError};
 use ipt_domain::suggestion::{
     Note, NoteKind, Reason, ReasonKind, StageHint, SuggestionRules, Suggestions, Timing, suggest,
 };
@@ -370,67 +371,57 @@ impl FocusValues {
         }
     }
 
-    fn parse(&self, t: &Tr) -> Result<FocusAreas, Errors> {
-        let mut errors = Errors::new();
-        let mut kinds = vec![];
-        for (name, raw) in [("primary", &self.primary), ("secondary", &self.secondary)] {
-            if raw.is_empty() {
-                continue;
-            }
-            match AreaKind::parse(raw) {
-                Ok(k) => kinds.push(k),
-                Err(_) => {
-                    errors.insert(name.into(), t.get("initial-unknown-choice"));
-                }
-            }
-        }
-        let stage = if self.stage.is_empty() {
-            None
-        } else {
-            match DisputeStage::parse(&self.stage) {
-                Ok(s) => Some(s),
-                Err(_) => {
-                    errors.insert("stage".into(), t.get("initial-unknown-choice"));
-                    None
-                }
-            }
-        };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let has_dispute = kinds.contains(&AreaKind::RoleDispute);
-        if stage.is_some() && !has_dispute {
-            errors.insert("stage".into(), t.get("initial-focus-stage-only-dispute"));
-            return Err(errors);
-        }
+    /// The form as the core reads it, with the page's name for each area's position. The form
+    /// has one stage field: it belongs to the area chosen as a role dispute, or else to the
+    /// first area (where the core says only a dispute has a stage).
+    fn input(&self) -> (FocusInput, Vec<&'static str>) {
         let mut areas = vec![];
-        for k in kinds {
-            let s = if k == AreaKind::RoleDispute {
-                stage
-            } else {
-                None
-            };
-            match ProblemArea::from_kind(k, s) {
-                Ok(a) => areas.push(a),
-                Err(_) => {
-                    errors.insert("stage".into(), t.get("initial-focus-needs-stage"));
-                }
+        let mut names = vec![];
+        for (name, raw) in [("primary", &self.primary), ("secondary", &self.secondary)] {
+            if !raw.is_empty() {
+                areas.push(FocusAreaInput {
+                    area: Some(raw.clone()),
+                    stage: None,
+                });
+                names.push(name);
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if !self.stage.is_empty() {
+            let dispute = AreaKind::RoleDispute.code();
+            let at = areas
+                .iter()
+                .position(|a| a.area.as_deref() == Some(dispute))
+                .unwrap_or(0);
+            // With no area at all, the core's refusal is that none was chosen.
+            if let Some(a) = areas.get_mut(at) {
+                a.stage = Some(self.stage.clone());
+            }
         }
-        FocusAreas::new(areas).map_err(|e| {
-            let (field, key) = match e {
-                ProblemAreaError::NoFocusArea => ("primary", "initial-focus-none"),
-                ProblemAreaError::DuplicateFocusArea(_) => ("secondary", "initial-focus-duplicate"),
-                ProblemAreaError::TooManyFocusAreas(_) => ("secondary", "initial-focus-too-many"),
-                ProblemAreaError::DisputeNeedsStage => ("stage", "initial-focus-needs-stage"),
-                _ => ("primary", "initial-unknown-choice"),
-            };
-            Errors::from([(field.to_string(), t.get(key))])
-        })
+        (FocusInput { areas }, names)
     }
+}
+
+/// The core's refusals at the page's fields: an area's at its select, a stage's at the stage,
+/// a refusal of the choice as a whole at the first area (none chosen) or the second.
+fn focus_errors(t: &Tr, refused: &[FieldError], names: &[&'static str]) -> Errors {
+    let mut errors = Errors::new();
+    for e in refused {
+        let index = e.args.iter().find_map(|(k, v)| match (k, v) {
+            (&"index", Arg::Number(i)) => usize::try_from(*i).ok(),
+            _ => None,
+        });
+        let field = match e.field {
+            "areas.area" => index
+                .and_then(|i| names.get(i).copied())
+                .unwrap_or("primary"),
+            "areas.stage" => "stage",
+            "areas" if e.code == Code::FocusNone => "primary",
+            "areas" => "secondary",
+            other => other,
+        };
+        errors.entry(field.to_string()).or_insert_with(|| t.rule(e));
+    }
+    errors
 }
 
 async fn render(
@@ -613,19 +604,10 @@ pub async fn choose(
     let f = FormData(pairs);
     let values = FocusValues::posted(&f);
     let q = HashMap::new();
-    let focus = match values.parse(&t) {
-        Ok(x) => x,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                render(&state, &user, page, &id, &q, Some(posted)).await,
-                REFUSED,
-            );
-        }
-    };
+    let (input, names) = values.input();
     match state
         .app
-        .choose_focus(&user.actor(), course.id, f.version(), focus)
+        .enter_focus(&user.actor(), course.id, f.version_given(), &input)
         .await
     {
         Ok(_) => saved(&id, "suggestions", "focus"),
@@ -636,8 +618,14 @@ pub async fn choose(
                 STALE,
             )
         }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
+        Err(AppError::Rejected(refused)) => {
+            let (whole, fields): (Vec<_>, Vec<_>) =
+                refused.into_iter().partition(|e| e.field == "version");
+            let mut posted =
+                Posted::invalid(values, focus_errors(&t, &fields, &names), f.version());
+            if !whole.is_empty() {
+                posted.message = Some(t.rules(&whole));
+            }
             respond(
                 render(&state, &user, page, &id, &q, Some(posted)).await,
                 REFUSED,
