@@ -331,6 +331,67 @@ impl ContractInput {
     }
 }
 
+/// The formulation as a door was given it. A door that does not carry the patient's own
+/// wording (`None`) keeps the wording already saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormulationInput {
+    pub text: String,
+    pub accepted_on: Option<String>,
+    pub patient_wording: Option<String>,
+}
+
+impl FormulationInput {
+    /// The text is required (at most `Formulation::MAX_TEXT_CHARS`), the acceptance date is
+    /// optional and never after today, the patient's wording at most
+    /// `Formulation::MAX_PATIENT_WORDING_CHARS`.
+    pub fn read(
+        &self,
+        saved: Option<&Formulation>,
+        today: Date,
+    ) -> Result<Formulation, Vec<FieldError>> {
+        use crate::input::{self, Refusals};
+        let mut r = Refusals::new();
+        let text = r
+            .take(input::bounded_text(
+                "text",
+                &self.text,
+                Formulation::MAX_TEXT_CHARS,
+            ))
+            .filter(|t| {
+                if t.is_empty() {
+                    r.push(FieldError::new("text", rule::Code::Required));
+                }
+                !t.is_empty()
+            });
+        let accepted_on = r
+            .take(input::date("accepted_on", self.accepted_on.as_deref()))
+            .and_then(|d| match d {
+                Some(d) => r
+                    .take(rule::not_after_today("accepted_on", d, today))
+                    .map(|_| Some(d)),
+                None => Some(None),
+            });
+        let wording = match &self.patient_wording {
+            None => Some(saved.map(|f| f.patient_wording.clone()).unwrap_or_default()),
+            Some(w) => r.take(input::bounded_text(
+                "patient_wording",
+                w,
+                Formulation::MAX_PATIENT_WORDING_CHARS,
+            )),
+        };
+        match (text, accepted_on, wording) {
+            (Some(text), Some(accepted_on), Some(patient_wording)) if r.is_empty() => {
+                Ok(Formulation {
+                    text,
+                    accepted_on,
+                    patient_wording,
+                })
+            }
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// The interpersonal formulation (reference §3.5): a short statement shared with the patient.
 /// Its explicit acceptance is the hand-off into the middle phase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +429,8 @@ impl Formulation {
     }
 
     pub const MAX_PATIENT_WORDING_CHARS: usize = 4000;
+    /// A formulation is a short statement; this bounds a paste gone wrong.
+    pub const MAX_TEXT_CHARS: usize = 8000;
 
     /// What the patient sees: their own wording when written, else the agreed text.
     pub fn for_patient(&self) -> &str {

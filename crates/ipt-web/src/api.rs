@@ -29,7 +29,7 @@ use ipt_app::{AppError, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
-    ContractInput, CourseStatus, DiagnosisInput, EndReason, Formulation, GoalInput,
+    ContractInput, CourseStatus, DiagnosisInput, EndReason, FormulationInput, GoalInput,
 };
 use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
@@ -868,22 +868,14 @@ async fn set_formulation(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: FormulationIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let accepted_on = e.date("accepted_on", &req.accepted_on);
-    if accepted_on.is_some_and(|d| d > s.app.today()) {
-        e.add("accepted_on", "the acceptance date is in the future");
-    }
-    let formulation = e
-        .text("text", &req.text)
-        .and_then(|t| e.check("text", Formulation::new(t, accepted_on)));
-    e.finish()?;
-    let (Some(version), Some(formulation)) = (version, formulation) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+    let input = FormulationInput {
+        text: req.text.unwrap_or_default(),
+        accepted_on: req.accepted_on,
+        patient_wording: req.patient_wording,
     };
     let c = s
         .app
-        .set_formulation(&u.actor(), course.id, version, formulation)
+        .enter_formulation(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -1276,6 +1276,8 @@ pub async fn add_comment(
         Err(AppError::Rejected(refused)) => {
             match course_page(&state, &user, page, id, None).await {
                 Ok(mut p) => {
+                    // The comment box words its refusals as the comment's.
+                    let refused = crate::refusals::renamed(&refused, &[("text", "comment")]);
                     p.comment_error = Some(p.page.t.rules(&refused));
                     p.comment_text = f.text;
                     (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()

@@ -27,3 +27,18 @@ pub fn place<K: From<&'static str> + Eq + Hash>(
     }
     (errors, rest)
 }
+
+/// The core's refusals with its field names replaced by the page's own, where the page's form
+/// names a field differently (`(core, page)` pairs).
+pub fn renamed(refused: &[FieldError], names: &[(&'static str, &'static str)]) -> Vec<FieldError> {
+    refused
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some((_, page)) = names.iter().find(|(core, _)| *core == e.field) {
+                e.field = page;
+            }
+            e
+        })
+        .collect()
+}

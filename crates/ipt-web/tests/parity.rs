@@ -237,6 +237,19 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             codes: &["focus_none"],
         },
         Case {
+            what: "a formulation without words, accepted tomorrow, in overlong own words",
+            path: "formulation",
+            api: Some(("PUT", "formulation")),
+            form: vec![
+                ("text", " ".into()),
+                ("accepted_on", tomorrow.into()),
+                ("patient_wording", "x".repeat(4001)),
+                ("version", "1".into()),
+            ],
+            json: json!({"text": " ", "accepted_on": tomorrow, "patient_wording": "x".repeat(4001), "version": 1}),
+            codes: &["required", "date_in_future", "too_long"],
+        },
+        Case {
             what: "a diagnosis without words or severity, dated tomorrow",
             path: "diagnosis",
             api: Some(("PUT", "diagnosis")),
@@ -317,7 +330,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 12] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 13] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -332,6 +345,7 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 12] {
         usize::from(v.course.diagnosis.is_some()),
         usize::from(v.course.contract.is_some()),
         usize::from(v.course.focus.is_some()),
+        usize::from(v.course.formulation.is_some()),
     ]
 }
 
@@ -414,7 +428,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 12],
+                [0; 13],
                 "nothing stored: {}",
                 case.what
             );

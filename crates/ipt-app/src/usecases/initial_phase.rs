@@ -6,7 +6,7 @@
 //! `Conflict` and nothing is saved.
 
 use ipt_domain::authz::Actor;
-use ipt_domain::course::{ContractInput, Course, DiagnosisInput};
+use ipt_domain::course::{ContractInput, Course, DiagnosisInput, FormulationInput};
 use ipt_domain::ids::CourseId;
 use ipt_domain::indication::IndicationInput;
 use ipt_domain::problem_area::FocusInput;
@@ -77,6 +77,24 @@ impl App {
         let focus = versioned(version, input.read())?;
         self.edit_course(actor, id, version, "course.focus", |c, _| {
             c.focus = Some(focus);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Write the interpersonal formulation and, once the patient has agreed it, the date they
+    /// accepted it (the hand-off into the middle phase).
+    pub async fn enter_formulation(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &FormulationInput,
+    ) -> Result<Course, AppError> {
+        let today = self.today();
+        self.edit_course(actor, id, version, "course.formulation", |c, _| {
+            let f = versioned(version, input.read(c.formulation.as_ref(), today))?;
+            c.formulation = Some(f);
             Ok(())
         })
         .await

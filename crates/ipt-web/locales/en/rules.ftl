@@ -1,6 +1,6 @@
 # rules: the core's refusals, by code (ipt_domain::rule::FieldError). Each page and the API's
 # English text word a refusal from here, so a rule's message is written once per language.
-rule-date-in-future = This date is after today ({ $today }). Record what has already happened.
+rule-date-in-future = The date cannot be in the future. This date is after today ({ $today }): record what has already happened.
 rule-course-not-started = This course has not started yet (it is still referred). Start the course before recording sessions.
 rule-course-closed = This course has ended, so no new session can be added to it. Corrections to recorded sessions are still possible.
 rule-before-course-start = This date is before the course started ({ $started }). If the course began earlier elsewhere, correct its start date first.
@@ -21,7 +21,7 @@ rule-date-invalid = Write the date as YYYY-MM-DD, for example 1984-07-21.
 rule-not-one-of = '{ $value }' is not one of the choices offered here. Choose one of the listed options.
 rule-number-out-of-range = Enter a whole number from { $min } to { $max }.
 rule-number-out-of-range--hours = Give a whole number of hours from { $min } to { $max }.
-rule-required--text = Please write the comment before sending it.
+rule-required--comment = Please write the comment before sending it.
 rule-alert-note-required = To close the alert, describe the action taken (for example: safety assessment done by phone, crisis plan agreed), in at least { $min } characters.
 rule-alert-already-acknowledged = This alert has already been acknowledged.
 rule-invitation-not-open = This invitation is no longer open, so there is nothing to revoke.

@@ -1,6 +1,6 @@
 # rules: i rifiuti delle regole del nucleo, per codice (ipt_domain::rule::FieldError). Ogni
 # pagina e il testo inglese dell'API formulano un rifiuto da qui: un messaggio per lingua.
-rule-date-in-future = Questa data è successiva a oggi ({ $today }). Registra ciò che è già avvenuto.
+rule-date-in-future = La data non può essere nel futuro. Questa data è successiva a oggi ({ $today }): registra ciò che è già avvenuto.
 rule-course-not-started = Questo percorso non è ancora iniziato (è ancora in invio). Avvia il percorso prima di registrare le sedute.
 rule-course-closed = Questo percorso è concluso: non vi si possono aggiungere nuove sedute. Le correzioni alle sedute registrate restano possibili.
 rule-before-course-start = Questa data è precedente all'inizio del percorso ({ $started }). Se il percorso è iniziato prima altrove, correggi prima la sua data di inizio.
@@ -21,7 +21,7 @@ rule-date-invalid = Scrivi la data come AAAA-MM-GG, per esempio 1984-07-21.
 rule-not-one-of = '{ $value }' non è tra le scelte offerte qui. Scegli una delle opzioni elencate.
 rule-number-out-of-range = Inserisci un numero intero da { $min } a { $max }.
 rule-number-out-of-range--hours = Indica un numero intero di ore da { $min } a { $max }.
-rule-required--text = Scrivi il commento prima di inviarlo.
+rule-required--comment = Scrivi il commento prima di inviarlo.
 rule-alert-note-required = Per chiudere l'allerta, descrivi l'azione intrapresa (per esempio: valutazione della sicurezza fatta al telefono, piano di crisi concordato), in almeno { $min } caratteri.
 rule-alert-already-acknowledged = Questa allerta è già stata presa in carico.
 rule-invitation-not-open = Questo invito non è più aperto, quindi non c'è nulla da revocare.

@@ -1185,10 +1185,14 @@ pub struct FocusIn {
 #[serde(default, deny_unknown_fields)]
 #[schema(as = FormulationInput)]
 pub struct FormulationIn {
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 8000)]
     pub text: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub accepted_on: Option<String>,
+    /// The formulation in the patient's own words, shown on their portal; the saved wording is
+    /// kept when absent.
+    #[schema(value_type = Option<String>, max_length = 4000)]
+    pub patient_wording: Option<String>,
     #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }

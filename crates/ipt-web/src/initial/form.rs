@@ -63,24 +63,6 @@ pub fn rule_errors(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> Errors {
     errors
 }
 
-/// The core's refusals with its field names replaced by the page's own, where the page's form
-/// names a field differently (`(core, page)` pairs).
-pub fn renamed(
-    refused: &[ipt_domain::rule::FieldError],
-    names: &[(&'static str, &'static str)],
-) -> Vec<ipt_domain::rule::FieldError> {
-    refused
-        .iter()
-        .map(|e| {
-            let mut e = e.clone();
-            if let Some((_, page)) = names.iter().find(|(core, _)| *core == e.field) {
-                e.field = page;
-            }
-            e
-        })
-        .collect()
-}
-
 /// One labelled input, rendered by `initial/input.html`. Its id may differ from its name, so a
 /// page can hold several forms with the same field names.
 pub struct Input {
@@ -279,16 +261,6 @@ impl Choices {
             }
         }
         self
-    }
-}
-
-/// Check a free-text field's length; records the error under `name`.
-pub fn check_length(errors: &mut Errors, t: &Tr, name: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.insert(
-            name.to_string(),
-            t.with("initial-too-long", &[("max", max.to_string())]),
-        );
     }
 }
 

@@ -12,13 +12,13 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ipt_app::{AppError, CourseView};
-use ipt_domain::course::{Course, Formulation};
+use ipt_domain::course::{Course, FormulationInput};
 use ipt_domain::inventory::{ClosenessRing, ConflictLevel, InventoryPerson};
 use ipt_domain::problem_area::ProblemArea;
 use ipt_domain::suggestion::{SuggestionRules, life_change_percent};
 use ipt_domain::timeline::{EventKind, TimelineEvent};
 
-use super::form::{Errors, FormData, Input, Posted, check_length};
+use super::form::{Errors, FormData, Input, Posted};
 use super::timeline::kind_label;
 use super::view::{
     Head, REFUSED, STALE, approx_human, load_page, page_ctx, patient_tr, respond, saved,
@@ -27,10 +27,8 @@ use super::view::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, parse_date};
+use crate::pages::{PageCtx, PageError, fail};
 
-/// The longest formulation accepted.
-const MAX_TEXT: usize = 8000;
 /// Events this many months either side of onset count as "around that time".
 const AROUND_ONSET_MONTHS: i32 = 12;
 
@@ -254,47 +252,6 @@ impl FormulationValues {
             patient_wording: f.get("patient_wording").to_string(),
         }
     }
-
-    fn parse(&self, t: &Tr, today: time::Date) -> Result<Formulation, Errors> {
-        let mut errors = Errors::new();
-        if self.text.trim().is_empty() {
-            errors.insert("text".into(), t.get("initial-formulation-empty"));
-        }
-        check_length(&mut errors, t, "text", &self.text, MAX_TEXT);
-        check_length(
-            &mut errors,
-            t,
-            "patient_wording",
-            self.patient_wording.trim(),
-            Formulation::MAX_PATIENT_WORDING_CHARS,
-        );
-        let accepted = match parse_date(&self.accepted_on) {
-            Ok(Some(d)) if d > today => {
-                errors.insert("accepted_on".into(), t.get("date-in-future"));
-                None
-            }
-            Ok(d) => d,
-            Err(_) => {
-                errors.insert("accepted_on".into(), t.get("date-invalid"));
-                None
-            }
-        };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Formulation::new(&self.text, accepted)
-            .map_err(|_| Errors::from([("text".into(), t.get("initial-formulation-empty"))]))?
-            .with_patient_wording(&self.patient_wording)
-            .map_err(|_| {
-                Errors::from([(
-                    "patient_wording".into(),
-                    t.with(
-                        "initial-too-long",
-                        &[("max", Formulation::MAX_PATIENT_WORDING_CHARS.to_string())],
-                    ),
-                )])
-            })
-    }
 }
 
 async fn render(
@@ -425,19 +382,14 @@ pub async fn save(
     let f = FormData(pairs);
     let values = FormulationValues::posted(&f);
     let q = HashMap::new();
-    let formulation = match values.parse(&t, state.app.today()) {
-        Ok(x) => x,
-        Err(errors) => {
-            let posted = Posted::invalid(values, errors, f.version());
-            return respond(
-                render(&state, &user, page, &id, &q, Some(posted)).await,
-                REFUSED,
-            );
-        }
+    let input = FormulationInput {
+        text: values.text.clone(),
+        accepted_on: Some(values.accepted_on.clone()),
+        patient_wording: Some(values.patient_wording.clone()),
     };
     match state
         .app
-        .set_formulation(&user.actor(), course.id, f.version(), formulation)
+        .enter_formulation(&user.actor(), course.id, f.version_given(), &input)
         .await
     {
         Ok(_) => saved(&id, "formulation", "formulation"),
@@ -448,8 +400,8 @@ pub async fn save(
                 STALE,
             )
         }
-        Err(AppError::Invalid(m)) => {
-            let posted = Posted::message(values, m, f.version());
+        Err(AppError::Rejected(refused)) => {
+            let posted = Posted::rejected(values, &t, &refused, f.version());
             respond(
                 render(&state, &user, page, &id, &q, Some(posted)).await,
                 REFUSED,

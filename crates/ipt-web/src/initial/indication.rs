@@ -17,12 +17,13 @@ use ipt_domain::indication::{
     CriteriaFinding, EscalationFlag, FirstLineReason, IndicationInput, IndicationRecord, Symptom,
 };
 
-use super::form::{Choices, Errors, FormData, Input, Posted, renamed};
+use super::form::{Choices, Errors, FormData, Input, Posted};
 use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{PageCtx, PageError, fail};
+use crate::refusals::renamed;
 
 /// The indication form's values, as typed or as saved.
 pub struct IndicationValues {
