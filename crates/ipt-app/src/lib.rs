@@ -19,7 +19,7 @@ use ipt_domain::course::*;
 use ipt_domain::ids::*;
 use ipt_domain::inventory::{InventoryPerson, InventorySnapshot, SnapshotKind, SnapshotPerson};
 use ipt_domain::measures::TextPacks;
-use ipt_domain::patient::{Language, Patient, PatientName};
+use ipt_domain::patient::{Language, Patient, PatientInput};
 use ipt_domain::problem_area::FocusAreas;
 use ipt_domain::protocol::{Format, Frequency, ProtocolCatalogue};
 use ipt_domain::session::TherapySession;
@@ -188,6 +188,7 @@ impl App {
 
     // ---- Patients and courses ------------------------------------------------------------
 
+    /// Register a patient with typed details (demo seeding, tests): read as a door's input is.
     pub async fn register_patient(
         &self,
         actor: &Actor,
@@ -196,23 +197,23 @@ impl App {
         language: Language,
         clinician: UserId,
     ) -> Result<Patient, AppError> {
-        let patient = Patient {
-            id: new_id(),
-            name: PatientName::parse(name)?,
-            date_of_birth,
-            language,
-            clinician,
-            version: 1,
+        let input = PatientInput {
+            name: name.to_string(),
+            date_of_birth: date_of_birth.map(|d| d.to_string()),
+            language: Some(language.code().to_string()),
         };
-        if let Some(dob) = date_of_birth
-            && dob > self.today()
-        {
-            return Err(AppError::Invalid(
-                "the date of birth is in the future".into(),
-            ));
-        }
-        // Clinicians and supervisors register patients into their own care; administrators
-        // do not create clinical records.
+        self.enter_patient(actor, &input, clinician).await
+    }
+
+    /// Register a patient into `clinician`'s care from what a door was given. Clinicians and
+    /// supervisors register patients into their own care; administrators do not create
+    /// clinical records.
+    pub async fn enter_patient(
+        &self,
+        actor: &Actor,
+        input: &PatientInput,
+        clinician: UserId,
+    ) -> Result<Patient, AppError> {
         match actor {
             Actor::System => {}
             Actor::User {
@@ -221,14 +222,24 @@ impl App {
             } if *id == clinician => {}
             _ => return Err(AppError::Forbidden),
         }
+        let details = input.read(self.today()).map_err(AppError::Rejected)?;
         match self.store.user(clinician).await? {
-            Some(u) if u.role == Role::Clinician || u.role == Role::Supervisor => {}
+            Some(u) if u.active && (u.role == Role::Clinician || u.role == Role::Supervisor) => {}
             _ => {
-                return Err(AppError::Invalid(
-                    "choose a clinician for the patient".into(),
-                ));
+                return Err(AppError::Rejected(vec![FieldError::new(
+                    "clinician",
+                    ipt_domain::rule::Code::NoSuchClinician,
+                )]));
             }
         }
+        let patient = Patient {
+            id: new_id(),
+            name: details.name,
+            date_of_birth: details.date_of_birth,
+            language: details.language,
+            clinician,
+            version: 1,
+        };
         let audit = self.audit(
             actor,
             "patient.create",
@@ -261,6 +272,7 @@ impl App {
         Ok(patient)
     }
 
+    /// Start a course with typed values (demo seeding, tests): read as a door's input is.
     pub async fn start_course(
         &self,
         actor: &Actor,
@@ -268,8 +280,23 @@ impl App {
         format: Format,
         started_on: Date,
     ) -> Result<Course, AppError> {
+        let input = CourseStartInput {
+            patient_id: Some(patient.to_string()),
+            format: Some(format.code().to_string()),
+            started_on: Some(started_on.to_string()),
+        };
+        self.enter_course(actor, &input).await
+    }
+
+    /// Start a course from what a door was given: one open course per patient at a time, from a
+    /// day that has come.
+    pub async fn enter_course(
+        &self,
+        actor: &Actor,
+        input: &CourseStartInput,
+    ) -> Result<Course, AppError> {
+        let (patient, format, started_on) = input.read(self.today()).map_err(AppError::Rejected)?;
         let p = self.patient_with(actor, patient, Access::Write).await?;
-        ipt_domain::course::check_start_date(started_on, self.today())?;
         let existing = self
             .store
             .courses_of_patient(

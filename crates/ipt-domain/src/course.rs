@@ -997,6 +997,48 @@ impl Course {
     }
 }
 
+/// A new course as a door was given it: whose, in which format, from which day (today when not
+/// given or left empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseStartInput {
+    pub patient_id: Option<String>,
+    pub format: Option<String>,
+    pub started_on: Option<String>,
+}
+
+impl CourseStartInput {
+    /// The patient's id, the format's code and the start, never after today.
+    pub fn read(&self, today: Date) -> Result<(PatientId, Format, Date), Vec<FieldError>> {
+        use crate::input::{self, Refusals};
+        let mut r = Refusals::new();
+        let patient = match self.patient_id.as_deref().map(str::trim) {
+            None | Some("") => {
+                r.push(FieldError::new("patient_id", rule::Code::Required));
+                None
+            }
+            Some(raw) => match raw.parse::<PatientId>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    r.push(FieldError::new("patient_id", rule::Code::IdInvalid).text("value", raw));
+                    None
+                }
+            },
+        };
+        let format = r.take(
+            input::choice("format", self.format.as_deref(), |c| Format::parse(c).ok())
+                .and_then(|f| input::required("format", f)),
+        );
+        let started_on = r
+            .take(input::date("started_on", self.started_on.as_deref()))
+            .map(|d| d.unwrap_or(today))
+            .and_then(|d| r.take(check_start_date(d, today)).map(|_| d));
+        match (patient, format, started_on) {
+            (Some(p), Some(f), Some(d)) if r.is_empty() => Ok((p, f, d)),
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// A course starts on a day that has come: today, or earlier for a course already under way
 /// elsewhere when it is entered.
 pub fn check_start_date(started_on: Date, today: Date) -> Result<(), FieldError> {

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::ids::{PatientId, UserId};
+use crate::input::{self, Refusals};
+use crate::rule::{self, Code, FieldError};
 
 /// A display name. Never empty; bounded so it fits on a caseload row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +76,64 @@ pub struct Patient {
     /// The clinician responsible for the patient.
     pub clinician: UserId,
     pub version: i64,
+}
+
+/// A patient's details as a door was given them. The language is English when not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientInput {
+    pub name: String,
+    pub date_of_birth: Option<String>,
+    pub language: Option<String>,
+}
+
+/// What a patient record is registered with, once read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientDetails {
+    pub name: PatientName,
+    pub date_of_birth: Option<Date>,
+    pub language: Language,
+}
+
+impl PatientInput {
+    /// A name of at most `PatientName::MAX_CHARS` characters, a date of birth (optional) never
+    /// after today, and a language the product speaks.
+    pub fn read(&self, today: Date) -> Result<PatientDetails, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let name = match PatientName::parse(&self.name) {
+            Ok(n) => Some(n),
+            Err(PatientError::NameTooLong(max)) => {
+                r.push(FieldError::new("name", Code::TooLong).number("max", max as i64));
+                None
+            }
+            Err(_) => {
+                r.push(FieldError::new("name", Code::Required));
+                None
+            }
+        };
+        let date_of_birth = r
+            .take(input::date("date_of_birth", self.date_of_birth.as_deref()))
+            .and_then(|d| match d {
+                Some(d) => r
+                    .take(rule::not_after_today("date_of_birth", d, today))
+                    .map(|_| Some(d)),
+                None => Some(None),
+            });
+        let language = r
+            .take(input::choice("language", self.language.as_deref(), |c| {
+                Language::parse(c).ok()
+            }))
+            .map(|l| l.unwrap_or(Language::En));
+        match (name, date_of_birth, language) {
+            (Some(name), Some(date_of_birth), Some(language)) if r.is_empty() => {
+                Ok(PatientDetails {
+                    name,
+                    date_of_birth,
+                    language,
+                })
+            }
+            _ => Err(r.into_vec()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -123,6 +123,10 @@ codes! {
     // Assessments: questionnaires entered by a clinician or answered in the portal.
     // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
     // patients, courses.
+    /// A value (`value`) that is not a record's id.
+    IdInvalid = "id_invalid",
+    /// The patient's clinician must be an active clinician or supervisor account.
+    NoSuchClinician = "no_such_clinician",
     /// A termination review with none of its parts written.
     ReviewEmpty = "review_empty",
     /// A maintenance course needs a recorded decision for maintenance IPT.

@@ -29,7 +29,8 @@ use ipt_app::{AppError, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
-    ContractInput, CourseStatus, DiagnosisInput, EndReason, FormulationInput, GoalInput,
+    ContractInput, CourseStartInput, CourseStatus, DiagnosisInput, EndReason, FormulationInput,
+    GoalInput,
 };
 use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
@@ -39,9 +40,8 @@ use ipt_domain::ids::{
 use ipt_domain::indication::IndicationInput;
 use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::measures::Catalogue;
-use ipt_domain::patient::{Language, PatientName};
+use ipt_domain::patient::PatientInput;
 use ipt_domain::problem_area::{FocusAreaInput, FocusInput};
-use ipt_domain::protocol::Format;
 use ipt_domain::session::SessionInput;
 
 use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
@@ -478,26 +478,12 @@ async fn create_patient(
     body: Body,
 ) -> ApiResult {
     let req: NewPatient = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let name = e
-        .text("name", &req.name)
-        .and_then(|n| e.check("name", PatientName::parse(n)));
-    let dob = e.date("date_of_birth", &req.date_of_birth);
-    if dob.is_some_and(|d| d > s.app.today()) {
-        e.add("date_of_birth", "the date of birth is in the future");
-    }
-    let language = match &req.language {
-        None => Some(Language::En),
-        Some(l) => e.check("language", Language::parse(l)),
+    let input = PatientInput {
+        name: req.name.unwrap_or_default(),
+        date_of_birth: req.date_of_birth,
+        language: req.language,
     };
-    e.finish()?;
-    let (Some(name), Some(language)) = (name, language) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let p = s
-        .app
-        .register_patient(&u.actor(), name.as_str(), dob, language, u.id)
-        .await?;
+    let p = s.app.enter_patient(&u.actor(), &input, u.id).await?;
     created(
         Some(format!("{BASE}/patients/{}", p.id)),
         PatientDto::from(&p),
@@ -641,25 +627,12 @@ async fn start_course(
     body: Body,
 ) -> ApiResult {
     let req: NewCourse = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let patient = e
-        .required("patient_id", req.patient_id.as_ref())
-        .and_then(|raw| e.check("patient_id", raw.parse::<PatientId>()));
-    let format = e
-        .required("format", req.format.as_deref())
-        .and_then(|f| e.check("format", Format::parse(f)));
-    let started_on = e
-        .date("started_on", &req.started_on)
-        .unwrap_or_else(|| s.app.today());
-    e.finish()?;
-    let (Some(patient), Some(format)) = (patient, format) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+    let input = CourseStartInput {
+        patient_id: req.patient_id,
+        format: req.format,
+        started_on: req.started_on,
     };
-    match s
-        .app
-        .start_course(&u.actor(), patient, format, started_on)
-        .await
-    {
+    match s.app.enter_course(&u.actor(), &input).await {
         Ok(c) => created(
             Some(format!("{BASE}/courses/{}", c.id)),
             CourseDto::from(&c),

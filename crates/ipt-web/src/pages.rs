@@ -14,9 +14,9 @@ use ipt_app::AppError;
 use ipt_app::ports::AlertFilter;
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::authz::Role;
-use ipt_domain::course::{CourseStatus, EndReason, TransitionError};
+use ipt_domain::course::{CourseStartInput, CourseStatus, EndReason, TransitionError};
 use ipt_domain::ids::{AlertId, CourseId, PatientId, UserId};
-use ipt_domain::patient::Language;
+use ipt_domain::patient::PatientInput;
 use ipt_domain::protocol::Format;
 use serde::Deserialize;
 use time::Date;
@@ -651,7 +651,7 @@ fn patient_form(
     )
     .hint(t.get("patient-dob-hint"));
     dob.error = errors.get("date_of_birth").cloned();
-    let lang = Field::new(
+    let mut lang = Field::new(
         "language",
         t.get("patient-language"),
         "select",
@@ -665,6 +665,7 @@ fn patient_form(
         ("en".into(), t.get("language-en")),
         ("it".into(), t.get("language-it")),
     ]);
+    lang.error = errors.get("language").cloned();
     FormPage {
         heading: t.get("patient-new-title"),
         intro: None,
@@ -705,51 +706,29 @@ pub async fn create_patient(
     Form(f): Form<PatientForm>,
 ) -> Response {
     let page = ctx(&headers, Some(&user), "patient-new-title", "/patients/new");
-    let t = page.t;
-    let mut errors = HashMap::new();
-    let name = ipt_domain::patient::PatientName::parse(&f.name);
-    if let Err(e) = &name {
-        errors.insert(
-            "name",
-            if f.name.trim().is_empty() {
-                t.get("field-required")
-            } else {
-                e.to_string()
-            },
-        );
-    }
-    let dob = match parse_date(&f.date_of_birth) {
-        Ok(Some(d)) if d > state.app.today() => {
-            errors.insert("date_of_birth", t.get("date-in-future"));
-            None
-        }
-        Ok(d) => d,
-        Err(BadDate) => {
-            errors.insert("date_of_birth", t.get("date-invalid"));
-            None
-        }
+    let input = PatientInput {
+        name: f.name.clone(),
+        date_of_birth: Some(f.date_of_birth.clone()),
+        language: Some(f.language.clone()),
     };
-    let language = Language::parse(&f.language).unwrap_or(Language::En);
-    if !errors.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            patient_form(page, &f, errors, None),
-        )
-            .into_response();
-    }
     match state
         .app
-        .register_patient(&user.actor(), &f.name, dob, language, user.id)
+        .enter_patient(&user.actor(), &input, user.id)
         .await
     {
         Ok(p) => {
             Redirect::to(&format!("/patients/{}?notice=patient-registered", p.id)).into_response()
         }
-        Err(AppError::Invalid(m)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            patient_form(page, &f, errors, Some(m)),
-        )
-            .into_response(),
+        Err(AppError::Rejected(refused)) => {
+            let (errors, rest) =
+                crate::refusals::place(&page.t, &refused, &["name", "date_of_birth", "language"]);
+            let form_error = (!rest.is_empty()).then(|| rest.join(" "));
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                patient_form(page, &f, errors, form_error),
+            )
+                .into_response()
+        }
         Err(e) => fail(page)(e).into_response(),
     }
 }
@@ -924,29 +903,17 @@ pub async fn start_course(
     Form(f): Form<StartCourseForm>,
 ) -> Response {
     let page = ctx(&headers, Some(&user), "patient-start-course", "/");
-    let (Ok(id), Ok(format)) = (id.parse::<PatientId>(), Format::parse(&f.format)) else {
+    let Ok(id) = id.parse::<PatientId>() else {
         return fail(page)(AppError::NotFound("patient")).into_response();
     };
-    let t = page.t;
-    let started_on = parse_date(&f.started_on);
-    let outcome = match started_on {
-        Ok(d) => {
-            state
-                .app
-                .start_course(
-                    &user.actor(),
-                    id,
-                    format,
-                    d.unwrap_or_else(|| state.app.today()),
-                )
-                .await
-        }
-        Err(BadDate) => Err(AppError::Invalid(String::new())),
+    let input = CourseStartInput {
+        patient_id: Some(id.to_string()),
+        format: Some(f.format.clone()),
+        started_on: Some(f.started_on.clone()),
     };
-    let message = match outcome {
+    let message = match state.app.enter_course(&user.actor(), &input).await {
         Ok(c) => return Redirect::to(&format!("/courses/{}", c.id)).into_response(),
-        Err(AppError::Rejected(errors)) => t.rules(&errors),
-        Err(AppError::Invalid(_)) if started_on.is_err() => t.get("date-invalid"),
+        Err(AppError::Rejected(errors)) => page.t.rules(&errors),
         Err(e) => return fail(page)(e).into_response(),
     };
     match patient_page(&state, &user, page, id, None).await {

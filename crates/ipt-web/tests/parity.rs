@@ -611,3 +611,115 @@ async fn the_same_good_input_is_stored_alike_by_page_and_api() {
 // (kept apart)
 
 // ---- Ending, patient and course forms: their own parity tests. ----
+
+/// The page refuses `form` at `path` with the API's very words for `errors`, and in Italian
+/// without them.
+async fn page_says_the_same(
+    t: &TestApp,
+    what: &str,
+    path: &str,
+    form: &[(&str, &str)],
+    sessions: (&str, &str),
+    errors: &[Value],
+) {
+    let page = t.post(path, Some(sessions.0), form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    let text = page.text();
+    let it = t.post(path, Some(sessions.1), form).await;
+    assert_eq!(it.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    let it = it.text();
+    for e in errors {
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            text.contains(message),
+            "the page says {message} for {what}: {text}"
+        );
+        assert!(
+            !it.contains(message),
+            "the Italian page shows English for {what}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn patients_and_courses_are_refused_alike_by_page_and_api() {
+    for t in TestApp::all().await {
+        let clinician = t.user("intake", Role::Clinician).await;
+        let session = t.sign_in("intake").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let tomorrow = (t.app.today() + time::Duration::days(1)).to_string();
+
+        let what = "a patient without a name, born tomorrow, speaking a language not offered";
+        let api = api_post(
+            &t,
+            "/api/v1/patients",
+            &tok,
+            json!({"name": " ", "date_of_birth": tomorrow, "language": "fr"}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+        let codes: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+        assert_eq!(
+            codes,
+            ["required", "date_in_future", "not_one_of"],
+            "{what}"
+        );
+        page_says_the_same(
+            &t,
+            what,
+            "/patients",
+            &[
+                ("name", " "),
+                ("date_of_birth", &tomorrow),
+                ("language", "fr"),
+            ],
+            (&session, &italian),
+            &errors,
+        )
+        .await;
+        assert_eq!(t.db.store.count_patients().await.unwrap(), 0, "{what}");
+
+        let p = t.patient(&clinician, "Intake Example").await;
+        let what = "a course in no known format, starting tomorrow";
+        let api = api_post(
+            &t,
+            "/api/v1/courses",
+            &tok,
+            json!({"patient_id": p.id.to_string(), "format": "weekly_chat", "started_on": tomorrow}),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+        let codes: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+        assert_eq!(codes, ["not_one_of", "date_in_future"], "{what}");
+        page_says_the_same(
+            &t,
+            what,
+            &format!("/patients/{}/courses", p.id),
+            &[("format", "weekly_chat"), ("started_on", &tomorrow)],
+            (&session, &italian),
+            &errors,
+        )
+        .await;
+        let courses = t.app.courses_of_patient(&SYSTEM, p.id).await.unwrap();
+        assert!(courses.is_empty(), "{what}");
+
+        let what = "a course for no patient";
+        let api = api_post(
+            &t,
+            "/api/v1/courses",
+            &tok,
+            json!({"patient_id": "not-an-id", "format": "individual"}),
+        )
+        .await;
+        let codes: Vec<&str> = api.json["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["id_invalid"], "{what}");
+    }
+}

@@ -64,3 +64,5 @@ rule-maintenance-not-decided = Record a decision for maintenance IPT before star
 rule-required--warning-signs = Write the early warning signs: the plan needs them.
 rule-required--seek-help = Write when and where to seek help: the plan needs it.
 rule-required--choice = Choose one option.
+rule-id-invalid = '{ $value }' is not the id of a record.
+rule-no-such-clinician = Choose a clinician for the patient: this account is not a clinician's or a supervisor's.

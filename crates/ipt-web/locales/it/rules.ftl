@@ -64,3 +64,5 @@ rule-maintenance-not-decided = Registra la decisione per l'IPT di mantenimento p
 rule-required--warning-signs = Scrivi i primi segnali di allarme: il piano ne ha bisogno.
 rule-required--seek-help = Scrivi quando e dove chiedere aiuto: il piano ne ha bisogno.
 rule-required--choice = Scegli un'opzione.
+rule-id-invalid = '{ $value }' non è l'identificativo di un record.
+rule-no-such-clinician = Scegli un clinico per il paziente: questo account non è di un clinico né di un supervisore.

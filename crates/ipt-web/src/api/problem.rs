@@ -88,6 +88,23 @@ impl From<ProblemDetails> for ApiProblem {
 }
 
 /// The JSON member a refusal names: one item of a list by its index (`area_tags[1]`).
+/// A sentence continued after a colon: its first letter in lower case, unless the first word
+/// is an acronym or a code (`YYYY-MM-DD`, `PHQ-9`).
+fn after_colon(message: &str) -> String {
+    let mut words = message.splitn(2, ' ');
+    let first = words.next().unwrap_or("");
+    let shouted = first.chars().filter(|c| c.is_alphabetic()).count() > 1
+        && first
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() && !shouted => c.to_lowercase().chain(chars).collect(),
+        _ => message.to_string(),
+    }
+}
+
 fn member(e: &ipt_domain::rule::FieldError) -> String {
     use ipt_domain::rule::Arg;
     // A member of a list's item (`areas.stage`) is named at its item: `areas[1].stage`.
@@ -208,9 +225,11 @@ impl ApiProblem {
 
     /// 422: the request is well-formed JSON but some fields are not acceptable.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
+        // One line, `field: message; field: message`, each message carried on after its colon
+        // (its first letter in lower case), as a log or a terminal shows it.
         let detail = errors
             .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
+            .map(|e| format!("{}: {}", e.field, after_colon(&e.message)))
             .collect::<Vec<_>>()
             .join("; ");
         ProblemDetails {
