@@ -532,6 +532,19 @@ impl App {
         Ok(facts_of(inventory.len(), &assessments, open_alerts.len()))
     }
 
+    /// Move a course as a door was given the move: read, then guarded as `transition`.
+    pub async fn enter_transition(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        version: Option<i64>,
+        input: &TransitionInput,
+    ) -> Result<Course, AppError> {
+        let target = usecases::versioned(version, input.read())?;
+        self.transition(actor, id, version.unwrap_or_default(), target)
+            .await
+    }
+
     /// Move a course to `target`. When the move is into the initial phase the inventory's start
     /// snapshot is not yet meaningful; the start snapshot is taken on entering the middle phase
     /// (the inventory is complete then) and the end snapshot on leaving termination.

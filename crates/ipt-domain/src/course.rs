@@ -1039,6 +1039,51 @@ impl CourseStartInput {
     }
 }
 
+/// A move of a course as a door was given it: the target status's code and, for ending early,
+/// the reason's code and (for "other") a few words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransitionInput {
+    pub target: Option<String>,
+    pub end_reason: Option<String>,
+    pub end_detail: Option<String>,
+}
+
+impl TransitionInput {
+    /// The status moved to. Whether the course may move there is the transition's guards' to
+    /// say (`Course::transition`).
+    pub fn read(&self) -> Result<CourseStatus, Vec<FieldError>> {
+        use crate::input::{self, Refusals, SHORT_TEXT};
+        let mut r = Refusals::new();
+        let target = self.target.as_deref().map(str::trim).unwrap_or("");
+        if target.is_empty() {
+            return Err(vec![FieldError::new("target", rule::Code::Required)]);
+        }
+        if target != "ended_early" {
+            return CourseStatus::parse(target, None).ok_or_else(|| {
+                vec![FieldError::new("target", rule::Code::NotOneOf).text("value", target)]
+            });
+        }
+        let code = r.take(
+            input::choice("end_reason", self.end_reason.as_deref(), |c| {
+                EndReason::CODES.iter().copied().find(|code| *code == c)
+            })
+            .and_then(|c| input::required("end_reason", c)),
+        );
+        let detail = r.take(input::bounded_text(
+            "end_detail",
+            self.end_detail.as_deref().unwrap_or(""),
+            SHORT_TEXT,
+        ));
+        match (code, detail) {
+            (Some(code), Some(detail)) if r.is_empty() => match EndReason::parse(code, &detail) {
+                Ok(reason) => Ok(CourseStatus::EndedEarly(reason)),
+                Err(_) => Err(vec![FieldError::new("end_detail", rule::Code::Required)]),
+            },
+            _ => Err(r.into_vec()),
+        }
+    }
+}
+
 /// A course starts on a day that has come: today, or earlier for a course already under way
 /// elsewhere when it is entered.
 pub fn check_start_date(started_on: Date, today: Date) -> Result<(), FieldError> {

@@ -29,8 +29,7 @@ use ipt_app::{AppError, new_id};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
-    ContractInput, CourseStartInput, CourseStatus, DiagnosisInput, EndReason, FormulationInput,
-    GoalInput,
+    ContractInput, CourseStartInput, DiagnosisInput, FormulationInput, GoalInput, TransitionInput,
 };
 use ipt_domain::ending::{MaintenanceDecisionInput, RelapsePlanInput, TerminationReviewInput};
 use ipt_domain::ids::{
@@ -692,49 +691,14 @@ async fn transition(
 ) -> ApiResult {
     let course = writable_course(&s, &u, &id).await?;
     let req: NewTransition = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let target = match e.text("target", &req.target) {
-        Some("ended_early") => {
-            let reason = e.text("end_reason", &req.end_reason);
-            reason.and_then(|r| {
-                match EndReason::parse(r, req.end_detail.as_deref().unwrap_or("")) {
-                    Ok(r) => Some(CourseStatus::EndedEarly(r)),
-                    Err(ipt_domain::course::CourseError::OtherReasonNeedsDetail) => {
-                        e.add(
-                            "end_detail",
-                            "when the reason is 'other', say briefly what it was",
-                        );
-                        None
-                    }
-                    Err(err) => {
-                        e.add("end_reason", err);
-                        None
-                    }
-                }
-            })
-        }
-        Some(t) => {
-            let parsed = CourseStatus::parse(t, None);
-            if parsed.is_none() {
-                e.add(
-                    "target",
-                    format!(
-                        "'{t}' is not a course status (initial, middle, termination, maintenance_phase, completed, maintenance, ended_early)"
-                    ),
-                );
-            }
-            parsed
-        }
-        None => None,
-    };
-    e.finish()?;
-    let (Some(version), Some(target)) = (version, target) else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
+    let input = TransitionInput {
+        target: req.target,
+        end_reason: req.end_reason,
+        end_detail: req.end_detail,
     };
     let c = s
         .app
-        .transition(&u.actor(), course.id, version, target)
+        .enter_transition(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

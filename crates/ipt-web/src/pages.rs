@@ -14,7 +14,7 @@ use ipt_app::AppError;
 use ipt_app::ports::AlertFilter;
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::authz::Role;
-use ipt_domain::course::{CourseStartInput, CourseStatus, EndReason, TransitionError};
+use ipt_domain::course::{CourseStartInput, CourseStatus, TransitionError, TransitionInput};
 use ipt_domain::ids::{AlertId, CourseId, PatientId, UserId};
 use ipt_domain::patient::PatientInput;
 use ipt_domain::protocol::Format;
@@ -1331,24 +1331,14 @@ pub async fn transition(
     {
         return fail(page)(e).into_response();
     }
-    let target = if f.target == "ended_early" {
-        match EndReason::parse(&f.reason, &f.detail) {
-            Ok(r) => Some(CourseStatus::EndedEarly(r)),
-            Err(e) => return course_error(&state, &user, page, id, e.to_string(), vec![]).await,
-        }
-    } else {
-        CourseStatus::parse(&f.target, None)
-    };
-    let Some(target) = target else {
-        return fail(page)(AppError::Invalid(format!(
-            "'{}' is not a course status",
-            f.target
-        )))
-        .into_response();
+    let input = TransitionInput {
+        target: Some(f.target.clone()),
+        end_reason: Some(f.reason.clone()),
+        end_detail: Some(f.detail.clone()),
     };
     match state
         .app
-        .transition(&user.actor(), id, f.version, target.clone())
+        .enter_transition(&user.actor(), id, Some(f.version), &input)
         .await
     {
         Ok(c) => Redirect::to(&format!("/courses/{}?notice=course-moved", c.id)).into_response(),
@@ -1363,8 +1353,20 @@ pub async fn transition(
         Err(AppError::Conflict { .. }) => {
             course_error(&state, &user, page, id, t.get("error-conflict"), vec![]).await
         }
-        Err(AppError::Transition(e)) => {
-            course_error(&state, &user, page, id, e.to_string(), vec![]).await
+        Err(AppError::Transition(TransitionError::NotAllowed { from, to })) => {
+            let msg = t.with(
+                "course-move-not-allowed",
+                &[
+                    ("from", status_label(&t, &from)),
+                    ("to", status_label(&t, &to)),
+                ],
+            );
+            course_error(&state, &user, page, id, msg, vec![]).await
+        }
+        Err(AppError::Rejected(refused)) => {
+            // The form calls the reason and its words `reason` and `detail`.
+            let msg = t.rules(&refused);
+            course_error(&state, &user, page, id, msg, vec![]).await
         }
         Err(e) => fail(page)(e).into_response(),
     }

@@ -141,6 +141,27 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
         },
         // Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
         Case {
+            what: "a move to a status courses do not have",
+            path: "transition",
+            api: Some(("POST", "transitions")),
+            form: vec![("target", "paused".into()), ("version", "1".into())],
+            json: json!({"target": "paused", "version": 1}),
+            codes: &["not_one_of"],
+        },
+        Case {
+            what: "ending early for another reason without saying which",
+            path: "transition",
+            api: Some(("POST", "transitions")),
+            form: vec![
+                ("target", "ended_early".into()),
+                ("reason", "other".into()),
+                ("detail", " ".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"target": "ended_early", "end_reason": "other", "end_detail": " ", "version": 1}),
+            codes: &["required"],
+        },
+        Case {
             what: "an indication of symptoms, severity and flags the checklist does not have",
             path: "indication",
             api: Some(("PUT", "indication")),
@@ -330,7 +351,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 13] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 14] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -346,6 +367,7 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 13] {
         usize::from(v.course.contract.is_some()),
         usize::from(v.course.focus.is_some()),
         usize::from(v.course.formulation.is_some()),
+        usize::from(!v.course.status.is_open()),
     ]
 }
 
@@ -371,9 +393,11 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
                     api_post(&t, &path, &tok, case.json.clone()).await
                 }
                 Some((method, path)) => {
-                    assert_eq!(method, "PUT");
                     let path = format!("/api/v1/courses/{}/{path}", c.id);
-                    api_put(&t, &path, &tok, case.json.clone()).await
+                    match method {
+                        "PUT" => api_put(&t, &path, &tok, case.json.clone()).await,
+                        _ => api_post(&t, &path, &tok, case.json.clone()).await,
+                    }
                 }
             };
             assert_eq!(
@@ -428,7 +452,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 13],
+                [0; 14],
                 "nothing stored: {}",
                 case.what
             );

@@ -113,6 +113,7 @@ course-next-step = Next step
 course-move-to = Move to: { $status }
 course-move = Move
 course-unmet = Before moving to { $status }, please:
+course-move-not-allowed = A course cannot move from { $from } to { $to }.
 course-moved = The course is now: { $status }.
 course-closed = This course is closed.
 course-no-sessions = No sessions recorded yet.

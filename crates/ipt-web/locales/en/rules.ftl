@@ -66,3 +66,5 @@ rule-required--seek-help = Write when and where to seek help: the plan needs it.
 rule-required--choice = Choose one option.
 rule-id-invalid = '{ $value }' is not the id of a record.
 rule-no-such-clinician = Choose a clinician for the patient: this account is not a clinician's or a supervisor's.
+rule-required--end-detail = When the reason is "other", say briefly what it was.
+rule-required--end-reason = Choose why the course ended early.

@@ -113,6 +113,7 @@ course-next-step = Passo successivo
 course-move-to = Passa a: { $status }
 course-move = Procedi
 course-unmet = Prima di passare a { $status }:
+course-move-not-allowed = Un percorso non può passare da { $from } a { $to }.
 course-moved = Il percorso ora è: { $status }.
 course-closed = Questo percorso è chiuso.
 course-no-sessions = Nessuna seduta registrata.

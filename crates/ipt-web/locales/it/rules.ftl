@@ -66,3 +66,5 @@ rule-required--seek-help = Scrivi quando e dove chiedere aiuto: il piano ne ha b
 rule-required--choice = Scegli un'opzione.
 rule-id-invalid = '{ $value }' non è l'identificativo di un record.
 rule-no-such-clinician = Scegli un clinico per il paziente: questo account non è di un clinico né di un supervisore.
+rule-required--end-detail = Quando il motivo è "altro", indica brevemente quale.
+rule-required--end-reason = Scegli perché il percorso si è concluso in anticipo.
