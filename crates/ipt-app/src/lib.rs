@@ -45,8 +45,17 @@ pub struct CourseView {
     pub assessments: Vec<Assessment>,
 }
 
-/// The terms of a treatment contract as a door hands them in, before the core checks them
-/// against the course (format range, dates within the course, end after agreement).
+/// A new account as a door was given it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// The terms of a treatment contract with typed values (tests), checked by the core against the
+/// course (format range, dates within the course, end after agreement).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContractTerms {
     pub sessions: u16,
@@ -146,6 +155,7 @@ impl App {
     // ---- Users -------------------------------------------------------------------------
 
     /// Create a user account. The username is lower-cased; the password is hashed here.
+    /// Add an account with a typed role (tests, seeding).
     pub async fn add_user(
         &self,
         actor: &Actor,
@@ -155,7 +165,40 @@ impl App {
         password: &str,
         check_strength: bool,
     ) -> Result<UserRecord, AppError> {
-        let (username, mut refused) = account_refusals(username, password, check_strength);
+        let input = UserInput {
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role: role.code().to_string(),
+            password: password.to_string(),
+        };
+        self.enter_user(actor, &input, check_strength).await
+    }
+
+    /// Add an account from what a door was given (the admin page, the command line): every
+    /// problem (the role, the username, its being taken, the password) is named at once.
+    pub async fn enter_user(
+        &self,
+        actor: &Actor,
+        input: &UserInput,
+        check_strength: bool,
+    ) -> Result<UserRecord, AppError> {
+        let UserInput {
+            username,
+            display_name,
+            role,
+            password,
+        } = input;
+        let mut refused = vec![];
+        let role = Role::parse(role)
+            .map_err(|_| {
+                refused.push(
+                    FieldError::new("role", ipt_domain::rule::Code::UnknownRole)
+                        .text("role", role.trim()),
+                )
+            })
+            .ok();
+        let (username, more) = account_refusals(username, password, check_strength);
+        refused.extend(more);
         if let Some(u) = &username
             && self.store.user_by_username(u).await?.is_some()
         {
@@ -164,7 +207,7 @@ impl App {
                     .text("username", u),
             );
         }
-        let (Some(username), true) = (username, refused.is_empty()) else {
+        let (Some(username), Some(role), true) = (username, role, refused.is_empty()) else {
             return Err(AppError::Rejected(refused));
         };
         let user = UserRecord {
@@ -182,8 +225,15 @@ impl App {
             version: 1,
         };
         let audit = self.audit(actor, "user.create", "user", user.id.as_uuid(), None);
-        self.store.create_user(&user, &audit).await?;
-        Ok(user)
+        match self.store.create_user(&user, &audit).await {
+            Ok(()) => Ok(user),
+            // Taken meanwhile, by an account added at the same moment.
+            Err(ports::StoreError::Duplicate(_)) => Err(AppError::Rejected(vec![
+                FieldError::new("username", ipt_domain::rule::Code::UsernameTaken)
+                    .text("username", &user.username),
+            ])),
+            Err(e) => Err(e.into()),
+        }
     }
 
     // ---- Patients and courses ------------------------------------------------------------
@@ -424,6 +474,7 @@ impl App {
         Ok(course)
     }
 
+    /// Record a typed diagnosis (tests): read as a door's input is.
     pub async fn record_diagnosis(
         &self,
         actor: &Actor,
@@ -431,13 +482,15 @@ impl App {
         version: i64,
         diagnosis: Diagnosis,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, Some(version), "course.diagnosis", |c, _| {
-            c.diagnosis = Some(diagnosis);
-            Ok(())
-        })
-        .await
+        let input = DiagnosisInput {
+            statement: diagnosis.statement,
+            severity: Some(diagnosis.severity.code().to_string()),
+            recorded_on: Some(diagnosis.recorded_on.to_string()),
+        };
+        self.enter_diagnosis(actor, id, Some(version), &input).await
     }
 
+    /// Choose a typed focus (tests): read as a door's input is.
     pub async fn choose_focus(
         &self,
         actor: &Actor,
@@ -445,13 +498,20 @@ impl App {
         version: i64,
         focus: FocusAreas,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, Some(version), "course.focus", |c, _| {
-            c.focus = Some(focus);
-            Ok(())
-        })
-        .await
+        let input = ipt_domain::problem_area::FocusInput {
+            areas: focus
+                .areas()
+                .iter()
+                .map(|a| ipt_domain::problem_area::FocusAreaInput {
+                    area: Some(a.kind().code().to_string()),
+                    stage: a.stage().map(|s| s.code().to_string()),
+                })
+                .collect(),
+        };
+        self.enter_focus(actor, id, Some(version), &input).await
     }
 
+    /// Write a typed formulation (tests): read as a door's input is.
     pub async fn set_formulation(
         &self,
         actor: &Actor,
@@ -459,13 +519,16 @@ impl App {
         version: i64,
         formulation: Formulation,
     ) -> Result<Course, AppError> {
-        self.edit_course(actor, id, Some(version), "course.formulation", |c, _| {
-            c.formulation = Some(formulation);
-            Ok(())
-        })
-        .await
+        let input = FormulationInput {
+            text: formulation.text,
+            accepted_on: formulation.accepted_on.map(|d| d.to_string()),
+            patient_wording: Some(formulation.patient_wording),
+        };
+        self.enter_formulation(actor, id, Some(version), &input)
+            .await
     }
 
+    /// Agree a contract with typed terms (tests): read as a door's input is.
     pub async fn agree_contract(
         &self,
         actor: &Actor,
@@ -473,21 +536,13 @@ impl App {
         version: i64,
         terms: ContractTerms,
     ) -> Result<Course, AppError> {
-        let today = self.today();
-        let ContractTerms {
-            sessions,
-            frequency,
-            end_date,
-            agreed_on,
-        } = terms;
-        self.edit_course(actor, id, Some(version), "course.contract", |c, cat| {
-            c.check_contract_agreed_on(agreed_on, today)?;
-            let p = cat.get(c.format);
-            let contract = Contract::new(p, sessions, frequency, end_date, agreed_on)?;
-            c.agree_contract(p, contract);
-            Ok(())
-        })
-        .await
+        let input = ContractInput {
+            sessions: Some(terms.sessions.to_string()),
+            frequency: Some(terms.frequency.code().to_string()),
+            end_date: Some(terms.end_date.to_string()),
+            agreed_on: Some(terms.agreed_on.to_string()),
+        };
+        self.enter_contract(actor, id, Some(version), &input).await
     }
 
     /// The facts the phase guards need that live outside the course row.

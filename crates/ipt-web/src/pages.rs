@@ -1598,62 +1598,27 @@ pub async fn add_user(
         return fail(page)(AppError::Forbidden).into_response();
     }
     let t = page.t;
-    // The role is this form's own choice list; everything else is the core's to judge, all at
-    // once, so the page shows every problem together.
-    let role = Role::parse(&f.role);
-    let mut refused = vec![];
-    if role.is_err() {
-        refused.push(
-            ipt_domain::rule::FieldError::new("role", ipt_domain::rule::Code::UnknownRole)
-                .text("role", f.role.trim()),
-        );
-    }
-    refused.extend(ipt_app::account_refusals(&f.username, &f.password, true).1);
-    let placed = |refused: &[ipt_domain::rule::FieldError]| {
-        let mut errors: HashMap<&'static str, String> = HashMap::new();
-        for e in refused {
-            errors.insert(e.field, t.rule(e));
-        }
-        errors
+    let input = ipt_app::UserInput {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        password: f.password.clone(),
     };
-    let Ok(role) = role else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, placed(&refused), None).await,
-        )
-            .into_response();
-    };
-    if !refused.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, placed(&refused), None).await,
-        )
-            .into_response();
-    }
-    let app = state.app.clone();
-    let actor = user.actor();
-    match app
-        .add_user(
-            &actor,
-            &f.username,
-            &f.display_name,
-            role,
-            &f.password,
-            true,
-        )
-        .await
-    {
+    match state.app.enter_user(&user.actor(), &input, true).await {
         Ok(_) => Redirect::to("/admin/users?notice=users-added").into_response(),
-        Err(AppError::Rejected(refused)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, placed(&refused), None).await,
-        )
-            .into_response(),
-        Err(AppError::Duplicate(m) | AppError::Invalid(m)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, page, &f, HashMap::new(), Some(m)).await,
-        )
-            .into_response(),
+        Err(AppError::Rejected(refused)) => {
+            let (errors, rest) = crate::refusals::place(
+                &t,
+                &refused,
+                &["username", "display_name", "role", "password"],
+            );
+            let form_error = (!rest.is_empty()).then(|| rest.join(" "));
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                users_page(&state, page, &f, errors, form_error).await,
+            )
+                .into_response()
+        }
         Err(e) => fail(page)(e).into_response(),
     }
 }
