@@ -734,4 +734,87 @@ async fn the_same_questionnaire_is_stored_alike_by_page_and_api() {
 
 // (kept apart)
 
+/// Completing a draft goes through the same core: a draft sent by a program is completed on the
+/// page over the version it is at; without one, or once final, the core refuses it and the page
+/// words the code in the reader's language.
+#[tokio::test]
+async fn a_draft_entered_by_a_program_is_completed_on_the_page_and_a_final_one_never_changes() {
+    for t in TestApp::all().await {
+        let clinician = t.user("drafts", Role::Clinician).await;
+        let session = t.sign_in("drafts").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Draft Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let today = t.app.today().to_string();
+        let (_, mut json) = questionnaire(
+            "phq9",
+            &phq9_answers(["1", "1", "", "", "", "", "", "", "0"]),
+            &today,
+            "",
+        );
+        json["status"] = json!("draft");
+        let r = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/assessments", c.id),
+            &tok,
+            json,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let path = format!(
+            "/courses/{}/measures/{}",
+            c.id,
+            r.json["id"].as_str().unwrap()
+        );
+        let (form, _) = questionnaire(
+            "phq9",
+            &phq9_answers(["1", "1", "1", "1", "1", "1", "1", "1", "0"]),
+            &today,
+            "",
+        );
+        let without: Vec<(&str, &str)> = form
+            .iter()
+            .filter(|(k, _)| k != "version")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for (who, words) in [
+            (
+                &session,
+                "The form did not say which version of the record it changes.",
+            ),
+            (&italian, "Il modulo non indicava"),
+        ] {
+            let r = t.post(&path, Some(who), &without).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().contains(words), "{}", r.text());
+        }
+        let mut with: Vec<(&str, &str)> = without.clone();
+        with.push(("version", "1"));
+        let r = t.post(&path, Some(&session), &with).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        for (who, words) in [
+            (
+                &session,
+                "This questionnaire is final: it is a record and cannot be changed.",
+            ),
+            (&italian, "Questo questionario è definitivo"),
+        ] {
+            let mut again = with.clone();
+            again.retain(|(k, _)| *k != "version");
+            again.push(("version", "2"));
+            let r = t.post(&path, Some(who), &again).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().contains(words), "{}", r.text());
+        }
+        let v = t.app.course_view(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(v.assessments.len(), 1);
+        assert_eq!(
+            v.assessments[0].status,
+            ipt_domain::assessment::AssessmentStatus::Final
+        );
+        assert_eq!(v.assessments[0].version, 2);
+    }
+}
+
 // ---- Ending, patient and course forms: their own parity tests. ----
