@@ -920,25 +920,17 @@ impl App {
     ) -> Result<Assessment, AppError> {
         final_needs_a_valid_result(&assessment)?;
         if patient.id != assessment.patient {
-            return Err(AppError::Invalid(
-                "the assessment belongs to another patient".into(),
-            ));
+            // Another patient's record: answered as if it did not exist.
+            return Err(AppError::NotFound("patient"));
         }
         self.authorize(actor, ipt_domain::authz::Action::RecordAssessment, patient)
             .await?;
         match (assessment.course, course) {
             (None, None) => {}
             (Some(id), Some(c)) if c.id == id && c.patient == patient.id => {}
-            (Some(id), Some(c)) if c.id == id => {
-                return Err(AppError::Invalid(
-                    "the assessment's course belongs to another patient".into(),
-                ));
-            }
-            _ => {
-                return Err(AppError::Invalid(
-                    "the course given is not the assessment's course".into(),
-                ));
-            }
+            // Another patient's course, or not the course given: answered as if it did not
+            // exist.
+            _ => return Err(AppError::NotFound("course")),
         }
         assessment.version = 1;
         let audit = self.audit(
@@ -1068,10 +1060,10 @@ fn final_needs_a_valid_result(assessment: &Assessment) -> Result<(), AppError> {
     if assessment.status == ipt_domain::assessment::AssessmentStatus::Final
         && !assessment.result.as_ref().is_some_and(|r| r.valid)
     {
-        return Err(AppError::Invalid(
-            "an incomplete or invalid questionnaire can be kept as a draft, not as a final result"
-                .into(),
-        ));
+        return Err(AppError::Rejected(vec![FieldError::new(
+            "answers",
+            ipt_domain::rule::Code::FinalNeedsAValidResult,
+        )]));
     }
     Ok(())
 }

@@ -81,12 +81,17 @@ pub fn summarise(instrument: &str, answers: &[Option<u8>]) -> Result<ScoreSummar
     let r = instrument
         .score_with(answers, &settings().scoring)
         .map_err(|e| AppError::Invalid(e.to_string()))?;
-    Ok(ScoreSummary {
+    Ok(summary_of(&r))
+}
+
+/// The summary kept with an assessment, from a scoring result.
+pub fn summary_of(r: &ScoreResult) -> ScoreSummary {
+    ScoreSummary {
         total: r.total.map(f64::from),
-        severity: r.severity,
-        risk_items: r.risk_items,
+        severity: r.severity.clone(),
+        risk_items: r.risk_items.clone(),
         valid: r.valid,
         prorated: r.prorated,
-        scoring_version: r.version,
-    })
+        scoring_version: r.version.clone(),
+    }
 }

@@ -121,6 +121,21 @@ codes! {
     DisputeNeedsStage = "dispute_needs_stage",
     StageOnlyForDisputes = "stage_only_for_disputes",
     // Assessments: questionnaires entered by a clinician or answered in the portal.
+    /// An item answer (`index`, from 0) that is not a whole number of zero or more.
+    AnswerInvalid = "answer_invalid",
+    /// An item answer that is not on the item's scale: `item` is its label, `allowed` its
+    /// values.
+    AnswerNotOnScale = "answer_not_on_scale",
+    /// Not one answer per item: the instrument has `expected` items, `given` were sent.
+    AnswerCount = "answer_count",
+    /// Both of two alternative ratings of one item (items `first` and `second`) answered.
+    AlternativesBoth = "alternatives_both",
+    /// A questionnaire with no item answered.
+    NothingAnswered = "nothing_answered",
+    /// Answers that make no valid result (too many missing, say) can be kept only as a draft.
+    FinalNeedsAValidResult = "final_needs_a_valid_result",
+    /// A final questionnaire is a record: it is never changed, a new one is entered instead.
+    AssessmentFinal = "assessment_final",
     // Ending, patient and course forms: termination review, relapse plan, maintenance decision,
     // patients, courses.
     /// A value (`value`) that is not a record's id.

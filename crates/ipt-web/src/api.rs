@@ -23,10 +23,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Extension, Json, Router};
+use ipt_app::AppError;
 use ipt_app::access::{Access, WritableCourse};
 use ipt_app::ports::AlertFilter;
-use ipt_app::{AppError, new_id};
-use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
+use ipt_domain::assessment::AssessmentInput;
 use ipt_domain::authz::Action;
 use ipt_domain::course::{
     ContractInput, CourseStartInput, DiagnosisInput, FormulationInput, GoalInput, TransitionInput,
@@ -38,14 +38,12 @@ use ipt_domain::ids::{
 };
 use ipt_domain::indication::IndicationInput;
 use ipt_domain::inventory::InventoryPersonInput;
-use ipt_domain::measures::Catalogue;
 use ipt_domain::patient::PatientInput;
 use ipt_domain::problem_area::{FocusAreaInput, FocusInput};
 use ipt_domain::session::SessionInput;
 
 use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -347,15 +345,6 @@ where
     T::Err: std::fmt::Display,
 {
     e.check(field, raw.as_deref()?.parse::<T>())
-}
-
-/// Accepted codes, for messages: `a, b, c`.
-fn accepted(codes: impl IntoIterator<Item = &'static str>) -> String {
-    codes.into_iter().collect::<Vec<_>>().join(", ")
-}
-
-fn code_or<T>(v: Option<T>, code: &str, codes: String) -> Result<T, String> {
-    v.ok_or_else(|| format!("'{code}' is not one of: {codes}"))
 }
 
 /// A course the caller may change; anything else answers 404 before the body is even read, so
@@ -1160,22 +1149,13 @@ fn goal_input(req: NewGoal) -> GoalInput {
     }
 }
 
-/// Item answers: whole numbers 0–255, or null for a missing item; a bad one is named by index.
-fn parse_answers(e: &mut Errors, raw: &[serde_json::Value]) -> Vec<Option<u8>> {
+/// Item answers as the core reads them: a number as written, `null` for a missing item;
+/// anything else is passed on as its JSON text, which the core refuses by index.
+fn answers_input(raw: &[serde_json::Value]) -> Vec<Option<String>> {
     raw.iter()
-        .enumerate()
-        .map(|(i, v)| match v {
+        .map(|v| match v {
             serde_json::Value::Null => None,
-            v => match v.as_u64().and_then(|n| u8::try_from(n).ok()) {
-                Some(n) => Some(n),
-                None => {
-                    e.add(
-                        format!("answers[{i}]"),
-                        format!("give the item's score as a whole number, or null for a missing item; got {v}"),
-                    );
-                    None
-                }
-            },
+            v => Some(v.to_string()),
         })
         .collect()
 }
@@ -1212,108 +1192,25 @@ async fn add_assessment(
         .await
         .map_err(|_| ApiProblem::not_found("course"))?;
     let req: NewAssessment = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let instrument = e
-        .required("instrument", req.instrument.as_deref())
-        .and_then(|code| e.check("instrument", Catalogue::builtin().require(code.trim())));
-    let answers = e
-        .required("answers", req.answers.as_ref())
-        .map(|a| parse_answers(&mut e, a));
-    let status = match &req.status {
-        None => Some(AssessmentStatus::Final),
-        Some(st) => e.check(
-            "status",
-            code_or(
-                AssessmentStatus::parse(st.trim()),
-                st,
-                "final, draft".into(),
-            ),
-        ),
-    };
-    let mode = match &req.mode {
-        None => Some(AdministrationMode::Clinician),
-        Some(m) => e.check(
-            "mode",
-            code_or(
-                AdministrationMode::parse(m),
-                m,
-                accepted(AdministrationMode::ALL.map(AdministrationMode::code)),
-            ),
-        ),
-    };
-    let session = body_id::<SessionId>(&mut e, "session_id", &req.session_id);
-    if let Some(sid) = session {
-        let held = s
-            .app
-            .course_sessions(&actor, course.id, Access::Read)
-            .await?;
-        if !held.iter().any(|s| s.id == sid) {
-            e.add(
-                "session_id",
-                "there is no session with this id in the course",
-            );
-        }
-    }
-    let administered_at = match &req.administered_at {
-        None => Some(s.app.now()),
-        Some(t) => e.check(
-            "administered_at",
-            OffsetDateTime::parse(t.trim(), &time::format_description::well_known::Rfc3339)
-                .map_err(|_| {
-                    format!(
-                        "write the time as RFC 3339, for example 2026-03-14T10:30:00Z; got '{t}'"
-                    )
-                }),
-        ),
-    };
-    e.finish()?;
-    let (Some(instrument), Some(answers), Some(status), Some(mode), Some(administered_at)) =
-        (instrument, answers, status, mode, administered_at)
-    else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
-    let scored = instrument
-        .score(&answers)
-        .map_err(|err| ApiProblem::field("answers", err))?;
-    let result = match status {
-        AssessmentStatus::Final if !scored.valid => {
-            let mut errors = Errors::default();
-            for m in &scored.errors {
-                errors.add("answers", m);
-            }
-            if errors.is_empty() {
-                errors.add("answers", "these answers cannot be scored");
-            }
-            return Err(ApiProblem::invalid(errors.0));
-        }
-        AssessmentStatus::Final => Some(ipt_app::measures::summarise(&instrument.code, &answers)?),
-        AssessmentStatus::Draft => None,
-    };
-    let risk_alert_raised = result.as_ref().is_some_and(|r| !r.risk_items.is_empty());
-    let assessment = Assessment {
-        id: new_id(),
-        patient: course.patient,
-        course: Some(course.id),
-        session,
-        instrument: instrument.code.clone(),
-        answers,
-        status,
-        mode,
-        administered_at,
-        phase: course.status.phase(),
-        result,
-        version: 1,
+    let input = AssessmentInput {
+        instrument: req.instrument,
+        answers: req.answers.as_deref().map(answers_input),
+        // This API's documented default: a final result.
+        status: Some(req.status.unwrap_or_else(|| "final".into())),
+        mode: req.mode,
+        session_id: req.session_id,
+        administered_at: req.administered_at,
     };
     let a = s
         .app
-        .record_assessment_for(&actor, &patient, Some(&course), assessment)
+        .record_entered_assessment_for(&actor, &patient, &course, &input)
         .await?;
     created(
         None,
         RecordedAssessmentDto {
-            assessment: (&a).into(),
-            scoring_messages: scored.errors,
-            risk_alert_raised,
+            assessment: (&a.assessment).into(),
+            scoring_messages: a.scoring_messages,
+            risk_alert_raised: a.alert_raised,
         },
     )
 }

@@ -632,7 +632,341 @@ async fn the_same_good_input_is_stored_alike_by_page_and_api() {
 
 // ---- Assessments: their own parity tests. ----
 
+/// A questionnaire as a form and as a JSON body.
+type Questionnaire = (Vec<(String, String)>, Value);
+
+/// A questionnaire as the entry page posts it (`item_<id>` per item, `administered_on`,
+/// `session`) and as a program sends it (`answers` in item order, `administered_at`,
+/// `session_id`), from the answers by item id. The page's form always carries every item.
+fn questionnaire(code: &str, answers: &[(&str, &str)], date: &str, session: &str) -> Questionnaire {
+    // An instrument not in the catalogue has no items.
+    let items = ipt_domain::measures::Catalogue::builtin()
+        .get(code)
+        .map(|i| i.items.clone())
+        .unwrap_or_default();
+    let answer = |id: &str| {
+        answers
+            .iter()
+            .find(|(k, v)| *k == id && !v.is_empty())
+            .map(|(_, v)| v.to_string())
+    };
+    let mut form = vec![
+        ("instrument".to_string(), code.to_string()),
+        ("version".to_string(), "0".to_string()),
+        ("administered_on".to_string(), date.to_string()),
+        ("session".to_string(), session.to_string()),
+    ];
+    form.extend(
+        items
+            .iter()
+            .map(|i| (format!("item_{}", i.id), answer(&i.id).unwrap_or_default())),
+    );
+    let json_answers: Vec<Value> = items
+        .iter()
+        .map(|i| match answer(&i.id) {
+            None => Value::Null,
+            Some(v) => v
+                .parse::<u64>()
+                .map(Value::from)
+                .unwrap_or(Value::String(v)),
+        })
+        .collect();
+    let mut json = json!({"instrument": code, "answers": json_answers, "administered_at": date});
+    if !session.is_empty() {
+        json["session_id"] = json!(session);
+    }
+    (form, json)
+}
+
+fn phq9_answers(values: [&'static str; 9]) -> Vec<(&'static str, &'static str)> {
+    ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"]
+        .into_iter()
+        .zip(values)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_same_bad_questionnaire_is_refused_alike_by_page_and_api_and_in_italian_without_english()
+ {
+    for t in TestApp::all().await {
+        let clinician = t.user("measures", Role::Clinician).await;
+        let session = t.sign_in("measures").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Measure Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let today = t.app.today().to_string();
+        let tomorrow = (t.app.today() + time::Duration::days(1)).to_string();
+        let elsewhere = uuid::Uuid::now_v7().to_string();
+        let cases: Vec<(&str, Questionnaire, &[&str])> = vec![
+            (
+                "an answer off the item's scale",
+                questionnaire(
+                    "phq9",
+                    &phq9_answers(["1", "1", "7", "1", "1", "1", "1", "1", "0"]),
+                    &today,
+                    "",
+                ),
+                &["answer_not_on_scale"],
+            ),
+            (
+                "an answer that is not a number",
+                questionnaire(
+                    "phq9",
+                    &phq9_answers(["1", "x", "1", "1", "1", "1", "1", "1", "0"]),
+                    &today,
+                    "",
+                ),
+                &["answer_invalid"],
+            ),
+            (
+                "both alternative ratings of one item",
+                questionnaire("hamd17", &[("q16a", "1"), ("q16b", "1")], &today, ""),
+                &["alternatives_both"],
+            ),
+            (
+                "nothing answered, of a session not in the course, dated tomorrow",
+                questionnaire("phq9", &[], &tomorrow, &elsewhere),
+                &["nothing_answered", "not_in_course", "date_in_future"],
+            ),
+            (
+                "an empty date",
+                questionnaire(
+                    "phq9",
+                    &phq9_answers(["1", "1", "1", "1", "1", "1", "1", "1", "0"]),
+                    "",
+                    "",
+                ),
+                &["required"],
+            ),
+            (
+                "a questionnaire not in the catalogue",
+                questionnaire("phq99", &[], &today, ""),
+                &["not_one_of"],
+            ),
+        ];
+        for (what, (form, json), codes) in cases {
+            let api = api_post(
+                &t,
+                &format!("/api/v1/courses/{}/assessments", c.id),
+                &tok,
+                json,
+            )
+            .await;
+            assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+            let got: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+            assert_eq!(got, codes, "API codes for {what}");
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let path = format!("/courses/{}/measures", c.id);
+            let page = t.post(&path, Some(&session), &form).await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            let text = page.text();
+            for e in &errors {
+                let message = e["message"].as_str().unwrap();
+                assert!(
+                    text.contains(message),
+                    "the page says the API's words for {what} ({message}): {text}"
+                );
+            }
+            let it = t.post(&path, Some(&italian), &form).await;
+            assert_eq!(it.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            assert!(it.body.contains("<html lang=\"it\">"));
+            let text = it.text();
+            for e in &errors {
+                let message = e["message"].as_str().unwrap();
+                assert!(
+                    !text.contains(message),
+                    "the Italian page shows English for {what}: {message}"
+                );
+            }
+            let v = t.app.course_view(&SYSTEM, c.id).await.unwrap();
+            assert!(v.assessments.is_empty(), "nothing stored: {what}");
+            assert_eq!(held(&t, c.id).await, [0; 14], "nothing stored: {what}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_same_questionnaire_is_stored_alike_by_page_and_api() {
+    for t in TestApp::all().await {
+        let clinician = t.user("alike", Role::Clinician).await;
+        let session = t.sign_in("alike").await;
+        let (_, tok) = token(&t, &clinician).await;
+        let by_page = t
+            .started_course(
+                &t.patient(&clinician, "Page Example").await,
+                Format::Individual,
+                30,
+            )
+            .await;
+        let by_api = t
+            .started_course(
+                &t.patient(&clinician, "Api Example").await,
+                Format::Individual,
+                30,
+            )
+            .await;
+        let earlier = (t.app.today() - time::Duration::days(2)).to_string();
+        // A complete one is final; one with too many items unanswered is a draft (the API asks
+        // for a draft, the page lets the answers decide), with its risk item flagged all the
+        // same.
+        let complete = phq9_answers(["2", "2", "1", "1", "1", "1", "2", "2", "0"]);
+        let incomplete = phq9_answers(["1", "1", "", "", "", "", "", "1", "1"]);
+        for (answers, status) in [(complete, "final"), (incomplete, "draft")] {
+            let (form, _) = questionnaire("phq9", &answers, &earlier, "");
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = t
+                .post(
+                    &format!("/courses/{}/measures", by_page.id),
+                    Some(&session),
+                    &form,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+            let (_, mut json) = questionnaire("phq9", &answers, &earlier, "");
+            json["status"] = json!(status);
+            let r = api_post(
+                &t,
+                &format!("/api/v1/courses/{}/assessments", by_api.id),
+                &tok,
+                json,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+            assert_eq!(r.json["status"], status);
+        }
+        let plain = |v: &ipt_app::CourseView| {
+            let mut list: Vec<_> = v
+                .assessments
+                .iter()
+                .map(|a| {
+                    (
+                        a.instrument.clone(),
+                        a.answers.clone(),
+                        a.status,
+                        a.mode,
+                        a.administered_at,
+                        a.phase,
+                        a.result.clone(),
+                    )
+                })
+                .collect();
+            list.sort_by_key(|a| a.2 == ipt_domain::assessment::AssessmentStatus::Draft);
+            list
+        };
+        let a = t.app.course_view(&SYSTEM, by_page.id).await.unwrap();
+        let b = t.app.course_view(&SYSTEM, by_api.id).await.unwrap();
+        assert_eq!(plain(&a).len(), 2);
+        assert_eq!(plain(&a), plain(&b));
+        let alerts = |patient| {
+            t.app.alerts(
+                &SYSTEM,
+                ipt_app::ports::AlertFilter {
+                    patient: Some(patient),
+                    ..Default::default()
+                },
+            )
+        };
+        assert_eq!(
+            alerts(a.course.patient).await.unwrap().len(),
+            1,
+            "the draft's risk item"
+        );
+        assert_eq!(
+            alerts(b.course.patient).await.unwrap().len(),
+            1,
+            "the draft's risk item"
+        );
+    }
+}
+
 // (kept apart)
+
+/// Completing a draft goes through the same core: a draft sent by a program is completed on the
+/// page over the version it is at; without one, or once final, the core refuses it and the page
+/// words the code in the reader's language.
+#[tokio::test]
+async fn a_draft_entered_by_a_program_is_completed_on_the_page_and_a_final_one_never_changes() {
+    for t in TestApp::all().await {
+        let clinician = t.user("drafts", Role::Clinician).await;
+        let session = t.sign_in("drafts").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Draft Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let today = t.app.today().to_string();
+        let (_, mut json) = questionnaire(
+            "phq9",
+            &phq9_answers(["1", "1", "", "", "", "", "", "", "0"]),
+            &today,
+            "",
+        );
+        json["status"] = json!("draft");
+        let r = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/assessments", c.id),
+            &tok,
+            json,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let path = format!(
+            "/courses/{}/measures/{}",
+            c.id,
+            r.json["id"].as_str().unwrap()
+        );
+        let (form, _) = questionnaire(
+            "phq9",
+            &phq9_answers(["1", "1", "1", "1", "1", "1", "1", "1", "0"]),
+            &today,
+            "",
+        );
+        let without: Vec<(&str, &str)> = form
+            .iter()
+            .filter(|(k, _)| k != "version")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for (who, words) in [
+            (
+                &session,
+                "The form did not say which version of the record it changes.",
+            ),
+            (&italian, "Il modulo non indicava"),
+        ] {
+            let r = t.post(&path, Some(who), &without).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().contains(words), "{}", r.text());
+        }
+        let mut with: Vec<(&str, &str)> = without.clone();
+        with.push(("version", "1"));
+        let r = t.post(&path, Some(&session), &with).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        for (who, words) in [
+            (
+                &session,
+                "This questionnaire is final: it is a record and cannot be changed.",
+            ),
+            (&italian, "Questo questionario è definitivo"),
+        ] {
+            let mut again = with.clone();
+            again.retain(|(k, _)| *k != "version");
+            again.push(("version", "2"));
+            let r = t.post(&path, Some(who), &again).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().contains(words), "{}", r.text());
+        }
+        let v = t.app.course_view(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(v.assessments.len(), 1);
+        assert_eq!(
+            v.assessments[0].status,
+            ipt_domain::assessment::AssessmentStatus::Final
+        );
+        assert_eq!(v.assessments[0].version, 2);
+    }
+}
 
 // ---- Ending, patient and course forms: their own parity tests. ----
 

@@ -1,6 +1,7 @@
 //! Use cases of the initial part of a course: correcting and removing inventory people,
-//! timeline events and mood episodes, and storing questionnaires entered by the clinician
-//! (final when complete, a draft otherwise).
+//! timeline events and mood episodes, and storing questionnaires entered through a door (the
+//! clinician's entry page, the JSON API): read by the core from `AssessmentInput`, final when
+//! complete, a draft otherwise.
 //!
 //! Every change goes through `course_with(…, Access::Write)` (via `patient_of`), so a
 //! supervisor or another clinician is refused exactly as if the course did not exist, and every
@@ -8,11 +9,18 @@
 //! store with `Conflict`, and nothing is saved.
 
 use ipt_domain::alert::RiskAlert;
-use ipt_domain::assessment::{Assessment, AssessmentStatus};
+use ipt_domain::assessment::{
+    Assessment, AssessmentInput, AssessmentStatus, EnteredAnswers, ScoreSummary,
+};
 use ipt_domain::authz::{Action, Actor};
-use ipt_domain::ids::{CourseId, InventoryPersonId, TimelineEventId};
+use ipt_domain::course::Course;
+use ipt_domain::ids::{AssessmentId, CourseId, InventoryPersonId, SessionId, TimelineEventId};
+use ipt_domain::patient::Patient;
+use ipt_domain::rule::{Code, FieldError};
 use ipt_domain::timeline::MoodEpisode;
 
+use super::versioned;
+use crate::access::Access;
 use crate::ports::AlertFilter;
 use crate::{App, AppError, new_id};
 
@@ -82,23 +90,48 @@ impl App {
         Ok(episode)
     }
 
-    /// Store a questionnaire the clinician entered. A complete, valid one is final (and
-    /// `record_assessment` raises the alert for a positive risk item). An incomplete one is kept
-    /// as a draft, never as a result; but a risk item answered positively on it still raises an
-    /// alert at once, because risk is flagged whatever the total (`risk_items` come from
-    /// scoring the answers given).
+    /// Store a questionnaire entered through a door (the clinician's entry page, the JSON
+    /// API), read by the core from what was given. Final when asked for, or when no status is
+    /// asked for and the answers give a valid result; a final result that is not valid is
+    /// refused (`final_needs_a_valid_result`). Otherwise it is kept as a draft, never as a
+    /// result; but a risk item answered positively on it still raises an alert at once,
+    /// because risk is flagged whatever the total.
     pub async fn record_entered_assessment(
         &self,
         actor: &Actor,
-        mut assessment: Assessment,
-        risk_items: &[u16],
-    ) -> Result<Assessment, AppError> {
-        if assessment.status == AssessmentStatus::Final {
-            return self.record_assessment(actor, assessment).await;
+        course: CourseId,
+        input: &AssessmentInput,
+    ) -> Result<EnteredAssessment, AppError> {
+        let (course, patient) = self.course_and_patient(actor, course, Access::Read).await?;
+        self.record_entered_assessment_for(actor, &patient, &course, input)
+            .await
+    }
+
+    /// `record_entered_assessment` for a caller that has already read the course and its
+    /// patient as this actor, so that neither is read again.
+    pub async fn record_entered_assessment_for(
+        &self,
+        actor: &Actor,
+        patient: &Patient,
+        course: &Course,
+        input: &AssessmentInput,
+    ) -> Result<EnteredAssessment, AppError> {
+        if course.patient != patient.id {
+            return Err(AppError::NotFound("course"));
         }
-        assessment.result = None;
-        let course = self.draft_access(actor, &assessment).await?;
-        assessment.version = 1;
+        self.authorize(actor, Action::RecordAssessment, patient)
+            .await?;
+        let sessions = self.sessions_named(actor, course, input).await?;
+        let read = input
+            .read(&sessions, self.now())
+            .map_err(AppError::Rejected)?;
+        let scored = score(&read)?;
+        let assessment = scored.assessment(new_id(), course, &read, 1);
+        let alert = if assessment.status == AssessmentStatus::Final {
+            RiskAlert::from_assessment(&assessment, new_id(), self.now())
+        } else {
+            RiskAlert::from_draft(&assessment, &scored.risk_items, new_id(), self.now())
+        };
         let audit = self.audit(
             actor,
             "assessment.create",
@@ -106,59 +139,59 @@ impl App {
             assessment.id.as_uuid(),
             Some(assessment.patient),
         );
-        let alert = draft_alert(&assessment, course, risk_items, self);
         self.store
             .add_assessment(&assessment, alert.as_ref(), &audit)
             .await?;
-        Ok(assessment)
+        Ok(scored.entered(assessment, alert.is_some()))
     }
 
-    /// Complete or correct a draft questionnaire (a final one is a record and never changes).
-    /// The draft must carry the version that was read. An alert is raised for positive risk
-    /// items unless this assessment has raised one already.
+    /// Complete or correct a draft questionnaire, read from what the door was given as
+    /// `record_entered_assessment` reads a new one. A final questionnaire is a record and never
+    /// changes (`assessment_final`). The change must carry the version that was read (a
+    /// missing one is refused with the other fields, a stale one is a `Conflict`). An alert is
+    /// raised for positive risk items unless this assessment has raised one already.
     pub async fn update_entered_assessment(
         &self,
         actor: &Actor,
-        mut assessment: Assessment,
-        risk_items: &[u16],
-    ) -> Result<Assessment, AppError> {
-        if assessment.status == AssessmentStatus::Final
-            && !assessment.result.as_ref().is_some_and(|r| r.valid)
-        {
-            return Err(AppError::Invalid("an incomplete or invalid questionnaire can be kept as a draft, not as a final result".into()));
-        }
-        if assessment.status == AssessmentStatus::Draft {
-            assessment.result = None;
-        }
-        let course = self.draft_access(actor, &assessment).await?;
-        let pid = Some(assessment.patient);
+        course: CourseId,
+        id: AssessmentId,
+        version: Option<i64>,
+        input: &AssessmentInput,
+    ) -> Result<EnteredAssessment, AppError> {
+        let (course, patient) = self.course_and_patient(actor, course, Access::Read).await?;
+        self.authorize(actor, Action::RecordAssessment, &patient)
+            .await?;
+        let pid = Some(patient.id);
         let read = self.audit(
             actor,
             "assessment.read",
             "assessment",
-            course.as_uuid(),
+            course.id.as_uuid(),
             pid,
         );
         let stored = self
             .store
-            .assessments_of_course(course, &read)
+            .assessments_of_course(course.id, &read)
             .await?
             .into_iter()
-            .find(|a| a.id == assessment.id)
+            .find(|a| a.id == id)
             .ok_or(AppError::NotFound("assessment"))?;
         if stored.status == AssessmentStatus::Final {
-            return Err(AppError::Invalid(
-                "a final questionnaire is a record and cannot be changed; enter a new one instead"
-                    .into(),
-            ));
+            return Err(FieldError::new("status", Code::AssessmentFinal).into());
         }
-        if stored.version != assessment.version || stored.instrument != assessment.instrument {
+        let sessions = self.sessions_named(actor, &course, input).await?;
+        let entered = versioned(version, input.read(&sessions, self.now()))?;
+        // `versioned` refused a missing version.
+        let version = version.unwrap_or_default();
+        if stored.version != version || stored.instrument != entered.instrument.code {
             return Err(AppError::Conflict {
                 what: "assessment",
-                expected: assessment.version,
+                expected: version,
                 actual: stored.version,
             });
         }
+        let scored = score(&entered)?;
+        let mut assessment = scored.assessment(id, &course, &entered, version);
         let list = self.audit(
             actor,
             "risk_alert.list",
@@ -183,7 +216,7 @@ impl App {
         } else if assessment.status == AssessmentStatus::Final {
             RiskAlert::from_assessment(&assessment, new_id(), self.now())
         } else {
-            draft_alert(&assessment, course, risk_items, self)
+            RiskAlert::from_draft(&assessment, &scored.risk_items, new_id(), self.now())
         };
         let audit = self.audit(
             actor,
@@ -196,43 +229,115 @@ impl App {
             .store
             .update_assessment(&assessment, alert.as_ref(), &audit)
             .await?;
-        Ok(assessment)
+        Ok(scored.entered(assessment, alert.is_some()))
     }
 
-    /// The checks `record_assessment` makes, for entered questionnaires: the actor may record
-    /// assessments for the patient, and the course is theirs.
-    async fn draft_access(
+    /// The course's sessions, read only when the input names one.
+    async fn sessions_named(
         &self,
         actor: &Actor,
-        assessment: &Assessment,
-    ) -> Result<CourseId, AppError> {
-        let patient = self.patient(actor, assessment.patient).await?;
-        self.authorize(actor, Action::RecordAssessment, &patient)
-            .await?;
-        let Some(course) = assessment.course else {
-            return Err(AppError::Invalid(
-                "an entered questionnaire belongs to a course".into(),
-            ));
-        };
-        if self.course(actor, course).await?.patient != assessment.patient {
-            return Err(AppError::Invalid(
-                "the assessment's course belongs to another patient".into(),
-            ));
+        course: &Course,
+        input: &AssessmentInput,
+    ) -> Result<Vec<SessionId>, AppError> {
+        if input
+            .session_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            return Ok(vec![]);
         }
-        Ok(course)
+        let audit = self.audit(
+            actor,
+            "session.read",
+            "course",
+            course.id.as_uuid(),
+            Some(course.patient),
+        );
+        Ok(self
+            .store
+            .sessions(course.id, &audit)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect())
     }
 }
 
-/// The alert for risk items answered positively on a draft (the domain's rule).
-fn draft_alert(
-    assessment: &Assessment,
-    course: CourseId,
-    risk_items: &[u16],
-    app: &App,
-) -> Option<RiskAlert> {
-    let assessment = Assessment {
-        course: Some(course),
-        ..assessment.clone()
+/// A questionnaire entered through a door, as stored, with what scoring said about it.
+#[derive(Debug, Clone)]
+pub struct EnteredAssessment {
+    pub assessment: Assessment,
+    /// Scoring's notes, in English (too many items unanswered, a risk item unanswered): shown
+    /// beside a result for information. A refusal is always a code, never one of these.
+    pub scoring_messages: Vec<String>,
+    /// Risk items answered positively, from the answers given (on a draft too).
+    pub risk_items: Vec<u16>,
+    /// Whether this write raised a risk alert.
+    pub alert_raised: bool,
+}
+
+/// The answers scored, and the status they are kept with.
+struct Scored {
+    status: AssessmentStatus,
+    summary: ScoreSummary,
+    risk_items: Vec<u16>,
+    messages: Vec<String>,
+}
+
+/// Score what was read, with the settings in force, and decide its status: final only with a
+/// valid result, which a final asked for must have.
+fn score(read: &EnteredAnswers) -> Result<Scored, AppError> {
+    let r = read
+        .instrument
+        .score_with(&read.answers, &crate::measures::settings().scoring)
+        // The answers were checked against the instrument when read.
+        .map_err(|e| AppError::Internal(format!("scoring checked answers: {e}")))?;
+    let status = match read.status {
+        Some(AssessmentStatus::Final) if !r.valid => {
+            return Err(FieldError::new("answers", Code::FinalNeedsAValidResult).into());
+        }
+        Some(status) => status,
+        None if r.valid => AssessmentStatus::Final,
+        None => AssessmentStatus::Draft,
     };
-    RiskAlert::from_draft(&assessment, risk_items, new_id(), app.now())
+    Ok(Scored {
+        status,
+        summary: crate::measures::summary_of(&r),
+        risk_items: r.risk_items,
+        messages: r.errors,
+    })
+}
+
+impl Scored {
+    fn assessment(
+        &self,
+        id: AssessmentId,
+        course: &Course,
+        read: &EnteredAnswers,
+        version: i64,
+    ) -> Assessment {
+        Assessment {
+            id,
+            patient: course.patient,
+            course: Some(course.id),
+            session: read.session,
+            instrument: read.instrument.code.clone(),
+            answers: read.answers.clone(),
+            status: self.status,
+            mode: read.mode,
+            administered_at: read.administered_at,
+            phase: course.status.phase(),
+            result: (self.status == AssessmentStatus::Final).then(|| self.summary.clone()),
+            version,
+        }
+    }
+
+    fn entered(self, assessment: Assessment, alert_raised: bool) -> EnteredAssessment {
+        EnteredAssessment {
+            assessment,
+            scoring_messages: self.messages,
+            risk_items: self.risk_items,
+            alert_raised,
+        }
+    }
 }

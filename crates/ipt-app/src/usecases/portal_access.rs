@@ -1023,10 +1023,10 @@ impl App {
         }
         let summary = crate::measures::summarise(&inst.code, &draft.answers)?;
         if !summary.valid {
-            return Err(AppError::Invalid(
-                "an incomplete or invalid questionnaire can be kept as a draft, not as a final result"
-                    .into(),
-            )
+            return Err(AppError::from(ipt_domain::rule::FieldError::new(
+                "answers",
+                ipt_domain::rule::Code::FinalNeedsAValidResult,
+            ))
             .into());
         }
         draft.status = AssessmentStatus::Final;

@@ -96,7 +96,10 @@ impl Instrument {
         self.answers_from(&wide)
     }
 
-    fn answers_from(&self, raw: &[Option<u32>]) -> Result<Answers, ScoreError> {
+    /// Raw answers laid out one per item, in item order: all of them (an unscored tail may be
+    /// left off), or without the alternative ratings (HAM-D 16b). `None` when the count is
+    /// neither (`expected_counts` says what it may be).
+    pub fn item_slots(&self, raw: &[Option<u32>]) -> Option<Vec<Option<u32>>> {
         let full = self.items.len();
         let optional_tail = self.items.iter().rev().take_while(|i| !i.scored).count();
         let compact = full
@@ -107,20 +110,29 @@ impl Instrument {
                 .count();
         let fits = |n: usize, len: usize| (n - optional_tail..=n).contains(&len);
 
-        let slots: Vec<Option<u32>> = if fits(full, raw.len()) {
+        if fits(full, raw.len()) {
             let mut v = raw.to_vec();
             v.resize(full, None);
-            v
+            Some(v)
         } else if compact != full && fits(compact, raw.len()) {
             let mut it = raw.iter().copied();
-            self.items
-                .iter()
-                .map(|item| match item.alternative_of {
-                    Some(_) => None,
-                    None => it.next().flatten(),
-                })
-                .collect()
+            Some(
+                self.items
+                    .iter()
+                    .map(|item| match item.alternative_of {
+                        Some(_) => None,
+                        None => it.next().flatten(),
+                    })
+                    .collect(),
+            )
         } else {
+            None
+        }
+    }
+
+    fn answers_from(&self, raw: &[Option<u32>]) -> Result<Answers, ScoreError> {
+        let full = self.items.len();
+        let Some(slots) = self.item_slots(raw) else {
             return Err(ScoreError::WrongCount {
                 instrument: self.code.clone(),
                 expected: self.expected_counts(),

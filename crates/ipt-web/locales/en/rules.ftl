@@ -54,6 +54,15 @@ rule-required--severity = Choose one of the options.
 ## (kept apart)
 
 ## Assessments: questionnaires entered by a clinician or answered in the portal.
+rule-answer-invalid = Give the item's answer as a whole number, or leave it unanswered.
+rule-answer-not-on-scale = Choose one of the allowed values ({ $allowed }) for item { $item }.
+rule-answer-count = Give one answer per item, in item order: expected { $expected }, got { $given }.
+rule-alternatives-both = Items { $first } and { $second } are alternative ratings: answer only one of them.
+rule-nothing-answered = Answer at least one item before saving.
+rule-final-needs-a-valid-result = These answers do not give a valid result (for example, too many items are unanswered). They can be kept only as a draft until the missing items are answered.
+rule-assessment-final = This questionnaire is final: it is a record and cannot be changed. Enter a new one instead.
+rule-not-one-of--instrument = '{ $value }' is not a questionnaire of this catalogue. Choose one from the list.
+rule-date-invalid--administered-at = Write the date as YYYY-MM-DD (for example 2026-03-14), or the time as 2026-03-14T10:30:00Z.
 
 ## (kept apart)
 

@@ -54,6 +54,15 @@ rule-required--severity = Scelga una delle opzioni.
 ## (kept apart)
 
 ## Assessments: questionnaires entered by a clinician or answered in the portal.
+rule-answer-invalid = Indica la risposta all'item con un numero intero, oppure lasciala senza risposta.
+rule-answer-not-on-scale = Scegli uno dei valori ammessi ({ $allowed }) per l'item { $item }.
+rule-answer-count = Dai una risposta per ogni item, nell'ordine degli item: attese { $expected }, ricevute { $given }.
+rule-alternatives-both = Gli item { $first } e { $second } sono valutazioni alternative: rispondi a uno solo dei due.
+rule-nothing-answered = Rispondi almeno a un item prima di salvare.
+rule-final-needs-a-valid-result = Queste risposte non danno un risultato valido (per esempio, troppi item sono senza risposta). Si possono conservare solo come bozza finché gli item mancanti non hanno risposta.
+rule-assessment-final = Questo questionario è definitivo: è un documento registrato e non si può modificare. Inseriscine uno nuovo.
+rule-not-one-of--instrument = '{ $value }' non è un questionario di questo catalogo. Scegline uno dall'elenco.
+rule-date-invalid--administered-at = Scrivi la data come AAAA-MM-GG (per esempio 2026-03-14), oppure l'ora come 2026-03-14T10:30:00Z.
 
 ## (kept apart)
 

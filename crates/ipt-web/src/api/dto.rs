@@ -1121,7 +1121,9 @@ pub struct NewAssessment {
     pub mode: Option<String>,
     #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<String>,
-    #[schema(value_type = Option<String>, format = DateTime)]
+    /// When it was given: an RFC 3339 time, or a date (YYYY-MM-DD); never after today. Now
+    /// when left out.
+    #[schema(value_type = Option<String>)]
     pub administered_at: Option<String>,
 }
 

@@ -14,18 +14,20 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use ipt_app::{AppError, CourseView, new_id};
-use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
-use ipt_domain::ids::{AssessmentId, SessionId};
-use ipt_domain::measures::{AnswerKind, Catalogue, Instrument, Rater, TextStatus};
-use time::{Date, OffsetDateTime};
+use ipt_app::{AppError, CourseView};
+use ipt_domain::assessment::{Assessment, AssessmentInput, AssessmentStatus};
+use ipt_domain::ids::AssessmentId;
+use ipt_domain::measures::{AnswerKind, Catalogue, Instrument, Item, Rater, TextStatus};
+use ipt_domain::rule::{Arg, FieldError};
+use time::Date;
 
 use super::form::{Errors, FormData, Input};
-use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, write_access};
+use super::view::{Head, REFUSED, STALE, load_page, page_ctx, parse_course, respond, write_access};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, parse_date};
+use crate::pages::{PageCtx, PageError, fail};
+use crate::refusals::place;
 
 /// One row of the list of assessments.
 pub struct AssessmentRow {
@@ -551,110 +553,60 @@ pub async fn show(
     }
 }
 
-/// The parsed entry: answers in item order, the date given, the session it belongs to.
-type Entry = (Vec<Option<u8>>, Date, Option<SessionId>);
+/// What the entry form carries, as the core reads it: every item's answer as typed (blank is
+/// unanswered), the date, the session. No status is asked for: the answers decide it (final
+/// when they give a valid result, a draft otherwise).
+fn entry_input(inst: &Instrument, values: &EntryValues) -> AssessmentInput {
+    AssessmentInput {
+        instrument: Some(inst.code.clone()),
+        answers: Some(values.answers.iter().cloned().map(Some).collect()),
+        status: None,
+        mode: None,
+        session_id: Some(values.session.clone()),
+        administered_at: Some(values.date.clone()),
+    }
+}
 
-/// Parse the posted answers and fields; errors keyed by field name.
-fn parse_entry(
-    t: &Tr,
-    inst: &Instrument,
-    values: &EntryValues,
-    view: &CourseView,
-    today: Date,
-) -> Result<Entry, Errors> {
+/// The item a refusal of the answers names: by its index, or by its label (for alternative
+/// ratings, the second of the two).
+fn refused_item<'a>(inst: &'a Instrument, e: &FieldError) -> Option<&'a Item> {
+    e.args.iter().find_map(|(k, v)| match (*k, v) {
+        ("index", Arg::Number(i)) => inst.items.get(usize::try_from(*i).ok()?),
+        ("item" | "second", Arg::Text(label)) => inst.items.iter().find(|i| &i.label == label),
+        _ => None,
+    })
+}
+
+/// The core's refusals on the entry form: at the item, the date or the session they name,
+/// and the others above the form.
+fn placed(t: &Tr, inst: &Instrument, refused: &[FieldError]) -> (Errors, Option<String>) {
     let mut errors = Errors::new();
-    let mut answers = Vec::with_capacity(inst.items.len());
-    for (item, raw) in inst.items.iter().zip(&values.answers) {
-        if raw.is_empty() {
-            answers.push(None);
-            continue;
-        }
-        match raw.parse::<u32>() {
-            Ok(v) if inst.scale_of(item).allows(v) => answers.push(Some(v as u8)),
-            _ => {
-                errors.insert(
-                    item_name(&item.id),
-                    t.with(
-                        "initial-measure-bad-value",
-                        &[("allowed", inst.scale_of(item).describe())],
-                    ),
-                );
-                answers.push(None);
+    let mut others = vec![];
+    for e in refused {
+        match (e.field, refused_item(inst, e)) {
+            ("answers", Some(item)) => {
+                errors
+                    .entry(item_name(&item.id))
+                    .or_insert_with(|| t.rule(e));
             }
+            // The form's own names for the core's fields.
+            ("administered_at", _) => others.push(FieldError {
+                field: "administered_on",
+                ..e.clone()
+            }),
+            ("session_id", _) => others.push(FieldError {
+                field: "session",
+                ..e.clone()
+            }),
+            _ => others.push(e.clone()),
         }
     }
-    // Alternative ratings of one item (HAM-D 16a/16b): only one may be given.
-    for (k, item) in inst.items.iter().enumerate() {
-        let Some(head) = item.alternative_of.as_deref() else {
-            continue;
-        };
-        let Some(h) = inst.items.iter().position(|i| i.id == head) else {
-            continue;
-        };
-        if answers[k].is_some() && answers[h].is_some() {
-            errors.insert(
-                item_name(&item.id),
-                t.with(
-                    "initial-measure-alternative-both",
-                    &[
-                        ("first", inst.items[h].label.clone()),
-                        ("second", item.label.clone()),
-                    ],
-                ),
-            );
-        }
-    }
-    if errors.is_empty() && answers.iter().all(Option::is_none) {
-        errors.insert("items".into(), t.get("initial-measure-nothing-answered"));
-    }
-    let date = match parse_date(&values.date) {
-        Ok(Some(d)) if d > today => {
-            errors.insert("administered_on".into(), t.get("date-in-future"));
-            today
-        }
-        Ok(Some(d)) => d,
-        Ok(None) => {
-            errors.insert("administered_on".into(), t.get("field-required"));
-            today
-        }
-        Err(_) => {
-            errors.insert("administered_on".into(), t.get("date-invalid"));
-            today
-        }
-    };
-    let session = if values.session.is_empty() {
-        None
-    } else {
-        match values
-            .session
-            .parse::<SessionId>()
-            .ok()
-            .filter(|s| view.sessions.iter().any(|x| x.id == *s))
-        {
-            Some(s) => Some(s),
-            None => {
-                errors.insert("session".into(), t.get("initial-unknown-choice"));
-                None
-            }
-        }
-    };
-    if errors.is_empty() {
-        Ok((answers, date, session))
-    } else {
-        Err(errors)
-    }
+    let (fields, rest): (Errors, _) = place(t, &others, &["administered_on", "session"]);
+    errors.extend(fields);
+    (errors, (!rest.is_empty()).then(|| rest.join(" ")))
 }
 
-/// When it was given: now if today, else midday of that day (UTC).
-fn administered_at(date: Date, now: OffsetDateTime) -> OffsetDateTime {
-    if date == now.date() {
-        now
-    } else {
-        date.midnight().assume_utc() + time::Duration::hours(12)
-    }
-}
-
-/// Score and store a new entry, or complete a draft (`existing`).
+/// Save a new entry, or complete a draft (`existing`): the core reads, scores and keeps it.
 async fn save(
     state: &AppState,
     user: &CurrentUser,
@@ -667,84 +619,32 @@ async fn save(
     let t = page.t;
     let actor = user.actor();
     let q = HashMap::new();
-    let view = match super::view::load(state, user, &t, id, "measures").await {
-        Ok((v, _)) => v,
+    let course = match parse_course(id) {
+        Ok(c) => c,
         Err(e) => return fail(page)(e).into_response(),
     };
     let values = EntryValues::posted(inst, f);
     let version = f.version();
-    let (answers, date, session) = match parse_entry(&t, inst, &values, &view, state.app.today()) {
-        Ok(x) => x,
-        Err(mut errors) => {
-            let message = errors.remove("items");
-            let r = entry_page(
-                state,
-                user,
-                page,
-                id,
-                &q,
-                inst,
-                existing.as_ref(),
-                Some((values, errors, message, version)),
-            )
-            .await;
-            return respond(r, REFUSED);
+    let input = entry_input(inst, &values);
+    let result = match &existing {
+        None => {
+            state
+                .app
+                .record_entered_assessment(&actor, course, &input)
+                .await
         }
-    };
-    let summary = match ipt_app::measures::summarise(&inst.code, &answers) {
-        Ok(s) => s,
-        Err(AppError::Invalid(m)) => {
-            let r = entry_page(
-                state,
-                user,
-                page,
-                id,
-                &q,
-                inst,
-                existing.as_ref(),
-                Some((values, Errors::new(), Some(m), version)),
-            )
-            .await;
-            return respond(r, REFUSED);
+        Some(a) => {
+            state
+                .app
+                .update_entered_assessment(&actor, course, a.id, f.version_given(), &input)
+                .await
         }
-        Err(e) => return fail(page)(e).into_response(),
-    };
-    let final_ = summary.valid;
-    let risk = summary.risk_items.clone();
-    let assessment = Assessment {
-        id: existing.as_ref().map(|a| a.id).unwrap_or_else(new_id),
-        patient: view.course.patient,
-        course: Some(view.course.id),
-        session,
-        instrument: inst.code.clone(),
-        answers,
-        status: if final_ {
-            AssessmentStatus::Final
-        } else {
-            AssessmentStatus::Draft
-        },
-        mode: AdministrationMode::Clinician,
-        administered_at: administered_at(date, state.app.now()),
-        phase: view.course.status.phase(),
-        result: final_.then_some(summary),
-        version,
-    };
-    let result = if existing.is_none() {
-        state
-            .app
-            .record_entered_assessment(&actor, assessment, &risk)
-            .await
-    } else {
-        state
-            .app
-            .update_entered_assessment(&actor, assessment, &risk)
-            .await
     };
     match result {
-        Ok(_) => {
-            let notice = if !risk.is_empty() {
+        Ok(entered) => {
+            let notice = if !entered.risk_items.is_empty() {
                 "measure-risk"
-            } else if final_ {
+            } else if entered.assessment.status == AssessmentStatus::Final {
                 "measure-final"
             } else {
                 "measure-draft"
@@ -754,6 +654,10 @@ async fn save(
         Err(AppError::Conflict { .. }) => {
             // Say which answers differ from the saved ones; the form carries the saved version
             // now, so saving again replaces them with what the user typed.
+            let view = match super::view::load(state, user, &t, id, "measures").await {
+                Ok((v, _)) => v,
+                Err(e) => return fail(page)(e).into_response(),
+            };
             let fresh = existing
                 .as_ref()
                 .and_then(|a| find(&view, &a.id.to_string()));
@@ -793,7 +697,8 @@ async fn save(
             .await;
             respond(r, STALE)
         }
-        Err(AppError::Invalid(m)) => {
+        Err(AppError::Rejected(refused)) => {
+            let (errors, message) = placed(&t, inst, &refused);
             let r = entry_page(
                 state,
                 user,
@@ -802,7 +707,7 @@ async fn save(
                 &q,
                 inst,
                 existing.as_ref(),
-                Some((values, Errors::new(), Some(m), version)),
+                Some((values, errors, message, version)),
             )
             .await;
             respond(r, REFUSED)
@@ -824,8 +729,25 @@ pub async fn create(
     }
     let f = FormData(pairs);
     let Some(inst) = Catalogue::builtin().get(f.get("instrument")) else {
-        let t = page.t;
-        return fail(page)(AppError::Invalid(t.get("initial-measure-unknown"))).into_response();
+        // No form to show it on: the core refuses the code, and the page says so.
+        let input = AssessmentInput {
+            instrument: Some(f.get("instrument").to_string()),
+            answers: Some(vec![]),
+            ..Default::default()
+        };
+        let refused = match parse_course(&id) {
+            Ok(course) => {
+                state
+                    .app
+                    .record_entered_assessment(&user.actor(), course, &input)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        return match refused {
+            Err(e) => fail(page)(e).into_response(),
+            Ok(_) => Redirect::to(&list_path(&id)).into_response(),
+        };
     };
     save(&state, &user, page, &id, inst, None, &f).await
 }

@@ -606,6 +606,11 @@ pub async fn submit(
                 StatusCode::CONFLICT,
             )
         }
+        // A refusal of the core (answers that give no valid result): worded, and nothing sent.
+        Err(AnswerError::App(AppError::Rejected(refused))) => with_status(
+            review_page(&state, &who, page, &q, Some(t.rules(&refused))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(AnswerError::NotOffered(_)) => not_available(page),
         Err(AnswerError::NotDue | AnswerError::NotAllowed(_)) => not_due(page),
         Err(AnswerError::App(e)) => error_page(page, e),
