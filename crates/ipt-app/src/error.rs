@@ -1,10 +1,7 @@
 //! Errors of the use cases, worded for the person who caused them.
 
-use ipt_domain::course::{CourseError, TransitionError};
+use ipt_domain::course::TransitionError;
 use ipt_domain::inventory::InventoryError;
-use ipt_domain::patient::PatientError;
-use ipt_domain::problem_area::ProblemAreaError;
-use ipt_domain::protocol::ProtocolError;
 use ipt_domain::rule::FieldError;
 use ipt_domain::session::SessionError;
 use ipt_domain::timeline::TimelineError;
@@ -13,9 +10,6 @@ use crate::ports::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// Input that does not make sense; the message says what to change.
-    #[error("{0}")]
-    Invalid(String),
     /// The record does not exist, or the actor may not see it (the two answer alike).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -40,6 +34,10 @@ pub enum AppError {
     Forbidden,
     #[error("storage is unavailable: {0}")]
     Unavailable(String),
+    /// The deployment's configuration does not fit (a `[measures.*]` or `[signals]` entry):
+    /// for the operator at start, never a user's input.
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -78,28 +76,6 @@ impl From<StoreError> for AppError {
         }
     }
 }
-
-macro_rules! invalid_from {
-    ($($t:ty),*) => {$(
-        impl From<$t> for AppError {
-            fn from(e: $t) -> Self {
-                Self::Invalid(e.to_string())
-            }
-        }
-    )*};
-}
-
-/// Course errors that are refusals with a code stay codes; the others are still sentences.
-impl From<CourseError> for AppError {
-    fn from(e: CourseError) -> Self {
-        match e {
-            CourseError::Refused(e) => e.into(),
-            other => Self::Invalid(other.to_string()),
-        }
-    }
-}
-
-invalid_from!(PatientError, ProblemAreaError, ProtocolError);
 
 /// A domain check that names its field and rule: a refusal with its code.
 macro_rules! rejected_from {

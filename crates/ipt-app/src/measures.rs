@@ -30,11 +30,11 @@ pub fn configure(
     let catalogue = Catalogue::builtin();
     scoring
         .validate(catalogue)
-        .map_err(|e| AppError::Invalid(format!("[measures.scoring]: {e}")))?;
+        .map_err(|e| AppError::Config(format!("[measures.scoring]: {e}")))?;
     let change = match change_overrides {
         Some(o) => ChangeConfig::defaults()
             .with_overrides(catalogue, o)
-            .map_err(|e| AppError::Invalid(format!("[measures.change]: {e}")))?,
+            .map_err(|e| AppError::Config(format!("[measures.change]: {e}")))?,
         None => ChangeConfig::defaults(),
     };
     let settings = MeasureSettings { scoring, change };
@@ -77,10 +77,12 @@ pub fn change(
 pub fn summarise(instrument: &str, answers: &[Option<u8>]) -> Result<ScoreSummary, AppError> {
     let instrument = Catalogue::builtin()
         .require(instrument)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Internal(format!("scoring a read questionnaire: {e}")))?;
+    // The answers were read against the instrument before (`AssessmentInput`), so a failure
+    // here is the software's, not the user's.
     let r = instrument
         .score_with(answers, &settings().scoring)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Internal(format!("scoring a read questionnaire: {e}")))?;
     Ok(summary_of(&r))
 }
 

@@ -16,7 +16,7 @@ static CONFIG: OnceLock<SignalConfig> = OnceLock::new();
 pub fn configure(config: SignalConfig) -> Result<(), AppError> {
     config
         .validate()
-        .map_err(|e| AppError::Internal(format!("[signals]: {e}")))?;
+        .map_err(|e| AppError::Config(format!("[signals]: {e}")))?;
     if CONFIG.set(config).is_err() && CONFIG.get() != Some(&config) {
         return Err(AppError::Internal(
             "signal settings were already applied".into(),

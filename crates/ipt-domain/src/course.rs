@@ -576,14 +576,16 @@ impl GoalStatus {
 }
 
 impl Goal {
-    pub fn check(&self) -> Result<(), CourseError> {
+    pub fn check(&self) -> Result<(), FieldError> {
         if self.description.trim().is_empty() {
-            return Err(CourseError::EmptyGoal);
+            return Err(FieldError::new("description", rule::Code::Required));
         }
         if let Some(p) = self.progress
             && p > 10
         {
-            return Err(CourseError::ProgressOutOfRange(p));
+            return Err(FieldError::new("progress", rule::Code::NumberOutOfRange)
+                .number("min", 0)
+                .number("max", 10));
         }
         Ok(())
     }
@@ -1119,10 +1121,6 @@ pub enum CourseError {
     PatientWordingTooLong(usize),
     #[error("the relapse-prevention plan is missing: {0}")]
     IncompleteRelapsePlan(String),
-    #[error("describe the goal")]
-    EmptyGoal,
-    #[error("goal progress runs from 0 to 10; got {0}")]
-    ProgressOutOfRange(u8),
     #[error("'{0}' is not a reason for ending (dropout, referred_on, other)")]
     UnknownEndReason(String),
     #[error("when the reason is 'other', say briefly what it was")]

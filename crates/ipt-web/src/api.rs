@@ -48,7 +48,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use dto::*;
-use problem::{ApiProblem, Errors};
+use problem::ApiProblem;
 
 /// The prefix of every route here.
 pub const BASE: &str = "/api/v1";
@@ -269,28 +269,14 @@ async fn set_supervisor(
         return Err(ApiProblem::not_found("user"));
     };
     let req: SupervisorIn = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let version = e.version(req.version);
-    let supervisor = match req.supervisor_id.as_deref() {
-        None => None,
-        Some(raw) => match raw.parse::<UserId>() {
-            Ok(x) => Some(x),
-            Err(_) => {
-                e.add(
-                    "supervisor_id",
-                    "write the supervisor's user id (a UUID), or null",
-                );
-                None
-            }
-        },
-    };
-    e.finish()?;
-    let Some(version) = version else {
-        return Err(ApiProblem::field("body", "the request could not be read"));
-    };
     let user = s
         .app
-        .assign_supervisor(&u.actor(), clinician, supervisor, version)
+        .assign_supervisor(
+            &u.actor(),
+            clinician,
+            req.supervisor_id.as_deref(),
+            req.version,
+        )
         .await?;
     ok(SupervisionDto {
         user_id: user.id.to_string(),
@@ -337,14 +323,6 @@ fn created<T: Serialize>(location: Option<String>, v: T) -> ApiResult {
 /// An id from the path; anything that is not one answers 404 like a missing record.
 fn path_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiProblem> {
     raw.parse().map_err(|_| ApiProblem::not_found(what))
-}
-
-/// An id from the body, named by its field when it is not one.
-fn body_id<T: FromStr>(e: &mut Errors, field: &str, raw: &Option<String>) -> Option<T>
-where
-    T::Err: std::fmt::Display,
-{
-    e.check(field, raw.as_deref()?.parse::<T>())
 }
 
 /// A course the caller may change; anything else answers 404 before the body is even read, so
@@ -1594,13 +1572,10 @@ async fn add_comment(
         return Err(ApiProblem::not_found("course"));
     }
     let req: NewComment = problem::read_json(&headers, body)?;
-    let mut e = Errors::default();
-    let session = body_id::<SessionId>(&mut e, "session_id", &req.session_id);
-    e.finish()?;
     let text = req.text.unwrap_or_default();
     match s
         .app
-        .add_supervisor_comment(&actor, id, session, &text)
+        .add_supervisor_comment(&actor, id, req.session_id.as_deref(), &text)
         .await
     {
         Ok(c) => created(None, CommentDto::from(&c)),

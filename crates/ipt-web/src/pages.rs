@@ -202,7 +202,7 @@ impl IntoResponse for PageError {
                 t.get("error-unavailable"),
                 t.get("error-unavailable"),
             ),
-            AppError::Invalid(m) | AppError::Duplicate(m) => (
+            AppError::Duplicate(m) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 t.get("form-errors-title"),
                 m.clone(),
@@ -217,7 +217,7 @@ impl IntoResponse for PageError {
                 t.get("form-errors-title"),
                 e.to_string(),
             ),
-            AppError::Internal(m) => {
+            AppError::Internal(m) | AppError::Config(m) => {
                 tracing::error!(error = %m, "internal error on a page");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -1516,30 +1516,14 @@ pub async fn assign_supervisor(
     let Ok(clinician) = id.parse::<UserId>() else {
         return fail(page)(AppError::NotFound("user")).into_response();
     };
-    let supervisor = match f.supervisor_id.trim() {
-        "" => None,
-        raw => match raw.parse::<UserId>() {
-            Ok(s) => Some(s),
-            Err(_) => {
-                let refused = ipt_domain::rule::FieldError::new(
-                    "supervisor_id",
-                    ipt_domain::rule::Code::NoSuchUser,
-                );
-                let message = t.rule(&refused);
-                return supervisor_refused(
-                    &state,
-                    page,
-                    id,
-                    message,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
-        },
-    };
     match state
         .app
-        .assign_supervisor(&user.actor(), clinician, supervisor, f.version)
+        .assign_supervisor(
+            &user.actor(),
+            clinician,
+            Some(&f.supervisor_id),
+            Some(f.version),
+        )
         .await
     {
         Ok(_) => Redirect::to("/admin/users?notice=users-supervisor-saved").into_response(),

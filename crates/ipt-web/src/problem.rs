@@ -30,19 +30,19 @@ impl IntoResponse for Problem {
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
         let (status, title) = match &e {
-            AppError::Invalid(_) | AppError::Rejected(_) | AppError::Transition(_) => {
+            AppError::Rejected(_) | AppError::Transition(_) => {
                 (422, "The request could not be applied")
             }
             AppError::NotFound(_) | AppError::Forbidden => (404, "Not found"),
             AppError::Conflict { .. } => (409, "Changed by someone else"),
             AppError::Duplicate(_) => (409, "Already exists"),
             AppError::Unavailable(_) => (503, "Service unavailable"),
-            AppError::Internal(_) => (500, "Internal error"),
+            AppError::Internal(_) | AppError::Config(_) => (500, "Internal error"),
         };
         let detail = match &e {
             // Denied answers like missing, so the existence of a record is not revealed.
             AppError::Forbidden => "not found".to_string(),
-            AppError::Internal(m) => {
+            AppError::Internal(m) | AppError::Config(m) => {
                 tracing::error!(error = %m, "internal error");
                 "something went wrong on our side; it has been logged".to_string()
             }

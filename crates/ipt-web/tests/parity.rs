@@ -1081,3 +1081,160 @@ async fn patients_and_courses_are_refused_alike_by_page_and_api() {
         assert_eq!(codes, ["id_invalid"], "{what}");
     }
 }
+
+/// The codes of one API refusal.
+fn codes_of(r: &crate::api::Res) -> Vec<String> {
+    r.json["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn alerts_comments_and_supervisors_are_refused_alike_by_page_and_api() {
+    for t in TestApp::all().await {
+        let admin = t.user("chief", Role::Admin).await;
+        let sup = t.user("mentor", Role::Supervisor).await;
+        let clinician = t.user("carer", Role::Clinician).await;
+        t.supervise(&clinician, &sup).await;
+        let (_, admin_tok) = token(&t, &admin).await;
+        let (_, sup_tok) = token(&t, &sup).await;
+        let (_, tok) = token(&t, &clinician).await;
+        let sessions = |name: &'static str| {
+            let t = &t;
+            async move {
+                let s = t.sign_in(name).await;
+                let it = format!("{s}; ipt_lang=it");
+                (s, it)
+            }
+        };
+        let p = t.patient(&clinician, "Alert Example").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+
+        // An acknowledgement without a note of the action taken.
+        let today = t.app.today().to_string();
+        let r = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/sessions", c.id),
+            &tok,
+            json!({"number": 1, "date": today, "modality": "in_person", "attendance": "attended",
+                   "risk_review": {"concern": true, "note": "Said she feels hopeless."}}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let of_patient = || ipt_app::ports::AlertFilter {
+            patient: Some(p.id),
+            ..Default::default()
+        };
+        let alert = &t
+            .app
+            .alerts(&SYSTEM, of_patient())
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .expect("the concern raised an alert");
+        let what = "an acknowledgement with a note too short to say what was done";
+        let ack = format!(
+            "/api/v1/patients/{}/alerts/{}/acknowledgements",
+            p.id, alert.id
+        );
+        let api = api_post(
+            &t,
+            &ack,
+            &tok,
+            json!({"note": "ok", "version": alert.version}),
+        )
+        .await;
+        assert_eq!(codes_of(&api), ["alert_note_required"], "{what}");
+        let errors = api.json["errors"].as_array().cloned().unwrap();
+        let version = alert.version.to_string();
+        let carer = sessions("carer").await;
+        page_says_the_same(
+            &t,
+            what,
+            &format!("/patients/{}/alerts/{}/acknowledge", p.id, alert.id),
+            &[("note", "ok"), ("version", &version)],
+            (&carer.0, &carer.1),
+            &errors,
+        )
+        .await;
+        let api = api_post(&t, &ack, &tok, json!({"note": "Called her; plan agreed."})).await;
+        assert_eq!(
+            codes_of(&api),
+            ["version_missing"],
+            "an acknowledgement of no version"
+        );
+        assert!(t.app.alerts(&SYSTEM, of_patient()).await.unwrap()[0].is_open());
+
+        // A supervision comment without words, about a session of another course.
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/comments", c.id),
+            &sup_tok,
+            json!({"text": " ", "session_id": uuid::Uuid::now_v7().to_string()}),
+        )
+        .await;
+        assert_eq!(codes_of(&api), ["required", "not_in_course"]);
+        let api = api_post(
+            &t,
+            &format!("/api/v1/courses/{}/comments", c.id),
+            &sup_tok,
+            json!({"text": "Fine work.", "session_id": "session-one"}),
+        )
+        .await;
+        assert_eq!(codes_of(&api), ["id_invalid"]);
+        let (s, it) = sessions("mentor").await;
+        let page = t
+            .post(
+                &format!("/courses/{}/comments", c.id),
+                Some(&s),
+                &[("text", " ")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.text()
+                .contains("Please write the comment before sending it.")
+        );
+        let page = t
+            .post(
+                &format!("/courses/{}/comments", c.id),
+                Some(&it),
+                &[("text", " ")],
+            )
+            .await;
+        assert!(
+            page.text()
+                .contains("Scrivi il commento prima di inviarlo.")
+        );
+
+        // A supervisor named by something that is no account's id.
+        let what = "a supervisor that is no account";
+        let version = t.app.account_named("carer").await.unwrap().unwrap().version;
+        let api = api_put(
+            &t,
+            &format!("/api/v1/users/{}/supervisor", clinician.id),
+            &admin_tok,
+            json!({"supervisor_id": "nobody", "version": version}),
+        )
+        .await;
+        assert_eq!(codes_of(&api), ["no_such_user"], "{what}");
+        let errors = api.json["errors"].as_array().cloned().unwrap();
+        let (s, it) = sessions("chief").await;
+        let v = version.to_string();
+        page_says_the_same(
+            &t,
+            what,
+            &format!("/admin/users/{}/supervisor", clinician.id),
+            &[("supervisor_id", "nobody"), ("version", &v)],
+            (&s, &it),
+            &errors,
+        )
+        .await;
+        let after = t.app.account_named("carer").await.unwrap().unwrap();
+        assert_eq!(after.supervisor, Some(sup.id), "the supervisor is kept");
+    }
+}

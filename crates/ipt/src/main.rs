@@ -386,8 +386,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .assign_supervisor(
                     &Actor::System,
                     account.id,
-                    chosen.as_ref().map(|s| s.id),
-                    account.version,
+                    chosen.as_ref().map(|s| s.id.to_string()).as_deref(),
+                    Some(account.version),
                 )
                 .await;
             match result {

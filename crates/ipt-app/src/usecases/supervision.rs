@@ -15,9 +15,18 @@ impl App {
         &self,
         actor: &Actor,
         course: CourseId,
-        session: Option<SessionId>,
+        session: Option<&str>,
         text: &str,
     ) -> Result<SupervisorComment, AppError> {
+        // The session the comment is about, by id; empty is none.
+        let session = match session.map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(raw.parse::<SessionId>().map_err(|_| {
+                AppError::Rejected(vec![
+                    FieldError::new("session_id", Code::IdInvalid).text("value", raw),
+                ])
+            })?),
+        };
         let c = self.course_with(actor, course, Access::Read).await?;
         let patient = self.patient(actor, c.patient).await?;
         self.authorize(actor, Action::CommentAsSupervisor, &patient)
@@ -128,12 +137,22 @@ impl App {
         &self,
         actor: &Actor,
         clinician: UserId,
-        supervisor: Option<UserId>,
-        version: i64,
+        supervisor: Option<&str>,
+        version: Option<i64>,
     ) -> Result<UserRecord, AppError> {
         if !can(actor, Action::ManageUsers, &Resource::User(clinician)).is_allowed() {
             return Err(AppError::Forbidden);
         }
+        // The supervisor is named by id; empty is none, anything else not an id is no account.
+        let supervisor = match supervisor.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => raw
+                .parse::<UserId>()
+                .map(Some)
+                .map_err(|_| FieldError::new("supervisor_id", ipt_domain::rule::Code::NoSuchUser)),
+        };
+        let supervisor = super::versioned(version, supervisor.map_err(|e| vec![e]))?;
+        let version = version.unwrap_or_default();
         let account = self
             .store
             .user(clinician)

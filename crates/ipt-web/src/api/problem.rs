@@ -304,11 +304,6 @@ impl IntoResponse for ApiProblem {
 impl From<AppError> for ApiProblem {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Invalid(m) => Self::invalid(vec![FieldError {
-                field: "body".into(),
-                message: m,
-                code: None,
-            }]),
             AppError::Rejected(errors) => {
                 let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
                 Self::invalid(
@@ -378,7 +373,7 @@ impl From<AppError> for ApiProblem {
                     "the database cannot be reached just now; try again shortly",
                 )
             }
-            AppError::Internal(m) => {
+            AppError::Internal(m) | AppError::Config(m) => {
                 tracing::error!(error = %m, "internal error");
                 Self::new(
                     500,
@@ -390,8 +385,8 @@ impl From<AppError> for ApiProblem {
     }
 }
 
-/// Field errors collected while parsing a request into domain types, so that every problem is
-/// reported at once and nothing is saved partially.
+/// Members of a JSON body that do not have the types the API takes (a string where a number
+/// goes): the body's shape, checked before the core reads what it says.
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<FieldError>);
 
@@ -404,95 +399,8 @@ impl Errors {
         });
     }
 
-    /// The value, or a "required" error for the field.
-    pub fn required<T>(&mut self, field: &str, v: Option<T>) -> Option<T> {
-        if v.is_none() {
-            self.add(field, "this field is required");
-        }
-        v
-    }
-
-    /// A required, non-blank string.
-    pub fn text<'a>(&mut self, field: &str, v: &'a Option<String>) -> Option<&'a str> {
-        match v.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => Some(s),
-            _ => {
-                self.add(field, "this field is required");
-                None
-            }
-        }
-    }
-
-    /// The parsed value, or the parser's message for the field.
-    pub fn check<T, E: Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.add(field, e);
-                None
-            }
-        }
-    }
-
-    /// A `YYYY-MM-DD` date, when present.
-    pub fn date(&mut self, field: &str, v: &Option<String>) -> Option<time::Date> {
-        let raw = v.as_deref()?.trim();
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        match time::Date::parse(raw, fmt) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.add(
-                    field,
-                    format!("write the date as YYYY-MM-DD (for example 2026-03-14); got '{raw}'"),
-                );
-                None
-            }
-        }
-    }
-
-    /// A required `YYYY-MM-DD` date.
-    pub fn required_date(&mut self, field: &str, v: &Option<String>) -> Option<time::Date> {
-        if v.is_none() {
-            self.add(field, "this field is required (YYYY-MM-DD)");
-            return None;
-        }
-        self.date(field, v)
-    }
-
-    /// Each code of a list, parsed; a bad one is named with its index.
-    pub fn codes<T>(
-        &mut self,
-        field: &str,
-        v: &[String],
-        parse: impl Fn(&str) -> Result<T, String>,
-    ) -> Vec<T> {
-        v.iter()
-            .enumerate()
-            .filter_map(|(i, code)| self.check(&format!("{field}[{i}]"), parse(code)))
-            .collect()
-    }
-
-    /// A version, required for every change to an existing record.
-    pub fn version(&mut self, v: Option<i64>) -> Option<i64> {
-        if v.is_none() {
-            self.add(
-                "version",
-                "this field is required: send the version you last read",
-            );
-        }
-        v
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    pub fn finish(self) -> Result<(), ApiProblem> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiProblem::invalid(self.0))
-        }
     }
 }
 
