@@ -111,9 +111,14 @@ impl Tr {
             .collect();
         let code = format!("rule-{}", e.code.as_str().replace('_', "-"));
         // A field may word a rule its own way (`rule-required--alias`); else the rule's words.
-        let own = format!("{code}--{}", e.field.replace('_', "-"));
-        if LOCALES.try_lookup(&self.lang.id(), &own).is_some() {
-            return self.with(&own, &args);
+        // (Looked up with the arguments: a message with placeables is not found without them.)
+        let own = format!("{code}--{}", e.field.replace(['_', '.'], "-"));
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+            .collect();
+        if let Some(text) = LOCALES.try_lookup_with_args(&self.lang.id(), &own, &map) {
+            return text;
         }
         self.with(&code, &args)
     }

@@ -758,7 +758,11 @@ async fn the_plan_shows_the_patients_wording_and_their_goal_ratings_reach_the_cl
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.text().contains("Please choose a number from 0 to 10."));
+        assert!(
+            r.text().contains("Please choose a number from 0 to 10."),
+            "{}",
+            r.text()
+        );
         let r = t
             .post(
                 &action,

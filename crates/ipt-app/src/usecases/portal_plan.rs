@@ -225,9 +225,16 @@ impl App {
         &self,
         who: &PortalPatient,
         goal: GoalId,
-        version: i64,
-        progress: u8,
+        version: Option<i64>,
+        progress: &str,
     ) -> Result<Goal, AppError> {
+        // The rating as the patient gave it: a whole number from 0 to 10.
+        let progress = ipt_domain::input::whole_number("progress", Some(progress), 0, 10)
+            .and_then(|p| ipt_domain::input::required("progress", p))
+            .map(|p| p as u8)
+            .map_err(|e| vec![e]);
+        let progress = super::versioned(version, progress)?;
+        let version = version.unwrap_or_default();
         let course = self
             .portal_course(who)
             .await?

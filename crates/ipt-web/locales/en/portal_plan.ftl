@@ -30,7 +30,6 @@ portal-plan-goal-rate-hint = 0 = not started, 10 = reached.
 portal-plan-goal-choose = Choose a number
 portal-plan-goal-save = Save my rating
 portal-plan-goal-saved = Your rating is saved.
-portal-plan-goal-error-rating = Please choose a number from 0 to 10.
 portal-plan-goal-error-conflict = Your therapist changed this goal while you had the page open. It is shown as it is now: please choose your rating again.
 portal-plan-actions = What you agreed to try
 portal-plan-actions-from = From your session on { $date }:

@@ -77,3 +77,5 @@ rule-id-invalid = '{ $value }' is not the id of a record.
 rule-no-such-clinician = Choose a clinician for the patient: this account is not a clinician's or a supervisor's.
 rule-required--end-detail = When the reason is "other", say briefly what it was.
 rule-required--end-reason = Choose why the course ended early.
+rule-number-out-of-range--progress = Please choose a number from { $min } to { $max }.
+rule-required--progress = Please choose a number from 0 to 10.

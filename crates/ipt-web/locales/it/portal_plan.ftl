@@ -30,7 +30,6 @@ portal-plan-goal-rate-hint = 0 = non ancora iniziato, 10 = raggiunto.
 portal-plan-goal-choose = Scegli un numero
 portal-plan-goal-save = Salva la mia valutazione
 portal-plan-goal-saved = La tua valutazione è salvata.
-portal-plan-goal-error-rating = Scegli un numero da 0 a 10.
 portal-plan-goal-error-conflict = Il tuo terapeuta ha modificato questo obiettivo mentre la pagina era aperta. Lo vedi com'è adesso: scegli di nuovo la tua valutazione.
 portal-plan-actions = Che cosa avete deciso di provare
 portal-plan-actions-from = Dalla seduta del { $date }:

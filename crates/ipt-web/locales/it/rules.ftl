@@ -77,3 +77,5 @@ rule-id-invalid = '{ $value }' non è l'identificativo di un record.
 rule-no-such-clinician = Scegli un clinico per il paziente: questo account non è di un clinico né di un supervisore.
 rule-required--end-detail = Quando il motivo è "altro", indica brevemente quale.
 rule-required--end-reason = Scegli perché il percorso si è concluso in anticipo.
+rule-number-out-of-range--progress = Scegli un numero da { $min } a { $max }.
+rule-required--progress = Scegli un numero da 0 a 10.

@@ -228,25 +228,20 @@ pub async fn rate_goal(
     let version = form
         .get("version")
         .and_then(|v| v.trim().parse::<i64>().ok());
-    let progress = typed.trim().parse::<u8>().ok().filter(|p| *p <= 10);
-    let refusal = match (progress, version) {
-        (Some(p), Some(v)) => match state.app.portal_rate_goal(&who, goal, v, p).await {
-            Ok(_) => {
-                return Redirect::to(&format!("/portal/plan?rated=1#goal-{goal}")).into_response();
-            }
-            Err(AppError::Conflict { .. }) => (
-                StatusCode::CONFLICT,
-                t.get("portal-plan-goal-error-conflict"),
-            ),
-            Err(AppError::Rejected(refused)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, t.rules(&refused))
-            }
-            Err(e) => return error_page(page, &e),
-        },
-        _ => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.get("portal-plan-goal-error-rating"),
+    let refusal = match state
+        .app
+        .portal_rate_goal(&who, goal, version, &typed)
+        .await
+    {
+        Ok(_) => {
+            return Redirect::to(&format!("/portal/plan?rated=1#goal-{goal}")).into_response();
+        }
+        Err(AppError::Conflict { .. }) => (
+            StatusCode::CONFLICT,
+            t.get("portal-plan-goal-error-conflict"),
         ),
+        Err(AppError::Rejected(refused)) => (StatusCode::UNPROCESSABLE_ENTITY, t.rules(&refused)),
+        Err(e) => return error_page(page, &e),
     };
     let plan = match state.app.portal_plan(&who).await {
         Ok(p) => p,
