@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::ids::{CourseId, GoalId, PatientId, UserId};
+pub use crate::indication::DepressionSeverity;
 use crate::indication::IndicationRecord;
 use crate::problem_area::{AreaKind, FocusAreas};
 use crate::protocol::{Format, Frequency, Phase, PhasePlan, Protocol, ProtocolError};
@@ -130,29 +131,6 @@ impl fmt::Display for CourseStatus {
             Self::ContinuedInMaintenance => f.write_str("continued in maintenance"),
             Self::EndedEarly(r) => write!(f, "ended early ({})", r.code()),
         }
-    }
-}
-
-/// How severe the clinician judges the depression at diagnosis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DepressionSeverity {
-    Mild,
-    Moderate,
-    Severe,
-}
-
-impl DepressionSeverity {
-    pub const ALL: [DepressionSeverity; 3] = [Self::Mild, Self::Moderate, Self::Severe];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Mild => "mild",
-            Self::Moderate => "moderate",
-            Self::Severe => "severe",
-        }
-    }
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code.trim())
     }
 }
 

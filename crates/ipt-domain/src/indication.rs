@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::course::DepressionSeverity;
 use crate::input::{self, Refusals};
 use crate::rule::FieldError;
 
@@ -181,6 +180,29 @@ pub struct GuidelinePrompt {
     pub flag: EscalationFlag,
     pub text: &'static str,
     pub source: &'static str,
+}
+
+/// How severe the clinician judges the depression (on the checklist, and at diagnosis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepressionSeverity {
+    Mild,
+    Moderate,
+    Severe,
+}
+
+impl DepressionSeverity {
+    pub const ALL: [DepressionSeverity; 3] = [Self::Mild, Self::Moderate, Self::Severe];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Mild => "mild",
+            Self::Moderate => "moderate",
+            Self::Severe => "severe",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
 }
 
 /// The indication and suitability record of a course.

@@ -14,7 +14,7 @@ use ipt_app::usecases::analytics::{InstrumentOutcome, OutcomeSummary};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, ctx, fail};
+use crate::kit::{PageCtx, ctx, fail};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

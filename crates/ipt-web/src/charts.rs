@@ -35,7 +35,7 @@ use ipt_report::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, ctx, fail, format_label, status_label};
+use crate::kit::{PageCtx, PageError, ctx, fail, format_label, status_label};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/courses/{id}/progress", get(page))

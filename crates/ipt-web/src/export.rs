@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{PageCtx, PageError, ctx};
+use crate::kit::{PageCtx, PageError, ctx};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/export", get(page).post(download))

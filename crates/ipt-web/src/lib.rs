@@ -9,6 +9,7 @@ pub mod export;
 pub mod health;
 pub mod i18n;
 pub mod initial;
+pub mod kit;
 pub mod metrics;
 pub mod pages;
 pub mod portal;

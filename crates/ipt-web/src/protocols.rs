@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::schemas::{FormatCode, PhaseCode};
-use crate::pages::PageCtx;
+use crate::kit::PageCtx;
 
 #[derive(Serialize, ToSchema)]
 pub struct ProtocolSummary {
@@ -91,7 +91,7 @@ pub struct AboutPage {
 /// What this server is, with links to the catalogue and the operator endpoints. No sign-in.
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let user = crate::auth::identify(&state, &headers).await;
-    let page = crate::pages::ctx(&headers, user.as_ref(), "about-title", "/about");
+    let page = crate::kit::ctx(&headers, user.as_ref(), "about-title", "/about");
     AboutPage {
         backend: state.app.backend(),
         page,
@@ -118,7 +118,7 @@ pub struct ProtocolsPage {
 /// default number of sessions.
 pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let user = crate::auth::identify(&state, &headers).await;
-    let page = crate::pages::ctx(&headers, user.as_ref(), "protocols-title", "/protocols");
+    let page = crate::kit::ctx(&headers, user.as_ref(), "protocols-title", "/protocols");
     let t = page.t;
     let rows = state
         .app
@@ -128,7 +128,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
         .map(|p| {
             let s = summary(p);
             FormatRow {
-                name: crate::pages::format_label(&t, p.format),
+                name: crate::kit::format_label(&t, p.format),
                 sessions: t.with(
                     "protocols-sessions-range",
                     &[

@@ -40,7 +40,7 @@ use ipt_report::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{PageError, ctx, format_label, status_label};
+use crate::kit::{PageError, ctx, format_label, status_label};
 use crate::sessions::outcomes::score_review;
 
 pub fn routes() -> Router<AppState> {
@@ -166,7 +166,7 @@ async fn download(
                     return PageError { page, error }.into_response();
                 }
                 let t = page.t;
-                let refusal = crate::pages::MessagePage {
+                let refusal = crate::kit::MessagePage {
                     heading: t.get("form-errors-title"),
                     message: t.with("reports-unknown-language", &[("languages", languages())]),
                     back_link: "/".into(),

@@ -17,7 +17,36 @@
 use serde::Serialize;
 
 use super::definition::Instrument;
-use super::score::ScoreError;
+
+/// Why answers could not be scored. Every message names the problem in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScoreError {
+    #[error("unknown instrument '{code}' (known: {known})")]
+    UnknownInstrument { code: String, known: String },
+    #[error("wrong number of answers for {instrument}: expected {expected}, got {got}")]
+    WrongCount {
+        instrument: String,
+        expected: String,
+        got: usize,
+    },
+    #[error("value out of range for {instrument} item {item}: {value} not in {allowed}")]
+    OutOfRange {
+        instrument: String,
+        item: String,
+        value: u32,
+        allowed: String,
+    },
+    #[error(
+        "answer {position} is '{text}', which is not a whole number (leave a missing item empty)"
+    )]
+    NotANumber { position: usize, text: String },
+    #[error("{instrument} items {items} are alternative ratings: give only one")]
+    ConflictingAlternatives { instrument: String, items: String },
+    #[error("these answers are for {found}, not {expected}")]
+    WrongInstrument { expected: String, found: String },
+    #[error("scoring configuration: {0}")]
+    Config(String),
+}
 
 /// A checked set of answers for one instrument: one slot per item, `None` for missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,9 +5,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::change::ChangeError;
 use super::definition::{DefinitionError, Instrument, Rater, TextStatus};
-use super::score::ScoreError;
 
 /// The definition files, in catalogue order.
 const BUILTIN: &[(&str, &str)] = &[
@@ -94,22 +92,6 @@ impl Catalogue {
 
     pub fn get(&self, code: &str) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.code == code.trim())
-    }
-
-    /// Look an instrument up, or say which codes exist.
-    pub fn require(&self, code: &str) -> Result<&Instrument, ScoreError> {
-        self.get(code).ok_or_else(|| ScoreError::UnknownInstrument {
-            code: code.to_string(),
-            known: self.codes().join(", "),
-        })
-    }
-
-    pub(crate) fn require_for_change(&self, code: &str) -> Result<&Instrument, ChangeError> {
-        self.get(code)
-            .ok_or_else(|| ChangeError::UnknownInstrument {
-                code: code.to_string(),
-                known: self.codes().join(", "),
-            })
     }
 
     pub fn codes(&self) -> Vec<&str> {

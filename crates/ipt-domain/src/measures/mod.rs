@@ -32,22 +32,21 @@ mod definition;
 pub mod phq9;
 mod score;
 mod text_pack;
+mod thresholds;
 
-pub use answers::{Answers, parse_answer_list};
+pub use answers::{Answers, ScoreError, parse_answer_list};
 pub use catalogue::{Catalogue, InstrumentSummary};
-pub use change::{
-    Change, ChangeConfig, ChangeError, ChangeRule, Cutoff, Direction, PairedOutcome, RCI_Z,
-    ReliableChange, paired_outcome, parse_total,
-};
+pub use change::{ChangeConfig, ChangeError, PairedOutcome, paired_outcome, parse_total};
 pub use definition::{
     AnswerKind, Band, BandSet, Bands, DefinitionError, Derivation, ExcludedValue, Instrument, Item,
     Licence, LoincCodes, MissingPolicy, Rater, RiskRule, Scale, Source, Subscale, TextStatus,
 };
-pub use score::{ScoreError, ScoreResult, ScoringConfig, SubscaleScore};
+pub use score::{ScoreResult, ScoringConfig, SubscaleScore};
 pub use text_pack::{
     ItemText, OptionText, TextOrigin, TextPack, TextPackError, TextPacks, Unavailable,
     shipped_packs,
 };
+pub use thresholds::{Change, ChangeRule, Cutoff, Direction, RCI_Z, ReliableChange};
 
 /// Look up an instrument in the built-in catalogue.
 pub fn instrument(code: &str) -> Result<&'static Instrument, ScoreError> {

@@ -13,9 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::Answers;
+use super::answers::{Answers, ScoreError};
 use super::catalogue::Catalogue;
-use super::score::ScoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

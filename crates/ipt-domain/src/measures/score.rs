@@ -19,38 +19,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::Answers;
+use super::answers::{Answers, ScoreError};
 use super::catalogue::Catalogue;
 use super::definition::{AnswerKind, Instrument};
 
-/// Why answers could not be scored. Every message names the problem in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScoreError {
-    #[error("unknown instrument '{code}' (known: {known})")]
-    UnknownInstrument { code: String, known: String },
-    #[error("wrong number of answers for {instrument}: expected {expected}, got {got}")]
-    WrongCount {
-        instrument: String,
-        expected: String,
-        got: usize,
-    },
-    #[error("value out of range for {instrument} item {item}: {value} not in {allowed}")]
-    OutOfRange {
-        instrument: String,
-        item: String,
-        value: u32,
-        allowed: String,
-    },
-    #[error(
-        "answer {position} is '{text}', which is not a whole number (leave a missing item empty)"
-    )]
-    NotANumber { position: usize, text: String },
-    #[error("{instrument} items {items} are alternative ratings: give only one")]
-    ConflictingAlternatives { instrument: String, items: String },
-    #[error("these answers are for {found}, not {expected}")]
-    WrongInstrument { expected: String, found: String },
-    #[error("scoring configuration: {0}")]
-    Config(String),
+/// The catalogue's instruments for scoring: an unknown code is refused with the codes there are.
+impl Catalogue {
+    /// Look an instrument up, or say which codes exist.
+    pub fn require(&self, code: &str) -> Result<&Instrument, ScoreError> {
+        self.get(code).ok_or_else(|| ScoreError::UnknownInstrument {
+            code: code.to_string(),
+            known: self.codes().join(", "),
+        })
+    }
 }
 
 /// A subscale score. `mean` is the mean of the answered items, rounded to two decimals.

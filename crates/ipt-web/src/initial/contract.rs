@@ -20,7 +20,7 @@ use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, wri
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, format_label};
+use crate::kit::{PageCtx, PageError, fail, format_label};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "initial/contract.html")]

@@ -27,7 +27,7 @@ use super::view::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 
 /// Events this many months either side of onset count as "around that time".
 const AROUND_ONSET_MONTHS: i32 = 12;

@@ -22,7 +22,7 @@ use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, wri
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 use crate::refusals::renamed;
 
 /// The indication form's values, as typed or as saved.

@@ -26,7 +26,7 @@ use super::view::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 
 /// The free-text notes of an inventory entry, by form name.
 const NOTES: [&str; 7] = [

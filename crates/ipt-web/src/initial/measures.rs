@@ -26,7 +26,7 @@ use super::view::{Head, REFUSED, STALE, load_page, page_ctx, parse_course, respo
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 use crate::refusals::place;
 
 /// One row of the list of assessments.

@@ -34,7 +34,7 @@ use super::view::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 
 pub struct ReasonView {
     pub text: String,

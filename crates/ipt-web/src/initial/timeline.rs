@@ -25,7 +25,7 @@ use super::view::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail};
+use crate::kit::{PageCtx, PageError, fail};
 
 pub fn kind_label(t: &Tr, k: EventKind) -> String {
     t.get(&format!("initial-event-{}", k.code()))

@@ -15,7 +15,7 @@ use ipt_domain::ids::CourseId;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{PageCtx, PageError, ctx, fail, format_label, status_label};
+use crate::kit::{PageCtx, PageError, ctx, fail, format_label, status_label};
 
 /// The header of an initial-phase page.
 pub struct Head {

@@ -28,7 +28,7 @@ use super::portal_cookie;
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, ctx, fail, format_label};
+use crate::kit::{PageCtx, PageError, ctx, fail, format_label};
 
 pub struct InvitationRow {
     pub created: String,
@@ -325,7 +325,7 @@ fn ctx_copy(p: &PageCtx) -> PageCtx {
         t: p.t,
         lang: p.lang,
         title: p.title.clone(),
-        user: p.user.as_ref().map(|u| crate::pages::UserView {
+        user: p.user.as_ref().map(|u| crate::kit::UserView {
             role: u.role,
             signed_in_as: u.signed_in_as.clone(),
         }),

@@ -13,7 +13,7 @@ use ipt_domain::ids::CourseId;
 use super::diary::{DiaryBlocks, Voice, blocks};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{PageCtx, PageError, ctx, fail, format_label};
+use crate::kit::{PageCtx, PageError, ctx, fail, format_label};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "portal/clinician_diary.html")]

@@ -61,13 +61,7 @@ pub fn ctx(who: &PortalPatient, title_key: &str, path: &str) -> PortalCtx {
 
 /// The page context before sign-in, in the browser's language (cookie or Accept-Language).
 pub fn public_ctx(headers: &HeaderMap, title_key: &str, path: &str) -> PortalCtx {
-    build(
-        crate::pages::lang_of(headers),
-        false,
-        false,
-        title_key,
-        path,
-    )
+    build(crate::kit::lang_of(headers), false, false, title_key, path)
 }
 
 fn build(lang: Lang, signed_in: bool, kiosk: bool, title_key: &str, path: &str) -> PortalCtx {

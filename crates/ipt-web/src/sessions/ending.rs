@@ -25,7 +25,7 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, ctx, fail};
+use crate::kit::{PageCtx, PageError, ctx, fail};
 use crate::refusals::place;
 
 /// One of the page's forms.
@@ -358,7 +358,7 @@ async fn ending_page(
         .map(|s| Completion {
             label: t.with(
                 "sessions-completion-to",
-                &[("status", crate::pages::status_label(&t, &s))],
+                &[("status", crate::kit::status_label(&t, &s))],
             ),
             unmet: facts
                 .as_ref()
@@ -375,7 +375,7 @@ async fn ending_page(
         .then(|| {
             t.with(
                 "sessions-ending-phase-note",
-                &[("status", crate::pages::status_label(&t, &c.status))],
+                &[("status", crate::kit::status_label(&t, &c.status))],
             )
         });
     EndingPage {

@@ -18,7 +18,7 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, ctx, fail};
+use crate::kit::{PageCtx, PageError, ctx, fail};
 
 pub struct GoalForm {
     pub id: String,

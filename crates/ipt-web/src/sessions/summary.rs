@@ -16,7 +16,7 @@ use super::outcomes::{GoalLine, ScoreReview, goal_lines, score_review};
 use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{PageCtx, PageError, ctx, format_label};
+use crate::kit::{PageCtx, PageError, ctx, format_label};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sessions/summary.html")]

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::pages::{PageCtx, PageError, fail, format_label, status_label};
+use crate::kit::{PageCtx, PageError, fail, format_label, status_label};
 
 /// One labelled input, rendered by `sessions/input.html`. Unlike `pages::Field` its id may
 /// differ from its name, so a page can hold several forms with the same field names.
@@ -370,7 +370,7 @@ pub(super) const NOTICES: [&str; 9] = [
 ];
 
 pub fn notices(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
-    page = crate::pages::with_notice(page, q);
+    page = crate::kit::with_notice(page, q);
     if let Some(n) = q.get("notice").filter(|n| NOTICES.contains(&n.as_str())) {
         page.notices
             .push(page.t.get(&format!("sessions-notice-{n}")));
