@@ -100,42 +100,143 @@ pub fn with_notice(mut page: PageCtx, q: &HashMap<String, String>) -> PageCtx {
     page
 }
 
-/// One form field, rendered by `partials/field.html`.
-pub struct Field {
-    pub name: &'static str,
+/// One labelled input, rendered by `partials/input.html` on every page. Its id may differ from
+/// its name, so a page can hold several forms with the same field names. Its hint, its error and
+/// (after a stale save) the saved value are tied to it with `aria-describedby`.
+pub struct Input {
+    pub id: String,
+    pub name: String,
     pub label: String,
+    /// text, number, date, textarea, select or checkbox.
     pub kind: &'static str,
     pub value: String,
     pub hint: Option<String>,
     pub error: Option<String>,
+    /// After a refused stale save: what is saved now, when it differs from what was typed.
+    pub saved: Option<String>,
     pub required: bool,
     pub options: Vec<(String, String)>,
+    pub min: String,
+    pub max: String,
+    /// Visible lines of a textarea.
+    pub rows: u8,
+    /// Catalogue keys of the words before a saved value, and of an empty one (each page group
+    /// says it its own way: "Saved now:", "Saved meanwhile:").
+    pub saved_label: &'static str,
+    pub saved_empty: &'static str,
 }
 
-impl Field {
-    pub fn new(name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
+impl Input {
+    pub fn new(name: &str, label: String, kind: &'static str, value: &str) -> Self {
         Self {
-            name,
+            id: name.replace('_', "-"),
+            name: name.to_string(),
             label,
             kind,
             value: value.to_string(),
             hint: None,
             error: None,
+            saved: None,
             required: false,
             options: vec![],
+            min: String::new(),
+            max: String::new(),
+            rows: 4,
+            saved_label: "initial-conflict-saved",
+            saved_empty: "initial-conflict-saved-empty",
         }
     }
+
+    /// The words before a saved value, and for an empty one (catalogue keys).
+    pub fn saved_words(mut self, label: &'static str, empty: &'static str) -> Self {
+        self.saved_label = label;
+        self.saved_empty = empty;
+        self
+    }
+
+    /// The ids of the texts that describe this input, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = vec![];
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        if self.saved.is_some() {
+            ids.push(format!("{}-saved", self.id));
+        }
+        ids.join(" ")
+    }
+
+    pub fn rows(mut self, rows: u8) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    /// Prefix the id, for pages with several forms.
+    pub fn scoped(mut self, scope: &str) -> Self {
+        self.id = format!("{scope}-{}", self.id);
+        self
+    }
+
     pub fn hint(mut self, h: String) -> Self {
         self.hint = Some(h);
         self
     }
+
     pub fn required(mut self) -> Self {
         self.required = true;
         self
     }
+
     pub fn options(mut self, o: Vec<(String, String)>) -> Self {
         self.options = o;
         self
+    }
+
+    pub fn range(mut self, min: i64, max: i64) -> Self {
+        self.min = min.to_string();
+        self.max = max.to_string();
+        self
+    }
+
+    /// Attach this field's error, if any.
+    pub fn error_from<K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+        mut self,
+        errors: &HashMap<K, String>,
+    ) -> Self {
+        self.error = errors.get(self.name.as_str()).cloned();
+        self
+    }
+
+    /// What a stored value looks like to the reader: an option's label, yes/no for a box.
+    fn display(&self, raw: &str, t: &Tr) -> String {
+        match self.kind {
+            "checkbox" => t.get(if raw.is_empty() { "no" } else { "yes" }),
+            _ if raw.trim().is_empty() => t.get(self.saved_empty),
+            "select" => self
+                .options
+                .iter()
+                .find(|(v, _)| v == raw)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| raw.to_string()),
+            _ => raw.to_string(),
+        }
+    }
+
+    /// After a conflict: show the saved value when it differs from what was typed.
+    pub fn saved_from(mut self, saved: Option<&str>, t: &Tr) -> Self {
+        if let Some(s) = saved
+            && s.trim() != self.value.trim()
+        {
+            self.saved = Some(self.display(s, t));
+        }
+        self
+    }
+
+    pub fn is_checked(&self) -> bool {
+        !self.value.is_empty()
     }
 }
 
@@ -158,7 +259,7 @@ pub struct FormPage {
     pub has_errors: bool,
     pub form_error: Option<String>,
     pub action: String,
-    pub fields: Vec<Field>,
+    pub fields: Vec<Input>,
     pub hidden: Vec<(String, String)>,
     pub submit: String,
     pub cancel: String,

@@ -25,11 +25,18 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
 use crate::i18n::{Lang, Tr};
 use crate::kit::{
-    Field, FormPage, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
+    FormPage, Input, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
 };
 use crate::portal::access::verify_blocking;
 
 // ---- Pieces of this file's pages ----------------------------------------------------------
+
+/// An input of these pages, whose ids are the field names (`#date_of_birth`).
+fn field(name: &'static str, label: String, kind: &'static str, value: &str) -> Input {
+    let mut f = Input::new(name, label, kind, value);
+    f.id = name.to_string();
+    f
+}
 
 fn alert_source(t: &Tr, a: &RiskAlert) -> String {
     match &a.source {
@@ -407,11 +414,11 @@ fn patient_form(
     form_error: Option<String>,
 ) -> FormPage {
     let t = page.t;
-    let mut name = Field::new("name", t.get("patient-name"), "text", &f.name)
+    let mut name = field("name", t.get("patient-name"), "text", &f.name)
         .hint(t.get("patient-name-hint"))
         .required();
     name.error = errors.get("name").cloned();
-    let mut dob = Field::new(
+    let mut dob = field(
         "date_of_birth",
         t.get("patient-dob"),
         "date",
@@ -419,7 +426,7 @@ fn patient_form(
     )
     .hint(t.get("patient-dob-hint"));
     dob.error = errors.get("date_of_birth").cloned();
-    let mut lang = Field::new(
+    let mut lang = field(
         "language",
         t.get("patient-language"),
         "select",
@@ -1163,7 +1170,7 @@ pub struct UsersPage {
     pub users: Vec<UserRow>,
     /// (id, name) of every active supervisor, for the supervisor choice.
     pub supervisors: Vec<(String, String)>,
-    pub fields: Vec<Field>,
+    pub fields: Vec<Input>,
     pub has_errors: bool,
     pub form_error: Option<String>,
     /// What the core refused when a supervisor was assigned, and to whom.
@@ -1223,14 +1230,14 @@ async fn users_page(
         })
         .collect();
     let mut fields = vec![
-        Field::new("username", t.get("users-username"), "text", &f.username).required(),
-        Field::new(
+        field("username", t.get("users-username"), "text", &f.username).required(),
+        field(
             "display_name",
             t.get("users-display-name"),
             "text",
             &f.display_name,
         ),
-        Field::new(
+        field(
             "role",
             t.get("users-role"),
             "select",
@@ -1246,12 +1253,12 @@ async fn users_page(
                 .map(|r| (r.code().to_string(), t.get(&format!("role-{}", r.code()))))
                 .collect(),
         ),
-        Field::new("password", t.get("users-password"), "password", "")
+        field("password", t.get("users-password"), "password", "")
             .hint(t.get("users-password-hint"))
             .required(),
     ];
     for field in &mut fields {
-        field.error = errors.get(field.name).cloned();
+        field.error = errors.get(field.name.as_str()).cloned();
     }
     UsersPage {
         page,

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::i18n::Tr;
+pub use crate::kit::Input;
 
 /// A posted form, in order. Names may repeat (checkbox groups).
 #[derive(Debug, Default, Clone)]
@@ -61,114 +62,6 @@ pub fn rule_errors(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> Errors {
             .or_insert_with(|| t.rule(e));
     }
     errors
-}
-
-/// One labelled input, rendered by `initial/input.html`. Its id may differ from its name, so a
-/// page can hold several forms with the same field names.
-pub struct Input {
-    pub id: String,
-    pub name: String,
-    pub label: String,
-    /// text, number, date, textarea, select or checkbox.
-    pub kind: &'static str,
-    pub value: String,
-    pub hint: Option<String>,
-    pub error: Option<String>,
-    /// After a refused stale save: what is saved now, when it differs from what was typed.
-    pub saved: Option<String>,
-    pub required: bool,
-    pub options: Vec<(String, String)>,
-    pub min: String,
-    pub max: String,
-    /// Visible lines of a textarea.
-    pub rows: u8,
-}
-
-impl Input {
-    pub fn new(name: &str, label: String, kind: &'static str, value: &str) -> Self {
-        Self {
-            id: name.replace('_', "-"),
-            name: name.to_string(),
-            label,
-            kind,
-            value: value.to_string(),
-            hint: None,
-            error: None,
-            saved: None,
-            required: false,
-            options: vec![],
-            min: String::new(),
-            max: String::new(),
-            rows: 4,
-        }
-    }
-
-    pub fn rows(mut self, rows: u8) -> Self {
-        self.rows = rows;
-        self
-    }
-
-    /// Prefix the id, for pages with several forms.
-    pub fn scoped(mut self, scope: &str) -> Self {
-        self.id = format!("{scope}-{}", self.id);
-        self
-    }
-
-    pub fn hint(mut self, h: String) -> Self {
-        self.hint = Some(h);
-        self
-    }
-
-    pub fn required(mut self) -> Self {
-        self.required = true;
-        self
-    }
-
-    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
-        self.options = o;
-        self
-    }
-
-    pub fn range(mut self, min: i64, max: i64) -> Self {
-        self.min = min.to_string();
-        self.max = max.to_string();
-        self
-    }
-
-    /// Attach this field's error, if any.
-    pub fn error_from(mut self, errors: &Errors) -> Self {
-        self.error = errors.get(&self.name).cloned();
-        self
-    }
-
-    /// What a stored value looks like to the reader: an option's label, yes/no for a box.
-    fn display(&self, raw: &str, t: &Tr) -> String {
-        match self.kind {
-            "checkbox" => t.get(if raw.is_empty() { "no" } else { "yes" }),
-            _ if raw.trim().is_empty() => t.get("initial-conflict-saved-empty"),
-            "select" => self
-                .options
-                .iter()
-                .find(|(v, _)| v == raw)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_else(|| raw.to_string()),
-            _ => raw.to_string(),
-        }
-    }
-
-    /// After a conflict: show the saved value when it differs from what was typed.
-    pub fn saved_from(mut self, saved: Option<&str>, t: &Tr) -> Self {
-        if let Some(s) = saved
-            && s.trim() != self.value.trim()
-        {
-            self.saved = Some(self.display(s, t));
-        }
-        self
-    }
-
-    pub fn is_checked(&self) -> bool {
-        !self.value.is_empty()
-    }
 }
 
 /// One checkbox or radio button.

@@ -164,7 +164,7 @@ fn block(
             } else {
                 saved.get(name).cloned().unwrap_or_default()
             };
-            let mut i = Input::new(name, t.get(&format!("sessions-field-{name}")), kind, &value);
+            let mut i = input(name, t.get(&format!("sessions-field-{name}")), kind, &value);
             if let Some(h) = hint {
                 i = i.hint(t.get(h));
             }

@@ -131,7 +131,7 @@ fn goal_form(t: &Tr, course: CourseId, g: &Goal, pending: &Pending<'_>) -> GoalF
     };
     let sv = |pick: fn(&Typed) -> String| saved.as_ref().map(pick);
     let inputs = vec![
-        Input::new(
+        input(
             "description",
             t.get("sessions-goal-description"),
             "textarea",
@@ -141,7 +141,7 @@ fn goal_form(t: &Tr, course: CourseId, g: &Goal, pending: &Pending<'_>) -> GoalF
         .required()
         .error_from(&errors)
         .saved_from(sv(|s| s.description.clone()).as_deref(), t),
-        Input::new(
+        input(
             "progress",
             t.get("sessions-goal-progress"),
             "number",
@@ -152,7 +152,7 @@ fn goal_form(t: &Tr, course: CourseId, g: &Goal, pending: &Pending<'_>) -> GoalF
         .hint(t.get("sessions-goal-progress-hint"))
         .error_from(&errors)
         .saved_from(sv(|s| s.progress.clone()).as_deref(), t),
-        Input::new(
+        input(
             "status",
             t.get("sessions-goal-status"),
             "select",
@@ -222,7 +222,7 @@ fn goals_page(l: Loaded, pending: Pending<'_>) -> GoalsPage {
         focus.clone()
     };
     let add = vec![
-        Input::new("area", t.get("sessions-goal-area"), "select", &typed.area)
+        input("area", t.get("sessions-goal-area"), "select", &typed.area)
             .scoped("new")
             .options(
                 area_choices
@@ -231,7 +231,7 @@ fn goals_page(l: Loaded, pending: Pending<'_>) -> GoalsPage {
                     .collect(),
             )
             .error_from(&errors),
-        Input::new(
+        input(
             "description",
             t.get("sessions-goal-description"),
             "textarea",
@@ -241,7 +241,7 @@ fn goals_page(l: Loaded, pending: Pending<'_>) -> GoalsPage {
         .hint(t.get("sessions-goal-description-hint"))
         .required()
         .error_from(&errors),
-        Input::new(
+        input(
             "progress",
             t.get("sessions-goal-progress"),
             "number",

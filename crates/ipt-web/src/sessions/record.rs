@@ -461,13 +461,13 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         number_hint = format!("{number_hint} {}", t.get("sessions-number-hint-engagement"));
     }
     let basics = vec![
-        Input::new("number", t.get("sessions-number"), "number", &typed.number)
+        input("number", t.get("sessions-number"), "number", &typed.number)
             .range(0, i64::from(SessionNumber::MAX))
             .hint(number_hint)
             .required()
             .error_from(errors)
             .saved_from(sv(|s| s.number.clone()).as_deref(), &t),
-        Input::new("date", t.get("sessions-date"), "date", &typed.date)
+        input("date", t.get("sessions-date"), "date", &typed.date)
             .hint(t.get("sessions-date-hint"))
             .required()
             .error_from(errors)
@@ -495,7 +495,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             .map(|p| (p.code().to_string(), phase_label(&t, *p))),
     );
     let phase_inputs = vec![
-        Input::new(
+        input(
             "phase",
             t.get("sessions-phase-override"),
             "select",
@@ -505,7 +505,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         .hint(t.get("sessions-phase-override-hint"))
         .error_from(errors)
         .saved_from(sv(|s| s.phase.clone()).as_deref(), &t),
-        Input::new(
+        input(
             "phase_override_reason",
             t.get("sessions-phase-reason"),
             "text",
@@ -516,7 +516,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         .saved_from(sv(|s| s.phase_override_reason.clone()).as_deref(), &t),
     ];
     let mut delivery = vec![
-        Input::new(
+        input(
             "modality",
             t.get("sessions-modality"),
             "select",
@@ -535,7 +535,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         )
         .error_from(errors)
         .saved_from(sv(|s| s.modality.clone()).as_deref(), &t),
-        Input::new(
+        input(
             "attendance",
             t.get("sessions-attendance"),
             "select",
@@ -589,7 +589,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             t.with("sessions-special-hint", &[("kinds", here.join("; "))])
         };
         delivery.push(
-            Input::new(
+            input(
                 "special",
                 t.get("sessions-special"),
                 "select",
@@ -622,12 +622,12 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         t.get("sessions-mood-hint")
     };
     let interval = vec![
-        Input::new("mood", t.get("sessions-mood"), "number", &typed.mood)
+        input("mood", t.get("sessions-mood"), "number", &typed.mood)
             .range(0, 10)
             .hint(mood_hint)
             .error_from(errors)
             .saved_from(sv(|s| s.mood.clone()).as_deref(), &t),
-        Input::new(
+        input(
             "interval_events",
             t.get("sessions-interval-events"),
             "textarea",
@@ -802,7 +802,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
     .saved_from(sv_list(|s| s.checklist.clone()), &t);
 
     let actions = vec![
-        Input::new(
+        input(
             "agreed_actions",
             t.get("sessions-agreed-actions"),
             "textarea",
@@ -825,7 +825,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
     let risk = RiskView {
         reviewed: typed.risk_reviewed,
         concern: typed.risk_concern,
-        note: Input::new(
+        note: input(
             "risk_note",
             t.get("sessions-risk-note"),
             "textarea",
@@ -836,9 +836,9 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         saved: risk_saved,
     };
     let closing = vec![
-        Input::new("notes", t.get("sessions-notes"), "textarea", &typed.notes)
+        input("notes", t.get("sessions-notes"), "textarea", &typed.notes)
             .saved_from(sv(|s| s.notes.clone()).as_deref(), &t),
-        Input::new(
+        input(
             "next_date",
             t.get("sessions-next-date"),
             "date",

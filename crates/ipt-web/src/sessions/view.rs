@@ -18,97 +18,13 @@ use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::kit::{PageCtx, PageError, fail, format_label, status_label};
 
-/// One labelled input, rendered by `sessions/input.html`. Unlike `pages::Field` its id may
-/// differ from its name, so a page can hold several forms with the same field names.
-pub struct Input {
-    pub id: String,
-    pub name: &'static str,
-    pub label: String,
-    /// text, number, date, textarea or select.
-    pub kind: &'static str,
-    pub value: String,
-    pub hint: Option<String>,
-    pub error: Option<String>,
-    /// After a refused stale save: what is saved now, shown beside what the user typed.
-    pub saved: Option<String>,
-    pub required: bool,
-    pub options: Vec<(String, String)>,
-    /// For number inputs: the allowed range.
-    pub min: String,
-    pub max: String,
-}
+pub use crate::kit::Input;
 
-impl Input {
-    pub fn new(name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
-        Self {
-            id: name.replace('_', "-"),
-            name,
-            label,
-            kind,
-            value: value.to_string(),
-            hint: None,
-            error: None,
-            saved: None,
-            required: false,
-            options: vec![],
-            min: String::new(),
-            max: String::new(),
-        }
-    }
-    /// Prefix the id, for pages with several forms.
-    pub fn scoped(mut self, scope: &str) -> Self {
-        self.id = format!("{scope}-{}", self.id);
-        self
-    }
-    pub fn hint(mut self, h: String) -> Self {
-        self.hint = Some(h);
-        self
-    }
-    pub fn required(mut self) -> Self {
-        self.required = true;
-        self
-    }
-    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
-        self.options = o;
-        self
-    }
-    pub fn range(mut self, min: i64, max: i64) -> Self {
-        self.min = min.to_string();
-        self.max = max.to_string();
-        self
-    }
-    /// The ids of the texts that describe this input, for `aria-describedby`.
-    pub fn described_by(&self) -> String {
-        let mut ids = vec![];
-        if self.hint.is_some() {
-            ids.push(format!("{}-hint", self.id));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.id));
-        }
-        if self.saved.is_some() {
-            ids.push(format!("{}-saved", self.id));
-        }
-        ids.join(" ")
-    }
-    /// Attach the error for this field, if any.
-    pub fn error_from(mut self, errors: &Errors) -> Self {
-        self.error = errors.get(self.name).cloned();
-        self
-    }
-    /// After a conflict: show the saved value when it differs from what was typed.
-    pub fn saved_from(mut self, saved: Option<&str>, t: &Tr) -> Self {
-        if let Some(s) = saved
-            && s.trim() != self.value.trim()
-        {
-            self.saved = Some(if s.trim().is_empty() {
-                t.get("sessions-conflict-saved-empty")
-            } else {
-                s.to_string()
-            });
-        }
-        self
-    }
+/// An input of the sessions pages, which say "Saved meanwhile:" beside a value saved by someone
+/// else.
+pub fn input(name: &'static str, label: String, kind: &'static str, value: &str) -> Input {
+    Input::new(name, label, kind, value)
+        .saved_words("sessions-conflict-saved", "sessions-conflict-saved-empty")
 }
 
 /// One checkbox or radio button of a checklist.
