@@ -240,6 +240,161 @@ impl Input {
     }
 }
 
+/// One checkbox or radio button.
+pub struct Choice {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+}
+
+/// A group of checkboxes or radio buttons under a legend, rendered by `partials/choices.html`
+/// for every form of the product. Its hint, its error and a selection saved meanwhile are tied to
+/// the fieldset with `aria-describedby`.
+pub struct Choices {
+    pub id: String,
+    pub name: String,
+    /// checkbox or radio.
+    pub kind: &'static str,
+    pub legend: String,
+    pub hint: Option<String>,
+    pub items: Vec<Choice>,
+    pub error: Option<String>,
+    pub saved: Option<String>,
+    /// Shown folded (`<details>`), open when something in it is ticked or was saved meanwhile.
+    pub folded: bool,
+    /// Catalogue keys of the words before a saved selection, and of an empty one.
+    pub saved_label: &'static str,
+    pub saved_none: &'static str,
+}
+
+impl Choices {
+    /// A group from `(value, label, hint)` options, with `selected` ticked.
+    pub fn new(
+        name: &str,
+        kind: &'static str,
+        legend: String,
+        options: Vec<(String, String, Option<String>)>,
+        selected: &[String],
+    ) -> Self {
+        let id = name.replace('_', "-");
+        Self {
+            items: options
+                .into_iter()
+                .map(|(value, label, hint)| Choice {
+                    id: format!("{id}-{}", value.replace('_', "-")),
+                    checked: selected.contains(&value),
+                    value,
+                    label,
+                    hint,
+                })
+                .collect(),
+            id,
+            name: name.to_string(),
+            kind,
+            legend,
+            hint: None,
+            error: None,
+            saved: None,
+            folded: false,
+            saved_label: "initial-conflict-saved",
+            saved_none: "initial-conflict-saved-none",
+        }
+    }
+
+    /// A group of the given boxes.
+    pub fn of(id: &str, name: &str, legend: String, items: Vec<Choice>) -> Self {
+        Self {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: "checkbox",
+            legend,
+            hint: None,
+            items,
+            error: None,
+            saved: None,
+            folded: false,
+            saved_label: "initial-conflict-saved",
+            saved_none: "initial-conflict-saved-none",
+        }
+    }
+
+    /// The words before a saved selection, and for an empty one (catalogue keys).
+    pub fn saved_words(mut self, label: &'static str, none: &'static str) -> Self {
+        self.saved_label = label;
+        self.saved_none = none;
+        self
+    }
+
+    pub fn radio(mut self) -> Self {
+        self.kind = "radio";
+        self
+    }
+
+    pub fn any_checked(&self) -> bool {
+        self.items.iter().any(|i| i.checked)
+    }
+
+    /// The ids of the texts that describe the group, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = vec![];
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        if self.saved.is_some() {
+            ids.push(format!("{}-saved", self.id));
+        }
+        ids.join(" ")
+    }
+
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+
+    pub fn error_from<K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+        mut self,
+        errors: &HashMap<K, String>,
+    ) -> Self {
+        self.error = errors.get(self.name.as_str()).cloned();
+        self
+    }
+
+    /// After a conflict: list what is saved when it differs from what was ticked.
+    pub fn saved_from<S: AsRef<[String]>>(mut self, saved: Option<S>, t: &Tr) -> Self {
+        if let Some(saved) = saved {
+            let saved = saved.as_ref();
+            let mut now: Vec<&str> = self
+                .items
+                .iter()
+                .filter(|c| c.checked)
+                .map(|c| c.value.as_str())
+                .collect();
+            let mut then: Vec<&str> = saved.iter().map(String::as_str).collect();
+            now.sort_unstable();
+            then.sort_unstable();
+            if now != then {
+                let labels: Vec<String> = self
+                    .items
+                    .iter()
+                    .filter(|c| saved.contains(&c.value))
+                    .map(|c| c.label.clone())
+                    .collect();
+                self.saved = Some(if labels.is_empty() {
+                    t.get(self.saved_none)
+                } else {
+                    labels.join("; ")
+                });
+            }
+        }
+        self
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/message.html")]
 pub struct MessagePage {

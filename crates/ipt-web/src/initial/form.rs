@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::i18n::Tr;
-pub use crate::kit::Input;
+pub use crate::kit::{Choices, Input};
 
 /// A posted form, in order. Names may repeat (checkbox groups).
 #[derive(Debug, Default, Clone)]
@@ -62,99 +62,6 @@ pub fn rule_errors(t: &Tr, refused: &[ipt_domain::rule::FieldError]) -> Errors {
             .or_insert_with(|| t.rule(e));
     }
     errors
-}
-
-/// One checkbox or radio button.
-pub struct Choice {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub hint: Option<String>,
-    pub checked: bool,
-}
-
-/// A group of checkboxes or radio buttons under a legend, rendered by `initial/choices.html`.
-pub struct Choices {
-    pub id: String,
-    pub name: String,
-    /// checkbox or radio.
-    pub kind: &'static str,
-    pub legend: String,
-    pub hint: Option<String>,
-    pub items: Vec<Choice>,
-    pub error: Option<String>,
-    pub saved: Option<String>,
-}
-
-impl Choices {
-    /// A group from `(value, label, hint)` options, with `selected` ticked.
-    pub fn new(
-        name: &str,
-        kind: &'static str,
-        legend: String,
-        options: Vec<(String, String, Option<String>)>,
-        selected: &[String],
-    ) -> Self {
-        let id = name.replace('_', "-");
-        Self {
-            items: options
-                .into_iter()
-                .map(|(value, label, hint)| Choice {
-                    id: format!("{id}-{}", value.replace('_', "-")),
-                    checked: selected.contains(&value),
-                    value,
-                    label,
-                    hint,
-                })
-                .collect(),
-            id,
-            name: name.to_string(),
-            kind,
-            legend,
-            hint: None,
-            error: None,
-            saved: None,
-        }
-    }
-
-    pub fn hint(mut self, h: String) -> Self {
-        self.hint = Some(h);
-        self
-    }
-
-    pub fn error_from(mut self, errors: &Errors) -> Self {
-        self.error = errors.get(&self.name).cloned();
-        self
-    }
-
-    /// After a conflict: list what is saved when it differs from what was ticked.
-    pub fn saved_from(mut self, saved: Option<&[String]>, t: &Tr) -> Self {
-        if let Some(saved) = saved {
-            let mut now: Vec<&str> = self
-                .items
-                .iter()
-                .filter(|c| c.checked)
-                .map(|c| c.value.as_str())
-                .collect();
-            let mut then: Vec<&str> = saved.iter().map(String::as_str).collect();
-            now.sort_unstable();
-            then.sort_unstable();
-            if now != then {
-                let labels: Vec<String> = self
-                    .items
-                    .iter()
-                    .filter(|c| saved.contains(&c.value))
-                    .map(|c| c.label.clone())
-                    .collect();
-                self.saved = Some(if labels.is_empty() {
-                    t.get("initial-conflict-saved-none")
-                } else {
-                    labels.join("; ")
-                });
-            }
-        }
-        self
-    }
 }
 
 /// What a refused post leaves for the page to show again: the user's values, the field

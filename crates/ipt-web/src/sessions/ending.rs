@@ -299,7 +299,7 @@ async fn ending_page(
     } else {
         saved_choice.get("choice").cloned().unwrap_or_default()
     };
-    let mut choices = CheckGroup::new(
+    let mut choices = check_group(
         "choice",
         "choice",
         t.get("sessions-field-choice"),

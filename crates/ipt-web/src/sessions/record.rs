@@ -658,14 +658,14 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
                 &typed.strategies,
             );
             listed.extend(items.iter().map(|i| i.value.clone()));
-            let saved = saved_strategies.as_ref().map(|v| {
+            let saved: Option<Vec<String>> = saved_strategies.as_ref().map(|v| {
                 v.iter()
                     .filter(|c| items.iter().any(|i| &&i.value == c))
                     .cloned()
                     .collect()
             });
             areas.push(
-                CheckGroup::new(
+                check_group(
                     &format!("area-{}", kind.code().replace('_', "-")),
                     "strategies",
                     legend,
@@ -684,7 +684,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         .filter_map(|c| parse_code(c))
         .collect();
     if !others.is_empty() {
-        areas.push(CheckGroup::new(
+        areas.push(check_group(
             "area-other",
             "strategies",
             t.get("sessions-strategies-other"),
@@ -700,7 +700,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
     }
     let areas_note = c.focus.is_none().then(|| t.get("sessions-no-focus"));
 
-    let techniques = CheckGroup::new(
+    let techniques = check_group(
         "techniques",
         "techniques",
         t.get("sessions-techniques"),
@@ -735,12 +735,12 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             &typed.tasks_done,
         );
         task_codes.extend(items.iter().map(|i| i.value.clone()));
-        let saved = sv_list(|s| s.tasks_done.clone()).map(|v| {
+        let saved: Option<Vec<String>> = sv_list(|s| s.tasks_done.clone()).map(|v| {
             v.into_iter()
                 .filter(|c| items.iter().any(|i| &i.value == c))
                 .collect()
         });
-        let mut g = CheckGroup::new(
+        let mut g = check_group(
             &format!("tasks-{}", p.code()),
             "tasks_done",
             t.with("sessions-tasks-of", &[("phase", phase_label(&t, *p))]),
@@ -761,7 +761,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         .filter_map(|c| PhaseTask::parse(c))
         .collect();
     if !other_tasks.is_empty() {
-        tasks.push(CheckGroup::new(
+        tasks.push(check_group(
             "tasks-other",
             "tasks_done",
             t.get("sessions-tasks-other"),
@@ -785,7 +785,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             items.push(x);
         }
     }
-    let checklist = CheckGroup::new(
+    let checklist = check_group(
         "checklist",
         "checklist",
         t.get("sessions-checklist"),

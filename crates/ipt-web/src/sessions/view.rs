@@ -27,84 +27,13 @@ pub fn input(name: &'static str, label: String, kind: &'static str, value: &str)
         .saved_words("sessions-conflict-saved", "sessions-conflict-saved-empty")
 }
 
-/// One checkbox or radio button of a checklist.
-pub struct Check {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub hint: Option<String>,
-    pub checked: bool,
-}
+pub use crate::kit::{Choice as Check, Choices as CheckGroup};
 
-/// A checklist: a fieldset with a legend, rendered by `sessions/checks.html`.
-pub struct CheckGroup {
-    pub id: String,
-    pub name: &'static str,
-    /// checkbox or radio.
-    pub kind: &'static str,
-    pub legend: String,
-    pub hint: Option<String>,
-    pub items: Vec<Check>,
-    pub error: Option<String>,
-    pub saved: Option<String>,
-    /// Shown folded (`<details>`), for the tasks of other phases.
-    pub folded: bool,
-}
-
-impl CheckGroup {
-    pub fn new(id: &str, name: &'static str, legend: String, items: Vec<Check>) -> Self {
-        Self {
-            id: id.to_string(),
-            name,
-            kind: "checkbox",
-            legend,
-            hint: None,
-            error: None,
-            saved: None,
-            items,
-            folded: false,
-        }
-    }
-    pub fn radio(mut self) -> Self {
-        self.kind = "radio";
-        self
-    }
-    pub fn hint(mut self, h: String) -> Self {
-        self.hint = Some(h);
-        self
-    }
-    pub fn any_checked(&self) -> bool {
-        self.items.iter().any(|i| i.checked)
-    }
-    /// After a conflict: the saved selection, when it differs from what was ticked.
-    pub fn saved_from(mut self, saved: Option<Vec<String>>, t: &Tr) -> Self {
-        if let Some(saved) = saved {
-            let mine: Vec<&str> = self
-                .items
-                .iter()
-                .filter(|i| i.checked)
-                .map(|i| i.value.as_str())
-                .collect();
-            let theirs: Vec<&str> = saved.iter().map(String::as_str).collect();
-            let (mut a, mut b) = (mine.clone(), theirs.clone());
-            a.sort_unstable();
-            b.sort_unstable();
-            if a != b {
-                let labels: Vec<String> = self
-                    .items
-                    .iter()
-                    .filter(|i| theirs.contains(&i.value.as_str()))
-                    .map(|i| i.label.clone())
-                    .collect();
-                self.saved = Some(if labels.is_empty() {
-                    t.get("sessions-conflict-saved-none")
-                } else {
-                    labels.join("; ")
-                });
-            }
-        }
-        self
-    }
+/// A checklist of the sessions pages, which say "Saved meanwhile:" beside a selection saved by
+/// someone else.
+pub fn check_group(id: &str, name: &'static str, legend: String, items: Vec<Check>) -> CheckGroup {
+    CheckGroup::of(id, name, legend, items)
+        .saved_words("sessions-conflict-saved", "sessions-conflict-saved-none")
 }
 
 /// Field errors of one form, by field name.
