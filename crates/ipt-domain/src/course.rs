@@ -232,6 +232,28 @@ impl Contract {
         Ok(())
     }
 
+    /// The sessions fit between the course's start and the last session at the agreed
+    /// frequency: `n` sessions need `n − 1` intervals (a month taken as four weeks). A contract
+    /// that cannot be kept is refused with the earliest end that could (`earliest`).
+    pub fn check_fits(
+        started_on: Date,
+        sessions: u16,
+        frequency: Frequency,
+        end_date: Date,
+    ) -> Result<(), FieldError> {
+        let span = i64::from(sessions.saturating_sub(1)) * frequency.min_days_between();
+        let earliest = started_on + time::Duration::days(span);
+        if end_date < earliest {
+            return Err(
+                FieldError::new("end_date", crate::rule::Code::ContractDoesNotFit)
+                    .number("sessions", i64::from(sessions))
+                    .text("frequency", frequency.code())
+                    .date("earliest", earliest),
+            );
+        }
+        Ok(())
+    }
+
     /// A contract must fit the format's session range and end after it was agreed.
     pub fn new(
         protocol: &Protocol,
@@ -292,8 +314,15 @@ impl ContractInput {
             .take(input::date("agreed_on", self.agreed_on.as_deref()))
             .map(|d| d.unwrap_or(today))
             .and_then(|a| r.take(course.check_contract_agreed_on(a, today)).map(|_| a));
-        if let (Some(end), Some(agreed)) = (end_date, agreed_on) {
-            r.take(Contract::check_end(end, agreed));
+        // One refusal for the end date: after the agreement first, then room for the sessions.
+        let end_after_agreement = match (end_date, agreed_on) {
+            (Some(end), Some(agreed)) => r.take(Contract::check_end(end, agreed)).is_some(),
+            _ => true,
+        };
+        if let (true, Some(n), Some(f), Some(end)) =
+            (end_after_agreement, sessions, frequency, end_date)
+        {
+            r.take(Contract::check_fits(course.started_on, n, f, end));
         }
         match (sessions, frequency, end_date, agreed_on) {
             (Some(sessions), Some(frequency), Some(end_date), Some(agreed_on)) if r.is_empty() => {
@@ -1108,6 +1137,29 @@ pub enum CourseError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contract_whose_sessions_cannot_fit_before_its_end_is_refused() {
+        let start = date!(2026 - 12 - 02);
+        // Twelve fortnightly sessions need 22 weeks; 19 days is far too short.
+        let e = Contract::check_fits(
+            start,
+            12,
+            Frequency::Fortnightly,
+            start + time::Duration::days(19),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.field, e.code.as_str()),
+            ("end_date", "contract_does_not_fit")
+        );
+        assert!(
+            e.args
+                .contains(&("earliest", crate::rule::Arg::Date(date!(2027 - 05 - 05))))
+        );
+        assert!(Contract::check_fits(start, 12, Frequency::Weekly, date!(2027 - 02 - 17)).is_ok());
+        assert!(Contract::check_fits(start, 12, Frequency::Weekly, date!(2027 - 02 - 16)).is_err());
+    }
     use crate::problem_area::ProblemArea;
     use crate::protocol::ProtocolCatalogue;
     use time::macros::date;

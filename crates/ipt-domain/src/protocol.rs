@@ -162,6 +162,16 @@ impl Frequency {
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.code() == code.trim())
     }
+    /// The fewest days between two sessions at this frequency (a month taken as four weeks),
+    /// for checking that a contract's sessions fit before its end.
+    pub fn min_days_between(self) -> i64 {
+        match self {
+            Self::Weekly => 7,
+            Self::Fortnightly | Self::TwiceMonthly => 14,
+            Self::Monthly => 28,
+        }
+    }
+
     /// Typical days between sessions, for scheduling and overdue checks.
     pub fn days_between(self) -> i64 {
         match self {

@@ -120,6 +120,9 @@ codes! {
     FocusDuplicate = "focus_duplicate",
     DisputeNeedsStage = "dispute_needs_stage",
     StageOnlyForDisputes = "stage_only_for_disputes",
+    /// A contract of `sessions` at `frequency` that cannot be kept before its end; the earliest
+    /// end that could is `earliest`.
+    ContractDoesNotFit = "contract_does_not_fit",
     // Assessments: questionnaires entered by a clinician or answered in the portal.
     /// An item answer (`index`, from 0) that is not a whole number of zero or more.
     AnswerInvalid = "answer_invalid",

@@ -26,7 +26,7 @@ struct Case {
     codes: &'static [&'static str],
 }
 
-fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
+fn cases(today: &str, tomorrow: &str, next_year: String, in_19_days: String) -> Vec<Case> {
     let session = |extra: &[(&'static str, &str)]| {
         let mut form = vec![
             ("number", "1".to_string()),
@@ -190,6 +190,20 @@ fn cases(today: &str, tomorrow: &str, next_year: String) -> Vec<Case> {
             json: json!({"sessions": 30, "frequency": "hourly", "end_date": "2000-01-01",
                          "agreed_on": tomorrow, "version": 1}),
             codes: &["number_out_of_range", "not_one_of", "date_in_future"],
+        },
+        Case {
+            what: "a contract of twelve fortnightly sessions ending in nineteen days",
+            path: "contract",
+            api: Some(("PUT", "contract")),
+            form: vec![
+                ("sessions", "12".into()),
+                ("frequency", "fortnightly".into()),
+                ("end_date", in_19_days.clone()),
+                ("agreed_on", "".into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"sessions": 12, "frequency": "fortnightly", "end_date": in_19_days, "version": 1}),
+            codes: &["contract_does_not_fit"],
         },
         Case {
             what: "a contract whose last session comes before it was agreed",
@@ -386,7 +400,8 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             (today + time::Duration::days(1)).to_string(),
         );
         let next_year = (t.app.today().year() + 1).to_string();
-        for case in cases(&today, &tomorrow, next_year) {
+        let in_19_days = (t.app.today() + time::Duration::days(19)).to_string();
+        for case in cases(&today, &tomorrow, next_year, in_19_days) {
             let api = match case.api {
                 None => {
                     let path = format!("/api/v1/courses/{}/{}", c.id, case.path);

@@ -42,6 +42,7 @@ rule-end-before-onset = The end comes before the onset. The episode began { $ons
 rule-account-inactive = The account '{ $username }' is switched off; a token for it would not work.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-contract-does-not-fit = { $sessions } sessions at this frequency do not fit before this date: counted from the start of the course, the last one could come { $earliest } at the earliest. Choose a later end, fewer sessions, or more frequent ones.
 rule-focus-none = Choose at least one focus area.
 rule-focus-duplicate = Choose two different areas, or just one.
 rule-focus-too-many = IPT works on one or two focus areas.

@@ -42,6 +42,7 @@ rule-end-before-onset = La fine viene prima dell'esordio. L'episodio è iniziato
 rule-account-inactive = L'account '{ $username }' è disattivato: un token per esso non funzionerebbe.
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
+rule-contract-does-not-fit = { $sessions } sedute con questa frequenza non stanno prima di questa data: contando dall'inizio del percorso, l'ultima potrebbe cadere al più presto il { $earliest }. Scelga una fine più tarda, meno sedute o sedute più frequenti.
 rule-focus-none = Scelga almeno un'area di intervento.
 rule-focus-duplicate = Scelga due aree diverse, o una sola.
 rule-focus-too-many = La IPT lavora su una o due aree di intervento.
