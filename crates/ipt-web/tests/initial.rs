@@ -1228,3 +1228,46 @@ async fn the_initial_pages_speak_italian_including_the_reasons() {
     let en = s.get("/timeline").await;
     assert!(!en.text().contains("initial-"), "{}", en.text());
 }
+
+/// A questionnaire with no risk item (the GDS-15) never reads as "no risk": its score says the
+/// questionnaire does not ask, so the clinician asks separately; the PHQ-9 says none positive.
+#[tokio::test]
+async fn a_score_without_a_risk_item_says_suicide_was_not_asked() {
+    for t in TestApp::all().await {
+        let s = setup(t, Format::Individual).await;
+        let anna = s.t.app.account_named("anna").await.unwrap().unwrap();
+        let (_, tok) = crate::api::token(&s.t, &anna).await;
+        for (code, answers) in [
+            ("gds15", vec![0; 15]),
+            ("phq9", vec![1, 1, 1, 0, 0, 0, 0, 0, 0]),
+        ] {
+            let r = crate::api::post(
+                &s.t,
+                &format!("/api/v1{}/assessments", s.course),
+                &tok,
+                serde_json::json!({"instrument": code, "answers": answers}),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{code}: {}", r.json);
+        }
+        let text = s.get("/measures").await.text();
+        assert!(
+            text.contains(
+                "this questionnaire has no item on suicide or self-harm: ask about them separately"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("none positive"), "the PHQ-9 asks: {text}");
+        let it =
+            s.t.get(
+                &format!("{}/measures", s.course),
+                Some(&format!("{}; ipt_lang=it", s.session)),
+            )
+            .await
+            .text();
+        assert!(
+            it.contains("non ha item su suicidio o autolesionismo"),
+            "{it}"
+        );
+    }
+}

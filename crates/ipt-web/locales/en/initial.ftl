@@ -123,6 +123,7 @@ initial-measure-pick-hint = The ones suggested for this format come first.
 initial-measure-recommended = { $name } (suggested for this format)
 initial-measure-start = Open the questionnaire
 initial-measure-risk-none = none positive
+initial-measure-risk-not-asked = this questionnaire has no item on suicide or self-harm: ask about them separately
 initial-measure-risk-items = Risk item { $items } answered positively
 initial-measure-total = { $total } of { $max }
 initial-measure-no-total = no total

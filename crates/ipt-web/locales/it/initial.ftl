@@ -123,6 +123,7 @@ initial-measure-pick-hint = Quelli consigliati per questo formato sono in cima.
 initial-measure-recommended = { $name } (consigliato per questo formato)
 initial-measure-start = Apri il questionario
 initial-measure-risk-none = nessuno positivo
+initial-measure-risk-not-asked = questo questionario non ha item su suicidio o autolesionismo: chieda separatamente
 initial-measure-risk-items = Item di rischio { $items } con risposta positiva
 initial-measure-total = { $total } su { $max }
 initial-measure-no-total = nessun totale

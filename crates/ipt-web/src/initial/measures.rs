@@ -110,8 +110,12 @@ fn severity_words(t: &Tr, code: &str) -> String {
     t.get(&format!("severity-{code}"))
 }
 
-fn risk_words(t: &Tr, items: &[u16]) -> String {
-    if items.is_empty() {
+/// What a score says about risk: the items answered positively, none, or (for a questionnaire
+/// with no risk item, such as the GDS-15) that it does not ask, so the clinician asks separately.
+fn risk_words(t: &Tr, inst: Option<&Instrument>, items: &[u16]) -> String {
+    if items.is_empty() && inst.is_some_and(|i| i.risk.is_empty()) {
+        t.get("initial-measure-risk-not-asked")
+    } else if items.is_empty() {
         t.get("initial-measure-risk-none")
     } else {
         t.with(
@@ -178,7 +182,7 @@ fn rows(t: &Tr, view: &CourseView) -> Vec<AssessmentRow> {
                 date: t.date(a.administered_at.date()),
                 total,
                 severity,
-                risk: risk_words(t, &risk),
+                risk: risk_words(t, inst, &risk),
                 risk_positive: !risk.is_empty(),
                 status: t.get(&format!("initial-measure-status-{}", a.status.code())),
                 notes,
@@ -473,7 +477,7 @@ async fn entry_page(
             &[
                 ("total", total),
                 ("severity", severity),
-                ("risk", risk_words(&t, &r.risk_items)),
+                ("risk", risk_words(&t, Some(inst), &r.risk_items)),
             ],
         )
     });
