@@ -156,17 +156,7 @@ impl Input {
 
     /// The ids of the texts that describe this input, for `aria-describedby`.
     pub fn described_by(&self) -> String {
-        let mut ids = vec![];
-        if self.hint.is_some() {
-            ids.push(format!("{}-hint", self.id));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.id));
-        }
-        if self.saved.is_some() {
-            ids.push(format!("{}-saved", self.id));
-        }
-        ids.join(" ")
+        described_by(&self.id, &self.hint, &self.error, &self.saved)
     }
 
     pub fn rows(mut self, rows: u8) -> Self {
@@ -338,17 +328,7 @@ impl Choices {
 
     /// The ids of the texts that describe the group, for `aria-describedby`.
     pub fn described_by(&self) -> String {
-        let mut ids = vec![];
-        if self.hint.is_some() {
-            ids.push(format!("{}-hint", self.id));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.id));
-        }
-        if self.saved.is_some() {
-            ids.push(format!("{}-saved", self.id));
-        }
-        ids.join(" ")
+        described_by(&self.id, &self.hint, &self.error, &self.saved)
     }
 
     pub fn hint(mut self, h: String) -> Self {
@@ -490,4 +470,19 @@ pub fn status_label(t: &Tr, s: &CourseStatus) -> String {
 
 pub fn format_label(t: &Tr, f: Format) -> String {
     t.get(&format!("format-{}", f.code()))
+}
+
+/// The ids of a field's hint, error and saved value (those it has), for `aria-describedby`.
+fn described_by(
+    id: &str,
+    hint: &Option<String>,
+    error: &Option<String>,
+    saved: &Option<String>,
+) -> String {
+    [(hint, "hint"), (error, "error"), (saved, "saved")]
+        .iter()
+        .filter(|(text, _)| text.is_some())
+        .map(|(_, what)| format!("{id}-{what}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -475,26 +475,33 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
     }
 }
 
+/// A clinician signed in with a token, and two started courses of theirs: one to fill through
+/// the pages, one through the API.
+async fn two_courses(
+    t: &TestApp,
+) -> (
+    String,
+    String,
+    ipt_domain::course::Course,
+    ipt_domain::course::Course,
+) {
+    let clinician = t.user("alike", Role::Clinician).await;
+    let session = t.sign_in("alike").await;
+    let (_, tok) = token(t, &clinician).await;
+    let mut courses = vec![];
+    for name in ["Page Example", "Api Example"] {
+        let p = t.patient(&clinician, name).await;
+        courses.push(t.started_course(&p, Format::Individual, 30).await);
+    }
+    let by_api = courses.pop().unwrap();
+    let by_page = courses.pop().unwrap();
+    (session, tok, by_page, by_api)
+}
+
 #[tokio::test]
 async fn the_same_good_input_is_stored_alike_by_page_and_api() {
     for t in TestApp::all().await {
-        let clinician = t.user("alike", Role::Clinician).await;
-        let session = t.sign_in("alike").await;
-        let (_, tok) = token(&t, &clinician).await;
-        let by_page = t
-            .started_course(
-                &t.patient(&clinician, "Page Example").await,
-                Format::Individual,
-                30,
-            )
-            .await;
-        let by_api = t
-            .started_course(
-                &t.patient(&clinician, "Api Example").await,
-                Format::Individual,
-                30,
-            )
-            .await;
+        let (session, tok, by_page, by_api) = two_courses(&t).await;
         let today = t.app.today().to_string();
         let next = (t.app.today() + time::Duration::days(7)).to_string();
         let page = t
@@ -806,23 +813,7 @@ async fn the_same_bad_questionnaire_is_refused_alike_by_page_and_api_and_in_ital
 #[tokio::test]
 async fn the_same_questionnaire_is_stored_alike_by_page_and_api() {
     for t in TestApp::all().await {
-        let clinician = t.user("alike", Role::Clinician).await;
-        let session = t.sign_in("alike").await;
-        let (_, tok) = token(&t, &clinician).await;
-        let by_page = t
-            .started_course(
-                &t.patient(&clinician, "Page Example").await,
-                Format::Individual,
-                30,
-            )
-            .await;
-        let by_api = t
-            .started_course(
-                &t.patient(&clinician, "Api Example").await,
-                Format::Individual,
-                30,
-            )
-            .await;
+        let (session, tok, by_page, by_api) = two_courses(&t).await;
         let earlier = (t.app.today() - time::Duration::days(2)).to_string();
         // A complete one is final; one with too many items unanswered is a draft (the API asks
         // for a draft, the page lets the answers decide), with its risk item flagged all the
