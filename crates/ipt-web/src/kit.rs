@@ -269,27 +269,19 @@ impl Choices {
         selected: &[String],
     ) -> Self {
         let id = name.replace('_', "-");
+        let items = options
+            .into_iter()
+            .map(|(value, label, hint)| Choice {
+                id: format!("{id}-{}", value.replace('_', "-")),
+                checked: selected.contains(&value),
+                value,
+                label,
+                hint,
+            })
+            .collect();
         Self {
-            items: options
-                .into_iter()
-                .map(|(value, label, hint)| Choice {
-                    id: format!("{id}-{}", value.replace('_', "-")),
-                    checked: selected.contains(&value),
-                    value,
-                    label,
-                    hint,
-                })
-                .collect(),
-            id,
-            name: name.to_string(),
             kind,
-            legend,
-            hint: None,
-            error: None,
-            saved: None,
-            folded: false,
-            saved_label: "initial-conflict-saved",
-            saved_none: "initial-conflict-saved-none",
+            ..Self::of(&id, name, legend, items)
         }
     }
 
