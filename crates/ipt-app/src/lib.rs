@@ -21,7 +21,7 @@ use ipt_domain::inventory::{InventoryPerson, InventorySnapshot, SnapshotKind, Sn
 use ipt_domain::measures::TextPacks;
 use ipt_domain::patient::{Language, Patient, PatientInput};
 use ipt_domain::problem_area::FocusAreas;
-use ipt_domain::protocol::{Format, Frequency, ProtocolCatalogue};
+use ipt_domain::protocol::{Format, Frequency, Phase, Protocol, ProtocolCatalogue};
 use ipt_domain::session::TherapySession;
 use ipt_domain::timeline::{MoodEpisode, Timeline, TimelineEvent};
 use time::{Date, OffsetDateTime};
@@ -65,20 +65,53 @@ pub struct ContractTerms {
     pub agreed_on: Date,
 }
 
-/// The facts the phase guards need that live outside the course row.
-fn facts_of(inventory_people: usize, assessments: &[Assessment], open: usize) -> CourseFacts {
+/// The records beside the course row that the phase guards count.
+pub struct Beside<'a> {
+    pub inventory_people: usize,
+    pub timeline_events: usize,
+    pub sessions: &'a [TherapySession],
+    pub assessments: &'a [Assessment],
+    pub open_alerts: usize,
+}
+
+/// The facts the phase guards need that live outside the course row, counted from `b` under
+/// the format's `protocol` (its main questionnaires).
+pub fn facts_of(protocol: &Protocol, b: Beside<'_>) -> CourseFacts {
+    let middle_sessions_attended = b
+        .sessions
+        .iter()
+        .filter(|s| {
+            s.phase.phase == Phase::Middle
+                && s.attendance == ipt_domain::session::Attendance::Attended
+        })
+        .count()
+        .min(usize::from(u16::MAX)) as u16;
     CourseFacts {
-        inventory_people,
-        end_measure_recorded: assessments.iter().any(Assessment::is_end_measure),
-        open_risk_alerts: open,
+        inventory_people: b.inventory_people,
+        timeline_events: b.timeline_events,
+        baseline_measure_recorded: measures::baseline_recorded(protocol, b.assessments),
+        middle_sessions_attended,
+        end_measure_recorded: b.assessments.iter().any(Assessment::is_end_measure),
+        main_measure_not_improved: measures::main_outcome(protocol, b.assessments)
+            .is_some_and(|o| o.not_improved()),
+        open_risk_alerts: b.open_alerts,
     }
 }
 
 impl CourseView {
     /// The guards' facts from what the view already holds, with the patient's open alerts
     /// (a page that has read them for its banner reads nothing again).
-    pub fn facts(&self, open_risk_alerts: usize) -> CourseFacts {
-        facts_of(self.inventory.len(), &self.assessments, open_risk_alerts)
+    pub fn facts(&self, protocol: &Protocol, open_risk_alerts: usize) -> CourseFacts {
+        facts_of(
+            protocol,
+            Beside {
+                inventory_people: self.inventory.len(),
+                timeline_events: self.timeline.events.len(),
+                sessions: &self.sessions,
+                assessments: &self.assessments,
+                open_alerts: open_risk_alerts,
+            },
+        )
     }
 }
 
@@ -507,6 +540,7 @@ impl App {
                     stage: a.stage().map(|s| s.code().to_string()),
                 })
                 .collect(),
+            reason: None,
         };
         self.enter_focus(actor, id, Some(version), &input).await
     }
@@ -584,7 +618,41 @@ impl App {
                 ),
             )
             .await?;
-        Ok(facts_of(inventory.len(), &assessments, open_alerts.len()))
+        let timeline = self
+            .store
+            .timeline(
+                course.id,
+                &self.audit(actor, "timeline.read", "timeline", id, pid),
+            )
+            .await?;
+        let sessions = self
+            .store
+            .sessions(
+                course.id,
+                &self.audit(actor, "session.read", "session", id, pid),
+            )
+            .await?;
+        Ok(facts_of(
+            self.protocols.get(course.format),
+            Beside {
+                inventory_people: inventory.len(),
+                timeline_events: timeline.events.len(),
+                sessions: &sessions,
+                assessments: &assessments,
+                open_alerts: open_alerts.len(),
+            },
+        ))
+    }
+
+    /// The guards between `course` and `target` under its format's gates in this deployment
+    /// (for a door that offers the moves with what each still needs).
+    pub fn unmet_guards(
+        &self,
+        course: &Course,
+        target: &CourseStatus,
+        facts: &CourseFacts,
+    ) -> Vec<Guard> {
+        course.unmet_guards(target, facts, &self.protocols.get(course.format).gates)
     }
 
     /// Move a course as a door was given the move: read, then guarded as `transition`.
@@ -629,8 +697,8 @@ impl App {
             _ => None,
         };
         let course = self
-            .edit_course(actor, id, Some(version), "course.transition", |c, _| {
-                c.transition(target, &facts, today)?;
+            .edit_course(actor, id, Some(version), "course.transition", |c, cat| {
+                c.transition(target, &facts, &cat.get(c.format).gates, today)?;
                 Ok(())
             })
             .await?;

@@ -97,3 +97,93 @@ pub fn summary_of(r: &ScoreResult) -> ScoreSummary {
         scoring_version: r.version.clone(),
     }
 }
+
+/// How the main measure moved over a course: baseline (its first final total) against its
+/// latest, with the change metrics in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MainOutcome {
+    pub instrument: String,
+    pub baseline: f64,
+    pub latest: f64,
+    pub change: Change,
+}
+
+impl MainOutcome {
+    /// The treatment has not helped enough on this measure: no reliable improvement (or, for
+    /// an instrument without a reliable-change index, no response), or a reliable worsening.
+    /// This is what opens the non-response path of the termination phase (reference §1.1).
+    pub fn not_improved(&self) -> bool {
+        let c = &self.change;
+        c.reliable_deterioration == Some(true)
+            || match c.reliable_improvement {
+                Some(improved) => !improved,
+                None => c.response == Some(false),
+            }
+    }
+}
+
+fn final_total(a: &ipt_domain::assessment::Assessment) -> Option<f64> {
+    (a.status == ipt_domain::assessment::AssessmentStatus::Final)
+        .then_some(())
+        .and(a.result.as_ref())
+        .filter(|r| r.valid)
+        .and_then(|r| r.total)
+}
+
+/// The course's main measure and its change: the first of the format's recommended instruments,
+/// then any other questionnaire in the order first given (never a single rating of our own),
+/// that has two final totals and defines response or reliable change. None while no measure
+/// has two scores.
+pub fn main_outcome(
+    protocol: &ipt_domain::protocol::Protocol,
+    assessments: &[ipt_domain::assessment::Assessment],
+) -> Option<MainOutcome> {
+    use ipt_domain::assessment::Assessment;
+    let mut finals: Vec<&Assessment> = assessments
+        .iter()
+        .filter(|a| final_total(a).is_some())
+        .filter(|a| !Assessment::NOT_OUTCOME_MEASURES.contains(&a.instrument.as_str()))
+        .collect();
+    finals.sort_by_key(|a| (a.administered_at, a.id));
+    let mut codes: Vec<&str> = protocol
+        .recommended_instruments
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for a in &finals {
+        if !codes.contains(&a.instrument.as_str()) {
+            codes.push(&a.instrument);
+        }
+    }
+    codes.into_iter().find_map(|code| {
+        let list: Vec<f64> = finals
+            .iter()
+            .filter(|a| a.instrument == code)
+            .filter_map(|a| final_total(a))
+            .collect();
+        let (&baseline, &latest) = (list.first()?, list.last()?);
+        if list.len() < 2 {
+            return None;
+        }
+        let instrument = Catalogue::builtin().get(code)?;
+        let whole = |x: f64| x.max(0.0).round() as u32;
+        let change = self::change(instrument, whole(baseline), whole(latest)).ok()?;
+        (change.response.is_some() || change.reliable_improvement.is_some()).then(|| MainOutcome {
+            instrument: code.to_string(),
+            baseline,
+            latest,
+            change,
+        })
+    })
+}
+
+/// Whether a baseline of the format's main questionnaires is on file: a final, valid total of
+/// one of its recommended instruments.
+pub fn baseline_recorded(
+    protocol: &ipt_domain::protocol::Protocol,
+    assessments: &[ipt_domain::assessment::Assessment],
+) -> bool {
+    assessments.iter().any(|a| {
+        final_total(a).is_some() && protocol.recommended_instruments.contains(&a.instrument)
+    })
+}

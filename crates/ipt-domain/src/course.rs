@@ -16,7 +16,7 @@ use crate::ids::{CourseId, GoalId, PatientId, UserId};
 pub use crate::indication::DepressionSeverity;
 use crate::indication::IndicationRecord;
 use crate::problem_area::{AreaKind, FocusAreas};
-use crate::protocol::{Format, Frequency, Phase, PhasePlan, Protocol, ProtocolError};
+use crate::protocol::{Format, Frequency, Gates, Phase, PhasePlan, Protocol, ProtocolError};
 use crate::rule::{self, FieldError};
 
 /// Why a course ended before completion.
@@ -660,7 +660,16 @@ impl GoalInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CourseFacts {
     pub inventory_people: usize,
+    /// Events on the interpersonal timeline.
+    pub timeline_events: usize,
+    /// A final score of one of the format's recommended instruments is on file.
+    pub baseline_measure_recorded: bool,
+    /// Attended sessions held in the middle phase.
+    pub middle_sessions_attended: u16,
     pub end_measure_recorded: bool,
+    /// The main measure, baseline against latest, shows no reliable improvement (or, for an
+    /// instrument without a reliable-change index, no response).
+    pub main_measure_not_improved: bool,
     /// Risk alerts of the patient not yet acknowledged by a clinician.
     pub open_risk_alerts: usize,
 }
@@ -671,11 +680,18 @@ pub struct CourseFacts {
 pub enum Guard {
     DiagnosisRecorded,
     InventoryHasPerson,
+    TimelineHasEvent,
+    BaselineMeasureRecorded,
     FocusAreasChosen,
     FormulationAccepted,
     ContractAgreed,
+    /// The protocol's minimum of attended middle-phase sessions before the termination phase.
+    MiddleSessionsHeld,
     EndMeasureRecorded,
     RelapsePlanWritten,
+    /// A course whose main measure has not improved is completed only with the next step
+    /// written down (reference §1.1, non-response: alternatives reviewed).
+    NonResponseNextStep,
     MaintenanceIptDecided,
     /// No course ends while a risk alert of its patient waits: a positive risk answer or a
     /// recorded concern is seen and acted on first.
@@ -683,17 +699,40 @@ pub enum Guard {
 }
 
 impl Guard {
-    pub const ALL: [Guard; 9] = [
+    pub const ALL: [Guard; 13] = [
         Self::DiagnosisRecorded,
         Self::InventoryHasPerson,
+        Self::TimelineHasEvent,
+        Self::BaselineMeasureRecorded,
         Self::FocusAreasChosen,
         Self::FormulationAccepted,
         Self::ContractAgreed,
+        Self::MiddleSessionsHeld,
         Self::EndMeasureRecorded,
         Self::RelapsePlanWritten,
+        Self::NonResponseNextStep,
         Self::MaintenanceIptDecided,
         Self::RiskAlertsAcknowledged,
     ];
+
+    /// The stable code the API and the catalogues use (`diagnosis_recorded` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DiagnosisRecorded => "diagnosis_recorded",
+            Self::InventoryHasPerson => "inventory_has_person",
+            Self::TimelineHasEvent => "timeline_has_event",
+            Self::BaselineMeasureRecorded => "baseline_measure_recorded",
+            Self::FocusAreasChosen => "focus_areas_chosen",
+            Self::FormulationAccepted => "formulation_accepted",
+            Self::ContractAgreed => "contract_agreed",
+            Self::MiddleSessionsHeld => "middle_sessions_held",
+            Self::EndMeasureRecorded => "end_measure_recorded",
+            Self::RelapsePlanWritten => "relapse_plan_written",
+            Self::NonResponseNextStep => "non_response_next_step",
+            Self::MaintenanceIptDecided => "maintenance_ipt_decided",
+            Self::RiskAlertsAcknowledged => "risk_alerts_acknowledged",
+        }
+    }
 }
 
 impl fmt::Display for Guard {
@@ -701,14 +740,24 @@ impl fmt::Display for Guard {
         f.write_str(match self {
             Self::DiagnosisRecorded => "record the diagnosis",
             Self::InventoryHasPerson => "add at least one person to the interpersonal inventory",
+            Self::TimelineHasEvent => "add at least one event to the interpersonal timeline",
+            Self::BaselineMeasureRecorded => {
+                "record a baseline score of the format's main questionnaire"
+            }
             Self::FocusAreasChosen => "choose one or two focus areas",
             Self::FormulationAccepted => "record the date the patient accepted the formulation",
             Self::ContractAgreed => {
                 "agree the contract (number of sessions, frequency and end date)"
             }
+            Self::MiddleSessionsHeld => {
+                "hold the protocol's minimum of middle-phase sessions first (or end the course early)"
+            }
             Self::EndMeasureRecorded => "record an end-of-treatment measure",
             Self::RelapsePlanWritten => {
                 "write the relapse-prevention plan (warning signs and where to seek help)"
+            }
+            Self::NonResponseNextStep => {
+                "the main questionnaire shows no reliable improvement: write the next step (alternatives reviewed) in the termination review"
             }
             Self::MaintenanceIptDecided => "record a maintenance decision for maintenance IPT",
             Self::RiskAlertsAcknowledged => {
@@ -716,6 +765,14 @@ impl fmt::Display for Guard {
             }
         })
     }
+}
+
+/// One choice of focus: the areas (a dispute with its stage), when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocusChoice {
+    pub areas: FocusAreas,
+    pub chosen_on: Date,
+    pub reason: String,
 }
 
 /// Why a transition was refused.
@@ -744,6 +801,9 @@ pub struct Course {
     pub indication: IndicationRecord,
     pub diagnosis: Option<Diagnosis>,
     pub focus: Option<FocusAreas>,
+    /// Every focus chosen, oldest first, with the reason given for it.
+    #[serde(default)]
+    pub focus_history: Vec<FocusChoice>,
     pub formulation: Option<Formulation>,
     pub contract: Option<Contract>,
     pub relapse_plan: Option<RelapsePreventionPlan>,
@@ -775,6 +835,7 @@ impl Course {
             indication: IndicationRecord::default(),
             diagnosis: None,
             focus: None,
+            focus_history: vec![],
             formulation: None,
             contract: None,
             relapse_plan: None,
@@ -803,32 +864,110 @@ impl Course {
         c
     }
 
+    /// Choose or change the focus, keeping the history (reference §2: the focus is renegotiated
+    /// openly, and a supervisor sees when and why). A change of areas withdraws the
+    /// formulation's acceptance, which names the old areas, until the patient agrees the new one;
+    /// after the initial phase such a change needs its reason. A new dispute stage alone keeps
+    /// the acceptance. Choosing what is already chosen changes nothing.
+    pub fn choose_focus(
+        &mut self,
+        focus: FocusAreas,
+        reason: &str,
+        on: Date,
+    ) -> Result<(), FieldError> {
+        if self.focus.as_ref() == Some(&focus) {
+            return Ok(());
+        }
+        let kinds = |f: &FocusAreas| {
+            let mut k: Vec<AreaKind> = f.areas().iter().map(|a| a.kind()).collect();
+            k.sort_by_key(|k| k.code());
+            k
+        };
+        let areas_change = self
+            .focus
+            .as_ref()
+            .is_some_and(|f| kinds(f) != kinds(&focus));
+        let reason = reason.trim();
+        let past_initial = matches!(
+            self.status,
+            CourseStatus::Active(Phase::Middle | Phase::Termination)
+        );
+        if areas_change && past_initial && reason.is_empty() {
+            return Err(FieldError::new(
+                "reason",
+                rule::Code::FocusChangeNeedsReason,
+            ));
+        }
+        if areas_change && let Some(f) = self.formulation.as_mut() {
+            f.accepted_on = None;
+        }
+        self.focus_history.push(FocusChoice {
+            areas: focus.clone(),
+            chosen_on: on,
+            reason: reason.to_string(),
+        });
+        self.focus = Some(focus);
+        Ok(())
+    }
+
     /// Agree or change the contract; the phase plan follows the session count.
     pub fn agree_contract(&mut self, protocol: &Protocol, contract: Contract) {
         self.phase_plan = protocol.phase_plan(contract.sessions);
         self.contract = Some(contract);
     }
 
-    /// Which guards stand between this course and `target`. Empty when the move is allowed.
-    pub fn unmet_guards(&self, target: &CourseStatus, facts: &CourseFacts) -> Vec<Guard> {
+    /// Which guards stand between this course and `target` under the format's `gates`. Empty
+    /// when the move is allowed.
+    pub fn unmet_guards(
+        &self,
+        target: &CourseStatus,
+        facts: &CourseFacts,
+        gates: &Gates,
+    ) -> Vec<Guard> {
         let mut unmet = vec![];
         let mut need = |ok: bool, g: Guard| {
             if !ok {
                 unmet.push(g)
             }
         };
+        let accepted = self
+            .formulation
+            .as_ref()
+            .is_some_and(Formulation::is_accepted);
+        let plan_written = self
+            .relapse_plan
+            .as_ref()
+            .is_some_and(|p| p.check().is_ok());
         match target {
             CourseStatus::Active(Phase::Middle) => {
-                need(self.diagnosis.is_some(), Guard::DiagnosisRecorded);
-                need(facts.inventory_people >= 1, Guard::InventoryHasPerson);
-                need(self.focus.is_some(), Guard::FocusAreasChosen);
                 need(
-                    self.formulation
-                        .as_ref()
-                        .is_some_and(Formulation::is_accepted),
-                    Guard::FormulationAccepted,
+                    !gates.diagnosis || self.diagnosis.is_some(),
+                    Guard::DiagnosisRecorded,
                 );
+                need(
+                    !gates.inventory || facts.inventory_people >= 1,
+                    Guard::InventoryHasPerson,
+                );
+                need(
+                    !gates.timeline || facts.timeline_events >= 1,
+                    Guard::TimelineHasEvent,
+                );
+                need(
+                    !gates.baseline_measure || facts.baseline_measure_recorded,
+                    Guard::BaselineMeasureRecorded,
+                );
+                need(self.focus.is_some(), Guard::FocusAreasChosen);
+                need(accepted, Guard::FormulationAccepted);
                 need(self.contract.is_some(), Guard::ContractAgreed);
+            }
+            CourseStatus::Active(Phase::Termination) if self.format != Format::Maintenance => {
+                // A focus changed in the middle phase withdrew the acceptance: the patient
+                // agrees the new formulation before the ending is prepared.
+                need(accepted, Guard::FormulationAccepted);
+                need(
+                    facts.middle_sessions_attended >= gates.min_middle_sessions,
+                    Guard::MiddleSessionsHeld,
+                );
             }
             CourseStatus::Active(Phase::Maintenance) => {
                 need(self.contract.is_some(), Guard::ContractAgreed);
@@ -839,22 +978,21 @@ impl Course {
             CourseStatus::Completed => {
                 need(facts.open_risk_alerts == 0, Guard::RiskAlertsAcknowledged);
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
+                need(plan_written, Guard::RelapsePlanWritten);
                 need(
-                    self.relapse_plan
-                        .as_ref()
-                        .is_some_and(|p| p.check().is_ok()),
-                    Guard::RelapsePlanWritten,
+                    !gates.non_response_next_step
+                        || !facts.main_measure_not_improved
+                        || self
+                            .termination
+                            .as_ref()
+                            .is_some_and(|t| !t.non_response_plan.trim().is_empty()),
+                    Guard::NonResponseNextStep,
                 );
             }
             CourseStatus::ContinuedInMaintenance => {
                 need(facts.open_risk_alerts == 0, Guard::RiskAlertsAcknowledged);
                 need(facts.end_measure_recorded, Guard::EndMeasureRecorded);
-                need(
-                    self.relapse_plan
-                        .as_ref()
-                        .is_some_and(|p| p.check().is_ok()),
-                    Guard::RelapsePlanWritten,
-                );
+                need(plan_written, Guard::RelapsePlanWritten);
                 need(
                     self.maintenance
                         .as_ref()
@@ -895,6 +1033,7 @@ impl Course {
         &mut self,
         target: CourseStatus,
         facts: &CourseFacts,
+        gates: &Gates,
         on: Date,
     ) -> Result<(), TransitionError> {
         if !self.allowed(&target) {
@@ -903,7 +1042,7 @@ impl Course {
                 to: target,
             });
         }
-        let unmet = self.unmet_guards(&target, facts);
+        let unmet = self.unmet_guards(&target, facts, gates);
         if !unmet.is_empty() {
             return Err(TransitionError::Unmet { to: target, unmet });
         }
@@ -1138,6 +1277,9 @@ pub enum CourseError {
 mod tests {
     use super::*;
 
+    /// Every gate on, with no minimum of middle-phase sessions (tests that need one set it).
+    const GATES: Gates = Gates::ALL_ON;
+
     #[test]
     fn a_contract_whose_sessions_cannot_fit_before_its_end_is_refused() {
         let start = date!(2026 - 12 - 02);
@@ -1180,13 +1322,17 @@ mod tests {
             match g {
                 Guard::DiagnosisRecorded => 0,
                 Guard::InventoryHasPerson => 1,
-                Guard::FocusAreasChosen => 2,
-                Guard::FormulationAccepted => 3,
-                Guard::ContractAgreed => 4,
-                Guard::EndMeasureRecorded => 5,
-                Guard::RelapsePlanWritten => 6,
-                Guard::MaintenanceIptDecided => 7,
-                Guard::RiskAlertsAcknowledged => 8,
+                Guard::TimelineHasEvent => 2,
+                Guard::BaselineMeasureRecorded => 3,
+                Guard::FocusAreasChosen => 4,
+                Guard::FormulationAccepted => 5,
+                Guard::ContractAgreed => 6,
+                Guard::MiddleSessionsHeld => 7,
+                Guard::EndMeasureRecorded => 8,
+                Guard::RelapsePlanWritten => 9,
+                Guard::NonResponseNextStep => 10,
+                Guard::MaintenanceIptDecided => 11,
+                Guard::RiskAlertsAcknowledged => 12,
             }
         }
         for (i, g) in Guard::ALL.into_iter().enumerate() {
@@ -1224,7 +1370,7 @@ mod tests {
         c.formulation = Some(Formulation::new("text", Some(date!(2026 - 01 - 19))).unwrap());
         let contract = Contract::new(
             p,
-            16,
+            p.default_sessions,
             Frequency::Weekly,
             date!(2026 - 05 - 01),
             date!(2026 - 01 - 19),
@@ -1248,6 +1394,7 @@ mod tests {
         c.transition(
             CourseStatus::Active(Phase::Initial),
             &CourseFacts::default(),
+            &GATES,
             date!(2026 - 01 - 05),
         )
         .unwrap();
@@ -1255,6 +1402,7 @@ mod tests {
             .transition(
                 CourseStatus::Active(Phase::Middle),
                 &CourseFacts::default(),
+                &GATES,
                 date!(2026 - 01 - 26),
             )
             .unwrap_err();
@@ -1266,6 +1414,8 @@ mod tests {
             &vec![
                 Guard::DiagnosisRecorded,
                 Guard::InventoryHasPerson,
+                Guard::TimelineHasEvent,
+                Guard::BaselineMeasureRecorded,
                 Guard::FocusAreasChosen,
                 Guard::FormulationAccepted,
                 Guard::ContractAgreed
@@ -1283,6 +1433,199 @@ mod tests {
         );
     }
 
+    /// Finding 5 of #14: the middle phase needs a baseline measure and a timeline, the
+    /// termination phase the protocol's minimum of attended middle-phase sessions.
+    #[test]
+    fn the_reference_prerequisites_gate_the_middle_and_termination_phases() {
+        let (mut c, p) = course(Format::Individual);
+        c.status = CourseStatus::Active(Phase::Initial);
+        ready_for_middle(&mut c, &p);
+        let facts = CourseFacts {
+            inventory_people: 2,
+            ..CourseFacts::default()
+        };
+        let unmet = c.unmet_guards(&CourseStatus::Active(Phase::Middle), &facts, &p.gates);
+        assert_eq!(
+            unmet,
+            vec![Guard::TimelineHasEvent, Guard::BaselineMeasureRecorded]
+        );
+        let facts = CourseFacts {
+            timeline_events: 1,
+            baseline_measure_recorded: true,
+            ..facts
+        };
+        c.transition(
+            CourseStatus::Active(Phase::Middle),
+            &facts,
+            &p.gates,
+            date!(2026 - 01 - 26),
+        )
+        .unwrap();
+        // 12–16 sessions, 3 initial and 3 ending: at least 6 attended in the middle.
+        assert_eq!(p.gates.min_middle_sessions, 6);
+        let err = c
+            .transition(
+                CourseStatus::Active(Phase::Termination),
+                &facts,
+                &p.gates,
+                date!(2026 - 01 - 27),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TransitionError::Unmet {
+                to: CourseStatus::Active(Phase::Termination),
+                unmet: vec![Guard::MiddleSessionsHeld]
+            }
+        );
+        let held = CourseFacts {
+            middle_sessions_attended: 6,
+            ..facts
+        };
+        c.transition(
+            CourseStatus::Active(Phase::Termination),
+            &held,
+            &p.gates,
+            date!(2026 - 04 - 06),
+        )
+        .unwrap();
+        // A deployment can switch a gate off.
+        let (mut g, gp) = course(Format::Individual);
+        g.status = CourseStatus::Active(Phase::Initial);
+        ready_for_middle(&mut g, &gp);
+        let gates = Gates {
+            timeline: false,
+            baseline_measure: false,
+            ..gp.gates
+        };
+        assert!(
+            g.unmet_guards(
+                &CourseStatus::Active(Phase::Middle),
+                &facts_with_people(),
+                &gates
+            )
+            .is_empty()
+        );
+    }
+
+    fn facts_with_people() -> CourseFacts {
+        CourseFacts {
+            inventory_people: 1,
+            ..CourseFacts::default()
+        }
+    }
+
+    /// Finding 8 of #14: lay facilitators do not diagnose; the group format's gates do not ask
+    /// for a diagnosis, and its initial tasks are screening-based.
+    #[test]
+    fn a_group_member_reaches_the_middle_phase_without_a_diagnosis() {
+        let (mut c, p) = course(Format::Group);
+        c.status = CourseStatus::Active(Phase::Initial);
+        ready_for_middle(&mut c, &p);
+        c.diagnosis = None;
+        let facts = CourseFacts {
+            inventory_people: 1,
+            baseline_measure_recorded: true,
+            ..CourseFacts::default()
+        };
+        assert!(
+            c.unmet_guards(&CourseStatus::Active(Phase::Middle), &facts, &p.gates)
+                .is_empty()
+        );
+        let initial = &p.tasks[&Phase::Initial];
+        assert!(!initial.contains(&crate::protocol::PhaseTask::DiagnoseAndRate));
+        assert!(!initial.contains(&crate::protocol::PhaseTask::MedicationReview));
+        assert!(initial.contains(&crate::protocol::PhaseTask::CheckEligibilityAndRefer));
+        // Without the screening score it still cannot start.
+        assert_eq!(
+            c.unmet_guards(
+                &CourseStatus::Active(Phase::Middle),
+                &facts_with_people(),
+                &p.gates
+            ),
+            vec![Guard::BaselineMeasureRecorded]
+        );
+    }
+
+    /// A course whose main measure has not improved is completed only with its next step.
+    #[test]
+    fn a_non_response_needs_the_next_step_before_completion() {
+        let (mut c, p) = course(Format::Individual);
+        ready_for_middle(&mut c, &p);
+        c.status = CourseStatus::Active(Phase::Termination);
+        c.relapse_plan = Some(plan());
+        let facts = CourseFacts {
+            end_measure_recorded: true,
+            main_measure_not_improved: true,
+            ..CourseFacts::default()
+        };
+        assert_eq!(
+            c.unmet_guards(&CourseStatus::Completed, &facts, &p.gates),
+            vec![Guard::NonResponseNextStep]
+        );
+        c.termination = Some(TerminationReview {
+            gains: String::new(),
+            feelings_about_ending: String::new(),
+            non_response_plan: "medication review with the GP; referral discussed".into(),
+            reviewed_on: Some(date!(2026 - 04 - 20)),
+        });
+        assert!(
+            c.unmet_guards(&CourseStatus::Completed, &facts, &p.gates)
+                .is_empty()
+        );
+    }
+
+    /// A change of focus areas withdraws the formulation's acceptance and is kept in the
+    /// history; after the initial phase it needs a reason; a new dispute stage alone does not.
+    #[test]
+    fn a_focus_change_withdraws_the_acceptance_and_is_kept() {
+        let (mut c, p) = course(Format::Individual);
+        ready_for_middle(&mut c, &p);
+        c.focus = None;
+        c.status = CourseStatus::Active(Phase::Initial);
+        let day = date!(2026 - 01 - 12);
+        c.choose_focus(FocusAreas::new(vec![ProblemArea::Grief]).unwrap(), "", day)
+            .unwrap();
+        assert!(c.formulation.as_ref().unwrap().is_accepted());
+        c.status = CourseStatus::Active(Phase::Middle);
+        let dispute = FocusAreas::new(vec![ProblemArea::RoleDispute(
+            crate::problem_area::DisputeStage::Impasse,
+        )])
+        .unwrap();
+        let e = c.choose_focus(dispute.clone(), "  ", day).unwrap_err();
+        assert_eq!(
+            (e.field, e.code.as_str()),
+            ("reason", "focus_change_needs_reason")
+        );
+        assert_eq!(c.focus_history.len(), 1, "a refused change keeps nothing");
+        c.choose_focus(dispute, "the conflict with her sister drives the mood", day)
+            .unwrap();
+        assert!(!c.formulation.as_ref().unwrap().is_accepted());
+        assert_eq!(c.focus_history.len(), 2);
+        assert_eq!(
+            c.focus_history[1].reason,
+            "the conflict with her sister drives the mood"
+        );
+        // The next move needs the formulation agreed again.
+        let facts = CourseFacts {
+            middle_sessions_attended: 10,
+            ..CourseFacts::default()
+        };
+        assert_eq!(
+            c.unmet_guards(&CourseStatus::Active(Phase::Termination), &facts, &p.gates),
+            vec![Guard::FormulationAccepted]
+        );
+        // A stage moving on keeps the acceptance, and needs no reason.
+        c.formulation.as_mut().unwrap().accepted_on = Some(day);
+        let renegotiating = FocusAreas::new(vec![ProblemArea::RoleDispute(
+            crate::problem_area::DisputeStage::Renegotiation,
+        )])
+        .unwrap();
+        c.choose_focus(renegotiating, "", day).unwrap();
+        assert!(c.formulation.as_ref().unwrap().is_accepted());
+        assert_eq!(c.focus_history.len(), 3);
+    }
+
     #[test]
     fn an_unaccepted_formulation_blocks_the_middle_phase() {
         let (mut c, p) = course(Format::Individual);
@@ -1291,13 +1634,17 @@ mod tests {
         c.formulation.as_mut().unwrap().accepted_on = None;
         let facts = CourseFacts {
             inventory_people: 2,
+            timeline_events: 1,
+            baseline_measure_recorded: true,
             end_measure_recorded: false,
             open_risk_alerts: 0,
+            ..CourseFacts::default()
         };
         let err = c
             .transition(
                 CourseStatus::Active(Phase::Middle),
                 &facts,
+                &GATES,
                 date!(2026 - 01 - 26),
             )
             .unwrap_err();
@@ -1315,12 +1662,16 @@ mod tests {
         let (mut c, p) = course(Format::Individual);
         let mut facts = CourseFacts {
             inventory_people: 3,
+            timeline_events: 1,
+            baseline_measure_recorded: true,
             end_measure_recorded: false,
             open_risk_alerts: 0,
+            ..CourseFacts::default()
         };
         c.transition(
             CourseStatus::Active(Phase::Initial),
             &facts,
+            &GATES,
             date!(2026 - 01 - 05),
         )
         .unwrap();
@@ -1328,17 +1679,24 @@ mod tests {
         c.transition(
             CourseStatus::Active(Phase::Middle),
             &facts,
+            &GATES,
             date!(2026 - 01 - 26),
         )
         .unwrap();
         c.transition(
             CourseStatus::Active(Phase::Termination),
             &facts,
+            &GATES,
             date!(2026 - 04 - 06),
         )
         .unwrap();
         let err = c
-            .transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27))
+            .transition(
+                CourseStatus::Completed,
+                &facts,
+                &GATES,
+                date!(2026 - 04 - 27),
+            )
             .unwrap_err();
         assert_eq!(
             err,
@@ -1349,8 +1707,13 @@ mod tests {
         );
         facts.end_measure_recorded = true;
         c.relapse_plan = Some(plan());
-        c.transition(CourseStatus::Completed, &facts, date!(2026 - 04 - 27))
-            .unwrap();
+        c.transition(
+            CourseStatus::Completed,
+            &facts,
+            &GATES,
+            date!(2026 - 04 - 27),
+        )
+        .unwrap();
         assert_eq!(c.ended_on, Some(date!(2026 - 04 - 27)));
         assert!(c.next_statuses().is_empty());
     }
@@ -1360,14 +1723,18 @@ mod tests {
         let (mut c, p) = course(Format::Individual);
         let facts = CourseFacts {
             inventory_people: 1,
+            timeline_events: 1,
+            baseline_measure_recorded: true,
             end_measure_recorded: true,
             open_risk_alerts: 0,
+            ..CourseFacts::default()
         };
         ready_for_middle(&mut c, &p);
         assert!(matches!(
             c.transition(
                 CourseStatus::Active(Phase::Middle),
                 &facts,
+                &GATES,
                 date!(2026 - 01 - 05)
             ),
             Err(TransitionError::NotAllowed { .. })
@@ -1377,6 +1744,7 @@ mod tests {
             c.transition(
                 CourseStatus::Active(Phase::Initial),
                 &facts,
+                &GATES,
                 date!(2026 - 01 - 05)
             ),
             Err(TransitionError::NotAllowed { .. })
@@ -1389,6 +1757,7 @@ mod tests {
         c.transition(
             CourseStatus::EndedEarly(EndReason::Dropout),
             &CourseFacts::default(),
+            &GATES,
             date!(2026 - 02 - 01),
         )
         .unwrap();
@@ -1396,6 +1765,7 @@ mod tests {
             c.transition(
                 CourseStatus::EndedEarly(EndReason::ReferredOn),
                 &CourseFacts::default(),
+                &GATES,
                 date!(2026 - 02 - 02)
             )
             .is_err()
@@ -1418,13 +1788,17 @@ mod tests {
         c.relapse_plan = Some(plan());
         let facts = CourseFacts {
             inventory_people: 1,
+            timeline_events: 1,
+            baseline_measure_recorded: true,
             end_measure_recorded: true,
             open_risk_alerts: 0,
+            ..CourseFacts::default()
         };
         let err = c
             .transition(
                 CourseStatus::ContinuedInMaintenance,
                 &facts,
+                &GATES,
                 date!(2026 - 05 - 01),
             )
             .unwrap_err();
@@ -1439,6 +1813,7 @@ mod tests {
         c.transition(
             CourseStatus::ContinuedInMaintenance,
             &facts,
+            &GATES,
             date!(2026 - 05 - 01),
         )
         .unwrap();
@@ -1530,8 +1905,11 @@ mod tests {
         c.status = CourseStatus::Active(Phase::Termination);
         let facts = CourseFacts {
             inventory_people: 1,
+            timeline_events: 1,
+            baseline_measure_recorded: true,
             end_measure_recorded: true,
             open_risk_alerts: 1,
+            ..CourseFacts::default()
         };
         for target in [
             CourseStatus::Completed,
@@ -1539,12 +1917,16 @@ mod tests {
             CourseStatus::EndedEarly(EndReason::Dropout),
         ] {
             assert!(
-                c.unmet_guards(&target, &facts)
+                c.unmet_guards(&target, &facts, &GATES)
                     .contains(&Guard::RiskAlertsAcknowledged),
                 "{target:?}"
             );
             let mut moved = c.clone();
-            assert!(moved.transition(target.clone(), &facts, today()).is_err());
+            assert!(
+                moved
+                    .transition(target.clone(), &facts, &GATES, today())
+                    .is_err()
+            );
             assert_eq!(moved.status, c.status, "{target:?}: nothing changed");
         }
         let cleared = CourseFacts {
@@ -1552,8 +1934,12 @@ mod tests {
             ..facts
         };
         assert!(
-            !c.unmet_guards(&CourseStatus::EndedEarly(EndReason::Dropout), &cleared)
-                .contains(&Guard::RiskAlertsAcknowledged)
+            !c.unmet_guards(
+                &CourseStatus::EndedEarly(EndReason::Dropout),
+                &cleared,
+                &GATES
+            )
+            .contains(&Guard::RiskAlertsAcknowledged)
         );
     }
 
@@ -1569,14 +1955,14 @@ mod tests {
         ) {
             let (mut c, _) = course(Format::Individual);
             c.status = CourseStatus::Active([Phase::Initial, Phase::Middle, Phase::Termination][phase]);
-            let facts = CourseFacts { inventory_people: inventory, end_measure_recorded: end_measure, open_risk_alerts: alerts };
+            let facts = CourseFacts { inventory_people: inventory, end_measure_recorded: end_measure, open_risk_alerts: alerts, ..CourseFacts::default() };
             let target = [
                 CourseStatus::Completed,
                 CourseStatus::ContinuedInMaintenance,
                 CourseStatus::EndedEarly(EndReason::Dropout),
             ][target].clone();
             let before = c.status.clone();
-            proptest::prop_assert!(c.transition(target, &facts, today()).is_err());
+            proptest::prop_assert!(c.transition(target, &facts, &GATES, today()).is_err());
             proptest::prop_assert_eq!(c.status, before);
         }
     }

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::Refusals;
+use crate::input::{self, Refusals};
 use crate::rule::{Code, FieldError};
 
 /// The stage of a role dispute (reference §2.2).
@@ -296,14 +296,23 @@ pub struct FocusAreaInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FocusInput {
     pub areas: Vec<FocusAreaInput>,
+    /// Why this focus: optional at the first choice, needed for a change of areas after the
+    /// initial phase (`Course::choose_focus`).
+    pub reason: Option<String>,
 }
 
 impl FocusInput {
     /// One or two different areas; a role dispute with its stage, any other area without one.
     /// A refusal about one area is named `areas.area` or `areas.stage` with its position
-    /// (`index`, from 0); one about the choice as a whole is named `areas`.
-    pub fn read(&self) -> Result<FocusAreas, Vec<FieldError>> {
+    /// (`index`, from 0); one about the choice as a whole is named `areas`. The reason comes
+    /// back trimmed, at most a long text.
+    pub fn read(&self) -> Result<(FocusAreas, String), Vec<FieldError>> {
         let mut r = Refusals::new();
+        let reason = r.take(input::bounded_text(
+            "reason",
+            self.reason.as_deref().unwrap_or(""),
+            input::LONG_TEXT,
+        ));
         let at = |field: &'static str, code: Code, i: usize| {
             FieldError::new(field, code).number("index", i as i64)
         };
@@ -343,10 +352,10 @@ impl FocusInput {
                 Err(_) => r.push(at("areas.stage", Code::StageOnlyForDisputes, i)),
             }
         }
-        if !r.is_empty() {
+        let Some(reason) = reason.filter(|_| r.is_empty()) else {
             return Err(r.into_vec());
-        }
-        FocusAreas::new(areas).map_err(|e| {
+        };
+        let areas = FocusAreas::new(areas).map_err(|e| {
             vec![match e {
                 ProblemAreaError::TooManyFocusAreas(_) => {
                     FieldError::new("areas", Code::FocusTooMany).number("max", 2)
@@ -356,7 +365,8 @@ impl FocusInput {
                 }
                 _ => FieldError::new("areas", Code::FocusNone),
             }]
-        })
+        })?;
+        Ok((areas, reason))
     }
 }
 
@@ -397,6 +407,7 @@ mod tests {
         };
         let got = codes(FocusInput {
             areas: vec![area("role_dispute", ""), area("grief", "impasse")],
+            ..Default::default()
         });
         assert_eq!(
             got.iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
@@ -408,14 +419,17 @@ mod tests {
         assert_eq!(got[1].2, vec![("index", crate::rule::Arg::Number(1))]);
         let got = codes(FocusInput {
             areas: vec![area("grief", ""), area(" grief", "")],
+            ..Default::default()
         });
         assert_eq!(got[0].1, "focus_duplicate");
         assert_eq!(codes(FocusInput::default())[0].1, "focus_none");
-        let ok = FocusInput {
+        let (ok, reason) = FocusInput {
             areas: vec![area("role_dispute", "impasse"), area("grief", "")],
+            reason: Some("  the dispute came first  ".into()),
         }
         .read()
         .unwrap();
+        assert_eq!(reason, "the dispute came first");
         assert_eq!(
             ok.areas()[0],
             ProblemArea::RoleDispute(DisputeStage::Impasse)

@@ -261,6 +261,11 @@ pub enum PhaseTask {
     FormulationAgreed,
     ContractAgreed,
     ParentPsychoeducation,
+    // Initial phase of lay-facilitated group IPT: eligibility comes from a screening measure,
+    // not from a diagnosis, and medication is for a clinician to consider on referral.
+    ReviewScreeningAnswers,
+    CheckEligibilityAndRefer,
+    PrepareForGroup,
     // Middle phase.
     IntervalMoodAndEvents,
     LinkMoodToEvents,
@@ -309,6 +314,11 @@ impl PhaseTask {
             FormulationAgreed => "Share the formulation and get the patient's agreement",
             ContractAgreed => "Agree the contract: sessions, frequency, end date",
             ParentPsychoeducation => "Meet a parent: information and psychoeducation",
+            ReviewScreeningAnswers => "Go through the screening questionnaire's answers together",
+            CheckEligibilityAndRefer => {
+                "Check eligibility; refer on for psychosis, bipolar disorder or acute suicide risk"
+            }
+            PrepareForGroup => "Prepare the person for the group",
             IntervalMoodAndEvents => "Ask about mood and events since the last meeting",
             LinkMoodToEvents => "Link mood to interpersonal events",
             ProblemAreaWork => "Work on the focus area's goals",
@@ -427,9 +437,70 @@ pub struct Protocol {
     pub measure_every: u16,
     /// For IPT-M, the course length in months.
     pub months: Option<(u16, u16)>,
+    /// Which hand-off conditions the phase moves of this format require.
+    pub gates: Gates,
+}
+
+/// The hand-off conditions a format's phase moves require besides the formulation, focus and
+/// contract, which every acute format needs (reference §1.1: the initial-phase tasks lead into
+/// the middle phase; the termination phase follows the problem-area work). Each can be changed
+/// per deployment in `ipt.toml` (`[protocols.<format>.gates]`); a refused move names every
+/// unmet one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gates {
+    /// The middle phase needs a recorded diagnosis (initial task 1). Off for lay-facilitated
+    /// group IPT, where eligibility comes from a screening measure instead.
+    pub diagnosis: bool,
+    /// The middle phase needs at least one person in the interpersonal inventory (task 5).
+    pub inventory: bool,
+    /// The middle phase needs at least one event on the interpersonal timeline (task 6).
+    pub timeline: bool,
+    /// The middle phase needs a baseline score of one of the format's recommended instruments
+    /// (task 1: quantify severity with a rating scale; repeated through treatment).
+    pub baseline_measure: bool,
+    /// The termination phase needs at least this many attended middle-phase sessions. By
+    /// default the format's shortest contract less its initial and termination sessions.
+    pub min_middle_sessions: u16,
+    /// Completing a course whose main measure shows no reliable improvement needs the next step
+    /// written in the termination review (the non-response path: alternatives reviewed).
+    pub non_response_next_step: bool,
+}
+
+impl Gates {
+    /// Every gate on, with no minimum of middle-phase sessions yet (the protocol sets it).
+    pub const ALL_ON: Gates = Gates {
+        diagnosis: true,
+        inventory: true,
+        timeline: true,
+        baseline_measure: true,
+        min_middle_sessions: 0,
+        non_response_next_step: true,
+    };
+}
+
+/// A deployment's changes to a format's gates; what is left out keeps the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatesOverride {
+    pub diagnosis: Option<bool>,
+    pub inventory: Option<bool>,
+    pub timeline: Option<bool>,
+    pub baseline_measure: Option<bool>,
+    pub min_middle_sessions: Option<u16>,
+    pub non_response_next_step: Option<bool>,
 }
 
 impl Protocol {
+    /// The protocol's minimum of middle-phase sessions: its shortest contract less the initial
+    /// and termination sessions (none for maintenance IPT, which has no middle phase).
+    pub fn derived_min_middle_sessions(&self) -> u16 {
+        if self.format == Format::Maintenance {
+            return 0;
+        }
+        self.min_sessions
+            .saturating_sub(self.initial_sessions + self.termination_sessions)
+    }
+
     /// The phases an active course of this format moves through, in order.
     pub fn phases(&self) -> &'static [Phase] {
         if self.format == Format::Maintenance {
@@ -548,6 +619,8 @@ pub struct ProtocolOverride {
     pub initial_sessions: Option<u16>,
     pub termination_sessions: Option<u16>,
     pub measure_every: Option<u16>,
+    /// `[protocols.<format>.gates]`: the phase moves' conditions.
+    pub gates: Option<GatesOverride>,
 }
 
 /// All protocols known to the deployment.
@@ -606,6 +679,20 @@ impl ProtocolCatalogue {
             }
             if let Some(v) = o.measure_every {
                 p.measure_every = v.max(1);
+            }
+            // The minimum follows changed counts unless the deployment set it.
+            p.gates.min_middle_sessions = p.derived_min_middle_sessions();
+            if let Some(g) = o.gates {
+                let gates = &mut p.gates;
+                gates.diagnosis = g.diagnosis.unwrap_or(gates.diagnosis);
+                gates.inventory = g.inventory.unwrap_or(gates.inventory);
+                gates.timeline = g.timeline.unwrap_or(gates.timeline);
+                gates.baseline_measure = g.baseline_measure.unwrap_or(gates.baseline_measure);
+                gates.min_middle_sessions =
+                    g.min_middle_sessions.unwrap_or(gates.min_middle_sessions);
+                gates.non_response_next_step = g
+                    .non_response_next_step
+                    .unwrap_or(gates.non_response_next_step);
             }
             if p.min_sessions == 0
                 || p.min_sessions > p.max_sessions
@@ -693,8 +780,9 @@ fn default_protocol(format: Format) -> Protocol {
         // IPT Institute certification: PHQ-9 at baseline and every 4 sessions.
         measure_every: 4,
         months: None,
+        gates: Gates::ALL_ON,
     };
-    match format {
+    let mut p = match format {
         Format::Individual => Protocol {
             name: "Individual IPT (acute)".into(),
             ..base
@@ -750,7 +838,9 @@ fn default_protocol(format: Format) -> Protocol {
                     },
                 ],
                 tasks: t,
-                recommended_instruments: instruments(&["phqa"]),
+                // PHQ-A first; the PHQ-9 is also validated in adolescents aged 13–17
+                // (Richardson et al. 2010, Pediatrics 126:1117).
+                recommended_instruments: instruments(&["phqa", "phq9"]),
                 ..base
             }
         }
@@ -792,6 +882,23 @@ fn default_protocol(format: Format) -> Protocol {
         },
         Format::Group => {
             let mut t = standard_tasks();
+            // Lay facilitators neither diagnose nor prescribe (finding 8 of #14): the pre-group
+            // session reviews the screening answers, checks eligibility with the referral rules,
+            // and prepares the person for the group.
+            t.insert(
+                Phase::Initial,
+                vec![
+                    PhaseTask::ReviewScreeningAnswers,
+                    PhaseTask::CheckEligibilityAndRefer,
+                    PhaseTask::Psychoeducation,
+                    PhaseTask::SickRole,
+                    PhaseTask::InterpersonalInventory,
+                    PhaseTask::ChooseProblemAreas,
+                    PhaseTask::FormulationAgreed,
+                    PhaseTask::ContractAgreed,
+                    PhaseTask::PrepareForGroup,
+                ],
+            );
             t.entry(Phase::Middle)
                 .or_default()
                 .push(PhaseTask::MidpointReview);
@@ -821,6 +928,13 @@ fn default_protocol(format: Format) -> Protocol {
                 tasks: t,
                 recommended_instruments: instruments(&["phq9"]),
                 measure_every: 1,
+                // The screening measure stands for the diagnosis; the pre-group session links
+                // onset to triggers in conversation rather than on a drawn timeline.
+                gates: Gates {
+                    diagnosis: false,
+                    timeline: false,
+                    ..Gates::ALL_ON
+                },
                 ..base
             }
         }
@@ -855,7 +969,9 @@ fn default_protocol(format: Format) -> Protocol {
             months: Some((12, 36)),
             ..base
         },
-    }
+    };
+    p.gates.min_middle_sessions = p.derived_min_middle_sessions();
+    p
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

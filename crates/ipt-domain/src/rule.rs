@@ -123,6 +123,10 @@ codes! {
     /// A contract of `sessions` at `frequency` that cannot be kept before its end; the earliest
     /// end that could is `earliest`.
     ContractDoesNotFit = "contract_does_not_fit",
+    /// A change of focus area after the initial phase, given without a reason.
+    FocusChangeNeedsReason = "focus_change_needs_reason",
+    /// A session's phase after the phase its course is in (`phase`).
+    SessionPhaseAhead = "session_phase_ahead",
     // Assessments: questionnaires entered by a clinician or answered in the portal.
     /// An item answer (`index`, from 0) that is not a whole number of zero or more.
     AnswerInvalid = "answer_invalid",

@@ -165,6 +165,39 @@ impl SessionPhase {
         }
     }
 
+    /// The phase of a session numbered `number` on `course`: a session being corrected keeps
+    /// the phase it was held in; a new one is in the phase the course is in now (a session 3 on
+    /// a course still in its initial phase is an initial-phase session, whatever the plan's
+    /// numbers say). A course not active in a phase falls back on the plan.
+    pub fn held(course: &Course, editing: Option<&TherapySession>, number: SessionNumber) -> Self {
+        if let Some(saved) = editing {
+            return saved.phase.clone();
+        }
+        match course.status.phase() {
+            Some(phase) => Self {
+                phase,
+                override_reason: None,
+            },
+            None => Self::derived(&course.phase_plan, number),
+        }
+    }
+
+    /// The course's phase, when `phase` comes after it: a session cannot be held in a phase
+    /// the course has not reached.
+    pub fn after_course(course: &Course, phase: Phase) -> Option<Phase> {
+        let now = course.status.phase()?;
+        let order: &[Phase] = if now == Phase::Maintenance || phase == Phase::Maintenance {
+            &[Phase::Maintenance, Phase::Termination]
+        } else {
+            &[Phase::Initial, Phase::Middle, Phase::Termination]
+        };
+        let at = |p: Phase| order.iter().position(|q| *q == p);
+        match (at(now), at(phase)) {
+            (Some(i), Some(j)) if j > i => Some(now),
+            _ => None,
+        }
+    }
+
     /// Override the derived phase; a reason is required so that fidelity review can see why.
     pub fn overridden(phase: Phase, reason: &str) -> Result<Self, SessionError> {
         if reason.trim().is_empty() {
@@ -378,18 +411,29 @@ impl SessionInput {
         let chosen_phase = r.take(input::choice("phase", self.phase.as_deref(), Phase::parse));
         let phase = match (number, chosen_phase) {
             (Some(n), Some(chosen)) => {
-                let derived = SessionPhase::derived(&cx.course.phase_plan, n);
+                let derived = SessionPhase::held(cx.course, cx.editing, n);
                 match chosen {
-                    // Choosing the planned phase is no override.
+                    // Choosing the derived phase is no override.
                     None => Some(derived),
                     Some(p) if p == derived.phase => Some(derived),
-                    Some(p) => r.take(
-                        SessionPhase::overridden(
-                            p,
-                            self.phase_override_reason.as_deref().unwrap_or(""),
-                        )
-                        .map_err(FieldError::from),
-                    ),
+                    Some(p) => {
+                        let ahead = SessionPhase::after_course(cx.course, p);
+                        if let Some(now) = ahead {
+                            r.push(
+                                FieldError::new("phase", Code::SessionPhaseAhead)
+                                    .text("phase", now.code()),
+                            );
+                            None
+                        } else {
+                            r.take(
+                                SessionPhase::overridden(
+                                    p,
+                                    self.phase_override_reason.as_deref().unwrap_or(""),
+                                )
+                                .map_err(FieldError::from),
+                            )
+                        }
+                    }
                 }
             }
             _ => None,
@@ -571,6 +615,33 @@ mod tests {
         );
         let o = SessionPhase::overridden(Phase::Initial, "inventory not finished").unwrap();
         assert_eq!(o.override_reason.as_deref(), Some("inventory not finished"));
+    }
+
+    /// Finding 5 of #14: a session's phase is its course's phase when it was held, not the
+    /// plan's for its number; it can never be ahead of the course.
+    #[test]
+    fn a_session_is_in_the_phase_its_course_is_in() {
+        let cat = crate::protocol::ProtocolCatalogue::default();
+        let p = cat.get(crate::protocol::Format::Individual);
+        let mut c = Course::new(
+            CourseId::from_uuid(uuid::Uuid::nil()),
+            crate::ids::PatientId::from_uuid(uuid::Uuid::nil()),
+            crate::ids::UserId::from_uuid(uuid::Uuid::nil()),
+            p,
+            time::macros::date!(2026 - 01 - 05),
+        );
+        c.status = crate::course::CourseStatus::Active(Phase::Initial);
+        // Session 5 would be "middle" by the plan; the course is still initial.
+        let n = SessionNumber::new(5).unwrap();
+        assert_eq!(SessionPhase::held(&c, None, n).phase, Phase::Initial);
+        assert_eq!(
+            SessionPhase::after_course(&c, Phase::Middle),
+            Some(Phase::Initial)
+        );
+        assert_eq!(SessionPhase::after_course(&c, Phase::Initial), None);
+        c.status = crate::course::CourseStatus::Active(Phase::Middle);
+        assert_eq!(SessionPhase::held(&c, None, n).phase, Phase::Middle);
+        assert_eq!(SessionPhase::after_course(&c, Phase::Initial), None);
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use ipt_app::ports::{AuditEvent, StoreError};
 use ipt_domain::course::{
-    Contract, Course, CourseStatus, Diagnosis, EndReason, Formulation, MaintenanceDecision,
-    RelapsePreventionPlan, TerminationReview,
+    Contract, Course, CourseStatus, Diagnosis, EndReason, FocusChoice, Formulation,
+    MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
 use ipt_domain::ids::{CommentId, CourseId, PatientId, SessionId, UserId};
 use ipt_domain::indication::IndicationRecord;
@@ -28,7 +28,7 @@ macro_rules! columns {
         "id, patient_id, clinician_id, format, status, end_reason, phase_plan, started_on, \
          ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
          contract, relapse_plan, maintenance, continues_course_id, version, termination_review, \
-         formulation_patient_wording"
+         formulation_patient_wording, focus_history"
     };
 }
 
@@ -37,15 +37,15 @@ macro_rules! columns {
 pub const INSERT: &str = "INSERT INTO courses (id, patient_id, clinician_id, format, started_on, \
      continues_course_id, version, status, end_reason, phase_plan, ended_on, indication, \
      diagnosis, focus, formulation_text, formulation_accepted_on, contract, relapse_plan, \
-     maintenance, termination_review, formulation_patient_wording) VALUES ($1, $2, $3, $4, $5, \
-     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+     maintenance, termination_review, formulation_patient_wording, focus_history) VALUES ($1, $2, \
+     $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
 /// A changed course: what `bind_record` binds, then its id and the version read.
 pub const UPDATE: &str = "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, \
      ended_on = $4, indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
      formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
-     termination_review = $13, formulation_patient_wording = $14, version = version + 1 \
-     WHERE id = $15 AND version = $16";
+     termination_review = $13, formulation_patient_wording = $14, focus_history = $15, \
+     version = version + 1 WHERE id = $16 AND version = $17";
 
 pub const BY_ID: &str = concat!("SELECT ", columns!(), " FROM courses WHERE id = $1");
 pub const OF_PATIENT: &str = concat!(
@@ -144,6 +144,7 @@ pub struct CourseRow {
     relapse_plan: Option<Json<RelapsePreventionPlan>>,
     maintenance: Option<Json<MaintenanceDecision>>,
     termination_review: Option<Json<TerminationReview>>,
+    focus_history: Json<Vec<FocusChoice>>,
     continues_course_id: Option<Uuid>,
     version: i64,
 }
@@ -171,6 +172,7 @@ impl DomainRow for CourseRow {
             indication: self.indication.0,
             diagnosis: self.diagnosis.map(|j| j.0),
             focus: self.focus.map(|j| j.0),
+            focus_history: self.focus_history.0,
             formulation,
             contract: self.contract.map(|j| j.0),
             relapse_plan: self.relapse_plan.map(|j| j.0),
@@ -219,7 +221,7 @@ macro_rules! courses_sql {
             use ipt_domain::supervision::SupervisorComment;
             pub(crate) use $crate::courses::*;
 
-            /// What a course's insert and update both write ($1 to $14 of `UPDATE`).
+            /// What a course's insert and update both write ($1 to $15 of `UPDATE`).
             fn bind_record(q: Query, c: &Course) -> Query {
                 let f = c.formulation.as_ref();
                 q.bind(c.status.code())
@@ -236,6 +238,7 @@ macro_rules! courses_sql {
                     .bind(c.maintenance.as_ref().map(Json))
                     .bind(c.termination.as_ref().map(Json))
                     .bind(f.map(|f| f.patient_wording.clone()).unwrap_or_default())
+                    .bind(Json(&c.focus_history))
             }
 
             pub(crate) async fn insert(tx: &mut Tx<'_>, c: &Course) -> Result<(), StoreError> {

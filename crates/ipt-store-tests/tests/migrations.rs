@@ -115,7 +115,19 @@ struct OldSnapshot {
     json: String,
 }
 
-async fn old_records(store: &dyn ipt_app::ports::Store) -> OldSnapshot {
+/// A course row as the schema of migration 0008 held it, written in SQL (today's store writes
+/// columns added since), on SQLite and on PostgreSQL.
+const OLD_COURSE_SQLITE: &str = "INSERT INTO courses (id, patient_id, clinician_id, format, status, \
+     phase_plan, started_on, indication, version) VALUES ($1, $2, $3, 'individual', 'referred', $4, \
+     $5, $6, 1)";
+const OLD_COURSE_PG: &str = "INSERT INTO courses (id, patient_id, clinician_id, format, status, \
+     phase_plan, started_on, indication, version) VALUES ($1, $2, $3, 'individual', 'referred', \
+     $4::jsonb, $5, $6::jsonb, 1)";
+
+async fn old_records(
+    store: &dyn ipt_app::ports::Store,
+    write_course: impl AsyncFnOnce(&ipt_domain::course::Course),
+) -> OldSnapshot {
     use ipt_domain::authz::Role;
     use ipt_domain::inventory::ConflictLevel;
     use ipt_store_tests::fixtures::*;
@@ -133,13 +145,7 @@ async fn old_records(store: &dyn ipt_app::ports::Store) -> OldSnapshot {
         .await
         .unwrap();
     let c = course(&p);
-    store
-        .create_course(
-            &c,
-            &audit("course.create", c.id.as_uuid(), Some(p.id), None),
-        )
-        .await
-        .unwrap();
+    write_course(&c).await;
     let mut mother = person("Mother", 1);
     mother.deceased = true;
     mother.conflict = ConflictLevel::Hidden;
@@ -200,7 +206,19 @@ async fn old_snapshots_are_filled_from_the_inventory_on_sqlite() {
         .run(pool)
         .await
         .unwrap();
-    let old = old_records(db.store.as_ref()).await;
+    let old = old_records(db.store.as_ref(), async |c| {
+        sqlx::query(OLD_COURSE_SQLITE)
+            .bind(c.id.as_uuid())
+            .bind(c.patient.as_uuid())
+            .bind(c.clinician.as_uuid())
+            .bind(serde_json::to_string(&c.phase_plan).unwrap())
+            .bind(c.started_on)
+            .bind(serde_json::to_string(&c.indication).unwrap())
+            .execute(pool)
+            .await
+            .unwrap();
+    })
+    .await;
     sqlx::query("INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, 'start', '2026-01-20', $3)")
         .bind(uuid::Uuid::now_v7())
         .bind(old.course.as_uuid())
@@ -230,7 +248,19 @@ async fn old_snapshots_are_filled_from_the_inventory_on_postgres() {
         .run(pool)
         .await
         .unwrap();
-    let old = old_records(db.store.as_ref()).await;
+    let old = old_records(db.store.as_ref(), async |c| {
+        sqlx::query(OLD_COURSE_PG)
+            .bind(c.id.as_uuid())
+            .bind(c.patient.as_uuid())
+            .bind(c.clinician.as_uuid())
+            .bind(serde_json::to_string(&c.phase_plan).unwrap())
+            .bind(c.started_on)
+            .bind(serde_json::to_string(&c.indication).unwrap())
+            .execute(pool)
+            .await
+            .unwrap();
+    })
+    .await;
     sqlx::query("INSERT INTO inventory_snapshots (id, course_id, kind, taken_on, people) VALUES ($1, $2, 'start', '2026-01-20', $3::jsonb)")
         .bind(uuid::Uuid::now_v7())
         .bind(old.course.as_uuid())

@@ -631,7 +631,9 @@ async fn show_course(
     let actor = u.actor();
     let view = s.app.course_view(&actor, id).await?;
     let facts = s.app.course_facts(&actor, &view.course).await?;
-    ok(CourseViewDto::of(&view, &facts))
+    ok(CourseViewDto::of(&view, |target| {
+        s.app.unmet_guards(&view.course, target, &facts)
+    }))
 }
 
 #[utoipa::path(
@@ -740,6 +742,7 @@ async fn set_focus(
                 stage: a.stage,
             })
             .collect(),
+        reason: req.reason,
     };
     let c = s
         .app

@@ -478,3 +478,30 @@ fn described_by(
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// What a guard asks for, in the reader's language, with the format's own figures: the
+/// minimum of middle-phase sessions and the main questionnaires.
+pub fn guard_label(
+    t: &Tr,
+    g: &ipt_domain::course::Guard,
+    protocol: &ipt_domain::protocol::Protocol,
+) -> String {
+    let instruments = protocol
+        .recommended_instruments
+        .iter()
+        .map(|c| {
+            ipt_domain::measures::Catalogue::builtin()
+                .get(c)
+                .map(|i| i.short_name.clone())
+                .unwrap_or_else(|| c.to_uppercase())
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    t.with(
+        &format!("guard-{}", g.code()),
+        &[
+            ("n", protocol.gates.min_middle_sessions.to_string()),
+            ("instruments", instruments),
+        ],
+    )
+}

@@ -24,6 +24,7 @@ use time::Date;
 use crate::AppState;
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
 use crate::i18n::{Lang, Tr};
+use crate::kit::guard_label;
 use crate::kit::{
     FormPage, Input, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
 };
@@ -829,9 +830,10 @@ async fn course_page(
         Ok(a) => a.len(),
         Err(e) => return Err(fail(page)(e)),
     };
-    let facts = view.facts(open_alerts);
-    let open_alert = open_alerts > 0;
     let c = &view.course;
+    let protocol = state.app.protocols.get(c.format);
+    let facts = view.facts(protocol, open_alerts);
+    let open_alert = open_alerts > 0;
     let mut moves: Vec<MoveView> = c
         .next_statuses()
         .into_iter()
@@ -839,10 +841,11 @@ async fn course_page(
             let label = status_label(&t, &target);
             MoveView {
                 target: target.code().to_string(),
-                unmet: c
-                    .unmet_guards(&target, &facts)
+                unmet: state
+                    .app
+                    .unmet_guards(c, &target, &facts)
                     .iter()
-                    .map(|g| t.get(&format!("guard-{}", guard_code(g))))
+                    .map(|g| guard_label(&t, g, protocol))
                     .collect(),
                 unmet_intro: t.with("course-unmet", &[("status", label.clone())]),
                 label: t.with("course-move-to", &[("status", label)]),
@@ -1031,13 +1034,6 @@ pub async fn add_comment(
     }
 }
 
-fn guard_code(g: &ipt_domain::course::Guard) -> String {
-    serde_json::to_value(g)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 pub async fn show_course(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -1099,13 +1095,14 @@ pub async fn transition(
         return fail(page)(AppError::NotFound("course")).into_response();
     };
     // Access first: input errors must not tell a stranger that the course exists.
-    if let Err(e) = state
+    let format = match state
         .app
         .course_with(&user.actor(), id, ipt_app::access::Access::Write)
         .await
     {
-        return fail(page)(e).into_response();
-    }
+        Ok(c) => c.format,
+        Err(e) => return fail(page)(e).into_response(),
+    };
     let input = TransitionInput {
         target: Some(f.target.clone()),
         end_reason: Some(f.reason.clone()),
@@ -1119,10 +1116,8 @@ pub async fn transition(
         Ok(c) => Redirect::to(&format!("/courses/{}?notice=course-moved", c.id)).into_response(),
         Err(AppError::Transition(TransitionError::Unmet { unmet, to })) => {
             let msg = t.with("course-unmet", &[("status", status_label(&t, &to))]);
-            let list = unmet
-                .iter()
-                .map(|g| t.get(&format!("guard-{}", guard_code(g))))
-                .collect();
+            let protocol = state.app.protocols.get(format);
+            let list = unmet.iter().map(|g| guard_label(&t, g, protocol)).collect();
             course_error(&state, &user, page, id, msg, list).await
         }
         Err(AppError::Conflict { .. }) => {

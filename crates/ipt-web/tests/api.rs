@@ -333,6 +333,25 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         assert_eq!(r.json["contract"]["sessions"], 12);
         version = r.json["version"].as_i64().unwrap();
 
+        // The middle phase needs a baseline of the main questionnaire as well.
+        let r = post(
+            &t,
+            &format!("{course}/transitions"),
+            tok,
+            json!({"target": "middle", "version": version}),
+        )
+        .await;
+        r.assert_problem(422);
+        assert_eq!(r.json["unmet"][0]["code"], "baseline_measure_recorded");
+        let r = post(
+            &t,
+            &format!("{course}/assessments"),
+            tok,
+            json!({"instrument": "phq9", "answers": [3, 3, 2, 2, 2, 2, 1, 1, 0]}),
+        )
+        .await;
+        ok(&r, StatusCode::CREATED);
+        assert_eq!(r.json["phase"], "initial");
         let r = post(
             &t,
             &format!("{course}/transitions"),
@@ -355,7 +374,7 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         )
         .await;
         ok(&r, StatusCode::CREATED);
-        assert_eq!(r.json["phase"], "middle", "derived from the phase plan");
+        assert_eq!(r.json["phase"], "middle", "the course's phase");
         assert_eq!(r.json["modality"], "in_person", "the format's default");
         assert_eq!(r.json["date"], t.app.today().to_string());
         let r = post(
@@ -429,7 +448,7 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         let row = &caseload.json[0];
         assert_eq!(row["course"]["status"], "middle");
         assert_eq!(row["latest_score"]["instrument"], "phq9");
-        assert_eq!(row["latest_score"]["trend"], "first");
+        assert_eq!(row["latest_score"]["trend"], "better");
         assert_eq!(row["open_alerts"].as_array().unwrap().len(), 1);
         assert_eq!(row["sessions_attended"], 1);
         let only = get(&t, "/api/v1/caseload?show=alerts&sort=next", tok).await;
@@ -452,7 +471,26 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         .await;
         ok(&r, StatusCode::CREATED);
 
-        // Termination, then completion.
+        // Termination, once the protocol's six middle-phase sessions are held, then completion.
+        let r = post(
+            &t,
+            &format!("{course}/transitions"),
+            tok,
+            json!({"target": "termination", "version": version}),
+        )
+        .await;
+        r.assert_problem(422);
+        assert_eq!(r.json["unmet"][0]["code"], "middle_sessions_held");
+        for n in 6..=10 {
+            let r = post(
+                &t,
+                &format!("{course}/sessions"),
+                tok,
+                json!({"number": n, "risk_review": {"reviewed": true}}),
+            )
+            .await;
+            ok(&r, StatusCode::CREATED);
+        }
         let r = post(
             &t,
             &format!("{course}/transitions"),
@@ -476,7 +514,15 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
             .iter()
             .map(|g| g["code"].as_str().unwrap())
             .collect();
-        assert_eq!(unmet, ["end_measure_recorded", "relapse_plan_written"]);
+        // 16 at baseline, 12 now: not a reliable improvement, so the next step is asked for.
+        assert_eq!(
+            unmet,
+            [
+                "end_measure_recorded",
+                "relapse_plan_written",
+                "non_response_next_step"
+            ]
+        );
         let r = post(
             &t,
             &format!("{course}/assessments"),
@@ -524,7 +570,9 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         assert_eq!(v["timeline"]["episodes"].as_array().unwrap().len(), 1);
         assert_eq!(v["sessions"][0]["number"], 5);
         assert_eq!(v["goals"].as_array().unwrap().len(), 1);
-        assert_eq!(v["assessments"].as_array().unwrap().len(), 2);
+        assert_eq!(v["sessions"].as_array().unwrap().len(), 6);
+        assert_eq!(v["assessments"].as_array().unwrap().len(), 3);
+        assert_eq!(v["course"]["focus_history"][0]["areas"][0]["area"], "role_dispute");
         assert_eq!(v["snapshots"].as_array().unwrap().len(), 2, "start and end");
         assert_eq!(v["next"], json!([]));
         assert_eq!(
@@ -1052,6 +1100,8 @@ async fn a_refused_transition_lists_every_unmet_guard_by_code_and_message() {
         [
             "diagnosis_recorded",
             "inventory_has_person",
+            "timeline_has_event",
+            "baseline_measure_recorded",
             "focus_areas_chosen",
             "formulation_accepted",
             "contract_agreed"
@@ -1064,7 +1114,7 @@ async fn a_refused_transition_lists_every_unmet_guard_by_code_and_message() {
         (next["target"].as_str(), next["ready"].as_bool()),
         (Some("middle"), Some(false))
     );
-    assert_eq!(next["unmet"].as_array().unwrap().len(), 5);
+    assert_eq!(next["unmet"].as_array().unwrap().len(), 7);
     let r = post(
         &t,
         &path,

@@ -184,6 +184,8 @@ async fn course_with_data(t: &TestApp) -> Course {
         )
         .await
         .unwrap();
+    t.timeline_event(&c).await;
+    phq9(t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial, 60).await;
     let c = app
         .transition(
             &SYSTEM,
@@ -193,7 +195,6 @@ async fn course_with_data(t: &TestApp) -> Course {
         )
         .await
         .unwrap();
-    phq9(t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial, 60).await;
     phq9(t, &c, [1, 1, 1, 1, 1, 1, 0, 0, 0], Phase::Middle, 1).await;
     app.add_goal(
         &SYSTEM,

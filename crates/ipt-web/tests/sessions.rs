@@ -23,7 +23,8 @@ fn iso(d: time::Date) -> String {
 }
 
 /// A course moved into the middle phase the way a clinician would get it there: diagnosis,
-/// one person in the inventory, focus areas, an accepted formulation and a contract.
+/// one person in the inventory, an event on the timeline, a baseline PHQ-9 (`BASELINE`), focus areas, an
+/// accepted formulation and a contract.
 async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions: u16) -> Course {
     let app = &t.app;
     let today = app.today();
@@ -108,6 +109,8 @@ async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions:
         )
         .await
         .unwrap();
+    t.timeline_event(&c).await;
+    phq9(t, &c, BASELINE, Phase::Initial).await;
     app.transition(
         &SYSTEM,
         c.id,
@@ -118,8 +121,12 @@ async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions:
     .unwrap()
 }
 
+/// The baseline PHQ-9 of `middle_course`: 18, item 9 at 0.
+const BASELINE: [u8; 9] = [3, 3, 3, 3, 3, 3, 0, 0, 0];
+
 async fn to_termination(t: &TestApp, c: &Course) -> Course {
     let c = t.app.course(&SYSTEM, c.id).await.unwrap();
+    t.middle_sessions(&c).await;
     t.app
         .transition(
             &SYSTEM,
@@ -749,7 +756,6 @@ async fn goals_are_added_per_focus_area_rated_and_versioned() {
 async fn a_full_ending_reviews_gains_writes_the_plan_and_completes_the_course() {
     for t in TestApp::all().await {
         let (_, _, c, s) = clinician_with_course(&t, Format::Individual).await;
-        phq9(&t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial).await;
         t.post(
             &format!("/courses/{}/goals", c.id),
             Some(&s),
@@ -938,7 +944,7 @@ async fn a_full_ending_reviews_gains_writes_the_plan_and_completes_the_course() 
             "Nora Sessions",
             "Individual IPT",
             "Completed",
-            "0 of 16 planned sessions attended",
+            "6 of 16 planned sessions attended",
             "Grief, Role dispute (renegotiation)",
             "18 (moderately severe)",
             "Response: the score fell by half or more",
@@ -1036,7 +1042,6 @@ async fn when_the_scores_show_no_response_the_ending_puts_it_on_the_treatment_an
  {
     for t in TestApp::all().await {
         let (_, _, c, s) = clinician_with_course(&t, Format::Individual).await;
-        phq9(&t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial).await;
         let c = to_termination(&t, &c).await;
         phq9(&t, &c, [3, 3, 3, 3, 3, 0, 0, 0, 0], Phase::Termination).await;
         let page = t
@@ -1375,7 +1380,6 @@ async fn a_course_cannot_be_completed_past_an_open_risk_alert() {
     for t in TestApp::all().await {
         let (anna, p, c, s) = clinician_with_course(&t, Format::Individual).await;
         let (_, tok) = crate::api::token(&t, &anna).await;
-        phq9(&t, &c, [3, 3, 3, 3, 3, 3, 0, 0, 0], Phase::Initial).await;
         let c = to_termination(&t, &c).await;
         // The end measure has item 9 positive: it raises an alert.
         phq9(&t, &c, [1, 1, 1, 1, 1, 1, 0, 0, 2], Phase::Termination).await;

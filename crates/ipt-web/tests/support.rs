@@ -163,6 +163,106 @@ impl TestApp {
             .unwrap()
     }
 
+    /// What the middle phase needs besides the initial-phase forms (reference §1.1): an event
+    /// on the interpersonal timeline and a baseline score of the format's main questionnaire
+    /// (a PHQ-9 of 14 with item 9 at 0, or the first recommended instrument's).
+    pub async fn middle_prerequisites(&self, course: &Course) {
+        self.timeline_event(course).await;
+        self.baseline(course).await;
+    }
+
+    /// An event on the course's interpersonal timeline.
+    pub async fn timeline_event(&self, course: &Course) {
+        let w = self
+            .app
+            .writable_course(&Actor::System, course.id)
+            .await
+            .unwrap();
+        self.app
+            .enter_event(
+                &Actor::System,
+                &w,
+                &ipt_domain::timeline::TimelineEventInput {
+                    date: Some(course.started_on.year().to_string()),
+                    kind: Some("conflict".into()),
+                    person_id: None,
+                    description: "Arguments at home began".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    /// A final baseline score of the format's main questionnaire, in the initial phase.
+    pub async fn baseline(&self, course: &Course) {
+        let protocol = self.app.protocols.get(course.format);
+        let code = if protocol.recommended_instruments.iter().any(|c| c == "phq9") {
+            "phq9".to_string()
+        } else {
+            protocol.recommended_instruments[0].clone()
+        };
+        let items = ipt_domain::measures::Catalogue::builtin()
+            .get(&code)
+            .unwrap()
+            .items
+            .len();
+        // Mostly 1s (a middling score), item 9 of the PHQ-9 at 0.
+        let answers: Vec<Option<u8>> = (0..items)
+            .map(|i| Some(if code == "phq9" && i == 8 { 0 } else { 1 }))
+            .collect();
+        let result = ipt_app::measures::summarise(&code, &answers).unwrap();
+        self.app
+            .record_assessment(
+                &Actor::System,
+                ipt_domain::assessment::Assessment {
+                    id: ipt_app::new_id(),
+                    patient: course.patient,
+                    course: Some(course.id),
+                    session: None,
+                    instrument: code,
+                    answers,
+                    status: ipt_domain::assessment::AssessmentStatus::Final,
+                    mode: ipt_domain::assessment::AdministrationMode::Clinician,
+                    administered_at: self.app.now() - time::Duration::days(1),
+                    phase: Some(ipt_domain::protocol::Phase::Initial),
+                    result: Some(result),
+                    version: 0,
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The protocol's minimum of attended middle-phase sessions, recorded on a course in its
+    /// middle phase (numbered after any recorded, dated today), so that it may move on.
+    pub async fn middle_sessions(&self, course: &Course) {
+        let w = self
+            .app
+            .writable_course(&Actor::System, course.id)
+            .await
+            .unwrap();
+        let n = self
+            .app
+            .protocols
+            .get(course.format)
+            .gates
+            .min_middle_sessions;
+        for _ in 0..n {
+            self.app
+                .enter_session(
+                    &Actor::System,
+                    &w,
+                    &ipt_domain::session::SessionInput {
+                        interval_events: "A calmer week".into(),
+                        risk_reviewed: true,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+
     /// Send a request through the whole router. An answer under `/api/v1` is checked against
     /// the OpenAPI document (`openapi_check`): a response it does not describe fails the test.
     pub async fn request(&self, req: Request<Body>) -> Reply {

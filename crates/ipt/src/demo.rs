@@ -521,16 +521,20 @@ async fn seed_patient(
         )?;
         course.agree_contract(&protocol, contract);
     }
+    // The initial phase's sessions are held before the middle phase starts, each first session
+    // with its baseline measure (seeded with the sessions below).
     let facts = CourseFacts {
         inventory_people: people.len(),
-        end_measure_recorded: false,
-        open_risk_alerts: 0,
+        timeline_events: events.len(),
+        baseline_measure_recorded: held >= 1,
+        ..CourseFacts::default()
     };
     if past_initial || stage == Stage::EndedEarly {
         course
             .transition(
                 CourseStatus::Active(protocol.phases()[1]),
                 &facts,
+                &protocol.gates,
                 middle_date,
             )
             .ok();
@@ -554,7 +558,8 @@ async fn seed_patient(
     let baseline = s.rng.range(12, 22) as f64;
     let responder = s.rng.chance(70);
     let mut last_phase = Phase::Initial;
-    let mut end_measure = false;
+    let mut held_sessions = vec![];
+    let mut measures = vec![];
     for n in 1..=held {
         let date = started + Duration::weeks(n as i64 - 1);
         let phase = SessionPhase::derived(&course.phase_plan, SessionNumber::new(n)?);
@@ -620,6 +625,7 @@ async fn seed_patient(
         };
         let a = s.audit("session.create", "session", session.id.as_uuid());
         store.add_session(&session, None, None, &a).await?;
+        held_sessions.push(session.clone());
         let measured = attended
             && index != UNMEASURED
             && (n == 1 || n.is_multiple_of(protocol.measure_every.max(1)) || n == total);
@@ -655,7 +661,7 @@ async fn seed_patient(
                 result: Some(result),
                 version: 1,
             };
-            end_measure |= x.is_end_measure();
+            measures.push(x.clone());
             let a = s.audit("assessment.create", "assessment", x.id.as_uuid());
             // A positive risk item raises an alert, as it would in the clinic.
             let alert =
@@ -680,12 +686,17 @@ async fn seed_patient(
         }
     }
 
-    // Move the course to where the plan says it is.
-    let mut facts = CourseFacts {
-        inventory_people: people.len(),
-        end_measure_recorded: end_measure,
-        open_risk_alerts: 0,
-    };
+    // Move the course to where the plan says it is, on the facts the records give.
+    let facts = ipt_app::facts_of(
+        &protocol,
+        ipt_app::Beside {
+            inventory_people: people.len(),
+            timeline_events: events.len(),
+            sessions: &held_sessions,
+            assessments: &measures,
+            open_alerts: 0,
+        },
+    );
     let today = started + Duration::weeks(held as i64);
     if matches!(
         stage,
@@ -693,7 +704,12 @@ async fn seed_patient(
     ) || last_phase == Phase::Termination
     {
         course
-            .transition(CourseStatus::Active(Phase::Termination), &facts, today)
+            .transition(
+                CourseStatus::Active(Phase::Termination),
+                &facts,
+                &protocol.gates,
+                today,
+            )
             .ok();
     }
     if matches!(stage, Stage::Completed | Stage::Maintenance) {
@@ -719,13 +735,24 @@ async fn seed_patient(
             },
             decided_on: today - Duration::days(7),
         });
-        facts.end_measure_recorded = true;
+        // A course whose measure did not improve records the next step in its review.
+        if facts.main_measure_not_improved {
+            course.termination = Some(TerminationReview {
+                gains: "Kept the weekly contact with a friend going.".into(),
+                feelings_about_ending: "Worried about managing alone.".into(),
+                non_response_plan: "Symptoms have not improved enough: medication review with the GP and referral for a different psychological therapy discussed and agreed.".into(),
+                reviewed_on: Some(today - Duration::days(7)),
+            });
+        }
         let target = if maintenance {
             CourseStatus::ContinuedInMaintenance
         } else {
             CourseStatus::Completed
         };
-        if course.transition(target, &facts, today).is_ok() {
+        if course
+            .transition(target, &facts, &protocol.gates, today)
+            .is_ok()
+        {
             let snap = InventorySnapshot {
                 id: s.rng.id(),
                 kind: SnapshotKind::End,
@@ -752,7 +779,12 @@ async fn seed_patient(
     }
     if stage == Stage::EndedEarly {
         course
-            .transition(CourseStatus::EndedEarly(EndReason::Dropout), &facts, today)
+            .transition(
+                CourseStatus::EndedEarly(EndReason::Dropout),
+                &facts,
+                &protocol.gates,
+                today,
+            )
             .ok();
     }
     let a = s.audit("course.update", "course", course_id.as_uuid());
@@ -797,6 +829,7 @@ async fn seed_patient(
         m.transition(
             CourseStatus::Active(Phase::Maintenance),
             &facts,
+            &mp.gates,
             today + Duration::weeks(2),
         )
         .ok();

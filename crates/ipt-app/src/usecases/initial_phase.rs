@@ -74,10 +74,11 @@ impl App {
         version: Option<i64>,
         input: &FocusInput,
     ) -> Result<Course, AppError> {
-        let focus = versioned(version, input.read())?;
+        let (focus, reason) = versioned(version, input.read())?;
+        let today = self.today();
         self.edit_course(actor, id, version, "course.focus", |c, _| {
-            c.focus = Some(focus);
-            Ok(())
+            c.choose_focus(focus, &reason, today)
+                .map_err(|e| AppError::Rejected(vec![e]))
         })
         .await
     }

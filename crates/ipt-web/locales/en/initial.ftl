@@ -367,6 +367,11 @@ initial-focus-no-second = no second area
 initial-focus-stage = Stage of the role dispute
 initial-focus-stage-hint = Needed when a role dispute is chosen.
 initial-focus-no-stage = not a dispute
+initial-focus-reason = Why this focus
+initial-focus-reason-hint = Optional at the first choice. Once the initial phase is over, a change of area needs its reason, and the patient agrees the formulation again.
+initial-focus-history = Focus chosen so far
+initial-focus-history-entry = { $date }: { $focus } — { $reason }
+initial-focus-history-no-reason = no reason written
 initial-focus-save = Save the focus
 
 ## Formulation

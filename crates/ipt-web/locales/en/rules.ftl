@@ -46,6 +46,13 @@ rule-contract-does-not-fit = { $sessions } sessions at this frequency do not fit
 rule-focus-none = Choose at least one focus area.
 rule-focus-duplicate = Choose two different areas, or just one.
 rule-focus-too-many = IPT works on one or two focus areas.
+rule-focus-change-needs-reason = The course is past its initial phase: say why the focus changes. The patient will need to agree the formulation again.
+rule-session-phase-ahead = This course is still in its { $phase ->
+        [initial] initial
+        [middle] middle
+        [termination] termination
+       *[other] maintenance
+    } phase, so a session cannot belong to a later one. Move the course on first, or keep the session in its phase.
 rule-dispute-needs-stage = A role dispute needs its stage: renegotiation, impasse or dissolution.
 rule-stage-only-for-disputes = Only a role dispute has a stage; leave it empty or choose a role dispute.
 rule-number-out-of-range--sessions = For this format, agree from { $min } to { $max } sessions, as a whole number.

@@ -367,6 +367,11 @@ initial-focus-no-second = nessuna seconda area
 initial-focus-stage = Stadio del conflitto di ruolo
 initial-focus-stage-hint = Necessario quando si sceglie un conflitto di ruolo.
 initial-focus-no-stage = non è un conflitto
+initial-focus-reason = Perché questo focus
+initial-focus-reason-hint = Facoltativo alla prima scelta. Dopo la fase iniziale, un cambio di area richiede il motivo, e il paziente accetta di nuovo la formulazione.
+initial-focus-history = Focus scelti finora
+initial-focus-history-entry = { $date }: { $focus } — { $reason }
+initial-focus-history-no-reason = nessun motivo scritto
 initial-focus-save = Salva le aree
 
 ## Formulation

@@ -46,6 +46,13 @@ rule-contract-does-not-fit = { $sessions } sedute con questa frequenza non stann
 rule-focus-none = Scelga almeno un'area di intervento.
 rule-focus-duplicate = Scelga due aree diverse, o una sola.
 rule-focus-too-many = La IPT lavora su una o due aree di intervento.
+rule-focus-change-needs-reason = Il percorso ha superato la fase iniziale: indica perché cambia il focus. Il paziente dovrà accettare di nuovo la formulazione.
+rule-session-phase-ahead = Questo percorso è ancora nella fase { $phase ->
+        [initial] iniziale
+        [middle] intermedia
+        [termination] conclusiva
+       *[other] di mantenimento
+    }, quindi una seduta non può appartenere a una fase successiva. Fai prima avanzare il percorso, oppure lascia la seduta nella sua fase.
 rule-dispute-needs-stage = Un conflitto di ruolo richiede il suo stadio: rinegoziazione, stallo o dissoluzione.
 rule-stage-only-for-disputes = Solo un conflitto di ruolo ha uno stadio: lasci vuoto o scelga un conflitto di ruolo.
 rule-number-out-of-range--sessions = Per questo formato, concordi da { $min } a { $max } sedute, come numero intero.

@@ -8,7 +8,7 @@ use ipt_app::caseload::CaseloadRow;
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::assessment::{Assessment, ScoreSummary};
 use ipt_domain::course::{
-    Contract, Course, CourseFacts, CourseStatus, Diagnosis, EndReason, Formulation, Goal,
+    Contract, Course, CourseStatus, Diagnosis, EndReason, Formulation, Goal, Guard,
     MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
 use ipt_domain::ids::*;
@@ -18,7 +18,7 @@ use ipt_domain::inventory::{
     RelationshipKind,
 };
 use ipt_domain::patient::Patient;
-use ipt_domain::problem_area::AreaKind;
+use ipt_domain::problem_area::{AreaKind, FocusAreas};
 use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
 use ipt_domain::session::{Technique, TherapySession};
 use ipt_domain::signals::{MeasureDue, Signal};
@@ -352,6 +352,26 @@ impl From<&TerminationReview> for TerminationReviewDto {
     }
 }
 
+fn focus_dto(f: &FocusAreas) -> Vec<FocusAreaDto> {
+    f.areas()
+        .iter()
+        .map(|a| FocusAreaDto {
+            area: a.kind().code(),
+            stage: a.stage().map(|s| s.code()),
+        })
+        .collect()
+}
+
+/// One choice of focus in the course's history.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FocusChoice)]
+pub struct FocusChoiceDto {
+    pub areas: Vec<FocusAreaDto>,
+    #[schema(value_type = String, format = Date)]
+    pub chosen_on: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Course)]
 pub struct CourseDto {
@@ -377,6 +397,8 @@ pub struct CourseDto {
     pub indication: IndicationRecord,
     pub diagnosis: Option<DiagnosisDto>,
     pub focus: Vec<FocusAreaDto>,
+    /// Every focus chosen, oldest first, with the day and the reason given.
+    pub focus_history: Vec<FocusChoiceDto>,
     pub formulation: Option<FormulationDto>,
     pub contract: Option<ContractDto>,
     pub relapse_plan: Option<RelapsePlanDto>,
@@ -402,19 +424,16 @@ impl From<&Course> for CourseDto {
             ended_on: c.ended_on.map(day),
             indication: c.indication.clone(),
             diagnosis: c.diagnosis.as_ref().map(Into::into),
-            focus: c
-                .focus
-                .as_ref()
-                .map(|f| {
-                    f.areas()
-                        .iter()
-                        .map(|a| FocusAreaDto {
-                            area: a.kind().code(),
-                            stage: a.stage().map(|s| s.code()),
-                        })
-                        .collect()
+            focus: c.focus.as_ref().map(focus_dto).unwrap_or_default(),
+            focus_history: c
+                .focus_history
+                .iter()
+                .map(|h| FocusChoiceDto {
+                    areas: focus_dto(&h.areas),
+                    chosen_on: day(h.chosen_on),
+                    reason: h.reason.clone(),
                 })
-                .unwrap_or_default(),
+                .collect(),
             formulation: c.formulation.as_ref().map(Into::into),
             contract: c.contract.as_ref().map(Into::into),
             relapse_plan: c.relapse_plan.as_ref().map(Into::into),
@@ -766,7 +785,8 @@ pub struct CourseViewDto {
 }
 
 impl CourseViewDto {
-    pub fn of(v: &CourseView, facts: &CourseFacts) -> Self {
+    /// The view, with each next move and what it still needs (`unmet`, from the core).
+    pub fn of(v: &CourseView, unmet: impl Fn(&CourseStatus) -> Vec<Guard>) -> Self {
         let c = &v.course;
         Self {
             course: c.into(),
@@ -775,11 +795,7 @@ impl CourseViewDto {
                 .next_statuses()
                 .iter()
                 .map(|target| {
-                    let unmet: Vec<UnmetGuard> = c
-                        .unmet_guards(target, facts)
-                        .iter()
-                        .map(UnmetGuard::of)
-                        .collect();
+                    let unmet: Vec<UnmetGuard> = unmet(target).iter().map(UnmetGuard::of).collect();
                     MoveDto {
                         target: target.code(),
                         ready: unmet.is_empty(),
@@ -1179,6 +1195,10 @@ pub struct FocusAreaIn {
 pub struct FocusIn {
     #[schema(required = true, value_type = Vec<FocusAreaIn>, min_items = 1, max_items = 2)]
     pub areas: Option<Vec<FocusAreaIn>>,
+    /// Why this focus: optional at the first choice; a change of area after the initial phase
+    /// needs it (and withdraws the formulation's acceptance).
+    #[schema(value_type = Option<String>, max_length = 4000)]
+    pub reason: Option<String>,
     #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }

@@ -50,18 +50,10 @@ pub struct UnmetGuard {
 impl UnmetGuard {
     pub fn of(g: &Guard) -> Self {
         Self {
-            code: guard_code(g),
+            code: g.code().to_string(),
             message: g.to_string(),
         }
     }
-}
-
-/// The guard's stable code, as serde writes it (`diagnosis_recorded` …).
-pub fn guard_code(g: &Guard) -> String {
-    serde_json::to_value(g)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// An RFC 9457 problem, boxed so that results carrying one stay small.

@@ -60,6 +60,8 @@ pub struct SuggestionsPage {
     pub notes: Vec<String>,
     pub current_focus: String,
     pub fields: Vec<Input>,
+    /// The focus chosen before, newest first, each with its date and reason.
+    pub history: Vec<String>,
     pub version: i64,
     pub has_errors: bool,
     pub message: Option<String>,
@@ -341,6 +343,8 @@ pub struct FocusValues {
     primary: String,
     secondary: String,
     stage: String,
+    /// Why this focus: written fresh for each choice, never prefilled.
+    reason: String,
 }
 
 impl FocusValues {
@@ -360,6 +364,7 @@ impl FocusValues {
                 .find_map(|a| a.stage())
                 .map(|s| s.code().to_string())
                 .unwrap_or_default(),
+            reason: String::new(),
         }
     }
 
@@ -368,6 +373,7 @@ impl FocusValues {
             primary: f.get("primary").trim().to_string(),
             secondary: f.get("secondary").trim().to_string(),
             stage: f.get("stage").trim().to_string(),
+            reason: f.get("reason").to_string(),
         }
     }
 
@@ -397,7 +403,13 @@ impl FocusValues {
                 a.stage = Some(self.stage.clone());
             }
         }
-        (FocusInput { areas }, names)
+        (
+            FocusInput {
+                areas,
+                reason: Some(self.reason.clone()),
+            },
+            names,
+        )
     }
 }
 
@@ -544,7 +556,36 @@ async fn render(
         .hint(t.get("initial-focus-stage-hint"))
         .error_from(&errors)
         .saved_from(sv.map(|s| s.stage.as_str()), &t),
+        Input::new(
+            "reason",
+            t.get("initial-focus-reason"),
+            "textarea",
+            &values.reason,
+        )
+        .hint(t.get("initial-focus-reason-hint"))
+        .error_from(&errors),
     ];
+    // Every choice so far, newest first, with its reason.
+    let history = course
+        .focus_history
+        .iter()
+        .rev()
+        .map(|h| {
+            let reason = if h.reason.is_empty() {
+                t.get("initial-focus-history-no-reason")
+            } else {
+                h.reason.clone()
+            };
+            t.with(
+                "initial-focus-history-entry",
+                &[
+                    ("date", t.date(h.chosen_on)),
+                    ("focus", focus_words(&t, &h.areas)),
+                    ("reason", reason),
+                ],
+            )
+        })
+        .collect();
     page.title = format!("{} · {}", t.get("section-suggestions"), head.patient_name);
     Ok(SuggestionsPage {
         onset: s
@@ -565,6 +606,7 @@ async fn render(
             )],
         ),
         fields,
+        history,
         version,
         has_errors: !errors.is_empty(),
         message,

@@ -25,7 +25,7 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::kit::{PageCtx, PageError, ctx, fail};
+use crate::kit::{PageCtx, PageError, ctx, fail, guard_label};
 use crate::refusals::place;
 
 /// One of the page's forms.
@@ -345,7 +345,7 @@ async fn ending_page(
     let maintenance_action = (decided_maintenance && existing.is_none() && l.can_write)
         .then(|| format!("/courses/{id}/termination/start-maintenance"));
     // What still stands between the course and its close, from the course's own guards.
-    let facts = state.app.course_facts(&user.actor(), c).await.ok();
+    let facts = Some(l.view.facts(&l.protocol, l.open_alerts.len()));
     let completion = c
         .next_statuses()
         .into_iter()
@@ -363,9 +363,11 @@ async fn ending_page(
             unmet: facts
                 .as_ref()
                 .map(|f| {
-                    c.unmet_guards(&s, f)
+                    state
+                        .app
+                        .unmet_guards(c, &s, f)
                         .iter()
-                        .map(|g| guard_label(&t, g))
+                        .map(|g| guard_label(&t, g, &l.protocol))
                         .collect()
                 })
                 .unwrap_or_default(),

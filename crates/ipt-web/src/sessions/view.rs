@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use ipt_app::access::Access;
 use ipt_app::ports::AlertFilter;
 use ipt_app::{AppError, CourseView};
-use ipt_domain::course::Guard;
 use ipt_domain::ids::CourseId;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::protocol::Protocol;
@@ -78,10 +77,6 @@ pub fn code_of<T: Serialize>(v: T) -> String {
 /// A domain enum from its code, or None.
 pub fn parse_code<T: DeserializeOwned>(code: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
-}
-
-pub fn guard_label(t: &Tr, g: &Guard) -> String {
-    t.get(&format!("guard-{}", code_of(g)))
 }
 
 /// The top of every page of this part: where the course is, and any open alert.
