@@ -187,3 +187,43 @@ pub fn baseline_recorded(
         final_total(a).is_some() && protocol.recommended_instruments.contains(&a.instrument)
     })
 }
+
+/// Whether a score of `instrument` says nothing about suicide or self-harm, so whoever shows it
+/// to a clinician says "ask about them separately" (GDS-15, WSAS, MSPSS …: the GDS-15's own
+/// note asks for a separate suicide screen). True for a symptom or outcome questionnaire with
+/// no risk item, in its definition or in the deployment's `[measures.scoring.risk]`; never for
+/// our single session ratings (mood, goal progress), which are not questionnaires about
+/// symptoms and where the note would be noise.
+pub fn asks_no_risk_item(instrument: &Instrument) -> bool {
+    instrument.risk.is_empty()
+        && settings()
+            .scoring
+            .risk
+            .get(&instrument.code)
+            .is_none_or(|items| items.is_empty())
+        && !ipt_domain::assessment::Assessment::NOT_OUTCOME_MEASURES
+            .contains(&instrument.code.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_questionnaires_without_a_risk_item_say_so() {
+        let said = |code: &str| asks_no_risk_item(Catalogue::builtin().get(code).unwrap());
+        for code in ["gds15", "wsas", "mspss", "gad7", "ucla3", "phq2"] {
+            assert!(said(code), "{code}");
+        }
+        for code in [
+            "phq9",
+            "phqa",
+            "epds",
+            "hamd17",
+            "session_mood",
+            "goal_progress",
+        ] {
+            assert!(!said(code), "{code}");
+        }
+    }
+}

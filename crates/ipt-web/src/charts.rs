@@ -69,6 +69,9 @@ pub struct ChartBlock {
     pub svg: String,
     /// The text alternative: the same words as the drawing's `<desc>`.
     pub summary: String,
+    /// A word for the clinician beside the chart: that the questionnaire asks nothing about
+    /// suicide or self-harm, so they ask separately (#14, finding 2).
+    pub note: Option<String>,
     pub table: Option<Table>,
 }
 
@@ -569,6 +572,7 @@ fn trajectory_block(
         heading: Some(t.with("charts-trajectory-title", &[("instrument", name.clone())])),
         svg: score_trajectory(&chart),
         summary,
+        note: ipt_app::measures::asks_no_risk_item(inst).then(|| t.get("score-risk-not-asked")),
         table: Some(Table {
             caption: t.with("charts-trajectory-table", &[("instrument", name)]),
             headers: [
@@ -686,6 +690,7 @@ fn heatmap_block(
         heading: Some(t.with("charts-heatmap-title", &[("instrument", name.clone())])),
         svg: item_heatmap(&chart),
         summary,
+        note: None,
         table: Some(Table {
             caption: t.with("charts-heatmap-table", &[("instrument", name)]),
             headers,
@@ -746,6 +751,7 @@ fn goals_block(t: &Tr, goals: &[Goal]) -> Option<ChartBlock> {
         heading: None,
         svg: goal_progress(&bars, &labels),
         summary,
+        note: None,
         table: Some(Table {
             caption: t.get("charts-goals-table"),
             headers: [
@@ -907,6 +913,7 @@ fn circles_block(t: &Tr, progress: &CourseProgress) -> Option<ChartBlock> {
         heading: None,
         svg,
         summary,
+        note: None,
         table: Some(Table {
             caption: t.get("charts-circles-table"),
             headers: vec![t.get("charts-col-ring"), start_caption, now_caption],
@@ -999,6 +1006,7 @@ fn diary_block(t: &Tr, entries: &[DiaryEntry]) -> Option<ChartBlock> {
         heading: None,
         svg: diary_mood(&days, &labels),
         summary,
+        note: None,
         table: Some(Table {
             caption: t.get("charts-diary-table"),
             headers: ["charts-col-date", "charts-col-mood", "charts-col-people"]

@@ -82,6 +82,12 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The text for `key`, or None when no catalogue has it: for wording that falls back on
+    /// purpose (a patient phrase for a band a deployment chose, say).
+    pub fn find(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.lang.id(), key)
+    }
+
     /// The text for `key` with named arguments.
     pub fn with(&self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args

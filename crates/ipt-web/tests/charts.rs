@@ -368,3 +368,80 @@ async fn the_course_overview_shows_the_main_measure_at_a_glance() {
     let r = t.get(&format!("/courses/{}", empty.id), Some(&s)).await;
     assert!(!r.body.contains("score-trajectory"));
 }
+
+/// A score of a questionnaire with no risk item is never read as "no risk": the progress page
+/// and the overview's chart say it asks nothing about suicide or self-harm (#14, finding 2);
+/// the PHQ-9, which asks, and the session mood rating, which is no questionnaire, do not.
+#[tokio::test]
+async fn a_gds15_score_says_suicide_was_not_asked_on_the_progress_page() {
+    for t in TestApp::all().await {
+        let carla = t.user("carla", Role::Clinician).await;
+        let p = t.patient(&carla, "Rosa Anziani").await;
+        let c = t.started_course(&p, Format::OlderAdult, 30).await;
+        for (code, answers, days_ago) in [
+            ("gds15", vec![Some(0); 15], 20),
+            ("gds15", vec![Some(1); 15], 10),
+            ("phq9", vec![Some(1); 9], 10),
+            ("session_mood", vec![Some(6)], 5),
+        ] {
+            let result = ipt_app::measures::summarise(code, &answers).unwrap();
+            t.app
+                .record_assessment(
+                    &SYSTEM,
+                    Assessment {
+                        id: ipt_app::new_id(),
+                        patient: c.patient,
+                        course: Some(c.id),
+                        session: None,
+                        instrument: code.into(),
+                        answers,
+                        status: AssessmentStatus::Final,
+                        mode: AdministrationMode::Clinician,
+                        administered_at: t.app.now() - time::Duration::days(days_ago),
+                        phase: Some(Phase::Initial),
+                        result: Some(result),
+                        version: 0,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let s = t.sign_in("carla").await;
+        let note =
+            "This questionnaire has no item on suicide or self-harm: ask about them separately.";
+        let r = t
+            .get(&format!("/courses/{}/progress", c.id), Some(&s))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let text = r.text();
+        assert_eq!(text.matches(note).count(), 1, "GDS-15 only: {text}");
+        let gds = text.find("GDS-15").expect("the GDS-15 is charted");
+        let at = text.find(note).unwrap();
+        assert!(at > gds, "the note is with the GDS-15: {text}");
+        // The overview's chart is the older-adult format's main measure, the GDS-15.
+        let r = t.get(&format!("/courses/{}", c.id), Some(&s)).await;
+        assert!(r.text().contains(note), "{}", r.text());
+        // In Italian too.
+        let it = t
+            .get(
+                &format!("/courses/{}/progress", c.id),
+                Some(&format!("{s}; ipt_lang=it")),
+            )
+            .await
+            .text();
+        assert!(
+            it.contains("non ha item su suicidio o autolesionismo"),
+            "{it}"
+        );
+        // The measures page words the session rating with no claim either way.
+        let m = t
+            .get(&format!("/courses/{}/measures", c.id), Some(&s))
+            .await;
+        assert_eq!(
+            m.text().matches("no item on suicide or self-harm").count(),
+            2,
+            "the two GDS-15 rows, not the mood rating: {}",
+            m.text()
+        );
+    }
+}

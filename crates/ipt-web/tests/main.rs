@@ -15,6 +15,7 @@ mod pages;
 mod parity;
 mod portal_access;
 mod portal_diary;
+mod portal_words;
 mod reports;
 mod sessions;
 mod signals;

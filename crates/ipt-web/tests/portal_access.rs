@@ -84,11 +84,11 @@ async fn all(options: WebOptions) -> Vec<(TestApp, TestClock)> {
 }
 
 /// A clinician signed in, with one patient and a course.
-struct Setup {
-    clinician: UserRecord,
-    session: String,
-    patient: Patient,
-    course: Course,
+pub(crate) struct Setup {
+    pub(crate) clinician: UserRecord,
+    pub(crate) session: String,
+    pub(crate) patient: Patient,
+    pub(crate) course: Course,
 }
 
 async fn setup(t: &TestApp, username: &str, patient: &str, language: Language) -> Setup {
@@ -111,12 +111,12 @@ async fn setup(t: &TestApp, username: &str, patient: &str, language: Language) -
     }
 }
 
-fn portal_path(course: CourseId) -> String {
+pub(crate) fn portal_path(course: CourseId) -> String {
     format!("/courses/{course}/portal")
 }
 
 /// Create an invitation through the clinician's page; returns the token from the link shown.
-async fn invite(t: &TestApp, s: &Setup, hours: &str) -> String {
+pub(crate) async fn invite(t: &TestApp, s: &Setup, hours: &str) -> String {
     let r = t
         .post(
             &format!("{}/invitations", portal_path(s.course.id)),
@@ -137,7 +137,7 @@ async fn invite(t: &TestApp, s: &Setup, hours: &str) -> String {
 }
 
 /// Accept an invitation with the test passphrase; returns (portal code, portal cookie).
-async fn accept(t: &TestApp, token: &str) -> (String, String) {
+pub(crate) async fn accept(t: &TestApp, token: &str) -> (String, String) {
     let r = t
         .post(
             &format!("/portal/invitation/{token}"),
@@ -176,7 +176,7 @@ async fn sign_in(t: &TestApp, code: &str, passphrase: &str) -> Reply {
     .await
 }
 
-async fn assign(t: &TestApp, s: &Setup, instrument: &str, schedule: &str) -> Reply {
+pub(crate) async fn assign(t: &TestApp, s: &Setup, instrument: &str, schedule: &str) -> Reply {
     t.post(
         &format!("{}/assignments", portal_path(s.course.id)),
         Some(&s.session),
@@ -185,7 +185,7 @@ async fn assign(t: &TestApp, s: &Setup, instrument: &str, schedule: &str) -> Rep
     .await
 }
 
-async fn assignment_id(t: &TestApp, s: &Setup) -> String {
+pub(crate) async fn assignment_id(t: &TestApp, s: &Setup) -> String {
     t.app
         .course_assignments(&Actor::System, s.course.id)
         .await
@@ -196,7 +196,7 @@ async fn assignment_id(t: &TestApp, s: &Setup) -> String {
         .to_string()
 }
 
-async fn assessments(t: &TestApp, course: CourseId) -> Vec<Assessment> {
+pub(crate) async fn assessments(t: &TestApp, course: CourseId) -> Vec<Assessment> {
     t.db.store
         .assessments_of_course(
             course,
@@ -260,7 +260,7 @@ async fn answer(
     .await
 }
 
-async fn draft_version(t: &TestApp, course: CourseId) -> i64 {
+pub(crate) async fn draft_version(t: &TestApp, course: CourseId) -> i64 {
     assessments(t, course)
         .await
         .iter()
@@ -838,11 +838,13 @@ async fn answers_are_drafted_reviewed_and_sent_with_nothing_half_written() {
         let text = result.text();
         assert!(text.contains("Your total score is 9"), "{text}");
         assert!(text.contains("scores go from 0 to 27"), "{text}");
+        // The band in the patient's own words, never the clinician's label ("mild").
         assert!(
-            text.contains("in the range that questionnaires call “mild”")
-                && text.contains("talk about it with your therapist"),
+            text.contains("in the range we call “some problems”")
+                && text.contains("talk about your answers with your therapist"),
             "{text}"
         );
+        assert!(!text.contains("mild"), "{text}");
         assert!(!text.to_lowercase().contains("you are fine"), "{text}");
         let saved = &assessments(&t, s.course.id).await[0];
         assert_eq!(saved.status, AssessmentStatus::Final);
@@ -1164,7 +1166,8 @@ async fn the_pages_show_no_missing_text_in_either_language() {
     let page = t.get(&result, Some(&cookie)).await;
     assert!(page.text().contains("Grazie"), "{}", page.text());
     assert!(
-        page.text().contains("parlane con il tuo terapeuta"),
+        page.text()
+            .contains("parla delle tue risposte con il tuo terapeuta"),
         "{}",
         page.text()
     );

@@ -38,6 +38,8 @@ language-it = Italian
 attendance-attended = attended
 attendance-cancelled = cancelled
 attendance-no_show = did not attend
+# Beside a score, for clinicians, when the questionnaire asks nothing about risk (#14, finding 2).
+score-risk-not-asked = This questionnaire has no item on suicide or self-harm: ask about them separately.
 severity-minimal = minimal
 severity-mild = mild
 severity-moderate = moderate

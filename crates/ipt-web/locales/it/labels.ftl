@@ -38,6 +38,8 @@ language-it = Italiano
 attendance-attended = presente
 attendance-cancelled = annullata
 attendance-no_show = assente senza preavviso
+# Beside a score, for clinicians, when the questionnaire asks nothing about risk (#14, finding 2).
+score-risk-not-asked = Questo questionario non ha item su suicidio o autolesionismo: ne chieda a parte.
 severity-minimal = minima
 severity-mild = lieve
 severity-moderate = moderata

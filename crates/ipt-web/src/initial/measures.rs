@@ -112,9 +112,14 @@ fn severity_words(t: &Tr, code: &str) -> String {
 
 /// What a score says about risk: the items answered positively, none, or (for a questionnaire
 /// with no risk item, such as the GDS-15) that it does not ask, so the clinician asks separately.
+/// A session rating (mood, goal progress) asks nothing about risk and claims nothing: "—".
 fn risk_words(t: &Tr, inst: Option<&Instrument>, items: &[u16]) -> String {
-    if items.is_empty() && inst.is_some_and(|i| i.risk.is_empty()) {
+    if items.is_empty() && inst.is_some_and(ipt_app::measures::asks_no_risk_item) {
         t.get("initial-measure-risk-not-asked")
+    } else if items.is_empty()
+        && inst.is_some_and(|i| Assessment::NOT_OUTCOME_MEASURES.contains(&i.code.as_str()))
+    {
+        "—".into()
     } else if items.is_empty() {
         t.get("initial-measure-risk-none")
     } else {

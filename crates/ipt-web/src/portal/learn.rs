@@ -4,17 +4,26 @@
 //!
 //! Each page's text lives in `locales/<lang>/portal_learn.ftl` as a title, a one-line summary
 //! and numbered paragraphs; a test keeps every page between 150 and 300 words in every language.
+//!
+//! The page about IPT speaks of the patient's own course (#14, finding 9): its format, and the
+//! number of sessions, their frequency and the last one's date once the contract is agreed;
+//! before that, that the number is agreed together, with the format's usual range from the
+//! protocol in force. Nobody in a group, brief or maintenance course reads "12 to 16 weekly".
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use ipt_app::usecases::portal::PortalPatient;
+use ipt_domain::course::Course;
 use ipt_domain::problem_area::AreaKind;
+use ipt_domain::protocol::{Format, Protocol};
 
+use super::access::error_page;
 use super::diary::not_found;
 use super::{PortalCtx, ctx};
+use crate::AppState;
 use crate::i18n::Tr;
 
 /// The pages, in reading order: (address slug, number of paragraphs).
@@ -89,17 +98,88 @@ pub async fn index(Extension(who): Extension<PortalPatient>) -> Response {
     .into_response()
 }
 
+/// The paragraph of the IPT page about how long therapy lasts, for this patient's course: the
+/// agreed contract when there is one, else the format's usual range (to be agreed together);
+/// with no course yet, only that the number is agreed together at the start.
+pub fn course_length(t: &Tr, course: Option<(&Course, &Protocol)>) -> String {
+    let Some((course, protocol)) = course else {
+        return t.get("portal-learn-ipt-p2");
+    };
+    let format = t.get(&format!("portal-learn-format-{}", course.format.code()));
+    let phases = t.get(match course.format {
+        Format::Maintenance => "portal-learn-ipt-phases-maintenance",
+        _ => "portal-learn-ipt-phases",
+    });
+    let frequency = |f: ipt_domain::protocol::Frequency| t.get(&format!("frequency-{}", f.code()));
+    let length = match &course.contract {
+        Some(c) => t.with(
+            "portal-learn-ipt-agreed",
+            &[
+                ("sessions", c.sessions.to_string()),
+                ("frequency", frequency(c.frequency)),
+                ("end", t.date(c.end_date)),
+            ],
+        ),
+        None => {
+            let often = frequency(protocol.default_frequency);
+            let usual = match protocol.months {
+                Some((min, max)) => t.with(
+                    "portal-learn-usual-months",
+                    &[
+                        ("min", min.to_string()),
+                        ("max", max.to_string()),
+                        ("frequency", often),
+                    ],
+                ),
+                None if protocol.min_sessions == protocol.max_sessions => t.with(
+                    "portal-learn-usual-one",
+                    &[
+                        ("n", protocol.min_sessions.to_string()),
+                        ("frequency", often),
+                    ],
+                ),
+                None => t.with(
+                    "portal-learn-usual-range",
+                    &[
+                        ("min", protocol.min_sessions.to_string()),
+                        ("max", protocol.max_sessions.to_string()),
+                        ("frequency", often),
+                    ],
+                ),
+            };
+            t.with("portal-learn-ipt-to-agree", &[("usual", usual)])
+        }
+    };
+    t.with(
+        "portal-learn-ipt-p2-course",
+        &[("format", format), ("length", length), ("phases", phases)],
+    )
+}
+
 /// `GET /portal/learn/{topic}`.
-pub async fn topic(Extension(who): Extension<PortalPatient>, Path(slug): Path<String>) -> Response {
+pub async fn topic(
+    State(state): State<AppState>,
+    Extension(who): Extension<PortalPatient>,
+    Path(slug): Path<String>,
+) -> Response {
     let path = format!("/portal/learn/{slug}");
     let Some((slug, n)) = TOPICS.iter().find(|(s, _)| *s == slug) else {
         return not_found(ctx(&who, "portal-learn-title", "/portal/learn"));
     };
     let page = ctx(&who, &format!("portal-learn-{slug}-title"), &path);
     let t = page.t;
+    let mut text = paragraphs(&t, slug, *n);
+    if *slug == "ipt" {
+        let course = match state.app.portal_course(&who).await {
+            Ok(c) => c,
+            Err(e) => return error_page(page, e),
+        };
+        let protocol = course.as_ref().map(|c| state.app.protocols.get(c.format));
+        text[1] = course_length(&t, course.as_ref().zip(protocol));
+    }
     LearnTopic {
         summary: t.get(&format!("portal-learn-{slug}-summary")),
-        paragraphs: paragraphs(&t, slug, *n),
+        paragraphs: text,
         others: TOPICS
             .iter()
             .filter(|(s, _)| s != slug)

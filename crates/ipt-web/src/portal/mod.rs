@@ -232,3 +232,4 @@ mod learn;
 mod plan;
 mod progress;
 mod questionnaires;
+pub mod words;

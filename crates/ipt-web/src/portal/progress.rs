@@ -17,6 +17,7 @@ use ipt_domain::measures::{Change, RCI_Z, ReliableChange};
 use ipt_report::{ScorePoint, SeverityBand, Trajectory, TrajectoryLabels, score_trajectory};
 
 use super::diary::error_page;
+use super::words::band_words;
 use super::{PortalCtx, ctx};
 use crate::AppState;
 use crate::i18n::Tr;
@@ -43,11 +44,6 @@ pub struct ProgressPage {
     /// Shown when there is nothing to chart yet.
     pub none: Option<String>,
     pub instruments: Vec<InstrumentView>,
-}
-
-/// A band's name in our own plain words, for this instrument.
-pub fn band_words(t: &Tr, instrument: &str, band: &str) -> String {
-    t.get(&format!("portal-progress-band-{instrument}-{band}"))
 }
 
 /// Half the width of the band of "usual ups and downs" around the first score, in points.
@@ -77,11 +73,9 @@ fn change_sentence(t: &Tr, first: (&str, String), change: Option<&Change>, count
 fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
     let i = p.instrument;
     let name = i.short_name.clone();
-    let words = |band: &Option<String>| {
-        band.as_deref()
-            .map(|b| band_words(t, &i.code, b))
-            .unwrap_or_default()
-    };
+    // A band with no patient phrase (a deployment's own band set) shows no name at all.
+    let words = |band: &Option<String>| band.as_deref().and_then(|b| band_words(t, &i.code, b));
+    let range = |min: u32, max: u32| format!("{min}–{max}");
     let bands = p
         .bands
         .map(|set| {
@@ -90,7 +84,7 @@ fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
                 .map(|b| SeverityBand {
                     lower: f64::from(b.min) - 0.5,
                     upper: f64::from(b.max) + 0.5,
-                    label: band_words(t, &i.code, &b.code),
+                    label: band_words(t, &i.code, &b.code).unwrap_or_else(|| range(b.min, b.max)),
                 })
                 .collect()
         })
@@ -100,15 +94,16 @@ fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
         .map(|set| {
             set.bands
                 .iter()
-                .map(|b| {
-                    t.with(
+                .map(|b| match band_words(t, &i.code, &b.code) {
+                    Some(words) => t.with(
                         "portal-progress-range",
                         &[
                             ("min", b.min.to_string()),
                             ("max", b.max.to_string()),
-                            ("words", band_words(t, &i.code, &b.code)),
+                            ("words", words),
                         ],
-                    )
+                    ),
+                    None => range(b.min, b.max),
                 })
                 .collect()
         })
@@ -185,13 +180,13 @@ fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
         },
     });
     let latest = match last {
-        Some(l) => match &l.band {
-            Some(_) => t.with(
+        Some(l) => match words(&l.band) {
+            Some(band) => t.with(
                 "portal-progress-latest",
                 &[
                     ("date", t.date(l.date)),
                     ("total", t.number(l.total)),
-                    ("band", words(&l.band)),
+                    ("band", band),
                 ],
             ),
             None => t.with(
@@ -216,7 +211,10 @@ fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
         rows: p
             .points
             .iter()
-            .map(|x| (t.date(x.date), t.number(x.total), words(&x.band)))
+            .map(|x| {
+                let band = words(&x.band).unwrap_or_else(|| "—".into());
+                (t.date(x.date), t.number(x.total), band)
+            })
             .collect(),
         heading: name,
         ranges,
@@ -260,6 +258,7 @@ pub async fn page(
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+    use crate::portal::words::band_key;
     use ipt_domain::assessment::Assessment;
     use ipt_domain::measures::Catalogue;
 
@@ -279,9 +278,9 @@ mod tests {
                 assert_ne!(t.get(&about), about, "{about} in {}", lang.code());
                 for set in i.bands.iter().flat_map(|b| &b.sets) {
                     for b in &set.bands {
-                        let key = format!("portal-progress-band-{}-{}", i.code, b.code);
-                        let words = band_words(&t, &i.code, &b.code);
-                        assert_ne!(words, key, "{key} in {}", lang.code());
+                        let key = band_key(&i.code, &b.code);
+                        let words = band_words(&t, &i.code, &b.code)
+                            .unwrap_or_else(|| panic!("{key} in {}", lang.code()));
                         // Short enough to be written whole beside its band on the chart.
                         assert!(
                             words.chars().count() <= 24,
@@ -302,10 +301,10 @@ mod tests {
             ("en", ["fine", "recovered", "healthy", "cured", "normal"]),
             ("it", ["stai bene", "guarit", "sano", "normale", "a posto"]),
         ] {
-            for file in ["portal_plan.ftl", "portal_diary.ftl"] {
+            for file in ["portal_plan.ftl", "portal_diary.ftl", "portal_bands.ftl"] {
                 let text = std::fs::read_to_string(dir.join(lang).join(file)).unwrap();
                 for line in text.lines().filter(|l| {
-                    l.starts_with("portal-progress-band")
+                    l.starts_with("portal-band-")
                         || l.starts_with("portal-progress-change")
                         || l.starts_with("portal-progress-latest")
                 }) {

@@ -23,6 +23,7 @@ use ipt_domain::portal::Due;
 
 use super::access::{error_page, message};
 use super::crisis::CrisisView;
+use super::words::band_words;
 use super::{PortalCtx, ctx};
 use crate::AppState;
 use crate::i18n::Tr;
@@ -631,8 +632,10 @@ pub struct ResultPage {
     pub risk_note: Option<String>,
 }
 
-/// The result in plain, careful words: the total and its range, and the band's name as what
-/// "questionnaires call" it, always with "talk about it with your therapist" — never a verdict.
+/// The result in plain, careful words: the total and its range, and the band in the patient's
+/// own words (the catalogue "My progress" uses too), always with "talk about it with your
+/// therapist" — never a verdict, never the clinician's band name. A band with no patient
+/// phrase (a deployment's own band set) is left out: the score and its range say enough.
 fn result_words(t: &Tr, inst: &Instrument, a: &Assessment) -> (Option<String>, String) {
     let r = a.result.as_ref();
     let total = r.and_then(|r| r.total).map(|x| {
@@ -645,11 +648,11 @@ fn result_words(t: &Tr, inst: &Instrument, a: &Assessment) -> (Option<String>, S
             ],
         )
     });
-    let band = match r.and_then(|r| r.severity.as_deref()) {
-        Some(code) => t.with(
-            "portal-q-result-band",
-            &[("band", t.get(&format!("severity-{code}")))],
-        ),
+    let words = r
+        .and_then(|r| r.severity.as_deref())
+        .and_then(|code| band_words(t, &inst.code, code));
+    let band = match words {
+        Some(words) => t.with("portal-q-result-band", &[("band", words)]),
         None => t.get("portal-q-result-no-band"),
     };
     (total, band)

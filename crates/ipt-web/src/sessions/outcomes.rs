@@ -25,6 +25,8 @@ pub struct ScoreRow {
     pub count: String,
     /// The change metrics, each as a sentence.
     pub change: Vec<String>,
+    /// For a questionnaire that asks nothing about suicide or self-harm: ask separately.
+    pub risk_note: Option<String>,
 }
 
 /// The score review, and whether the main measure shows the treatment has not helped enough.
@@ -164,6 +166,9 @@ pub fn score_review(t: &Tr, protocol: &Protocol, assessments: &[Assessment]) -> 
             },
             count: t.count("sessions-score-count", list.len() as i64),
             change,
+            risk_note: instrument
+                .filter(|i| ipt_app::measures::asks_no_risk_item(i))
+                .map(|_| t.get("score-risk-not-asked")),
         });
     }
     ScoreReview { rows, non_response }
@@ -358,5 +363,64 @@ pub fn circle_review(
         rows,
         indices,
         drawings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use ipt_domain::assessment::AdministrationMode;
+    use ipt_domain::ids::{AssessmentId, PatientId};
+    use ipt_domain::protocol::{Format, ProtocolCatalogue};
+
+    fn scored(code: &str, answers: Vec<Option<u8>>, days_ago: i64) -> Assessment {
+        Assessment {
+            id: ipt_app::new_id::<AssessmentId>(),
+            patient: ipt_app::new_id::<PatientId>(),
+            course: None,
+            session: None,
+            instrument: code.into(),
+            result: Some(ipt_app::measures::summarise(code, &answers).unwrap()),
+            answers,
+            status: AssessmentStatus::Final,
+            mode: AdministrationMode::Clinician,
+            administered_at: time::OffsetDateTime::now_utc() - time::Duration::days(days_ago),
+            phase: None,
+            version: 0,
+        }
+    }
+
+    /// The ending's score review says, beside a GDS-15, that it asks nothing about suicide or
+    /// self-harm; not beside the PHQ-9 (it asks) or the session mood rating (no questionnaire).
+    #[test]
+    fn a_score_without_a_risk_item_says_to_ask_about_suicide_separately() {
+        let t = Tr::new(Lang::En);
+        let catalogue = ProtocolCatalogue::default();
+        let review = score_review(
+            &t,
+            catalogue.get(Format::OlderAdult),
+            &[
+                scored("gds15", vec![Some(1); 15], 60),
+                scored("gds15", vec![Some(0); 15], 1),
+                scored("phq9", vec![Some(1); 9], 60),
+                scored(SESSION_MOOD, vec![Some(5)], 1),
+            ],
+        );
+        let notes: Vec<(&str, bool)> = review
+            .rows
+            .iter()
+            .map(|r| (r.instrument.as_str(), r.risk_note.is_some()))
+            .collect();
+        assert_eq!(
+            notes,
+            [("GDS-15", true), ("PHQ-9", false), ("Mood 0-10", false)]
+        );
+        assert_eq!(
+            review.rows[0].risk_note.as_deref(),
+            Some(
+                "This questionnaire has no item on suicide or self-harm: ask about them separately."
+            )
+        );
     }
 }
