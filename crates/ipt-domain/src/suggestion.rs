@@ -7,11 +7,13 @@
 //! every point of score is backed by a [`Reason`] that names the records it rests on.
 //!
 //! How the rules fit together (each is a small function below):
-//! - [`grief_reasons`]: a death before or around onset (reference §2, §2.1);
+//! - [`grief_reasons`]: a death before or around onset (reference §2, §2.1), weighed by how
+//!   close the person was ([`loss_closeness`]): IPT grief concerns a significant other;
 //! - [`dispute_reasons`]: open or hidden conflict, unmet expectations, conflict events (§2.2);
 //! - [`transition_reasons`]: a life change near onset, even a "positive" one (§2.3);
-//! - [`deficits_reasons`]: the residual area when nothing explains the onset, made stronger by
-//!   a thin network (§2, selection rules; §2.4);
+//! - [`deficits_reasons`]: the residual area, suggested only when no other area explains the
+//!   episode, made stronger by a thin network once the inventory holds enough people to show
+//!   one (§2, selection rules; §2.4);
 //! - [`tag_reasons`]: the clinician's own area tags on inventory people (§3.2).
 //!
 //! A separation counts twice, on purpose: it is a change of relationship status, which §2.3
@@ -77,13 +79,126 @@ impl TimingPoints {
     }
 }
 
+/// Percent of a death's points kept, by how close the person was (see [`LossCloseness`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LossPercent {
+    pub significant: u32,
+    pub moderate: u32,
+    pub distant: u32,
+    /// The death names nobody in the inventory, so the closeness is not known.
+    pub unknown: u32,
+}
+
+/// How close the person who died was, as the inventory records it (reference §3.2 and §3.3:
+/// relationship and closeness-circle ring). IPT grief concerns the death of a significant
+/// other (§2.1: "the death of someone close"), so a death weighs by this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossCloseness {
+    /// Inner ring; or a partner, parent, child or sibling anywhere in the circle; or anyone
+    /// but a colleague, neighbour or professional in the middle ring.
+    Significant,
+    /// Outer ring (not a distant tie), a distant tie in the middle ring, or close family
+    /// placed outside the circle (estrangement is for the clinician to explore).
+    Moderate,
+    /// A colleague, neighbour or professional in the outer ring, or anyone else outside the
+    /// circle.
+    Distant,
+    /// The death is not linked to an inventory person.
+    Unknown,
+}
+
+impl LossCloseness {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Significant => "significant",
+            Self::Moderate => "moderate",
+            Self::Distant => "distant",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Only a significant loss is named in the formulation draft.
+    pub fn is_significant(self) -> bool {
+        self == Self::Significant
+    }
+
+    pub fn percent(self, rules: &SuggestionRules) -> u32 {
+        let p = rules.weights.loss_percent;
+        match self {
+            Self::Significant => p.significant,
+            Self::Moderate => p.moderate,
+            Self::Distant => p.distant,
+            Self::Unknown => p.unknown,
+        }
+    }
+}
+
+/// How close a person who died was, from their ring and relationship; `Unknown` without one.
+/// The ring is the patient's felt closeness and leads; the relationship lifts close family
+/// (partner, parent, child, sibling) and lowers ties that are usually not intimate (colleague,
+/// neighbour, professional). The cut points are our own reading of the reference, not a
+/// published scale.
+pub fn loss_closeness(person: Option<&InventoryPerson>) -> LossCloseness {
+    let Some(p) = person else {
+        return LossCloseness::Unknown;
+    };
+    let close_family = matches!(
+        p.relationship,
+        RelationshipKind::Partner
+            | RelationshipKind::Parent
+            | RelationshipKind::Child
+            | RelationshipKind::Sibling
+    );
+    let distant_tie = matches!(
+        p.relationship,
+        RelationshipKind::Colleague | RelationshipKind::Neighbour | RelationshipKind::Professional
+    );
+    match p.ring {
+        ClosenessRing::Inner => LossCloseness::Significant,
+        ClosenessRing::Middle if distant_tie => LossCloseness::Moderate,
+        ClosenessRing::Middle => LossCloseness::Significant,
+        ClosenessRing::Outer if close_family => LossCloseness::Significant,
+        ClosenessRing::Outer if distant_tie => LossCloseness::Distant,
+        ClosenessRing::Outer => LossCloseness::Moderate,
+        ClosenessRing::Outside if close_family => LossCloseness::Moderate,
+        ClosenessRing::Outside => LossCloseness::Distant,
+    }
+}
+
+/// The closeness in words, added to a grief reason: "(parent, inner ring: a significant
+/// other)".
+fn closeness_phrase(person: Option<&InventoryPerson>, closeness: LossCloseness) -> String {
+    let verdict = match closeness {
+        LossCloseness::Significant => "a significant other",
+        LossCloseness::Moderate => "a less close tie, so the support is reduced",
+        LossCloseness::Distant => {
+            "not a close tie: IPT grief concerns a significant other, so the support is weak"
+        }
+        LossCloseness::Unknown => {
+            "not in the inventory: add the person with their ring to judge how close they were"
+        }
+    };
+    match person {
+        Some(p) => format!(
+            " ({}, {}: {verdict})",
+            relationship_label(p.relationship),
+            ring_label(p.ring)
+        ),
+        None => format!(" ({verdict})"),
+    }
+}
+
 /// How much each kind of evidence weighs. The numbers only rank the areas against each other;
 /// they are not a clinical scale. They are chosen so that a death near onset outranks a single
 /// life change near onset, and a single life change outranks the residual default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Weights {
-    /// A death on the timeline (→ grief).
+    /// A death on the timeline (→ grief), before the closeness of the person is weighed.
     pub death: TimingPoints,
+    /// The share of a death's points (and of a deceased person's) kept for each closeness of
+    /// the person who died, in percent.
+    pub loss_percent: LossPercent,
     /// A life change on the timeline: move, job change, retirement, birth or pregnancy,
     /// illness, separation (→ role transition).
     pub life_change: TimingPoints,
@@ -139,6 +254,12 @@ impl Default for Weights {
                 after_onset: 10,
                 onset_unknown: 25,
             },
+            loss_percent: LossPercent {
+                significant: 100,
+                moderate: 50,
+                distant: 15,
+                unknown: 50,
+            },
             other_event_percent: 50,
             conflict_event: TimingPoints {
                 near: 30,
@@ -191,7 +312,9 @@ pub struct SuggestionRules {
     /// onset (or within the slack after it).
     pub residual_lookback_months: i32,
     /// A closeness circle with this many living people or fewer counts as thin (§2.4: "few or
-    /// thin relationships").
+    /// thin relationships"). An inventory that *records* only this many living people is read
+    /// as possibly unfinished instead: it is not evidence of isolation, so the network rules
+    /// wait until more people are recorded.
     pub few_people_max: usize,
     /// The top two areas are flagged as ambiguous when the second scores at least this
     /// percentage of the first.
@@ -352,6 +475,9 @@ pub struct Reason {
     /// Where the event falls relative to onset, for event-based reasons.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
+    /// For grief reasons: how close the person who died was, which scales the points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closeness: Option<LossCloseness>,
     /// A human sentence, e.g. "Death of 'Mother' (March 2026), 2 months before onset → Grief".
     pub text: String,
 }
@@ -409,6 +535,9 @@ pub enum NoteKind {
     Ambiguous,
     /// Three or more areas have at least moderate support.
     ManyAreas,
+    /// The inventory records only a few living people, which may be an unfinished inventory:
+    /// the network is not read as evidence of interpersonal deficits.
+    FewPeopleRecorded,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -507,6 +636,21 @@ pub fn suggest_with(
         }
     }
 
+    // Interpersonal deficits is the residual area (reference §2 selection rules: used when no
+    // grief, dispute or transition explains the episode). Once another area has at least
+    // moderate support, the residual rules give way; only the clinician's own tag stays.
+    let explained = by_area
+        .iter()
+        .filter(|(a, _)| *a != AreaKind::InterpersonalDeficits)
+        .any(|(_, reasons)| reasons.iter().map(|r| r.points).sum::<u32>() >= rules.moderate_from);
+    if explained
+        && let Some((_, reasons)) = by_area
+            .iter_mut()
+            .find(|(a, _)| *a == AreaKind::InterpersonalDeficits)
+    {
+        reasons.retain(|r| r.kind == ReasonKind::ClinicianTag);
+    }
+
     let mut ranked: Vec<Suggestion> = by_area
         .into_iter()
         .filter_map(|(area, mut reasons)| {
@@ -588,10 +732,13 @@ impl<'a> Evidence<'a> {
 // ---------------------------------------------------------------------------------------------
 
 /// Grief (reference §2 table, §2.1): the death of an important person before or around onset.
-/// A death within the grief window is the strongest single signal the rules know. Older deaths
-/// still count, weakly, because grief can be delayed, absent or prolonged (§2.1), and a death
-/// after onset may keep the episode going. A person marked deceased whose death is not on the
-/// timeline is mentioned so the clinician can add the date.
+/// A death within the grief window is the strongest single signal the rules know, when the
+/// person was a significant other: the points are scaled by [`loss_closeness`], so the death of
+/// a mother in the inner ring is strong and that of an ex-colleague outside the circle weak,
+/// and every reason says which ring and relationship it weighed. Older deaths still count,
+/// weakly, because grief can be delayed, absent or prolonged (§2.1), and a death after onset
+/// may keep the episode going. A person marked deceased whose death is not on the timeline is
+/// mentioned so the clinician can add the date.
 fn grief_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
     let mut reasons = Vec::new();
     for event in ev.events_of(EventKind::Death) {
@@ -602,6 +749,7 @@ fn grief_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
             rules.after_onset_slack_months,
         );
         let person = ev.person_of(event);
+        let closeness = loss_closeness(person);
         let comment = match timing {
             Timing::Recent { .. } => " (more than a year before onset: consider prolonged grief)",
             Timing::LongBefore { .. } => {
@@ -613,13 +761,15 @@ fn grief_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
         };
         reasons.push(Reason {
             kind: ReasonKind::Death,
-            points: rules.weights.death.for_timing(timing),
+            points: rules.weights.death.for_timing(timing) * closeness.percent(rules) / 100,
             event: Some(event.id),
             person: event.person,
             timing: Some(timing),
+            closeness: Some(closeness),
             text: format!(
-                "{}{}",
+                "{}{}{}",
                 event_sentence(event, person, timing, ev.onset, AreaKind::Grief),
+                closeness_phrase(person, closeness),
                 comment
             ),
         });
@@ -629,16 +779,19 @@ fn grief_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
             .events_of(EventKind::Death)
             .any(|e| e.person == Some(p.id));
         if !has_death_event {
+            let closeness = loss_closeness(Some(p));
             reasons.push(Reason {
                 kind: ReasonKind::DeceasedWithoutDate,
-                points: rules.weights.deceased_without_date,
+                points: rules.weights.deceased_without_date * closeness.percent(rules) / 100,
                 event: None,
                 person: Some(p.id),
                 timing: None,
+                closeness: Some(closeness),
                 text: format!(
                     "'{}' is marked as deceased, but the death is not on the timeline → Grief \
-                     (add its date to judge the link to onset)",
-                    p.alias.as_str()
+                     (add its date to judge the link to onset){}",
+                    p.alias.as_str(),
+                    closeness_phrase(Some(p), closeness)
                 ),
             });
         }
@@ -691,6 +844,7 @@ fn dispute_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
                 event: None,
                 person: Some(p.id),
                 timing: None,
+                closeness: None,
                 text: format!(
                     "{level} conflict with '{}' ({}, {}) → Role dispute",
                     p.alias.as_str(),
@@ -706,6 +860,7 @@ fn dispute_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
                 event: None,
                 person: Some(p.id),
                 timing: None,
+                closeness: None,
                 text: format!(
                     "Expectations between the patient and '{}' are not met → Role dispute",
                     p.alias.as_str()
@@ -726,6 +881,7 @@ fn dispute_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
             event: Some(event.id),
             person: event.person,
             timing: Some(timing),
+            closeness: None,
             text: event_sentence(
                 event,
                 ev.person_of(event),
@@ -748,6 +904,7 @@ fn dispute_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
             event: Some(event.id),
             person: event.person,
             timing: Some(timing),
+            closeness: None,
             text: format!(
                 "{} (the relationship may have reached dissolution)",
                 event_sentence(
@@ -805,6 +962,7 @@ fn transition_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
             event: Some(event.id),
             person: event.person,
             timing: Some(timing),
+            closeness: None,
             text: format!(
                 "{}{}",
                 event_sentence(
@@ -836,10 +994,12 @@ pub fn any_event_near_onset<'e>(
 }
 
 /// Interpersonal deficits (reference §2 selection rules, §2.4): the residual area when no
-/// grief, dispute or transition explains the episode, so it always appears when nothing is
-/// recorded near onset. A thin network (few people in the circle, nobody in the inner ring, no
-/// confidant) adds to it whatever else is found. An empty inventory is missing information, not
-/// evidence of a thin network, so the network rules are skipped then.
+/// grief, dispute or transition explains the episode, so it appears when nothing is recorded
+/// near onset; [`suggest_with`] drops these reasons when another area has moderate support. A
+/// thin network (few people in the circle, nobody in the inner ring, no confidant) adds to it.
+/// An inventory that records only a few people is missing information, not evidence of a thin
+/// network, so the network rules are skipped until it records more than `few_people_max`
+/// living people (a note says so).
 fn deficits_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
     let w = &rules.weights;
     let mut reasons = Vec::new();
@@ -849,6 +1009,7 @@ fn deficits_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
         event: None,
         person: None,
         timing: None,
+        closeness: None,
         text,
     };
 
@@ -888,7 +1049,7 @@ fn deficits_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
         }
     }
 
-    if !ev.people.is_empty() {
+    if inventory_is_large_enough(rules, ev) {
         let net = NetworkIndices::of_people(ev.people);
         if net.in_circle <= rules.few_people_max {
             let text = match net.in_circle {
@@ -920,6 +1081,17 @@ fn deficits_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<Reason> {
     reasons
 }
 
+/// The living people the inventory records.
+fn living_recorded(ev: &Evidence) -> usize {
+    ev.people.iter().filter(|p| !p.deceased).count()
+}
+
+/// Whether the inventory records enough living people for its shape to say anything about
+/// the patient's network: more than `few_people_max`.
+fn inventory_is_large_enough(rules: &SuggestionRules, ev: &Evidence) -> bool {
+    living_recorded(ev) > rules.few_people_max
+}
+
 /// The clinician's own area tags on inventory people (reference §3.2: "candidate problem-area
 /// tag(s)") count as supporting reasons for the tagged areas.
 fn tag_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<(AreaKind, Reason)> {
@@ -939,6 +1111,7 @@ fn tag_reasons(rules: &SuggestionRules, ev: &Evidence) -> Vec<(AreaKind, Reason)
                     event: None,
                     person: Some(p.id),
                     timing: None,
+                    closeness: None,
                     text: format!(
                         "The clinician tagged '{}' with this area → {}",
                         p.alias.as_str(),
@@ -1039,6 +1212,24 @@ fn notes(rules: &SuggestionRules, ev: &Evidence, ranked: &[Suggestion]) -> Vec<N
             kind: NoteKind::MoreInformationNeeded,
             areas: vec![],
             text: text.to_string(),
+        });
+    }
+    let recorded = living_recorded(ev);
+    if !ev.people.is_empty() && !inventory_is_large_enough(rules, ev) {
+        let people = match recorded {
+            0 => "no living person".to_string(),
+            1 => "1 living person".to_string(),
+            n => format!("{n} living people"),
+        };
+        notes.push(Note {
+            kind: NoteKind::FewPeopleRecorded,
+            areas: vec![],
+            text: format!(
+                "The inventory records {people} so far. That may be an unfinished inventory \
+                 rather than isolation, so the rules do not read it as a thin network. Add the \
+                 other important people, or tag the relationship with interpersonal deficits \
+                 if the network really is this small."
+            ),
         });
     }
     if let [first, second, ..] = ranked

@@ -44,7 +44,8 @@ fn invalid(code: &str, answers: &str) -> ScoreResult {
     assert!(
         r.errors
             .iter()
-            .any(|e| e.starts_with("too many missing items")),
+            .any(|e| e.starts_with("too many missing items")
+                || e.contains("is scored only when every item is answered")),
         "{:?}",
         r.errors
     );
@@ -154,9 +155,13 @@ fn gad7_min_max_band_edges_and_missing() {
     check("gad7", "2,2,2,2,2,2,2", 14, Some("moderate"), &[]);
     check("gad7", "3,3,3,3,3,0,0", 15, Some("severe"), &[]);
     check("gad7", "3,3,3,3,3,3,3", 21, Some("severe"), &[]);
-    // One missing: 12 over 6 × 7 = 14.
-    let r = check("gad7", "2,2,2,2,2,2,", 14, Some("moderate"), &[]);
-    assert!(r.prorated && r.errors.is_empty());
+    // No published prorating rule (#14 finding 10): one missing item gives no total; version 1
+    // prorated it to 14.
+    let r = invalid("gad7", "2,2,2,2,2,2,");
+    assert_eq!(
+        r.errors,
+        ["item 7 unanswered: GAD-7 is scored only when every item is answered (no prorating)"]
+    );
     invalid("gad7", "2,2,2,2,2,,");
 }
 
@@ -390,9 +395,9 @@ fn gds_band_edges_and_missing_policy() {
         Some("severe"),
         &[],
     );
-    // All "no" with items 13–15 missing: items 1, 5, 7, 11 score 4 over 12 × 15 = 5.
-    let r = check("gds15", "0,0,0,0,0,0,0,0,0,0,0,0,,,", 5, Some("mild"), &[]);
-    assert!(r.prorated);
+    // No prorating: with items 13–15 missing, version 1 lifted 4 to 5, a positive screen.
+    invalid("gds15", "0,0,0,0,0,0,0,0,0,0,0,0,,,");
+    invalid("gds15", "0,0,0,0,0,0,0,0,0,0,0,0,0,0,");
     invalid("gds15", "0,0,0,0,0,0,0,0,0,0,0,,,,");
     let e = measures::score("gds15", "2,0,0,0,0,0,0,0,0,0,0,0,0,0,0").unwrap_err();
     assert_eq!(
@@ -475,19 +480,21 @@ fn epds_item_10_risk_subscale_and_missing() {
     );
     let anx = r.subscales["anxiety"].as_ref().unwrap();
     assert_eq!((anx.total, anx.mean, anx.prorated), (6, 2.0, false));
-    // One missing (item 10): 9 over 9 × 10 = 10, and item 10 must be asked.
-    let r = check(
-        "epds",
-        "1,1,1,1,1,1,1,1,1,",
-        10,
-        Some("possible_depression"),
-        &[],
-    );
-    assert!(r.prorated);
+    // #14 finding 10: one missing item (item 10). Version 1 prorated 9 over 9 × 10 = 10 and
+    // crossed the screening cut-off; no published rule supports that, so there is no total,
+    // and item 10 must still be asked.
+    let r = invalid("epds", "1,1,1,1,1,1,1,1,1,");
+    assert_ne!(r.total, Some(10));
     assert_eq!(
         r.errors,
-        ["risk item 10 (thoughts of self-harm) was not answered: ask about it directly"]
+        [
+            "item 10 unanswered: EPDS is scored only when every item is answered (no prorating)",
+            "risk item 10 (thoughts of self-harm) was not answered: ask about it directly"
+        ]
     );
+    // The same with a missing item that is not the risk item.
+    let r = invalid("epds", "1,1,1,1,,1,1,1,1,1");
+    assert_eq!(r.severity, None);
     let r = invalid("epds", "1,1,,1,1,1,1,1,1,");
     assert_eq!(r.subscales["anxiety"], None);
 }
@@ -536,6 +543,25 @@ fn phqa_scores_like_phq9_with_its_own_risk_questions() {
     );
     assert_eq!(inst("phqa").expected_counts(), "9 to 13");
     invalid("phqa", "1,1,1,1,1,,,,0,0,0,0,0");
+    // No prorating for the PHQ-A either: one missing item gives no total.
+    invalid("phqa", "2,2,2,2,,0,0,0,0,0,0,0,0");
+}
+
+/// #14 finding 10: the PHQ-A lists mood first and interest second (Johnson et al. 2002), the
+/// reverse of the PHQ-9; version 1 copied the PHQ-9 order.
+#[test]
+fn phqa_items_1_and_2_follow_the_published_phqa_order() {
+    let (a, p9) = (inst("phqa"), inst("phq9"));
+    assert_eq!(a.items[0].concept, "low, irritable or hopeless mood");
+    assert_eq!(a.items[1].concept, "little interest or pleasure");
+    assert_eq!((a.items[0].number, a.items[1].number), (1, 2));
+    assert_eq!(p9.items[0].concept, "little interest or pleasure");
+    assert_eq!(a.items[1].concept, p9.items[0].concept);
+    assert_eq!(
+        a.version.split('.').next(),
+        Some("2"),
+        "the meaning of item 1 changed"
+    );
 }
 
 // ---------------------------------------------------------------- MSPSS
@@ -579,18 +605,30 @@ fn mspss_totals_bands_and_subscales() {
 }
 
 #[test]
-fn mspss_missing_items_prorate_within_limits() {
-    // Item 1 missing: total 41 over 11 × 12 = 44.7 → 45; significant other prorated from
-    // 3 items (21 / 3 × 4 = 28).
-    let r = check("mspss", ",7,1,1,7,4,4,1,4,7,1,4", 45, Some("moderate"), &[]);
-    assert!(r.prorated);
-    let so = r.subscales["significant_other"].clone().unwrap();
-    assert_eq!((so.total, so.mean, so.prorated), (28, 7.0, true));
-    // Items 1 and 2 missing: the total is prorated (34 over 10 × 12 = 40.8 → 41), significant
-    // other is not computable.
-    let r = check("mspss", ",,1,1,7,4,4,1,4,7,1,4", 41, Some("moderate"), &[]);
+fn mspss_missing_items_are_not_prorated() {
+    // No published prorating rule (Zimet 1988 gives none): item 1 missing gives no total and
+    // no significant-other subscale (version 1 prorated both); the other subscales, fully
+    // answered, still score.
+    let r = invalid("mspss", ",7,1,1,7,4,4,1,4,7,1,4");
     assert_eq!(r.subscales["significant_other"], None);
+    let fam = r.subscales["family"].clone().unwrap();
+    assert_eq!((fam.total, fam.prorated), (4, false));
+    invalid("mspss", ",,1,1,7,4,4,1,4,7,1,4");
     invalid("mspss", ",,,1,7,4,4,1,4,7,1,4");
+}
+
+/// #14 finding 10: of the shipped instruments only the PHQ-9 keeps a prorating convention.
+#[test]
+fn only_the_phq9_prorates() {
+    for i in Catalogue::builtin().instruments() {
+        let expected = if i.code == "phq9" { 2 } else { 0 };
+        assert_eq!(i.missing.max_prorated, expected, "{}", i.code);
+        assert!(
+            i.subscales.iter().all(|s| s.max_prorated == 0),
+            "{} subscales",
+            i.code
+        );
+    }
 }
 
 // ---------------------------------------------------------------- UCLA-3
@@ -627,10 +665,9 @@ fn wsas_bands_not_applicable_work_item_and_no_prorating() {
     let r = check("wsas", "9,8,8,8,8", 32, Some("moderately_severe"), &[]);
     assert!(!r.prorated && r.errors.is_empty());
     let r = invalid("wsas", "3,3,3,3,");
-    assert!(
-        r.errors[0].ends_with("at most 0 may be missing"),
-        "{:?}",
-        r.errors
+    assert_eq!(
+        r.errors,
+        ["item 5 unanswered: WSAS is scored only when every item is answered (no prorating)"]
     );
     let e = measures::score("wsas", "0,9,0,0,0").unwrap_err();
     assert_eq!(
@@ -731,7 +768,10 @@ fn change_phq9_hand_worked() {
     assert_eq!(change("phq9", 18, 7), [T, F, T, F, T, T]); // −11: ≥ 9 is 50 %; 7 is not < 5
     assert_eq!(change("phq9", 18, 9), [T, F, T, F, T, T]); // exactly 50 %
     assert_eq!(change("phq9", 18, 10), [F, F, T, F, F, F]); // still a case at 10
-    assert_eq!(change("phq9", 12, 8), [F, F, F, F, T, F]); // crossed 10, but 4 < 6 points
+    // Crossed 10, but 4 < 6 points: not reliable, so not clinically significant (J&T 1991).
+    assert_eq!(change("phq9", 12, 8), [F, F, F, F, F, F]);
+    // #14 finding 10: 10 → 9 only crosses the cut-off.
+    assert_eq!(change("phq9", 10, 9), [F, F, F, F, F, F]);
     assert_eq!(change("phq9", 10, 4), [T, T, T, F, T, T]);
     assert_eq!(change("phq9", 8, 14), [F, F, F, T, F, F]); // +6: reliable deterioration
     assert_eq!(change("phq9", 0, 0), [F, T, F, F, F, F]);
@@ -759,11 +799,13 @@ fn change_other_instruments_hand_worked() {
     assert_eq!(change("wsas", 22, 9), [N, T, T, F, T, T]);
     // MSPSS (higher is better): 1.96 × 10.3 × √0.24 = 9.89, so 10 points; low support ≤ 35.
     assert_eq!(change("mspss", 30, 40), [N, N, T, F, T, T]);
-    assert_eq!(change("mspss", 30, 39), [N, N, F, F, T, F]);
+    assert_eq!(change("mspss", 30, 39), [N, N, F, F, F, F]); // out of the low band, 9 < 10
     assert_eq!(change("mspss", 50, 40), [N, N, F, T, F, F]);
     // UCLA-3: 1.96 × 1.6 × √0.56 = 2.35, so 3 points; no caseness by default.
     assert_eq!(change("ucla3", 9, 6), [N, N, T, F, N, N]);
-    assert_eq!(change("phq2", 4, 1), [N, N, N, N, T, N]);
+    // PHQ-2 has a cut-off but no reliable-change rule: clinically significant change needs
+    // both, so it is not defined.
+    assert_eq!(change("phq2", 4, 1), [N; 6]);
     assert_eq!(change("session_mood", 3, 8), [N; 6]);
 }
 
@@ -827,15 +869,16 @@ fn change_thresholds_can_be_overridden() {
         .with_overrides(cat, overrides)
         .unwrap();
     let epds = inst("epds");
-    // With caseness at 10, 12 → 9 crosses it; with the default 13 it does not.
+    // With caseness at 10, 12 → 8 (a reliable 4 points) crosses it; with the default 13 it
+    // does not.
     assert_eq!(
-        epds.change(12, 9)
+        epds.change(12, 8)
             .unwrap()
             .clinically_significant_improvement,
         Some(false)
     );
     assert_eq!(
-        epds.change_with(&cfg, 12, 9)
+        epds.change_with(&cfg, 12, 8)
             .unwrap()
             .clinically_significant_improvement,
         Some(true)
@@ -976,10 +1019,9 @@ proptest! {
     }
 
     #[test]
-    fn prorated_totals_stay_between_all_missing_low_and_all_missing_high(
-        i in instrument_index(), s in seeds()
-    ) {
-        let inst = &Catalogue::builtin().instruments()[i];
+    fn prorated_totals_stay_between_all_missing_low_and_all_missing_high(s in seeds()) {
+        // Only the PHQ-9 prorates (#14 finding 10); `only_the_phq9_prorates` checks the rest.
+        let inst = Catalogue::builtin().get("phq9").unwrap();
         let a = build(inst, &s, true);
         let r = inst.score(&a).unwrap();
         prop_assume!(r.prorated);

@@ -152,7 +152,18 @@ fn recent_death_of_a_mother_suggests_grief_strongly() {
     assert_eq!(top.strength, Strength::Strong);
     assert_eq!(
         top.reason_texts().next(),
-        Some("Death of 'Mother' (March 2026), 2 months before onset → Grief")
+        Some(
+            "Death of 'Mother' (March 2026), 2 months before onset → Grief (parent, inner ring: \
+             a significant other)"
+        )
+    );
+    assert_eq!(
+        top.score, 70,
+        "a significant other keeps the full weight of a near death"
+    );
+    assert_eq!(
+        top.reasons[0].closeness,
+        Some(ipt_domain::suggestion::LossCloseness::Significant)
     );
     let reason = &top.reasons[0];
     assert_eq!(reason.event, Some(t.events[0].id));
@@ -356,6 +367,32 @@ fn few_thin_relationships_and_no_recent_event_suggest_deficits() {
         "a move six years before onset does not count"
     );
     let top = s.top().unwrap();
+    // Nothing else explains the episode, so deficits is the residual area; but an inventory
+    // of one person may be unfinished, so its thinness is not counted (#14 finding 4).
+    assert_eq!(top.strength, Strength::Moderate);
+    assert_cites(&s, Deficits, "the residual area");
+    assert!(!top.cites("Only 1 person"), "{:?}", top.reasons);
+    assert!(s.has_note(NoteKind::FewPeopleRecorded));
+    assert!(
+        s.note(NoteKind::FewPeopleRecorded)
+            .unwrap()
+            .text
+            .contains("1 living person")
+    );
+
+    // Once the inventory records more people, a circle with only one of them in it is a
+    // thin network.
+    let mut people = people;
+    people.push(person(
+        2,
+        "Cousin",
+        Rel::OtherFamily,
+        ClosenessRing::Outside,
+    ));
+    people.push(person(3, "Landlord", Rel::Other, ClosenessRing::Outside));
+    let s = suggest(&people, &t, None);
+    let top = s.top().unwrap();
+    assert_eq!(top.area, Deficits);
     assert_eq!(top.strength, Strength::Strong);
     assert_cites(
         &s,
@@ -364,7 +401,7 @@ fn few_thin_relationships_and_no_recent_event_suggest_deficits() {
     );
     assert_cites(&s, Deficits, "Nobody in the inner ring");
     assert_cites(&s, Deficits, "No confidant");
-    assert_cites(&s, Deficits, "the residual area");
+    assert!(!s.has_note(NoteKind::FewPeopleRecorded));
 }
 
 /// A new referral: nothing has been entered yet. The rules must still answer, with deficits as
@@ -597,15 +634,26 @@ fn without_an_onset_events_count_weakly_and_the_gap_is_flagged() {
     let s = suggest(&people, &t, None);
 
     assert_eq!(s.onset, None);
-    assert_eq!(s.areas(), vec![Grief, Deficits]);
+    // The death has moderate support, so the residual area is not suggested beside it.
+    assert_eq!(s.areas(), vec![Grief]);
     assert_eq!(s.get(Grief).unwrap().strength, Strength::Moderate);
     assert_cites(
         &s,
         Grief,
         "Death of 'Nonna' (November 2025); onset not recorded → Grief",
     );
-    assert_cites(&s, Deficits, "No onset recorded");
     assert!(s.has_note(NoteKind::NoOnsetRecorded));
+
+    // With only the death on the timeline and no one else, deficits stays open as residual.
+    let s = suggest(
+        &people,
+        &Timeline {
+            events: vec![],
+            episodes: vec![],
+        },
+        None,
+    );
+    assert_cites(&s, Deficits, "No onset recorded");
 }
 
 /// Mr N., 66: a first episode in 2018, recovered. Retired in September 2025; the current
@@ -692,11 +740,10 @@ fn a_deceased_person_without_a_death_event_is_noted_for_grief() {
         Grief,
         "The clinician tagged 'Grandmother' with this area → Grief",
     );
-    assert_cites(&s, Deficits, "Nobody in the inner ring");
-    assert!(
-        !s.get(Deficits).unwrap().cites("No confidant"),
-        "Tommaso is a confidant"
-    );
+    // Tommaso is the only living person recorded: too few to read the network from.
+    assert!(!s.get(Deficits).unwrap().cites("Nobody in the inner ring"));
+    assert!(!s.get(Deficits).unwrap().cites("No confidant"));
+    assert!(s.has_note(NoteKind::FewPeopleRecorded));
 }
 
 /// Ms Q., 44: diagnosed with multiple sclerosis in February; her partner Tom now helps her with
@@ -765,4 +812,123 @@ fn three_supported_areas_prompt_a_reminder_to_choose() {
             .text
             .contains("at most two")
     );
+}
+
+// ---- #14 finding 4: grief weighs how close the person was; deficits is residual ----------
+
+/// Ms S., 47: a former colleague she had lost touch with died in March, and she placed him
+/// outside her closeness circle. Depressed since May. The death is on the record, but IPT grief
+/// concerns a significant other: the suggestion is weak and says why.
+#[test]
+fn the_death_of_an_ex_colleague_outside_the_circle_is_not_strong_grief() {
+    let ex = deceased(person(
+        1,
+        "Ex-colleague",
+        Rel::Colleague,
+        ClosenessRing::Outside,
+    ));
+    let people = with_network(vec![ex.clone()]);
+    let t = timeline(
+        "2026-05",
+        vec![event(1, "2026-03", EventKind::Death, Some(&ex), "")],
+    );
+
+    let s = suggest(&people, &t, None);
+
+    let grief = s.get(Grief).expect("still shown, weakly, with its reason");
+    assert_ne!(grief.strength, Strength::Strong);
+    assert_eq!(grief.strength, Strength::Weak);
+    assert!(grief.score < 25, "{}", grief.score);
+    assert_eq!(
+        grief.reasons[0].closeness,
+        Some(ipt_domain::suggestion::LossCloseness::Distant)
+    );
+    assert_cites(&s, Grief, "(colleague, outside the circle: not a close tie");
+    assert_cites(&s, Grief, "IPT grief concerns a significant other");
+
+    // The same death of a mother in the inner ring is strong.
+    let mother = deceased(person(2, "Mother", Rel::Parent, Inner));
+    let people = with_network(vec![mother.clone()]);
+    let t = timeline(
+        "2026-05",
+        vec![event(2, "2026-03", EventKind::Death, Some(&mother), "")],
+    );
+    let s = suggest(&people, &t, None);
+    assert_eq!(s.get(Grief).unwrap().strength, Strength::Strong);
+}
+
+/// The ring leads and the relationship adjusts: close family in the circle is significant,
+/// an outer-ring friend moderate, a distant tie or anyone outside the circle weak.
+#[test]
+fn loss_closeness_follows_ring_and_relationship() {
+    use ipt_domain::suggestion::{LossCloseness as L, loss_closeness};
+    let c = |rel, ring| loss_closeness(Some(&person(1, "X", rel, ring)));
+    assert_eq!(c(Rel::Colleague, Inner), L::Significant);
+    assert_eq!(c(Rel::Parent, Outer), L::Significant);
+    assert_eq!(c(Rel::Partner, Middle), L::Significant);
+    assert_eq!(c(Rel::Friend, Middle), L::Significant);
+    assert_eq!(c(Rel::Friend, Outer), L::Moderate);
+    assert_eq!(c(Rel::Colleague, Middle), L::Moderate);
+    assert_eq!(c(Rel::Sibling, ClosenessRing::Outside), L::Moderate);
+    assert_eq!(c(Rel::Colleague, Outer), L::Distant);
+    assert_eq!(c(Rel::Friend, ClosenessRing::Outside), L::Distant);
+    assert_eq!(loss_closeness(None), L::Unknown);
+}
+
+/// A death on the timeline that names nobody in the inventory cannot be judged for closeness:
+/// moderate at most, and the reason asks for the person.
+#[test]
+fn a_death_naming_nobody_in_the_inventory_is_moderate_and_asks_who() {
+    let t = timeline(
+        "2026-05",
+        vec![event(1, "2026-03", EventKind::Death, None, "an uncle")],
+    );
+    let s = suggest(&supportive_network(), &t, None);
+    let grief = s.get(Grief).unwrap();
+    assert_eq!(grief.strength, Strength::Moderate);
+    assert_cites(&s, Grief, "not in the inventory");
+}
+
+/// Mr T., 35: open, repeated rows with his wife, who he says never keeps her word; depressed
+/// since March. Only his wife and one friend are in the inventory so far. The dispute explains
+/// the episode; two people recorded are no sign of isolation, so deficits is not suggested.
+#[test]
+fn deficits_is_not_suggested_from_a_small_inventory_when_a_dispute_explains_the_episode() {
+    let wife = in_conflict(
+        person(1, "Giulia", Rel::Partner, Inner),
+        ConflictLevel::Open,
+        Reciprocity::NotMet,
+    );
+    let friend = person(2, "Marco", Rel::Friend, Outer);
+    for people in [vec![wife.clone()], vec![wife.clone(), friend.clone()]] {
+        let t = timeline("2026-03", vec![]);
+        let s = suggest(&people, &t, None);
+        assert_eq!(
+            s.areas(),
+            vec![RoleDispute],
+            "{} people: {s:#?}",
+            people.len()
+        );
+        assert!(s.get(Deficits).is_none());
+        assert!(s.has_note(NoteKind::FewPeopleRecorded));
+    }
+}
+
+/// A clinician's own deficits tag is kept even when another area explains the episode: the
+/// residual rules give way, the clinician's judgement does not.
+#[test]
+fn a_deficits_tag_survives_when_another_area_explains_the_episode() {
+    let mother = deceased(person(1, "Mother", Rel::Parent, Inner));
+    let friend = tagged(person(2, "Sara", Rel::Friend, Outer), &[Deficits]);
+    let mut people = with_network(vec![mother.clone()]);
+    people.push(friend);
+    let t = timeline(
+        "2026-05",
+        vec![event(1, "2026-03", EventKind::Death, Some(&mother), "")],
+    );
+    let s = suggest(&people, &t, None);
+    assert_eq!(s.top().unwrap().area, Grief);
+    let d = s.get(Deficits).unwrap();
+    assert_eq!(d.reasons.len(), 1);
+    assert_cites(&s, Deficits, "The clinician tagged 'Sara'");
 }

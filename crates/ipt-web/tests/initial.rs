@@ -1271,3 +1271,88 @@ async fn a_score_without_a_risk_item_says_suicide_was_not_asked() {
         );
     }
 }
+
+/// #14 finding 4: the grief sentence of the formulation draft names only significant losses.
+/// An ex-colleague placed outside the closeness circle is on the record, and on the suggestion
+/// page with a weak reason that says why, but the draft does not propose "your grief for" them.
+#[tokio::test]
+async fn the_formulation_draft_names_only_significant_losses() {
+    for t in TestApp::all().await {
+        let s = setup(t, Format::Individual).await;
+        let mut ex = person("Ex-colleague", "0", "0");
+        ex[1] = ("relationship", "colleague");
+        ex.push(("deceased", "on"));
+        s.post_ok("/inventory", &ex).await;
+        let ex_id = s.view().await.inventory[0].id.to_string();
+        let death = month_ago(&s.t, 3);
+        let onset = month_ago(&s.t, 1);
+        s.post_ok(
+            "/timeline/events",
+            &[("date", &death), ("kind", "death"), ("person_id", &ex_id)],
+        )
+        .await;
+        s.post_ok(
+            "/timeline/episodes",
+            &[
+                ("onset", &onset),
+                ("severity", "moderate"),
+                ("current", "on"),
+            ],
+        )
+        .await;
+        let page = s.get("/suggestions").await.text();
+        assert!(
+            page.contains("Death of 'Ex-colleague'") && page.contains("not a close tie"),
+            "{page}"
+        );
+        assert!(!page.contains("Strong support"), "{page}");
+
+        let v = s.version().await;
+        s.post_ok("/suggestions", &[("primary", "grief"), ("version", &v)])
+            .await;
+        let draft = s.get("/formulation").await.text();
+        assert!(!draft.contains("your grief for Ex-colleague"), "{draft}");
+        assert!(
+            draft.contains("your grief for the person you lost"),
+            "{draft}"
+        );
+
+        let mut mum = person("Mother", "1", "0");
+        mum.push(("deceased", "on"));
+        s.post_ok("/inventory", &mum).await;
+        let draft = s.get("/formulation").await.text();
+        assert!(draft.contains("your grief for Mother"), "{draft}");
+        assert!(!draft.contains("Ex-colleague"), "{draft}");
+    }
+}
+
+/// #14 finding 10: EPDS has no published prorating rule, so nine answers out of ten are not
+/// scored (version 1 prorated a 9 to 10, over the screening cut-off): the page keeps a draft.
+#[tokio::test]
+async fn an_epds_with_one_missing_item_stays_a_draft_without_a_total() {
+    for t in TestApp::all().await {
+        let s = setup(t, Format::Individual).await;
+        let today = s.t.app.today().to_string();
+        let mut form = vec![("instrument", "epds"), ("version", "0")];
+        let names = [
+            "item_q1", "item_q2", "item_q3", "item_q4", "item_q5", "item_q6", "item_q7", "item_q8",
+            "item_q9", "item_q10",
+        ];
+        let answers = ["1", "1", "1", "1", "1", "1", "1", "1", "1", ""];
+        form.extend(names.iter().copied().zip(answers));
+        form.push(("administered_on", &today));
+        let draft = s.post_ok("/measures", &form).await.text();
+        assert!(
+            draft.contains("kept as a draft and has no result yet"),
+            "{draft}"
+        );
+        let view = s.view().await;
+        let a = view
+            .assessments
+            .iter()
+            .find(|a| a.instrument == "epds")
+            .unwrap();
+        assert_eq!(a.status, ipt_domain::assessment::AssessmentStatus::Draft);
+        assert!(a.result.is_none());
+    }
+}

@@ -64,6 +64,31 @@ fn change_reports_response_remission_and_reliable_change() {
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
 }
 
+/// #14 finding 10: crossing the cut-off without a reliable change is not clinically
+/// significant (Jacobson & Truax 1991), and the PHQ-9 score carries its algorithm's finding.
+#[test]
+fn change_needs_reliable_change_for_clinical_significance_and_score_screens_the_phq9() {
+    let dir = Scratch::new();
+    let v = json(&ipt(&dir, &["change", "phq9", "10", "9"], None));
+    assert_eq!(v["clinically_significant_improvement"], false, "{v}");
+    assert_eq!(v["reliable_recovery"], false, "{v}");
+    let v = json(&ipt(&dir, &["score", "phq9", "2,0,2,2,2,2,0,0,0"], None));
+    assert_eq!(
+        v["screening"]["finding"], "major_depressive_syndrome",
+        "{v}"
+    );
+    assert!(
+        v["screening"]["statement"]
+            .as_str()
+            .unwrap()
+            .contains("not a diagnosis")
+    );
+    let v = json(&ipt(&dir, &["score", "epds", "1,1,1,1,1,1,1,1,1,"], None));
+    assert_eq!(v["total"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["valid"], false);
+    assert!(v.get("screening").is_none());
+}
+
 #[test]
 fn instruments_lists_the_catalogue_and_never_offers_hamd_text_to_patients() {
     let dir = Scratch::new();

@@ -10,10 +10,13 @@
 //!   (PHQ-9 6, GAD-7 4, EPDS 4), or, where no such number is published, larger than
 //!   1.96 × S_diff with S_diff = SD × √(2 (1 − r)) (Jacobson & Truax 1991, J Consult Clin
 //!   Psychol 59:12–19).
-//! - **Clinically significant improvement**: a case at baseline and not a case at follow-up
-//!   (crossing the caseness cut-off).
-//! - **Reliable recovery**: clinically significant improvement *and* reliable improvement
-//!   (NHS Talking Therapies definition).
+//! - **Clinically significant improvement**: a reliable improvement *and* a case at baseline
+//!   that is not a case at follow-up (Jacobson & Truax 1991: reliable change and crossing the
+//!   cut-off). Crossing the cut-off alone is not enough: PHQ-9 10 → 9 is no improvement.
+//!   `None` where the instrument has no caseness or no reliable-change rule.
+//! - **Reliable recovery**: the NHS Talking Therapies name for the same two criteria on one
+//!   measure, so it always equals clinically significant improvement here (the paired
+//!   PHQ-9 + GAD-7 version is [`paired_outcome`]).
 //!
 //! A metric that an instrument does not define is `None` (JSON `null`).
 
@@ -264,6 +267,30 @@ mod tests {
         assert!(rc.is_reliable(6));
         assert_eq!(rc.min_points(), 6);
         assert_eq!(ReliableChange::Points(4).min_points(), 4);
+    }
+
+    #[test]
+    fn crossing_the_cut_off_without_reliable_change_is_not_clinically_significant() {
+        // #14 finding 10: PHQ-9 10 -> 9 only crosses the cut-off of 10; 1 point is not a
+        // reliable change (6 points), so Jacobson & Truax's criteria are not both met.
+        let r = rule(ReliableChange::Points(6));
+        let c = r.compare(10, 9);
+        assert_eq!(c.clinically_significant_improvement, Some(false));
+        assert_eq!(c.reliable_recovery, Some(false));
+        let c = r.compare(12, 6);
+        assert_eq!(c.clinically_significant_improvement, Some(true));
+        // Reliable but still a case: not clinically significant either.
+        assert_eq!(
+            r.compare(20, 14).clinically_significant_improvement,
+            Some(false)
+        );
+        // No reliable-change rule: the metric is not defined rather than guessed.
+        let mut no_rci = r.clone();
+        no_rci.reliable_change = None;
+        assert_eq!(
+            no_rci.compare(12, 3).clinically_significant_improvement,
+            None
+        );
     }
 
     #[test]

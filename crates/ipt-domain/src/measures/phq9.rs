@@ -1,7 +1,8 @@
 //! The PHQ-9 diagnostic algorithm, as a *screening finding* for the initial phase.
 //!
 //! Source: Spitzer, Kroenke & Williams (PHQ Primary Care Study, JAMA 1999;282:1737) and
-//! Kroenke 2001; the same rules are in CamCOPS task `phq9` (instruments.md "Notes"):
+//! Kroenke, Spitzer & Williams 2001 (J Gen Intern Med 16:606-613); the same rules are in
+//! CamCOPS task `phq9` (instruments.md "Notes"):
 //! - an item counts as a symptom when it is rated ≥ 2 ("more than half the days"); item 9
 //!   counts when rated ≥ 1;
 //! - items 1–2 (little interest or pleasure; feeling down) are the core symptoms;
@@ -9,12 +10,14 @@
 //! - **other depressive syndrome**: at least one core symptom and 2–4 symptoms in total.
 //!
 //! The finding supports the clinician's diagnostic assessment; it never replaces it, and every
-//! statement says so.
+//! statement says so. Scoring a PHQ-9 carries it in [`ScoreResult::screening`]
+//! (`super::ScoreResult`), so every door that scores a PHQ-9 (`ipt score phq9 …`) gets it.
 
 use serde::{Deserialize, Serialize};
 
 use super::answers::{Answers, ScoreError};
 use super::catalogue::Catalogue;
+use super::definition::Instrument;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -84,7 +87,11 @@ pub fn screen(answers: &Answers) -> Result<Phq9Screen, ScoreError> {
             found: answers.instrument().to_string(),
         });
     }
-    let phq9 = Catalogue::builtin().require("phq9")?;
+    Ok(screen_with(Catalogue::builtin().require("phq9")?, answers))
+}
+
+/// The algorithm over answers already checked against `phq9` (the scorer's own definition).
+pub(crate) fn screen_with(phq9: &Instrument, answers: &Answers) -> Phq9Screen {
     let mut lo = (0u8, 0u8); // (core, total) counting missing items as absent
     let mut hi = (0u8, 0u8); // … and as present
     for n in 1..=9u8 {
@@ -106,12 +113,12 @@ pub fn screen(answers: &Answers) -> Result<Phq9Screen, ScoreError> {
     } else {
         ScreeningFinding::Indeterminate
     };
-    Ok(Phq9Screen {
+    Phq9Screen {
         finding,
         core_symptoms: lo.0,
         total_symptoms: lo.1,
         statement: finding.statement().to_string(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +166,35 @@ mod tests {
             run("2,0,0,0,0,0,0,0,0").finding,
             ScreeningFinding::NoDepressiveSyndrome
         );
+    }
+
+    #[test]
+    fn the_phq9_score_carries_the_finding_and_other_instruments_do_not() {
+        // #14 finding 10: the algorithm was called by nothing; scoring now carries it.
+        let r = crate::measures::score("phq9", "2,0,2,2,2,2,0,0,0").unwrap();
+        let s = r
+            .screening
+            .clone()
+            .expect("a PHQ-9 score carries the screening finding");
+        assert_eq!(s.finding, ScreeningFinding::MajorDepressiveSyndrome);
+        assert_eq!(s, run("2,0,2,2,2,2,0,0,0"));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["screening"]["finding"], "major_depressive_syndrome");
+        // A total of 10 without a core symptom: moderate, but not the syndrome's pattern.
+        let r = crate::measures::score("phq9", "1,1,2,2,1,1,1,1,0").unwrap();
+        assert_eq!(r.total, Some(10));
+        assert_eq!(
+            r.screening.unwrap().finding,
+            ScreeningFinding::NoDepressiveSyndrome
+        );
+        let r = crate::measures::score("phq9", "2,0,2,2,2,,0,0,0").unwrap();
+        assert_eq!(
+            r.screening.unwrap().finding,
+            ScreeningFinding::Indeterminate
+        );
+        let g = crate::measures::score("gad7", "3,3,3,3,3,3,3").unwrap();
+        assert_eq!(g.screening, None);
+        assert!(serde_json::to_value(&g).unwrap().get("screening").is_none());
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //! 3. With no missing items the total is the sum. With at most `missing.max_prorated` missing
 //!    items the total is prorated: `sum × counted / answered`, rounded half up to a whole
 //!    number, and `prorated` is true. With more, the result is invalid: no total, no severity.
+//!    Only instruments with a prorating convention allow any (the PHQ-9, 2 items); EPDS,
+//!    GAD-7, GDS-15, MSPSS, PHQ-A and the rest have `max_prorated = 0`, so a missing item
+//!    makes the result invalid, and the doors keep it as a draft (a final one is refused as
+//!    `final_needs_a_valid_result`; the portal refuses unanswered items first).
 //! 4. Severity is the band of the (possibly prorated) total in the chosen band set.
 //! 5. Risk rules are checked on every answered item whatever the validity: an item is flagged
 //!    when its answer is at least the threshold. A risk item left unanswered is reported in
@@ -22,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::answers::{Answers, ScoreError};
 use super::catalogue::Catalogue;
 use super::definition::{AnswerKind, Instrument};
+use super::phq9::{Phq9Screen, screen_with};
 
 /// The catalogue's instruments for scoring: an unknown code is refused with the codes there are.
 impl Catalogue {
@@ -43,7 +48,8 @@ pub struct SubscaleScore {
 }
 
 /// The result of scoring one set of answers. Serialises with exactly the keys `instrument`,
-/// `version`, `total`, `severity`, `subscales`, `risk_items`, `valid`, `prorated`, `errors`.
+/// `version`, `total`, `severity`, `subscales`, `risk_items`, `valid`, `prorated`, `errors`,
+/// and for the PHQ-9 also `screening`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreResult {
     /// Instrument code.
@@ -62,6 +68,11 @@ pub struct ScoreResult {
     pub prorated: bool,
     /// Problems found, in plain words: too many missing items, unanswered risk items.
     pub errors: Vec<String>,
+    /// PHQ-9 only: what its diagnostic algorithm finds (Kroenke, Spitzer & Williams 2001, J Gen
+    /// Intern Med 16:606-613), worded as a screening finding, never a diagnosis. Absent for
+    /// every other instrument, so their JSON keeps the agreed keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<Phq9Screen>,
 }
 
 /// Local choices that change scoring: another band set, other risk thresholds. Store it with
@@ -208,6 +219,15 @@ impl Instrument {
             (Some(u32::try_from(t.sum).unwrap_or(u32::MAX)), false)
         } else if t.missing.len() <= limit && answered > 0 {
             (Some(round_half_up_div(t.sum * t.counted, answered)), true)
+        } else if limit == 0 {
+            // No published prorating rule for this instrument (its `[missing]` source says so):
+            // an incomplete set gives no total rather than an estimated one.
+            errors.push(format!(
+                "item {} unanswered: {} is scored only when every item is answered (no prorating)",
+                t.missing.join(", "),
+                self.short_name
+            ));
+            (None, false)
         } else {
             errors.push(format!(
                 "too many missing items: {} of {} unanswered (item {}); at most {limit} may be missing",
@@ -296,6 +316,7 @@ impl Instrument {
             valid: total.is_some(),
             prorated,
             errors,
+            screening: (self.code == "phq9").then(|| screen_with(self, answers)),
         })
     }
 }
@@ -321,6 +342,7 @@ mod tests {
         let v = serde_json::to_value(&r).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected = vec![
+            "screening",
             "instrument",
             "version",
             "total",

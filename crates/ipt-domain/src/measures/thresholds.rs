@@ -145,13 +145,20 @@ impl ChangeRule {
         let reliable_deterioration = self
             .reliable_change
             .map(|rc| improvement < 0 && rc.is_reliable(size));
-        let csi = self
+        // Clinically significant improvement needs both criteria of Jacobson & Truax (1991,
+        // J Consult Clin Psychol 59:12-19): a reliable change *and* a move from the clinical
+        // range past the cut-off. Crossing the cut-off alone (PHQ-9 10 -> 9) can be
+        // measurement error, so without a reliable-change rule the metric is not defined.
+        let crossed = self
             .caseness
             .map(|c| c.is_met(baseline) && !c.is_met(followup));
-        let reliable_recovery = match (csi, reliable_improvement) {
+        let csi = match (crossed, reliable_improvement) {
             (Some(c), Some(r)) => Some(c && r),
             _ => None,
         };
+        // NHS Talking Therapies "reliable recovery" is the same pair of criteria on one
+        // measure, so the two metrics agree; both keys stay for the agreed JSON shape.
+        let reliable_recovery = csi;
         Change {
             response,
             remission,

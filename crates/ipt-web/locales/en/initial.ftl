@@ -348,6 +348,10 @@ initial-why-few-people = { $n ->
    *[other] Only { $n } people in the closeness circle
 } → Interpersonal deficits
 initial-why-empty-inner = Nobody in the inner ring of the closeness circle → Interpersonal deficits
+initial-why-loss-significant = ({ $relationship }, { $ring }: a significant other)
+initial-why-loss-moderate = ({ $relationship }, { $ring }: a less close tie, so the support is reduced)
+initial-why-loss-distant = ({ $relationship }, { $ring }: not a close tie: IPT grief concerns a significant other, so the support is weak)
+initial-why-loss-unknown = (not in the inventory: add the person with their ring to judge how close they were)
 initial-why-no-confidant = No confidant among the living people in the inventory → Interpersonal deficits
 initial-hint-stage-renegotiation = Open conflict with '{ $alias }': renegotiation is a candidate stage (both still trying to settle it). A hint only: stage the dispute with the patient.
 initial-hint-stage-impasse = Hidden conflict with '{ $alias }': impasse is a candidate stage (talking has stopped). A hint only: stage the dispute with the patient.
@@ -356,6 +360,11 @@ initial-note-no-onset = No onset is recorded for the current episode, so events 
 initial-note-more-info-empty = The inventory and timeline are empty. More information is needed: complete the interpersonal inventory and timeline before choosing an area.
 initial-note-more-info-inventory = Nobody is in the interpersonal inventory yet. More information is needed: complete it before choosing an area.
 initial-note-ambiguous = { $first } ({ $first_score }) and { $second } ({ $second_score }) score close together, so the rules cannot separate them. The clinician chooses, with the patient: disputes and transitions often co-occur, and where two areas fit, choose the one the patient finds most important.
+initial-note-few-recorded = The inventory records { $n ->
+    [0] no living person
+    [one] 1 living person
+   *[other] { $n } living people
+} so far. That may be an unfinished inventory rather than isolation, so the rules do not read it as a thin network. Add the other important people, or tag the relationship with interpersonal deficits if the network really is this small.
 initial-note-many-areas = Three or more areas have support. IPT works on one area, at most two: choose by the link to onset and by what matters most to the patient.
 initial-focus-title = Focus areas
 initial-focus-current = Chosen now: { $focus }.

@@ -348,6 +348,10 @@ initial-why-few-people = { $n ->
    *[other] Solo { $n } persone nel cerchio della vicinanza
 } → Deficit interpersonali
 initial-why-empty-inner = Nessuno nel cerchio più vicino → Deficit interpersonali
+initial-why-loss-significant = ({ $relationship }, { $ring }: una persona significativa)
+initial-why-loss-moderate = ({ $relationship }, { $ring }: un legame meno stretto, quindi il sostegno è ridotto)
+initial-why-loss-distant = ({ $relationship }, { $ring }: non un legame stretto; il lutto nella IPT riguarda una persona significativa, quindi il sostegno è debole)
+initial-why-loss-unknown = (non è nell'inventario: aggiunga la persona con il suo cerchio per valutare quanto fosse vicina)
 initial-why-no-confidant = Nessun confidente tra le persone in vita dell'inventario → Deficit interpersonali
 initial-hint-stage-renegotiation = Conflitto aperto con '{ $alias }': la rinegoziazione è uno stadio possibile (entrambi cercano ancora di risolverlo). Solo un'indicazione: stabilisca lo stadio con il paziente.
 initial-hint-stage-impasse = Conflitto nascosto con '{ $alias }': lo stallo è uno stadio possibile (non si parlano più). Solo un'indicazione: stabilisca lo stadio con il paziente.
@@ -356,6 +360,11 @@ initial-note-no-onset = Non è registrato l'esordio dell'episodio attuale: gli e
 initial-note-more-info-empty = Inventario e linea del tempo sono vuoti. Servono più informazioni: completi l'inventario interpersonale e la linea del tempo prima di scegliere un'area.
 initial-note-more-info-inventory = Nell'inventario interpersonale non c'è ancora nessuno. Servono più informazioni: lo completi prima di scegliere un'area.
 initial-note-ambiguous = { $first } ({ $first_score }) e { $second } ({ $second_score }) hanno punteggi vicini, quindi le regole non le distinguono. Sceglie il clinico, con il paziente: conflitti e transizioni spesso si presentano insieme e, quando due aree sono adatte, si sceglie quella che il paziente ritiene più importante.
+initial-note-few-recorded = Per ora l'inventario registra { $n ->
+    [0] nessuna persona in vita
+    [one] 1 persona in vita
+   *[other] { $n } persone in vita
+}. Può essere un inventario non ancora completo più che isolamento, quindi le regole non lo leggono come una rete sottile. Aggiunga le altre persone importanti, oppure contrassegni la relazione con i deficit interpersonali se la rete è davvero così piccola.
 initial-note-many-areas = Tre o più aree hanno sostegno. La IPT lavora su un'area, al massimo due: scelga in base al legame con l'esordio e a ciò che conta di più per il paziente.
 initial-focus-title = Aree di intervento
 initial-focus-current = Scelte ora: { $focus }.

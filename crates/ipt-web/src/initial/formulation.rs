@@ -15,7 +15,7 @@ use ipt_app::{AppError, CourseView};
 use ipt_domain::course::{Course, FormulationInput};
 use ipt_domain::inventory::{ClosenessRing, ConflictLevel, InventoryPerson};
 use ipt_domain::problem_area::ProblemArea;
-use ipt_domain::suggestion::{SuggestionRules, life_change_percent};
+use ipt_domain::suggestion::{SuggestionRules, life_change_percent, loss_closeness};
 use ipt_domain::timeline::{EventKind, TimelineEvent};
 
 use super::form::{Errors, FormData, Input, Posted};
@@ -73,7 +73,9 @@ fn list(t: &Tr, items: &[String]) -> String {
     }
 }
 
-/// The events near onset, earliest first, at most three.
+/// The events near onset, earliest first, at most three. The death of someone the inventory
+/// shows was not a significant other is left out: the draft names only significant losses
+/// (#14 finding 4); a death naming nobody in the inventory stays, as the clinician wrote it.
 fn key_events(view: &CourseView) -> Vec<&TimelineEvent> {
     let Some(onset) = view.timeline.current_onset() else {
         return vec![];
@@ -82,6 +84,10 @@ fn key_events(view: &CourseView) -> Vec<&TimelineEvent> {
         .events_sorted()
         .into_iter()
         .filter(|e| e.date.months_until(&onset).abs() <= AROUND_ONSET_MONTHS)
+        .filter(|e| {
+            e.kind != EventKind::Death
+                || person_of(view, e).is_none_or(|p| loss_closeness(Some(p)).is_significant())
+        })
         .take(3)
         .collect()
 }
@@ -163,10 +169,12 @@ fn area_sentence(t: &Tr, view: &CourseView, area: ProblemArea) -> String {
     let living = || view.inventory.iter().filter(|p| !p.deceased);
     match area {
         ProblemArea::Grief => {
+            // Only significant losses are named (IPT grief concerns a significant other,
+            // reference §2.1); a distant one is left for the clinician to add if it matters.
             let lost: Vec<String> = view
                 .inventory
                 .iter()
-                .filter(|p| p.deceased)
+                .filter(|p| p.deceased && loss_closeness(Some(p)).is_significant())
                 .map(|p| p.alias.as_str().to_string())
                 .collect();
             if lost.is_empty() {

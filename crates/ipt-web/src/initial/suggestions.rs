@@ -221,6 +221,24 @@ fn reason_text(
         Some(k) => format!("{base} {}", t.get(k)),
         None => base,
     };
+    // How close the person who died was, which weighed the grief reason (#14 finding 4).
+    let with_closeness = |base: String| match r.closeness {
+        None => base,
+        Some(c) => {
+            let key = format!("initial-why-loss-{}", c.code());
+            let text = match person {
+                Some(p) => t.with(
+                    &key,
+                    &[
+                        ("relationship", relationship_label(t, p.relationship)),
+                        ("ring", ring_label(t, p.ring)),
+                    ],
+                ),
+                None => t.get(&key),
+            };
+            format!("{base} {text}")
+        }
+    };
     match r.kind {
         ReasonKind::Death
         | ReasonKind::ConflictEvent
@@ -229,7 +247,7 @@ fn reason_text(
             let Some(e) = records.event(r.event) else {
                 return r.text.clone();
             };
-            let base = event_sentence(t, e, person, r.timing, onset, area);
+            let base = with_closeness(event_sentence(t, e, person, r.timing, onset, area));
             let comment = match (r.kind, r.timing) {
                 (ReasonKind::Death, Some(Timing::Recent { .. })) => {
                     Some("initial-why-grief-recent")
@@ -245,7 +263,9 @@ fn reason_text(
             };
             with_comment(base, comment)
         }
-        ReasonKind::DeceasedWithoutDate => t.with("initial-why-deceased-no-date", &[alias()]),
+        ReasonKind::DeceasedWithoutDate => {
+            with_closeness(t.with("initial-why-deceased-no-date", &[alias()]))
+        }
         ReasonKind::ConflictInInventory => {
             let Some(p) = person else {
                 return r.text.clone();
@@ -335,6 +355,15 @@ fn note_text(t: &Tr, n: &Note, s: &Suggestions, records: &Records) -> String {
             }
         }
         NoteKind::ManyAreas => t.get("initial-note-many-areas"),
+        NoteKind::FewPeopleRecorded => t.count(
+            "initial-note-few-recorded",
+            records
+                .view
+                .inventory
+                .iter()
+                .filter(|p| !p.deceased)
+                .count() as i64,
+        ),
     }
 }
 
