@@ -572,7 +572,10 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         assert_eq!(v["goals"].as_array().unwrap().len(), 1);
         assert_eq!(v["sessions"].as_array().unwrap().len(), 6);
         assert_eq!(v["assessments"].as_array().unwrap().len(), 3);
-        assert_eq!(v["course"]["focus_history"][0]["areas"][0]["area"], "role_dispute");
+        assert_eq!(
+            v["course"]["focus_history"][0]["areas"][0]["area"],
+            "role_dispute"
+        );
         assert_eq!(v["snapshots"].as_array().unwrap().len(), 2, "start and end");
         assert_eq!(v["next"], json!([]));
         assert_eq!(

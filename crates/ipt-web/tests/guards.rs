@@ -6,7 +6,7 @@
 
 use axum::http::StatusCode;
 use ipt_domain::authz::{Actor, Role};
-use ipt_domain::course::CourseStatus;
+use ipt_domain::course::{CourseStatus, Guard};
 use ipt_domain::protocol::{Format, Phase};
 use serde_json::json;
 use time::Duration;
@@ -865,6 +865,55 @@ async fn the_course_overview_reads_each_record_once() {
                 "timeline.read",
             ],
             "each record read once"
+        );
+    }
+}
+
+/// Finding 5 of #14: the page refuses the middle phase without a timeline and a baseline score,
+/// naming both, and the core stops asking once they are recorded, on both databases (the API's
+/// codes: `api::a_refused_transition_lists_every_unmet_guard_by_code_and_message`).
+#[tokio::test]
+async fn the_middle_phase_needs_a_timeline_and_a_baseline() {
+    for t in TestApp::all().await {
+        let anna = t.user("anna", Role::Clinician).await;
+        let p = t.patient(&anna, "Gate Patient").await;
+        let c = t.started_course(&p, Format::Individual, 14).await;
+        let s = t.sign_in("anna").await;
+        let version = c.version.to_string();
+        let page = t
+            .post(
+                &format!("/courses/{}/transition", c.id),
+                Some(&s),
+                &[("target", "middle"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for missing in [
+            "add at least one event to the interpersonal timeline",
+            "main questionnaire (PHQ-9, GAD-7)",
+        ] {
+            assert!(page.body.contains(missing), "{missing}: {}", page.body);
+        }
+        let view = t.app.course_view(&Actor::System, c.id).await.unwrap();
+        let facts = view.facts(t.app.protocols.get(c.format), 0);
+        let unmet = t
+            .app
+            .unmet_guards(&view.course, &CourseStatus::Active(Phase::Middle), &facts);
+        assert!(unmet.contains(&Guard::TimelineHasEvent));
+        assert!(unmet.contains(&Guard::BaselineMeasureRecorded));
+        t.middle_prerequisites(&c).await;
+        let view = t.app.course_view(&Actor::System, c.id).await.unwrap();
+        let facts = view.facts(t.app.protocols.get(c.format), 0);
+        let unmet = t
+            .app
+            .unmet_guards(&view.course, &CourseStatus::Active(Phase::Middle), &facts);
+        assert!(!unmet.contains(&Guard::TimelineHasEvent));
+        assert!(!unmet.contains(&Guard::BaselineMeasureRecorded));
+        let again = t.get(&format!("/courses/{}", c.id), Some(&s)).await;
+        assert!(
+            !again
+                .body
+                .contains("add at least one event to the interpersonal timeline")
         );
     }
 }
