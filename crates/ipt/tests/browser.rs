@@ -250,6 +250,19 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.submit("/acknowledge");
     expect(&driver, "No open alerts.");
 
+    // Termination comes after the protocol's six attended middle-phase sessions.
+    driver.goto(&course_url);
+    expect(
+        &driver,
+        "hold at least 6 attended middle-phase sessions first",
+    );
+    for n in 5..=9 {
+        driver.goto(&format!("{course_url}/sessions/new"));
+        driver.set_value("#number", &n.to_string());
+        driver.click("#risk-reviewed");
+        driver.submit("/sessions");
+    }
+
     // Termination: end measure, review, relapse-prevention plan, decision, completion.
     driver.goto(&course_url);
     driver.click_and_wait("form[action$='/transition'] button.primary");

@@ -144,8 +144,8 @@ fn a_patient_answers_phq9_on_a_phone_and_a_risk_answer_reaches_the_clinician() {
     let result = expect(&phone, "Your answers were sent to your therapist");
     assert!(
         result.contains("Test crisis line (day and night): 800 123 456")
-            && result.contains("talk about it with your therapist")
-            && result.contains("questionnaires call"),
+            && result.contains("talk about your answers with your therapist")
+            && result.contains("the range we call"),
         "{result}"
     );
     assert!(!result.to_lowercase().contains("you are fine"), "{result}");
