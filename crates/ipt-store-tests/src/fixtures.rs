@@ -104,6 +104,19 @@ pub fn full_course(p: &Patient) -> Course {
         ])
         .unwrap(),
     );
+    // The focus was first grief alone, then changed with its reason: the history is stored.
+    c.focus_history = vec![
+        FocusChoice {
+            areas: FocusAreas::new(vec![ProblemArea::Grief]).unwrap(),
+            chosen_on: date!(2026 - 01 - 12),
+            reason: String::new(),
+        },
+        FocusChoice {
+            areas: c.focus.clone().unwrap(),
+            chosen_on: date!(2026 - 01 - 19),
+            reason: "the dispute with her sister drives the low mood".into(),
+        },
+    ];
     c.formulation = Some(
         Formulation::new(
             "Depression began as the dispute with her sister reached an impasse.",
