@@ -18,6 +18,7 @@ use crate::indication::IndicationRecord;
 use crate::problem_area::{AreaKind, FocusAreas};
 use crate::protocol::{Format, Frequency, Gates, Phase, PhasePlan, Protocol, ProtocolError};
 use crate::rule::{self, FieldError};
+use crate::safety::{MedicationChange, SafetyPlan};
 
 /// Why a course ended before completion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -809,6 +810,12 @@ pub struct Course {
     pub relapse_plan: Option<RelapsePreventionPlan>,
     pub maintenance: Option<MaintenanceDecision>,
     pub termination: Option<TerminationReview>,
+    /// The safety plan written with the patient, when risk came up.
+    #[serde(default)]
+    pub safety_plan: Option<SafetyPlan>,
+    /// The medication record: every change, oldest first.
+    #[serde(default)]
+    pub medication: Vec<MedicationChange>,
     /// The acute course a maintenance course continues.
     pub continues: Option<CourseId>,
     pub version: i64,
@@ -841,6 +848,8 @@ impl Course {
             relapse_plan: None,
             maintenance: None,
             termination: None,
+            safety_plan: None,
+            medication: vec![],
             continues: None,
             version: 0,
         }
@@ -860,6 +869,8 @@ impl Course {
         c.focus = acute.focus.clone();
         c.formulation = acute.formulation.clone();
         c.relapse_plan = acute.relapse_plan.clone();
+        c.safety_plan = acute.safety_plan.clone();
+        c.medication = acute.medication.clone();
         c.continues = Some(acute.id);
         c
     }

@@ -21,6 +21,7 @@ pub mod portal;
 pub mod problem_area;
 pub mod protocol;
 pub mod rule;
+pub mod safety;
 pub mod session;
 pub mod signals;
 pub mod suggestion;

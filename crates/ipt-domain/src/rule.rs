@@ -151,6 +151,13 @@ codes! {
     NoSuchClinician = "no_such_clinician",
     /// A termination review with none of its parts written.
     ReviewEmpty = "review_empty",
+    // The safety plan and the medication record.
+    /// A dose change or stop of a medicine (`medicine`) the record does not show as taken.
+    MedicationNotCurrent = "medication_not_current",
+    /// A start of a medicine (`medicine`) the record already shows as taken.
+    MedicationAlreadyCurrent = "medication_already_current",
+    /// A change dated before the medicine's latest recorded change (`date`).
+    MedicationChangeOutOfOrder = "medication_change_out_of_order",
     /// A maintenance course needs a recorded decision for maintenance IPT.
     MaintenanceNotDecided = "maintenance_not_decided",
 }

@@ -4,7 +4,7 @@
 
 use ipt_report::pdf::{
     Chart, CourseSummaryDoc, FactSection, FocusExplained, Frame, GoalLine, GoalSection, Labelled,
-    MyPlanDoc, PdfError, ScoreColumns, ScoreLine, ScoreSection, TextSection,
+    LinesSection, MyPlanDoc, PdfError, ScoreColumns, ScoreLine, ScoreSection, TextSection,
 };
 use ipt_report::{
     ScorePoint, SessionMarker, SeverityBand, Trajectory, TrajectoryLabels, course_summary, my_plan,
@@ -121,6 +121,31 @@ fn relapse(w: &Words) -> FactSection {
     }
 }
 
+fn risk() -> FactSection {
+    FactSection {
+        heading: "Risk".into(),
+        items: vec![
+            Labelled::new("Open alert", "raised 2 Mar 2026: PHQ-9 item 9"),
+            Labelled::new(
+                "Acknowledged alert",
+                "raised 9 Feb 2026, acknowledged 9 Feb 2026",
+            ),
+        ],
+        empty: "—".into(),
+    }
+}
+
+fn safety_plan() -> FactSection {
+    FactSection {
+        heading: "Safety plan".into(),
+        items: vec![Labelled::new(
+            "Own first steps",
+            "Walk to the river and back.",
+        )],
+        empty: "—".into(),
+    }
+}
+
 fn trajectory_svg() -> String {
     score_trajectory(&Trajectory {
         instrument: "PHQ-9".into(),
@@ -222,6 +247,8 @@ fn summary_doc(w: &Words, goal_rows: usize) -> CourseSummaryDoc {
             text: Some(MARKUP.into()),
             empty: "—".into(),
         },
+        risk: risk(),
+        safety_plan: safety_plan(),
         relapse_plan: relapse(w),
         maintenance: FactSection {
             heading: w.maintenance.into(),
@@ -253,6 +280,12 @@ fn plan_doc(w: &Words) -> MyPlanDoc {
             heading: "Agreed actions".into(),
             text: None,
             empty: "Nothing recorded yet.".into(),
+        },
+        risk: risk(),
+        safety_plan: safety_plan(),
+        crisis: LinesSection {
+            heading: "Where to get help at once".into(),
+            lines: vec!["Emergency services: 112".into()],
         },
         relapse_plan: relapse(w),
         upcoming: FactSection {
@@ -334,6 +367,8 @@ fn the_course_summary_reads_back_in_english_and_italian() {
                 "18 (moderately severe)",
                 "6 (mild)",
                 w.response,
+                "raised 2 Mar 2026: PHQ-9 item 9",
+                "Walk to the river and back.",
                 w.relapse,
                 w.warning,
                 "Sleeping badly; not calling Marta.",
@@ -376,6 +411,10 @@ fn my_plan_reads_back_in_english_and_italian() {
                 w.goals,
                 "Visit the grave with my brother (0).",
                 "Nothing recorded yet.",
+                "Walk to the river and back.",
+                "Where to get help at once",
+                "Emergency services: 112",
+                "raised 2 Mar 2026: PHQ-9 item 9",
                 w.relapse,
                 w.upcoming,
                 "2 Dec 2026",

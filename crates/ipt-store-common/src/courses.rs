@@ -2,7 +2,8 @@
 //!
 //! A course row carries the records of the initial phase that are parts of the `Course`
 //! aggregate — the indication, diagnosis, focus areas, formulation and contract — and the
-//! later ones: relapse plan, maintenance decision, termination review. Each is a JSON (or
+//! later ones: relapse plan, maintenance decision, termination review, safety plan and
+//! medication record. Each is a JSON (or
 //! text) column, written by `create_course` and `update_course`.
 
 use ipt_app::ports::{AuditEvent, StoreError};
@@ -15,6 +16,7 @@ use ipt_domain::indication::IndicationRecord;
 use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::FocusAreas;
 use ipt_domain::protocol::PhasePlan;
+use ipt_domain::safety::{MedicationChange, SafetyPlan};
 use ipt_domain::supervision::SupervisorComment;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
@@ -28,7 +30,7 @@ macro_rules! columns {
         "id, patient_id, clinician_id, format, status, end_reason, phase_plan, started_on, \
          ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
          contract, relapse_plan, maintenance, continues_course_id, version, termination_review, \
-         formulation_patient_wording, focus_history"
+         formulation_patient_wording, focus_history, safety_plan, medication"
     };
 }
 
@@ -37,15 +39,16 @@ macro_rules! columns {
 pub const INSERT: &str = "INSERT INTO courses (id, patient_id, clinician_id, format, started_on, \
      continues_course_id, version, status, end_reason, phase_plan, ended_on, indication, \
      diagnosis, focus, formulation_text, formulation_accepted_on, contract, relapse_plan, \
-     maintenance, termination_review, formulation_patient_wording, focus_history) VALUES ($1, $2, \
-     $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
+     maintenance, termination_review, formulation_patient_wording, focus_history, safety_plan, \
+     medication) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+     $17, $18, $19, $20, $21, $22, $23, $24)";
 
 /// A changed course: what `bind_record` binds, then its id and the version read.
 pub const UPDATE: &str = "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, \
      ended_on = $4, indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
      formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
      termination_review = $13, formulation_patient_wording = $14, focus_history = $15, \
-     version = version + 1 WHERE id = $16 AND version = $17";
+     safety_plan = $16, medication = $17, version = version + 1 WHERE id = $18 AND version = $19";
 
 pub const BY_ID: &str = concat!("SELECT ", columns!(), " FROM courses WHERE id = $1");
 pub const OF_PATIENT: &str = concat!(
@@ -145,6 +148,8 @@ pub struct CourseRow {
     maintenance: Option<Json<MaintenanceDecision>>,
     termination_review: Option<Json<TerminationReview>>,
     focus_history: Json<Vec<FocusChoice>>,
+    safety_plan: Option<Json<SafetyPlan>>,
+    medication: Json<Vec<MedicationChange>>,
     continues_course_id: Option<Uuid>,
     version: i64,
 }
@@ -178,6 +183,8 @@ impl DomainRow for CourseRow {
             relapse_plan: self.relapse_plan.map(|j| j.0),
             maintenance: self.maintenance.map(|j| j.0),
             termination: self.termination_review.map(|j| j.0),
+            safety_plan: self.safety_plan.map(|j| j.0),
+            medication: self.medication.0,
             continues: self.continues_course_id.map(CourseId::from_uuid),
             version: self.version,
         })
@@ -221,7 +228,7 @@ macro_rules! courses_sql {
             use ipt_domain::supervision::SupervisorComment;
             pub(crate) use $crate::courses::*;
 
-            /// What a course's insert and update both write ($1 to $15 of `UPDATE`).
+            /// What a course's insert and update both write ($1 to $17 of `UPDATE`).
             fn bind_record(q: Query, c: &Course) -> Query {
                 let f = c.formulation.as_ref();
                 q.bind(c.status.code())
@@ -239,6 +246,8 @@ macro_rules! courses_sql {
                     .bind(c.termination.as_ref().map(Json))
                     .bind(f.map(|f| f.patient_wording.clone()).unwrap_or_default())
                     .bind(Json(&c.focus_history))
+                    .bind(c.safety_plan.as_ref().map(Json))
+                    .bind(Json(&c.medication))
             }
 
             pub(crate) async fn insert(tx: &mut Tx<'_>, c: &Course) -> Result<(), StoreError> {

@@ -155,6 +155,23 @@ pub fn full_course(p: &Patient) -> Course {
         rationale: "residual symptoms".into(),
         decided_on: date!(2026 - 02 - 25),
     });
+    c.safety_plan = Some(ipt_domain::safety::SafetyPlan {
+        warning_signs: "lying awake making lists of failures".into(),
+        coping_steps: "walk round the park; music".into(),
+        people_and_places: "the allotment; the library".into(),
+        people_to_ask: "partner, on their mobile".into(),
+        professional_contacts: "therapist on weekdays; GP surgery".into(),
+        safer_environment: "partner keeps the tablets".into(),
+        written_on: Some(date!(2026 - 01 - 26)),
+    });
+    c.medication = vec![ipt_domain::safety::MedicationChange {
+        medicine: "Sertraline".into(),
+        kind: ipt_domain::safety::MedicationChangeKind::AlreadyTaking,
+        dose: "50 mg".into(),
+        prescriber: "GP".into(),
+        on: date!(2026 - 01 - 05),
+        note: String::new(),
+    }];
     c
 }
 

@@ -40,6 +40,7 @@ use ipt_domain::indication::IndicationInput;
 use ipt_domain::inventory::InventoryPersonInput;
 use ipt_domain::patient::PatientInput;
 use ipt_domain::problem_area::{FocusAreaInput, FocusInput};
+use ipt_domain::safety::{MedicationChangeInput, SafetyPlanInput};
 use ipt_domain::session::SessionInput;
 
 use ipt_domain::timeline::{MoodEpisodeInput, TimelineEventInput};
@@ -157,6 +158,16 @@ pub const ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/v1/courses/{id}/termination-review",
         make: || put(set_termination_review),
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/safety-plan",
+        make: || put(set_safety_plan),
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/courses/{id}/medication",
+        make: || post(add_medication_change),
     },
     Route {
         method: "POST",
@@ -859,6 +870,87 @@ async fn set_relapse_plan(
     let c = s
         .app
         .enter_relapse_plan(&u.actor(), course.id, req.version, &input)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/safety-plan",
+    operation_id = "setSafetyPlan",
+    tag = "Courses",
+    summary = "Write the safety plan made with the patient",
+    description = "Replaces the course's safety plan. The warning signs and the patient's own first steps are required; the site's crisis resources are shown beside the plan by every door and are not part of it.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = SafetyPlanIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
+async fn set_safety_plan(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: SafetyPlanIn = problem::read_json(&headers, body)?;
+    let input = SafetyPlanInput {
+        warning_signs: req.warning_signs,
+        coping_steps: req.coping_steps,
+        people_and_places: req.people_and_places,
+        people_to_ask: req.people_to_ask,
+        professional_contacts: req.professional_contacts,
+        safer_environment: req.safer_environment,
+        written_on: req.written_on,
+    };
+    let c = s
+        .app
+        .enter_safety_plan(&u.actor(), course.id, req.version, &input)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/medication",
+    operation_id = "addMedicationChange",
+    tag = "Courses",
+    summary = "Add a change to the course's medication record",
+    description = "Adds one entry (a medicine already taken, started, its dose changed, or stopped). The record is kept in date order and never rewritten: a change that would make it untrue (a stop of a medicine not taken, a start of one already taken, a change dated before the medicine's latest) is refused.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+    ),
+    request_body = MedicationChangeIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
+async fn add_medication_change(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let req: MedicationChangeIn = problem::read_json(&headers, body)?;
+    let input = MedicationChangeInput {
+        medicine: req.medicine,
+        kind: req.kind,
+        dose: req.dose,
+        prescriber: req.prescriber,
+        on: req.on,
+        note: req.note,
+    };
+    let c = s
+        .app
+        .record_medication_change(&u.actor(), course.id, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

@@ -103,6 +103,7 @@ fn course_sections(t: &i18n::Tr, course: &str) -> Vec<(String, String)> {
         ("diary", "section-diary"),
         ("portal", "section-portal"),
         ("progress", "section-progress"),
+        ("safety", "section-safety"),
         ("termination", "section-termination"),
         ("summary", "section-summary"),
     ]

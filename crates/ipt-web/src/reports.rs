@@ -21,16 +21,18 @@ use ipt_app::access::Access;
 use ipt_app::usecases::reports::{DocumentData, DocumentKind};
 use ipt_app::usecases::sessions::SESSION_MOOD;
 use ipt_app::{App, AppError};
+use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::assessment::{Assessment, AssessmentStatus};
 use ipt_domain::authz::Actor;
 use ipt_domain::course::{Goal, RelapsePreventionPlan};
 use ipt_domain::ids::CourseId;
 use ipt_domain::measures::{Catalogue, Instrument, RCI_Z, ReliableChange};
 use ipt_domain::protocol::Phase;
+use ipt_domain::safety::{RiskRecord, SafetyPlan};
 use ipt_domain::session::{Attendance, TherapySession};
 use ipt_report::pdf::{
     Chart, CourseSummaryDoc, FactSection, FocusExplained, Frame, GoalLine, GoalSection, Labelled,
-    MyPlanDoc, ScoreColumns, ScoreLine, ScoreSection, TextSection,
+    LinesSection, MyPlanDoc, ScoreColumns, ScoreLine, ScoreSection, TextSection,
 };
 use ipt_report::{
     PhaseMarker, ScorePoint, SessionMarker, SeverityBand, Trajectory, TrajectoryLabels,
@@ -41,6 +43,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Lang, Tr};
 use crate::kit::{PageError, ctx, format_label, status_label};
+use crate::portal::crisis::CrisisResources;
 use crate::sessions::outcomes::score_review;
 
 pub fn routes() -> Router<AppState> {
@@ -94,12 +97,13 @@ pub async fn my_plan_pdf(
     actor: &Actor,
     course: CourseId,
     lang: Option<Lang>,
+    crisis: &CrisisResources,
 ) -> Result<Vec<u8>, ReportError> {
     let d = app
         .document_data(actor, course, DocumentKind::MyPlan)
         .await?;
     let t = Tr::new(language(&d, lang));
-    let doc = plan_doc(app, &t, &d);
+    let doc = plan_doc(app, &t, &d, crisis);
     typeset(move || ipt_report::my_plan(&doc)).await
 }
 
@@ -179,7 +183,9 @@ async fn download(
     };
     let result = match kind {
         DocumentKind::CourseSummary => course_summary_pdf(&state.app, &actor, course, lang).await,
-        DocumentKind::MyPlan => my_plan_pdf(&state.app, &actor, course, lang).await,
+        DocumentKind::MyPlan => {
+            my_plan_pdf(&state.app, &actor, course, lang, &state.options.crisis).await
+        }
     };
     match result {
         Ok(pdf) => {
@@ -283,6 +289,138 @@ fn relapse_items(t: &Tr, plan: Option<&RelapsePreventionPlan>, prefix: &str) -> 
     .filter(|(_, v)| !v.trim().is_empty())
     .map(|(k, v)| Labelled::new(t.get(&format!("{prefix}{k}")), v.trim()))
     .collect()
+}
+
+/// The safety plan's parts with the given label prefix, leaving out empty ones, then the day it
+/// was written.
+fn safety_items(t: &Tr, plan: Option<&SafetyPlan>, prefix: &str) -> Vec<Labelled> {
+    let Some(p) = plan else { return vec![] };
+    let mut items: Vec<Labelled> = p
+        .parts()
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| Labelled::new(t.get(&format!("{prefix}{k}")), v.trim()))
+        .collect();
+    if let Some(on) = p.written_on {
+        items.push(Labelled::new(t.get("safety-field-written_on"), t.date(on)));
+    }
+    items
+}
+
+/// An instrument's short name, or its code when the catalogue does not know it.
+fn instrument_name(code: &str) -> String {
+    Catalogue::builtin()
+        .get(code)
+        .map(|i| i.short_name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn item_numbers(items: &[u16]) -> String {
+    items
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What raised an alert, in clinicians' words.
+pub fn alert_source(t: &Tr, a: &RiskAlert) -> String {
+    match &a.source {
+        AlertSource::Instrument { instrument, items } => t.with(
+            "safety-source-instrument",
+            &[
+                ("instrument", instrument_name(instrument)),
+                ("items", item_numbers(items)),
+            ],
+        ),
+        AlertSource::SessionRiskReview { .. } => t.get("safety-source-session"),
+    }
+}
+
+/// The last risk item answered positively, under `label`, worded by `key` (instrument, items,
+/// date).
+fn last_positive_item(t: &Tr, r: &RiskRecord<'_>, label: &str, key: &str) -> Option<Labelled> {
+    let a = r.last_positive_item?;
+    let AlertSource::Instrument { instrument, items } = &a.source else {
+        return None;
+    };
+    Some(Labelled::new(
+        t.get(label),
+        t.with(
+            key,
+            &[
+                ("instrument", instrument_name(instrument)),
+                ("items", item_numbers(items)),
+                ("date", t.date(a.raised_at.date())),
+            ],
+        ),
+    ))
+}
+
+/// The course's risk record for clinicians: every alert with its dates (open ones first), and
+/// the last risk item answered positively.
+pub fn risk_items(t: &Tr, r: &RiskRecord<'_>) -> Vec<Labelled> {
+    let mut items = vec![];
+    for a in &r.open {
+        items.push(Labelled::new(
+            t.get("safety-risk-open"),
+            t.with(
+                "safety-risk-raised",
+                &[
+                    ("date", t.date(a.raised_at.date())),
+                    ("source", alert_source(t, a)),
+                ],
+            ),
+        ));
+    }
+    for a in &r.acknowledged {
+        let Some(ack) = &a.acknowledgement else {
+            continue;
+        };
+        items.push(Labelled::new(
+            t.get("safety-risk-acknowledged"),
+            t.with(
+                "safety-risk-raised-ack",
+                &[
+                    ("raised", t.date(a.raised_at.date())),
+                    ("acknowledged", t.date(ack.at.date())),
+                    ("source", alert_source(t, a)),
+                    ("note", ack.action_note.trim().to_string()),
+                ],
+            ),
+        ));
+    }
+    items.extend(last_positive_item(
+        t,
+        r,
+        "safety-risk-last-item",
+        "safety-risk-last",
+    ));
+    items
+}
+
+/// The same record in the patient's words: when they gave an answer about their safety, and
+/// whether their clinician has followed it up. Never a reassurance.
+fn risk_items_for_patient(t: &Tr, r: &RiskRecord<'_>) -> Vec<Labelled> {
+    let mut all: Vec<&RiskAlert> = r.open.iter().chain(&r.acknowledged).copied().collect();
+    all.sort_by_key(|a| (a.raised_at, a.id));
+    let mut items: Vec<Labelled> = all
+        .into_iter()
+        .map(|a| {
+            let text = match &a.acknowledgement {
+                Some(ack) => t.with("reports-plan-risk-ack", &[("date", t.date(ack.at.date()))]),
+                None => t.get("reports-plan-risk-open"),
+            };
+            Labelled::new(t.date(a.raised_at.date()), text)
+        })
+        .collect();
+    items.extend(last_positive_item(
+        t,
+        r,
+        "reports-plan-risk-last",
+        "reports-plan-risk-last-value",
+    ));
+    items
 }
 
 fn text_or_none(s: &str) -> Option<String> {
@@ -450,6 +588,16 @@ pub fn summary_doc(app: &App, t: &Tr, d: &DocumentData) -> CourseSummaryDoc {
             heading: t.get("reports-summary-gains"),
             text: c.termination.as_ref().and_then(|r| text_or_none(&r.gains)),
             empty: t.get("reports-summary-gains-none"),
+        },
+        risk: FactSection {
+            heading: t.get("reports-summary-risk"),
+            items: risk_items(t, &RiskRecord::of(c, &d.alerts)),
+            empty: t.get("reports-summary-risk-none"),
+        },
+        safety_plan: FactSection {
+            heading: t.get("reports-summary-safety"),
+            items: safety_items(t, c.safety_plan.as_ref(), "safety-field-"),
+            empty: t.get("reports-summary-safety-none"),
         },
         relapse_plan: FactSection {
             heading: t.get("reports-summary-relapse"),
@@ -641,7 +789,7 @@ fn trajectory_chart(
 
 // ---- My plan ---------------------------------------------------------------------------------
 
-pub fn plan_doc(app: &App, t: &Tr, d: &DocumentData) -> MyPlanDoc {
+pub fn plan_doc(app: &App, t: &Tr, d: &DocumentData, crisis: &CrisisResources) -> MyPlanDoc {
     let c = &d.course;
     // A formulation becomes the patient's once they have accepted it (a draft stays in the
     // clinic), and is shown in their own wording when it has been written down.
@@ -730,6 +878,25 @@ pub fn plan_doc(app: &App, t: &Tr, d: &DocumentData) -> MyPlanDoc {
             heading: t.get("reports-plan-actions"),
             text: actions,
             empty: t.get("reports-plan-actions-none"),
+        },
+        risk: FactSection {
+            heading: t.get("reports-plan-risk"),
+            items: risk_items_for_patient(t, &RiskRecord::of(c, &d.alerts)),
+            empty: String::new(),
+        },
+        safety_plan: FactSection {
+            heading: t.get("reports-plan-safety"),
+            items: safety_items(t, c.safety_plan.as_ref(), "reports-plan-safety-"),
+            empty: t.get("reports-plan-safety-none"),
+        },
+        crisis: {
+            let v = crisis.view(t);
+            let mut lines = v.lines;
+            lines.push(v.tell_clinician);
+            LinesSection {
+                heading: v.heading,
+                lines,
+            }
         },
         relapse_plan: FactSection {
             heading: t.get("reports-plan-relapse"),

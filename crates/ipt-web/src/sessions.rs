@@ -9,6 +9,7 @@ mod ending;
 mod goals;
 pub(crate) mod outcomes;
 mod record;
+mod safety;
 mod summary;
 mod view;
 
@@ -48,6 +49,12 @@ pub fn routes() -> Router<AppState> {
             post(ending::start_maintenance),
         )
         .route("/courses/{id}/summary", get(summary::page))
+        .route("/courses/{id}/safety", get(safety::page))
+        .route("/courses/{id}/safety/plan", post(safety::save_plan))
+        .route(
+            "/courses/{id}/safety/medication",
+            post(safety::add_medication),
+        )
 }
 
 #[cfg(test)]

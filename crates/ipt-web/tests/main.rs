@@ -17,6 +17,7 @@ mod portal_access;
 mod portal_diary;
 mod portal_words;
 mod reports;
+mod safety;
 mod sessions;
 mod signals;
 mod support;

@@ -337,6 +337,46 @@ fn cases(today: &str, tomorrow: &str, next_year: String, in_19_days: String) -> 
             codes: &["required", "required", "date_invalid"],
         },
         Case {
+            what: "a safety plan without warning signs or the patient's own steps, dated tomorrow",
+            path: "safety/plan",
+            api: Some(("PUT", "safety-plan")),
+            form: vec![
+                ("warning_signs", " ".into()),
+                ("coping_steps", "".into()),
+                ("people_to_ask", "My brother.".into()),
+                ("written_on", tomorrow.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"warning_signs": " ", "people_to_ask": "My brother.", "written_on": tomorrow, "version": 1}),
+            codes: &["required", "required", "date_in_future"],
+        },
+        Case {
+            what: "a stop of a medicine the record does not show as taken",
+            path: "safety/medication",
+            api: Some(("POST", "medication")),
+            form: vec![
+                ("medicine", "Sertraline".into()),
+                ("kind", "stopped".into()),
+                ("on", today.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"medicine": "Sertraline", "kind": "stopped", "on": today, "version": 1}),
+            codes: &["medication_not_current"],
+        },
+        Case {
+            what: "a medication change of no known kind, without a medicine",
+            path: "safety/medication",
+            api: Some(("POST", "medication")),
+            form: vec![
+                ("medicine", " ".into()),
+                ("kind", "doubled".into()),
+                ("on", today.into()),
+                ("version", "1".into()),
+            ],
+            json: json!({"medicine": " ", "kind": "doubled", "on": today, "version": 1}),
+            codes: &["required", "not_one_of"],
+        },
+        Case {
             what: "a maintenance decision of no known choice, with an overlong rationale",
             path: "termination/maintenance",
             api: Some(("PUT", "maintenance-decision")),
@@ -365,7 +405,7 @@ fn cases(today: &str, tomorrow: &str, next_year: String, in_19_days: String) -> 
 }
 
 /// What the course holds that these writes could have added.
-async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 14] {
+async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 16] {
     let v = t.app.course_view(&SYSTEM, course).await.unwrap();
     [
         v.sessions.len(),
@@ -382,6 +422,8 @@ async fn held(t: &TestApp, course: ipt_domain::ids::CourseId) -> [usize; 14] {
         usize::from(v.course.focus.is_some()),
         usize::from(v.course.formulation.is_some()),
         usize::from(!v.course.status.is_open()),
+        usize::from(v.course.safety_plan.is_some()),
+        v.course.medication.len(),
     ]
 }
 
@@ -467,7 +509,7 @@ async fn the_same_bad_input_is_refused_alike_by_page_and_api_and_in_italian_with
             }
             assert_eq!(
                 held(&t, c.id).await,
-                [0; 14],
+                [0; 16],
                 "nothing stored: {}",
                 case.what
             );
@@ -805,7 +847,7 @@ async fn the_same_bad_questionnaire_is_refused_alike_by_page_and_api_and_in_ital
             }
             let v = t.app.course_view(&SYSTEM, c.id).await.unwrap();
             assert!(v.assessments.is_empty(), "nothing stored: {what}");
-            assert_eq!(held(&t, c.id).await, [0; 14], "nothing stored: {what}");
+            assert_eq!(held(&t, c.id).await, [0; 16], "nothing stored: {what}");
         }
     }
 }

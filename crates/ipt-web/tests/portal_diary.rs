@@ -27,7 +27,7 @@ fn iso(d: Date) -> String {
 }
 
 /// A live portal session for `patient`, as the sign-in would make it; returns the Cookie header.
-async fn portal_session(t: &TestApp, patient: &Patient) -> String {
+pub(crate) async fn portal_session(t: &TestApp, patient: &Patient) -> String {
     let token = ipt_web::auth::new_token();
     let now = t.app.now();
     let session = PortalSession {

@@ -25,8 +25,8 @@ use crate::support::*;
 const SYSTEM: Actor = Actor::System;
 const NAME: &str = "Niccolò D'Amico";
 
-struct Pdf {
-    status: StatusCode,
+pub(crate) struct Pdf {
+    pub(crate) status: StatusCode,
     content_type: String,
     disposition: String,
     body: Vec<u8>,
@@ -34,7 +34,7 @@ struct Pdf {
 
 impl Pdf {
     /// The document's text, white space collapsed.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let raw = pdf_extract::extract_text_from_mem(&self.body).expect("a readable PDF");
         raw.replace('\u{2019}', "'")
             .split_whitespace()
@@ -43,7 +43,7 @@ impl Pdf {
     }
 }
 
-async fn fetch(t: &TestApp, path: &str, cookie: &str) -> Pdf {
+pub(crate) async fn fetch(t: &TestApp, path: &str, cookie: &str) -> Pdf {
     use tower::ServiceExt;
     let req = Request::get(path)
         .header(header::COOKIE, cookie)
@@ -65,7 +65,7 @@ async fn fetch(t: &TestApp, path: &str, cookie: &str) -> Pdf {
     }
 }
 
-async fn phq9(t: &TestApp, c: &Course, answers: [u8; 9], phase: Phase, days_ago: i64) {
+pub(crate) async fn phq9(t: &TestApp, c: &Course, answers: [u8; 9], phase: Phase, days_ago: i64) {
     let answers: Vec<Option<u8>> = answers.into_iter().map(Some).collect();
     let result = ipt_app::measures::summarise("phq9", &answers).unwrap();
     t.app

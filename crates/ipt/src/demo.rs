@@ -686,6 +686,39 @@ async fn seed_patient(
         }
     }
 
+    // A positive risk item led to a safety plan written with the patient that day.
+    if let Some(on) = measures
+        .iter()
+        .find(|m| m.result.as_ref().is_some_and(|r| !r.risk_items.is_empty()))
+        .map(|m| m.administered_at.date())
+    {
+        course.safety_plan = Some(ipt_domain::safety::SafetyPlan {
+            warning_signs: "Lying awake going over mistakes; stopping answering messages.".into(),
+            coping_steps: "Get up and make tea; walk round the block; put on a favourite album."
+                .into(),
+            people_and_places: "The library; a neighbour's kitchen.".into(),
+            people_to_ask: "A sister (mobile); a close friend.".into(),
+            professional_contacts: "The therapist on weekdays; the family doctor's surgery.".into(),
+            safer_environment: "A relative keeps the spare tablets.".into(),
+            written_on: Some(on),
+        });
+    }
+    // Some patients came already taking an antidepressant.
+    if index.is_multiple_of(3) {
+        ipt_domain::safety::record_medication_change(
+            &mut course.medication,
+            ipt_domain::safety::MedicationChange {
+                medicine: "Sertraline".into(),
+                kind: ipt_domain::safety::MedicationChangeKind::AlreadyTaking,
+                dose: "50 mg daily".into(),
+                prescriber: "Family doctor".into(),
+                on: started,
+                note: String::new(),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("demo medication: {}", e.code))?;
+    }
+
     // Move the course to where the plan says it is, on the facts the records give.
     let facts = ipt_app::facts_of(
         &protocol,

@@ -315,7 +315,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Score { .. }
         | Command::Change { .. }
         | Command::Bench(_) => Ok(()),
-        Command::Report { command } => report_cli::run(command, &url, protocols, packs).await,
+        Command::Report { command } => {
+            report_cli::run(command, &url, protocols, packs, &crisis).await
+        }
         Command::Export { command } => {
             export_cli::check_target(&command)?;
             export_cli::check_database(&url)?;

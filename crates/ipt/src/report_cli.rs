@@ -20,6 +20,7 @@ use ipt_domain::ids::CourseId;
 use ipt_domain::measures::TextPacks;
 use ipt_domain::protocol::ProtocolCatalogue;
 use ipt_web::i18n::Lang;
+use ipt_web::portal::crisis::CrisisResources;
 use ipt_web::reports::{ReportError, course_summary_pdf, languages, my_plan_pdf, parse_lang};
 
 use crate::db::{self, DatabaseUrl};
@@ -75,6 +76,7 @@ pub async fn run(
     url: &DatabaseUrl,
     protocols: ProtocolCatalogue,
     packs: TextPacks,
+    crisis: &CrisisResources,
 ) -> anyhow::Result<()> {
     let (kind, args) = match command {
         ReportCommand::Course(a) => (Kind::Summary, a),
@@ -94,7 +96,7 @@ pub async fn run(
     let store = db::open(url, true).await?;
     let app = App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs);
     let result = match request.kind {
-        Kind::Plan => my_plan_pdf(&app, &Actor::System, request.course, request.lang).await,
+        Kind::Plan => my_plan_pdf(&app, &Actor::System, request.course, request.lang, crisis).await,
         Kind::Summary => {
             course_summary_pdf(&app, &Actor::System, request.course, request.lang).await
         }

@@ -14,6 +14,7 @@ pub mod portal_access;
 pub mod portal_plan;
 pub mod progress;
 pub mod reports;
+pub mod safety;
 pub mod seeding;
 pub mod sessions;
 pub mod sign_in;

@@ -12,6 +12,7 @@ use ipt_domain::ids::GoalId;
 use ipt_domain::measures::{BandSet, Catalogue, Change, Instrument};
 use ipt_domain::problem_area::AreaKind;
 use ipt_domain::rule::{Code, FieldError};
+use ipt_domain::safety::SafetyPlan;
 use ipt_domain::session::{Attendance, TherapySession};
 use time::Date;
 
@@ -31,6 +32,8 @@ pub struct PortalPlan {
     pub actions: Option<(Date, String)>,
     /// Shown once written.
     pub relapse_plan: Option<RelapsePreventionPlan>,
+    /// The safety plan written with the patient, once written.
+    pub safety_plan: Option<SafetyPlan>,
     /// The next session, when one is planned and still to come.
     pub upcoming: Option<Date>,
     /// Every session of the contract has been held (or the course is over).
@@ -202,6 +205,10 @@ impl App {
                 .iter()
                 .any(|s| !s.trim().is_empty())
             }),
+            safety_plan: course
+                .safety_plan
+                .clone()
+                .filter(|p| p.parts().iter().any(|(_, text)| !text.trim().is_empty())),
             sessions_complete: ipt_domain::session::sessions_complete(
                 &sessions,
                 course.status.is_open(),

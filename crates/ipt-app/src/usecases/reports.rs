@@ -2,6 +2,7 @@
 //! everything a document shows, access-checked, with the first audit event naming the document
 //! produced, so the audit trail shows who took which document of whose course, and when.
 
+use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::Actor;
 use ipt_domain::course::{Course, Goal};
@@ -10,6 +11,7 @@ use ipt_domain::patient::Patient;
 use ipt_domain::session::TherapySession;
 
 use crate::access::Access;
+use crate::ports::AlertFilter;
 use crate::{App, AppError};
 
 /// The documents a course can produce.
@@ -39,6 +41,8 @@ pub struct DocumentData {
     pub sessions: Vec<TherapySession>,
     pub goals: Vec<Goal>,
     pub assessments: Vec<Assessment>,
+    /// The patient's risk alerts, open and acknowledged (`RiskRecord::of` picks the course's).
+    pub alerts: Vec<RiskAlert>,
     /// The display name of the course's clinician, when the account still exists.
     pub clinician: Option<String>,
 }
@@ -83,6 +87,16 @@ impl App {
             assessments: self
                 .store
                 .assessments_of_course(id, &a("assessment"))
+                .await?,
+            alerts: self
+                .store
+                .alerts(
+                    &AlertFilter {
+                        patient: pid,
+                        ..Default::default()
+                    },
+                    &a("risk_alert"),
+                )
                 .await?,
             course,
             clinician,

@@ -111,6 +111,13 @@ pub struct ScoreSection {
     pub charts: Vec<Chart>,
 }
 
+/// A heading and lines shown as they are (a site's crisis services and numbers, say).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinesSection {
+    pub heading: String,
+    pub lines: Vec<String>,
+}
+
 /// A titled list of labelled values, with what to show when it is empty.
 #[derive(Debug, Clone, Serialize)]
 pub struct FactSection {
@@ -143,6 +150,10 @@ pub struct CourseSummaryDoc {
     pub scores: ScoreSection,
     pub goals: GoalSection,
     pub gains: TextSection,
+    /// Risk alerts raised on the course, open and acknowledged, with their dates, and the last
+    /// risk item answered positively.
+    pub risk: FactSection,
+    pub safety_plan: FactSection,
     pub relapse_plan: FactSection,
     pub maintenance: FactSection,
 }
@@ -191,6 +202,12 @@ pub struct MyPlanDoc {
     pub goals: GoalSection,
     /// The actions agreed at the latest session that recorded some.
     pub actions: TextSection,
+    /// What the patient answered about their safety that the clinician follows up, in the
+    /// patient's words: when it was raised and whether it was followed up.
+    pub risk: FactSection,
+    pub safety_plan: FactSection,
+    /// Where to get help at once: the site's crisis resources.
+    pub crisis: LinesSection,
     pub relapse_plan: FactSection,
     pub upcoming: FactSection,
 }

@@ -78,6 +78,13 @@ rule-date-invalid--administered-at = Write the date as YYYY-MM-DD (for example 2
 ## patients, courses.
 rule-review-empty = Write at least one part of the review: the gains, the feelings about ending, or the plan if treatment did not help enough.
 rule-maintenance-not-decided = Record a decision for maintenance IPT before starting a maintenance course.
+rule-medication-not-current = The record does not show { $medicine } as being taken: record it as started or already taken first.
+rule-medication-already-current = The record already shows { $medicine } as being taken: record a dose change or a stop instead.
+rule-medication-change-out-of-order = The latest change to this medicine is dated { $date }: a change cannot be dated before it.
+rule-required--coping-steps = Write at least one thing the patient can do on their own: the plan needs it.
+rule-required--medicine = Name the medicine.
+rule-required--kind = Choose what happened to the medicine.
+rule-required--dose = Give the new dose.
 rule-required--warning-signs = Write the early warning signs: the plan needs them.
 rule-required--seek-help = Write when and where to seek help: the plan needs it.
 rule-required--choice = Choose one option.

@@ -97,6 +97,7 @@ sessions-next-date-hint = Suggested from the agreed frequency. Clear it when no 
 sessions-alert-open = A risk alert was raised from this session's risk review. It stays open until it is acknowledged with the action taken.
 sessions-alert-review = Review the alert
 sessions-conflict = Someone else saved this session after you opened it. Nothing was saved. Your entries are kept below, and where the saved version differs it is shown under the field. Saving again replaces the saved version with yours.
+sessions-conflict-course = Someone else saved this course after you opened it. Nothing was saved. Your entries are kept below, and where the saved version differs it is shown under the field. Saving again replaces the saved version with yours.
 sessions-conflict-saved = Saved meanwhile:
 sessions-conflict-saved-empty = (empty)
 sessions-conflict-saved-none = (nothing ticked)

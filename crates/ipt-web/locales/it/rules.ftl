@@ -78,6 +78,13 @@ rule-date-invalid--administered-at = Scrivi la data come AAAA-MM-GG (per esempio
 ## patients, courses.
 rule-review-empty = Scrivi almeno una parte della revisione: i progressi, i sentimenti sulla conclusione, o il piano se il trattamento non ha aiutato abbastanza.
 rule-maintenance-not-decided = Registra la decisione per l'IPT di mantenimento prima di avviare un percorso di mantenimento.
+rule-medication-not-current = La scheda non indica { $medicine } come farmaco in corso: registralo prima come iniziato o già assunto.
+rule-medication-already-current = La scheda indica già { $medicine } come farmaco in corso: registra invece una modifica della dose o una sospensione.
+rule-medication-change-out-of-order = L'ultima modifica di questo farmaco è del { $date }: una modifica non può avere una data precedente.
+rule-required--coping-steps = Scrivi almeno una cosa che il paziente può fare da solo: il piano ne ha bisogno.
+rule-required--medicine = Indica il farmaco.
+rule-required--kind = Scegli che cosa è cambiato per il farmaco.
+rule-required--dose = Indica la nuova dose.
 rule-required--warning-signs = Scrivi i primi segnali di allarme: il piano ne ha bisogno.
 rule-required--seek-help = Scrivi quando e dove chiedere aiuto: il piano ne ha bisogno.
 rule-required--choice = Scegli un'opzione.

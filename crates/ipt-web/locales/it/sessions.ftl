@@ -97,6 +97,7 @@ sessions-next-date-hint = Suggerita in base alla frequenza concordata. Cancellal
 sessions-alert-open = Dalla valutazione del rischio di questa seduta è stata aperta un'allerta di rischio. Resta aperta finché non viene presa in carico annotando l'azione svolta.
 sessions-alert-review = Esamina l'allerta
 sessions-conflict = Qualcun altro ha salvato questa seduta dopo che l'hai aperta. Non è stato salvato nulla. Quanto hai scritto è conservato qui sotto e, dove la versione salvata è diversa, la trovi sotto il campo. Salvando di nuovo, la tua versione sostituisce quella salvata.
+sessions-conflict-course = Qualcun altro ha salvato questo percorso dopo che l'hai aperto. Non è stato salvato nulla. Quanto hai scritto è conservato qui sotto e, dove la versione salvata è diversa, la trovi sotto il campo. Salvando di nuovo, la tua versione sostituisce quella salvata.
 sessions-conflict-saved = Salvato nel frattempo:
 sessions-conflict-saved-empty = (vuoto)
 sessions-conflict-saved-none = (nessuna spunta)

@@ -20,6 +20,7 @@ use ipt_domain::inventory::{
 use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::{AreaKind, FocusAreas};
 use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
+use ipt_domain::safety::{CurrentMedicine, MedicationChange, SafetyPlan, current_medication};
 use ipt_domain::session::{Technique, TherapySession};
 use ipt_domain::signals::{MeasureDue, Signal};
 use ipt_domain::supervision::SupervisorComment;
@@ -311,6 +312,87 @@ impl From<&RelapsePreventionPlan> for RelapsePlanDto {
     }
 }
 
+/// The safety plan written with the patient. The site's crisis resources are not part of it:
+/// every door shows them beside it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SafetyPlan)]
+pub struct SafetyPlanDto {
+    pub warning_signs: String,
+    pub coping_steps: String,
+    pub people_and_places: String,
+    pub people_to_ask: String,
+    pub professional_contacts: String,
+    pub safer_environment: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub written_on: Option<String>,
+}
+
+impl From<&SafetyPlan> for SafetyPlanDto {
+    fn from(p: &SafetyPlan) -> Self {
+        Self {
+            warning_signs: p.warning_signs.clone(),
+            coping_steps: p.coping_steps.clone(),
+            people_and_places: p.people_and_places.clone(),
+            people_to_ask: p.people_to_ask.clone(),
+            professional_contacts: p.professional_contacts.clone(),
+            safer_environment: p.safer_environment.clone(),
+            written_on: p.written_on.map(day),
+        }
+    }
+}
+
+/// One entry of the medication record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MedicationChange)]
+pub struct MedicationChangeDto {
+    pub medicine: String,
+    #[schema(value_type = MedicationChangeKindCode)]
+    pub kind: &'static str,
+    pub dose: String,
+    pub prescriber: String,
+    #[schema(value_type = String, format = Date)]
+    pub on: String,
+    pub note: String,
+}
+
+impl From<&MedicationChange> for MedicationChangeDto {
+    fn from(c: &MedicationChange) -> Self {
+        Self {
+            medicine: c.medicine.clone(),
+            kind: c.kind.code(),
+            dose: c.dose.clone(),
+            prescriber: c.prescriber.clone(),
+            on: day(c.on),
+            note: c.note.clone(),
+        }
+    }
+}
+
+/// A medicine being taken, as the record stands.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CurrentMedicine)]
+pub struct CurrentMedicineDto {
+    pub medicine: String,
+    pub dose: String,
+    pub prescriber: String,
+    #[schema(value_type = String, format = Date)]
+    pub since: String,
+    #[schema(value_type = String, format = Date)]
+    pub changed_on: String,
+}
+
+impl From<&CurrentMedicine> for CurrentMedicineDto {
+    fn from(m: &CurrentMedicine) -> Self {
+        Self {
+            medicine: m.medicine.clone(),
+            dose: m.dose.clone(),
+            prescriber: m.prescriber.clone(),
+            since: day(m.since),
+            changed_on: day(m.changed_on),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = MaintenanceDecision)]
 pub struct MaintenanceDecisionDto {
@@ -404,6 +486,11 @@ pub struct CourseDto {
     pub relapse_plan: Option<RelapsePlanDto>,
     pub maintenance_decision: Option<MaintenanceDecisionDto>,
     pub termination_review: Option<TerminationReviewDto>,
+    pub safety_plan: Option<SafetyPlanDto>,
+    /// The medication record, every change oldest first.
+    pub medication: Vec<MedicationChangeDto>,
+    /// What the medication record shows as being taken now.
+    pub current_medication: Vec<CurrentMedicineDto>,
     #[schema(value_type = Option<uuid::Uuid>)]
     pub continues_course_id: Option<CourseId>,
     pub version: i64,
@@ -439,6 +526,12 @@ impl From<&Course> for CourseDto {
             relapse_plan: c.relapse_plan.as_ref().map(Into::into),
             maintenance_decision: c.maintenance.as_ref().map(Into::into),
             termination_review: c.termination.as_ref().map(Into::into),
+            safety_plan: c.safety_plan.as_ref().map(Into::into),
+            medication: c.medication.iter().map(Into::into).collect(),
+            current_medication: current_medication(&c.medication)
+                .iter()
+                .map(Into::into)
+                .collect(),
             continues_course_id: c.continues,
             version: c.version,
         }
@@ -1250,6 +1343,43 @@ pub struct RelapsePlanIn {
     pub seek_help: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub written_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = SafetyPlanInput)]
+pub struct SafetyPlanIn {
+    #[schema(required = true)]
+    pub warning_signs: String,
+    #[schema(required = true)]
+    pub coping_steps: String,
+    pub people_and_places: String,
+    pub people_to_ask: String,
+    pub professional_contacts: String,
+    pub safer_environment: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub written_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = MedicationChangeInput)]
+pub struct MedicationChangeIn {
+    #[schema(required = true)]
+    pub medicine: String,
+    #[schema(required = true, value_type = MedicationChangeKindCode)]
+    pub kind: Option<String>,
+    /// The dose from this day on; needed for a dose change.
+    pub dose: String,
+    pub prescriber: String,
+    /// The day of the change; today when absent.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub on: Option<String>,
+    pub note: String,
     #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }

@@ -72,6 +72,8 @@ const DESCRIPTION: &str = "Patients, IPT courses, sessions, measures and risk al
         super::set_relapse_plan,
         super::set_maintenance_decision,
         super::set_termination_review,
+        super::set_safety_plan,
+        super::add_medication_change,
         super::add_person,
         super::update_person,
         super::delete_person,

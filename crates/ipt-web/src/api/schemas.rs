@@ -17,6 +17,7 @@ use ipt_domain::inventory::{ConflictLevel, Reciprocity, RelationshipKind, Snapsh
 use ipt_domain::patient::Language;
 use ipt_domain::problem_area::{AreaKind, DisputeStage};
 use ipt_domain::protocol::{Format, Frequency, Modality, Phase, SpecialSession};
+use ipt_domain::safety::MedicationChangeKind;
 use ipt_domain::session::{Attendance, Technique};
 use ipt_domain::signals::SignalKind;
 use ipt_domain::timeline::{EpisodeSeverity, EventKind};
@@ -87,6 +88,8 @@ code_lists! {
     FrequencyCode => Frequency::ALL.map(Frequency::code);
     /// What happens after the acute course.
     MaintenanceChoiceCode => MaintenanceChoice::ALL.map(MaintenanceChoice::code);
+    /// What happened to a medicine on a day.
+    MedicationChangeKindCode => MedicationChangeKind::ALL.map(MedicationChangeKind::code);
     /// Where a treatment goal stands.
     GoalStatusCode => GoalStatus::ALL.map(GoalStatus::code);
     /// A person's relationship to the patient.

@@ -21,6 +21,7 @@ use ipt_domain::course::{Goal, GoalStatus};
 use ipt_domain::ids::GoalId;
 use ipt_domain::problem_area::AreaKind;
 
+use super::crisis::CrisisView;
 use super::diary::{error_page, not_found};
 use super::learn::topic_of_area;
 use super::{PortalCtx, ctx};
@@ -65,6 +66,10 @@ pub struct PlanPage {
     /// (what, text) of the relapse-prevention plan, and when it was written.
     pub relapse: Vec<(String, String)>,
     pub relapse_written: Option<String>,
+    /// (what, text) of the safety plan, when it was written, and where to get help at once.
+    pub safety: Vec<(String, String)>,
+    pub safety_written: Option<String>,
+    pub crisis: CrisisView,
     pub upcoming: Vec<String>,
     pub sessions_complete: bool,
     pub ratings: Vec<String>,
@@ -107,7 +112,12 @@ struct Pending {
     error: String,
 }
 
-fn render(page: PortalCtx, plan: Option<&PortalPlan>, pending: Option<&Pending>) -> PlanPage {
+fn render(
+    page: PortalCtx,
+    plan: Option<&PortalPlan>,
+    pending: Option<&Pending>,
+    crisis: CrisisView,
+) -> PlanPage {
     let t = page.t;
     let ratings = (0..=10).map(|n: u8| n.to_string()).collect();
     let Some(plan) = plan else {
@@ -120,6 +130,9 @@ fn render(page: PortalCtx, plan: Option<&PortalPlan>, pending: Option<&Pending>)
             actions: None,
             relapse: vec![],
             relapse_written: None,
+            safety: vec![],
+            safety_written: None,
+            crisis,
             upcoming: vec![],
             sessions_complete: false,
             ratings,
@@ -189,6 +202,28 @@ fn render(page: PortalCtx, plan: Option<&PortalPlan>, pending: Option<&Pending>)
             .as_ref()
             .and_then(|r| r.written_on)
             .map(|d| t.with("portal-plan-relapse-written", &[("date", t.date(d))])),
+        safety: plan
+            .safety_plan
+            .as_ref()
+            .map(|p| {
+                p.parts()
+                    .into_iter()
+                    .filter(|(_, text)| !text.trim().is_empty())
+                    .map(|(k, text)| {
+                        (
+                            t.get(&format!("reports-plan-safety-{k}")),
+                            text.trim().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        safety_written: plan
+            .safety_plan
+            .as_ref()
+            .and_then(|p| p.written_on)
+            .map(|d| t.with("portal-plan-relapse-written", &[("date", t.date(d))])),
+        crisis,
         upcoming: plan.upcoming.iter().map(|d| t.date(*d)).collect(),
         sessions_complete: plan.sessions_complete,
         ratings,
@@ -207,7 +242,10 @@ pub async fn page(
         page.notices.push(page.t.get("portal-plan-goal-saved"));
     }
     match state.app.portal_plan(&who).await {
-        Ok(plan) => render(page, plan.as_ref(), None).into_response(),
+        Ok(plan) => {
+            let crisis = state.options.crisis.view(&page.t);
+            render(page, plan.as_ref(), None, crisis).into_response()
+        }
         Err(e) => error_page(page, &e),
     }
 }
@@ -259,5 +297,10 @@ pub async fn rate_goal(
         typed,
         error: refusal.1,
     };
-    (refusal.0, render(page, plan.as_ref(), Some(&pending))).into_response()
+    let crisis = state.options.crisis.view(&page.t);
+    (
+        refusal.0,
+        render(page, plan.as_ref(), Some(&pending), crisis),
+    )
+        .into_response()
 }

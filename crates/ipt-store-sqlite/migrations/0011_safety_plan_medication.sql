@@ -1,0 +1,5 @@
+-- (SQLite; lock-step with PostgreSQL.)
+-- The course's safety plan (a JSON object of its parts and the day it was written; none until
+-- one is written) and its medication record (a JSON array of changes, oldest first).
+ALTER TABLE courses ADD COLUMN safety_plan TEXT;
+ALTER TABLE courses ADD COLUMN medication TEXT NOT NULL DEFAULT '[]';
