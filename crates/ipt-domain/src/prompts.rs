@@ -95,7 +95,7 @@ pub struct SuggestedFlag {
     pub evidence: ScoreEvidence,
     /// The instrument's "more severe" threshold that the total reached (none for a risk item).
     pub at_least: Option<u32>,
-    /// Where the rule comes from.
+    /// Where the rule comes from, as a short citation.
     pub source: String,
 }
 
@@ -191,7 +191,7 @@ fn more_severe(
                 risk_items: vec![],
             },
             at_least: Some(rule.at_least),
-            source: rule.source.clone(),
+            source: rule.citation.clone(),
         })
 }
 

@@ -290,6 +290,8 @@ impl Construct {
 #[serde(deny_unknown_fields)]
 pub struct MoreSevere {
     pub at_least: u32,
+    /// The short citation shown beside a suggestion (any language): e.g. `NICE NG222 1.6.1`.
+    pub citation: String,
     pub source: String,
 }
 
@@ -542,9 +544,12 @@ impl Instrument {
             if self.construct != Construct::Depression {
                 return Err("more_severe is only for a depression measure".into());
             }
-            if !(lo..=hi).contains(&m.at_least) || m.source.trim().is_empty() {
+            if !(lo..=hi).contains(&m.at_least)
+                || m.source.trim().is_empty()
+                || m.citation.trim().is_empty()
+            {
                 return Err(format!(
-                    "more_severe.at_least must be within {lo}..{hi}, with its source"
+                    "more_severe.at_least must be within {lo}..{hi}, with its citation and source"
                 ));
             }
         }
