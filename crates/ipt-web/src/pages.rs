@@ -1029,7 +1029,13 @@ fn course_prompts(
                     ("planned", r.planned.to_string()),
                 ],
             ),
-            t.get("course-review-action"),
+            // Lay facilitators of group IPT neither prescribe nor decide on medication
+            // (#14, finding 8): they discuss a referral with their supervisor.
+            t.get(if protocol.format == Format::Group {
+                "course-review-action-group"
+            } else {
+                "course-review-action"
+            }),
         ));
     }
     if p.separate_suicide_screen {

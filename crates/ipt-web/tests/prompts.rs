@@ -251,6 +251,23 @@ async fn mid_course_not_on_track_prompts_combination_or_referral_on_the_course_p
         assert!(!page.body.contains("Discuss combination with medication"));
         let r = api_get(&t, &format!("/api/v1/courses/{}", c2.id), &tok).await;
         assert_eq!(r.json["prompts"]["mid_course_review"], json!(null));
+        // Group IPT's lay facilitators are not asked to consider medication (finding 8): they
+        // discuss a referral with their supervisor.
+        let p3 = t.patient(&anna, "Group Member").await;
+        let c3 = middle_course(&t, &p3, Format::Group, 9).await;
+        let w3 = t.app.writable_course(&SYSTEM, c3.id).await.unwrap();
+        for _ in 0..5 {
+            t.app.enter_session(&SYSTEM, &w3, &session()).await.unwrap();
+        }
+        phq9(&t, &c3, [3, 3, 3, 3, 3, 2, 0, 0, 0], Phase::Middle).await;
+        let page = t.get(&format!("/courses/{}", c3.id), Some(&s)).await;
+        assert!(
+            page.body
+                .contains("Discuss with your supervisor a referral to a clinician"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("Discuss combination with medication"));
     }
 }
 

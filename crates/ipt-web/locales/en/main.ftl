@@ -120,6 +120,7 @@ course-prompts-title = Prompts from the scores
 course-review-not-on-track = Mid-course review: { $instrument } went from { $baseline } to { $latest } with { $attended } of { $planned } sessions attended, less improvement than expected by mid-course.
 course-review-deteriorated = Mid-course review: { $instrument } went from { $baseline } to { $latest } with { $attended } of { $planned } sessions attended, a reliable worsening.
 course-review-action = Discuss combination with medication or referral, and record what you and the patient decide (clinical reference §5.4, no meaningful response).
+course-review-action-group = Discuss with your supervisor a referral to a clinician, who can consider medication or another treatment, and record what is decided.
 course-suicide-screen = The { $instrument } asks nothing about suicide or self-harm, and no screen for them is recorded on this course yet.
 course-suicide-screen-action = Screen for suicide risk separately: ask, then record it in a session (the separate screen task or the risk review), or give a questionnaire with a risk item such as the PHQ-9.
 course-no-sessions = No sessions recorded yet.

@@ -120,6 +120,7 @@ course-prompts-title = Indicazioni dai punteggi
 course-review-not-on-track = Revisione a metà percorso: il { $instrument } è passato da { $baseline } a { $latest } con { $attended } sedute frequentate su { $planned }, un miglioramento inferiore a quello atteso a metà percorso.
 course-review-deteriorated = Revisione a metà percorso: il { $instrument } è passato da { $baseline } a { $latest } con { $attended } sedute frequentate su { $planned }, un peggioramento affidabile.
 course-review-action = Valuta l'associazione con un farmaco o un invio ad altri servizi, e registra che cosa decidete con il paziente (riferimento clinico §5.4, risposta non significativa).
+course-review-action-group = Valuta con il tuo supervisore un invio a un clinico, che può considerare un farmaco o un altro trattamento, e registra che cosa si decide.
 course-suicide-screen = Il { $instrument } non chiede nulla su suicidio o autolesionismo, e in questo percorso non è ancora registrata una valutazione di questi aspetti.
 course-suicide-screen-action = Valuta a parte il rischio suicidario: chiedi, poi registralo in una seduta (il compito di valutazione separata o la revisione del rischio), oppure somministra un questionario con un item di rischio come il PHQ-9.
 course-no-sessions = Nessuna seduta registrata.
