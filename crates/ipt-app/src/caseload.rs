@@ -192,10 +192,10 @@ impl App {
         row
     }
 
-    /// The signals of a caseload row. The course's main measure is the first of the format's
-    /// recommended instruments that has been given, else the outcome measure given last (never
-    /// a session rating), else the format's first recommended instrument, whose schedule is
-    /// then due.
+    /// The signals of a caseload row, over the course's main measure
+    /// (`ipt_domain::prompts::main_measure`: the first of the format's recommended instruments
+    /// that has been given, else the outcome measure given last, never a session rating, else
+    /// the format's first recommended instrument, whose schedule is then due).
     fn course_signals(
         &self,
         course: Option<&Course>,
@@ -211,47 +211,11 @@ impl App {
                 .collect();
         };
         let protocol = self.protocols.get(course.format);
-        let catalogue = Catalogue::builtin();
-        let scored = |a: &&Assessment| {
-            a.status == AssessmentStatus::Final
-                && !Assessment::NOT_OUTCOME_MEASURES.contains(&a.instrument.as_str())
-                && a.result.as_ref().is_some_and(|r| r.total.is_some())
-        };
-        let given = |code: &str| {
-            assessments
-                .iter()
-                .filter(scored)
-                .any(|a| a.instrument == code)
-        };
-        let code = protocol
-            .recommended_instruments
-            .iter()
-            .find(|c| given(c))
-            .or_else(|| {
-                let mut by_time: Vec<&Assessment> = assessments.iter().filter(scored).collect();
-                by_time.sort_by_key(|a| a.administered_at);
-                by_time.last().map(|a| &a.instrument)
-            })
-            .or(protocol.recommended_instruments.first());
-        let instrument = code.and_then(|c| catalogue.get(c));
-        let mut ordered: Vec<&Assessment> = assessments
-            .iter()
-            .filter(scored)
-            .filter(|a| Some(&a.instrument) == code)
-            .collect();
-        ordered.sort_by_key(|a| a.administered_at);
-        let scores: Vec<ScorePoint> = ordered
-            .iter()
-            .filter_map(|a| {
-                let total = a.result.as_ref()?.total?;
-                // Totals are whole numbers (prorated totals are rounded when scored).
-                (total >= 0.0).then(|| ScorePoint {
-                    on: a.administered_at.date(),
-                    total: total.round() as u32,
-                    phase: a.phase,
-                })
-            })
-            .collect();
+        let code = ipt_domain::prompts::main_measure(protocol, assessments);
+        let instrument = code.and_then(|c| Catalogue::builtin().get(c));
+        let scores: Vec<ScorePoint> = code
+            .map(|c| ipt_domain::prompts::score_points(c, assessments))
+            .unwrap_or_default();
         crate::signals::evaluate(
             &SignalFacts {
                 course,

@@ -7,6 +7,7 @@ pub mod error;
 pub mod measures;
 pub mod password;
 pub mod ports;
+pub mod prompts;
 pub mod signals;
 pub mod usecases;
 

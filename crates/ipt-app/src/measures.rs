@@ -177,15 +177,16 @@ pub fn main_outcome(
     })
 }
 
-/// Whether a baseline of the format's main questionnaires is on file: a final, valid total of
-/// one of its recommended instruments.
+/// Whether a baseline depression measure is on file: a final, valid total of the format's main
+/// measure or of another depression measure (`Protocol::is_baseline_measure`); a GAD-7 alone is
+/// not one (#14, "Gates").
 pub fn baseline_recorded(
     protocol: &ipt_domain::protocol::Protocol,
     assessments: &[ipt_domain::assessment::Assessment],
 ) -> bool {
-    assessments.iter().any(|a| {
-        final_total(a).is_some() && protocol.recommended_instruments.contains(&a.instrument)
-    })
+    assessments
+        .iter()
+        .any(|a| final_total(a).is_some() && protocol.is_baseline_measure(&a.instrument))
 }
 
 /// Whether a score of `instrument` says nothing about suicide or self-harm, so whoever shows it

@@ -663,7 +663,8 @@ pub struct CourseFacts {
     pub inventory_people: usize,
     /// Events on the interpersonal timeline.
     pub timeline_events: usize,
-    /// A final score of one of the format's recommended instruments is on file.
+    /// A final score of a depression measure (the format's main one, or another such as the
+    /// PHQ-9) is on file: `Protocol::is_baseline_measure`.
     pub baseline_measure_recorded: bool,
     /// Attended sessions held in the middle phase.
     pub middle_sessions_attended: u16,
@@ -743,7 +744,7 @@ impl fmt::Display for Guard {
             Self::InventoryHasPerson => "add at least one person to the interpersonal inventory",
             Self::TimelineHasEvent => "add at least one event to the interpersonal timeline",
             Self::BaselineMeasureRecorded => {
-                "record a baseline score of the format's main questionnaire"
+                "record a baseline score of a depression questionnaire"
             }
             Self::FocusAreasChosen => "choose one or two focus areas",
             Self::FormulationAccepted => "record the date the patient accepted the formulation",

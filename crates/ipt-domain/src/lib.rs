@@ -19,6 +19,7 @@ pub mod measures;
 pub mod patient;
 pub mod portal;
 pub mod problem_area;
+pub mod prompts;
 pub mod protocol;
 pub mod rule;
 pub mod safety;

@@ -261,6 +261,9 @@ pub enum PhaseTask {
     FormulationAgreed,
     ContractAgreed,
     ParentPsychoeducation,
+    /// Older adults: the GDS-15 asks nothing about suicide, so ask separately (its own note;
+    /// #14, "Instruments without a risk item").
+    SeparateSuicideScreen,
     // Initial phase of lay-facilitated group IPT: eligibility comes from a screening measure,
     // not from a diagnosis, and medication is for a clinician to consider on referral.
     ReviewScreeningAnswers,
@@ -314,6 +317,9 @@ impl PhaseTask {
             FormulationAgreed => "Share the formulation and get the patient's agreement",
             ContractAgreed => "Agree the contract: sessions, frequency, end date",
             ParentPsychoeducation => "Meet a parent: information and psychoeducation",
+            SeparateSuicideScreen => {
+                "Ask about suicidal thoughts separately: the GDS-15 does not ask about them"
+            }
             ReviewScreeningAnswers => "Go through the screening questionnaire's answers together",
             CheckEligibilityAndRefer => {
                 "Check eligibility; refer on for psychosis, bipolar disorder or acute suicide risk"
@@ -491,6 +497,29 @@ pub struct GatesOverride {
 }
 
 impl Protocol {
+    /// Whether a total of `code` is a baseline the middle phase's gate accepts: the format's
+    /// main measure (its first recommended instrument) or any depression measure of the
+    /// catalogue (PHQ-9, PHQ-A, EPDS, GDS-15, HAM-D). An anxiety, functioning or support
+    /// questionnaire alone is not a baseline of the depression IPT treats (#14, "Gates": a
+    /// course with only a GAD-7 entered the middle phase).
+    pub fn is_baseline_measure(&self, code: &str) -> bool {
+        self.recommended_instruments
+            .first()
+            .is_some_and(|c| c == code)
+            || crate::measures::Catalogue::builtin()
+                .get(code)
+                .is_some_and(|i| i.measures_depression())
+    }
+
+    /// The recommended instruments a baseline can come from, in order of preference.
+    pub fn baseline_instruments(&self) -> Vec<&str> {
+        self.recommended_instruments
+            .iter()
+            .map(String::as_str)
+            .filter(|c| self.is_baseline_measure(c))
+            .collect()
+    }
+
     /// The protocol's minimum of middle-phase sessions: its shortest contract less the initial
     /// and termination sessions (none for maintenance IPT, which has no middle phase).
     pub fn derived_min_middle_sessions(&self) -> u16 {
@@ -860,16 +889,24 @@ fn default_protocol(format: Format) -> Protocol {
             recommended_instruments: instruments(&["epds", "phq9"]),
             ..base
         },
-        Format::OlderAdult => Protocol {
-            name: "IPT for older adults".into(),
-            special_sessions: vec![SpecialSessionRule {
-                kind: SpecialSession::CaregiverInvolvement,
-                slot: SessionSlot::Any,
-                optional: true,
-            }],
-            recommended_instruments: instruments(&["gds15", "phq9"]),
-            ..base
-        },
+        Format::OlderAdult => {
+            let mut t = standard_tasks();
+            // Right after rating the depression: the GDS-15 has no suicide item.
+            t.entry(Phase::Initial)
+                .or_default()
+                .insert(1, PhaseTask::SeparateSuicideScreen);
+            Protocol {
+                name: "IPT for older adults".into(),
+                special_sessions: vec![SpecialSessionRule {
+                    kind: SpecialSession::CaregiverInvolvement,
+                    slot: SessionSlot::Any,
+                    optional: true,
+                }],
+                tasks: t,
+                recommended_instruments: instruments(&["gds15", "phq9"]),
+                ..base
+            }
+        }
         Format::Telephone => Protocol {
             name: "Telephone IPT".into(),
             min_sessions: 12,
@@ -1098,6 +1135,34 @@ mod tests {
         assert_eq!(plan.phase_of(1), Phase::Maintenance);
         assert_eq!(plan.phase_of(24), Phase::Termination);
         assert_eq!(p.phases(), &[Phase::Maintenance, Phase::Termination]);
+    }
+
+    #[test]
+    fn a_baseline_is_a_depression_measure_never_a_gad7_alone() {
+        let cat = ProtocolCatalogue::default();
+        let individual = cat.get(Format::Individual);
+        assert!(individual.is_baseline_measure("phq9"));
+        assert!(individual.is_baseline_measure("hamd17"));
+        for code in ["gad7", "wsas", "mspss", "ucla3", "phq2", "session_mood"] {
+            assert!(!individual.is_baseline_measure(code), "{code}");
+        }
+        assert_eq!(individual.baseline_instruments(), ["phq9"]);
+        for (f, first) in [
+            (Format::Adolescent, "phqa"),
+            (Format::PerinatalPostpartum, "epds"),
+            (Format::OlderAdult, "gds15"),
+        ] {
+            let p = cat.get(f);
+            assert!(p.is_baseline_measure(first), "{f:?}");
+            assert_eq!(p.baseline_instruments()[0], first);
+        }
+        // Older adults start with the separate suicide screen next to the rating.
+        let tasks = &cat.get(Format::OlderAdult).tasks[&Phase::Initial];
+        assert_eq!(tasks[1], PhaseTask::SeparateSuicideScreen);
+        assert!(
+            !cat.get(Format::Individual).tasks[&Phase::Initial]
+                .contains(&PhaseTask::SeparateSuicideScreen)
+        );
     }
 
     #[test]

@@ -267,6 +267,70 @@ pub fn signals(
     out
 }
 
+/// The mid-course review a course page prompts (reference §5.4, "No meaningful response";
+/// #14 "Scores reach the prompts"): an open course at mid-course (half its planned sessions
+/// attended) whose main measure is not on track or has reliably worsened. The clinician is
+/// asked to discuss combination with medication, or referral.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MidCourseReview {
+    pub instrument: String,
+    pub baseline: u32,
+    pub latest: u32,
+    pub attended: u16,
+    pub planned: u16,
+    /// The latest total is reliably worse than the first, not just short of the threshold.
+    pub deteriorated: bool,
+}
+
+/// Whether the course calls for the mid-course review, and on which numbers. The same rules as
+/// the caseload's "not on track" and "reliable deterioration" signals, once mid-course.
+pub fn mid_course_review(
+    facts: &SignalFacts<'_>,
+    config: &SignalConfig,
+    change: &ChangeConfig,
+) -> Option<MidCourseReview> {
+    let course = facts.course;
+    if !course.status.is_open() || course.format == Format::Maintenance {
+        return None;
+    }
+    let attended = u16::try_from(attended_sessions(facts.sessions).count()).unwrap_or(u16::MAX);
+    let planned = course.planned_sessions();
+    if planned == 0 || u32::from(attended) * 2 < u32::from(planned) {
+        return None;
+    }
+    match reliable_deterioration(facts, change) {
+        Some(Signal::ReliableDeterioration {
+            instrument,
+            baseline,
+            latest,
+            ..
+        }) => Some(MidCourseReview {
+            instrument,
+            baseline,
+            latest,
+            attended,
+            planned,
+            deteriorated: true,
+        }),
+        _ => match not_on_track(facts, attended, config, change)? {
+            Signal::NotOnTrack {
+                instrument,
+                baseline,
+                latest,
+                ..
+            } => Some(MidCourseReview {
+                instrument,
+                baseline,
+                latest,
+                attended,
+                planned,
+                deteriorated: false,
+            }),
+            _ => None,
+        },
+    }
+}
+
 fn reliable_deterioration(facts: &SignalFacts<'_>, change: &ChangeConfig) -> Option<Signal> {
     let instrument = facts.instrument?;
     let (first, last) = (facts.scores.first()?, facts.scores.last()?);
@@ -1040,6 +1104,90 @@ mod tests {
                 "missed_sessions",
                 "contract_overrunning"
             ]
+        );
+    }
+
+    impl Case {
+        fn review(&self) -> Option<MidCourseReview> {
+            mid_course_review(
+                &SignalFacts {
+                    course: &self.course,
+                    protocol: &self.protocol,
+                    sessions: &self.sessions,
+                    instrument: self.instrument,
+                    scores: &self.scores,
+                    open_alerts: self.alerts,
+                },
+                &SignalConfig::default(),
+                &ChangeConfig::defaults(),
+            )
+        }
+    }
+
+    /// #14 "Scores reach the prompts": at mid-course, a course not on track raises the
+    /// "discuss combination or referral" review.
+    #[test]
+    fn mid_course_not_on_track_prompts_combination_or_referral() {
+        // 8 of 16 attended, PHQ-9 20 → 18: a 10 % fall, short of 20 %.
+        let r = Case::new()
+            .attended(8)
+            .score(1, 20)
+            .score(8, 18)
+            .review()
+            .expect("review prompted");
+        assert_eq!(
+            (r.baseline, r.latest, r.attended, r.planned, r.deteriorated),
+            (20, 18, 8, 16, false)
+        );
+        assert_eq!(r.instrument, "phq9");
+        // Before mid-course, on track, or ended: no prompt.
+        assert!(
+            Case::new()
+                .attended(7)
+                .score(1, 20)
+                .score(7, 18)
+                .review()
+                .is_none()
+        );
+        assert!(
+            Case::new()
+                .attended(8)
+                .score(1, 20)
+                .score(8, 15)
+                .review()
+                .is_none()
+        );
+        assert!(
+            Case::new()
+                .attended(8)
+                .score(1, 20)
+                .score(8, 18)
+                .end(CourseStatus::Completed)
+                .review()
+                .is_none()
+        );
+        // One total cannot show a lack of change.
+        assert!(Case::new().attended(8).score(1, 20).review().is_none());
+    }
+
+    #[test]
+    fn mid_course_reliable_worsening_prompts_the_review_too() {
+        let r = Case::new()
+            .attended(8)
+            .score(1, 12)
+            .score(8, 20)
+            .review()
+            .expect("review prompted");
+        assert!(r.deteriorated);
+        assert_eq!((r.baseline, r.latest), (12, 20));
+        // Maintenance keeps a remission going: no mid-course review.
+        assert!(
+            Case::of(Format::Maintenance, 12)
+                .attended(6)
+                .score(1, 20)
+                .score(6, 20)
+                .review()
+                .is_none()
         );
     }
 }

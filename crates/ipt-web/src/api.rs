@@ -642,7 +642,10 @@ async fn show_course(
     let actor = u.actor();
     let view = s.app.course_view(&actor, id).await?;
     let facts = s.app.course_facts(&actor, &view.course).await?;
-    ok(CourseViewDto::of(&view, |target| {
+    let protocol = s.app.protocols.get(view.course.format);
+    let suggested = ipt_app::prompts::indication_support(&view, protocol).suggested_flags;
+    let prompts = ipt_app::prompts::course_prompts(&view, protocol);
+    ok(CourseViewDto::of(&view, &suggested, &prompts, |target| {
         s.app.unmet_guards(&view.course, target, &facts)
     }))
 }

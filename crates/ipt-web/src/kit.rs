@@ -486,9 +486,10 @@ pub fn guard_label(
     g: &ipt_domain::course::Guard,
     protocol: &ipt_domain::protocol::Protocol,
 ) -> String {
+    // The instruments a baseline can come from: the GAD-7 of the individual format is not one.
     let instruments = protocol
-        .recommended_instruments
-        .iter()
+        .baseline_instruments()
+        .into_iter()
         .map(|c| {
             ipt_domain::measures::Catalogue::builtin()
                 .get(c)

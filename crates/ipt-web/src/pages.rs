@@ -790,6 +790,9 @@ pub struct CoursePage {
     pub comment_text: String,
     /// The main measure's trajectory, with a link to the full progress page.
     pub progress: Option<crate::charts::ChartBlock>,
+    /// Prompts the scores raise: (text, action). Mid-course not on track; a separate suicide
+    /// screen where the main measure asks nothing about suicide.
+    pub prompts: Vec<(String, String)>,
 }
 
 pub struct CommentView {
@@ -954,8 +957,14 @@ async fn course_page(
     };
     let may_comment = state.app.may_comment_on(&actor, &view).await;
     let progress = crate::charts::main_trajectory(state, &view, &t);
+    let prompts = course_prompts(
+        &t,
+        &ipt_app::prompts::course_prompts(&view, protocol),
+        protocol,
+    );
     Ok(CoursePage {
         progress,
+        prompts,
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
         patient_name: view.patient.name.as_str().to_string(),
@@ -988,6 +997,59 @@ async fn course_page(
         comment_text: String::new(),
         page,
     })
+}
+
+/// The course page's prompts in the clinician's words: (what the scores show, what to do).
+fn course_prompts(
+    t: &Tr,
+    p: &ipt_app::prompts::CoursePrompts,
+    protocol: &ipt_domain::protocol::Protocol,
+) -> Vec<(String, String)> {
+    let name = |code: &str| {
+        ipt_domain::measures::Catalogue::builtin()
+            .get(code)
+            .map(|i| i.short_name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut out = vec![];
+    if let Some(r) = &p.mid_course_review {
+        let key = if r.deteriorated {
+            "course-review-deteriorated"
+        } else {
+            "course-review-not-on-track"
+        };
+        out.push((
+            t.with(
+                key,
+                &[
+                    ("instrument", name(&r.instrument)),
+                    ("baseline", r.baseline.to_string()),
+                    ("latest", r.latest.to_string()),
+                    ("attended", r.attended.to_string()),
+                    ("planned", r.planned.to_string()),
+                ],
+            ),
+            // Lay facilitators of group IPT neither prescribe nor decide on medication
+            // (#14, finding 8): they discuss a referral with their supervisor.
+            t.get(if protocol.format == Format::Group {
+                "course-review-action-group"
+            } else {
+                "course-review-action"
+            }),
+        ));
+    }
+    if p.separate_suicide_screen {
+        let main = protocol
+            .recommended_instruments
+            .first()
+            .map(|c| name(c))
+            .unwrap_or_default();
+        out.push((
+            t.with("course-suicide-screen", &[("instrument", main)]),
+            t.get("course-suicide-screen-action"),
+        ));
+    }
+    out
 }
 
 #[derive(Deserialize)]

@@ -65,7 +65,7 @@ impl Res {
             .unwrap_or_default()
     }
 
-    fn assert_problem(&self, status: u16) {
+    pub(crate) fn assert_problem(&self, status: u16) {
         assert_eq!(
             self.status.as_u16(),
             status,
@@ -121,7 +121,7 @@ pub(crate) async fn put(t: &TestApp, path: &str, tok: &str, body: Value) -> Res 
     call(t, "PUT", path, Some(tok), Some(body)).await
 }
 
-fn ok(r: &Res, status: StatusCode) {
+pub(crate) fn ok(r: &Res, status: StatusCode) {
     assert_eq!(
         r.status,
         status,

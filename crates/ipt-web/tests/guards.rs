@@ -890,7 +890,7 @@ async fn the_middle_phase_needs_a_timeline_and_a_baseline() {
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         for missing in [
             "add at least one event to the interpersonal timeline",
-            "main questionnaire (PHQ-9, GAD-7)",
+            "depression questionnaire (PHQ-9)",
         ] {
             assert!(page.body.contains(missing), "{missing}: {}", page.body);
         }
@@ -915,5 +915,103 @@ async fn the_middle_phase_needs_a_timeline_and_a_baseline() {
                 .body
                 .contains("add at least one event to the interpersonal timeline")
         );
+    }
+}
+
+/// #14 "Gates": the baseline must be a depression measure. A course with everything else the
+/// middle phase needs and only a GAD-7 on file is refused, through the page and the API, naming
+/// the PHQ-9; with a PHQ-9 it moves, on both databases.
+#[tokio::test]
+async fn gates_a_gad7_alone_is_no_baseline_for_the_middle_phase_a_phq9_is() {
+    use crate::prompts::scored;
+    use crate::sessions::ready_but_baseline;
+    use ipt_domain::assessment::AssessmentStatus;
+    for t in TestApp::all().await {
+        let anna = t.user("anna", Role::Clinician).await;
+        let s = t.sign_in("anna").await;
+        let (_, tok) = token(&t, &anna).await;
+
+        // Through the page.
+        let p = t.patient(&anna, "Anxious Baseline").await;
+        let c = ready_but_baseline(&t, &p, Format::Individual, 12).await;
+        scored(&t, &c, "gad7", &[2; 7], AssessmentStatus::Final, 1).await;
+        let version = c.version.to_string();
+        let page = t
+            .post(
+                &format!("/courses/{}/transition", c.id),
+                Some(&s),
+                &[("target", "middle"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("record a baseline score of a depression questionnaire (PHQ-9)"),
+            "{}",
+            page.body
+        );
+        scored(
+            &t,
+            &c,
+            "phq9",
+            &[1, 1, 1, 1, 1, 1, 1, 1, 0],
+            AssessmentStatus::Final,
+            0,
+        )
+        .await;
+        let page = t
+            .post(
+                &format!("/courses/{}/transition", c.id),
+                Some(&s),
+                &[("target", "middle"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let moved = t.app.course(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(moved.status, CourseStatus::Active(Phase::Middle));
+
+        // Through the API.
+        let p = t.patient(&anna, "Anxious Api").await;
+        let c = ready_but_baseline(&t, &p, Format::Individual, 12).await;
+        scored(&t, &c, "gad7", &[2; 7], AssessmentStatus::Final, 1).await;
+        let path = format!("/api/v1/courses/{}/transitions", c.id);
+        let r = api_post(
+            &t,
+            &path,
+            &tok,
+            json!({"target": "middle", "version": c.version}),
+        )
+        .await;
+        r.assert_problem(422);
+        let unmet: Vec<&str> = r.json["unmet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(unmet, ["baseline_measure_recorded"]);
+        scored(
+            &t,
+            &c,
+            "phq9",
+            &[1, 1, 1, 1, 1, 1, 1, 1, 0],
+            AssessmentStatus::Final,
+            0,
+        )
+        .await;
+        let r = api_post(
+            &t,
+            &path,
+            &tok,
+            json!({"target": "middle", "version": c.version}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.json);
+        assert_eq!(r.json["status"], "middle");
     }
 }

@@ -16,6 +16,7 @@ mod parity;
 mod portal_access;
 mod portal_diary;
 mod portal_words;
+mod prompts;
 mod reports;
 mod safety;
 mod sessions;

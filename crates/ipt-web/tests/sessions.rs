@@ -25,7 +25,33 @@ fn iso(d: time::Date) -> String {
 /// A course moved into the middle phase the way a clinician would get it there: diagnosis,
 /// one person in the inventory, an event on the timeline, a baseline PHQ-9 (`BASELINE`), focus areas, an
 /// accepted formulation and a contract.
-async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions: u16) -> Course {
+pub(crate) async fn middle_course(
+    t: &TestApp,
+    patient: &Patient,
+    format: Format,
+    sessions: u16,
+) -> Course {
+    let c = ready_but_baseline(t, patient, format, sessions).await;
+    phq9(t, &c, BASELINE, Phase::Initial).await;
+    t.app
+        .transition(
+            &SYSTEM,
+            c.id,
+            c.version,
+            CourseStatus::Active(Phase::Middle),
+        )
+        .await
+        .unwrap()
+}
+
+/// A course in its initial phase with everything the middle phase needs but a baseline score:
+/// diagnosis, a person in the inventory, a timeline event, focus, accepted formulation, contract.
+pub(crate) async fn ready_but_baseline(
+    t: &TestApp,
+    patient: &Patient,
+    format: Format,
+    sessions: u16,
+) -> Course {
     let app = &t.app;
     let today = app.today();
     let c = t.course(patient, format).await;
@@ -110,19 +136,11 @@ async fn middle_course(t: &TestApp, patient: &Patient, format: Format, sessions:
         .await
         .unwrap();
     t.timeline_event(&c).await;
-    phq9(t, &c, BASELINE, Phase::Initial).await;
-    app.transition(
-        &SYSTEM,
-        c.id,
-        c.version,
-        CourseStatus::Active(Phase::Middle),
-    )
-    .await
-    .unwrap()
+    c
 }
 
 /// The baseline PHQ-9 of `middle_course`: 18, item 9 at 0.
-const BASELINE: [u8; 9] = [3, 3, 3, 3, 3, 3, 0, 0, 0];
+pub(crate) const BASELINE: [u8; 9] = [3, 3, 3, 3, 3, 3, 0, 0, 0];
 
 async fn to_termination(t: &TestApp, c: &Course) -> Course {
     let c = t.app.course(&SYSTEM, c.id).await.unwrap();
@@ -139,7 +157,7 @@ async fn to_termination(t: &TestApp, c: &Course) -> Course {
 }
 
 /// A final PHQ-9 with item 9 at 0 (no risk alert), given in `phase`.
-async fn phq9(t: &TestApp, c: &Course, answers: [u8; 9], phase: Phase) {
+pub(crate) async fn phq9(t: &TestApp, c: &Course, answers: [u8; 9], phase: Phase) {
     let answers: Vec<Option<u8>> = answers.into_iter().map(Some).collect();
     let result = ipt_app::measures::summarise("phq9", &answers).unwrap();
     t.app

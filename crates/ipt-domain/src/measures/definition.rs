@@ -250,6 +250,51 @@ pub struct RiskRule {
     pub source: String,
 }
 
+/// What an instrument measures. The middle phase's baseline gate asks for a depression measure
+/// (`Construct::Depression`), so a GAD-7 alone never counts as the baseline (#14, "Gates").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Construct {
+    /// A measure of the severity of depression (PHQ-9, PHQ-A, EPDS, GDS-15, HAM-D).
+    Depression,
+    /// An ultra-brief depression screen (PHQ-2): it screens, it does not rate severity.
+    DepressionScreen,
+    Anxiety,
+    /// Work and social functioning (WSAS).
+    Functioning,
+    /// Perceived social support (MSPSS).
+    SocialSupport,
+    Loneliness,
+    /// One of our own single session ratings (mood, goal progress).
+    SessionRating,
+}
+
+impl Construct {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Depression => "depression",
+            Self::DepressionScreen => "depression_screen",
+            Self::Anxiety => "anxiety",
+            Self::Functioning => "functioning",
+            Self::SocialSupport => "social_support",
+            Self::Loneliness => "loneliness",
+            Self::SessionRating => "session_rating",
+        }
+    }
+}
+
+/// The total from which the instrument's own source calls the depression "more severe", the
+/// point where a guideline advises discussing combined treatment (reference §5.4: PHQ-9 16 or
+/// more in NICE NG222 terms; HAM-D 24 or more, "severe" per Zimmerman 2013).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreSevere {
+    pub at_least: u32,
+    /// The short citation shown beside a suggestion (any language): e.g. `NICE NG222 1.6.1`.
+    pub citation: String,
+    pub source: String,
+}
+
 /// An instrument whose items are a subset of another's (PHQ-2 = PHQ-9 items 1–2): item `i` of
 /// this instrument takes the answer to item `items[i]` of `instrument`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,6 +317,8 @@ pub struct Instrument {
     pub version: String,
     pub rater: Rater,
     pub population: String,
+    /// What it measures.
+    pub construct: Construct,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// Whether item text may ship in the repository (only for ✅ SHIP in instruments.md).
@@ -291,6 +338,9 @@ pub struct Instrument {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub risk: Vec<RiskRule>,
     pub change: ChangeRule,
+    /// Where the instrument defines a "more severe" threshold (depression measures only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more_severe: Option<MoreSevere>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from: Option<Derivation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -490,7 +540,33 @@ impl Instrument {
             return Err("derived_from.items must name one source item per item".into());
         }
         self.change.validate(lo, hi)?;
+        if let Some(m) = &self.more_severe {
+            if self.construct != Construct::Depression {
+                return Err("more_severe is only for a depression measure".into());
+            }
+            if !(lo..=hi).contains(&m.at_least)
+                || m.source.trim().is_empty()
+                || m.citation.trim().is_empty()
+            {
+                return Err(format!(
+                    "more_severe.at_least must be within {lo}..{hi}, with its citation and source"
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether a total of this instrument rates the severity of depression: what the middle
+    /// phase's baseline gate asks for (#14, "Gates").
+    pub fn measures_depression(&self) -> bool {
+        self.construct == Construct::Depression
+    }
+
+    /// Whether `total` reaches the instrument's own "more severe" threshold, when it has one.
+    pub fn is_more_severe(&self, total: u32) -> bool {
+        self.more_severe
+            .as_ref()
+            .is_some_and(|m| total >= m.at_least)
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {

@@ -38,8 +38,9 @@ pub use answers::{Answers, ScoreError, parse_answer_list};
 pub use catalogue::{Catalogue, InstrumentSummary};
 pub use change::{ChangeConfig, ChangeError, PairedOutcome, paired_outcome, parse_total};
 pub use definition::{
-    AnswerKind, Band, BandSet, Bands, DefinitionError, Derivation, ExcludedValue, Instrument, Item,
-    Licence, LoincCodes, MissingPolicy, Rater, RiskRule, Scale, Source, Subscale, TextStatus,
+    AnswerKind, Band, BandSet, Bands, Construct, DefinitionError, Derivation, ExcludedValue,
+    Instrument, Item, Licence, LoincCodes, MissingPolicy, MoreSevere, Rater, RiskRule, Scale,
+    Source, Subscale, TextStatus,
 };
 pub use score::{ScoreResult, ScoringConfig, SubscaleScore};
 pub use text_pack::{

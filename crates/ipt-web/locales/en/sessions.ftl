@@ -171,6 +171,7 @@ sessions-task-choose_problem_areas = Choose one or two problem areas
 sessions-task-formulation_agreed = Share the formulation and get the patient's agreement
 sessions-task-contract_agreed = Agree the contract: sessions, frequency, end date
 sessions-task-parent_psychoeducation = Meet a parent: information and psychoeducation
+sessions-task-separate_suicide_screen = Ask about suicidal thoughts separately: the GDS-15 does not ask about them
 sessions-task-review_screening_answers = Go through the screening questionnaire's answers together
 sessions-task-check_eligibility_and_refer = Check eligibility; refer on for psychosis, bipolar disorder or acute suicide risk
 sessions-task-prepare_for_group = Prepare the person for the group

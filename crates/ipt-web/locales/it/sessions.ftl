@@ -171,6 +171,7 @@ sessions-task-choose_problem_areas = Scegliere una o due aree problematiche
 sessions-task-formulation_agreed = Condividere la formulazione e ottenere l'accordo del paziente
 sessions-task-contract_agreed = Concordare il contratto: sedute, frequenza, data di fine
 sessions-task-parent_psychoeducation = Incontrare un genitore: informazione e psicoeducazione
+sessions-task-separate_suicide_screen = Chiedere separatamente dei pensieri suicidari: la GDS-15 non li esplora
 sessions-task-review_screening_answers = Rivedere insieme le risposte al questionario di screening
 sessions-task-check_eligibility_and_refer = Verificare l'idoneità; inviare ad altri servizi in caso di psicosi, disturbo bipolare o rischio suicidario acuto
 sessions-task-prepare_for_group = Preparare la persona al gruppo

@@ -5,6 +5,7 @@
 
 use ipt_app::CourseView;
 use ipt_app::caseload::CaseloadRow;
+use ipt_app::prompts::CoursePrompts;
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::assessment::{Assessment, ScoreSummary};
 use ipt_domain::course::{
@@ -19,6 +20,7 @@ use ipt_domain::inventory::{
 };
 use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::{AreaKind, FocusAreas};
+use ipt_domain::prompts::SuggestedFlag;
 use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
 use ipt_domain::safety::{CurrentMedicine, MedicationChange, SafetyPlan, current_medication};
 use ipt_domain::session::{Technique, TherapySession};
@@ -863,12 +865,91 @@ pub struct MoveDto {
     pub unmet: Vec<UnmetGuard>,
 }
 
+/// An escalation flag the scores on file suggest, for the clinician to confirm by ticking it in
+/// the indication record (`PUT /indication`); never ticked by the software (#14, finding 7).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SuggestedFlag)]
+pub struct SuggestedFlagDto {
+    #[schema(value_type = EscalationFlagCode)]
+    pub flag: &'static str,
+    /// The instrument whose score suggests it.
+    pub instrument: String,
+    pub total: Option<u32>,
+    #[schema(value_type = String, format = Date)]
+    pub on: String,
+    /// Its positive risk items (for `high_suicide_risk`).
+    pub risk_items: Vec<u16>,
+    /// The instrument's "more severe" threshold the total reached (for
+    /// `more_severe_depression`).
+    pub at_least: Option<u32>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+impl From<&SuggestedFlag> for SuggestedFlagDto {
+    fn from(s: &SuggestedFlag) -> Self {
+        Self {
+            flag: s.flag.code(),
+            instrument: s.evidence.instrument.clone(),
+            total: s.evidence.total,
+            on: day(s.evidence.on),
+            risk_items: s.evidence.risk_items.clone(),
+            at_least: s.at_least,
+            source: s.source.clone(),
+        }
+    }
+}
+
+/// The mid-course review: half the planned sessions attended and the main measure not on track
+/// (or reliably worse), so combination with medication or referral is to be discussed.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MidCourseReview)]
+pub struct MidCourseReviewDto {
+    pub instrument: String,
+    pub baseline: u32,
+    pub latest: u32,
+    pub attended: u16,
+    pub planned: u16,
+    /// Reliably worse, not only short of the on-track improvement.
+    pub deteriorated: bool,
+}
+
+/// What the course page prompts from the scores.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CoursePrompts)]
+pub struct CoursePromptsDto {
+    pub mid_course_review: Option<MidCourseReviewDto>,
+    /// The format's main measure asks nothing about suicide (GDS-15) and no separate screen is
+    /// on file yet: no risk-bearing score, no session recording it.
+    pub separate_suicide_screen: bool,
+}
+
+impl From<&CoursePrompts> for CoursePromptsDto {
+    fn from(p: &CoursePrompts) -> Self {
+        Self {
+            mid_course_review: p.mid_course_review.as_ref().map(|r| MidCourseReviewDto {
+                instrument: r.instrument.clone(),
+                baseline: r.baseline,
+                latest: r.latest,
+                attended: r.attended,
+                planned: r.planned,
+                deteriorated: r.deteriorated,
+            }),
+            separate_suicide_screen: p.separate_suicide_screen,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = CourseView)]
 pub struct CourseViewDto {
     pub course: CourseDto,
     pub patient: PatientDto,
     pub next: Vec<MoveDto>,
+    /// Escalation flags the scores suggest and the indication record does not tick yet.
+    pub suggested_flags: Vec<SuggestedFlagDto>,
+    /// The prompts the course page shows from the scores.
+    pub prompts: CoursePromptsDto,
     pub inventory: Vec<InventoryPersonDto>,
     pub snapshots: Vec<SnapshotDto>,
     pub timeline: TimelineDto,
@@ -879,11 +960,18 @@ pub struct CourseViewDto {
 
 impl CourseViewDto {
     /// The view, with each next move and what it still needs (`unmet`, from the core).
-    pub fn of(v: &CourseView, unmet: impl Fn(&CourseStatus) -> Vec<Guard>) -> Self {
+    pub fn of(
+        v: &CourseView,
+        suggested: &[SuggestedFlag],
+        prompts: &CoursePrompts,
+        unmet: impl Fn(&CourseStatus) -> Vec<Guard>,
+    ) -> Self {
         let c = &v.course;
         Self {
             course: c.into(),
             patient: (&v.patient).into(),
+            suggested_flags: suggested.iter().map(Into::into).collect(),
+            prompts: prompts.into(),
             next: c
                 .next_statuses()
                 .iter()

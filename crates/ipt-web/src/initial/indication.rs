@@ -16,6 +16,8 @@ use ipt_domain::course::{Course, DepressionSeverity, DiagnosisInput};
 use ipt_domain::indication::{
     CriteriaFinding, EscalationFlag, FirstLineReason, IndicationInput, IndicationRecord, Symptom,
 };
+use ipt_domain::measures::phq9::ScreeningFinding;
+use ipt_domain::prompts::SuggestedFlag;
 
 use super::form::{Choices, Errors, FormData, Input, Posted};
 use super::view::{Head, REFUSED, STALE, load_page, page_ctx, respond, saved, write_access};
@@ -130,6 +132,11 @@ pub struct IndicationPage {
     pub finding_count: String,
     /// Guideline prompts of the saved flags: (text, source).
     pub prompts: Vec<(String, String)>,
+    /// Flags the scores on file suggest, not ticked: (flag, evidence, source).
+    pub suggestions: Vec<(String, String, String)>,
+    /// The latest PHQ-9 and the PHQ-9 algorithm's screening finding: (score line, finding,
+    /// symptom counts).
+    pub phq9: Option<(String, String, String)>,
     pub diagnosis: Option<String>,
     pub indication: IndicationForm,
     pub dx: DiagnosisForm,
@@ -144,6 +151,46 @@ pub fn flag_prompt(t: &Tr, f: EscalationFlag) -> (String, String) {
         t.get(&format!("initial-flag-prompt-{}", f.code())),
         f.prompt().source.to_string(),
     )
+}
+
+fn short_name(code: &str) -> String {
+    ipt_domain::measures::Catalogue::builtin()
+        .get(code)
+        .map(|i| i.short_name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// What suggests a flag, in the clinician's words: the instrument, its score and its date.
+pub fn suggestion_evidence(t: &Tr, s: &SuggestedFlag) -> String {
+    let e = &s.evidence;
+    let items = e
+        .risk_items
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    t.with(
+        &format!("initial-suggested-{}", s.flag.code()),
+        &[
+            ("instrument", short_name(&e.instrument)),
+            (
+                "total",
+                e.total.map(|v| v.to_string()).unwrap_or_else(|| "–".into()),
+            ),
+            ("date", t.date(e.on)),
+            (
+                "threshold",
+                s.at_least.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            ("items", items),
+        ],
+    )
+}
+
+/// The PHQ-9 algorithm's finding in the clinician's words (decision support, never a
+/// diagnosis).
+pub fn screening_text(t: &Tr, f: ScreeningFinding) -> String {
+    t.get(&format!("initial-screening-{}", f.code()))
 }
 
 fn finding_text(t: &Tr, f: CriteriaFinding) -> String {
@@ -181,6 +228,8 @@ async fn render(
     let c = &view.course;
     let today = state.app.today();
     let record = &c.indication;
+    let support = ipt_app::prompts::indication_support(&view, state.app.protocols.get(c.format));
+    let suggested = |f: EscalationFlag| support.suggested_flags.iter().find(|s| s.flag == f);
 
     // The indication form.
     let saved_ind = IndicationValues::of(record);
@@ -274,10 +323,21 @@ async fn render(
             .iter()
             .map(|f| {
                 let (text, source) = flag_prompt(&t, *f);
+                // The scores' suggestion sits beside the flag; the clinician ticks it or not.
+                let hint = match suggested(*f) {
+                    Some(s) => format!(
+                        "{text} ({source}) {}",
+                        t.with(
+                            "initial-suggested-beside",
+                            &[("evidence", suggestion_evidence(&t, s))]
+                        )
+                    ),
+                    None => format!("{text} ({source})"),
+                };
                 (
                     f.code().to_string(),
                     t.get(&format!("initial-flag-{}", f.code())),
-                    Some(format!("{text} ({source})")),
+                    Some(hint),
                 )
             })
             .collect(),
@@ -389,6 +449,39 @@ async fn render(
             .iter()
             .map(|f| flag_prompt(&t, *f))
             .collect(),
+        suggestions: support
+            .suggested_flags
+            .iter()
+            .map(|s| {
+                (
+                    t.get(&format!("initial-flag-{}", s.flag.code())),
+                    suggestion_evidence(&t, s),
+                    s.source.clone(),
+                )
+            })
+            .collect(),
+        phq9: support.phq9.as_ref().map(|p| {
+            (
+                t.with(
+                    "initial-phq9-latest",
+                    &[
+                        (
+                            "total",
+                            p.total.map(|v| v.to_string()).unwrap_or_else(|| "–".into()),
+                        ),
+                        ("date", t.date(p.on)),
+                    ],
+                ),
+                screening_text(&t, p.screen.finding),
+                t.with(
+                    "initial-phq9-counts",
+                    &[
+                        ("total", p.screen.total_symptoms.to_string()),
+                        ("core", p.screen.core_symptoms.to_string()),
+                    ],
+                ),
+            )
+        }),
         diagnosis,
         indication,
         dx,
@@ -525,6 +618,20 @@ mod tests {
             let (text, source) = flag_prompt(&t, f);
             assert_eq!(text, f.prompt().text, "{f:?}");
             assert_eq!(source, f.prompt().source);
+        }
+        use ScreeningFinding::*;
+        for f in [
+            MajorDepressiveSyndrome,
+            OtherDepressiveSyndrome,
+            NoDepressiveSyndrome,
+            Indeterminate,
+        ] {
+            assert_eq!(screening_text(&t, f), f.statement(), "{f:?}");
+            assert_ne!(
+                screening_text(&Tr::new(Lang::It), f),
+                f.statement(),
+                "{f:?} is translated"
+            );
         }
         let it = Tr::new(Lang::It);
         for f in EscalationFlag::ALL {
