@@ -37,6 +37,8 @@ pub struct CoursePrompts {
     pub mid_course_review: Option<MidCourseReview>,
     /// The format's main measure asks nothing about suicide and nothing on file has asked yet.
     pub separate_suicide_screen: bool,
+    /// A risk item was answered positively and no safety plan is written yet.
+    pub safety_plan_due: bool,
 }
 
 /// The indication page's decision support for `view`.
@@ -100,5 +102,6 @@ pub fn course_prompts(view: &CourseView, protocol: &Protocol) -> CoursePrompts {
                 catalogue,
                 &crate::measures::settings().scoring,
             ),
+        safety_plan_due: ipt_domain::safety::safety_plan_due(&view.course, &view.assessments),
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::alert::{AlertSource, RiskAlert};
+use crate::assessment::{Assessment, AssessmentStatus};
 use crate::course::Course;
 use crate::input::{self, LONG_TEXT, Refusals, SHORT_TEXT};
 use crate::rule::{Code, FieldError};
@@ -311,6 +312,19 @@ impl MedicationChangeInput {
             _ => Err(r.into_vec()),
         }
     }
+}
+
+/// Whether the course should prompt for a safety plan: it is open, a final questionnaire on it
+/// answered a risk item positively, and no plan is written yet. Decision support: the plan is
+/// the clinician's and the patient's to write.
+pub fn safety_plan_due(course: &Course, assessments: &[Assessment]) -> bool {
+    course.status.is_open()
+        && course.safety_plan.is_none()
+        && assessments.iter().any(|a| {
+            a.course == Some(course.id)
+                && a.status == AssessmentStatus::Final
+                && a.result.as_ref().is_some_and(|r| !r.risk_items.is_empty())
+        })
 }
 
 /// A course's risk record as the documents and the safety page show it: the alerts still open,

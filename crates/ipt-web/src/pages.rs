@@ -1049,6 +1049,12 @@ fn course_prompts(
             t.get("course-suicide-screen-action"),
         ));
     }
+    if p.safety_plan_due {
+        out.push((
+            t.get("safety-plan-prompt"),
+            t.get("course-safety-plan-action"),
+        ));
+    }
     out
 }
 

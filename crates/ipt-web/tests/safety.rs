@@ -58,6 +58,15 @@ async fn a_safety_plan_written_on_the_page_reaches_the_api_the_portal_and_both_d
             text.contains("Crisis contacts shown with the plan"),
             "{text}"
         );
+        // The course page and the API prompt for a plan too.
+        let course_page = format!("/courses/{}", c.id);
+        let text = t.get(&course_page, Some(&session)).await.text();
+        assert!(
+            text.contains("Write a safety plan with the patient"),
+            "{text}"
+        );
+        let v = crate::api::get(&t, &format!("/api/v1/courses/{}", c.id), &tok).await;
+        assert_eq!(v.json["prompts"]["safety_plan_due"], true, "{}", v.json);
 
         let version = t
             .app
@@ -95,6 +104,12 @@ async fn a_safety_plan_written_on_the_page_reaches_the_api_the_portal_and_both_d
             "{text}"
         );
 
+        let text = t.get(&course_page, Some(&session)).await.text();
+        assert!(
+            !text.contains("Write a safety plan with the patient"),
+            "{text}"
+        );
+
         // The API reads what the page wrote.
         let course = crate::api::get(&t, &format!("/api/v1/courses/{}", c.id), &tok)
             .await
@@ -104,6 +119,7 @@ async fn a_safety_plan_written_on_the_page_reaches_the_api_the_portal_and_both_d
             "Walk to the river and back; put music on"
         );
         assert_eq!(course["course"]["safety_plan"]["written_on"], today);
+        assert_eq!(course["prompts"]["safety_plan_due"], false);
 
         // The patient's own plan page shows it with where to get help at once.
         let cookie = portal_session(&t, &p).await;

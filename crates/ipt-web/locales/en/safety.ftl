@@ -78,3 +78,4 @@ reports-plan-risk-ack = You gave an answer about your safety; your clinician fol
 reports-plan-risk-last = The last questionnaire answer about your safety
 reports-plan-risk-last-value = { $instrument }, question { $items }, { $date }
 safety-kind-choose = Choose what happened
+course-safety-plan-action = Write a safety plan with the patient on the course's Safety and medication page.

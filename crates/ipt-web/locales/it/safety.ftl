@@ -78,3 +78,4 @@ reports-plan-risk-ack = Hai dato una risposta sulla tua sicurezza; il tuo terape
 reports-plan-risk-last = L'ultima risposta a un questionario sulla tua sicurezza
 reports-plan-risk-last-value = { $instrument }, domanda { $items }, { $date }
 safety-kind-choose = Scegli che cosa è cambiato
+course-safety-plan-action = Scrivi un piano di sicurezza con il paziente nella pagina Sicurezza e farmaci del percorso.

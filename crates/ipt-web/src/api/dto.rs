@@ -922,6 +922,8 @@ pub struct CoursePromptsDto {
     /// The format's main measure asks nothing about suicide (GDS-15) and no separate screen is
     /// on file yet: no risk-bearing score, no session recording it.
     pub separate_suicide_screen: bool,
+    /// A risk item was answered positively on the course and no safety plan is written yet.
+    pub safety_plan_due: bool,
 }
 
 impl From<&CoursePrompts> for CoursePromptsDto {
@@ -936,6 +938,7 @@ impl From<&CoursePrompts> for CoursePromptsDto {
                 deteriorated: r.deteriorated,
             }),
             separate_suicide_screen: p.separate_suicide_screen,
+            safety_plan_due: p.safety_plan_due,
         }
     }
 }
