@@ -4,6 +4,7 @@
 //! feeds them.
 
 use ipt_domain::assessment::{Assessment, AssessmentStatus};
+use ipt_domain::eligibility::Eligibility;
 use ipt_domain::measures::Catalogue;
 use ipt_domain::measures::phq9::Phq9Screen;
 use ipt_domain::prompts::{self, SuggestedFlag};
@@ -39,6 +40,8 @@ pub struct CoursePrompts {
     pub separate_suicide_screen: bool,
     /// A risk item was answered positively and no safety plan is written yet.
     pub safety_plan_due: bool,
+    /// A group course before its middle phase: the screening finding and any referral rule.
+    pub group_eligibility: Option<Eligibility>,
 }
 
 /// The indication page's decision support for `view`.
@@ -103,5 +106,12 @@ pub fn course_prompts(view: &CourseView, protocol: &Protocol) -> CoursePrompts {
                 &crate::measures::settings().scoring,
             ),
         safety_plan_due: ipt_domain::safety::safety_plan_due(&view.course, &view.assessments),
+        group_eligibility: (view.course.status.is_open()
+            && matches!(
+                view.course.status.phase(),
+                None | Some(ipt_domain::protocol::Phase::Initial)
+            ))
+        .then(|| ipt_domain::eligibility::group_eligibility(&view.course, &view.assessments))
+        .flatten(),
     }
 }

@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod authz;
 pub mod course;
 pub mod diary;
+pub mod eligibility;
 pub mod ending;
 pub mod ids;
 pub mod indication;

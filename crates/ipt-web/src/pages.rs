@@ -999,6 +999,54 @@ async fn course_page(
     })
 }
 
+/// A group member's screening finding, in the facilitator's words: (what it shows, what to do).
+fn group_eligibility_prompt(t: &Tr, e: &ipt_domain::eligibility::Eligibility) -> (String, String) {
+    use ipt_domain::eligibility::Eligibility;
+    match e {
+        Eligibility::NotScreened => (
+            t.get("course-group-not-screened"),
+            t.get("course-group-not-screened-action"),
+        ),
+        Eligibility::ReferOn(reasons) => (
+            t.with(
+                "course-group-refer",
+                &[(
+                    "reasons",
+                    reasons
+                        .iter()
+                        .map(|r| t.get(&format!("course-group-refer-{}", r.code())))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )],
+            ),
+            t.get("course-group-refer-action"),
+        ),
+        Eligibility::Screened {
+            total,
+            threshold,
+            on,
+            at_or_above,
+        } => {
+            let args = [
+                ("total", total.to_string()),
+                ("threshold", threshold.to_string()),
+                ("date", t.date(*on)),
+            ];
+            if *at_or_above {
+                (
+                    t.with("course-group-at-or-above", &args),
+                    t.get("course-group-at-or-above-action"),
+                )
+            } else {
+                (
+                    t.with("course-group-below", &args),
+                    t.get("course-group-below-action"),
+                )
+            }
+        }
+    }
+}
+
 /// The course page's prompts in the clinician's words: (what the scores show, what to do).
 fn course_prompts(
     t: &Tr,
@@ -1048,6 +1096,9 @@ fn course_prompts(
             t.with("course-suicide-screen", &[("instrument", main)]),
             t.get("course-suicide-screen-action"),
         ));
+    }
+    if let Some(e) = &p.group_eligibility {
+        out.push(group_eligibility_prompt(t, e));
     }
     if p.safety_plan_due {
         out.push((

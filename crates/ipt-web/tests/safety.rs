@@ -331,3 +331,60 @@ async fn the_medication_record_keeps_every_change_in_order_through_page_and_api(
         assert_eq!(api.json["medication"].as_array().unwrap().len(), 2, "kept");
     }
 }
+
+#[tokio::test]
+async fn a_group_members_screening_decides_the_prompt_and_a_referral_rule_comes_first() {
+    for t in TestApp::all().await {
+        let lay = t.user("facilitator", Role::Clinician).await;
+        let session = t.sign_in("facilitator").await;
+        let (_, tok) = token(&t, &lay).await;
+        let p = t.patient(&lay, "Group Member Example").await;
+        let c = t.started_course(&p, Format::Group, 7).await;
+        let page = format!("/courses/{}", c.id);
+        let api = format!("/api/v1/courses/{}", c.id);
+
+        let text = t.get(&page, Some(&session)).await.text();
+        assert!(
+            text.contains("No screening questionnaire (PHQ-9) is recorded"),
+            "{text}"
+        );
+        let v = crate::api::get(&t, &api, &tok).await.json;
+        assert_eq!(v["prompts"]["group_eligibility"]["finding"], "not_screened");
+
+        // PHQ-9 of 18 with item 9 at 0: at or above the threshold of 10.
+        phq9(&t, &c, [2, 2, 2, 2, 2, 2, 2, 2, 0], Phase::Initial, 2).await;
+        let text = t.get(&page, Some(&session)).await.text();
+        assert!(
+            text.contains("PHQ-9 16 on") && text.contains("at or above the group"),
+            "{text}"
+        );
+        assert!(text.contains("not a diagnosis"), "{text}");
+        let v = crate::api::get(&t, &api, &tok).await.json;
+        let e = &v["prompts"]["group_eligibility"];
+        assert_eq!(e["finding"], "at_or_above_threshold");
+        assert_eq!(
+            (e["total"].as_u64(), e["threshold"].as_u64()),
+            (Some(16), Some(10))
+        );
+
+        // A later screening with the suicide item positive: refer on, whatever the score.
+        phq9(&t, &c, [2, 2, 2, 2, 2, 2, 2, 2, 1], Phase::Initial, 1).await;
+        let text = t.get(&page, Some(&session)).await.text();
+        assert!(text.contains("Refer on before the group"), "{text}");
+        assert!(text.contains("thoughts of death or self-harm"), "{text}");
+        assert!(!text.contains("at or above the group"), "{text}");
+        let v = crate::api::get(&t, &api, &tok).await.json;
+        assert_eq!(
+            v["prompts"]["group_eligibility"]["refer_on"],
+            json!(["suicide_item_positive"])
+        );
+
+        // An individual course has no such finding.
+        let q = t.patient(&lay, "Individual Example").await;
+        let d = t.started_course(&q, Format::Individual, 7).await;
+        let v = crate::api::get(&t, &format!("/api/v1/courses/{}", d.id), &tok)
+            .await
+            .json;
+        assert!(v["prompts"]["group_eligibility"].is_null(), "{v}");
+    }
+}

@@ -12,6 +12,7 @@ use ipt_domain::course::{
     Contract, Course, CourseStatus, Diagnosis, EndReason, Formulation, Goal, Guard,
     MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
 };
+use ipt_domain::eligibility::Eligibility;
 use ipt_domain::ids::*;
 use ipt_domain::indication::IndicationRecord;
 use ipt_domain::inventory::{
@@ -924,6 +925,61 @@ pub struct CoursePromptsDto {
     pub separate_suicide_screen: bool,
     /// A risk item was answered positively on the course and no safety plan is written yet.
     pub safety_plan_due: bool,
+    /// A group course before its middle phase: what the screening shows.
+    pub group_eligibility: Option<GroupEligibilityDto>,
+}
+
+/// A group member's screening finding (decision support for the facilitator).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GroupEligibility)]
+pub struct GroupEligibilityDto {
+    /// `not_screened`, `refer_on`, `at_or_above_threshold` or `below_threshold`.
+    pub finding: &'static str,
+    /// Why to refer on (`psychotic_features`, `bipolar_history`, `high_suicide_risk`,
+    /// `suicide_item_positive`); empty unless the finding is `refer_on`.
+    pub refer_on: Vec<&'static str>,
+    pub total: Option<u32>,
+    pub threshold: u32,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub screened_on: Option<String>,
+}
+
+impl From<&Eligibility> for GroupEligibilityDto {
+    fn from(e: &Eligibility) -> Self {
+        let threshold = ipt_domain::eligibility::SCREENING_THRESHOLD;
+        match e {
+            Eligibility::NotScreened => Self {
+                finding: "not_screened",
+                refer_on: vec![],
+                total: None,
+                threshold,
+                screened_on: None,
+            },
+            Eligibility::ReferOn(r) => Self {
+                finding: "refer_on",
+                refer_on: r.iter().map(|r| r.code()).collect(),
+                total: None,
+                threshold,
+                screened_on: None,
+            },
+            Eligibility::Screened {
+                total,
+                threshold,
+                on,
+                at_or_above,
+            } => Self {
+                finding: if *at_or_above {
+                    "at_or_above_threshold"
+                } else {
+                    "below_threshold"
+                },
+                refer_on: vec![],
+                total: Some(*total),
+                threshold: *threshold,
+                screened_on: Some(day(*on)),
+            },
+        }
+    }
 }
 
 impl From<&CoursePrompts> for CoursePromptsDto {
@@ -939,6 +995,7 @@ impl From<&CoursePrompts> for CoursePromptsDto {
             }),
             separate_suicide_screen: p.separate_suicide_screen,
             safety_plan_due: p.safety_plan_due,
+            group_eligibility: p.group_eligibility.as_ref().map(Into::into),
         }
     }
 }
