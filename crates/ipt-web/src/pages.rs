@@ -24,10 +24,10 @@ use time::Date;
 use crate::AppState;
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
 use crate::i18n::{Lang, Tr};
-use crate::kit::guard_label;
 use crate::kit::{
     FormPage, Input, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
 };
+use crate::kit::{guard_label, session_label};
 use crate::portal::access::verify_blocking;
 
 // ---- Pieces of this file's pages ----------------------------------------------------------
@@ -790,6 +790,8 @@ pub struct CoursePage {
     pub comment_text: String,
     /// The main measure's trajectory, with a link to the full progress page.
     pub progress: Option<crate::charts::ChartBlock>,
+    /// The prompt to start the termination discussion, when the core says it is due.
+    pub ending: Option<String>,
 }
 
 pub struct CommentView {
@@ -882,7 +884,7 @@ async fn course_page(
                 .map(|s| s.phase.phase)
                 .unwrap_or_else(|| plan.phase_of(n.max(1)));
             PlanSlot {
-                label: t.with("course-session-n", &[("n", n.to_string())]),
+                label: session_label(&t, c, n),
                 phase: t.get(&format!("phase-{}", phase.code())),
                 phase_code: phase.code(),
                 state: held
@@ -954,8 +956,11 @@ async fn course_page(
     };
     let may_comment = state.app.may_comment_on(&actor, &view).await;
     let progress = crate::charts::main_trajectory(state, &view, &t);
+    let ending = ipt_domain::signals::ending_discussion_due(c, &view.sessions, state.app.today())
+        .map(|due| crate::signals::ending_due(&t, &due));
     Ok(CoursePage {
         progress,
+        ending,
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
         patient_name: view.patient.name.as_str().to_string(),

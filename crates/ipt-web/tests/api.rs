@@ -109,7 +109,7 @@ async fn call(
     }
 }
 
-async fn get(t: &TestApp, path: &str, tok: &str) -> Res {
+pub(crate) async fn get(t: &TestApp, path: &str, tok: &str) -> Res {
     call(t, "GET", path, Some(tok), None).await
 }
 

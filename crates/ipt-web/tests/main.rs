@@ -4,6 +4,7 @@
 mod analytics;
 mod api;
 mod charts;
+mod contract_prompts;
 mod export;
 mod guards;
 mod health;
