@@ -17,6 +17,7 @@ mod parity;
 mod portal_access;
 mod portal_diary;
 mod portal_words;
+mod property;
 mod reports;
 mod sessions;
 mod signals;
