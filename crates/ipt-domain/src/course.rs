@@ -255,6 +255,22 @@ impl Contract {
         Ok(())
     }
 
+    /// What a clinician should look at again in an accepted contract, as coded warnings: an
+    /// acute course (any format but maintenance) agreed at a pace other than weekly. Acute IPT
+    /// is delivered weekly and maintenance IPT monthly (reference §1.1, §1.2); a slower acute
+    /// pace is allowed (a patient's availability, say) but is not the protocol's dose.
+    pub fn warnings(&self, format: Format) -> Vec<FieldError> {
+        let mut out = vec![];
+        if format != Format::Maintenance && self.frequency != Frequency::Weekly {
+            out.push(
+                FieldError::new("frequency", crate::rule::Code::AcuteNotWeekly)
+                    .text("frequency", self.frequency.code())
+                    .text("format", format.code()),
+            );
+        }
+        out
+    }
+
     /// A contract must fit the format's session range and end after it was agreed.
     pub fn new(
         protocol: &Protocol,
@@ -1155,6 +1171,13 @@ impl Course {
             .map(|c| c.sessions)
             .unwrap_or(self.phase_plan.total)
     }
+
+    /// The N of "session `n` of N": the contract's number of sessions once one is agreed, and
+    /// `None` before (the plan's default count is no agreement), or for an IPT-B engagement
+    /// session (number 0), which comes before the contracted sessions.
+    pub fn session_of(&self, n: u16) -> Option<u16> {
+        self.contract.filter(|_| n > 0).map(|c| c.sessions)
+    }
 }
 
 /// A new course as a door was given it: whose, in which format, from which day (today when not
@@ -1890,6 +1913,59 @@ mod tests {
         c.agree_contract(&p, contract);
         assert_eq!(c.phase_plan.phase_of(10), Phase::Termination);
         assert_eq!(c.planned_sessions(), 12);
+    }
+
+    #[test]
+    fn a_non_weekly_acute_contract_warns_and_a_monthly_maintenance_one_does_not() {
+        let k = |frequency| Contract {
+            sessions: 12,
+            frequency,
+            end_date: date!(2027 - 06 - 01),
+            agreed_on: date!(2026 - 12 - 01),
+        };
+        for format in Format::ALL {
+            for f in Frequency::ALL {
+                let w = k(f).warnings(format);
+                let expected = format != Format::Maintenance && f != Frequency::Weekly;
+                assert_eq!(!w.is_empty(), expected, "{format:?} {f:?}: {w:?}");
+                if expected {
+                    assert_eq!(
+                        (w[0].field, w[0].code.as_str()),
+                        ("frequency", "acute_not_weekly")
+                    );
+                    assert!(
+                        w[0].args
+                            .contains(&("frequency", crate::rule::Arg::Text(f.code().into())))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn session_n_of_n_counts_the_agreed_contract_only() {
+        let (mut c, p) = course(Format::Brief);
+        assert_eq!(c.session_of(3), None, "no contract agreed: no N");
+        let contract = Contract::new(
+            &p,
+            8,
+            Frequency::Weekly,
+            date!(2026 - 04 - 01),
+            date!(2026 - 01 - 10),
+        )
+        .unwrap();
+        c.agree_contract(&p, contract);
+        assert_eq!(c.session_of(3), Some(8));
+        assert_eq!(
+            c.session_of(9),
+            Some(8),
+            "an overrun still counts against the contract"
+        );
+        assert_eq!(
+            c.session_of(0),
+            None,
+            "the engagement session comes before the count"
+        );
     }
 
     #[test]

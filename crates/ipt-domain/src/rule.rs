@@ -123,6 +123,9 @@ codes! {
     /// A contract of `sessions` at `frequency` that cannot be kept before its end; the earliest
     /// end that could is `earliest`.
     ContractDoesNotFit = "contract_does_not_fit",
+    /// A warning, not a refusal: an acute course's contract (`format`) at a pace other than
+    /// weekly (`frequency`); acute IPT is weekly, maintenance IPT monthly (reference §1.1, §1.2).
+    AcuteNotWeekly = "acute_not_weekly",
     /// A change of focus area after the initial phase, given without a reason.
     FocusChangeNeedsReason = "focus_change_needs_reason",
     /// A session's phase after the phase its course is in (`phase`).

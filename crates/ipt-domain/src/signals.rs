@@ -11,6 +11,7 @@
 //! | measures overdue | an open course is behind the protocol's measurement schedule: a baseline once a session has been attended, a repeat every `measure_every` attended sessions, and an end measure in the termination phase |
 //! | missed sessions | the latest recorded sessions of an open course are two or more no-shows in a row (cancellations neither break nor extend the run) |
 //! | contract overrunning | an open course has attended more sessions than contracted, or today is past the contract's end date |
+//! | ending to discuss | a course still in its middle phase is within [`ENDING_SESSIONS_AHEAD`] attended sessions of its planned count, or within [`ENDING_DAYS_AHEAD`] days of the contract's end date: time to start the termination discussion (reference §1.1, termination tasks: "about 2–4 sessions ahead") |
 //!
 //! Signals support clinical judgement; they never say a patient is well or ill. A course that
 //! has ended raises no schedule, attendance or contract signals: there is nothing left to
@@ -39,6 +40,14 @@ pub const DEFAULT_NOT_ON_TRACK_PERCENT: u8 = 20;
 
 /// How many no-shows in a row raise "missed sessions".
 pub const MISSED_IN_A_ROW: u16 = 2;
+
+/// The ending is discussed "about 2–4 sessions ahead" (reference §1.1, termination tasks): the
+/// prompt starts when at most this many planned sessions are left.
+pub const ENDING_SESSIONS_AHEAD: u16 = 4;
+
+/// Four weekly sessions before the contract's end date: a course behind its session count
+/// still reaches its agreed end, so the prompt also starts this many days before it.
+pub const ENDING_DAYS_AHEAD: i64 = 28;
 
 /// The deployment's signal settings (`[signals]` in `ipt.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -148,6 +157,51 @@ pub enum Signal {
         sessions_over: bool,
         past_end_date: bool,
     },
+    /// Time to start the termination discussion ([`ending_discussion_due`]).
+    EndingDiscussionDue(EndingDue),
+}
+
+/// The termination discussion is due: where the course stands against its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndingDue {
+    /// Sessions attended (not counting an IPT-B engagement session).
+    pub attended: u16,
+    /// The planned sessions (`Course::planned_sessions`).
+    pub planned: u16,
+    /// Planned sessions not yet attended.
+    pub sessions_left: u16,
+    /// The contract's end date and the days until it (negative once past), when agreed.
+    pub end_date: Option<Date>,
+    pub days_left: Option<i64>,
+}
+
+/// Whether the clinician should start the termination discussion now (reference §1.1,
+/// termination tasks: "Discuss the ending explicitly, about 2–4 sessions ahead"): the course is
+/// still in its middle phase, and at most [`ENDING_SESSIONS_AHEAD`] planned sessions are left
+/// or the contract's end date is at most [`ENDING_DAYS_AHEAD`] days away. Moving the course to
+/// its termination phase answers the prompt; maintenance IPT has no middle phase and no prompt.
+pub fn ending_discussion_due(
+    course: &Course,
+    sessions: &[TherapySession],
+    today: Date,
+) -> Option<EndingDue> {
+    if course.status != crate::course::CourseStatus::Active(Phase::Middle) {
+        return None;
+    }
+    let attended = u16::try_from(attended_sessions(sessions).count()).unwrap_or(u16::MAX);
+    let planned = course.planned_sessions();
+    let sessions_left = planned.saturating_sub(attended);
+    let end_date = course.contract.map(|c| c.end_date);
+    let days_left = end_date.map(|end| (end - today).whole_days());
+    let near =
+        sessions_left <= ENDING_SESSIONS_AHEAD || days_left.is_some_and(|d| d <= ENDING_DAYS_AHEAD);
+    near.then_some(EndingDue {
+        attended,
+        planned,
+        sessions_left,
+        end_date,
+        days_left,
+    })
 }
 
 /// The kinds of signal, in caseload order.
@@ -159,16 +213,18 @@ pub enum SignalKind {
     MeasuresOverdue,
     MissedSessions,
     ContractOverrunning,
+    EndingDiscussionDue,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 6] = [
+    pub const ALL: [SignalKind; 7] = [
         Self::OpenAlerts,
         Self::ReliableDeterioration,
         Self::NotOnTrack,
         Self::MeasuresOverdue,
         Self::MissedSessions,
         Self::ContractOverrunning,
+        Self::EndingDiscussionDue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -179,6 +235,7 @@ impl SignalKind {
             Self::MeasuresOverdue => "measures_overdue",
             Self::MissedSessions => "missed_sessions",
             Self::ContractOverrunning => "contract_overrunning",
+            Self::EndingDiscussionDue => "ending_discussion_due",
         }
     }
 
@@ -191,6 +248,7 @@ impl SignalKind {
             }
             Self::MissedSessions => ActAt::CourseSessions,
             Self::ContractOverrunning => ActAt::CourseContract,
+            Self::EndingDiscussionDue => ActAt::CourseOverview,
         }
     }
 }
@@ -206,6 +264,8 @@ pub enum ActAt {
     CourseSessions,
     /// The course's treatment contract.
     CourseContract,
+    /// The course's own page: its phase and the moves it can make.
+    CourseOverview,
 }
 
 impl Signal {
@@ -217,6 +277,7 @@ impl Signal {
             Self::MeasuresOverdue { .. } => SignalKind::MeasuresOverdue,
             Self::MissedSessions { .. } => SignalKind::MissedSessions,
             Self::ContractOverrunning { .. } => SignalKind::ContractOverrunning,
+            Self::EndingDiscussionDue(_) => SignalKind::EndingDiscussionDue,
         }
     }
 
@@ -263,6 +324,9 @@ pub fn signals(
         out.extend(measures_overdue(facts, today, attended));
         out.extend(missed_sessions(facts.sessions));
         out.extend(contract_overrunning(course, today, attended));
+        out.extend(
+            ending_discussion_due(course, facts.sessions, today).map(Signal::EndingDiscussionDue),
+        );
     }
     out
 }
@@ -1080,6 +1144,75 @@ mod tests {
         );
     }
 
+    // ---- The ending to discuss ----
+
+    #[test]
+    fn the_ending_is_due_four_planned_sessions_ahead_and_not_five() {
+        let five = Case::of(Format::Individual, 12)
+            .attended(7)
+            .score(1, 18)
+            .score(5, 12);
+        assert!(
+            !five.has(SignalKind::EndingDiscussionDue),
+            "{:?}",
+            five.signals()
+        );
+        let four = Case::of(Format::Individual, 12)
+            .attended(8)
+            .score(1, 18)
+            .score(5, 12);
+        let due = four
+            .signals()
+            .into_iter()
+            .find(|s| s.kind() == SignalKind::EndingDiscussionDue)
+            .expect("four sessions left");
+        assert_eq!(
+            due,
+            Signal::EndingDiscussionDue(EndingDue {
+                attended: 8,
+                planned: 12,
+                sessions_left: 4,
+                end_date: Some(date!(2026 - 05 - 01)),
+                days_left: Some(60),
+            })
+        );
+        assert_eq!(due.act_at(), ActAt::CourseOverview);
+        // Missed sessions do not count as held: the plan still has five to go.
+        let missed = Case::of(Format::Individual, 12)
+            .attended(7)
+            .sessions(&[Attendance::NoShow]);
+        assert!(ending_discussion_due(&missed.course, &missed.sessions, TODAY).is_none());
+    }
+
+    #[test]
+    fn the_ending_is_due_four_weeks_before_the_contract_end_whatever_the_count() {
+        let c = Case::of(Format::Individual, 16).attended(3);
+        let end = c.course.contract.unwrap().end_date;
+        assert!(ending_discussion_due(&c.course, &c.sessions, end - Duration::days(29)).is_none());
+        let due = ending_discussion_due(&c.course, &c.sessions, end - Duration::days(28)).unwrap();
+        assert_eq!((due.sessions_left, due.days_left), (13, Some(28)));
+    }
+
+    #[test]
+    fn the_ending_prompt_belongs_to_the_middle_phase() {
+        for status in [
+            CourseStatus::Active(Phase::Initial),
+            CourseStatus::Active(Phase::Termination),
+            CourseStatus::Completed,
+            CourseStatus::EndedEarly(EndReason::Dropout),
+        ] {
+            let mut c = Case::of(Format::Individual, 12).attended(10);
+            c.course.status = status.clone();
+            assert!(
+                ending_discussion_due(&c.course, &c.sessions, TODAY).is_none(),
+                "{status:?}"
+            );
+            assert!(!c.has(SignalKind::EndingDiscussionDue), "{status:?}");
+        }
+        let m = Case::of(Format::Maintenance, 12).attended(11);
+        assert!(ending_discussion_due(&m.course, &m.sessions, TODAY).is_none());
+    }
+
     #[test]
     fn a_course_going_to_plan_raises_nothing() {
         let c = Case::new()
@@ -1102,7 +1235,8 @@ mod tests {
                 "not_on_track",
                 "measures_overdue",
                 "missed_sessions",
-                "contract_overrunning"
+                "contract_overrunning",
+                "ending_discussion_due"
             ]
         );
     }

@@ -1154,7 +1154,7 @@ async fn add_session(
         .app
         .enter_session(&u.actor(), &course, &session_input(req))
         .await?;
-    created(None, SessionDto::from(&saved))
+    created(None, SessionDto::of(&saved, &course))
 }
 
 /// A session's JSON members as the core reads them. A member left out is not given (the core
@@ -1578,7 +1578,7 @@ async fn update_session(
         .app
         .correct_session(&u.actor(), &course, sid, version, &session_input(req))
         .await?;
-    ok(SessionDto::from(&saved))
+    ok(SessionDto::of(&saved, &course))
 }
 
 #[utoipa::path(

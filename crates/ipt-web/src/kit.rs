@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ipt_app::AppError;
-use ipt_domain::course::CourseStatus;
+use ipt_domain::course::{Course, CourseStatus};
 use ipt_domain::protocol::Format;
 
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
@@ -462,6 +462,33 @@ pub fn status_label(t: &Tr, s: &CourseStatus) -> String {
 
 pub fn format_label(t: &Tr, f: Format) -> String {
     t.get(&format!("format-{}", f.code()))
+}
+
+/// "Session n of N" once a contract is agreed (N its sessions, `Course::session_of`), else
+/// "Session n": before the contract there is no agreed total to count against.
+pub fn session_label(t: &Tr, c: &Course, n: u16) -> String {
+    match c.session_of(n) {
+        Some(total) => t.with(
+            "course-session-n-of",
+            &[("n", n.to_string()), ("total", total.to_string())],
+        ),
+        None => t.with("course-session-n", &[("n", n.to_string())]),
+    }
+}
+
+/// Sessions attended against the contract ("4 of 12 planned sessions attended"), or, with no
+/// contract agreed, the count and that no contract is agreed yet.
+pub fn attended_label(t: &Tr, c: &Course, attended: usize) -> String {
+    match c.contract {
+        Some(k) => t.with(
+            "sessions-attended-of-planned",
+            &[
+                ("n", attended.to_string()),
+                ("total", k.sessions.to_string()),
+            ],
+        ),
+        None => t.count("sessions-attended-no-contract", attended as i64),
+    }
 }
 
 /// The ids of a field's hint, error and saved value (those it has), for `aria-describedby`.

@@ -24,10 +24,10 @@ use time::Date;
 use crate::AppState;
 use crate::auth::{self, CurrentUser, LANG_COOKIE};
 use crate::i18n::{Lang, Tr};
-use crate::kit::guard_label;
 use crate::kit::{
     FormPage, Input, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
 };
+use crate::kit::{guard_label, session_label};
 use crate::portal::access::verify_blocking;
 
 // ---- Pieces of this file's pages ----------------------------------------------------------
@@ -793,6 +793,8 @@ pub struct CoursePage {
     /// Prompts the scores raise: (text, action). Mid-course not on track; a separate suicide
     /// screen where the main measure asks nothing about suicide.
     pub prompts: Vec<(String, String)>,
+    /// The prompt to start the termination discussion, when the core says it is due.
+    pub ending: Option<String>,
 }
 
 pub struct CommentView {
@@ -885,7 +887,7 @@ async fn course_page(
                 .map(|s| s.phase.phase)
                 .unwrap_or_else(|| plan.phase_of(n.max(1)));
             PlanSlot {
-                label: t.with("course-session-n", &[("n", n.to_string())]),
+                label: session_label(&t, c, n),
                 phase: t.get(&format!("phase-{}", phase.code())),
                 phase_code: phase.code(),
                 state: held
@@ -962,9 +964,12 @@ async fn course_page(
         &ipt_app::prompts::course_prompts(&view, protocol),
         protocol,
     );
+    let ending = ipt_domain::signals::ending_discussion_due(c, &view.sessions, state.app.today())
+        .map(|due| crate::signals::ending_due(&t, &due));
     Ok(CoursePage {
         progress,
         prompts,
+        ending,
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
         patient_name: view.patient.name.as_str().to_string(),

@@ -29,6 +29,7 @@ pub fn link(signal: &Signal, patient: PatientId, course: Option<CourseId>) -> St
         (ActAt::CourseMeasures, Some(c)) => format!("/courses/{c}/measures"),
         (ActAt::CourseSessions, Some(c)) => format!("/courses/{c}/sessions"),
         (ActAt::CourseContract, Some(c)) => format!("/courses/{c}/contract"),
+        (ActAt::CourseOverview, Some(c)) => format!("/courses/{c}#ending"),
     }
 }
 
@@ -155,7 +156,32 @@ pub fn explain(t: &Tr, signal: &Signal) -> String {
             }
             parts.join(" ")
         }
+        Signal::EndingDiscussionDue(due) => ending_due(t, due),
     }
+}
+
+/// Why the termination discussion is due: the sessions left of those planned, and the days to
+/// the contract's end date when that is near (`ipt_domain::signals::ending_discussion_due`).
+pub fn ending_due(t: &Tr, due: &ipt_domain::signals::EndingDue) -> String {
+    let mut parts = vec![t.with(
+        "signal-ending-discussion-due-sessions",
+        &[
+            ("attended", due.attended.to_string()),
+            ("planned", due.planned.to_string()),
+            ("left", due.sessions_left.to_string()),
+        ],
+    )];
+    // Past the end date the contract-overrunning signal says so; here only an end still ahead.
+    if let (Some(end), Some(days)) = (due.end_date, due.days_left)
+        && (0..=ipt_domain::signals::ENDING_DAYS_AHEAD).contains(&days)
+    {
+        parts.push(t.with(
+            "signal-ending-discussion-due-date",
+            &[("date", t.date(end))],
+        ));
+    }
+    parts.push(t.get("signal-ending-discussion-due-why"));
+    parts.join(" ")
 }
 
 /// The whole view of one signal on a caseload row.

@@ -4,6 +4,7 @@
 mod analytics;
 mod api;
 mod charts;
+mod contract_prompts;
 mod export;
 mod guards;
 mod health;
@@ -17,6 +18,7 @@ mod portal_access;
 mod portal_diary;
 mod portal_words;
 mod prompts;
+mod property;
 mod reports;
 mod safety;
 mod sessions;

@@ -1286,3 +1286,71 @@ async fn alerts_comments_and_supervisors_are_refused_alike_by_page_and_api() {
         assert_eq!(after.supervisor, Some(sup.id), "the supervisor is kept");
     }
 }
+
+#[tokio::test]
+async fn a_focus_change_after_the_initial_phase_without_a_reason_is_refused_alike_by_page_and_api()
+{
+    for t in TestApp::all().await {
+        let clinician = t.user("parity", Role::Clinician).await;
+        let session = t.sign_in("parity").await;
+        let italian = format!("{session}; ipt_lang=it");
+        let (_, tok) = token(&t, &clinician).await;
+        let p = t.patient(&clinician, "Focus Example").await;
+        // In its middle phase, focused on a role dispute.
+        let c = t.middle_course(&p, Format::Individual, 30, 12, 90).await;
+        let before = t.app.course(&SYSTEM, c.id).await.unwrap();
+
+        let api = api_put(
+            &t,
+            &format!("/api/v1/courses/{}/focus", c.id),
+            &tok,
+            json!({"areas": [{"area": "grief"}], "reason": "  ", "version": before.version}),
+        )
+        .await;
+        assert_eq!(
+            api.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            api.reply.body
+        );
+        let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+        let codes: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(codes, [("reason", "focus_change_needs_reason")]);
+        let message = errors[0]["message"].as_str().unwrap();
+
+        let version = before.version.to_string();
+        let form = [
+            ("primary", "grief"),
+            ("secondary", ""),
+            ("stage", ""),
+            ("reason", "  "),
+            ("version", version.as_str()),
+        ];
+        let path = format!("/courses/{}/suggestions", c.id);
+        let page = t.post(&path, Some(&session), &form).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = page.text();
+        assert!(
+            text.contains(message),
+            "the page says the API's words ({message}): {text}"
+        );
+        let it = t.post(&path, Some(&italian), &form).await;
+        assert_eq!(it.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = it.text();
+        assert!(
+            !text.contains(message),
+            "the Italian page shows English: {text}"
+        );
+        assert!(text.contains("indica perché cambia il focus"), "{text}");
+
+        // Nothing changed: the same focus, its history and the formulation's acceptance.
+        let after = t.app.course(&SYSTEM, c.id).await.unwrap();
+        assert_eq!(after.version, before.version);
+        assert_eq!(after.focus, before.focus);
+        assert_eq!(after.focus_history, before.focus_history);
+        assert!(after.formulation.as_ref().unwrap().is_accepted());
+    }
+}

@@ -171,6 +171,106 @@ impl TestApp {
         self.baseline(course).await;
     }
 
+    /// A course of `format` that started `days_ago` days ago, taken into its middle phase the
+    /// way a clinician would (diagnosis, a person in the inventory, a timeline event, a
+    /// baseline, a focus, an accepted formulation) with a weekly contract of `sessions` ending
+    /// `end_in_days` from today.
+    pub async fn middle_course(
+        &self,
+        patient: &Patient,
+        format: Format,
+        days_ago: i64,
+        sessions: u16,
+        end_in_days: i64,
+    ) -> Course {
+        use ipt_domain::course::{CourseStatus, DepressionSeverity, Diagnosis, Formulation};
+        use ipt_domain::inventory::{
+            Alias, ClosenessRing, ConflictLevel, InventoryNotes, InventoryPerson, Reciprocity,
+            RelationshipKind,
+        };
+        use ipt_domain::problem_area::{DisputeStage, FocusAreas, ProblemArea};
+        let (app, sys, today) = (&self.app, &Actor::System, self.app.today());
+        let c = self.started_course(patient, format, days_ago).await;
+        let c = app
+            .record_diagnosis(
+                sys,
+                c.id,
+                c.version,
+                Diagnosis::new(
+                    "Major depressive episode",
+                    DepressionSeverity::Moderate,
+                    today,
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        app.add_person(
+            sys,
+            c.id,
+            InventoryPerson {
+                id: ipt_app::new_id(),
+                alias: Alias::parse("Marta").unwrap(),
+                relationship: RelationshipKind::Sibling,
+                ring: ClosenessRing::Outer,
+                contact_frequency: String::new(),
+                confidant: false,
+                practical_support: false,
+                conflict: ConflictLevel::Open,
+                reciprocity: Reciprocity::NotMet,
+                deceased: false,
+                area_tags: vec![],
+                notes: InventoryNotes::default(),
+                version: 0,
+            },
+        )
+        .await
+        .unwrap();
+        let c = app
+            .choose_focus(
+                sys,
+                c.id,
+                c.version,
+                FocusAreas::new(vec![ProblemArea::RoleDispute(DisputeStage::Renegotiation)])
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let c = app
+            .set_formulation(
+                sys,
+                c.id,
+                c.version,
+                Formulation::new("Low mood since the quarrel with her sister.", Some(today))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let c = app
+            .agree_contract(
+                sys,
+                c.id,
+                c.version,
+                ipt_app::ContractTerms {
+                    sessions,
+                    frequency: ipt_domain::protocol::Frequency::Weekly,
+                    end_date: today + time::Duration::days(end_in_days),
+                    agreed_on: today,
+                },
+            )
+            .await
+            .unwrap();
+        self.middle_prerequisites(&c).await;
+        app.transition(
+            sys,
+            c.id,
+            c.version,
+            CourseStatus::Active(ipt_domain::protocol::Phase::Middle),
+        )
+        .await
+        .unwrap()
+    }
+
     /// An event on the course's interpersonal timeline.
     pub async fn timeline_event(&self, course: &Course) {
         let w = self

@@ -433,6 +433,7 @@ initial-draft-closing = The aim is that, as things change in these relationships
 initial-contract-intro = Agree with the patient how many sessions there will be, how often, and the date of the last one. A time limit agreed at the start is part of IPT.
 initial-contract-current = Agreed: { $summary } (agreed on { $agreed }).
 initial-contract-none = No contract agreed yet. The form starts from the format's usual plan.
+initial-contract-check = To check in this contract
 initial-contract-sessions = Number of sessions
 initial-contract-range = { $format } runs from { $min } to { $max } sessions.
 initial-contract-frequency = How often

@@ -43,6 +43,7 @@ rule-account-inactive = The account '{ $username }' is switched off; a token for
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
 rule-contract-does-not-fit = { $sessions } sessions at this frequency do not fit before this date: counted from the start of the course, the last one could come { $earliest } at the earliest. Choose a later end, fewer sessions, or more frequent ones.
+rule-acute-not-weekly = Acute IPT is planned as weekly sessions, and this contract agrees a slower pace. Keep it if there is a reason for it, such as the patient's availability, and note that reason in the record.
 rule-focus-none = Choose at least one focus area.
 rule-focus-duplicate = Choose two different areas, or just one.
 rule-focus-too-many = IPT works on one or two focus areas.

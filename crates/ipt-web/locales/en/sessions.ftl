@@ -9,6 +9,10 @@ sessions-back-to-list = Back to the sessions
 sessions-list-title = Sessions
 sessions-new-title = Record a session
 sessions-attended-of-planned = { $n } of { $total } planned sessions attended
+sessions-attended-no-contract = { $n ->
+    [one] One session attended; no contract agreed yet, so there is no planned total.
+   *[other] { $n } sessions attended; no contract agreed yet, so there is no planned total.
+}
 sessions-col-session = Session
 sessions-col-phase = Phase
 sessions-col-mood = Mood rating
@@ -29,7 +33,7 @@ sessions-measure-needs-pack = no questionnaire text in { $language } is installe
 sessions-measure-due = The main measure is due at this session (at the start, every { $every } sessions, and at the last session).
 
 ## Session form
-sessions-session-title = Session { $n }, { $date }
+sessions-session-title = { $session }, { $date }
 sessions-record = Record the session
 sessions-save = Save changes
 sessions-when = When and how

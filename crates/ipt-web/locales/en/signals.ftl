@@ -36,3 +36,9 @@ signal-contract-overrunning = Contract overrunning
 signal-contract-overrunning-sessions = { $attended } sessions attended, { $contracted } contracted.
 signal-contract-overrunning-date = The contract's end date was { $date }.
 signal-contract-overrunning-act = Review the contract
+
+signal-ending-discussion-due = Ending to discuss
+signal-ending-discussion-due-sessions = { $attended } of { $planned } planned sessions attended, { $left } left.
+signal-ending-discussion-due-date = The contract ends on { $date }, within four weeks.
+signal-ending-discussion-due-why = The ending is best raised two to four sessions ahead: talk with the patient about finishing, and how they feel about it.
+signal-ending-discussion-due-act = Plan the ending

@@ -433,6 +433,7 @@ initial-draft-closing = L'obiettivo è che, man mano che le cose cambiano in que
 initial-contract-intro = Concordi con il paziente quante sedute ci saranno, con quale frequenza e la data dell'ultima. Un limite di tempo concordato all'inizio fa parte della IPT.
 initial-contract-current = Concordato: { $summary } (il { $agreed }).
 initial-contract-none = Nessun contratto concordato. Il modulo parte dal piano abituale del formato.
+initial-contract-check = Da ricontrollare in questo contratto
 initial-contract-sessions = Numero di sedute
 initial-contract-range = { $format } prevede da { $min } a { $max } sedute.
 initial-contract-frequency = Frequenza

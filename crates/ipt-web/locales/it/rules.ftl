@@ -43,6 +43,7 @@ rule-account-inactive = L'account '{ $username }' è disattivato: un token per e
 
 ## Initial-phase forms: indication, diagnosis, focus, formulation, contract, assessments.
 rule-contract-does-not-fit = { $sessions } sedute con questa frequenza non stanno prima di questa data: contando dall'inizio del percorso, l'ultima potrebbe cadere al più presto il { $earliest }. Scelga una fine più tarda, meno sedute o sedute più frequenti.
+rule-acute-not-weekly = L'IPT della fase acuta prevede sedute settimanali, e questo contratto concorda un ritmo più lento. Lo mantenga se c'è un motivo, come la disponibilità del paziente, e annoti quel motivo nella cartella.
 rule-focus-none = Scelga almeno un'area di intervento.
 rule-focus-duplicate = Scelga due aree diverse, o una sola.
 rule-focus-too-many = La IPT lavora su una o due aree di intervento.

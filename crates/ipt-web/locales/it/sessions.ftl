@@ -9,6 +9,10 @@ sessions-back-to-list = Torna alle sedute
 sessions-list-title = Sedute
 sessions-new-title = Registra una seduta
 sessions-attended-of-planned = { $n } sedute svolte su { $total } previste
+sessions-attended-no-contract = { $n ->
+    [one] Una seduta svolta; nessun contratto ancora concordato, quindi nessun totale previsto.
+   *[other] { $n } sedute svolte; nessun contratto ancora concordato, quindi nessun totale previsto.
+}
 sessions-col-session = Seduta
 sessions-col-phase = Fase
 sessions-col-mood = Umore
@@ -29,7 +33,7 @@ sessions-measure-needs-pack = in questo servizio non è installato il testo del 
 sessions-measure-due = In questa seduta è prevista la misura principale (all'inizio, ogni { $every } sedute e all'ultima seduta).
 
 ## Modulo della seduta
-sessions-session-title = Seduta { $n }, { $date }
+sessions-session-title = { $session }, { $date }
 sessions-record = Registra la seduta
 sessions-save = Salva le modifiche
 sessions-when = Quando e come

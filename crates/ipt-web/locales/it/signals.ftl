@@ -36,3 +36,9 @@ signal-contract-overrunning = Contratto superato
 signal-contract-overrunning-sessions = { $attended } sedute svolte, { $contracted } previste dal contratto.
 signal-contract-overrunning-date = La data di fine del contratto era il { $date }.
 signal-contract-overrunning-act = Rivedi il contratto
+
+signal-ending-discussion-due = Conclusione da affrontare
+signal-ending-discussion-due-sessions = { $attended } sedute svolte su { $planned } previste, ne restano { $left }.
+signal-ending-discussion-due-date = Il contratto termina il { $date }, entro quattro settimane.
+signal-ending-discussion-due-why = Della conclusione si parla da due a quattro sedute prima: affrontala con il paziente, e chiedi come vive la fine del percorso.
+signal-ending-discussion-due-act = Prepara la conclusione

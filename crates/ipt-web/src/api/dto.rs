@@ -22,7 +22,7 @@ use ipt_domain::inventory::{
 use ipt_domain::patient::Patient;
 use ipt_domain::problem_area::{AreaKind, FocusAreas};
 use ipt_domain::prompts::SuggestedFlag;
-use ipt_domain::protocol::{ChecklistItem, PhasePlan, PhaseTask, SpecialSession};
+use ipt_domain::protocol::{ChecklistItem, Format, PhasePlan, PhaseTask, SpecialSession};
 use ipt_domain::safety::{CurrentMedicine, MedicationChange, SafetyPlan, current_medication};
 use ipt_domain::session::{Technique, TherapySession};
 use ipt_domain::signals::{MeasureDue, Signal};
@@ -277,15 +277,40 @@ pub struct ContractDto {
     pub end_date: String,
     #[schema(value_type = String, format = Date)]
     pub agreed_on: String,
+    /// What to look at again in this accepted contract: `acute_not_weekly` when an acute
+    /// course is agreed at a pace other than weekly. Empty when there is nothing to check.
+    pub warnings: Vec<WarningDto>,
 }
 
-impl From<&Contract> for ContractDto {
-    fn from(c: &Contract) -> Self {
+/// A coded warning of the core about a record it accepted, with English text beside the code
+/// (the pages word the same code in the reader's language).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Warning)]
+pub struct WarningDto {
+    /// The JSON member it is about.
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ContractDto {
+    /// The contract of a course of `format`, with the core's warnings about it.
+    pub fn of(c: &Contract, format: Format) -> Self {
+        let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
         Self {
             sessions: c.sessions,
             frequency: c.frequency.code(),
             end_date: day(c.end_date),
             agreed_on: day(c.agreed_on),
+            warnings: c
+                .warnings(format)
+                .iter()
+                .map(|w| WarningDto {
+                    field: w.field,
+                    code: w.code.as_str(),
+                    message: en.rule(w),
+                })
+                .collect(),
         }
     }
 }
@@ -525,7 +550,7 @@ impl From<&Course> for CourseDto {
                 })
                 .collect(),
             formulation: c.formulation.as_ref().map(Into::into),
-            contract: c.contract.as_ref().map(Into::into),
+            contract: c.contract.as_ref().map(|k| ContractDto::of(k, c.format)),
             relapse_plan: c.relapse_plan.as_ref().map(Into::into),
             maintenance_decision: c.maintenance.as_ref().map(Into::into),
             termination_review: c.termination.as_ref().map(Into::into),
@@ -739,11 +764,18 @@ pub struct SessionDto {
     pub notes: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub next_date: Option<String>,
+    /// The N of "session n of N": the course's planned sessions (`Course.planned_sessions`),
+    /// the contract's count once one is agreed, else the format's usual count.
+    pub planned_sessions: u16,
+    /// Whether a contract is agreed; before it, `planned_sessions` is only the format's usual
+    /// count and the pages say "Session n" with no contract agreed.
+    pub contract_agreed: bool,
     pub version: i64,
 }
 
-impl From<&TherapySession> for SessionDto {
-    fn from(s: &TherapySession) -> Self {
+impl SessionDto {
+    /// A session of `course`, with where it stands in the course's plan.
+    pub fn of(s: &TherapySession, course: &Course) -> Self {
         Self {
             id: s.id,
             course_id: s.course,
@@ -767,6 +799,8 @@ impl From<&TherapySession> for SessionDto {
             },
             notes: s.notes.clone(),
             next_date: s.next_date.map(day),
+            planned_sessions: course.planned_sessions(),
+            contract_agreed: course.contract.is_some(),
             version: s.version,
         }
     }
@@ -1055,7 +1089,7 @@ impl CourseViewDto {
                     .collect(),
                 episodes: v.timeline.episodes.iter().map(Into::into).collect(),
             },
-            sessions: v.sessions.iter().map(Into::into).collect(),
+            sessions: v.sessions.iter().map(|s| SessionDto::of(s, c)).collect(),
             goals: v.goals.iter().map(Into::into).collect(),
             assessments: v.assessments.iter().map(Into::into).collect(),
         }
@@ -1104,8 +1138,8 @@ pub struct CaseloadRowDto {
 pub struct SignalDto {
     #[schema(value_type = SignalKindCode)]
     pub kind: &'static str,
-    /// The web page to act on it (the patient's alerts, or the course's measures, sessions or
-    /// contract).
+    /// The web page to act on it (the patient's alerts, or the course's measures, sessions,
+    /// contract or overview).
     pub link: String,
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
@@ -1183,6 +1217,13 @@ impl SignalDto {
                 "end_date": day(*end_date),
                 "sessions_over": sessions_over,
                 "past_end_date": past_end_date,
+            }),
+            Signal::EndingDiscussionDue(d) => json!({
+                "attended": d.attended,
+                "planned": d.planned,
+                "sessions_left": d.sessions_left,
+                "end_date": d.end_date.map(day),
+                "days_left": d.days_left,
             }),
         };
         Self {

@@ -1,6 +1,7 @@
 //! `/courses/{id}/contract`: the treatment contract (clinical reference §1.1, task 9): how many
 //! sessions, how often, and until when. The number of sessions must fit the format's range,
-//! and agreeing it re-plans the phases to match.
+//! and agreeing it re-plans the phases to match. A saved contract the core warns about (an
+//! acute course at a pace other than weekly) shows the warning above the form.
 
 use std::collections::HashMap;
 
@@ -28,6 +29,9 @@ pub struct ContractPage {
     pub page: PageCtx,
     pub head: Head,
     pub current: String,
+    /// What the core asks the clinician to look at again in the saved contract (an acute
+    /// course at a pace other than weekly), in the reader's language.
+    pub warnings: Vec<String>,
     pub fields: Vec<Input>,
     pub version: i64,
     pub has_errors: bool,
@@ -194,9 +198,14 @@ async fn render(
             )
         })
         .unwrap_or_else(|| t.get("initial-contract-none"));
+    let warnings = c
+        .contract
+        .map(|k| k.warnings(c.format).iter().map(|w| t.rule(w)).collect())
+        .unwrap_or_default();
     page.title = format!("{} · {}", t.get("section-contract"), head.patient_name);
     Ok(ContractPage {
         current,
+        warnings,
         fields,
         version,
         has_errors: !errors.is_empty(),

@@ -435,7 +435,7 @@ async fn entry_page(
             s.id.to_string(),
             format!(
                 "{} ({})",
-                t.with("course-session-n", &[("n", s.number.get().to_string())]),
+                crate::kit::session_label(&t, &view.course, s.number.get()),
                 t.date(s.date)
             ),
         )

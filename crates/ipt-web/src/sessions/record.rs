@@ -25,7 +25,7 @@ use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
-use crate::kit::{PageCtx, PageError, ctx, fail};
+use crate::kit::{PageCtx, PageError, attended_label, ctx, fail, session_label};
 
 // ---- The list ---------------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ pub async fn list(
         .sessions
         .iter()
         .map(|s| Row {
-            label: t.with("course-session-n", &[("n", s.number.get().to_string())]),
+            label: session_label(&t, c, s.number.get()),
             link: format!("/courses/{}/sessions/{}", c.id, s.id),
             date: t.date(s.date),
             phase: phase_label(&t, s.phase.phase),
@@ -131,13 +131,7 @@ pub async fn list(
         .iter()
         .filter(|s| s.attendance == Attendance::Attended)
         .count();
-    let planned = t.with(
-        "sessions-attended-of-planned",
-        &[
-            ("n", attended.to_string()),
-            ("total", c.planned_sessions().to_string()),
-        ],
-    );
+    let planned = attended_label(&t, c, attended);
     // Where the format's special sessions fall in this course's plan (IPT-A parents, group …).
     let plan = c.phase_plan;
     let first = if l
@@ -869,7 +863,10 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
         Some(s) => (
             t.with(
                 "sessions-session-title",
-                &[("n", s.number.get().to_string()), ("date", t.date(s.date))],
+                &[
+                    ("session", session_label(&t, c, s.number.get())),
+                    ("date", t.date(s.date)),
+                ],
             ),
             format!("/courses/{}/sessions/{}", c.id, s.id),
             t.get("sessions-save"),

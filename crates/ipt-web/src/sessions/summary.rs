@@ -16,7 +16,7 @@ use super::outcomes::{GoalLine, ScoreReview, goal_lines, score_review};
 use super::view::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::kit::{PageCtx, PageError, ctx, format_label};
+use crate::kit::{PageCtx, PageError, attended_label, ctx, format_label};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sessions/summary.html")]
@@ -106,13 +106,7 @@ pub async fn page(
         ),
         (
             t.get("sessions-summary-sessions"),
-            t.with(
-                "sessions-attended-of-planned",
-                &[
-                    ("n", attended.to_string()),
-                    ("total", c.planned_sessions().to_string()),
-                ],
-            ),
+            attended_label(&t, c, attended),
         ),
         (
             t.get("course-diagnosis"),
