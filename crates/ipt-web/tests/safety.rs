@@ -219,6 +219,14 @@ async fn the_medication_record_keeps_every_change_in_order_through_page_and_api(
             text.contains("The record shows no medicine being taken."),
             "{text}"
         );
+        let text = t
+            .get(&format!("/courses/{}/sessions/new", c.id), Some(&session))
+            .await
+            .text();
+        assert!(
+            text.contains("The medication record shows no medicine being taken."),
+            "{text}"
+        );
 
         // Started on the page, twenty days ago.
         let version = t
@@ -317,6 +325,16 @@ async fn the_medication_record_keeps_every_change_in_order_through_page_and_api(
         let text = t.get(&page_path, Some(&session)).await.text();
         assert!(text.contains("Sertraline 100 mg (Family doctor)"), "{text}");
         assert!(text.contains("Dose changed"), "{text}");
+
+        // The medication review task of a new session reads the record.
+        let text = t
+            .get(&format!("/courses/{}/sessions/new", c.id), Some(&session))
+            .await
+            .text();
+        assert!(
+            text.contains("The medication record shows: Sertraline 100 mg."),
+            "{text}"
+        );
 
         // A safety plan written through the API is replaced whole, over its version.
         let api = api_put(

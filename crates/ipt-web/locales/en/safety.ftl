@@ -91,3 +91,5 @@ course-group-at-or-above = Screening: PHQ-9 { $total } on { $date }, at or above
 course-group-at-or-above-action = The person can be invited to the group, with your supervisor's agreement. This is a screening result, not a diagnosis.
 course-group-below = Screening: PHQ-9 { $total } on { $date }, below the group's threshold of { $threshold }.
 course-group-below-action = Discuss with your supervisor whether the group is the right help, or what else could be offered.
+sessions-task-medication-now = The medication record shows: { $medicines }. Record changes on the course's Safety and medication page.
+sessions-task-medication-none = The medication record shows no medicine being taken. Record any on the course's Safety and medication page.

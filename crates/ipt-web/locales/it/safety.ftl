@@ -91,3 +91,5 @@ course-group-at-or-above = Screening: PHQ-9 { $total } il { $date }, pari o supe
 course-group-at-or-above-action = La persona può essere invitata al gruppo, con l'accordo del tuo supervisore. È un risultato di screening, non una diagnosi.
 course-group-below = Screening: PHQ-9 { $total } il { $date }, sotto la soglia del gruppo di { $threshold }.
 course-group-below-action = Valuta con il tuo supervisore se il gruppo è l'aiuto giusto, o che cos'altro si può offrire.
+sessions-task-medication-now = La scheda dei farmaci indica: { $medicines }. Registra le modifiche nella pagina Sicurezza e farmaci del percorso.
+sessions-task-medication-none = La scheda dei farmaci non indica alcun farmaco in corso. Registrali nella pagina Sicurezza e farmaci del percorso.

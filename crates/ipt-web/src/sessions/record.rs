@@ -712,6 +712,10 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
 
     // The phase's tasks first; other phases' tasks folded, open when something in them is ticked.
     let task_label = |c: &str| t.get(&format!("sessions-task-{c}"));
+    // The medication review reads the course's medication record (reference §1.1, task 4).
+    let medication_review = PhaseTask::MedicationReview.code();
+    let medication_hint = medication_hint(&t, &l.view.course);
+    let task_hint = |c: &str| (c == medication_review).then(|| medication_hint.clone());
     let mut phases: Vec<Phase> = vec![phase];
     phases.extend(l.protocol.phases().iter().filter(|p| **p != phase));
     let mut tasks: Vec<CheckGroup> = vec![];
@@ -725,7 +729,7 @@ fn session_page(state: &AppState, l: Loaded, f: FormState<'_>) -> SessionPage {
             list,
             |x| x.code(),
             task_label,
-            |_| None,
+            task_hint,
             &typed.tasks_done,
         );
         task_codes.extend(items.iter().map(|i| i.value.clone()));
@@ -1168,4 +1172,24 @@ pub async fn update(
             (StatusCode::CONFLICT, p).into_response()
         }
     }
+}
+
+/// What the medication record shows now, for the medication review task.
+fn medication_hint(t: &Tr, course: &ipt_domain::course::Course) -> String {
+    let now = ipt_domain::safety::current_medication(&course.medication);
+    if now.is_empty() {
+        return t.get("sessions-task-medication-none");
+    }
+    let list = now
+        .iter()
+        .map(|m| {
+            if m.dose.is_empty() {
+                m.medicine.clone()
+            } else {
+                format!("{} {}", m.medicine, m.dose)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    t.with("sessions-task-medication-now", &[("medicines", list)])
 }
