@@ -614,6 +614,12 @@ pub trait Store: Send + Sync + 'static {
     /// Insert many records in one transaction, recorded by one audit event. Used to load
     /// synthetic data at scale; each record is checked as its single-record insert checks it.
     async fn bulk_load(&self, batch: &BulkLoad, audit: &AuditEvent) -> Result<(), StoreError>;
+    /// Bring the query planner's table statistics up to date, after a bulk load: without them
+    /// PostgreSQL plans the caseload's reads as scans of every course (#15).
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
+    /// What the operator should hear about the database at start, in plain words (PostgreSQL
+    /// with autovacuum off, whose statistics then go stale). Empty when all is well.
+    async fn operator_warnings(&self) -> Result<Vec<String>, StoreError>;
 
     // Audit (audit.rs).
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

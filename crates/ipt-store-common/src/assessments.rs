@@ -61,10 +61,24 @@ pub const INSERT_ALERT: &str = "INSERT INTO risk_alerts (id, patient_id, course_
      assessment_id, source, raised_at, acknowledged_by, acknowledged_at, action_note, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-/// Alerts, newest first: $1 of a patient, $2 of a clinician's patients, $3 open ones only.
-pub const ALERTS: &str = "SELECT r.* FROM risk_alerts r JOIN patients p ON p.id = r.patient_id \
-     WHERE ($1 IS NULL OR r.patient_id = $1) AND ($2 IS NULL OR p.clinician_id = $2) \
+// Alerts, newest first, one statement per filter so each is planned on its own index (a
+// `$1 IS NULL OR …` filter made both databases read every alert in the programme, #15). Open
+// alerts only when the last parameter is true.
+
+/// $1's alerts.
+pub const ALERTS_OF_PATIENT: &str = "SELECT r.* FROM risk_alerts r WHERE r.patient_id = $1 \
+     AND ($2 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
+/// $1's alerts, when $1 is one of clinician $2's patients.
+pub const ALERTS_OF_PATIENT_OF_CLINICIAN: &str = "SELECT r.* FROM risk_alerts r \
+     JOIN patients p ON p.id = r.patient_id WHERE r.patient_id = $1 AND p.clinician_id = $2 \
      AND ($3 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
+/// The alerts of clinician $1's patients: their patients first, then each one's alerts.
+pub const ALERTS_OF_CLINICIAN: &str = "SELECT r.* FROM patients p \
+     JOIN risk_alerts r ON r.patient_id = p.id WHERE p.clinician_id = $1 \
+     AND ($2 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
+/// Every alert of the programme (the system's own reads).
+pub const ALERTS_ALL: &str = "SELECT r.* FROM risk_alerts r \
+     WHERE ($1 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
 
 /// Refuse a final assessment without its result (before anything is written).
 pub fn check_final(x: &Assessment) -> Result<(), StoreError> {
@@ -427,11 +441,15 @@ macro_rules! assessments_sql {
                 f: &AlertFilter,
                 a: &AuditEvent,
             ) -> Result<Vec<RiskAlert>, StoreError> {
-                let q = sqlx::query(ALERTS)
-                    .bind(f.patient.map(|p| p.as_uuid()))
-                    .bind(f.clinician.map(|c| c.as_uuid()))
-                    .bind(f.open_only);
-                read_all::<AlertRow>(s, q, a).await
+                let q = match (f.patient, f.clinician) {
+                    (Some(p), None) => sqlx::query(ALERTS_OF_PATIENT).bind(p.as_uuid()),
+                    (Some(p), Some(c)) => sqlx::query(ALERTS_OF_PATIENT_OF_CLINICIAN)
+                        .bind(p.as_uuid())
+                        .bind(c.as_uuid()),
+                    (None, Some(c)) => sqlx::query(ALERTS_OF_CLINICIAN).bind(c.as_uuid()),
+                    (None, None) => sqlx::query(ALERTS_ALL),
+                };
+                read_all::<AlertRow>(s, q.bind(f.open_only), a).await
             }
 
             pub(crate) async fn acknowledge_alert(

@@ -969,6 +969,35 @@ macro_rules! store_impl {
                 caseload::bulk_load(self, b, a).await
             }
 
+            async fn refresh_statistics(&self) -> Result<(), StoreError> {
+                // The same statement on both databases: every table's planner statistics.
+                sqlx::query("ANALYZE")
+                    .execute(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn operator_warnings(&self) -> Result<Vec<String>, StoreError> {
+                if $backend != "postgres" {
+                    return Ok(vec![]);
+                }
+                let autovacuum: String = sqlx::query_scalar("SHOW autovacuum")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                Ok(if autovacuum.trim() == "on" {
+                    vec![]
+                } else {
+                    vec![format!(
+                        "PostgreSQL runs with autovacuum={autovacuum}: table statistics will go stale \
+                         as records are added and the caseload's plans will degrade. Turn autovacuum \
+                         on (see the operator guide, \"PostgreSQL\"), or run ANALYZE after large \
+                         changes."
+                    )]
+                })
+            }
+
             // audit.rs
 
             async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {

@@ -1490,3 +1490,79 @@ async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>)
     }
     out
 }
+
+/// Each alert filter reads only what it names (one statement per filter, each on its own
+/// index, #15), open ones only when asked, newest first.
+pub async fn each_alert_filter_reads_only_the_alerts_it_names(s: S) {
+    use ipt_app::ports::AlertFilter;
+    use ipt_domain::alert::RiskAlert;
+    let (c, p, course) = setup(&s).await;
+    let other = clinician(&s, "other").await;
+    let (stranger, stranger_course) = course_for(&s, other, "Not Mine").await;
+    let mine = assessment(&p, course.id, AssessmentStatus::Final);
+    let mine_alert = RiskAlert::from_assessment(&mine, id(), NOW).unwrap();
+    s.add_assessment(&mine, Some(&mine_alert), &a("assessment.create"))
+        .await
+        .unwrap();
+    let theirs = assessment(&stranger, stranger_course, AssessmentStatus::Final);
+    let mut their_alert = RiskAlert::from_assessment(&theirs, id(), NOW).unwrap();
+    s.add_assessment(&theirs, Some(&their_alert), &a("assessment.create"))
+        .await
+        .unwrap();
+    their_alert
+        .acknowledge(other, "Called the same day; safety plan agreed.", NOW)
+        .unwrap();
+    s.acknowledge_alert(&their_alert, &a("risk_alert.acknowledge"))
+        .await
+        .unwrap();
+    let list = |patient: Option<PatientId>, clinician: Option<UserId>, open_only: bool| {
+        let s = s.clone();
+        async move {
+            s.alerts(
+                &AlertFilter {
+                    patient,
+                    clinician,
+                    open_only,
+                },
+                &a("risk_alert.list"),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.id)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(Some(p.id), None, false).await, vec![mine_alert.id]);
+    assert_eq!(list(None, Some(c), false).await, vec![mine_alert.id]);
+    assert_eq!(list(Some(p.id), Some(c), true).await, vec![mine_alert.id]);
+    assert!(list(Some(p.id), Some(other), false).await.is_empty());
+    assert_eq!(list(None, Some(other), false).await, vec![their_alert.id]);
+    assert!(list(None, Some(other), true).await.is_empty());
+    assert!(list(Some(stranger.id), None, true).await.is_empty());
+    let mut all = list(None, None, false).await;
+    all.sort();
+    let mut both = vec![mine_alert.id, their_alert.id];
+    both.sort();
+    assert_eq!(all, both);
+    assert_eq!(list(None, None, true).await, vec![mine_alert.id]);
+}
+
+/// After a load the planner's statistics can be refreshed on both databases, and what the
+/// operator should hear at start names the setting to change.
+pub async fn statistics_refresh_and_operator_warnings(s: S) {
+    let _ = setup(&s).await;
+    s.refresh_statistics().await.unwrap();
+    let warnings = s.operator_warnings().await.unwrap();
+    match s.backend() {
+        "postgres" => {
+            for w in &warnings {
+                assert!(
+                    w.contains("autovacuum") && w.contains("operator guide"),
+                    "{w}"
+                );
+            }
+        }
+        _ => assert!(warnings.is_empty(), "{warnings:?}"),
+    }
+}

@@ -59,6 +59,8 @@ stories!(
     a_user_keeps_the_language_they_chose,
     outcome_counts_follow_first_and_latest_final_results,
     bulk_load_writes_everything_or_nothing,
+    each_alert_filter_reads_only_the_alerts_it_names,
+    statistics_refresh_and_operator_warnings,
     caseload_records_are_one_clinicians_patients_with_their_records,
     concurrent_submissions_commit_together_and_fail_alone,
 );

@@ -256,6 +256,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             })?;
             let store = db::open(&url, true).await?;
+            for w in store.operator_warnings().await? {
+                tracing::warn!("{w}");
+            }
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             if demo {

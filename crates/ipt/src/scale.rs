@@ -149,6 +149,12 @@ pub async fn generate(
             tracing::info!(patients = next, "scale data loaded");
         }
     }
+    // Fresh planner statistics for what was just loaded (#15): PostgreSQL without them plans the
+    // caseload as a scan of every course.
+    store
+        .refresh_statistics()
+        .await
+        .context("refreshing the table statistics after the load")?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -355,6 +355,7 @@ impl ScaleDb {
                     "synchronous_commit",
                     "wal_sync_method",
                     "commit_delay",
+                    "autovacuum",
                 ] {
                     let v: String =
                         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SHOW {setting}")))
