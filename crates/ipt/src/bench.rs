@@ -354,6 +354,12 @@ async fn measure_scale(
         let clinicians = crate::scale::check_copy(db.store.as_ref(), patients, args.seed)
             .await
             .with_context(|| format!("checking the copied database of {patients} patients"))?;
+        // A copied database is measured with fresh planner statistics too, as a generated
+        // one is (`scale::generate` ends with them): never PostgreSQL figures without (#15).
+        db.store
+            .refresh_statistics()
+            .await
+            .context("refreshing the table statistics of the copied database")?;
         (clinicians, None)
     } else {
         let generated = crate::scale::generate(db.store.clone(), patients, args.seed)

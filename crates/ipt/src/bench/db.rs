@@ -363,6 +363,7 @@ impl ScaleDb {
                             .await?;
                     parts.push(format!("{setting}={v}"));
                 }
+                parts.push("planner statistics refreshed (ANALYZE) after the load".into());
                 parts.join(", ")
             }
         })
