@@ -138,6 +138,8 @@ pub struct BulkLoad {
     pub sessions: Vec<TherapySession>,
     pub assessments: Vec<Assessment>,
     pub diary: Vec<DiaryEntry>,
+    /// Risk alerts the assessments raised, open or already acknowledged.
+    pub alerts: Vec<RiskAlert>,
 }
 
 /// One patient on a caseload, with the records the caseload reads (see

@@ -162,6 +162,9 @@ macro_rules! caseload_sql {
                 for e in &b.diary {
                     assessments::insert_diary(&mut tx, e).await?;
                 }
+                for al in &b.alerts {
+                    assessments::insert_alert(&mut tx, al).await?;
+                }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
             }

@@ -1268,7 +1268,18 @@ pub async fn bulk_load_writes_everything_or_nothing(s: S) {
         sessions: vec![session(crs.id, 1), session(crs.id, 2)],
         assessments: vec![scored(&p, crs.id, 18.0, 0), scored(&p, crs.id, 6.0, 30)],
         diary: vec![],
+        alerts: vec![],
     };
+    let first = batch.sessions[0].id;
+    batch
+        .alerts
+        .push(ipt_domain::alert::RiskAlert::from_session_concern(
+            first,
+            p.id,
+            crs.id,
+            id(),
+            NOW,
+        ));
     // A duplicate session number anywhere in the batch: nothing is written.
     batch.sessions.push(session(crs.id, 2));
     assert!(matches!(
@@ -1287,6 +1298,20 @@ pub async fn bulk_load_writes_everything_or_nothing(s: S) {
         .await
         .unwrap();
     assert_eq!((counts.courses, counts.responders), (1, 1));
+    let alerts = s
+        .alerts(
+            &ipt_app::ports::AlertFilter {
+                patient: Some(p.id),
+                ..Default::default()
+            },
+            &a("risk_alert.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        alerts, batch.alerts,
+        "the batch's alerts are loaded with it"
+    );
 }
 
 pub async fn caseload_records_are_one_clinicians_patients_with_their_records(s: S) {

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use ipt_app::ports::{AuditEvent, BulkLoad, Store, UserRecord};
+use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::Role;
 use ipt_domain::course::{Course, CourseStatus};
@@ -186,10 +187,12 @@ fn made_up_name(rng: &mut Rng) -> String {
     format!("{first} {last}")
 }
 
-/// PHQ-9 answers (0–3 each) adding up to `total`, spread over the items; item 9 stays 0.
-fn phq9_answers(rng: &mut Rng, total: u8) -> Vec<Option<u8>> {
+/// PHQ-9 answers (0–3 each) adding up to `total`, spread over the items; item 9 is 1 when
+/// `risky`, else 0.
+fn phq9_answers(rng: &mut Rng, total: u8, risky: bool) -> Vec<Option<u8>> {
     let mut items = [0u8; 9];
-    let mut left = total.min(24);
+    items[8] = u8::from(risky);
+    let mut left = total.min(24).saturating_sub(items[8]);
     while left > 0 {
         let i = rng.range(0, 7) as usize;
         if items[i] < 3 {
@@ -348,8 +351,12 @@ fn patient_records(
         let progress = (n - 1) as f64 / (total.max(2) - 1) as f64;
         let expected = baseline * (1.0 - progress * (1.0 - end_fraction));
         let noisy = (expected + rng.range(-2, 2) as f64).clamp(0.0, 24.0);
-        let answers = phq9_answers(rng, noisy.round() as u8);
-        batch.assessments.push(final_assessment(
+        // About one PHQ-9 in fifty answers item 9 positively and raises an alert, as in a clinic
+        // (#15: the alert lists must be measured with other clinicians' alerts in the table). An
+        // alert of a course that is over, or older than a week, was acknowledged the next day.
+        let risky = rng.chance(2);
+        let answers = phq9_answers(rng, noisy.round() as u8, risky);
+        let phq9 = final_assessment(
             rng,
             patient.id,
             course_id,
@@ -357,7 +364,20 @@ fn patient_records(
             answers,
             at(date),
             phase.phase,
-        )?);
+        )?;
+        if let Some(mut alert) = RiskAlert::from_assessment(&phq9, rng.id(), phq9.administered_at) {
+            if completed || date < anchor - Duration::weeks(1) {
+                alert
+                    .acknowledge(
+                        clinician,
+                        "Called the same day; no plan or intent; safety plan reviewed.",
+                        phq9.administered_at + Duration::days(1),
+                    )
+                    .map_err(|e| anyhow::anyhow!("acknowledging a scale alert: {e}"))?;
+            }
+            batch.alerts.push(alert);
+        }
+        batch.assessments.push(phq9);
         let first = n == 1;
         let last = completed && n == total;
         if first || last {
@@ -429,9 +449,12 @@ mod tests {
             Date::from_calendar_date(2026, time::Month::January, 5).unwrap(),
         );
         for total in [0u8, 5, 13, 24] {
-            let a = phq9_answers(&mut rng, total);
+            let a = phq9_answers(&mut rng, total, false);
             assert_eq!(a.iter().map(|x| x.unwrap()).sum::<u8>(), total);
-            assert_eq!(a[8], Some(0), "item 9 is never positive in scale data");
+            assert_eq!(a[8], Some(0), "item 9 is positive only when asked");
+            let a = phq9_answers(&mut rng, total.max(1), true);
+            assert_eq!(a.iter().map(|x| x.unwrap()).sum::<u8>(), total.max(1));
+            assert_eq!(a[8], Some(1));
         }
         let w = spread(&mut rng, 5, 8, 30);
         assert_eq!(w.iter().map(|x| x.unwrap() as u32).sum::<u32>(), 30);
