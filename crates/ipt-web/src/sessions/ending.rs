@@ -28,16 +28,6 @@ use crate::i18n::Tr;
 use crate::kit::{PageCtx, PageError, ctx, fail, guard_label};
 use crate::refusals::place;
 
-/// One of the page's forms.
-pub struct FormBlock {
-    pub action: String,
-    pub inputs: Vec<Input>,
-    pub has_errors: bool,
-    pub form_error: Option<String>,
-    pub conflict: Option<String>,
-    pub version: i64,
-}
-
 pub struct Completion {
     pub label: String,
     pub unmet: Vec<String>,
@@ -76,27 +66,7 @@ enum Which {
     Decision,
 }
 
-struct Pending<'a> {
-    which: Which,
-    typed: &'a FormData,
-    errors: Errors,
-    form_error: Option<String>,
-    /// The post was refused as stale: show what is saved now beside what was typed.
-    conflict: bool,
-}
-
-impl Pending<'_> {
-    fn none() -> Pending<'static> {
-        static EMPTY: FormData = FormData(Vec::new());
-        Pending {
-            which: Which::None,
-            typed: &EMPTY,
-            errors: Errors::new(),
-            form_error: None,
-            conflict: false,
-        }
-    }
-}
+type Pending<'a> = super::view::Pending<'a, Which>;
 
 fn iso(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -180,18 +150,7 @@ fn block(
             i
         })
         .collect();
-    FormBlock {
-        action,
-        inputs,
-        has_errors: mine && !pending.errors.is_empty(),
-        form_error: if mine {
-            pending.form_error.clone()
-        } else {
-            None
-        },
-        conflict: (mine && pending.conflict).then(|| t.get("sessions-conflict-course")),
-        version,
-    }
+    pending.block(t, which, inputs, action, version)
 }
 
 async fn ending_page(
@@ -428,7 +387,7 @@ pub async fn page(
     );
     let (page, id) = parse_course(page, &id)?;
     let l = load(&state, &user, page, id).await?;
-    Ok(ending_page(&state, &user, l, Pending::none()).await)
+    Ok(ending_page(&state, &user, l, Pending::none(Which::None)).await)
 }
 
 /// Load the course for a change; refused (404) when the user may not change it.

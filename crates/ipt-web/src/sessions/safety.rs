@@ -46,15 +46,6 @@ const PLAN_FIELDS: [(&str, bool, bool); 6] = [
 /// The medication form's fields, where its refusals are shown.
 const MEDICATION_SLOTS: [&str; 6] = ["medicine", "kind", "dose", "prescriber", "on", "note"];
 
-pub struct Block {
-    pub action: String,
-    pub inputs: Vec<Input>,
-    pub has_errors: bool,
-    pub form_error: Option<String>,
-    pub conflict: Option<String>,
-    pub version: i64,
-}
-
 pub struct MedicationRow {
     pub on: String,
     pub medicine: String,
@@ -75,11 +66,11 @@ pub struct SafetyPage {
     pub alerts_link: Option<String>,
     pub plan_prompt: bool,
     pub plan_written: Option<String>,
-    pub plan: Block,
+    pub plan: FormBlock,
     pub crisis: CrisisView,
     pub current: Vec<String>,
     pub history: Vec<MedicationRow>,
-    pub medication: Block,
+    pub medication: FormBlock,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -89,26 +80,7 @@ enum Which {
     Medication,
 }
 
-struct Pending<'a> {
-    which: Which,
-    typed: &'a FormData,
-    errors: Errors,
-    form_error: Option<String>,
-    conflict: bool,
-}
-
-impl Pending<'_> {
-    fn none() -> Pending<'static> {
-        static EMPTY: FormData = FormData(Vec::new());
-        Pending {
-            which: Which::None,
-            typed: &EMPTY,
-            errors: Errors::new(),
-            form_error: None,
-            conflict: false,
-        }
-    }
-}
+type Pending<'a> = super::view::Pending<'a, Which>;
 
 fn saved_plan(c: &Course, today: time::Date) -> HashMap<&'static str, String> {
     let p = c.safety_plan.clone().unwrap_or_default();
@@ -119,29 +91,6 @@ fn saved_plan(c: &Course, today: time::Date) -> HashMap<&'static str, String> {
         .collect();
     saved.insert("written_on", p.written_on.unwrap_or(today).to_string());
     saved
-}
-
-fn block_of(
-    pending: &Pending<'_>,
-    which: Which,
-    inputs: Vec<Input>,
-    action: String,
-    version: i64,
-    t: &crate::i18n::Tr,
-) -> Block {
-    let mine = pending.which == which;
-    Block {
-        action,
-        inputs,
-        has_errors: mine && !pending.errors.is_empty(),
-        form_error: if mine {
-            pending.form_error.clone()
-        } else {
-            None
-        },
-        conflict: (mine && pending.conflict).then(|| t.get("sessions-conflict-course")),
-        version,
-    }
 }
 
 async fn safety_page(
@@ -221,13 +170,12 @@ async fn safety_page(
             })
             .collect();
     }
-    let plan = block_of(
-        &p,
+    let plan = p.block(
+        &t,
         Which::Plan,
         inputs,
         format!("/courses/{id}/safety/plan"),
         c.version,
-        &t,
     );
 
     let mine = p.which == Which::Medication;
@@ -284,13 +232,12 @@ async fn safety_page(
             .map(|i| i.error_from(&p.errors))
             .collect();
     }
-    let medication = block_of(
-        &p,
+    let medication = p.block(
+        &t,
         Which::Medication,
         inputs,
         format!("/courses/{id}/safety/medication"),
         c.version,
-        &t,
     );
     let current = current_medication(&c.medication)
         .iter()
@@ -375,7 +322,7 @@ pub async fn page(
     );
     let (page, id) = parse_course(page, &id)?;
     let l = load(&state, &user, page, id).await?;
-    Ok(safety_page(&state, &user, l, Pending::none()).await)
+    Ok(safety_page(&state, &user, l, Pending::none(Which::None)).await)
 }
 
 async fn writable(

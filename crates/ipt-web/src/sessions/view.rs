@@ -251,3 +251,61 @@ pub fn recommended_measures(state: &AppState, t: &Tr, protocol: &Protocol) -> Ve
         })
         .collect()
 }
+
+/// One form of a page with several (the ending page's, the safety page's): its inputs and what
+/// is wrong with the last post of it.
+pub struct FormBlock {
+    pub action: String,
+    pub inputs: Vec<Input>,
+    pub has_errors: bool,
+    pub form_error: Option<String>,
+    pub conflict: Option<String>,
+    pub version: i64,
+}
+
+/// Which of a page's forms was posted (`W`, the page's own list), what was typed into it, and
+/// what is wrong with it.
+pub struct Pending<'a, W> {
+    pub which: W,
+    pub typed: &'a FormData,
+    pub errors: Errors,
+    pub form_error: Option<String>,
+    /// The post was refused as stale: show what is saved now beside what was typed.
+    pub conflict: bool,
+}
+
+impl<W> Pending<'static, W> {
+    /// Nothing posted: every form shows what is saved.
+    pub fn none(which: W) -> Self {
+        static EMPTY: FormData = FormData(Vec::new());
+        Pending {
+            which,
+            typed: &EMPTY,
+            errors: Errors::new(),
+            form_error: None,
+            conflict: false,
+        }
+    }
+}
+
+impl<W: PartialEq> Pending<'_, W> {
+    /// The form `which` with `inputs`, carrying the post's refusals when it was this one.
+    pub fn block(
+        &self,
+        t: &Tr,
+        which: W,
+        inputs: Vec<Input>,
+        action: String,
+        version: i64,
+    ) -> FormBlock {
+        let mine = self.which == which;
+        FormBlock {
+            action,
+            inputs,
+            has_errors: mine && !self.errors.is_empty(),
+            form_error: if mine { self.form_error.clone() } else { None },
+            conflict: (mine && self.conflict).then(|| t.get("sessions-conflict-course")),
+            version,
+        }
+    }
+}
