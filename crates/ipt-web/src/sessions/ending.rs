@@ -397,10 +397,15 @@ async fn writable(
     headers: &HeaderMap,
     id: &str,
 ) -> Result<Loaded, PageError> {
-    let page = ctx(headers, Some(user), "sessions-ending-title", &path_of(id));
-    let (page, id) = parse_course(page, id)?;
-    let page = require_write(state, user, page, id).await?;
-    load(state, user, page, id).await
+    load_writable(
+        state,
+        user,
+        headers,
+        "sessions-ending-title",
+        &path_of(id),
+        id,
+    )
+    .await
 }
 
 /// The fields of each form, where its refusals are shown.

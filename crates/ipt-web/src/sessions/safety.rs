@@ -325,16 +325,14 @@ pub async fn page(
     Ok(safety_page(&state, &user, l, Pending::none(Which::None)).await)
 }
 
+/// Load the course for a change; refused (404) when the user may not change it.
 async fn writable(
     state: &AppState,
     user: &CurrentUser,
     headers: &HeaderMap,
     id: &str,
 ) -> Result<Loaded, PageError> {
-    let page = ctx(headers, Some(user), "safety-title", &path_of(id));
-    let (page, id) = parse_course(page, id)?;
-    let page = require_write(state, user, page, id).await?;
-    load(state, user, page, id).await
+    load_writable(state, user, headers, "safety-title", &path_of(id), id).await
 }
 
 async fn finish(

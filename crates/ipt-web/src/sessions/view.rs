@@ -196,6 +196,22 @@ pub async fn require_write(
     }
 }
 
+/// Load course `id` for a change posted to `path` (a page titled `title`); refused with the
+/// same 404 as a missing course when the user may not change it.
+pub async fn load_writable(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &axum::http::HeaderMap,
+    title: &str,
+    path: &str,
+    id: &str,
+) -> Result<Loaded, PageError> {
+    let page = crate::kit::ctx(headers, Some(user), title, path);
+    let (page, id) = parse_course(page, id)?;
+    let page = require_write(state, user, page, id).await?;
+    load(state, user, page, id).await
+}
+
 /// Notices the pages of this part accept in `?notice=`.
 pub(super) const NOTICES: [&str; 9] = [
     "session-recorded",
