@@ -32,6 +32,13 @@ pub enum AppError {
     Duplicate(String),
     #[error("not allowed")]
     Forbidden,
+    /// Too many attempts at a secret (a password, a code, a token) from here or at this
+    /// account: nothing was checked. Try again in `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    /// Every place for a slow secret check is taken: nothing was checked; try again shortly.
+    #[error("too many sign-ins are being checked at once; try again shortly")]
+    Busy,
     #[error("storage is unavailable: {0}")]
     Unavailable(String),
     /// The deployment's configuration does not fit (a `[measures.*]` or `[signals]` entry):

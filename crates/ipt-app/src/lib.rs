@@ -128,6 +128,10 @@ pub struct App {
     pub text_packs: Arc<TextPacks>,
     /// How passwords are hashed: inline by default, on a blocking thread behind a web server.
     pub hasher: Arc<dyn ports::Hasher>,
+    /// The places for slow secret checks at once (`usecases::throttle`).
+    secret_checks: Arc<tokio::sync::Semaphore>,
+    /// Every staff account must sign in with a second factor (`usecases::two_factor`).
+    second_factor_required: bool,
 }
 
 /// A new id, time-ordered (UUID v7).
@@ -143,7 +147,23 @@ impl App {
             protocols: Arc::new(protocols),
             text_packs: Arc::new(TextPacks::shipped_only()),
             hasher: Arc::new(ports::InlineHasher),
+            secret_checks: Arc::new(tokio::sync::Semaphore::new(
+                usecases::throttle::DEFAULT_SECRET_CHECKS,
+            )),
+            second_factor_required: false,
         }
+    }
+
+    /// Require a second factor of every staff account (`[auth] require_totp`).
+    pub fn with_second_factor_required(mut self, required: bool) -> Self {
+        self.second_factor_required = required;
+        self
+    }
+
+    /// Allow at most `n` slow secret checks (Argon2) at once; more are answered `Busy`.
+    pub fn with_secret_check_limit(mut self, n: usize) -> Self {
+        self.secret_checks = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
     }
 
     /// Hash passwords with this hasher (the web edge's keeps Argon2 off the async runtime).
@@ -233,6 +253,13 @@ impl App {
             .ok();
         let (username, more) = account_refusals(username, password, check_strength);
         refused.extend(more);
+        if let Err(e) = ipt_domain::input::bounded_text(
+            "display_name",
+            display_name,
+            ipt_domain::input::SHORT_TEXT,
+        ) {
+            refused.push(e);
+        }
         if let Some(u) = &username
             && self.store.user_by_username(u).await?.is_some()
         {
@@ -253,7 +280,7 @@ impl App {
             },
             username,
             role,
-            password_hash: self.hasher.hash(password.to_string()).await?,
+            password_hash: self.hash_secret(password).await?,
             active: true,
             supervisor: None,
             version: 1,
@@ -1117,11 +1144,11 @@ pub fn account_refusals(
     check_strength: bool,
 ) -> (Option<String>, Vec<FieldError>) {
     let mut refused = vec![];
-    let username = parse_username(username).map_err(|e| refused.push(e)).ok();
-    if check_strength && let Err(e) = password::check_strength(password) {
+    let parsed = parse_username(username).map_err(|e| refused.push(e)).ok();
+    if check_strength && let Err(e) = password::check_strength(password, username) {
         refused.push(e);
     }
-    (username, refused)
+    (parsed, refused)
 }
 
 /// Only a complete, valid questionnaire is kept as a final result.

@@ -29,6 +29,8 @@ pub trait Clock: Send + Sync + 'static {
 #[async_trait]
 pub trait Hasher: Send + Sync + 'static {
     async fn hash(&self, secret: String) -> Result<String, crate::AppError>;
+    /// Whether `secret` is the one `stored` hashes; false for a malformed hash.
+    async fn verify(&self, secret: String, stored: String) -> bool;
 }
 
 /// Hashing on the calling thread: for the command line and tools, which wait anyway.
@@ -40,6 +42,19 @@ impl Hasher for InlineHasher {
     async fn hash(&self, secret: String) -> Result<String, crate::AppError> {
         crate::password::hash(&secret)
     }
+
+    async fn verify(&self, secret: String, stored: String) -> bool {
+        crate::password::verify(&secret, &stored)
+    }
+}
+
+/// Attempts at a secret counted under one key within its window (`usecases::throttle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptCount {
+    /// Attempts in the window, the one just counted included (0 for a key never counted).
+    pub attempts: i64,
+    /// When the window began, in seconds since 1970 (UTC).
+    pub window_start: i64,
 }
 
 /// The real clock.
@@ -106,6 +121,34 @@ pub struct WebSession {
     pub user: UserId,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A staff account's TOTP secret (RFC 6238, base32): pending until its first code is given.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    pub user: UserId,
+    pub secret: String,
+    pub enabled_at: Option<OffsetDateTime>,
+    /// The last 30-second step whose code was accepted: no code is accepted twice.
+    pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for SecondFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecondFactor")
+            .field("user", &self.user)
+            .field("enabled_at", &self.enabled_at)
+            .field("last_step", &self.last_step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A password checked, its account's second factor still to come. Storage sees only the
+/// SHA-256 hash of the challenge cookie's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInChallenge {
+    pub user: UserId,
     pub expires_at: OffsetDateTime,
 }
 
@@ -279,6 +322,60 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
+    // Two-factor sign-in (second_factor.rs).
+    async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
+    /// Keep a new TOTP secret for `user`, pending until `enable_second_factor`; a pending one
+    /// is replaced. `Duplicate` when one is already on.
+    async fn begin_second_factor(
+        &self,
+        user: UserId,
+        secret: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Turn the pending secret on at `at`, its code of `step` used, with these recovery code
+    /// hashes replacing any others. `NotFound` when nothing is pending.
+    async fn enable_second_factor(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        step: i64,
+        recovery_hashes: &[String],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Record `step`'s code as used, atomically: false when it or a later step was used.
+    async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
+    /// Spend a recovery code: false (nothing written) when it is unknown or spent.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+        at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
+    async fn unused_recovery_codes(&self, user: UserId) -> Result<u32, StoreError>;
+    async fn replace_recovery_codes(
+        &self,
+        user: UserId,
+        hashes: &[String],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Turn two-factor sign-in off: the secret, recovery codes and challenges go.
+    async fn remove_second_factor(
+        &self,
+        user: UserId,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    async fn create_sign_in_challenge(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn sign_in_challenge(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SignInChallenge>, StoreError>;
+    async fn delete_sign_in_challenge(&self, token_hash: &str) -> Result<(), StoreError>;
     async fn create_token(&self, token: &ApiToken, audit: &AuditEvent) -> Result<(), StoreError>;
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError>;
     async fn tokens_of_user(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
@@ -289,6 +386,29 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Count one attempt under each key, atomically per key (two callers never both see the
+    /// same count): a key whose window (of `window` seconds) began at or before `now - window`
+    /// starts a new one at `now`. Answers each key's count, this attempt included, in order.
+    /// Windows that have ended are removed.
+    async fn count_attempts(
+        &self,
+        keys: &[String],
+        now: i64,
+        window: i64,
+    ) -> Result<Vec<AttemptCount>, StoreError>;
+    /// After a right secret: take one attempt back from each of `uncount`, and forget `forget`.
+    async fn settle_attempts(
+        &self,
+        uncount: &[String],
+        forget: &[String],
+    ) -> Result<(), StoreError>;
+    /// Each key's count in its current window, without counting (0 when it has none).
+    async fn attempts(
+        &self,
+        keys: &[String],
+        now: i64,
+        window: i64,
+    ) -> Result<Vec<AttemptCount>, StoreError>;
 
     // Patients (patients.rs).
     async fn create_patient(&self, patient: &Patient, audit: &AuditEvent)

@@ -153,6 +153,8 @@ impl RiskAlert {
         if note.chars().count() < Self::MIN_NOTE_CHARS {
             return Err(AlertError::NoteRequired);
         }
+        crate::input::bounded_text("note", note, crate::input::LONG_TEXT)
+            .map_err(AlertError::Note)?;
         self.acknowledgement = Some(Acknowledgement {
             by,
             at,
@@ -170,6 +172,9 @@ pub enum AlertError {
     NoteRequired,
     #[error("this alert has already been acknowledged")]
     AlreadyAcknowledged,
+    /// A note too long, or holding a control character.
+    #[error("{0}")]
+    Note(crate::rule::FieldError),
 }
 
 impl From<AlertError> for crate::rule::FieldError {
@@ -181,6 +186,7 @@ impl From<AlertError> for crate::rule::FieldError {
             AlertError::AlreadyAcknowledged => {
                 FieldError::new("alert", Code::AlertAlreadyAcknowledged)
             }
+            AlertError::Note(e) => e,
         }
     }
 }

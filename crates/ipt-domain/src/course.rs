@@ -637,10 +637,17 @@ impl GoalInput {
                     .and_then(|a| input::required("area", a)),
             ),
         };
-        let description = input::text(&self.description);
-        if description.is_empty() {
-            r.push(FieldError::new("description", rule::Code::Required));
-        }
+        let description = match input::long_text("description", &self.description) {
+            Ok(d) if d.is_empty() => {
+                r.push(FieldError::new("description", rule::Code::Required));
+                d
+            }
+            Ok(d) => d,
+            Err(e) => {
+                r.push(e);
+                String::new()
+            }
+        };
         let progress = r
             .take(input::whole_number(
                 "progress",

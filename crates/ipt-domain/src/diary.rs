@@ -132,6 +132,9 @@ impl DiaryEntry {
         if self.date > today {
             return Err(DiaryError::FutureDate(self.date));
         }
+        if crate::input::check_characters("note", &self.note, true).is_err() {
+            return Err(DiaryError::NoteControlCharacter);
+        }
         if self.note.chars().count() > Self::MAX_NOTE_CHARS {
             return Err(DiaryError::NoteTooLong(Self::MAX_NOTE_CHARS));
         }
@@ -146,6 +149,9 @@ impl DiaryEntry {
             }
             if alias.chars().count() > Self::MAX_ALIAS_CHARS {
                 return Err(DiaryError::AliasTooLong(Self::MAX_ALIAS_CHARS));
+            }
+            if crate::input::check_characters("alias", alias, false).is_err() {
+                return Err(DiaryError::AliasControlCharacter);
             }
             let key = person_key(i);
             if seen.contains(&key) {
@@ -179,6 +185,10 @@ pub enum DiaryError {
     FutureDate(Date),
     #[error("the note is longer than {0} characters")]
     NoteTooLong(usize),
+    #[error("the note holds a control character")]
+    NoteControlCharacter,
+    #[error("a name or nickname holds a control character")]
+    AliasControlCharacter,
     #[error("a day can list at most {0} people")]
     TooManyPeople(usize),
     #[error("give the person a name or nickname")]

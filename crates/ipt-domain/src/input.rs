@@ -63,9 +63,35 @@ pub fn required<T>(field: &'static str, v: Option<T>) -> Result<T, FieldError> {
     v.ok_or(FieldError::new(field, Code::Required))
 }
 
-/// Free text as kept: without the blanks around it.
+/// Free text as kept: without the blanks around it. Callers that keep the text check it with
+/// `check_characters` first (`bounded_text` and `long_text` do).
 pub fn text(raw: &str) -> String {
     raw.trim().to_string()
+}
+
+/// Whether `c` is a control character a text of this kind cannot hold: NUL and the other C0
+/// and C1 controls, DEL, and (in one-line text) line breaks and tabs too. PostgreSQL cannot
+/// store NUL at all, and an invisible character in a name or a note is never what someone
+/// meant to type; refusing them here keeps both databases alike.
+fn forbidden(c: char, multiline: bool) -> bool {
+    c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Refuse text holding a control character (`forbidden`): the one rule for every text field,
+/// whichever door it came through.
+pub fn check_characters(field: &'static str, raw: &str, multiline: bool) -> Result<(), FieldError> {
+    match raw.chars().position(|c| forbidden(c, multiline)) {
+        None => Ok(()),
+        Some(at) => {
+            Err(FieldError::new(field, Code::ControlCharacter).number("position", at as i64 + 1))
+        }
+    }
+}
+
+/// Free text of many lines (a note), of at most `LONG_TEXT` characters, without the blanks
+/// around it.
+pub fn long_text(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    bounded_text(field, raw, LONG_TEXT)
 }
 
 /// An optional date written YYYY-MM-DD; empty is none.
@@ -177,8 +203,10 @@ pub const SHORT_TEXT: usize = 200;
 pub const LONG_TEXT: usize = 4000;
 
 /// Free text of at most `max` characters, without the blanks around it.
+/// Text longer than `SHORT_TEXT` may hold line breaks; shorter fields are one line.
 pub fn bounded_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
     let text = raw.trim();
+    check_characters(field, text, max > SHORT_TEXT)?;
     if text.chars().count() > max {
         return Err(FieldError::new(field, Code::TooLong).number("max", max as i64));
     }
@@ -219,6 +247,25 @@ mod tests {
         assert_eq!(
             whole_number("n", Some("x"), 0, 10).unwrap_err().code,
             Code::NumberOutOfRange
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_line_breaks_only_in_long_text() {
+        let e = bounded_text("name", "An\u{0}na", SHORT_TEXT).unwrap_err();
+        assert_eq!((e.field, e.code), ("name", Code::ControlCharacter));
+        assert_eq!(e.args, vec![("position", crate::rule::Arg::Number(3))]);
+        assert!(bounded_text("name", "\u{7}\u{1b}", SHORT_TEXT).is_err());
+        assert!(bounded_text("name", "two\nlines", SHORT_TEXT).is_err());
+        assert_eq!(
+            long_text("notes", " two\r\nlines\tand a tab "),
+            Ok("two\r\nlines\tand a tab".to_string())
+        );
+        assert!(long_text("notes", "a\u{0}b").is_err());
+        assert!(long_text("notes", "a\u{85}b").is_err(), "C1 controls too");
+        assert_eq!(
+            bounded_text("name", "Zoë Ñandú 李", SHORT_TEXT),
+            Ok("Zoë Ñandú 李".into())
         );
     }
 

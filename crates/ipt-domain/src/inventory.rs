@@ -178,6 +178,8 @@ impl Alias {
         if t.chars().count() > Self::MAX_CHARS {
             return Err(InventoryError::AliasTooLong(Self::MAX_CHARS));
         }
+        crate::input::check_characters("alias", t, false)
+            .map_err(InventoryError::AliasCharacters)?;
         Ok(Self(t.to_string()))
     }
 
@@ -262,12 +264,7 @@ impl InventoryPersonInput {
         version: i64,
     ) -> Result<InventoryPerson, Vec<FieldError>> {
         let mut r = Refusals::new();
-        let alias = r.take(Alias::parse(&self.alias).map_err(|e| match e {
-            InventoryError::AliasTooLong(max) => {
-                FieldError::new("alias", Code::TooLong).number("max", max as i64)
-            }
-            _ => FieldError::new("alias", Code::Required),
-        }));
+        let alias = r.take(Alias::parse(&self.alias).map_err(FieldError::from));
         let relationship = r.take(
             input::choice("relationship", self.relationship.as_deref(), |c| {
                 RelationshipKind::parse(c).ok()
@@ -494,6 +491,8 @@ pub enum InventoryError {
     EmptyAlias,
     #[error("keep the alias to {0} characters or fewer")]
     AliasTooLong(usize),
+    #[error("the alias holds a control character")]
+    AliasCharacters(FieldError),
     #[error("'{0}' is not a relationship kind")]
     UnknownRelationship(String),
     #[error("'{0}' is not a conflict level (none, hidden, open)")]
@@ -511,6 +510,7 @@ impl From<InventoryError> for FieldError {
             InventoryError::AliasTooLong(max) => {
                 FieldError::new("alias", Code::TooLong).number("max", max as i64)
             }
+            InventoryError::AliasCharacters(e) => e,
             InventoryError::UnknownRelationship(v) => {
                 FieldError::new("relationship", Code::NotOneOf).text("value", v)
             }

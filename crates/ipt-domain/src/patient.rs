@@ -22,6 +22,9 @@ impl PatientName {
         if t.chars().count() > Self::MAX_CHARS {
             return Err(PatientError::NameTooLong(Self::MAX_CHARS));
         }
+        if let Err(e) = input::check_characters("name", t, false) {
+            return Err(PatientError::ControlCharacter(e));
+        }
         Ok(Self(t.to_string()))
     }
     pub fn as_str(&self) -> &str {
@@ -105,6 +108,10 @@ impl PatientInput {
                 r.push(FieldError::new("name", Code::TooLong).number("max", max as i64));
                 None
             }
+            Err(PatientError::ControlCharacter(e)) => {
+                r.push(e);
+                None
+            }
             Err(_) => {
                 r.push(FieldError::new("name", Code::Required));
                 None
@@ -142,6 +149,8 @@ pub enum PatientError {
     EmptyName,
     #[error("keep the name to {0} characters or fewer")]
     NameTooLong(usize),
+    #[error("the name holds a control character")]
+    ControlCharacter(FieldError),
     #[error("'{0}' is not a supported language (en, it)")]
     UnknownLanguage(String),
 }

@@ -70,6 +70,9 @@ codes! {
     NotOneOf = "not_one_of",
     /// A text longer than `max` characters.
     TooLong = "too_long",
+    /// A text holding a control character (NUL, an escape, or a line break in a one-line
+    /// field) at character `position` (from 1).
+    ControlCharacter = "control_character",
     /// A whole number outside `min`..=`max`, or not a whole number.
     NumberOutOfRange = "number_out_of_range",
     // Alerts, the patient portal and supervision.
@@ -111,6 +114,17 @@ codes! {
     UsernameInvalid = "username_invalid",
     UsernameTaken = "username_taken",
     PasswordTooShort = "password_too_short",
+    /// A password that is, or contains, the account's username.
+    PasswordHasUsername = "password_has_username",
+    /// A password on the list of common and breached passwords, or made of patterns guessed
+    /// first (repeats, sequences, keyboard rows, dates).
+    PasswordGuessable = "password_guessable",
+    /// A code from the authenticator app (or a recovery code) that is not right, or was used.
+    SecondFactorWrong = "second_factor_wrong",
+    /// Two-factor sign-in is on already: turn it off before enrolling again.
+    SecondFactorAlreadyOn = "second_factor_already_on",
+    /// The deployment requires two-factor sign-in, so it cannot be turned off.
+    SecondFactorRequired = "second_factor_required",
     UnknownRole = "unknown_role",
     /// A focus without an area.
     FocusNone = "focus_none",

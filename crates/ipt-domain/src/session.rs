@@ -464,6 +464,23 @@ impl SessionInput {
             input::serde_code::<ChecklistItem>,
         ));
         let next_date = r.take(input::date("next_date", self.next_date.as_deref()));
+        // The session's free text: a wrong character is named now; the text is read again
+        // below (`input::text`) only once every check has passed.
+        for (field, raw) in [
+            ("interval_events", &self.interval_events),
+            ("agreed_actions", &self.agreed_actions),
+            ("risk_note", &self.risk_note),
+            ("notes", &self.notes),
+        ] {
+            r.take(input::long_text(field, raw));
+        }
+        if let Some(reason) = &self.phase_override_reason {
+            r.take(input::bounded_text(
+                "phase_override_reason",
+                reason,
+                input::LONG_TEXT,
+            ));
+        }
         let mood = r
             .take(input::whole_number("mood", self.mood.as_deref(), 0, 10))
             .flatten()

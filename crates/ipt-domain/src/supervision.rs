@@ -71,6 +71,7 @@ impl SupervisorComment {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(CommentError::TooLong(Self::MAX_CHARS));
         }
+        crate::input::check_characters("text", text, true).map_err(CommentError::Characters)?;
         Ok(Self {
             id,
             course,
@@ -88,6 +89,8 @@ pub enum CommentError {
     Empty,
     #[error("keep the comment to {0} characters or fewer")]
     TooLong(usize),
+    #[error("the comment holds a control character")]
+    Characters(crate::rule::FieldError),
 }
 
 impl From<CommentError> for crate::rule::FieldError {
@@ -98,6 +101,7 @@ impl From<CommentError> for crate::rule::FieldError {
             CommentError::TooLong(max) => {
                 FieldError::new("text", Code::TooLong).number("max", max as i64)
             }
+            CommentError::Characters(e) => e,
         }
     }
 }

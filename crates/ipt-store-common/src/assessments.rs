@@ -378,7 +378,7 @@ macro_rules! assessments_sql {
                     .map_err(map_err)?
                     .rows_affected();
                 if n == 0 {
-                    return Err(refuse(tx, "assessments", "assessment", id, version).await);
+                    return Err(refuse(tx, "assessments", "assessment", id, version, None).await);
                 }
                 note_outcome(&mut tx, x).await?;
                 if let Some(al) = alert {
@@ -474,7 +474,7 @@ macro_rules! assessments_sql {
                 .bind(al.id.as_uuid())
                 .bind(al.version);
                 let (id, version) = (al.id.as_uuid(), al.version);
-                write_versioned(s, q, "risk_alerts", "risk alert", id, version, a).await
+                write_versioned(s, q, "risk_alerts", "risk alert", id, version, None, a).await
             }
 
             // The interpersonal mood diary: one entry per course and day.
@@ -536,7 +536,17 @@ macro_rules! assessments_sql {
                 .bind(e.course.as_uuid())
                 .bind(e.version);
                 let (id, version) = (e.id.as_uuid(), e.version);
-                write_versioned(s, q, "diary_entries", "diary entry", id, version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    "diary_entries",
+                    "diary entry",
+                    id,
+                    version,
+                    Some(e.course.as_uuid()),
+                    a,
+                )
+                .await
             }
 
             pub(crate) async fn diary_entries(

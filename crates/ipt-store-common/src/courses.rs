@@ -345,7 +345,17 @@ macro_rules! courses_sql {
                 let q = bind_record(sqlx::query(UPDATE), c)
                     .bind(c.id.as_uuid())
                     .bind(c.version);
-                write_versioned(s, q, "courses", "course", c.id.as_uuid(), c.version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    "courses",
+                    "course",
+                    c.id.as_uuid(),
+                    c.version,
+                    None,
+                    a,
+                )
+                .await
             }
 
             // Supervisors' comments: added, never changed.

@@ -200,7 +200,17 @@ macro_rules! initial_phase_sql {
                     .bind(course.as_uuid())
                     .bind(p.version);
                 let (id, version) = (p.id.as_uuid(), p.version);
-                write_versioned(s, q, "inventory_people", "inventory person", id, version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    "inventory_people",
+                    "inventory person",
+                    id,
+                    version,
+                    Some(course.as_uuid()),
+                    a,
+                )
+                .await
             }
 
             pub(crate) async fn delete_person(
@@ -212,11 +222,15 @@ macro_rules! initial_phase_sql {
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
                 // Events that name the person keep the event and lose the link.
-                sqlx::query("UPDATE timeline_events SET person_id = NULL WHERE person_id = $1")
-                    .bind(id.as_uuid())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                sqlx::query(
+                    "UPDATE timeline_events SET person_id = NULL \
+                     WHERE person_id = $1 AND course_id = $2",
+                )
+                .bind(id.as_uuid())
+                .bind(course.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
                 let n = sqlx::query(
                     "DELETE FROM inventory_people \
                      WHERE id = $1 AND course_id = $2 AND version = $3",
@@ -230,7 +244,15 @@ macro_rules! initial_phase_sql {
                 .rows_affected();
                 if n == 0 {
                     let (table, entity) = ("inventory_people", "inventory person");
-                    return Err(refuse(tx, table, entity, id.as_uuid(), version).await);
+                    return Err(refuse(
+                        tx,
+                        table,
+                        entity,
+                        id.as_uuid(),
+                        version,
+                        Some(course.as_uuid()),
+                    )
+                    .await);
                 }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
@@ -322,7 +344,17 @@ macro_rules! initial_phase_sql {
                     .bind(course.as_uuid())
                     .bind(e.version);
                 let (id, version) = (e.id.as_uuid(), e.version);
-                write_versioned(s, q, "timeline_events", "timeline event", id, version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    "timeline_events",
+                    "timeline event",
+                    id,
+                    version,
+                    Some(course.as_uuid()),
+                    a,
+                )
+                .await
             }
 
             pub(crate) async fn delete_event(
@@ -339,9 +371,18 @@ macro_rules! initial_phase_sql {
                 .bind(course.as_uuid())
                 .bind(version);
                 let (table, entity) = ("timeline_events", "timeline event");
-                write_versioned(s, q, table, entity, id.as_uuid(), version, a)
-                    .await
-                    .map(|_| ())
+                write_versioned(
+                    s,
+                    q,
+                    table,
+                    entity,
+                    id.as_uuid(),
+                    version,
+                    Some(course.as_uuid()),
+                    a,
+                )
+                .await
+                .map(|_| ())
             }
 
             pub(crate) async fn add_episode(
@@ -393,7 +434,15 @@ macro_rules! initial_phase_sql {
                 let (id, version) = (e.id.as_uuid(), e.version);
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
                 if q.execute(&mut *tx).await.map_err(map_err)?.rows_affected() == 0 {
-                    return Err(refuse(tx, "mood_episodes", "mood episode", id, version).await);
+                    return Err(refuse(
+                        tx,
+                        "mood_episodes",
+                        "mood episode",
+                        id,
+                        version,
+                        Some(course.as_uuid()),
+                    )
+                    .await);
                 }
                 if e.current {
                     clear_current(&mut tx, course, e.id, a).await?;

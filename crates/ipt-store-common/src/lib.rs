@@ -30,6 +30,7 @@ pub mod group_commit;
 pub mod initial_phase;
 pub mod patients;
 pub mod portal;
+pub mod second_factor;
 pub mod sessions;
 pub mod users;
 
@@ -184,19 +185,36 @@ macro_rules! impl_store {
             type Row = <$db as sqlx::Database>::Row;
 
             /// After an UPDATE … WHERE version = expected touched no row: say why.
+            /// A record of a course (`course`) is looked for in that course only: another
+            /// course's record answers `NotFound` like a missing one, never `Conflict` with its
+            /// version, which would tell that it exists.
             async fn refused(
                 tx: &mut Tx<'_>,
                 table: &'static str,
                 entity: &'static str,
                 id: Uuid,
                 expected: i64,
+                course: Option<Uuid>,
             ) -> StoreError {
                 // Built from constants only, never from input.
-                let sql = format!("SELECT version FROM {table} WHERE id = $1");
-                let actual = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
-                    .bind(id)
-                    .fetch_optional(&mut **tx)
-                    .await;
+                let actual = match course {
+                    None => {
+                        let sql = format!("SELECT version FROM {table} WHERE id = $1");
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                            .bind(id)
+                            .fetch_optional(&mut **tx)
+                            .await
+                    }
+                    Some(course) => {
+                        let sql =
+                            format!("SELECT version FROM {table} WHERE id = $1 AND course_id = $2");
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                            .bind(id)
+                            .bind(course)
+                            .fetch_optional(&mut **tx)
+                            .await
+                    }
+                };
                 match actual {
                     Ok(Some(actual)) => StoreError::Conflict {
                         entity,
@@ -218,8 +236,9 @@ macro_rules! impl_store {
                 entity: &'static str,
                 id: Uuid,
                 expected: i64,
+                course: Option<Uuid>,
             ) -> StoreError {
-                let e = refused(&mut tx, table, entity, id, expected).await;
+                let e = refused(&mut tx, table, entity, id, expected, course).await;
                 rollback(tx, e).await
             }
 
@@ -313,6 +332,7 @@ macro_rules! impl_store {
             /// A versioned UPDATE or DELETE of `id` in `table` (… WHERE version = `version`)
             /// and its audit event: `Conflict` or `NotFound` when it touched no row (and
             /// nothing is written). Returns the new version.
+            #[allow(clippy::too_many_arguments)]
             async fn write_versioned(
                 s: &$store,
                 q: Query,
@@ -320,12 +340,13 @@ macro_rules! impl_store {
                 entity: &'static str,
                 id: Uuid,
                 version: i64,
+                course: Option<Uuid>,
                 a: &AuditEvent,
             ) -> Result<i64, StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
                 let n = q.execute(&mut *tx).await.map_err(map_err)?.rows_affected();
                 if n == 0 {
-                    return Err(refuse(tx, table, entity, id, version).await);
+                    return Err(refuse(tx, table, entity, id, version, course).await);
                 }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await?;
@@ -335,6 +356,7 @@ macro_rules! impl_store {
             $crate::group_commit_sql!($store, $db, $begin);
             $crate::audit_sql!($store, $db, $begin);
             $crate::users_sql!($store, $db, $begin);
+            $crate::second_factor_sql!($store, $db, $begin);
             $crate::patients_sql!($store, $db, $begin);
             $crate::courses_sql!($store, $db, $begin);
             $crate::initial_phase_sql!($store, $db, $begin);
@@ -485,6 +507,114 @@ macro_rules! store_impl {
 
             async fn token_used(&self, id: TokenId, at: OffsetDateTime) -> Result<(), StoreError> {
                 users::token_used(self, id, at).await
+            }
+
+            async fn second_factor(
+                &self,
+                user: UserId,
+            ) -> Result<Option<SecondFactor>, StoreError> {
+                second_factor::second_factor(self, user).await
+            }
+
+            async fn begin_second_factor(
+                &self,
+                user: UserId,
+                secret: &str,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                second_factor::begin_second_factor(self, user, secret, a).await
+            }
+
+            async fn enable_second_factor(
+                &self,
+                user: UserId,
+                at: OffsetDateTime,
+                step: i64,
+                hashes: &[String],
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                second_factor::enable_second_factor(self, user, at, step, hashes, a).await
+            }
+
+            async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
+                second_factor::use_totp_step(self, user, step).await
+            }
+
+            async fn use_recovery_code(
+                &self,
+                user: UserId,
+                code_hash: &str,
+                at: OffsetDateTime,
+                a: &AuditEvent,
+            ) -> Result<bool, StoreError> {
+                second_factor::use_recovery_code(self, user, code_hash, at, a).await
+            }
+
+            async fn unused_recovery_codes(&self, user: UserId) -> Result<u32, StoreError> {
+                second_factor::unused_recovery_codes(self, user).await
+            }
+
+            async fn replace_recovery_codes(
+                &self,
+                user: UserId,
+                hashes: &[String],
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                second_factor::replace_recovery_codes_of(self, user, hashes, a).await
+            }
+
+            async fn remove_second_factor(
+                &self,
+                user: UserId,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                second_factor::remove_second_factor(self, user, a).await
+            }
+
+            async fn create_sign_in_challenge(
+                &self,
+                token_hash: &str,
+                user: UserId,
+                expires_at: OffsetDateTime,
+            ) -> Result<(), StoreError> {
+                second_factor::create_sign_in_challenge(self, token_hash, user, expires_at).await
+            }
+
+            async fn sign_in_challenge(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<SignInChallenge>, StoreError> {
+                second_factor::sign_in_challenge(self, token_hash).await
+            }
+
+            async fn delete_sign_in_challenge(&self, token_hash: &str) -> Result<(), StoreError> {
+                second_factor::delete_sign_in_challenge(self, token_hash).await
+            }
+
+            async fn count_attempts(
+                &self,
+                keys: &[String],
+                now: i64,
+                window: i64,
+            ) -> Result<Vec<AttemptCount>, StoreError> {
+                users::count_attempts(self, keys, now, window).await
+            }
+
+            async fn settle_attempts(
+                &self,
+                uncount: &[String],
+                forget: &[String],
+            ) -> Result<(), StoreError> {
+                users::settle_attempts(self, uncount, forget).await
+            }
+
+            async fn attempts(
+                &self,
+                keys: &[String],
+                now: i64,
+                window: i64,
+            ) -> Result<Vec<AttemptCount>, StoreError> {
+                users::attempts(self, keys, now, window).await
             }
 
             // patients.rs

@@ -114,7 +114,7 @@ macro_rules! patients_sql {
                 .bind(p.id.as_uuid())
                 .bind(p.version);
                 let id = p.id.as_uuid();
-                write_versioned(s, q, "patients", "patient", id, p.version, a).await
+                write_versioned(s, q, "patients", "patient", id, p.version, None, a).await
             }
 
             pub(crate) async fn count_patients(s: &$store) -> Result<u64, StoreError> {

@@ -430,7 +430,17 @@ macro_rules! portal_sql {
                 .bind(x.course.as_uuid())
                 .bind(x.version);
                 let (table, id) = ("questionnaire_assignments", x.id.as_uuid());
-                write_versioned(s, q, table, "assignment", id, x.version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    table,
+                    "assignment",
+                    id,
+                    x.version,
+                    Some(x.course.as_uuid()),
+                    a,
+                )
+                .await
             }
 
             pub(crate) async fn assignments_of_course(

@@ -259,7 +259,7 @@ macro_rules! sessions_sql {
                     .map_err(map_err)?
                     .rows_affected();
                 if n == 0 {
-                    return Err(refuse(tx, "therapy_sessions", "session", id, version).await);
+                    return Err(refuse(tx, "therapy_sessions", "session", id, version, None).await);
                 }
                 write_rest(&mut tx, alert, mood, a).await?;
                 finish(tx).await?;
@@ -315,7 +315,17 @@ macro_rules! sessions_sql {
                 .bind(g.id.as_uuid())
                 .bind(course.as_uuid())
                 .bind(g.version);
-                write_versioned(s, q, "goals", "goal", g.id.as_uuid(), g.version, a).await
+                write_versioned(
+                    s,
+                    q,
+                    "goals",
+                    "goal",
+                    g.id.as_uuid(),
+                    g.version,
+                    Some(course.as_uuid()),
+                    a,
+                )
+                .await
             }
 
             pub(crate) async fn goals(

@@ -1,6 +1,8 @@
 //! User accounts, their sign-in sessions and their API tokens: tables `users`, `web_sessions`
-//! and `api_tokens`. None of it is patient data, so reads are not audited.
+//! and `api_tokens`; and the attempts at secrets counted by the sign-in throttle
+//! (`sign_in_attempts`). None of it is patient data, so reads are not audited.
 
+pub use ipt_app::ports::AttemptCount;
 use ipt_app::ports::{ApiToken, StoreError, UserRecord, WebSession};
 use ipt_domain::authz::Role;
 use ipt_domain::ids::{TokenId, UserId};
@@ -8,6 +10,16 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{DomainRow, from_code};
+
+/// Count one attempt under key $1 at $2 (seconds): a window that began at or before $3 is
+/// over, and a new one starts with this attempt. Every `SET` reads the row as it was.
+pub const COUNT_ATTEMPT: &str = "INSERT INTO sign_in_attempts (key, window_start, attempts) \
+    VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET \
+    attempts = CASE WHEN sign_in_attempts.window_start <= $3 THEN 1 \
+        ELSE sign_in_attempts.attempts + 1 END, \
+    window_start = CASE WHEN sign_in_attempts.window_start <= $3 THEN $2 \
+        ELSE sign_in_attempts.window_start END \
+    RETURNING attempts, window_start";
 
 /// A row of `users` (its `language` is read alone, by `Store::user_language`).
 #[derive(sqlx::FromRow)]
@@ -167,7 +179,7 @@ macro_rules! users_sql {
                 .bind(supervisor.map(|s| s.as_uuid()))
                 .bind(user.as_uuid())
                 .bind(version);
-                write_versioned(s, q, "users", "user", user.as_uuid(), version, a).await
+                write_versioned(s, q, "users", "user", user.as_uuid(), version, None, a).await
             }
 
             pub(crate) async fn supervisees(
@@ -340,6 +352,91 @@ macro_rules! users_sql {
                     .bind(at)
                     .bind(id.as_uuid());
                 execute(s, q).await
+            }
+
+            // Attempts at secrets (`sign_in_attempts`): one upsert per key, so that the
+            // row's lock makes each count atomic on PostgreSQL (SQLite has one writer).
+
+            pub(crate) async fn count_attempts(
+                s: &$store,
+                keys: &[String],
+                now: i64,
+                window: i64,
+            ) -> Result<Vec<AttemptCount>, StoreError> {
+                let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
+                let mut out = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let (attempts, window_start): (i64, i64) = sqlx::query_as(COUNT_ATTEMPT)
+                        .bind(key)
+                        .bind(now)
+                        .bind(now - window)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    out.push(AttemptCount {
+                        attempts,
+                        window_start,
+                    });
+                }
+                sqlx::query("DELETE FROM sign_in_attempts WHERE window_start <= $1")
+                    .bind(now - window)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                finish(tx).await?;
+                Ok(out)
+            }
+
+            pub(crate) async fn settle_attempts(
+                s: &$store,
+                uncount: &[String],
+                forget: &[String],
+            ) -> Result<(), StoreError> {
+                let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
+                for key in uncount {
+                    sqlx::query(
+                        "UPDATE sign_in_attempts SET attempts = attempts - 1 \
+                         WHERE key = $1 AND attempts > 0",
+                    )
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                }
+                for key in forget {
+                    sqlx::query("DELETE FROM sign_in_attempts WHERE key = $1")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                }
+                finish(tx).await
+            }
+
+            pub(crate) async fn attempts(
+                s: &$store,
+                keys: &[String],
+                now: i64,
+                window: i64,
+            ) -> Result<Vec<AttemptCount>, StoreError> {
+                let mut out = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let row: Option<(i64, i64)> = sqlx::query_as(
+                        "SELECT attempts, window_start FROM sign_in_attempts \
+                         WHERE key = $1 AND window_start > $2",
+                    )
+                    .bind(key)
+                    .bind(now - window)
+                    .fetch_optional(&s.pool)
+                    .await
+                    .map_err(map_err)?;
+                    let (attempts, window_start) = row.unwrap_or((0, now));
+                    out.push(AttemptCount {
+                        attempts,
+                        window_start,
+                    });
+                }
+                Ok(out)
             }
         }
     };

@@ -18,6 +18,25 @@ pub struct TestDb {
     pub sqlite: Option<SqliteStore>,
     pub pg: Option<PgStore>,
     file: Option<PathBuf>,
+    /// How to reach the same PostgreSQL schema again (`second_instance`).
+    pg_options: Option<PgConnectOptions>,
+}
+
+impl TestDb {
+    /// A second store on the same database, with its own connections and queues: what a
+    /// second `ipt serve` instance would have.
+    pub async fn second_instance(&self) -> Arc<dyn Store> {
+        if let Some(f) = &self.file {
+            let url = format!("sqlite://{}", f.display());
+            return Arc::new(SqliteStore::connect(&url).await.expect("reopen SQLite"));
+        }
+        let options = self.pg_options.clone().expect("a test database");
+        Arc::new(
+            PgStore::connect_with(options)
+                .await
+                .expect("reconnect PostgreSQL"),
+        )
+    }
 }
 
 impl Drop for TestDb {
@@ -42,6 +61,7 @@ pub async fn sqlite() -> TestDb {
         sqlite: Some(store),
         pg: None,
         file: Some(file),
+        pg_options: None,
     }
 }
 
@@ -74,6 +94,7 @@ pub async fn sqlite_empty() -> TestDb {
         sqlite: Some(store),
         pg: None,
         file: Some(file),
+        pg_options: None,
     }
 }
 
@@ -91,7 +112,7 @@ pub async fn postgres_empty() -> Option<TestDb> {
     admin.pool.close().await;
     let options: PgConnectOptions = url.parse().expect("parse IPT_TEST_DATABASE_URL");
     let options = options.options([("search_path", schema.as_str())]);
-    let store = PgStore::connect_with(options)
+    let store = PgStore::connect_with(options.clone())
         .await
         .expect("connect to test schema");
     Some(TestDb {
@@ -99,5 +120,6 @@ pub async fn postgres_empty() -> Option<TestDb> {
         sqlite: None,
         pg: Some(store),
         file: None,
+        pg_options: Some(options),
     })
 }

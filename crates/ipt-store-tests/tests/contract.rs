@@ -1591,3 +1591,130 @@ pub async fn statistics_refresh_and_operator_warnings(s: S) {
         _ => assert!(warnings.is_empty(), "{warnings:?}"),
     }
 }
+
+/// Another course's record, sent under one's own course, answers `NotFound` like a missing
+/// one: never `Conflict` with its version, which would tell that it exists (#16). Nothing of
+/// it changes.
+pub async fn another_courses_records_are_not_found_under_ones_own(s: S) {
+    let (c, _, mine) = setup(&s).await;
+    let (_, theirs) = course_for(&s, c, "Somebody Else").await;
+    let friend = person("Luca", 2);
+    s.add_person(theirs, &friend, &a("inventory_person.create"))
+        .await
+        .unwrap();
+    let e = event("2025-11", EventKind::Conflict, Some(friend.id));
+    s.add_event(theirs, &e, &a("timeline_event.create"))
+        .await
+        .unwrap();
+    let ep = episode("2025-10", true);
+    s.add_episode(theirs, &ep, &a("mood_episode.create"))
+        .await
+        .unwrap();
+    let g = goal(AreaKind::RoleDispute);
+    s.add_goal(theirs, &g, &a("goal.create")).await.unwrap();
+    // Sent with the right version and with a wrong one: both are "not found".
+    for version in [1, 7] {
+        let not_found = |r: Result<i64, StoreError>| {
+            assert!(
+                matches!(r, Err(StoreError::NotFound { .. })),
+                "version {version}: {r:?}"
+            )
+        };
+        let mut p = friend.clone();
+        p.version = version;
+        not_found(s.update_person(mine.id, &p, &a("x")).await);
+        let mut ev = e.clone();
+        ev.version = version;
+        not_found(s.update_event(mine.id, &ev, &a("x")).await);
+        let mut epi = ep.clone();
+        epi.version = version;
+        not_found(s.update_episode(mine.id, &epi, &a("x")).await);
+        let mut go = g.clone();
+        go.version = version;
+        not_found(s.update_goal(mine.id, &go, &a("x")).await);
+        let gone = |r: Result<(), StoreError>| {
+            assert!(
+                matches!(r, Err(StoreError::NotFound { .. })),
+                "version {version}: {r:?}"
+            )
+        };
+        gone(s.delete_person(mine.id, friend.id, version, &a("x")).await);
+        gone(s.delete_event(mine.id, e.id, version, &a("x")).await);
+    }
+    let t = s.timeline(theirs, &a("timeline.read")).await.unwrap();
+    assert_eq!(
+        t.events[0].person,
+        Some(friend.id),
+        "their event keeps its person"
+    );
+    assert_eq!(
+        s.inventory(theirs, &a("inventory.read")).await.unwrap(),
+        vec![friend]
+    );
+}
+
+/// The sign-in throttle's counts: each attempt counted once, atomically even when twenty
+/// arrive together; a window ends and starts again; a right secret takes its attempt back
+/// from one key and forgets another (#16).
+pub async fn attempts_at_secrets_are_counted_atomically_per_window(s: S) {
+    use ipt_app::ports::AttemptCount;
+    let keys = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let (now, window) = (1_000_000, 900);
+    assert_eq!(
+        s.attempts(&keys(&["a"]), now, window).await.unwrap(),
+        vec![AttemptCount {
+            attempts: 0,
+            window_start: now
+        }]
+    );
+    for n in 1..=3 {
+        let got = s
+            .count_attempts(&keys(&["a", "b"]), now + n, window)
+            .await
+            .unwrap();
+        assert_eq!(got[0].attempts, n);
+        assert_eq!(
+            got[0].window_start,
+            now + 1,
+            "the window starts at the first"
+        );
+    }
+    // Twenty at once: every count from 4 to 23 is answered exactly once.
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let s = s.clone();
+            let k = keys(&["a"]);
+            tokio::spawn(async move { s.count_attempts(&k, now + 10, window).await.unwrap() })
+        })
+        .collect();
+    let mut seen: Vec<i64> = futures_join(tasks)
+        .await
+        .into_iter()
+        .map(|c| c[0].attempts)
+        .collect();
+    seen.sort();
+    assert_eq!(seen, (4..=23).collect::<Vec<_>>());
+    // A right secret: one attempt back from "a", "b" forgotten.
+    s.settle_attempts(&keys(&["a"]), &keys(&["b"]))
+        .await
+        .unwrap();
+    let read = s
+        .attempts(&keys(&["a", "b"]), now + 20, window)
+        .await
+        .unwrap();
+    assert_eq!(read[0].attempts, 22);
+    assert_eq!(read[1].attempts, 0);
+    // After the window, counting starts again, and the ended window is gone.
+    let later = now + 1 + window;
+    let fresh = s
+        .count_attempts(&keys(&["a"]), later, window)
+        .await
+        .unwrap();
+    assert_eq!(
+        fresh,
+        vec![AttemptCount {
+            attempts: 1,
+            window_start: later
+        }]
+    );
+}

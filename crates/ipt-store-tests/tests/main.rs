@@ -63,4 +63,6 @@ stories!(
     statistics_refresh_and_operator_warnings,
     caseload_records_are_one_clinicians_patients_with_their_records,
     concurrent_submissions_commit_together_and_fail_alone,
+    another_courses_records_are_not_found_under_ones_own,
+    attempts_at_secrets_are_counted_atomically_per_window,
 );

@@ -104,6 +104,7 @@ pub async fn page(
     responses(
         (status = 200, description = "The outcome figures", body = crate::api::schemas::OutcomeSummaryDoc),
         (status = 401, response = crate::api::problem::Unauthorised),
+        (status = 429, response = crate::api::problem::TooManyRequests),
         (status = 403, response = crate::api::problem::Forbidden),
     ),
 )]

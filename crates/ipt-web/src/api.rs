@@ -364,6 +364,7 @@ async fn writable_course(
     responses(
         (status = 200, description = "One row per patient", body = Vec<CaseloadRowDto>),
         (status = 401, response = problem::Unauthorised),
+        (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
         (status = 422, response = problem::Invalid),
     ),
@@ -404,6 +405,7 @@ async fn caseload(
     responses(
         (status = 200, description = "Open alerts, oldest first", body = Vec<AlertDto>),
         (status = 401, response = problem::Unauthorised),
+        (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
     ),
 )]
@@ -421,6 +423,7 @@ async fn list_alerts(State(s): State<AppState>, Extension(u): Extension<CurrentU
     responses(
         (status = 200, description = "Patients", body = Vec<PatientDto>),
         (status = 401, response = problem::Unauthorised),
+        (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
     ),
 )]
@@ -443,6 +446,7 @@ async fn list_patients(
         (status = 201, description = "Registered; Location names the new patient", body = PatientDto, headers(("Location" = String, description = "The address of the new record"))),
         (status = 400, response = problem::Malformed),
         (status = 401, response = problem::Unauthorised),
+        (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
         (status = 415, response = problem::UnsupportedMediaType),
         (status = 422, response = problem::Invalid),

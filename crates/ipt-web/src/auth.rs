@@ -4,7 +4,9 @@
 //! reads the cookie and the header; who they let in, the idle timeout and the throttle's limits
 //! are the core's (`ipt_app::usecases::{web_sessions, throttle}`).
 
-use axum::extract::{Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -91,17 +93,40 @@ pub fn session_cookie(value: &str, max_age: Option<u64>, secure: bool) -> String
     c
 }
 
-/// Who is calling: a bearer token, or a session cookie that has not idled out.
-pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
-    let app = &state.app;
+/// Who is calling, when it is not known: nobody, or too many wrong API tokens from the caller's
+/// address (answered 429, nothing checked).
+enum Unknown {
+    Nobody,
+    Throttled(i64),
+}
+
+/// Who is calling: a bearer token (a wrong one counted against `peer` by the core's
+/// throttle), or a session cookie that has not idled out.
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: IpAddr,
+) -> Result<CurrentUser, Unknown> {
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let user = app.bearer_user(&hash_token(token.trim())).await.ok()??;
-        return Some(CurrentUser::of(&user));
+        return match state.app.bearer_user(&hash_token(token.trim()), peer).await {
+            Ok(Some(user)) => Ok(CurrentUser::of(&user)),
+            Err(ipt_app::AppError::Throttled { retry_after_secs }) => {
+                Err(Unknown::Throttled(retry_after_secs))
+            }
+            _ => Err(Unknown::Nobody),
+        };
     }
+    identify(state, headers).await.ok_or(Unknown::Nobody)
+}
+
+/// Who is signed in on this browser: a session cookie that has not idled out. (Pages that only
+/// show who is signed in read this; the API's bearer tokens are read by `require_user`.)
+pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
+    let app = &state.app;
     let token = cookie(headers, SESSION_COOKIE)?;
     let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
     let user = app
@@ -112,20 +137,40 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Option<CurrentUs
 }
 
 /// Middleware for signed-in pages: no valid session → the sign-in page (or 401 for the API).
-pub async fn require_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    match identify(&state, req.headers()).await {
-        Some(user) => {
+pub async fn require_user(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match caller(&state, req.headers(), peer.ip()).await {
+        Ok(user) => {
             req.extensions_mut().insert(user);
             next.run(req).await
         }
-        None if req.uri().path().starts_with("/api/") => crate::problem::Problem {
+        Err(Unknown::Throttled(secs)) => {
+            let mut res = crate::problem::Problem {
+                kind: "about:blank",
+                title: "Too many requests",
+                status: 429,
+                detail: format!(
+                    "too many wrong API tokens from this address; try again in {secs} seconds"
+                ),
+            }
+            .into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+        Err(Unknown::Nobody) if req.uri().path().starts_with("/api/") => crate::problem::Problem {
             kind: "about:blank",
             title: "Unauthorised",
             status: 401,
             detail: "sign in, or send a personal API token as 'Authorization: Bearer TOKEN'".into(),
         }
         .into_response(),
-        None => {
+        Err(Unknown::Nobody) => {
             let expired = cookie(req.headers(), SESSION_COOKIE).is_some();
             let target = if expired {
                 "/login?expired=1"

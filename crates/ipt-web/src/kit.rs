@@ -74,7 +74,9 @@ pub fn ctx(
 }
 
 /// Notices a redirect may ask a page to show (`?notice=…`). Only these keys are accepted.
-const NOTICES: [&str; 7] = [
+const NOTICES: [&str; 9] = [
+    "login-challenge-expired",
+    "account-security-off",
     "patient-registered",
     "signed-out",
     "users-added",
@@ -417,6 +419,16 @@ impl IntoResponse for PageError {
                 t.get("error-unavailable"),
                 t.get("error-unavailable"),
             ),
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                t.get("error-unavailable"),
+                t.get("login-busy"),
+            ),
+            AppError::Throttled { retry_after_secs } => {
+                let minutes = ((retry_after_secs + 59) / 60).max(1);
+                let text = t.with("login-throttled", &[("minutes", minutes.to_string())]);
+                (StatusCode::TOO_MANY_REQUESTS, text.clone(), text)
+            }
             AppError::Duplicate(m) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 t.get("form-errors-title"),

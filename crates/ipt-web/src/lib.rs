@@ -17,6 +17,7 @@ pub mod problem;
 pub mod protocols;
 pub mod refusals;
 pub mod reports;
+pub mod second_factor;
 pub mod sessions;
 pub mod signals;
 
@@ -66,7 +67,6 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub started: Arc<std::time::Instant>,
     pub options: Arc<WebOptions>,
-    pub throttle: Arc<ipt_app::usecases::throttle::Throttle>,
     /// Links to the course page's sections (inventory, timeline, sessions …).
     pub section_links: pages::SectionLinks,
 }
@@ -82,7 +82,6 @@ impl AppState {
             metrics: metrics::Metrics::install(),
             started: Arc::new(std::time::Instant::now()),
             options: Arc::new(options),
-            throttle: Arc::default(),
             section_links: course_sections,
         }
     }
@@ -149,6 +148,20 @@ pub fn router(state: AppState) -> Router {
         .route("/courses/{id}/transition", post(pages::transition))
         .route("/courses/{id}/comments", post(pages::add_comment))
         .route("/admin/users", get(pages::users).post(pages::add_user))
+        .route("/account/security", get(second_factor::account))
+        .route(
+            "/account/security/enrol",
+            post(second_factor::account_enrol),
+        )
+        .route(
+            "/account/security/confirm",
+            post(second_factor::account_confirm),
+        )
+        .route(
+            "/account/security/recovery-codes",
+            post(second_factor::account_recovery_codes),
+        )
+        .route("/account/security/off", post(second_factor::account_off))
         .route(
             "/admin/users/{id}/supervisor",
             post(pages::assign_supervisor),
@@ -167,6 +180,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
+        .route(
+            "/login/code",
+            get(second_factor::code_form).post(second_factor::code),
+        )
+        .route(
+            "/login/enrol",
+            get(second_factor::enrol_form).post(second_factor::enrol),
+        )
         .route("/logout", post(pages::logout))
         .route("/language", post(pages::set_language))
         .route("/assets/style.css", get(stylesheet))

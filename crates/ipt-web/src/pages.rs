@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ipt_app::AppError;
 use ipt_app::ports::AlertFilter;
+use ipt_app::usecases::two_factor::AfterPassword;
 use ipt_domain::alert::{AlertSource, RiskAlert};
 use ipt_domain::authz::Role;
 use ipt_domain::course::{CourseStartInput, TransitionError, TransitionInput};
@@ -28,7 +29,6 @@ use crate::kit::{
     FormPage, Input, PageCtx, PageError, ctx, fail, format_label, status_label, with_notice,
 };
 use crate::kit::{guard_label, session_label};
-use crate::portal::access::verify_blocking;
 
 // ---- Pieces of this file's pages ----------------------------------------------------------
 
@@ -93,17 +93,22 @@ pub async fn set_language(
     {
         tracing::warn!(user = %user.id, error = %e, "the language choice was not kept");
     }
-    // Only local paths: never an open redirect.
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
-        f.back
-    } else {
-        "/".into()
-    };
+    let back = same_site_path(&f.back).unwrap_or("/");
     (
         [(header::SET_COOKIE, lang_cookie(lang.code()))],
-        Redirect::to(&back),
+        Redirect::to(back),
     )
         .into_response()
+}
+
+/// `back` when it is a path on this site, never an open redirect: it starts with one `/`
+/// followed by anything but `/` or `\` (browsers read `//host` and `/\host` as another site),
+/// and holds only visible ASCII without `\` (no control character can reach the header).
+pub fn same_site_path(back: &str) -> Option<&str> {
+    let mut chars = back.chars();
+    let local = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+    let clean = back.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    (local && clean).then_some(back)
 }
 
 fn lang_cookie(code: &str) -> String {
@@ -141,9 +146,13 @@ pub async fn login_form(
     }
 }
 
+/// A field left out of the form (a hand-made request) is read as empty, and answered like a
+/// wrong password.
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -168,45 +177,75 @@ pub async fn login(
         )
             .into_response()
     };
-    if let Some(wait) = state.throttle.locked_for(&f.username, ip) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        let msg = t.with("login-throttled", &[("minutes", minutes.to_string())]);
-        return refuse(page, msg, f.username, StatusCode::TOO_MANY_REQUESTS);
-    }
-    let verified = state
-        .app
-        .staff_sign_in(&f.username, &f.password, verify_blocking)
-        .await;
+    // Kept on the page only when it could be a username: never a megabyte of it.
+    let typed: String = f.username.chars().take(60).collect();
+    let verified = state.app.staff_sign_in(&f.username, &f.password, ip).await;
     let user = match verified {
         Ok(Some(user)) => user,
-        Ok(None) => {
-            state.throttle.fail(&f.username, ip);
+        Err(AppError::Throttled { retry_after_secs }) => {
+            let minutes = ((retry_after_secs + 59) / 60).max(1);
+            let msg = t.with("login-throttled", &[("minutes", minutes.to_string())]);
+            return refuse(page, msg, typed, StatusCode::TOO_MANY_REQUESTS);
+        }
+        Err(AppError::Busy) => {
             return refuse(
                 page,
-                t.get("login-failed"),
-                f.username,
-                StatusCode::UNAUTHORIZED,
+                t.get("login-busy"),
+                typed,
+                StatusCode::SERVICE_UNAVAILABLE,
             );
+        }
+        Ok(None) => {
+            return refuse(page, t.get("login-failed"), typed, StatusCode::UNAUTHORIZED);
         }
         Err(e) => return fail(page)(e).into_response(),
     };
-    state.throttle.succeed(&f.username, ip);
+    let user = match state.app.after_password(user).await {
+        Ok(AfterPassword::SignedIn(user)) => user,
+        Ok(AfterPassword::SecondFactor(user)) => {
+            return crate::second_factor::challenge(&state, &headers, &user, "/login/code").await;
+        }
+        Ok(AfterPassword::Enrol(user)) => {
+            return crate::second_factor::challenge(&state, &headers, &user, "/login/enrol").await;
+        }
+        Err(e) => return fail(page)(e).into_response(),
+    };
+    match signed_in_cookies(&state, &headers, &user).await {
+        Ok(cookies) => with_cookies(Redirect::to("/").into_response(), cookies),
+        Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+/// Start a signed-in session for `user`, whose password (and second factor, if any) was
+/// checked: the session cookie, and the language the user chose before, on any device.
+pub(crate) async fn signed_in_cookies(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &ipt_app::ports::UserRecord,
+) -> Result<Vec<String>, AppError> {
     let token = auth::new_token();
     let idle = time::Duration::seconds(state.options.idle_timeout.as_secs() as i64);
-    if let Err(e) = state
+    state
         .app
-        .start_web_session(&user, &auth::hash_token(&token), idle)
-        .await
-    {
-        return fail(page)(e).into_response();
+        .start_web_session(user, &auth::hash_token(&token), idle)
+        .await?;
+    let mut cookies = vec![auth::session_cookie(
+        &token,
+        None,
+        auth::is_secure(state, headers),
+    )];
+    if let Ok(Some(lang)) = state.app.interface_language(user.id).await {
+        cookies.push(lang_cookie(lang.code()));
     }
-    let cookie = auth::session_cookie(&token, None, auth::is_secure(&state, &headers));
-    // The language the user chose before, on any device, follows them to this one.
-    let mut res = ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response();
-    if let Ok(Some(lang)) = state.app.interface_language(user.id).await
-        && let Ok(v) = header::HeaderValue::from_str(&lang_cookie(lang.code()))
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
+    Ok(cookies)
+}
+
+/// `res` with these `Set-Cookie` headers added.
+pub(crate) fn with_cookies(mut res: Response, cookies: Vec<String>) -> Response {
+    for c in cookies {
+        if let Ok(v) = header::HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     res
 }
@@ -1498,5 +1537,31 @@ pub async fn add_user(
                 .into_response()
         }
         Err(e) => fail(page)(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn the_language_switch_goes_back_only_to_a_path_on_this_site() {
+        for good in ["/", "/caseload", "/courses/1?tab=notes#x", "/portal/help"] {
+            assert_eq!(same_site_path(good), Some(good));
+        }
+        for bad in [
+            "",
+            "caseload",
+            "//evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "https://evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "/a\u{0}b",
+            "/a b",
+            "/é",
+        ] {
+            assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
     }
 }

@@ -36,7 +36,8 @@ impl From<AppError> for Problem {
             AppError::NotFound(_) | AppError::Forbidden => (404, "Not found"),
             AppError::Conflict { .. } => (409, "Changed by someone else"),
             AppError::Duplicate(_) => (409, "Already exists"),
-            AppError::Unavailable(_) => (503, "Service unavailable"),
+            AppError::Unavailable(_) | AppError::Busy => (503, "Service unavailable"),
+            AppError::Throttled { .. } => (429, "Too many requests"),
             AppError::Internal(_) | AppError::Config(_) => (500, "Internal error"),
         };
         let detail = match &e {

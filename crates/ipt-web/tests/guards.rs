@@ -740,7 +740,7 @@ async fn the_italian_users_page_words_every_refusal_in_italian() {
         for expected in [
             "'terapeuta' non è un ruolo",
             "Un nome utente ha da 2 a 40 caratteri",
-            "La password deve avere almeno 8 caratteri.",
+            "La password deve avere almeno 12 caratteri.",
         ] {
             assert!(text.contains(expected), "{expected}: {text}");
         }
@@ -754,7 +754,7 @@ async fn the_italian_users_page_words_every_refusal_in_italian() {
                 &[
                     ("username", "Anna"),
                     ("role", "clinician"),
-                    ("password", "abbastanza lunga"),
+                    ("password", "lanterna orbita ciottolo"),
                 ],
             )
             .await;

@@ -21,6 +21,7 @@ mod prompts;
 mod property;
 mod reports;
 mod safety;
+mod security;
 mod sessions;
 mod signals;
 mod support;

@@ -237,7 +237,7 @@ async fn administrators_manage_users_and_open_no_clinical_record() {
     let text = bad.text();
     assert!(
         text.contains("is not a role")
-            && text.contains("at least 8 characters")
+            && text.contains("at least 12 characters")
             && text.contains("2–40 characters"),
         "{text}"
     );
@@ -249,10 +249,29 @@ async fn administrators_manage_users_and_open_no_clinical_record() {
                 ("username", "newdoc"),
                 ("display_name", "Dr New"),
                 ("role", "clinician"),
-                ("password", "long enough pw"),
+                ("password", "lantern orbit pebble mango"),
             ],
         )
         .await;
+    // A common password, and one holding the username, are refused with the reason.
+    for (password, reason) in [
+        ("password1234", "too easy to guess"),
+        ("Newdoc-lantern-orbit", "must not contain the username"),
+    ] {
+        let r = t
+            .post(
+                "/admin/users",
+                Some(&s),
+                &[
+                    ("username", "newdoc2"),
+                    ("role", "clinician"),
+                    ("password", password.replace("Newdoc", "Newdoc2").as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+        assert!(r.text().contains(reason), "{password}: {}", r.text());
+    }
     assert_eq!(
         ok.location.as_deref(),
         Some("/admin/users?notice=users-added")

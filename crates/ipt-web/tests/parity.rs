@@ -93,6 +93,40 @@ fn cases(today: &str, tomorrow: &str, next_year: String, in_19_days: String) -> 
             codes: &["not_one_of", "required", "number_out_of_range"],
         },
         Case {
+            what: "a session note and agreed actions holding NUL and escape characters",
+            path: "sessions",
+            api: None,
+            form: session(&[
+                ("notes", "Talked\u{0}about work"),
+                ("agreed_actions", "Call\u{1b}[2J"),
+            ]),
+            json: json!({"number": 1, "date": today, "modality": "in_person", "attendance": "attended", "notes": "Talked\u{0}about work", "agreed_actions": "Call\u{1b}[2J"}),
+            codes: &["control_character", "control_character"],
+        },
+        Case {
+            what: "a goal whose words hold a NUL character",
+            path: "goals",
+            api: None,
+            form: vec![
+                ("area", "role_dispute".into()),
+                ("description", "Speak\u{0}up".into()),
+            ],
+            json: json!({"area": "role_dispute", "description": "Speak\u{0}up"}),
+            codes: &["control_character"],
+        },
+        Case {
+            what: "a person whose alias is only control characters",
+            path: "inventory",
+            api: None,
+            form: vec![
+                ("alias", "\u{7}\u{8}\u{1b}".into()),
+                ("relationship", "friend".into()),
+                ("ring", "2".into()),
+            ],
+            json: json!({"alias": "\u{7}\u{8}\u{1b}", "relationship": "friend", "ring": 2}),
+            codes: &["control_character"],
+        },
+        Case {
             what: "a person without a name, of no relationship, outside the circle's rings",
             path: "inventory",
             api: None,
@@ -1085,6 +1119,31 @@ async fn patients_and_courses_are_refused_alike_by_page_and_api() {
             &errors,
         )
         .await;
+        assert_eq!(t.db.store.count_patients().await.unwrap(), 0, "{what}");
+
+        let what = "a patient whose name is only control characters, and one holding NUL";
+        for name in ["\u{1}\u{2}\u{7f}", "Anna\u{0}Rossi"] {
+            let api = api_post(
+                &t,
+                "/api/v1/patients",
+                &tok,
+                json!({"name": name, "language": "en"}),
+            )
+            .await;
+            assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            let errors = api.json["errors"].as_array().cloned().unwrap_or_default();
+            let codes: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+            assert_eq!(codes, ["control_character"], "{what}");
+            page_says_the_same(
+                &t,
+                what,
+                "/patients",
+                &[("name", name), ("language", "en")],
+                (&session, &italian),
+                &errors,
+            )
+            .await;
+        }
         assert_eq!(t.db.store.count_patients().await.unwrap(), 0, "{what}");
 
         let p = t.patient(&clinician, "Intake Example").await;

@@ -367,34 +367,9 @@ impl TestApp {
     /// the OpenAPI document (`openapi_check`): a response it does not describe fails the test.
     pub async fn request(&self, req: Request<Body>) -> Reply {
         let (method, uri) = (req.method().to_string(), req.uri().to_string());
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string());
-        let set_cookie = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect();
-        let content_type = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        // Binary answers (PDF, CSV) are read lossily; their own tests read the bytes.
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        crate::openapi_check::check(&method, &uri, status.as_u16(), &content_type, &body);
-        Reply {
-            status,
-            location,
-            set_cookie,
-            content_type,
-            body,
-        }
+        let r = reply(self.router.clone().oneshot(req).await.unwrap()).await;
+        crate::openapi_check::check(&method, &uri, r.status.as_u16(), &r.content_type, &r.body);
+        r
     }
 
     pub async fn get(&self, path: &str, session: Option<&str>) -> Reply {
@@ -457,4 +432,34 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// A router's answer, read whole.
+pub async fn reply(res: axum::response::Response) -> Reply {
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let set_cookie = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    // Binary answers (PDF, CSV) are read lossily; their own tests read the bytes.
+    let body =
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Reply {
+        status,
+        location,
+        set_cookie,
+        content_type,
+        body,
+    }
 }

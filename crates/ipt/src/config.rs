@@ -40,6 +40,9 @@ pub struct Config {
     /// The patient portal (`[portal]`), e.g. `invitation_hours = 72`.
     #[serde(default)]
     pub portal: PortalConfig,
+    /// Staff sign-in (`[auth]`), e.g. `require_totp = true`.
+    #[serde(default)]
+    pub auth: AuthConfig,
     /// Crisis resources the patient portal shows, per language (`[crisis.en]`, `[crisis.it]`:
     /// `heading` and `lines`); a language left out shows our default text.
     #[serde(default)]
@@ -59,9 +62,20 @@ impl Default for Config {
             measures: MeasuresConfig::default(),
             signals: ipt_domain::signals::SignalConfig::default(),
             portal: PortalConfig::default(),
+            auth: AuthConfig::default(),
             crisis: BTreeMap::new(),
         }
     }
+}
+
+/// `[auth]` in `ipt.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Every staff account must sign in with a code from an authenticator app (TOTP) after its
+    /// password; an account without one sets it up at its next sign-in. Off by default so a
+    /// demo or a first start works at once; the operator guide asks it of production.
+    pub require_totp: bool,
 }
 
 /// `[portal]` in `ipt.toml`.

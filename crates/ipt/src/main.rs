@@ -144,6 +144,12 @@ enum UserCommand {
         #[arg(long)]
         none: bool,
     },
+    /// Remove an account's two-step sign-in (a lost phone and no recovery code left): its next
+    /// sign-in sets it up again where `[auth] require_totp` is on.
+    ResetSecondFactor {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -259,8 +265,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for w in store.operator_warnings().await? {
                 tracing::warn!("{w}");
             }
-            let app =
-                App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
+            let app = App::new(store, Arc::new(SystemClock), protocols)
+                .with_text_packs(packs.clone())
+                .with_second_factor_required(config.auth.require_totp);
             if demo {
                 demo::prepare(&app, 1, None).await?;
             } else if !app.has_users().await? {
@@ -361,6 +368,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "Added {} ({}) with id {}.",
                 user.username, user.role, user.id
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::ResetSecondFactor { username },
+        } => {
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            let account = app
+                .account_named(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("there is no user named '{username}'"))?;
+            app.reset_second_factor(&Actor::System, account.id)
+                .await
+                .map_err(worded)?;
+            println!(
+                "Two-step sign-in of {} is reset: it is set up again at the next sign-in.",
+                account.username
             );
             Ok(())
         }

@@ -55,7 +55,7 @@ fn a_clinician_signs_in_and_walks_a_course_from_registration_to_completion() {
     driver.type_into("#password", "wrong password");
     driver.submit("/login");
     expect(&driver, "The username or password is not right.");
-    driver.type_into("#password", "a long passphrase");
+    driver.type_into("#password", "lantern orbit pebble mango");
     shot("01-sign-in");
     driver.submit("/login");
     expect(&driver, "No patients yet.");

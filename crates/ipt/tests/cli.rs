@@ -32,7 +32,7 @@ fn an_unknown_role_is_refused_before_anything_is_written() {
     let o = ipt(
         &dir,
         &["user", "add", "--username", "rosa", "--role", "therapist"],
-        Some("longenough\n"),
+        Some("lantern orbit pebble mango\n"),
     );
     assert!(!o.status.success());
     assert!(
@@ -52,7 +52,7 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates_and_short_passw
     let o = ipt(
         &dir,
         &["user", "add", "--username", "Rosa", "--role", "clinician"],
-        Some("a long passphrase\n"),
+        Some("lantern orbit pebble mango\n"),
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Added rosa (clinician)"));
@@ -63,7 +63,7 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates_and_short_passw
     let again = ipt(
         &dir,
         &["user", "add", "--username", "rosa", "--role", "admin"],
-        Some("another passphrase\n"),
+        Some("quiet harbour velvet sprocket\n"),
     );
     assert!(!again.status.success());
     assert!(text(&again).contains("already exists"), "{}", text(&again));
@@ -74,10 +74,28 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates_and_short_passw
     );
     assert!(!short.status.success());
     assert!(
-        text(&short).contains("at least 8 characters"),
+        text(&short).contains("at least 12 characters"),
         "{}",
         text(&short)
     );
+    // What an attacker tries first is refused, each with its reason (NIST SP 800-63B).
+    for (password, reason) in [
+        ("12345678", "at least 12 characters"),
+        ("password", "at least 12 characters"),
+        ("aaaaaaaa", "at least 12 characters"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
+        ("password1234", "too easy to guess"),
+        ("123456789012", "too easy to guess"),
+        ("bea.bea.bea.bea", "must not contain the username"),
+    ] {
+        let o = ipt(
+            &dir,
+            &["user", "add", "--username", "bea", "--role", "admin"],
+            Some(&format!("{password}\n")),
+        );
+        assert!(!o.status.success(), "{password}");
+        assert!(text(&o).contains(reason), "{password}: {}", text(&o));
+    }
     let empty = ipt(
         &dir,
         &["user", "add", "--username", "bea", "--role", "admin"],
@@ -102,7 +120,7 @@ fn user_supervise_assigns_and_clears_a_supervisor_by_the_cores_rules() {
         let o = ipt(
             &dir,
             &["user", "add", "--username", name, "--role", role],
-            Some("a long passphrase\n"),
+            Some("lantern orbit pebble mango\n"),
         );
         assert!(o.status.success(), "{}", text(&o));
     }

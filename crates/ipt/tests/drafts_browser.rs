@@ -20,7 +20,7 @@ use crate::webdriver::{Driver, browser, expect};
 fn a_started_course(d: &Driver, b: &str) -> String {
     d.goto(&format!("{b}/login"));
     d.type_into("#username", "maria");
-    d.type_into("#password", "a long passphrase");
+    d.type_into("#password", "lantern orbit pebble mango");
     d.submit("/login");
     expect(d, "No patients yet.");
     d.goto(&format!("{b}/patients/new"));

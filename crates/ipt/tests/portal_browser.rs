@@ -37,7 +37,7 @@ fn a_patient_answers_phq9_on_a_phone_and_a_risk_answer_reaches_the_clinician() {
     // The clinician registers a patient, starts a course, assigns PHQ-9 and invites the patient.
     clinic.goto(&format!("{b}/login"));
     clinic.type_into("#username", "maria");
-    clinic.type_into("#password", "a long passphrase");
+    clinic.type_into("#password", "lantern orbit pebble mango");
     clinic.submit("/login");
     expect(&clinic, "No patients yet.");
     clinic.goto(&format!("{b}/patients/new"));

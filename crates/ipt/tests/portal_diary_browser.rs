@@ -36,7 +36,7 @@ fn en_date(d: time::Date) -> String {
 fn set_up_and_hand_over(driver: &Driver, b: &str, full: bool) -> String {
     driver.goto(&format!("{b}/login"));
     driver.type_into("#username", "maria");
-    driver.type_into("#password", "a long passphrase");
+    driver.type_into("#password", "lantern orbit pebble mango");
     driver.submit("/login");
     expect(driver, "No patients yet.");
     driver.goto(&format!("{b}/patients/new"));
@@ -271,7 +271,7 @@ fn a_patient_keeps_a_mood_diary_on_a_phone_and_finds_it_in_the_chart_summary_and
 
     // The clinician sees the same diary in the course workspace (after kiosk mode ends).
     driver.goto(&format!("{b}/portal/kiosk/exit"));
-    driver.type_into("#password", "a long passphrase");
+    driver.type_into("#password", "lantern orbit pebble mango");
     driver.submit("/portal/kiosk/exit");
     driver.resize(1280, 1600);
     driver.goto(&format!("{course_url}/diary"));

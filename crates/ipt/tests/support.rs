@@ -142,7 +142,7 @@ impl Drop for Server {
     }
 }
 
-/// Add the clinician `maria` (passphrase "a long passphrase") and serve the folder's database
+/// Add the clinician `maria` (passphrase "lantern orbit pebble mango") and serve the folder's database
 /// (and its ipt.toml, if any) on a free port.
 pub fn start_server_with_clinician(dir: &Scratch) -> Server {
     let add = ipt(
@@ -157,7 +157,7 @@ pub fn start_server_with_clinician(dir: &Scratch) -> Server {
             "--display-name",
             "Dr Maria Test",
         ],
-        Some("a long passphrase\n"),
+        Some("lantern orbit pebble mango\n"),
     );
     assert!(add.status.success(), "{}", text(&add));
     let port = free_port();

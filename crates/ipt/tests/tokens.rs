@@ -83,7 +83,7 @@ fn token_lifecycle(dir: &Scratch, url: &str) -> String {
             &["user", "add", "--username", "rosa", "--role", "clinician"],
             url,
         ),
-        Some("a long passphrase\n"),
+        Some("lantern orbit pebble mango\n"),
     );
     assert!(o.status.success(), "{}", text(&o));
 

@@ -21,6 +21,7 @@ pub mod sign_in;
 pub mod supervision;
 pub mod throttle;
 pub mod timeline;
+pub mod two_factor;
 pub mod web_sessions;
 
 /// A correction needs the version the user opened; a missing one is refused with the rest.

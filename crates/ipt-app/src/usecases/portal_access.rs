@@ -10,7 +10,7 @@
 //! The patient's side reaches only the patient's own records: every id (assignment, assessment)
 //! is looked up inside the patient's portal course, and anything else answers "not found".
 
-use std::future::Future;
+use std::net::IpAddr;
 
 use ipt_domain::alert::RiskAlert;
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
@@ -32,6 +32,7 @@ use uuid::Uuid;
 use crate::access::Access;
 use crate::ports::{AlertFilter, AuditEvent, StoreError, UserRecord};
 use crate::usecases::portal::PortalPatient;
+use crate::usecases::throttle::Secret;
 use crate::{App, AppError, new_id, password};
 
 // ---- Portal codes ------------------------------------------------------------------------------
@@ -545,7 +546,24 @@ impl App {
 
     /// The open invitation behind a token hash, and its patient. Unknown, expired, revoked and
     /// used invitations all answer `InvitationUnusable`; a refused use of a real one is audited.
+    /// Unusable ones count as failed attempts from `from` (`usecases::throttle`), and a caller
+    /// over the limit is answered `Throttled` before anything is looked up.
     pub async fn open_invitation(
+        &self,
+        token_hash: &str,
+        from: IpAddr,
+    ) -> Result<(Invitation, Patient), PortalAccessError> {
+        self.refuse_if_locked(Secret::Invitation, from).await?;
+        match self.open_invitation_unthrottled(token_hash).await {
+            Err(PortalAccessError::InvitationUnusable) => {
+                self.count_failure(Secret::Invitation, from).await?;
+                Err(PortalAccessError::InvitationUnusable)
+            }
+            other => other,
+        }
+    }
+
+    async fn open_invitation_unthrottled(
         &self,
         token_hash: &str,
     ) -> Result<(Invitation, Patient), PortalAccessError> {
@@ -576,22 +594,17 @@ impl App {
     /// code, hash both, and store them (the store marks the invitation accepted, spends the
     /// patient's other open invitations and ends earlier portal sign-ins, in one transaction).
     /// Returns the code, to show the patient once.
-    pub async fn accept_invitation<H, F>(
+    pub async fn accept_invitation(
         &self,
         invitation: &Invitation,
         passphrase: &str,
         confirm: &str,
-        hash: H,
-    ) -> Result<String, PortalAccessError>
-    where
-        H: FnOnce(String) -> F,
-        F: Future<Output = Result<String, AppError>>,
-    {
+    ) -> Result<String, PortalAccessError> {
         if invitation.state(self.now()) != InvitationState::Open {
             return Err(PortalAccessError::InvitationUnusable);
         }
         check_passphrase(passphrase, confirm)?;
-        let passphrase_hash = hash(passphrase.to_string()).await?;
+        let passphrase_hash = self.hash_secret(passphrase).await?;
         // A code already in use (vanishingly unlikely) is refused by the store: draw again.
         let mut attempts = 0;
         loop {
@@ -628,16 +641,13 @@ impl App {
     /// Check a portal code and passphrase; the patient when both are right. An unknown code
     /// costs one Argon2 verification like a wrong passphrase, and a wrong passphrase for a
     /// real code is audited.
-    pub async fn portal_sign_in<V, F>(
+    pub async fn portal_sign_in(
         &self,
         code: &str,
         passphrase: &str,
-        verify: V,
-    ) -> Result<Option<PatientId>, AppError>
-    where
-        V: FnOnce(String, String) -> F,
-        F: Future<Output = bool>,
-    {
+        from: IpAddr,
+    ) -> Result<Option<PatientId>, AppError> {
+        let attempt = self.begin_attempt(Secret::PortalCode(code), from).await?;
         let access = match normalise_code(code) {
             Some(c) => self.store.portal_access_by_code(&hash_code(&c)).await?,
             None => None,
@@ -646,7 +656,8 @@ impl App {
             .as_ref()
             .map(|a| a.passphrase_hash.clone())
             .unwrap_or_else(|| password::dummy_hash().to_string());
-        let ok = verify(passphrase.to_string(), stored).await;
+        let ok = self.check_secret(passphrase, stored).await;
+        self.end_attempt(attempt, ok && access.is_some()).await?;
         match access {
             Some(a) if ok => Ok(Some(a.patient)),
             Some(a) => {
@@ -697,27 +708,26 @@ impl App {
     /// Leave kiosk mode: the clinician who started it types their password. On success the
     /// portal session ends and the clinician is returned (the caller signs them back in); a
     /// wrong password is audited and answers None.
-    pub async fn end_kiosk<V, F>(
+    pub async fn end_kiosk(
         &self,
         who: &PortalPatient,
         password: &str,
-        verify: V,
-    ) -> Result<Option<UserRecord>, AppError>
-    where
-        V: FnOnce(String, String) -> F,
-        F: Future<Output = bool>,
-    {
+        from: IpAddr,
+    ) -> Result<Option<UserRecord>, AppError> {
         let Some(clinician) = who.kiosk_by else {
             return Err(AppError::NotFound("kiosk session"));
         };
+        let attempt = self.begin_attempt(Secret::Kiosk(clinician), from).await?;
         let user = self.store.user(clinician).await?;
         let stored = user
             .as_ref()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| password::dummy_hash().to_string());
-        let ok = verify(password.to_string(), stored).await;
+        let ok = self.check_secret(password, stored).await;
+        let right = ok && user.as_ref().is_some_and(|u| u.active);
+        self.end_attempt(attempt, right).await?;
         match user {
-            Some(u) if ok && u.active => {
+            Some(u) if right => {
                 let audit = self.portal_audit(who, "kiosk_end", "patient", who.id().as_uuid());
                 self.store
                     .delete_portal_session(&who.token_hash, &audit)

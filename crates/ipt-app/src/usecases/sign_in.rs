@@ -1,10 +1,10 @@
 //! Staff sign-in: checking a username and password, and starting a signed-in session. The
-//! doors (the sign-in page; later others) hand in what was typed and a way to verify a password
-//! off the async runtime; they never read accounts or write sessions themselves. Repeated
-//! failures are throttled by `usecases::throttle` (in memory, per process), which the door
-//! consults before it hands anything in.
+//! doors (the sign-in page; later others) hand in what was typed and where it came from; they
+//! never read accounts or write sessions themselves. Every attempt is counted by
+//! `usecases::throttle` (in the database, shared by every instance) before the password is
+//! checked.
 
-use std::future::Future;
+use std::net::IpAddr;
 
 use ipt_domain::authz::Actor;
 use time::Duration;
@@ -15,17 +15,17 @@ use crate::{App, AppError, parse_username, password};
 impl App {
     /// The active account whose password this is, or None (the caller cannot tell which part
     /// was wrong). Exactly one (slow) verification runs whatever the input, so an unknown
-    /// username takes as long as a wrong password.
-    pub async fn staff_sign_in<V, F>(
+    /// username takes as long as a wrong password; none runs when the attempt is refused
+    /// (`Throttled`, `Busy`).
+    pub async fn staff_sign_in(
         &self,
         username: &str,
         secret: &str,
-        verify: V,
-    ) -> Result<Option<UserRecord>, AppError>
-    where
-        V: FnOnce(String, String) -> F,
-        F: Future<Output = bool>,
-    {
+        from: IpAddr,
+    ) -> Result<Option<UserRecord>, AppError> {
+        let attempt = self
+            .begin_attempt(crate::usecases::throttle::Secret::Password(username), from)
+            .await?;
         let account = match parse_username(username) {
             Ok(u) => self.store.user_by_username(&u).await?,
             Err(_) => None,
@@ -34,8 +34,10 @@ impl App {
             .as_ref()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| password::dummy_hash().to_string());
-        let ok = verify(secret.to_string(), stored).await;
-        Ok(account.filter(|u| ok && u.active))
+        let ok = self.check_secret(secret, stored).await;
+        let user = account.filter(|u| ok && u.active);
+        self.end_attempt(attempt, user.is_some()).await?;
+        Ok(user)
     }
 
     /// Start a signed-in session for `user`, whose password was checked. The caller made the

@@ -12,6 +12,8 @@
 
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::ids::{PatientId, UserId};
+use std::net::IpAddr;
+
 use time::Duration;
 
 use crate::ports::{AuditEvent, UserRecord};
@@ -28,14 +30,20 @@ impl App {
     /// The active account behind a personal API token's hash, or None (unknown, revoked, or
     /// the account deactivated). The token's use is recorded, to the minute; a use that cannot
     /// be recorded does not refuse the call.
-    pub async fn bearer_user(&self, token_hash: &str) -> Result<Option<UserRecord>, AppError> {
+    /// An unknown or revoked token counts as a failed attempt from `from`; over the limit it
+    /// answers `Throttled` (`usecases::throttle`). A good token costs no count.
+    pub async fn bearer_user(
+        &self,
+        token_hash: &str,
+        from: IpAddr,
+    ) -> Result<Option<UserRecord>, AppError> {
         let now = self.now();
-        let Some(token) = self.store.token_by_hash(token_hash).await? else {
+        let token = self.store.token_by_hash(token_hash).await?;
+        let Some(token) = token.filter(|t| t.revoked_at.is_none()) else {
+            self.count_failure(crate::usecases::throttle::Secret::ApiToken, from)
+                .await?;
             return Ok(None);
         };
-        if token.revoked_at.is_some() {
-            return Ok(None);
-        }
         let Some(user) = self.store.user(token.user).await?.filter(|u| u.active) else {
             return Ok(None);
         };

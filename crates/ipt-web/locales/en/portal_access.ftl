@@ -38,6 +38,7 @@ portal-access-signed-out = You have signed out.
 portal-access-expired = You were signed out because nothing happened for a while. Please sign in again.
 portal-access-throttled-title = Please wait a little
 portal-access-throttled = There were too many tries. To keep your space safe, please wait { $minutes } minutes and try again.
+portal-access-busy = Many sign-ins are being checked at this moment. Please try again in a few seconds.
 
 ## Kiosk mode
 portal-access-kiosk-title = Give the device back

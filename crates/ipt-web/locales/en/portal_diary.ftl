@@ -43,6 +43,7 @@ portal-diary-error-quality = Choose how it went, from −2 to +2.
 portal-diary-error-future = { $date } has not come yet. You can write about today or an earlier day.
 portal-diary-error-date = This is not a date we can read. Please choose the day again.
 portal-diary-error-note-long = The note is too long. Please keep it under { $n } characters.
+portal-diary-error-control-character = This text holds an invisible control character that cannot be saved. Please type it again, or paste it as plain text.
 portal-diary-error-too-many = A day can list up to { $n } people.
 portal-diary-error-alias-long = A name or nickname can have up to { $n } characters.
 portal-diary-error-twice = { $person } is listed twice. Please keep one.

@@ -39,6 +39,7 @@ portal-access-signed-out = Sei uscito dal tuo spazio.
 portal-access-expired = Sei stato fatto uscire perché per un po' non è successo nulla. Per favore entra di nuovo.
 portal-access-throttled-title = Aspetta un momento
 portal-access-throttled = Ci sono stati troppi tentativi. Per proteggere il tuo spazio, aspetta { $minutes } minuti e riprova.
+portal-access-busy = In questo momento si stanno verificando molti accessi. Riprova tra qualche secondo.
 
 ## Modalità chiosco
 portal-access-kiosk-title = Restituisci il dispositivo

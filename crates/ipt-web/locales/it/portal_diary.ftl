@@ -43,6 +43,7 @@ portal-diary-error-quality = Scegli come è andata, da −2 a +2.
 portal-diary-error-future = Il { $date } non è ancora arrivato. Puoi scrivere di oggi o di un giorno passato.
 portal-diary-error-date = Non riusciamo a leggere questa data. Scegli di nuovo il giorno.
 portal-diary-error-note-long = La nota è troppo lunga. Tienila sotto i { $n } caratteri.
+portal-diary-error-control-character = Questo testo contiene un carattere di controllo invisibile che non si può salvare. Scrivilo di nuovo, oppure incollalo come testo semplice.
 portal-diary-error-too-many = In un giorno puoi indicare al massimo { $n } persone.
 portal-diary-error-alias-long = Un nome o soprannome può avere al massimo { $n } caratteri.
 portal-diary-error-twice = { $person } compare due volte. Lasciane una sola.

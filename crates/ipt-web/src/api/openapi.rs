@@ -21,8 +21,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::problem::{
-    Conflict, Forbidden, Invalid, Malformed, NotFound, ProblemDetails, Unauthorised,
-    UnsupportedMediaType,
+    Conflict, Forbidden, Invalid, Malformed, NotFound, ProblemDetails, TooManyRequests,
+    Unauthorised, UnsupportedMediaType,
 };
 
 /// Routes described here that are registered outside `api::routes()`: the public protocol
@@ -94,6 +94,7 @@ const DESCRIPTION: &str = "Patients, IPT courses, sessions, measures and risk al
     components(schemas(ProblemDetails), responses(
         Malformed,
         Unauthorised,
+        TooManyRequests,
         Forbidden,
         NotFound,
         Conflict,
@@ -135,6 +136,7 @@ impl Modify for SecuritySchemes {
     responses(
         (status = 200, description = "The OpenAPI 3.1 document", body = Object),
         (status = 401, response = Unauthorised),
+        (status = 429, response = TooManyRequests),
     ),
 )]
 pub async fn serve() -> Json<Value> {

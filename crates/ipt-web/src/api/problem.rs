@@ -161,6 +161,7 @@ macro_rules! problem_responses {
 problem_responses! {
     Malformed => format!("The body is not JSON, or not a JSON object (problem type {TYPE_MALFORMED})");
     Unauthorised => "No credentials, or a revoked or unknown token (problem type about:blank)";
+    TooManyRequests => "Too many wrong API tokens from the caller's address within 15 minutes: nothing was checked; the Retry-After header says when to try again (problem type about:blank)";
     Forbidden => "The caller's role may not do this at all: administrators read no clinical records (problem type about:blank)";
     NotFound => "No such record, or one the caller may not see: the two answer alike (problem type about:blank)";
     Conflict => format!("The record changed since the caller read it (your_version, current_version), or it already exists (problem type {TYPE_CONFLICT})");
@@ -186,13 +187,13 @@ macro_rules! problem_sets {
 
 problem_sets! {
     /// A read of one record.
-    ReadProblems => [401: Unauthorised, 404: NotFound];
+    ReadProblems => [401: Unauthorised, 404: NotFound, 429: TooManyRequests];
     /// A write with a JSON body.
-    WriteProblems => [400: Malformed, 401: Unauthorised, 404: NotFound, 415: UnsupportedMediaType, 422: Invalid];
+    WriteProblems => [400: Malformed, 401: Unauthorised, 429: TooManyRequests, 404: NotFound, 415: UnsupportedMediaType, 422: Invalid];
     /// A write with a JSON body that carries the version the caller read.
-    VersionedProblems => [400: Malformed, 401: Unauthorised, 404: NotFound, 409: Conflict, 415: UnsupportedMediaType, 422: Invalid];
+    VersionedProblems => [400: Malformed, 401: Unauthorised, 429: TooManyRequests, 404: NotFound, 409: Conflict, 415: UnsupportedMediaType, 422: Invalid];
     /// A removal: the version comes in the query.
-    RemovalProblems => [401: Unauthorised, 404: NotFound, 409: Conflict, 422: Invalid];
+    RemovalProblems => [401: Unauthorised, 429: TooManyRequests, 404: NotFound, 409: Conflict, 422: Invalid];
 }
 
 impl ProblemDetails {
@@ -357,6 +358,16 @@ impl From<AppError> for ApiProblem {
                 }
             }
             AppError::Duplicate(m) => Self::new(409, "Already exists", m),
+            AppError::Throttled { retry_after_secs } => Self::new(
+                429,
+                "Too many requests",
+                format!("too many attempts; try again in {retry_after_secs} seconds"),
+            ),
+            AppError::Busy => Self::new(
+                503,
+                "Service unavailable",
+                "too many sign-ins are being checked at once; try again in a few seconds",
+            ),
             AppError::Unavailable(m) => {
                 tracing::warn!(error = %m, "storage unavailable");
                 Self::new(

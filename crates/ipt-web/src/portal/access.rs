@@ -2,13 +2,13 @@
 //! once), signing in with code and passphrase, signing out, and leaving kiosk mode with the
 //! clinician's password.
 //!
-//! Every check of a secret (invitation token, code + passphrase, the clinician's password) goes
-//! through the shared sign-in throttle, keyed by the kind of check and the caller's address, so
+//! Every check of a secret (invitation token, code + passphrase, the clinician's password) is
+//! counted by the core's sign-in throttle (`ipt_app::usecases::throttle`, in the database), so
 //! guessing is slowed to a handful of tries per quarter hour. An unusable invitation answers the
 //! same "not found" page whether the token is unknown, expired, revoked or used.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -80,6 +80,17 @@ pub fn error_page(page: PortalCtx, e: AppError) -> Response {
             t.get("portal-access-unavailable"),
             back,
         ),
+        AppError::Throttled { retry_after_secs } => {
+            let text = throttled_text(&t, retry_after_secs);
+            throttled(page, text)
+        }
+        AppError::Busy => message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            page,
+            "portal-access-throttled-title",
+            t.get("portal-access-busy"),
+            None,
+        ),
         other => {
             tracing::error!(error = %other, "portal page failed");
             message(
@@ -116,29 +127,34 @@ impl ipt_app::ports::Hasher for BlockingHasher {
     async fn hash(&self, secret: String) -> Result<String, AppError> {
         hash_blocking(secret).await
     }
+
+    async fn verify(&self, secret: String, stored: String) -> bool {
+        tokio::task::spawn_blocking(move || ipt_app::password::verify(&secret, &stored))
+            .await
+            .unwrap_or(false)
+    }
 }
 
-/// Verify a passphrase or password on a blocking thread.
-pub async fn verify_blocking(secret: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || ipt_app::password::verify(&secret, &stored))
-        .await
-        .unwrap_or(false)
+/// A secret check that was not made, beside its form: too many tries (wait), or too many
+/// checks at once (try again in a moment).
+fn held_back(t: &Tr, e: &AppError) -> Option<(StatusCode, String)> {
+    match e {
+        AppError::Throttled { retry_after_secs } => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            throttled_text(t, *retry_after_secs),
+        )),
+        AppError::Busy => Some((StatusCode::SERVICE_UNAVAILABLE, t.get("portal-access-busy"))),
+        _ => None,
+    }
 }
 
-/// The throttle "username" of a kind of secret check: `invite`, `code:<code>`, `kiosk:<user>`.
-fn throttle_key(kind: &str) -> String {
-    format!("portal-{kind}")
-}
-
-/// How long the caller must wait, as a sentence, if this kind of check is locked for them.
-fn locked(state: &AppState, t: &Tr, kind: &str, ip: IpAddr) -> Option<String> {
-    state.throttle.locked_for(&throttle_key(kind), ip).map(|w| {
-        let minutes = w.as_secs().div_ceil(60).max(1);
-        t.with(
-            "portal-access-throttled",
-            &[("minutes", minutes.to_string())],
-        )
-    })
+/// "Wait N minutes", for a throttled attempt.
+fn throttled_text(t: &Tr, retry_after_secs: i64) -> String {
+    let minutes = ((retry_after_secs + 59) / 60).max(1);
+    t.with(
+        "portal-access-throttled",
+        &[("minutes", minutes.to_string())],
+    )
 }
 
 fn idle(state: &AppState) -> time::Duration {
@@ -242,16 +258,14 @@ pub async fn invitation(
 ) -> Response {
     let path = format!("/portal/invitation/{token}");
     let page = public_ctx(&headers, "portal-access-invitation-title", &path);
-    if let Some(text) = locked(&state, &page.t, "invite", peer.ip()) {
-        return throttled(page, text);
-    }
-    let (invitation, patient) = match state.app.open_invitation(&auth::hash_token(&token)).await {
+    let opened = state
+        .app
+        .open_invitation(&auth::hash_token(&token), peer.ip())
+        .await;
+    let (invitation, patient) = match opened {
         Ok(x) => x,
         Err(PortalAccessError::App(e)) => return error_page(page, e),
-        Err(_) => {
-            state.throttle.fail(&throttle_key("invite"), peer.ip());
-            return invitation_unusable(page);
-        }
+        Err(_) => return invitation_unusable(page),
     };
     let page = in_lang(
         page,
@@ -287,16 +301,14 @@ pub async fn accept(
 ) -> Response {
     let path = format!("/portal/invitation/{token}");
     let page = public_ctx(&headers, "portal-access-invitation-title", &path);
-    if let Some(text) = locked(&state, &page.t, "invite", peer.ip()) {
-        return throttled(page, text);
-    }
-    let (invitation, patient) = match state.app.open_invitation(&auth::hash_token(&token)).await {
+    let opened = state
+        .app
+        .open_invitation(&auth::hash_token(&token), peer.ip())
+        .await;
+    let (invitation, patient) = match opened {
         Ok(x) => x,
         Err(PortalAccessError::App(e)) => return error_page(page, e),
-        Err(_) => {
-            state.throttle.fail(&throttle_key("invite"), peer.ip());
-            return invitation_unusable(page);
-        }
+        Err(_) => return invitation_unusable(page),
     };
     let page = in_lang(
         page,
@@ -306,7 +318,7 @@ pub async fn accept(
     let t = page.t;
     let code = match state
         .app
-        .accept_invitation(&invitation, &f.passphrase, &f.confirm, hash_blocking)
+        .accept_invitation(&invitation, &f.passphrase, &f.confirm)
         .await
     {
         Ok(code) => code,
@@ -399,16 +411,6 @@ pub async fn sign_in(
     let page = public_ctx(&headers, "portal-access-sign-in-title", "/portal/sign-in");
     let t = page.t;
     let ip = peer.ip();
-    let kind = format!(
-        "code:{}",
-        ipt_app::usecases::portal_access::normalise_code(&f.code).unwrap_or_else(|| f
-            .code
-            .trim()
-            .chars()
-            .take(40)
-            .collect::<String>()
-            .to_ascii_uppercase())
-    );
     let refuse = |page: PortalCtx, status: StatusCode, error: String| {
         (
             status,
@@ -420,26 +422,20 @@ pub async fn sign_in(
         )
             .into_response()
     };
-    if let Some(text) = locked(&state, &t, &kind, ip) {
-        return refuse(page, StatusCode::TOO_MANY_REQUESTS, text);
-    }
-    let patient = match state
-        .app
-        .portal_sign_in(&f.code, &f.passphrase, verify_blocking)
-        .await
-    {
+    let patient = match state.app.portal_sign_in(&f.code, &f.passphrase, ip).await {
         Ok(p) => p,
-        Err(e) => return error_page(page, e),
+        Err(e) => match held_back(&t, &e) {
+            Some((status, text)) => return refuse(page, status, text),
+            None => return error_page(page, e),
+        },
     };
     let Some(patient) = patient else {
-        state.throttle.fail(&throttle_key(&kind), ip);
         return refuse(
             page,
             StatusCode::UNAUTHORIZED,
             t.get("portal-access-sign-in-failed"),
         );
     };
-    state.throttle.succeed(&throttle_key(&kind), ip);
     let token = auth::new_token();
     if let Err(e) = state
         .app
@@ -507,13 +503,12 @@ pub async fn kiosk_exit(
     headers: HeaderMap,
     Form(f): Form<KioskExitForm>,
 ) -> Response {
-    let Some(clinician) = who.kiosk_by else {
+    if who.kiosk_by.is_none() {
         return Redirect::to("/portal").into_response();
-    };
+    }
     let page = ctx(&who, "portal-access-kiosk-title", "/portal/kiosk/exit");
     let t = page.t;
     let ip = peer.ip();
-    let kind = format!("kiosk:{clinician}");
     let refuse = |page: PortalCtx, status: StatusCode, error: String| {
         (
             status,
@@ -524,26 +519,20 @@ pub async fn kiosk_exit(
         )
             .into_response()
     };
-    if let Some(text) = locked(&state, &t, &kind, ip) {
-        return refuse(page, StatusCode::TOO_MANY_REQUESTS, text);
-    }
-    let user = match state
-        .app
-        .end_kiosk(&who, &f.password, verify_blocking)
-        .await
-    {
+    let user = match state.app.end_kiosk(&who, &f.password, ip).await {
         Ok(u) => u,
-        Err(e) => return error_page(page, e),
+        Err(e) => match held_back(&t, &e) {
+            Some((status, text)) => return refuse(page, status, text),
+            None => return error_page(page, e),
+        },
     };
     let Some(user) = user else {
-        state.throttle.fail(&throttle_key(&kind), ip);
         return refuse(
             page,
             StatusCode::UNAUTHORIZED,
             t.get("portal-access-kiosk-failed"),
         );
     };
-    state.throttle.succeed(&throttle_key(&kind), ip);
     // The clinician is signed back in with a fresh session, as after their own sign-in.
     let token = auth::new_token();
     if let Err(e) = state

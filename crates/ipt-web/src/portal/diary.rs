@@ -513,6 +513,12 @@ impl Errors {
             DiaryError::NoteTooLong(n) => {
                 out.note = Some(t.with("portal-diary-error-note-long", &[("n", n.to_string())]))
             }
+            DiaryError::NoteControlCharacter => {
+                out.note = Some(t.get("portal-diary-error-control-character"))
+            }
+            DiaryError::AliasControlCharacter => {
+                out.people = Some(t.get("portal-diary-error-control-character"))
+            }
             DiaryError::TooManyPeople(n) => {
                 out.people = Some(t.with("portal-diary-error-too-many", &[("n", n.to_string())]))
             }
