@@ -63,4 +63,5 @@ stories!(
     statistics_refresh_and_operator_warnings,
     caseload_records_are_one_clinicians_patients_with_their_records,
     concurrent_submissions_commit_together_and_fail_alone,
+    the_census_counts_every_table_and_names_the_last_migration,
 );
