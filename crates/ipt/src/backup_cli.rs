@@ -630,6 +630,7 @@ async fn check_target_is_empty(url: &DatabaseUrl, force: bool) -> anyhow::Result
             if !p.exists() || std::fs::metadata(p)?.len() == 0 {
                 return Ok(());
             }
+            check_not_in_use(p, url).await?;
             let store = SqliteStore::connect(raw)
                 .await
                 .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
@@ -663,6 +664,37 @@ async fn check_target_is_empty(url: &DatabaseUrl, force: bool) -> anyhow::Result
         )));
     }
     Ok(())
+}
+
+/// Refuse to replace a SQLite file another process has open (a running `ipt serve`): its
+/// connections would go on writing to the old file, and their log could be replayed into the
+/// new one. An exclusive lock is granted only when no other connection holds the database.
+async fn check_not_in_use(path: &Path, url: &DatabaseUrl) -> anyhow::Result<()> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteLockingMode};
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .locking_mode(SqliteLockingMode::Exclusive)
+        .busy_timeout(std::time::Duration::from_secs(1))
+        .connect()
+        .await
+        .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
+    let taken = sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await;
+    if taken.is_ok() {
+        let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+    }
+    let _ = conn.close().await;
+    match taken {
+        Ok(_) => Ok(()),
+        Err(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => {
+            Err(refused(format!(
+                "the database at {} is in use (is `ipt serve` running on it?); stop the server, \
+                 then restore",
+                url.display()
+            )))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("cannot lock the database to restore into")),
+    }
 }
 
 /// Decrypt the payload to `target`, checking its length and hash, and that the archive ends

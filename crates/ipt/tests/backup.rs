@@ -350,6 +350,19 @@ fn a_backup_is_taken_while_the_server_runs() {
         ),
     );
     assert!(said.contains("Restored"), "{said}");
+    // Restoring over the database the server has open is refused, even with --force.
+    let t = run_refused(
+        &dir,
+        &[
+            "restore",
+            "--in",
+            a,
+            "--identity",
+            identity.to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert!(t.contains("in use") && t.contains("ipt serve"), "{t}");
 }
 
 #[test]
