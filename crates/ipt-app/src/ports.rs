@@ -231,6 +231,23 @@ pub struct PoolStats {
     pub max: u32,
 }
 
+/// What a database holds, table by table: what a backup's manifest records and a restore checks
+/// (#16). Read in one snapshot, so the counts agree with each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatabaseCensus {
+    /// The version of the last migration applied (`0011_…` is 11); None before any.
+    pub last_migration: Option<i64>,
+    /// Rows per table, by table name: every table of the schema but the migrations' own.
+    pub tables: std::collections::BTreeMap<String, u64>,
+}
+
+impl DatabaseCensus {
+    /// Whether any table holds a row.
+    pub fn has_rows(&self) -> bool {
+        self.tables.values().any(|n| *n > 0)
+    }
+}
+
 /// What can go wrong in storage, in terms the app can act on.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
@@ -742,6 +759,10 @@ pub trait Store: Send + Sync + 'static {
     /// What the operator should hear about the database at start, in plain words (PostgreSQL
     /// with autovacuum off, whose statistics then go stale). Empty when all is well.
     async fn operator_warnings(&self) -> Result<Vec<String>, StoreError>;
+    /// The last migration applied and the rows of every table, read in one snapshot
+    /// (census.rs). A table this binary does not know is `Corrupt`: a backup must not leave
+    /// one out.
+    async fn census(&self) -> Result<DatabaseCensus, StoreError>;
 
     // Audit (audit.rs).
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;

@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 pub mod assessments;
 pub mod audit;
 pub mod caseload;
+pub mod census;
 pub mod courses;
 pub mod group_commit;
 pub mod initial_phase;
@@ -364,6 +365,7 @@ macro_rules! impl_store {
             $crate::assessments_sql!($store, $db, $begin);
             $crate::portal_sql!($store, $db, $begin);
             $crate::caseload_sql!($store, $db, $begin);
+            $crate::census_sql!($store, $db, $backend);
             $crate::store_impl!($store, $backend);
         }
     };
@@ -1126,6 +1128,10 @@ macro_rules! store_impl {
                          changes."
                     )]
                 })
+            }
+
+            async fn census(&self) -> Result<DatabaseCensus, StoreError> {
+                census::census(self).await
             }
 
             // audit.rs

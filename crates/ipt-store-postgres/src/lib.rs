@@ -56,3 +56,7 @@ impl PgStore {
 }
 
 ipt_store_common::impl_store!(PgStore, Postgres, "postgres", "BEGIN");
+
+/// The census of the database `conn` is connected to, read in the transaction `conn` is in: how
+/// a backup counts the rows of the very snapshot it copies (#16).
+pub use shared_sql::census::census_in;

@@ -73,3 +73,7 @@ impl SqliteStore {
 }
 
 ipt_store_common::impl_store!(SqliteStore, Sqlite, "sqlite", "BEGIN IMMEDIATE");
+
+/// The census of the database `conn` is connected to, read in the transaction `conn` is in: how
+/// a backup counts the rows of the very snapshot it copies (#16).
+pub use shared_sql::census::census_in;

@@ -1718,3 +1718,39 @@ pub async fn attempts_at_secrets_are_counted_atomically_per_window(s: S) {
         }]
     );
 }
+
+/// The census a backup records (#16): the last migration applied, and every table's rows. It
+/// succeeds on a fully migrated database only if `census::TABLES` names every table the
+/// migrations make, so a table a later migration adds cannot be left out of a backup unnoticed.
+pub async fn the_census_counts_every_table_and_names_the_last_migration(s: S) {
+    let empty = s.census().await.unwrap();
+    let last = ipt_store_sqlite::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap();
+    assert_eq!(empty.last_migration, Some(last));
+    assert!(!empty.has_rows(), "{:?}", empty.tables);
+    for table in [
+        "users",
+        "patients",
+        "courses",
+        "assessments",
+        "audit_events",
+    ] {
+        assert_eq!(
+            empty.tables.get(table),
+            Some(&0),
+            "{table}: {:?}",
+            empty.tables
+        );
+    }
+    let (_, _, _) = setup(&s).await;
+    let after = s.census().await.unwrap();
+    assert!(after.has_rows());
+    assert_eq!(after.tables["users"], 1);
+    assert_eq!(after.tables["patients"], 1);
+    assert_eq!(after.tables["courses"], 1);
+    assert_eq!(after.tables["audit_events"], 3, "one audit row per write");
+    assert_eq!(after.tables.len(), empty.tables.len());
+}

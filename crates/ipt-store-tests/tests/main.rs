@@ -65,4 +65,5 @@ stories!(
     concurrent_submissions_commit_together_and_fail_alone,
     another_courses_records_are_not_found_under_ones_own,
     attempts_at_secrets_are_counted_atomically_per_window,
+    the_census_counts_every_table_and_names_the_last_migration,
 );

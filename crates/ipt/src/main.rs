@@ -1,6 +1,7 @@
 //! `ipt`: the IPT Workbench binary. One binary for the server and every maintenance command,
 //! all sharing the same database defaults, flags and environment variables.
 
+mod backup_cli;
 mod bench;
 mod config;
 mod db;
@@ -117,6 +118,13 @@ enum Command {
     /// beside the file --database-url names), or a new schema per scale in the PostgreSQL
     /// database --database-url names. They are removed afterwards unless --keep is given.
     Bench(bench::BenchArgs),
+    /// An encrypted, consistent backup of the whole database, taken while `ipt serve` may run:
+    /// `ipt backup --out FILE.age --recipient age1…` (see the operator guide, "Backup and
+    /// restore").
+    Backup(backup_cli::BackupArgs),
+    /// Restore a backup made by `ipt backup`, after checking it: `ipt restore --in FILE.age
+    /// --identity KEY_FILE [--database-url URL] [--force]`.
+    Restore(backup_cli::RestoreArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,6 +329,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
             demo::prepare(&app, seed, anchor).await
         }
+        Command::Backup(args) => backup_cli::backup(&url, args).await,
+        Command::Restore(args) => backup_cli::restore(&url, args).await,
         Command::Instruments { .. }
         | Command::Score { .. }
         | Command::Change { .. }

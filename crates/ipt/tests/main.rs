@@ -1,9 +1,11 @@
 //! End-to-end tests of the `ipt` binary: the commands a new user types, on SQLite always and on
 //! PostgreSQL when `IPT_TEST_DATABASE_URL` is set.
 
+mod backup;
 mod bench;
 mod browser;
 mod cli;
+mod crash;
 mod drafts_browser;
 mod export;
 mod measures;
