@@ -18,6 +18,28 @@ pub struct TestDb {
     pub sqlite: Option<SqliteStore>,
     pub pg: Option<PgStore>,
     file: Option<PathBuf>,
+    /// How to open another store on the same database (a second `ipt serve` instance).
+    again: Again,
+}
+
+enum Again {
+    Sqlite(String),
+    Postgres(Box<PgConnectOptions>),
+}
+
+impl TestDb {
+    /// Another store on the same database, with its own pool and write queue, as a second
+    /// instance of the server would have.
+    pub async fn another(&self) -> Arc<dyn Store> {
+        match &self.again {
+            Again::Sqlite(url) => Arc::new(SqliteStore::connect(url).await.expect("reopen SQLite")),
+            Again::Postgres(options) => Arc::new(
+                PgStore::connect_with((**options).clone())
+                    .await
+                    .expect("reconnect to the test schema"),
+            ),
+        }
+    }
 }
 
 impl Drop for TestDb {
@@ -42,6 +64,7 @@ pub async fn sqlite() -> TestDb {
         sqlite: Some(store),
         pg: None,
         file: Some(file),
+        again: Again::Sqlite(url),
     }
 }
 
@@ -74,6 +97,7 @@ pub async fn sqlite_empty() -> TestDb {
         sqlite: Some(store),
         pg: None,
         file: Some(file),
+        again: Again::Sqlite(url),
     }
 }
 
@@ -91,7 +115,7 @@ pub async fn postgres_empty() -> Option<TestDb> {
     admin.pool.close().await;
     let options: PgConnectOptions = url.parse().expect("parse IPT_TEST_DATABASE_URL");
     let options = options.options([("search_path", schema.as_str())]);
-    let store = PgStore::connect_with(options)
+    let store = PgStore::connect_with(options.clone())
         .await
         .expect("connect to test schema");
     Some(TestDb {
@@ -99,5 +123,6 @@ pub async fn postgres_empty() -> Option<TestDb> {
         sqlite: None,
         pg: Some(store),
         file: None,
+        again: Again::Postgres(Box::new(options)),
     })
 }
