@@ -44,6 +44,9 @@ pub struct Config {
     /// `heading` and `lines`); a language left out shows our default text.
     #[serde(default)]
     pub crisis: BTreeMap<String, ipt_web::portal::crisis::CrisisText>,
+    /// The audit trail (`[audit]`), e.g. `retention_days = 3650`.
+    #[serde(default)]
+    pub audit: AuditConfig,
 }
 
 impl Default for Config {
@@ -60,8 +63,17 @@ impl Default for Config {
             signals: ipt_domain::signals::SignalConfig::default(),
             portal: PortalConfig::default(),
             crisis: BTreeMap::new(),
+            audit: AuditConfig::default(),
         }
     }
+}
+
+/// `[audit]` in `ipt.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// How many days `ipt audit prune` keeps audit events; unset keeps them forever.
+    pub retention_days: Option<u32>,
 }
 
 /// `[portal]` in `ipt.toml`.
