@@ -30,7 +30,7 @@ enum Again {
 impl TestDb {
     /// Another store on the same database, with its own pool and write queue, as a second
     /// instance of the server would have.
-    pub async fn another(&self) -> Arc<dyn Store> {
+    pub async fn second_instance(&self) -> Arc<dyn Store> {
         match &self.again {
             Again::Sqlite(url) => Arc::new(SqliteStore::connect(url).await.expect("reopen SQLite")),
             Again::Postgres(options) => Arc::new(

@@ -165,7 +165,7 @@ async fn the_chain_verifies_after_writes_and_audited_reads(db: &TestDb) {
 }
 
 async fn two_instances_on_one_database_share_one_chain(db: &TestDb) {
-    let (one, two) = (db.store.clone(), db.another().await);
+    let (one, two) = (db.store.clone(), db.second_instance().await);
     let (c, p, course) = setup(&one).await;
     let mut tasks = vec![];
     for i in 0..24 {
