@@ -89,6 +89,83 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// A point of the audit chain: a row's place (`seq`, gap-free from 1) and its hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainPoint {
+    pub seq: i64,
+    pub hash: [u8; 32],
+}
+
+/// The audit chain as the store keeps it (`audit_chain`): its newest row, and the last row
+/// pruned, from which verification starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditChainHead {
+    /// The newest row; seq 0 and a zero hash before the first.
+    pub head: ChainPoint,
+    /// The last row pruned; seq 0 and a zero hash when none was.
+    pub pruned: ChainPoint,
+}
+
+/// The first broken link verification found, in the words an operator acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    /// Rows `from` to `to` are gone: deleted.
+    #[error("rows {from} to {to} are missing (deleted)")]
+    Missing { from: i64, to: i64 },
+    /// The row at `seq` follows a row that is no longer in the trail: the row before it was
+    /// deleted and the rest renumbered, or was rewritten with a new hash.
+    #[error(
+        "row {seq} follows a row that is no longer in the trail (the row before it was deleted, or rewritten)"
+    )]
+    Unlinked { seq: i64 },
+    /// The row at `seq` does not hash to its stored hash: one of its fields was changed.
+    #[error("row {seq} was altered: its contents no longer match its hash")]
+    Altered { seq: i64 },
+    /// The row at `seq` was written right after the row now at `follows`: rows were reordered.
+    #[error("row {seq} is out of order: it was written right after the row now at {follows}")]
+    Reordered { seq: i64, follows: i64 },
+    /// The trail ends at `last` but the chain's head is `head`: the newest rows were deleted.
+    #[error("the trail ends at row {last} but its head is row {head}: the newest rows are missing")]
+    Truncated { last: i64, head: i64 },
+    /// The head records another hash than its row's.
+    #[error("the chain's head does not match row {seq}: the head was edited")]
+    HeadMismatch { seq: i64 },
+    /// Rows without a place in the chain: inserted past the application.
+    #[error("{count} rows have no place in the chain (inserted past the application)")]
+    Unchained { count: i64 },
+    /// The anchor's row now holds another hash: the trail was rewritten since the anchor.
+    #[error("row {seq} no longer has the anchor's hash: the trail was rewritten since the anchor")]
+    AnchorMismatch { seq: i64 },
+    /// The anchor lies past the chain's end: rows were deleted from the end, or the database
+    /// is older than the anchor (restored from an earlier backup).
+    #[error("the anchor is row {seq} but the chain ends at row {head}: rows after it are missing")]
+    AnchorAhead { seq: i64, head: i64 },
+    /// The anchor's row was pruned; only the last pruned row can still be checked.
+    #[error(
+        "the anchor is row {seq}, pruned (the trail now starts after row {pruned}): it cannot be checked; export a newer anchor"
+    )]
+    AnchorPruned { seq: i64, pruned: i64 },
+}
+
+/// What verifying the audit chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditVerification {
+    /// The chain as it stood when verification began; rows appended since are not checked.
+    pub chain: AuditChainHead,
+    /// Rows whose link was checked.
+    pub checked: u64,
+    /// The first broken link, if any.
+    pub broken: Option<ChainBreak>,
+}
+
+/// What pruning the audit trail did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditPrune {
+    pub deleted: u64,
+    /// The last row pruned, from which verification now starts.
+    pub pruned: ChainPoint,
+}
+
 /// A user account as stored. The password hash never leaves the app layer.
 #[derive(Clone, PartialEq, Eq)]
 pub struct UserRecord {
@@ -242,9 +319,12 @@ pub struct DatabaseCensus {
 }
 
 impl DatabaseCensus {
-    /// Whether any table holds a row.
+    /// Whether any table holds a record. The audit chain's head (`audit_chain`, one row that
+    /// every migrated database has) is bookkeeping, not a record.
     pub fn has_rows(&self) -> bool {
-        self.tables.values().any(|n| *n > 0)
+        self.tables
+            .iter()
+            .any(|(table, n)| *n > 0 && table != "audit_chain")
     }
 }
 
@@ -766,4 +846,25 @@ pub trait Store: Send + Sync + 'static {
 
     // Audit (audit.rs).
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The audit chain's head and pruned boundary.
+    async fn audit_chain(&self) -> Result<AuditChainHead, StoreError>;
+    /// Walk the audit chain from its pruned boundary to its head, in seq order and in batches
+    /// (bounded memory), and report the first broken link. With `anchor`, the chain must still
+    /// hold that point. Runs in one read snapshot, so concurrent writes and prunes do not
+    /// disturb it.
+    async fn verify_audit_chain(
+        &self,
+        anchor: Option<ChainPoint>,
+    ) -> Result<AuditVerification, StoreError>;
+    /// Delete the oldest audit rows, those written before `before`, `batch` rows per
+    /// transaction, each transaction recorded by an audit event like `audit`. Only a prefix of
+    /// the chain is deleted, and its last row becomes the pruned boundary. Rows are checked
+    /// before they are deleted: a broken link is refused (with `StoreError::Corrupt`), so
+    /// pruning never destroys the evidence of tampering.
+    async fn prune_audit(
+        &self,
+        before: OffsetDateTime,
+        batch: u32,
+        audit: &AuditEvent,
+    ) -> Result<AuditPrune, StoreError>;
 }

@@ -10,6 +10,7 @@
 pub const TABLES: &[&str] = &[
     "api_tokens",
     "assessments",
+    "audit_chain",
     "audit_events",
     "course_outcomes",
     "courses",

@@ -234,10 +234,16 @@ macro_rules! group_commit_sql {
                 write_each(pool, items).await
             }
 
-            /// One batch in one transaction, each item in its own savepoint.
+            /// One batch in one transaction, each item in its own savepoint. The audit rows
+            /// of the items that succeeded are appended last, together: the audit chain's head
+            /// stays locked from the append to the commit (`audit.rs`), and taking it only
+            /// after every other row lock, as every other write does, keeps two transactions
+            /// from waiting for each other's locks. (An audit row that cannot be written, which
+            /// fresh UUID v7 ids make a bug, then fails the whole batch.)
             async fn write_each(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> $crate::BatchResult {
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
                 let mut outcomes = Vec::with_capacity(items.len());
+                let mut audits: Vec<&AuditEvent> = Vec::new();
                 for item in &items {
                     if let Err(e) = statement(&mut tx, "SAVEPOINT batched").await {
                         return Err(rollback(tx, e).await);
@@ -254,25 +260,28 @@ macro_rules! group_commit_sql {
                     if let Err(e) = statement(&mut tx, "RELEASE SAVEPOINT batched").await {
                         return Err(rollback(tx, e).await);
                     }
+                    if outcome.is_ok() {
+                        audits.extend(Batched::audits(std::slice::from_ref(item)));
+                    }
                     outcomes.push(outcome);
+                }
+                if let Err(e) = audit::write_many(&mut tx, &audits).await {
+                    return Err(rollback(tx, e).await);
                 }
                 finish(tx).await?;
                 Ok(outcomes)
             }
 
+            /// An item's records, without its audit rows (`write_each` appends those).
             async fn apply(tx: &mut Tx<'_>, item: &Batched) -> Result<(), StoreError> {
                 match item {
-                    Batched::Audits(events) => {
-                        let events: Vec<&AuditEvent> = events.iter().collect();
-                        audit::write_many(tx, &events).await?
-                    }
+                    Batched::Audits(_) => {}
                     Batched::Assessment(b) => {
-                        let (x, alert, a) = &**b;
+                        let (x, alert, _) = &**b;
                         assessments::insert(tx, x).await?;
                         if let Some(al) = alert {
                             assessments::insert_alert(tx, al).await?;
                         }
-                        audit::write(tx, a).await?;
                     }
                 }
                 Ok(())

@@ -392,9 +392,6 @@ macro_rules! initial_phase_sql {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                if e.current {
-                    clear_current(&mut tx, course, e.id, a).await?;
-                }
                 sqlx::query(
                     "INSERT INTO mood_episodes (id, course_id, onset, end_date, severity, \
                      is_current, version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -409,6 +406,11 @@ macro_rules! initial_phase_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                // After the insert: clearing appends audit rows, and those come last (the
+                // audit chain's lock, see audit.rs).
+                if e.current {
+                    clear_current(&mut tx, course, e.id, a).await?;
+                }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
             }

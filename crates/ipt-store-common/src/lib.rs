@@ -179,6 +179,7 @@ macro_rules! impl_store {
             use uuid::Uuid;
             use $crate::{Batched, DomainRow, code, duplicate_as, finish, map_err, rollback};
 
+            pub(crate) use audit::seal as seal_audit_chain;
             pub(crate) use group_commit::write_queue;
 
             type Tx<'a> = sqlx::Transaction<'a, $db>;
@@ -1138,6 +1139,26 @@ macro_rules! store_impl {
 
             async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
                 audit::audit_events(self, f).await
+            }
+
+            async fn audit_chain(&self) -> Result<AuditChainHead, StoreError> {
+                audit::chain(self).await
+            }
+
+            async fn verify_audit_chain(
+                &self,
+                anchor: Option<ChainPoint>,
+            ) -> Result<AuditVerification, StoreError> {
+                audit::verify(self, anchor).await
+            }
+
+            async fn prune_audit(
+                &self,
+                before: OffsetDateTime,
+                batch: u32,
+                a: &AuditEvent,
+            ) -> Result<AuditPrune, StoreError> {
+                audit::prune(self, before, batch, a).await
             }
         }
     };

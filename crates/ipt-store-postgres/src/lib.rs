@@ -45,7 +45,9 @@ impl PgStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        // The audit rows written before the chain (migration 0012) get their hashes.
+        shared_sql::seal_audit_chain(&self.pool).await
     }
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {

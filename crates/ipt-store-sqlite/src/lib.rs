@@ -61,7 +61,9 @@ impl SqliteStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        // The audit rows written before the chain (migration 0012) get their hashes.
+        shared_sql::seal_audit_chain(&self.pool).await
     }
 
     /// Connect and migrate.

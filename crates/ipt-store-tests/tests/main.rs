@@ -1,6 +1,7 @@
 //! The store contract suite: every story runs on SQLite, and on PostgreSQL when
 //! `IPT_TEST_DATABASE_URL` is set. Each run gets a fresh database.
 
+mod audit_chain;
 mod contract;
 mod migrations;
 mod sqlite_only;

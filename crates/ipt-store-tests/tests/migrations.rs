@@ -195,6 +195,51 @@ async fn check_backfilled(store: &dyn ipt_app::ports::Store, old: &OldSnapshot) 
     assert!(snaps[0].has_backfilled());
 }
 
+/// Today's store appends every audit row to the hash chain of migration 0012, which a schema
+/// from before it lacks. To write records into such a schema through the store, the old
+/// schema gets the chain's columns for the while (`CHAIN_SHIM_*`) and loses them again
+/// (`CHAIN_UNSHIM`) before it is upgraded: its audit rows are then as an old server left them,
+/// and the upgrade must chain them.
+const CHAIN_SHIM_SQLITE: &str = "ALTER TABLE audit_events ADD COLUMN seq INTEGER; \
+    ALTER TABLE audit_events ADD COLUMN prev_hash BLOB; \
+    ALTER TABLE audit_events ADD COLUMN hash BLOB; \
+    CREATE TABLE audit_chain (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL, \
+    pruned_seq INTEGER NOT NULL, pruned_hash BLOB NOT NULL, unsealed INTEGER NOT NULL); \
+    INSERT INTO audit_chain VALUES (1, 0, zeroblob(32), 0, zeroblob(32), 0);";
+const CHAIN_SHIM_PG: &str = "ALTER TABLE audit_events ADD COLUMN seq BIGINT; \
+    ALTER TABLE audit_events ADD COLUMN prev_hash BYTEA; \
+    ALTER TABLE audit_events ADD COLUMN hash BYTEA; \
+    CREATE TABLE audit_chain (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash BYTEA NOT NULL, \
+    pruned_seq BIGINT NOT NULL, pruned_hash BYTEA NOT NULL, unsealed BIGINT NOT NULL); \
+    INSERT INTO audit_chain VALUES (1, 0, decode(repeat('00', 32), 'hex'), 0, \
+    decode(repeat('00', 32), 'hex'), 0);";
+const CHAIN_UNSHIM: &str = "DROP TABLE audit_chain; \
+    ALTER TABLE audit_events DROP COLUMN seq; \
+    ALTER TABLE audit_events DROP COLUMN prev_hash; \
+    ALTER TABLE audit_events DROP COLUMN hash;";
+
+/// After the upgrade, the old audit rows are chained (in order of time) with those written
+/// since, `rows` in all, and verify.
+async fn check_chained(store: &dyn ipt_app::ports::Store, rows: u64) {
+    let v = store.verify_audit_chain(None).await.unwrap();
+    assert_eq!(v.broken, None, "{v:?}");
+    assert!(rows > 3, "the old records wrote audit rows");
+    assert_eq!(v.checked, rows);
+    assert_eq!(v.chain.head.seq, rows as i64);
+    // And the chain goes on from them.
+    store
+        .create_user(
+            &ipt_store_tests::fixtures::user("after", ipt_domain::authz::Role::Clinician),
+            &ipt_store_tests::fixtures::audit("user.create", uuid::Uuid::nil(), None, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.verify_audit_chain(None).await.unwrap().checked,
+        rows + 1
+    );
+}
+
 #[tokio::test]
 async fn old_snapshots_are_filled_from_the_inventory_on_sqlite() {
     let db = harness::sqlite_empty().await;
@@ -204,6 +249,10 @@ async fn old_snapshots_are_filled_from_the_inventory_on_sqlite() {
         .await
         .unwrap()
         .run(pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql(CHAIN_SHIM_SQLITE)
+        .execute(pool)
         .await
         .unwrap();
     let old = old_records(db.store.as_ref(), async |c| {
@@ -226,8 +275,14 @@ async fn old_snapshots_are_filled_from_the_inventory_on_sqlite() {
         .execute(pool)
         .await
         .unwrap();
+    sqlx::raw_sql(CHAIN_UNSHIM).execute(pool).await.unwrap();
+    let old_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     db.sqlite.as_ref().unwrap().migrate().await.unwrap();
     check_backfilled(db.store.as_ref(), &old).await;
+    check_chained(db.store.as_ref(), old_rows as u64 + 1).await;
     let _ = std::fs::remove_dir_all(before);
 }
 
@@ -248,6 +303,7 @@ async fn old_snapshots_are_filled_from_the_inventory_on_postgres() {
         .run(pool)
         .await
         .unwrap();
+    sqlx::raw_sql(CHAIN_SHIM_PG).execute(pool).await.unwrap();
     let old = old_records(db.store.as_ref(), async |c| {
         sqlx::query(OLD_COURSE_PG)
             .bind(c.id.as_uuid())
@@ -268,8 +324,14 @@ async fn old_snapshots_are_filled_from_the_inventory_on_postgres() {
         .execute(pool)
         .await
         .unwrap();
+    sqlx::raw_sql(CHAIN_UNSHIM).execute(pool).await.unwrap();
+    let old_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     db.pg.as_ref().unwrap().migrate().await.unwrap();
     check_backfilled(db.store.as_ref(), &old).await;
+    check_chained(db.store.as_ref(), old_rows as u64 + 1).await;
     let _ = std::fs::remove_dir_all(before);
 }
 

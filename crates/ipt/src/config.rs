@@ -47,6 +47,9 @@ pub struct Config {
     /// `heading` and `lines`); a language left out shows our default text.
     #[serde(default)]
     pub crisis: BTreeMap<String, ipt_web::portal::crisis::CrisisText>,
+    /// The audit trail (`[audit]`), e.g. `retention_days = 3650`.
+    #[serde(default)]
+    pub audit: AuditConfig,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             portal: PortalConfig::default(),
             auth: AuthConfig::default(),
             crisis: BTreeMap::new(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -76,6 +80,14 @@ pub struct AuthConfig {
     /// password; an account without one sets it up at its next sign-in. Off by default so a
     /// demo or a first start works at once; the operator guide asks it of production.
     pub require_totp: bool,
+}
+
+/// `[audit]` in `ipt.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// How many days `ipt audit prune` keeps audit events; unset keeps them forever.
+    pub retention_days: Option<u32>,
 }
 
 /// `[portal]` in `ipt.toml`.

@@ -1,6 +1,7 @@
 //! `ipt`: the IPT Workbench binary. One binary for the server and every maintenance command,
 //! all sharing the same database defaults, flags and environment variables.
 
+mod audit_cli;
 mod backup_cli;
 mod bench;
 mod config;
@@ -125,6 +126,12 @@ enum Command {
     /// Restore a backup made by `ipt backup`, after checking it: `ipt restore --in FILE.age
     /// --identity KEY_FILE [--database-url URL] [--force]`.
     Restore(backup_cli::RestoreArgs),
+    /// The audit trail's hash chain: `ipt audit verify [--anchor FILE]`, `ipt audit anchor`,
+    /// `ipt audit prune [--before YYYY-MM-DD]` (exit code 3 when the chain is broken).
+    Audit {
+        #[command(subcommand)]
+        command: audit_cli::AuditCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,6 +188,8 @@ fn main() -> ExitCode {
             }
             if e.downcast_ref::<measures_cli::BadInput>().is_some() {
                 ExitCode::from(2)
+            } else if e.downcast_ref::<audit_cli::ChainBroken>().is_some() {
+                ExitCode::from(3)
             } else {
                 ExitCode::FAILURE
             }
@@ -213,6 +222,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("[portal] invitation_hours is not valid: {e}"))?;
     let crisis = ipt_web::portal::crisis::CrisisResources::new(config.crisis.clone())
         .map_err(|e| anyhow::anyhow!("the crisis resources are not valid: {e}"))?;
+    audit_cli::check_retention(config.audit.retention_days)?;
     // The scoring commands need no database.
     match &cli.command {
         Command::Score {
@@ -345,6 +355,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             export_cli::run(&app, command).await
+        }
+        Command::Audit { command } => {
+            let store = db::open(&url, true).await?;
+            let app = App::new(store, Arc::new(SystemClock), protocols);
+            audit_cli::run(&app, command, config.audit.retention_days).await
         }
         Command::Token { command } => {
             let store = db::open(&url, true).await?;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `ipt` binary: the commands a new user types, on SQLite always and on
 //! PostgreSQL when `IPT_TEST_DATABASE_URL` is set.
 
+mod audit;
 mod backup;
 mod bench;
 mod browser;

@@ -2,6 +2,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod api;
 pub mod api_tokens;
+pub mod audit_trail;
 pub mod diary;
 pub mod ending;
 pub mod export;
