@@ -81,6 +81,41 @@ pub struct Manifest {
     pub payload_bytes: u64,
     /// Lower-case hex.
     pub payload_sha256: String,
+    /// The audit chain's head at the moment of the copy: a restore must verify up to exactly
+    /// this row. Absent in backups made before the chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<ManifestChainHead>,
+}
+
+/// The newest audit row of the chain: its `seq` and its hash (lower-case hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl ManifestChainHead {
+    fn of(seq: i64, hash: &[u8]) -> Self {
+        Self {
+            seq,
+            hash: hex(hash),
+        }
+    }
+
+    fn point(&self) -> anyhow::Result<ipt_app::ports::ChainPoint> {
+        let bytes: Vec<u8> = (0..self.hash.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(self.hash.get(i..i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<_, _>>()
+            .map_err(|_| refused("the manifest's audit head is not a hash"))?;
+        let hash: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| refused("the manifest's audit head is not a SHA-256 hash"))?;
+        Ok(ipt_app::ports::ChainPoint {
+            seq: self.seq,
+            hash,
+        })
+    }
 }
 
 impl Manifest {
@@ -115,7 +150,7 @@ pub async fn backup(url: &DatabaseUrl, args: BackupArgs) -> anyhow::Result<()> {
     check_out(&args.out)?;
     let work = private_dir()?;
     let payload = work.path().join("payload");
-    let (census, payload_format) = match url {
+    let ((census, audit_head), payload_format) = match url {
         DatabaseUrl::Sqlite { path: None, .. } => {
             bail!("an in-memory database cannot be backed up; give a sqlite://FILE URL")
         }
@@ -148,6 +183,7 @@ pub async fn backup(url: &DatabaseUrl, args: BackupArgs) -> anyhow::Result<()> {
             created_at: now_rfc3339(),
             payload_bytes,
             payload_sha256,
+            audit_head: Some(audit_head),
         };
         write_archive(&out, &recipients, &manifest, &payload)?;
         Ok(manifest)
@@ -244,7 +280,10 @@ fn private_dir() -> anyhow::Result<tempfile::TempDir> {
 
 /// `VACUUM INTO` a new file: a consistent copy of one read transaction, taken beside a running
 /// server (writers wait only for the moment SQLite needs). Then the copy is checked and counted.
-async fn snapshot_sqlite(raw: &str, payload: &Path) -> anyhow::Result<DatabaseCensus> {
+async fn snapshot_sqlite(
+    raw: &str,
+    payload: &Path,
+) -> anyhow::Result<(DatabaseCensus, ManifestChainHead)> {
     let source = SqliteStore::connect(raw)
         .await
         .with_context(|| format!("cannot open the SQLite database at {raw}"))?;
@@ -261,8 +300,10 @@ async fn snapshot_sqlite(raw: &str, payload: &Path) -> anyhow::Result<DatabaseCe
         .await
         .context("cannot open the copy just made")?;
     let census = check_sqlite(&copy).await;
+    let chain = copy.audit_chain().await;
     copy.pool.close().await;
-    census
+    let head = chain.context("cannot read the audit chain's head")?.head;
+    Ok((census?, ManifestChainHead::of(head.seq, &head.hash)))
 }
 
 /// `PRAGMA integrity_check` and the census of a SQLite database.
@@ -282,7 +323,10 @@ async fn check_sqlite(store: &SqliteStore) -> anyhow::Result<DatabaseCensus> {
 
 /// `pg_dump --format=custom` of the snapshot a repeatable-read transaction exports, counted in
 /// that same transaction.
-async fn dump_postgres(raw: &str, payload: &Path) -> anyhow::Result<DatabaseCensus> {
+async fn dump_postgres(
+    raw: &str,
+    payload: &Path,
+) -> anyhow::Result<(DatabaseCensus, ManifestChainHead)> {
     let shown = redact(raw);
     let store = PgStore::connect(raw)
         .await
@@ -298,6 +342,12 @@ async fn dump_postgres(raw: &str, payload: &Path) -> anyhow::Result<DatabaseCens
     let census = ipt_store_postgres::census_in(&mut conn)
         .await
         .context("cannot count the database's rows")?;
+    let (seq, hash): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await
+            .context("cannot read the audit chain's head")?;
+    let audit_head = ManifestChainHead::of(seq, &hash);
     let (dbname, password) = libpq_target(raw);
     let file = payload.to_path_buf();
     let status = tokio::task::spawn_blocking(move || {
@@ -328,7 +378,7 @@ async fn dump_postgres(raw: &str, payload: &Path) -> anyhow::Result<DatabaseCens
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    Ok(census)
+    Ok((census, audit_head))
 }
 
 /// The URL for libpq without its password (which goes in `PGPASSWORD`, so it never shows in
@@ -776,8 +826,10 @@ async fn install_sqlite(copy: &Path, target: &Path, m: &Manifest) -> anyhow::Res
         .await
         .context("cannot open the restored copy")?;
     let checked = check_sqlite(&store).await;
+    let chain = check_chain(&store, m).await;
     store.pool.close().await;
     check_counts(m, &checked?)?;
+    chain?;
     // An old write-ahead log must not be replayed into the restored file.
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", target.display()));
@@ -838,8 +890,38 @@ async fn install_postgres(dump: &Path, raw: &str, m: &Manifest) -> anyhow::Resul
     }
     let store = PgStore::connect(raw).await?;
     let census = store.census().await;
+    let chain = check_chain(&store, m).await;
     store.pool.close().await;
-    check_counts(m, &census.context("cannot count the restored rows")?)
+    check_counts(m, &census.context("cannot count the restored rows")?)?;
+    chain
+}
+
+/// The restored audit trail verifies, and its head is the manifest's: the trail is the one
+/// backed up, whole and unchanged.
+async fn check_chain(store: &dyn Store, m: &Manifest) -> anyhow::Result<()> {
+    let anchor = match &m.audit_head {
+        Some(h) if h.seq > 0 => Some(h.point()?),
+        _ => None,
+    };
+    let v = store
+        .verify_audit_chain(anchor)
+        .await
+        .context("cannot verify the restored audit trail")?;
+    if let Some(b) = v.broken {
+        return Err(refused(format!(
+            "the restored audit trail does not verify ({b}); nothing of it is trusted. \
+             `ipt audit verify` on the database the backup came from says more"
+        )));
+    }
+    if let Some(a) = anchor
+        && v.chain.head != a
+    {
+        return Err(refused(format!(
+            "the restored audit trail ends at row {} but the backup's ended at row {}",
+            v.chain.head.seq, a.seq
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

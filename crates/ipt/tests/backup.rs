@@ -417,3 +417,34 @@ fn backup_needs_a_public_key_and_never_echoes_a_secret_one() {
     assert!(!t.contains(&secret[20..]), "the key is not echoed: {t}");
     assert!(!dir.0.join("b.age").exists());
 }
+
+/// A backup records the audit chain's head, and a restore verifies the restored trail up to
+/// exactly that row: a trail altered before the backup is refused on restore, with the reason.
+#[tokio::test]
+async fn a_restore_verifies_the_audit_chain_it_brings_back() {
+    let dir = Scratch::new();
+    let source = dir.sqlite_url();
+    run_ok(&dir, &with_db(&["demo"], &source));
+    let (public, identity) = key_pair(&dir, "backup-key.txt");
+    let id = identity.to_str().unwrap();
+    let tampered = dir.0.join("tampered.age");
+    // Someone with access to the file rewrites what an audit row says was done.
+    let s = SqliteStore::connect(&source).await.unwrap();
+    sqlx::query("UPDATE audit_events SET action = 'patient.read' WHERE seq = 3")
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    s.pool.close().await;
+    let t = tampered.to_str().unwrap();
+    run_ok(
+        &dir,
+        &with_db(&["backup", "--out", t, "--recipient", &public], &source),
+    );
+    let target = format!("sqlite://{}/restored/ipt.db", dir.0.display());
+    let said = run_refused(
+        &dir,
+        &with_db(&["restore", "--in", t, "--identity", id], &target),
+    );
+    assert!(said.contains("does not verify"), "{said}");
+    assert!(said.contains("row 3 was altered"), "{said}");
+}
