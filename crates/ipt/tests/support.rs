@@ -1,7 +1,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ipt");
@@ -140,6 +140,33 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `ipt serve` of the database at `url` on 127.0.0.1:`port`, from `dir`, without the test run's
+/// own `IPT_*` settings; returned once it answers `/healthz`.
+pub fn spawn_serve(dir: &Scratch, url: &str, port: u16) -> Child {
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--database-url",
+        url,
+    ])
+    .current_dir(&dir.0)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("IPT_") {
+            cmd.env_remove(k);
+        }
+    }
+    let child = cmd.spawn().unwrap();
+    assert!(
+        wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
+        "ipt serve did not start"
+    );
+    child
 }
 
 /// Add the clinician `maria` (passphrase "lantern orbit pebble mango") and serve the folder's database

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use crate::support::*;
@@ -41,28 +41,7 @@ struct Server(Child);
 
 impl Server {
     fn start(dir: &Scratch, url: &str, port: u16) -> Self {
-        let mut cmd = Command::new(BIN);
-        cmd.args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            url,
-        ])
-        .current_dir(&dir.0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("IPT_") {
-                cmd.env_remove(k);
-            }
-        }
-        let server = Self(cmd.spawn().unwrap());
-        assert!(
-            wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
-            "ipt serve did not start"
-        );
-        server
+        Self(spawn_serve(dir, url, port))
     }
 }
 
