@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::db::{DatabaseUrl, redact};
+use crate::out_file::{check_out, parent_of};
 
 /// The first line of an archive's plaintext.
 const MAGIC: &[u8] = b"IPT-BACKUP/1\n";
@@ -147,7 +148,7 @@ fn known_migrations(database: &str) -> Vec<i64> {
 pub async fn backup(url: &DatabaseUrl, args: BackupArgs) -> anyhow::Result<()> {
     let recipients = recipients(&args)?;
     let keys = recipients.len();
-    check_out(&args.out)?;
+    check_out(&args.out, "ipt-backup.age")?;
     let work = private_dir()?;
     let payload = work.path().join("payload");
     let ((census, audit_head), payload_format) = match url {
@@ -244,30 +245,6 @@ fn parse_recipient(raw: &str) -> anyhow::Result<age::x25519::Recipient> {
     }
     raw.parse::<age::x25519::Recipient>()
         .map_err(|_| anyhow::anyhow!("not an age public key (age1… , 62 characters)"))
-}
-
-fn check_out(out: &Path) -> anyhow::Result<()> {
-    if out.as_os_str().is_empty() {
-        bail!("give the file to write with --out FILE");
-    }
-    if out.is_dir() {
-        bail!("{} is a folder; give a file name", out.display());
-    }
-    let parent = parent_of(out);
-    if !parent.is_dir() {
-        bail!(
-            "the folder {} does not exist; create it first or choose another --out",
-            parent.display()
-        );
-    }
-    Ok(())
-}
-
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// A folder only this user can read, removed when dropped: the plaintext copy lives there.

@@ -48,31 +48,7 @@ pub fn check_database(url: &DatabaseUrl) -> anyhow::Result<()> {
 /// Check the target before touching the database, so a typo costs nothing.
 pub fn check_target(command: &ExportCommand) -> anyhow::Result<()> {
     let ExportCommand::Assessments { out, .. } = command;
-    if out.as_os_str().is_empty() {
-        bail!("give the file to write with --out FILE.csv");
-    }
-    if out.is_dir() {
-        bail!(
-            "{} is a folder; give a file name, e.g. --out {}/assessments.csv",
-            out.display(),
-            out.display()
-        );
-    }
-    let parent = parent_of(out);
-    if !parent.is_dir() {
-        bail!(
-            "the folder {} does not exist; create it first or choose another --out",
-            parent.display()
-        );
-    }
-    Ok(())
-}
-
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    crate::out_file::check_out(out, "assessments.csv")
 }
 
 pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
@@ -81,7 +57,8 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "export.csv".into());
-    let temp = parent_of(&out).join(format!(".{name}.{}.part", uuid::Uuid::now_v7().simple()));
+    let temp = crate::out_file::parent_of(&out)
+        .join(format!(".{name}.{}.part", uuid::Uuid::now_v7().simple()));
     let result = write(app, &temp, date_shift).await;
     let report = match result {
         Ok(r) => r,

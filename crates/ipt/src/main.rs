@@ -9,6 +9,7 @@ mod db;
 mod demo;
 mod export_cli;
 mod measures_cli;
+mod out_file;
 mod report_cli;
 mod scale;
 mod text_packs;
