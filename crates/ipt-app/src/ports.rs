@@ -320,12 +320,56 @@ pub struct DatabaseCensus {
 
 impl DatabaseCensus {
     /// Whether any table holds a record. The audit chain's head (`audit_chain`, one row that
-    /// every migrated database has) is bookkeeping, not a record.
+    /// every migrated database has) and the encryption bookkeeping (`encryption_state`, and
+    /// the check values of `encryption_keys` a first start registers) are not records.
     pub fn has_rows(&self) -> bool {
-        self.tables
-            .iter()
-            .any(|(table, n)| *n > 0 && table != "audit_chain")
+        self.tables.iter().any(|(table, n)| {
+            *n > 0
+                && !matches!(
+                    table.as_str(),
+                    "audit_chain" | "encryption_state" | "encryption_keys"
+                )
+        })
     }
+}
+
+/// Where a walk over the sealed columns (`ipt keys rotate`) has got to: the table by its index
+/// in the store's list of sealed tables, and the last row done in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResealCursor {
+    pub table: usize,
+    pub after: Option<uuid::Uuid>,
+}
+
+/// One batch of a rotation: the rows read, the values re-sealed under the primary key, and
+/// where to go on (None when every sealed column has been walked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResealBatch {
+    pub rows: u64,
+    pub resealed: u64,
+    pub next: Option<ResealCursor>,
+}
+
+/// An encryption key the database knows (by id and check value only; never the key), and how
+/// many stored values it seals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecord {
+    pub id: String,
+    pub added_at: OffsetDateTime,
+    pub retired_at: Option<OffsetDateTime>,
+    pub values: u64,
+    /// False for a key id that values name but the database never registered.
+    pub registered: bool,
+}
+
+/// The keys of a database and their use: what `ipt keys status` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUsage {
+    /// The id of the store's primary key (the first of its key file).
+    pub primary: String,
+    pub keys: Vec<KeyRecord>,
+    /// Values in sealed columns that are not encrypted (none, once a start has sealed them).
+    pub unsealed: u64,
 }
 
 /// What can go wrong in storage, in terms the app can act on.
@@ -354,6 +398,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Backend(String),
+    /// The encryption keys given do not fit the database (a wrong key, a missing one).
+    #[error("the encryption keys do not fit this database: {0}")]
+    Keys(String),
 }
 
 /// The storage port. One implementation per database; one contract suite proves them alike.
@@ -867,4 +914,20 @@ pub trait Store: Send + Sync + 'static {
         batch: u32,
         audit: &AuditEvent,
     ) -> Result<AuditPrune, StoreError>;
+
+    // Encryption at rest (sealed.rs).
+    /// Re-seal, under the store's primary key, the values of the next `limit` rows from
+    /// `from`, in one transaction recorded by an audit event like `audit`. A value changed
+    /// meanwhile is left as its writer sealed it.
+    async fn reseal_batch(
+        &self,
+        from: ResealCursor,
+        limit: u32,
+        audit: &AuditEvent,
+    ) -> Result<ResealBatch, StoreError>;
+    /// The keys the database knows and how many values each seals.
+    async fn key_usage(&self) -> Result<KeyUsage, StoreError>;
+    /// Retire the keys, other than the primary, that seal no value: a start no longer needs
+    /// them. Returns their ids.
+    async fn retire_unused_keys(&self) -> Result<Vec<String>, StoreError>;
 }

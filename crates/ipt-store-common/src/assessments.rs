@@ -5,7 +5,7 @@
 use ipt_app::ports::{OutcomeCounts, StoreError};
 use ipt_domain::alert::{Acknowledgement, AlertSource, RiskAlert};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus, ScoreSummary};
-use ipt_domain::diary::{DiaryEntry, DiaryMood, Interaction};
+use ipt_domain::diary::{DiaryEntry, DiaryMood};
 use ipt_domain::ids::UserId;
 use ipt_domain::ids::{AlertId, AssessmentId, CourseId, DiaryEntryId, PatientId, SessionId};
 use ipt_domain::protocol::Phase;
@@ -13,7 +13,8 @@ use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt, from_code};
+use crate::sealed::Column;
+use crate::{DomainRow, Keyring, corrupt, from_code};
 
 /// The head of an insert of assessment rows; each row has `COLUMNS` values, as
 /// `bind_assessment` binds them.
@@ -125,7 +126,7 @@ impl DomainRow for AssessmentSummaryRow {
     type Domain = Assessment;
 
     /// The assessment without its answers, which are left empty (`CaseloadRecord`).
-    fn into_domain(self) -> Result<Assessment, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<Assessment, StoreError> {
         Ok(Assessment {
             id: AssessmentId::from_uuid(self.id),
             patient: PatientId::from_uuid(self.patient_id),
@@ -158,12 +159,19 @@ pub struct AssessmentRow {
 impl DomainRow for AssessmentRow {
     type Domain = Assessment;
 
-    fn into_domain(self) -> Result<Assessment, StoreError> {
-        let mut x = self.summary.into_domain()?;
+    fn into_domain(self, keys: &Keyring) -> Result<Assessment, StoreError> {
+        let mut x = self.summary.into_domain(keys)?;
         x.answers = self.answers.0;
         Ok(x)
     }
 }
+
+/// The sealed column of `risk_alerts`: the note of what was done about an alert.
+pub const ALERT_NOTE: Column = ("risk_alerts", "action_note");
+
+/// The sealed columns of `diary_entries`.
+pub const DIARY_INTERACTIONS: Column = ("diary_entries", "interactions");
+pub const DIARY_NOTE: Column = ("diary_entries", "note");
 
 /// A row of `risk_alerts`.
 #[derive(sqlx::FromRow)]
@@ -183,12 +191,13 @@ pub struct AlertRow {
 impl DomainRow for AlertRow {
     type Domain = RiskAlert;
 
-    fn into_domain(self) -> Result<RiskAlert, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<RiskAlert, StoreError> {
+        let note = keys.open_opt(ALERT_NOTE, self.id, self.action_note.as_deref())?;
         let acknowledgement = match (self.acknowledged_by, self.acknowledged_at) {
             (Some(by), Some(at)) => Some(Acknowledgement {
                 by: UserId::from_uuid(by),
                 at,
-                action_note: self.action_note.unwrap_or_default(),
+                action_note: note.unwrap_or_default(),
             }),
             _ => None,
         };
@@ -213,7 +222,7 @@ pub struct DiaryRow {
     patient_id: Uuid,
     entry_date: Date,
     mood: i64,
-    interactions: Json<Vec<Interaction>>,
+    interactions: String,
     note: String,
     recorded_at: OffsetDateTime,
     version: i64,
@@ -222,7 +231,7 @@ pub struct DiaryRow {
 impl DomainRow for DiaryRow {
     type Domain = DiaryEntry;
 
-    fn into_domain(self) -> Result<DiaryEntry, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<DiaryEntry, StoreError> {
         let mood = u8::try_from(self.mood)
             .map_err(corrupt)
             .and_then(|m| DiaryMood::new(m).map_err(corrupt))?;
@@ -232,8 +241,8 @@ impl DomainRow for DiaryRow {
             patient: PatientId::from_uuid(self.patient_id),
             date: self.entry_date,
             mood,
-            interactions: self.interactions.0,
-            note: self.note,
+            interactions: keys.open_json(DIARY_INTERACTIONS, self.id, &self.interactions)?,
+            note: keys.open(DIARY_NOTE, self.id, &self.note)?,
             recorded_at: self.recorded_at,
             version: self.version,
         })
@@ -253,7 +262,7 @@ pub struct OutcomeCountsRow {
 impl DomainRow for OutcomeCountsRow {
     type Domain = OutcomeCounts;
 
-    fn into_domain(self) -> Result<OutcomeCounts, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<OutcomeCounts, StoreError> {
         let n = |v: i64| v.max(0) as u64;
         Ok(OutcomeCounts {
             courses: n(self.courses),
@@ -382,7 +391,7 @@ macro_rules! assessments_sql {
                 }
                 note_outcome(&mut tx, x).await?;
                 if let Some(al) = alert {
-                    insert_alert(&mut tx, al).await?;
+                    insert_alert(&s.keys, &mut tx, al).await?;
                 }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await?;
@@ -404,6 +413,7 @@ macro_rules! assessments_sql {
             // Risk alerts: added, acknowledged, never deleted.
 
             pub(crate) async fn insert_alert(
+                keys: &Keyring,
                 tx: &mut Tx<'_>,
                 al: &RiskAlert,
             ) -> Result<(), StoreError> {
@@ -417,7 +427,7 @@ macro_rules! assessments_sql {
                     .bind(al.raised_at)
                     .bind(ack.map(|k| k.by.as_uuid()))
                     .bind(ack.map(|k| k.at))
-                    .bind(ack.map(|k| k.action_note.clone()))
+                    .bind(ack.map(|k| keys.seal(ALERT_NOTE, al.id.as_uuid(), &k.action_note)))
                     .bind(al.version)
                     .execute(&mut **tx)
                     .await
@@ -431,7 +441,7 @@ macro_rules! assessments_sql {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                insert_alert(&mut tx, al).await?;
+                insert_alert(&s.keys, &mut tx, al).await?;
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
             }
@@ -470,7 +480,7 @@ macro_rules! assessments_sql {
                 )
                 .bind(ack.by.as_uuid())
                 .bind(ack.at)
-                .bind(&ack.action_note)
+                .bind(s.keys.seal(ALERT_NOTE, al.id.as_uuid(), &ack.action_note))
                 .bind(al.id.as_uuid())
                 .bind(al.version);
                 let (id, version) = (al.id.as_uuid(), al.version);
@@ -480,6 +490,7 @@ macro_rules! assessments_sql {
             // The interpersonal mood diary: one entry per course and day.
 
             pub(crate) async fn insert_diary(
+                keys: &Keyring,
                 tx: &mut Tx<'_>,
                 e: &DiaryEntry,
             ) -> Result<(), StoreError> {
@@ -493,8 +504,8 @@ macro_rules! assessments_sql {
                 .bind(e.patient.as_uuid())
                 .bind(e.date)
                 .bind(e.mood.get() as i64)
-                .bind(Json(&e.interactions))
-                .bind(&e.note)
+                .bind(keys.seal_json(DIARY_INTERACTIONS, e.id.as_uuid(), &e.interactions))
+                .bind(keys.seal(DIARY_NOTE, e.id.as_uuid(), &e.note))
                 .bind(e.recorded_at)
                 .bind(e.version)
                 .execute(&mut **tx)
@@ -513,7 +524,7 @@ macro_rules! assessments_sql {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                insert_diary(&mut tx, e).await?;
+                insert_diary(&s.keys, &mut tx, e).await?;
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
             }
@@ -529,8 +540,11 @@ macro_rules! assessments_sql {
                      WHERE id = $5 AND course_id = $6 AND version = $7",
                 )
                 .bind(e.mood.get() as i64)
-                .bind(Json(&e.interactions))
-                .bind(&e.note)
+                .bind(
+                    s.keys
+                        .seal_json(DIARY_INTERACTIONS, e.id.as_uuid(), &e.interactions),
+                )
+                .bind(s.keys.seal(DIARY_NOTE, e.id.as_uuid(), &e.note))
                 .bind(e.recorded_at)
                 .bind(e.id.as_uuid())
                 .bind(e.course.as_uuid())
@@ -581,7 +595,7 @@ macro_rules! assessments_sql {
                     .map_err(map_err)?;
                 finish(tx).await?;
                 audit::after_read(s, vec![a.clone()]).await?;
-                OutcomeCountsRow::decode(&row)
+                OutcomeCountsRow::decode(&row, &s.keys)
             }
         }
     };

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::DomainRow;
+use crate::{DomainRow, Keyring};
 
 /// The head of an insert of audit rows; each row has `COLUMNS` values.
 pub const INSERT: &str = "INSERT INTO audit_events \
@@ -139,10 +139,20 @@ pub struct ChainHeadRow {
     pub unsealed: i64,
 }
 
-impl DomainRow for ChainHeadRow {
-    type Domain = (ipt_app::ports::AuditChainHead, i64);
+impl ChainHeadRow {
+    /// Decode the head row (the audit trail holds nothing sealed: no keys needed).
+    pub fn decode_plain<R: sqlx::Row>(
+        row: &R,
+    ) -> Result<(ipt_app::ports::AuditChainHead, i64), StoreError>
+    where
+        Self: for<'r> sqlx::FromRow<'r, R>,
+    {
+        <Self as sqlx::FromRow<'_, R>>::from_row(row)
+            .map_err(crate::map_err)?
+            .into_head()
+    }
 
-    fn into_domain(self) -> Result<Self::Domain, StoreError> {
+    fn into_head(self) -> Result<(ipt_app::ports::AuditChainHead, i64), StoreError> {
         let head = ipt_app::ports::AuditChainHead {
             head: ChainPoint {
                 seq: self.seq,
@@ -176,17 +186,33 @@ pub struct Link {
     pub event: AuditEvent,
 }
 
-impl DomainRow for ChainRow {
-    type Domain = Link;
+impl DomainRow for ChainHeadRow {
+    type Domain = (ipt_app::ports::AuditChainHead, i64);
 
-    fn into_domain(self) -> Result<Link, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<Self::Domain, StoreError> {
+        self.into_head()
+    }
+}
+
+impl ChainRow {
+    /// Decode a row of the chain (the audit trail holds nothing sealed: no keys needed).
+    pub fn decode_plain<R: sqlx::Row>(row: &R) -> Result<Link, StoreError>
+    where
+        Self: for<'r> sqlx::FromRow<'r, R>,
+    {
+        <Self as sqlx::FromRow<'_, R>>::from_row(row)
+            .map_err(crate::map_err)?
+            .into_link()
+    }
+
+    fn into_link(self) -> Result<Link, StoreError> {
         // A hash of the wrong length is a row someone edited, not a store that cannot read:
         // verification reports it as altered.
         Ok(Link {
             seq: self.seq,
             prev_hash: self.prev_hash.and_then(|h| h.try_into().ok()),
             hash: self.hash.and_then(|h| h.try_into().ok()),
-            event: self.event.into_domain()?,
+            event: self.event.into_event(),
         })
     }
 }
@@ -308,8 +334,14 @@ pub struct AuditEventRow {
 impl DomainRow for AuditEventRow {
     type Domain = AuditEvent;
 
-    fn into_domain(self) -> Result<AuditEvent, StoreError> {
-        Ok(AuditEvent {
+    fn into_domain(self, _: &Keyring) -> Result<AuditEvent, StoreError> {
+        Ok(self.into_event())
+    }
+}
+
+impl AuditEventRow {
+    fn into_event(self) -> AuditEvent {
+        AuditEvent {
             id: AuditEventId::from_uuid(self.id),
             at: self.at,
             actor: self.actor_id.map(UserId::from_uuid),
@@ -317,7 +349,7 @@ impl DomainRow for AuditEventRow {
             entity: self.entity,
             entity_id: self.entity_id,
             patient: self.patient_id.map(PatientId::from_uuid),
-        })
+        }
     }
 }
 
@@ -452,7 +484,7 @@ macro_rules! audit_sql {
                         "the audit chain's head is missing".into(),
                     ));
                 };
-                let (chain, unsealed) = ChainHeadRow::decode(&row)?;
+                let (chain, unsealed) = ChainHeadRow::decode_plain(&row)?;
                 if unsealed != 0 {
                     return Err(StoreError::Unavailable(
                         "the audit chain is still being sealed after an upgrade".into(),
@@ -489,7 +521,7 @@ macro_rules! audit_sql {
                         break;
                     }
                     for row in &rows {
-                        let link = ChainRow::decode(row)?;
+                        let link = ChainRow::decode_plain(row)?;
                         match w.step(&link) {
                             Ok(()) => {}
                             Err(Suspect::Broken(b)) => return Ok(verdict(&w, Some(b))),
@@ -549,7 +581,7 @@ macro_rules! audit_sql {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                let (chain, _) = ChainHeadRow::decode(&row)?;
+                let (chain, _) = ChainHeadRow::decode_plain(&row)?;
                 let rows = sqlx::query(CHAIN_ROWS)
                     .bind(chain.pruned.seq)
                     .bind(upto.min(chain.head.seq))
@@ -559,7 +591,7 @@ macro_rules! audit_sql {
                     .map_err(map_err)?;
                 let mut w = Walk::from(chain.pruned);
                 for row in &rows {
-                    let link = ChainRow::decode(row)?;
+                    let link = ChainRow::decode_plain(row)?;
                     if link.event.at >= before {
                         break;
                     }
@@ -608,7 +640,7 @@ macro_rules! audit_sql {
             pub(crate) async fn seal(pool: &sqlx::Pool<$db>) -> Result<(), StoreError> {
                 // Nearly always done already: look before taking the write lock.
                 let row = sqlx::query(CHAIN).fetch_one(pool).await.map_err(map_err)?;
-                if ChainHeadRow::decode(&row)?.1 == 0 {
+                if ChainHeadRow::decode_plain(&row)?.1 == 0 {
                     return Ok(());
                 }
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
@@ -616,7 +648,7 @@ macro_rules! audit_sql {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                let (_, unsealed) = ChainHeadRow::decode(&row)?;
+                let (_, unsealed) = ChainHeadRow::decode_plain(&row)?;
                 if unsealed == 0 {
                     return finish(tx).await;
                 }
@@ -634,7 +666,7 @@ macro_rules! audit_sql {
                         break;
                     }
                     for row in &rows {
-                        let link = ChainRow::decode(row)?;
+                        let link = ChainRow::decode_plain(row)?;
                         let hash = chain_hash(&prev, &link.event);
                         sqlx::query(SEAL_ROW)
                             .bind(prev.to_vec())

@@ -130,10 +130,10 @@ macro_rules! caseload_sql {
                 let session_rows = of_clinician(&mut tx, SESSIONS, clinician).await?;
                 let assessment_rows = of_clinician(&mut tx, ASSESSMENTS, clinician).await?;
                 let out = records(
-                    patients::PatientRow::decode_all(&patient_rows)?,
-                    courses::CourseRow::decode_all(&course_rows)?,
-                    sessions::SessionSummaryRow::decode_all(&session_rows)?,
-                    assessments::AssessmentSummaryRow::decode_all(&assessment_rows)?,
+                    patients::PatientRow::decode_all(&patient_rows, &s.keys)?,
+                    courses::CourseRow::decode_all(&course_rows, &s.keys)?,
+                    sessions::SessionSummaryRow::decode_all(&session_rows, &s.keys)?,
+                    assessments::AssessmentSummaryRow::decode_all(&assessment_rows, &s.keys)?,
                 );
                 finish(tx).await?;
                 audit::after_read(s, read_events(&out, a)).await?;
@@ -150,20 +150,20 @@ macro_rules! caseload_sql {
                     patients::insert(&mut tx, p).await?;
                 }
                 for c in &b.courses {
-                    courses::insert(&mut tx, c).await?;
+                    courses::insert(&s.keys, &mut tx, c).await?;
                 }
                 for session in &b.sessions {
-                    sessions::insert(&mut tx, session).await?;
+                    sessions::insert(&s.keys, &mut tx, session).await?;
                 }
                 for x in &b.assessments {
                     assessments::check_final(x)?;
                     assessments::insert(&mut tx, x).await?;
                 }
                 for e in &b.diary {
-                    assessments::insert_diary(&mut tx, e).await?;
+                    assessments::insert_diary(&s.keys, &mut tx, e).await?;
                 }
                 for al in &b.alerts {
-                    assessments::insert_alert(&mut tx, al).await?;
+                    assessments::insert_alert(&s.keys, &mut tx, al).await?;
                 }
                 audit::write(&mut tx, a).await?;
                 finish(tx).await

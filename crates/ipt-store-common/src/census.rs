@@ -15,6 +15,8 @@ pub const TABLES: &[&str] = &[
     "course_outcomes",
     "courses",
     "diary_entries",
+    "encryption_keys",
+    "encryption_state",
     "goals",
     "inventory_people",
     "inventory_snapshots",

@@ -7,22 +7,17 @@
 //! text) column, written by `create_course` and `update_course`.
 
 use ipt_app::ports::{AuditEvent, StoreError};
-use ipt_domain::course::{
-    Contract, Course, CourseStatus, Diagnosis, EndReason, FocusChoice, Formulation,
-    MaintenanceDecision, RelapsePreventionPlan, TerminationReview,
-};
+use ipt_domain::course::{Course, CourseStatus, EndReason, Formulation};
 use ipt_domain::ids::{CommentId, CourseId, PatientId, SessionId, UserId};
-use ipt_domain::indication::IndicationRecord;
 use ipt_domain::patient::Patient;
-use ipt_domain::problem_area::FocusAreas;
 use ipt_domain::protocol::PhasePlan;
-use ipt_domain::safety::{MedicationChange, SafetyPlan};
 use ipt_domain::supervision::SupervisorComment;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt, from_code};
+use crate::sealed::Column;
+use crate::{DomainRow, Keyring, corrupt, from_code};
 
 /// Every column of `courses`, as its reads name them.
 macro_rules! columns {
@@ -64,10 +59,12 @@ pub const OF_CLINICIAN: &str = concat!(
      ORDER BY started_on, id"
 );
 
-/// The `end_reason` column: set for a course that ended early.
-pub fn end_reason(c: &Course) -> Option<Json<EndReason>> {
+/// The `end_reason` column: set (sealed) for a course that ended early.
+pub fn end_reason(keys: &Keyring, c: &Course) -> Option<String> {
     match &c.status {
-        CourseStatus::EndedEarly(r) => Some(Json(r.clone())),
+        CourseStatus::EndedEarly(r) => {
+            Some(keys.seal_json(course_col("end_reason"), c.id.as_uuid(), r))
+        }
         _ => None,
     }
 }
@@ -125,7 +122,8 @@ impl<DB: sqlx::Database, T: sqlx::Type<DB>> sqlx::Type<DB> for OrNone<T> {
     }
 }
 
-/// A row of `courses`.
+/// A row of `courses`. The records of the course (all but its codes, dates and phase plan)
+/// are sealed (sealed.rs): each is read as the text its column holds and opened here.
 #[derive(sqlx::FromRow)]
 pub struct CourseRow {
     id: Uuid,
@@ -133,40 +131,59 @@ pub struct CourseRow {
     clinician_id: Uuid,
     format: String,
     status: String,
-    end_reason: Option<Json<EndReason>>,
+    end_reason: Option<String>,
     phase_plan: Json<PhasePlan>,
     started_on: Date,
     ended_on: Option<Date>,
-    indication: Json<IndicationRecord>,
-    diagnosis: Option<Json<Diagnosis>>,
-    focus: Option<Json<FocusAreas>>,
+    indication: String,
+    diagnosis: Option<String>,
+    focus: Option<String>,
     formulation_text: Option<String>,
     formulation_accepted_on: OrNone<Date>,
     formulation_patient_wording: String,
-    contract: Option<Json<Contract>>,
-    relapse_plan: Option<Json<RelapsePreventionPlan>>,
-    maintenance: Option<Json<MaintenanceDecision>>,
-    termination_review: Option<Json<TerminationReview>>,
-    focus_history: Json<Vec<FocusChoice>>,
-    safety_plan: Option<Json<SafetyPlan>>,
-    medication: Json<Vec<MedicationChange>>,
+    contract: Option<String>,
+    relapse_plan: Option<String>,
+    maintenance: Option<String>,
+    termination_review: Option<String>,
+    focus_history: String,
+    safety_plan: Option<String>,
+    medication: String,
     continues_course_id: Option<Uuid>,
     version: i64,
+}
+
+/// A sealed column of `courses`.
+pub const fn course_col(name: &'static str) -> Column {
+    ("courses", name)
 }
 
 impl DomainRow for CourseRow {
     type Domain = Course;
 
-    fn into_domain(self) -> Result<Course, StoreError> {
-        let status = CourseStatus::parse(&self.status, self.end_reason.map(|j| j.0))
+    fn into_domain(self, keys: &Keyring) -> Result<Course, StoreError> {
+        let id = self.id;
+        let end_reason: Option<EndReason> =
+            keys.open_json_opt(course_col("end_reason"), id, self.end_reason.as_deref())?;
+        let status = CourseStatus::parse(&self.status, end_reason)
             .ok_or_else(|| corrupt(format!("course status '{}'", self.status)))?;
-        let formulation = self.formulation_text.map(|text| Formulation {
-            text,
-            accepted_on: self.formulation_accepted_on.0,
-            patient_wording: self.formulation_patient_wording,
-        });
+        let wording = keys.open(
+            course_col("formulation_patient_wording"),
+            id,
+            &self.formulation_patient_wording,
+        )?;
+        let formulation = keys
+            .open_opt(
+                course_col("formulation_text"),
+                id,
+                self.formulation_text.as_deref(),
+            )?
+            .map(|text| Formulation {
+                text,
+                accepted_on: self.formulation_accepted_on.0,
+                patient_wording: wording,
+            });
         Ok(Course {
-            id: CourseId::from_uuid(self.id),
+            id: CourseId::from_uuid(id),
             patient: PatientId::from_uuid(self.patient_id),
             clinician: UserId::from_uuid(self.clinician_id),
             format: from_code("format", &self.format)?,
@@ -174,22 +191,45 @@ impl DomainRow for CourseRow {
             phase_plan: self.phase_plan.0,
             started_on: self.started_on,
             ended_on: self.ended_on,
-            indication: self.indication.0,
-            diagnosis: self.diagnosis.map(|j| j.0),
-            focus: self.focus.map(|j| j.0),
-            focus_history: self.focus_history.0,
+            indication: keys.open_json(course_col("indication"), id, &self.indication)?,
+            diagnosis: keys.open_json_opt(
+                course_col("diagnosis"),
+                id,
+                self.diagnosis.as_deref(),
+            )?,
+            focus: keys.open_json_opt(course_col("focus"), id, self.focus.as_deref())?,
+            focus_history: keys.open_json(course_col("focus_history"), id, &self.focus_history)?,
             formulation,
-            contract: self.contract.map(|j| j.0),
-            relapse_plan: self.relapse_plan.map(|j| j.0),
-            maintenance: self.maintenance.map(|j| j.0),
-            termination: self.termination_review.map(|j| j.0),
-            safety_plan: self.safety_plan.map(|j| j.0),
-            medication: self.medication.0,
+            contract: keys.open_json_opt(course_col("contract"), id, self.contract.as_deref())?,
+            relapse_plan: keys.open_json_opt(
+                course_col("relapse_plan"),
+                id,
+                self.relapse_plan.as_deref(),
+            )?,
+            maintenance: keys.open_json_opt(
+                course_col("maintenance"),
+                id,
+                self.maintenance.as_deref(),
+            )?,
+            termination: keys.open_json_opt(
+                course_col("termination_review"),
+                id,
+                self.termination_review.as_deref(),
+            )?,
+            safety_plan: keys.open_json_opt(
+                course_col("safety_plan"),
+                id,
+                self.safety_plan.as_deref(),
+            )?,
+            medication: keys.open_json(course_col("medication"), id, &self.medication)?,
             continues: self.continues_course_id.map(CourseId::from_uuid),
             version: self.version,
         })
     }
 }
+
+/// The sealed column of `supervisor_comments`.
+pub const COMMENT_BODY: Column = ("supervisor_comments", "body");
 
 /// A row of `supervisor_comments`.
 #[derive(sqlx::FromRow)]
@@ -205,13 +245,13 @@ pub struct CommentRow {
 impl DomainRow for CommentRow {
     type Domain = SupervisorComment;
 
-    fn into_domain(self) -> Result<SupervisorComment, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<SupervisorComment, StoreError> {
         Ok(SupervisorComment {
+            text: keys.open(COMMENT_BODY, self.id, &self.body)?,
             id: CommentId::from_uuid(self.id),
             course: CourseId::from_uuid(self.course_id),
             session: self.session_id.map(SessionId::from_uuid),
             author: UserId::from_uuid(self.author_id),
-            text: self.body,
             written_at: self.written_at,
         })
     }
@@ -228,29 +268,48 @@ macro_rules! courses_sql {
             use ipt_domain::supervision::SupervisorComment;
             pub(crate) use $crate::courses::*;
 
-            /// What a course's insert and update both write ($1 to $17 of `UPDATE`).
-            fn bind_record(q: Query, c: &Course) -> Query {
+            /// What a course's insert and update both write ($1 to $17 of `UPDATE`), its
+            /// records sealed with `keys`.
+            fn bind_record(keys: &Keyring, q: Query, c: &Course) -> Query {
                 let f = c.formulation.as_ref();
+                let id = c.id.as_uuid();
+                let wording = f.map(|f| f.patient_wording.as_str()).unwrap_or_default();
                 q.bind(c.status.code())
-                    .bind(end_reason(c))
+                    .bind(end_reason(keys, c))
                     .bind(Json(c.phase_plan))
                     .bind(c.ended_on)
-                    .bind(Json(&c.indication))
-                    .bind(c.diagnosis.as_ref().map(Json))
-                    .bind(c.focus.as_ref().map(Json))
-                    .bind(f.map(|f| f.text.clone()))
+                    .bind(keys.seal_json(course_col("indication"), id, &c.indication))
+                    .bind(keys.seal_json_opt(course_col("diagnosis"), id, c.diagnosis.as_ref()))
+                    .bind(keys.seal_json_opt(course_col("focus"), id, c.focus.as_ref()))
+                    .bind(keys.seal_opt(
+                        course_col("formulation_text"),
+                        id,
+                        f.map(|f| f.text.as_str()),
+                    ))
                     .bind(f.and_then(|f| f.accepted_on))
-                    .bind(c.contract.as_ref().map(Json))
-                    .bind(c.relapse_plan.as_ref().map(Json))
-                    .bind(c.maintenance.as_ref().map(Json))
-                    .bind(c.termination.as_ref().map(Json))
-                    .bind(f.map(|f| f.patient_wording.clone()).unwrap_or_default())
-                    .bind(Json(&c.focus_history))
-                    .bind(c.safety_plan.as_ref().map(Json))
-                    .bind(Json(&c.medication))
+                    .bind(keys.seal_json_opt(course_col("contract"), id, c.contract.as_ref()))
+                    .bind(keys.seal_json_opt(
+                        course_col("relapse_plan"),
+                        id,
+                        c.relapse_plan.as_ref(),
+                    ))
+                    .bind(keys.seal_json_opt(course_col("maintenance"), id, c.maintenance.as_ref()))
+                    .bind(keys.seal_json_opt(
+                        course_col("termination_review"),
+                        id,
+                        c.termination.as_ref(),
+                    ))
+                    .bind(keys.seal(course_col("formulation_patient_wording"), id, wording))
+                    .bind(keys.seal_json(course_col("focus_history"), id, &c.focus_history))
+                    .bind(keys.seal_json_opt(course_col("safety_plan"), id, c.safety_plan.as_ref()))
+                    .bind(keys.seal_json(course_col("medication"), id, &c.medication))
             }
 
-            pub(crate) async fn insert(tx: &mut Tx<'_>, c: &Course) -> Result<(), StoreError> {
+            pub(crate) async fn insert(
+                keys: &Keyring,
+                tx: &mut Tx<'_>,
+                c: &Course,
+            ) -> Result<(), StoreError> {
                 let q = sqlx::query(INSERT)
                     .bind(c.id.as_uuid())
                     .bind(c.patient.as_uuid())
@@ -259,20 +318,24 @@ macro_rules! courses_sql {
                     .bind(c.started_on)
                     .bind(c.continues.map(|x| x.as_uuid()))
                     .bind(c.version);
-                bind_record(q, c)
+                bind_record(keys, q, c)
                     .execute(&mut **tx)
                     .await
                     .map_err(map_err)?;
                 Ok(())
             }
 
-            async fn by_id(tx: &mut Tx<'_>, id: CourseId) -> Result<Option<Course>, StoreError> {
+            async fn by_id(
+                keys: &Keyring,
+                tx: &mut Tx<'_>,
+                id: CourseId,
+            ) -> Result<Option<Course>, StoreError> {
                 let row = sqlx::query(BY_ID)
                     .bind(id.as_uuid())
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(map_err)?;
-                row.as_ref().map(CourseRow::decode).transpose()
+                row.as_ref().map(|r| CourseRow::decode(r, keys)).transpose()
             }
 
             pub(crate) async fn create_course(
@@ -281,7 +344,7 @@ macro_rules! courses_sql {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                insert(&mut tx, c).await?;
+                insert(&s.keys, &mut tx, c).await?;
                 audit::write(&mut tx, a).await?;
                 finish(tx).await
             }
@@ -292,7 +355,7 @@ macro_rules! courses_sql {
                 a: &AuditEvent,
             ) -> Result<Option<Course>, StoreError> {
                 let mut tx = s.pool.begin_with("BEGIN").await.map_err(map_err)?;
-                let course = by_id(&mut tx, id).await?;
+                let course = by_id(&s.keys, &mut tx, id).await?;
                 finish(tx).await?;
                 audit::after_read(s, vec![course_read(a, course.as_ref())]).await?;
                 Ok(course)
@@ -305,7 +368,7 @@ macro_rules! courses_sql {
                 patient_audit: &AuditEvent,
             ) -> Result<Option<(Course, Patient)>, StoreError> {
                 let mut tx = s.pool.begin_with("BEGIN").await.map_err(map_err)?;
-                let course = by_id(&mut tx, id).await?;
+                let course = by_id(&s.keys, &mut tx, id).await?;
                 let patient = match &course {
                     Some(c) => sqlx::query(patients::BY_ID)
                         .bind(c.patient.as_uuid())
@@ -313,7 +376,7 @@ macro_rules! courses_sql {
                         .await
                         .map_err(map_err)?
                         .as_ref()
-                        .map(patients::PatientRow::decode)
+                        .map(|r| patients::PatientRow::decode(r, &s.keys))
                         .transpose()?,
                     None => None,
                 };
@@ -342,7 +405,7 @@ macro_rules! courses_sql {
                 c: &Course,
                 a: &AuditEvent,
             ) -> Result<i64, StoreError> {
-                let q = bind_record(sqlx::query(UPDATE), c)
+                let q = bind_record(&s.keys, sqlx::query(UPDATE), c)
                     .bind(c.id.as_uuid())
                     .bind(c.version);
                 write_versioned(
@@ -373,7 +436,7 @@ macro_rules! courses_sql {
                 .bind(c.course.as_uuid())
                 .bind(c.session.map(|s| s.as_uuid()))
                 .bind(c.author.as_uuid())
-                .bind(&c.text)
+                .bind(s.keys.seal(COMMENT_BODY, c.id.as_uuid(), &c.text))
                 .bind(c.written_at);
                 write_one(s, q, a).await
             }

@@ -187,9 +187,12 @@ macro_rules! group_commit_sql {
             use super::*;
 
             /// The store's group-commit queue: each batch is one write transaction.
-            pub(crate) fn write_queue(pool: sqlx::Pool<$db>) -> $crate::GroupCommit<Batched> {
+            pub(crate) fn write_queue(
+                pool: sqlx::Pool<$db>,
+                keys: std::sync::Arc<$crate::Keyring>,
+            ) -> $crate::GroupCommit<Batched> {
                 $crate::GroupCommit::new(std::sync::Arc::new(move |items: Vec<Batched>| {
-                    Box::pin(write_batch(pool.clone(), items))
+                    Box::pin(write_batch(pool.clone(), keys.clone(), items))
                 }))
             }
 
@@ -199,6 +202,7 @@ macro_rules! group_commit_sql {
             /// one is lost.
             async fn write_batch(
                 pool: sqlx::Pool<$db>,
+                keys: std::sync::Arc<$crate::Keyring>,
                 items: Vec<Batched>,
             ) -> $crate::BatchResult {
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
@@ -216,7 +220,7 @@ macro_rules! group_commit_sql {
                     }
                     all = assessments::note_outcome(&mut tx, x).await;
                     if let (Ok(()), Some(al)) = (&all, alert) {
-                        all = assessments::insert_alert(&mut tx, al).await;
+                        all = assessments::insert_alert(&keys, &mut tx, al).await;
                     }
                 }
                 if all.is_ok() && !audits.is_empty() {
@@ -231,7 +235,7 @@ macro_rules! group_commit_sql {
                         let _ = rollback(tx, e).await;
                     }
                 }
-                write_each(pool, items).await
+                write_each(pool, &keys, items).await
             }
 
             /// One batch in one transaction, each item in its own savepoint. The audit rows
@@ -240,7 +244,11 @@ macro_rules! group_commit_sql {
             /// after every other row lock, as every other write does, keeps two transactions
             /// from waiting for each other's locks. (An audit row that cannot be written, which
             /// fresh UUID v7 ids make a bug, then fails the whole batch.)
-            async fn write_each(pool: sqlx::Pool<$db>, items: Vec<Batched>) -> $crate::BatchResult {
+            async fn write_each(
+                pool: sqlx::Pool<$db>,
+                keys: &$crate::Keyring,
+                items: Vec<Batched>,
+            ) -> $crate::BatchResult {
                 let mut tx = pool.begin_with($begin).await.map_err(map_err)?;
                 let mut outcomes = Vec::with_capacity(items.len());
                 let mut audits: Vec<&AuditEvent> = Vec::new();
@@ -248,7 +256,7 @@ macro_rules! group_commit_sql {
                     if let Err(e) = statement(&mut tx, "SAVEPOINT batched").await {
                         return Err(rollback(tx, e).await);
                     }
-                    let outcome = apply(&mut tx, item).await;
+                    let outcome = apply(keys, &mut tx, item).await;
                     let undo = if outcome.is_err() {
                         statement(&mut tx, "ROLLBACK TO SAVEPOINT batched").await
                     } else {
@@ -273,14 +281,18 @@ macro_rules! group_commit_sql {
             }
 
             /// An item's records, without its audit rows (`write_each` appends those).
-            async fn apply(tx: &mut Tx<'_>, item: &Batched) -> Result<(), StoreError> {
+            async fn apply(
+                keys: &$crate::Keyring,
+                tx: &mut Tx<'_>,
+                item: &Batched,
+            ) -> Result<(), StoreError> {
                 match item {
                     Batched::Audits(_) => {}
                     Batched::Assessment(b) => {
                         let (x, alert, _) = &**b;
                         assessments::insert(tx, x).await?;
                         if let Some(al) = alert {
-                            assessments::insert_alert(tx, al).await?;
+                            assessments::insert_alert(keys, tx, al).await?;
                         }
                     }
                 }

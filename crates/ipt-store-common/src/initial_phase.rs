@@ -16,11 +16,30 @@ use sqlx::types::Json;
 use time::Date;
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt, from_code};
+use crate::sealed::Column;
+use crate::{DomainRow, Keyring, corrupt, from_code};
 
 /// An approximate date, as its TEXT column holds it.
 fn approx(s: &str) -> Result<ApproxDate, StoreError> {
     s.parse().map_err(corrupt)
+}
+
+/// The sealed columns of the inventory and the timeline (sealed.rs).
+pub const PERSON_ALIAS: Column = ("inventory_people", "alias");
+pub const PERSON_NOTES: Column = ("inventory_people", "notes");
+pub const SNAPSHOT_PEOPLE: Column = ("inventory_snapshots", "people");
+pub const EVENT_DESCRIPTION: Column = ("timeline_events", "description");
+
+/// The inventory in the order it is shown: the patient's own ring (0) last, then by ring,
+/// alias and id. Sorted here, after the aliases are opened: the database holds them sealed.
+pub fn sort_inventory(people: &mut [InventoryPerson]) {
+    people.sort_by(|a, b| {
+        let key = |p: &InventoryPerson| (p.ring.number() == 0, p.ring.number());
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.alias.as_str().cmp(b.alias.as_str()))
+            .then_with(|| a.id.as_uuid().cmp(&b.id.as_uuid()))
+    });
 }
 
 /// A row of `inventory_people`.
@@ -37,17 +56,18 @@ pub struct PersonRow {
     reciprocity: String,
     deceased: bool,
     area_tags: Json<Vec<AreaKind>>,
-    notes: Json<InventoryNotes>,
+    notes: String,
     version: i64,
 }
 
 impl DomainRow for PersonRow {
     type Domain = InventoryPerson;
 
-    fn into_domain(self) -> Result<InventoryPerson, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<InventoryPerson, StoreError> {
+        let alias = keys.open(PERSON_ALIAS, self.id, &self.alias)?;
         Ok(InventoryPerson {
             id: InventoryPersonId::from_uuid(self.id),
-            alias: Alias::parse(&self.alias).map_err(corrupt)?,
+            alias: Alias::parse(&alias).map_err(corrupt)?,
             relationship: from_code("relationship", &self.relationship)?,
             ring: ClosenessRing::new(self.ring as u8).map_err(corrupt)?,
             contact_frequency: self.contact_frequency,
@@ -57,7 +77,7 @@ impl DomainRow for PersonRow {
             reciprocity: from_code("reciprocity", &self.reciprocity)?,
             deceased: self.deceased,
             area_tags: self.area_tags.0,
-            notes: self.notes.0,
+            notes: keys.open_json::<InventoryNotes>(PERSON_NOTES, self.id, &self.notes)?,
             version: self.version,
         })
     }
@@ -69,18 +89,22 @@ pub struct SnapshotRow {
     id: Uuid,
     kind: String,
     taken_on: Date,
-    people: Json<Vec<SnapshotPerson>>,
+    people: String,
 }
 
 impl DomainRow for SnapshotRow {
     type Domain = InventorySnapshot;
 
-    fn into_domain(self) -> Result<InventorySnapshot, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<InventorySnapshot, StoreError> {
         Ok(InventorySnapshot {
             id: SnapshotId::from_uuid(self.id),
             kind: SnapshotKind::parse(&self.kind).ok_or_else(|| corrupt("snapshot kind"))?,
             taken_on: self.taken_on,
-            people: self.people.0,
+            people: keys.open_json::<Vec<SnapshotPerson>>(
+                SNAPSHOT_PEOPLE,
+                self.id,
+                &self.people,
+            )?,
         })
     }
 }
@@ -99,13 +123,13 @@ pub struct EventRow {
 impl DomainRow for EventRow {
     type Domain = TimelineEvent;
 
-    fn into_domain(self) -> Result<TimelineEvent, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<TimelineEvent, StoreError> {
         Ok(TimelineEvent {
             id: TimelineEventId::from_uuid(self.id),
             date: approx(&self.event_date)?,
             kind: from_code("kind", &self.kind)?,
             person: self.person_id.map(InventoryPersonId::from_uuid),
-            description: self.description,
+            description: keys.open(EVENT_DESCRIPTION, self.id, &self.description)?,
             version: self.version,
         })
     }
@@ -125,7 +149,7 @@ pub struct EpisodeRow {
 impl DomainRow for EpisodeRow {
     type Domain = MoodEpisode;
 
-    fn into_domain(self) -> Result<MoodEpisode, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<MoodEpisode, StoreError> {
         Ok(MoodEpisode {
             id: MoodEpisodeId::from_uuid(self.id),
             onset: approx(&self.onset)?,
@@ -150,8 +174,9 @@ macro_rules! initial_phase_sql {
             // The interpersonal inventory.
 
             /// What a person's insert and update both write, in this order.
-            fn bind_person(q: Query, p: &InventoryPerson) -> Query {
-                q.bind(p.alias.as_str())
+            fn bind_person(keys: &Keyring, q: Query, p: &InventoryPerson) -> Query {
+                let id = p.id.as_uuid();
+                q.bind(keys.seal(PERSON_ALIAS, id, p.alias.as_str()))
                     .bind(code(&p.relationship))
                     .bind(p.ring.number() as i64)
                     .bind(&p.contact_frequency)
@@ -161,7 +186,7 @@ macro_rules! initial_phase_sql {
                     .bind(code(&p.reciprocity))
                     .bind(p.deceased)
                     .bind(Json(&p.area_tags))
-                    .bind(Json(&p.notes))
+                    .bind(keys.seal_json(PERSON_NOTES, id, &p.notes))
             }
 
             pub(crate) async fn add_person(
@@ -179,7 +204,7 @@ macro_rules! initial_phase_sql {
                 )
                 .bind(p.id.as_uuid())
                 .bind(course.as_uuid());
-                write_one(s, bind_person(q, p).bind(p.version), a).await
+                write_one(s, bind_person(&s.keys, q, p).bind(p.version), a).await
             }
 
             pub(crate) async fn update_person(
@@ -195,7 +220,7 @@ macro_rules! initial_phase_sql {
                      notes = $11, version = version + 1 \
                      WHERE id = $12 AND course_id = $13 AND version = $14",
                 );
-                let q = bind_person(q, p)
+                let q = bind_person(&s.keys, q, p)
                     .bind(p.id.as_uuid())
                     .bind(course.as_uuid())
                     .bind(p.version);
@@ -263,12 +288,11 @@ macro_rules! initial_phase_sql {
                 course: CourseId,
                 a: &AuditEvent,
             ) -> Result<Vec<InventoryPerson>, StoreError> {
-                let q = sqlx::query(
-                    "SELECT * FROM inventory_people WHERE course_id = $1 \
-                     ORDER BY ring = 0, ring, alias, id",
-                )
-                .bind(course.as_uuid());
-                read_all::<PersonRow>(s, q, a).await
+                let q = sqlx::query("SELECT * FROM inventory_people WHERE course_id = $1")
+                    .bind(course.as_uuid());
+                let mut people = read_all::<PersonRow>(s, q, a).await?;
+                sort_inventory(&mut people);
+                Ok(people)
             }
 
             pub(crate) async fn add_snapshot(
@@ -285,7 +309,11 @@ macro_rules! initial_phase_sql {
                 .bind(course.as_uuid())
                 .bind(snapshot.kind.code())
                 .bind(snapshot.taken_on)
-                .bind(Json(&snapshot.people));
+                .bind(s.keys.seal_json(
+                    SNAPSHOT_PEOPLE,
+                    snapshot.id.as_uuid(),
+                    &snapshot.people,
+                ));
                 write_one(s, q, a).await
             }
 
@@ -304,12 +332,12 @@ macro_rules! initial_phase_sql {
             // The timeline.
 
             /// What an event's insert and update both write, in this order.
-            fn bind_event(q: Query, e: &TimelineEvent) -> Query {
+            fn bind_event(keys: &Keyring, q: Query, e: &TimelineEvent) -> Query {
                 q.bind(e.date.to_string())
                     .bind(e.date.midpoint())
                     .bind(e.kind.code())
                     .bind(e.person.map(|p| p.as_uuid()))
-                    .bind(&e.description)
+                    .bind(keys.seal(EVENT_DESCRIPTION, e.id.as_uuid(), &e.description))
             }
 
             pub(crate) async fn add_event(
@@ -325,7 +353,7 @@ macro_rules! initial_phase_sql {
                 )
                 .bind(e.id.as_uuid())
                 .bind(course.as_uuid());
-                write_one(s, bind_event(q, e).bind(e.version), a).await
+                write_one(s, bind_event(&s.keys, q, e).bind(e.version), a).await
             }
 
             pub(crate) async fn update_event(
@@ -339,7 +367,7 @@ macro_rules! initial_phase_sql {
                      person_id = $4, description = $5, version = version + 1 \
                      WHERE id = $6 AND course_id = $7 AND version = $8",
                 );
-                let q = bind_event(q, e)
+                let q = bind_event(&s.keys, q, e)
                     .bind(e.id.as_uuid())
                     .bind(course.as_uuid())
                     .bind(e.version);
@@ -507,8 +535,8 @@ macro_rules! initial_phase_sql {
                 finish(tx).await?;
                 audit::after_read(s, vec![a.clone()]).await?;
                 Ok(Timeline {
-                    events: EventRow::decode_all(&events)?,
-                    episodes: EpisodeRow::decode_all(&episodes)?,
+                    events: EventRow::decode_all(&events, &s.keys)?,
+                    episodes: EpisodeRow::decode_all(&episodes, &s.keys)?,
                 })
             }
         }

@@ -22,6 +22,8 @@ use ipt_domain::patient::Language;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use sealed::Keyring;
+
 pub mod assessments;
 pub mod audit;
 pub mod caseload;
@@ -31,6 +33,7 @@ pub mod group_commit;
 pub mod initial_phase;
 pub mod patients;
 pub mod portal;
+pub mod sealed;
 pub mod second_factor;
 pub mod sessions;
 pub mod users;
@@ -98,23 +101,24 @@ pub fn language(code: Option<String>) -> Result<Option<Language>, StoreError> {
 pub trait DomainRow: Sized {
     type Domain;
 
-    /// Check and convert what the columns hold (codes, numbers in range, parsed text).
-    fn into_domain(self) -> Result<Self::Domain, StoreError>;
+    /// Check and convert what the columns hold (codes, numbers in range, parsed text), and
+    /// open its sealed columns with `keys` (sealed.rs).
+    fn into_domain(self, keys: &Keyring) -> Result<Self::Domain, StoreError>;
 
     /// Decode `row` and map it to the domain.
-    fn decode<'r, R: sqlx::Row>(row: &'r R) -> Result<Self::Domain, StoreError>
+    fn decode<'r, R: sqlx::Row>(row: &'r R, keys: &Keyring) -> Result<Self::Domain, StoreError>
     where
         Self: sqlx::FromRow<'r, R>,
     {
-        Self::from_row(row).map_err(map_err)?.into_domain()
+        Self::from_row(row).map_err(map_err)?.into_domain(keys)
     }
 
     /// Decode every row and map it to the domain.
-    fn decode_all<R: sqlx::Row>(rows: &[R]) -> Result<Vec<Self::Domain>, StoreError>
+    fn decode_all<R: sqlx::Row>(rows: &[R], keys: &Keyring) -> Result<Vec<Self::Domain>, StoreError>
     where
         Self: for<'r> sqlx::FromRow<'r, R>,
     {
-        rows.iter().map(Self::decode).collect()
+        rows.iter().map(|r| Self::decode(r, keys)).collect()
     }
 }
 
@@ -146,8 +150,9 @@ pub async fn finish<DB: sqlx::Database>(tx: sqlx::Transaction<'_, DB>) -> Result
     tx.commit().await.map_err(map_err)
 }
 
-/// Expand the `Store` implementation for `$store`, whose field `pool` is a `sqlx::Pool<$db>`
-/// and whose field `writes` is made with `shared_sql::write_queue`.
+/// Expand the `Store` implementation for `$store`, whose field `pool` is a `sqlx::Pool<$db>`,
+/// whose field `writes` is made with `shared_sql::write_queue`, and whose field `keys` is the
+/// `Keyring` its sealed columns are sealed with (sealed.rs).
 ///
 /// `$begin` opens every transaction that writes: SQLite needs `BEGIN IMMEDIATE`, because a
 /// deferred one that read first cannot take the write lock when another connection holds it
@@ -179,8 +184,23 @@ macro_rules! impl_store {
             use uuid::Uuid;
             use $crate::{Batched, DomainRow, code, duplicate_as, finish, map_err, rollback};
 
-            pub(crate) use audit::seal as seal_audit_chain;
             pub(crate) use group_commit::write_queue;
+
+            /// What every start does once the migrations have run: the audit rows written
+            /// before the chain (migration 0012) get their hashes; keys that are not the
+            /// database's are refused, before any request; the text written before
+            /// encryption (migration 0015) is sealed.
+            pub(crate) async fn after_migrations(s: &$store) -> Result<(), StoreError> {
+                audit::seal(&s.pool).await?;
+                sealed::unlock(s).await
+            }
+
+            impl $store {
+                /// The keys its free text is sealed with.
+                pub fn keys(&self) -> &$crate::Keyring {
+                    &self.keys
+                }
+            }
 
             type Tx<'a> = sqlx::Transaction<'a, $db>;
             type Query = sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>;
@@ -253,7 +273,7 @@ macro_rules! impl_store {
                 T: DomainRow + for<'r> sqlx::FromRow<'r, Row>,
             {
                 let row = q.fetch_optional(&s.pool).await.map_err(map_err)?;
-                row.as_ref().map(T::decode).transpose()
+                row.as_ref().map(|r| T::decode(r, &s.keys)).transpose()
             }
 
             /// The rows `q` finds, from the pool (records that are not patient data).
@@ -262,7 +282,7 @@ macro_rules! impl_store {
                 T: DomainRow + for<'r> sqlx::FromRow<'r, Row>,
             {
                 let rows = q.fetch_all(&s.pool).await.map_err(map_err)?;
-                T::decode_all(&rows)
+                T::decode_all(&rows, &s.keys)
             }
 
             /// Patient data: the row `q` finds, read in a read transaction, returned once the
@@ -279,7 +299,7 @@ macro_rules! impl_store {
                 let row = q.fetch_optional(&mut *tx).await.map_err(map_err)?;
                 finish(tx).await?;
                 audit::after_read(s, vec![a.clone()]).await?;
-                row.as_ref().map(T::decode).transpose()
+                row.as_ref().map(|r| T::decode(r, &s.keys)).transpose()
             }
 
             /// Patient data: the rows `q` finds, read in a read transaction, returned once the
@@ -296,7 +316,7 @@ macro_rules! impl_store {
                 let rows = q.fetch_all(&mut *tx).await.map_err(map_err)?;
                 finish(tx).await?;
                 audit::after_read(s, vec![a.clone()]).await?;
-                T::decode_all(&rows)
+                T::decode_all(&rows, &s.keys)
             }
 
             /// One statement on the pool, without an audit event (the bookkeeping of sign-ins
@@ -367,6 +387,7 @@ macro_rules! impl_store {
             $crate::portal_sql!($store, $db, $begin);
             $crate::caseload_sql!($store, $db, $begin);
             $crate::census_sql!($store, $db, $backend);
+            $crate::sealed_sql!($store, $db, $begin);
             $crate::store_impl!($store, $backend);
         }
     };
@@ -1159,6 +1180,25 @@ macro_rules! store_impl {
                 a: &AuditEvent,
             ) -> Result<AuditPrune, StoreError> {
                 audit::prune(self, before, batch, a).await
+            }
+
+            // sealed.rs
+
+            async fn reseal_batch(
+                &self,
+                from: ResealCursor,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<ResealBatch, StoreError> {
+                sealed::reseal_batch(self, from, limit, a).await
+            }
+
+            async fn key_usage(&self) -> Result<KeyUsage, StoreError> {
+                sealed::key_usage(self).await
+            }
+
+            async fn retire_unused_keys(&self) -> Result<Vec<String>, StoreError> {
+                sealed::retire_unused_keys(self).await
             }
         }
     };

@@ -6,7 +6,7 @@ use ipt_domain::patient::{Language, Patient, PatientName};
 use time::Date;
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt};
+use crate::{DomainRow, Keyring, corrupt};
 
 /// One patient (also read by `courses::course_and_patient`).
 pub const BY_ID: &str = "SELECT * FROM patients WHERE id = $1";
@@ -27,7 +27,7 @@ pub struct PatientRow {
 impl DomainRow for PatientRow {
     type Domain = Patient;
 
-    fn into_domain(self) -> Result<Patient, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<Patient, StoreError> {
         Ok(Patient {
             id: PatientId::from_uuid(self.id),
             name: PatientName::parse(&self.name).map_err(corrupt)?,

@@ -10,7 +10,7 @@ use ipt_domain::portal::{Assignment, Invitation, PortalAccess, PortalSession, Sc
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt};
+use crate::{DomainRow, Keyring, corrupt};
 
 /// A row of `portal_invitations`.
 #[derive(sqlx::FromRow)]
@@ -28,7 +28,7 @@ pub struct InvitationRow {
 impl DomainRow for InvitationRow {
     type Domain = Invitation;
 
-    fn into_domain(self) -> Result<Invitation, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<Invitation, StoreError> {
         Ok(Invitation {
             id: InvitationId::from_uuid(self.id),
             patient: PatientId::from_uuid(self.patient_id),
@@ -54,7 +54,7 @@ pub struct AccessRow {
 impl DomainRow for AccessRow {
     type Domain = PortalAccess;
 
-    fn into_domain(self) -> Result<PortalAccess, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<PortalAccess, StoreError> {
         Ok(PortalAccess {
             patient: PatientId::from_uuid(self.patient_id),
             code_hash: self.code_hash,
@@ -78,7 +78,7 @@ pub struct PortalSessionRow {
 impl DomainRow for PortalSessionRow {
     type Domain = PortalSession;
 
-    fn into_domain(self) -> Result<PortalSession, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<PortalSession, StoreError> {
         Ok(PortalSession {
             token_hash: self.token_hash,
             patient: PatientId::from_uuid(self.patient_id),
@@ -107,7 +107,7 @@ pub struct AssignmentRow {
 impl DomainRow for AssignmentRow {
     type Domain = Assignment;
 
-    fn into_domain(self) -> Result<Assignment, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<Assignment, StoreError> {
         Ok(Assignment {
             id: AssignmentId::from_uuid(self.id),
             course: CourseId::from_uuid(self.course_id),

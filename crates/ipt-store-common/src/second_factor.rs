@@ -8,7 +8,11 @@ use ipt_domain::ids::UserId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::DomainRow;
+use crate::sealed::Column;
+use crate::{DomainRow, Keyring};
+
+/// The sealed column of `user_second_factors`: a TOTP secret is a password's equal.
+pub const TOTP_SECRET: Column = ("user_second_factors", "secret");
 
 /// A row of `user_second_factors`.
 #[derive(sqlx::FromRow)]
@@ -22,10 +26,10 @@ pub struct SecondFactorRow {
 impl DomainRow for SecondFactorRow {
     type Domain = SecondFactor;
 
-    fn into_domain(self) -> Result<SecondFactor, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<SecondFactor, StoreError> {
         Ok(SecondFactor {
+            secret: keys.open(TOTP_SECRET, self.user_id, &self.secret)?,
             user: UserId::from_uuid(self.user_id),
-            secret: self.secret,
             enabled_at: self.enabled_at,
             last_step: self.last_step,
         })
@@ -42,7 +46,7 @@ pub struct ChallengeRow {
 impl DomainRow for ChallengeRow {
     type Domain = SignInChallenge;
 
-    fn into_domain(self) -> Result<SignInChallenge, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<SignInChallenge, StoreError> {
         Ok(SignInChallenge {
             user: UserId::from_uuid(self.user_id),
             expires_at: self.expires_at,
@@ -102,7 +106,7 @@ macro_rules! second_factor_sql {
                      VALUES ($1, $2, NULL, NULL)",
                 )
                 .bind(user.as_uuid())
-                .bind(secret)
+                .bind(s.keys.seal(TOTP_SECRET, user.as_uuid(), secret))
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;

@@ -11,7 +11,8 @@ use sqlx::types::Json;
 use time::Date;
 use uuid::Uuid;
 
-use crate::{DomainRow, corrupt, from_code};
+use crate::sealed::Column;
+use crate::{DomainRow, Keyring, corrupt, from_code};
 
 /// Every column of `therapy_sessions`, in the order `INSERT` binds them.
 macro_rules! columns {
@@ -63,7 +64,7 @@ impl DomainRow for SessionSummaryRow {
     type Domain = TherapySession;
 
     /// The session without its clinical content, which is left empty (`CaseloadRecord`).
-    fn into_domain(self) -> Result<TherapySession, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<TherapySession, StoreError> {
         Ok(TherapySession {
             id: SessionId::from_uuid(self.id),
             course: CourseId::from_uuid(self.course_id),
@@ -94,7 +95,15 @@ impl DomainRow for SessionSummaryRow {
     }
 }
 
-/// A whole row of `therapy_sessions`.
+/// A sealed column of `therapy_sessions`.
+pub const fn session_col(name: &'static str) -> Column {
+    ("therapy_sessions", name)
+}
+
+/// The sealed column of `goals`.
+pub const GOAL_DESCRIPTION: Column = ("goals", "description");
+
+/// A whole row of `therapy_sessions`: its free text sealed (sealed.rs).
 #[derive(sqlx::FromRow)]
 pub struct SessionRow {
     #[sqlx(flatten)]
@@ -113,17 +122,22 @@ pub struct SessionRow {
 impl DomainRow for SessionRow {
     type Domain = TherapySession;
 
-    fn into_domain(self) -> Result<TherapySession, StoreError> {
-        let mut s = self.summary.into_domain()?;
-        s.phase.override_reason = self.phase_override_reason;
+    fn into_domain(self, keys: &Keyring) -> Result<TherapySession, StoreError> {
+        let id = self.summary.id;
+        let mut s = self.summary.into_domain(keys)?;
+        s.phase.override_reason = keys.open_opt(
+            session_col("phase_override_reason"),
+            id,
+            self.phase_override_reason.as_deref(),
+        )?;
         s.techniques = self.techniques.0;
         s.strategies = self.strategies.0;
         s.tasks_done = self.tasks_done.0;
         s.checklist = self.checklist.0;
-        s.interval_events = self.interval_events;
-        s.agreed_actions = self.agreed_actions;
-        s.risk_review.note = self.risk_note;
-        s.notes = self.notes;
+        s.interval_events = keys.open(session_col("interval_events"), id, &self.interval_events)?;
+        s.agreed_actions = keys.open(session_col("agreed_actions"), id, &self.agreed_actions)?;
+        s.risk_review.note = keys.open(session_col("risk_note"), id, &self.risk_note)?;
+        s.notes = keys.open(session_col("notes"), id, &self.notes)?;
         Ok(s)
     }
 }
@@ -142,11 +156,11 @@ pub struct GoalRow {
 impl DomainRow for GoalRow {
     type Domain = Goal;
 
-    fn into_domain(self) -> Result<Goal, StoreError> {
+    fn into_domain(self, keys: &Keyring) -> Result<Goal, StoreError> {
         Ok(Goal {
+            description: keys.open(GOAL_DESCRIPTION, self.id, &self.description)?,
             id: GoalId::from_uuid(self.id),
             area: from_code("area", &self.area)?,
-            description: self.description,
             progress: self.progress.map(|p| p as u8),
             status: from_code("status", &self.status)?,
             version: self.version,
@@ -167,12 +181,15 @@ macro_rules! sessions_sql {
             // Sessions. A concern in the risk review raises an alert, stored in the same
             // transaction.
 
-            /// What a session's insert and update both write ($1 to $18 of `UPDATE`).
-            fn bind_session(q: Query, s: &TherapySession) -> Query {
+            /// What a session's insert and update both write ($1 to $18 of `UPDATE`), its
+            /// free text sealed with `keys`.
+            fn bind_session(keys: &Keyring, q: Query, s: &TherapySession) -> Query {
+                let id = s.id.as_uuid();
+                let reason = s.phase.override_reason.as_deref();
                 q.bind(s.number.get() as i64)
                     .bind(s.date)
                     .bind(s.phase.phase.code())
-                    .bind(&s.phase.override_reason)
+                    .bind(keys.seal_opt(session_col("phase_override_reason"), id, reason))
                     .bind(s.modality.code())
                     .bind(s.attendance.code())
                     .bind(s.special.map(|x| x.code()))
@@ -180,23 +197,24 @@ macro_rules! sessions_sql {
                     .bind(Json(&s.strategies))
                     .bind(Json(&s.tasks_done))
                     .bind(Json(&s.checklist))
-                    .bind(&s.interval_events)
-                    .bind(&s.agreed_actions)
+                    .bind(keys.seal(session_col("interval_events"), id, &s.interval_events))
+                    .bind(keys.seal(session_col("agreed_actions"), id, &s.agreed_actions))
                     .bind(s.risk_review.reviewed)
                     .bind(s.risk_review.concern)
-                    .bind(&s.risk_review.note)
-                    .bind(&s.notes)
+                    .bind(keys.seal(session_col("risk_note"), id, &s.risk_review.note))
+                    .bind(keys.seal(session_col("notes"), id, &s.notes))
                     .bind(s.next_date)
             }
 
             pub(crate) async fn insert(
+                keys: &Keyring,
                 tx: &mut Tx<'_>,
                 s: &TherapySession,
             ) -> Result<(), StoreError> {
                 let q = sqlx::query(INSERT)
                     .bind(s.id.as_uuid())
                     .bind(s.course.as_uuid());
-                bind_session(q, s)
+                bind_session(keys, q, s)
                     .bind(s.version)
                     .execute(&mut **tx)
                     .await
@@ -212,13 +230,14 @@ macro_rules! sessions_sql {
             /// The rest of a session's write, after its row: the alert its risk review raises,
             /// the mood rating with its audit event, and the session's audit event.
             async fn write_rest(
+                keys: &Keyring,
                 tx: &mut Tx<'_>,
                 alert: Option<&RiskAlert>,
                 mood: Option<(&Assessment, &AuditEvent)>,
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 if let Some(al) = alert {
-                    assessments::insert_alert(tx, al).await?;
+                    assessments::insert_alert(keys, tx, al).await?;
                 }
                 if let Some((m, ma)) = mood {
                     assessments::insert(tx, m).await?;
@@ -235,10 +254,10 @@ macro_rules! sessions_sql {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                if let Err(e) = insert(&mut tx, session).await {
+                if let Err(e) = insert(&s.keys, &mut tx, session).await {
                     return Err(rollback(tx, e).await);
                 }
-                write_rest(&mut tx, alert, mood, a).await?;
+                write_rest(&s.keys, &mut tx, alert, mood, a).await?;
                 finish(tx).await
             }
 
@@ -251,7 +270,7 @@ macro_rules! sessions_sql {
             ) -> Result<i64, StoreError> {
                 let (id, version) = (session.id.as_uuid(), session.version);
                 let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
-                let n = bind_session(sqlx::query(UPDATE), session)
+                let n = bind_session(&s.keys, sqlx::query(UPDATE), session)
                     .bind(id)
                     .bind(version)
                     .execute(&mut *tx)
@@ -261,7 +280,7 @@ macro_rules! sessions_sql {
                 if n == 0 {
                     return Err(refuse(tx, "therapy_sessions", "session", id, version, None).await);
                 }
-                write_rest(&mut tx, alert, mood, a).await?;
+                write_rest(&s.keys, &mut tx, alert, mood, a).await?;
                 finish(tx).await?;
                 Ok(version + 1)
             }
@@ -290,7 +309,10 @@ macro_rules! sessions_sql {
                 .bind(g.id.as_uuid())
                 .bind(course.as_uuid())
                 .bind(g.area.code())
-                .bind(&g.description)
+                .bind(
+                    s.keys
+                        .seal(GOAL_DESCRIPTION, g.id.as_uuid(), &g.description),
+                )
                 .bind(g.progress.map(i64::from))
                 .bind(g.status.code())
                 .bind(g.version);
@@ -309,7 +331,10 @@ macro_rules! sessions_sql {
                      WHERE id = $5 AND course_id = $6 AND version = $7",
                 )
                 .bind(g.area.code())
-                .bind(&g.description)
+                .bind(
+                    s.keys
+                        .seal(GOAL_DESCRIPTION, g.id.as_uuid(), &g.description),
+                )
                 .bind(g.progress.map(i64::from))
                 .bind(g.status.code())
                 .bind(g.id.as_uuid())

@@ -9,7 +9,7 @@ use ipt_domain::ids::{TokenId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{DomainRow, from_code};
+use crate::{DomainRow, Keyring, from_code};
 
 /// Count one attempt under key $1 at $2 (seconds): a window that began at or before $3 is
 /// over, and a new one starts with this attempt. Every `SET` reads the row as it was.
@@ -37,7 +37,7 @@ pub struct UserRow {
 impl DomainRow for UserRow {
     type Domain = UserRecord;
 
-    fn into_domain(self) -> Result<UserRecord, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<UserRecord, StoreError> {
         Ok(UserRecord {
             id: UserId::from_uuid(self.id),
             username: self.username,
@@ -64,7 +64,7 @@ pub struct WebSessionRow {
 impl DomainRow for WebSessionRow {
     type Domain = WebSession;
 
-    fn into_domain(self) -> Result<WebSession, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<WebSession, StoreError> {
         Ok(WebSession {
             token_hash: self.token_hash,
             user: UserId::from_uuid(self.user_id),
@@ -90,7 +90,7 @@ pub struct ApiTokenRow {
 impl DomainRow for ApiTokenRow {
     type Domain = ApiToken;
 
-    fn into_domain(self) -> Result<ApiToken, StoreError> {
+    fn into_domain(self, _: &Keyring) -> Result<ApiToken, StoreError> {
         Ok(ApiToken {
             id: TokenId::from_uuid(self.id),
             user: UserId::from_uuid(self.user_id),

@@ -1,8 +1,10 @@
 //! The IPT Workbench store on PostgreSQL: for deployments that outgrow one machine.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ipt_app::ports::StoreError;
+pub use ipt_store_common::Keyring;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Postgres};
 
@@ -13,45 +15,53 @@ pub struct PgStore {
     /// Writes committed in groups: the audit events of reads, and questionnaire submissions
     /// (`ipt_store_common::group_commit`).
     writes: ipt_store_common::GroupCommit<ipt_store_common::Batched>,
+    /// The keys its clinical free text is sealed with (`ipt_store_common::sealed`).
+    keys: Arc<Keyring>,
 }
 
 /// The embedded migrations (`migrations/`), named as the SQLite ones.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl PgStore {
-    /// Connect to `url` (`postgres://…`). Does not migrate.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connect to `url` (`postgres://…`), to seal and open free text with `keys`. Does not
+    /// migrate, nor check the keys (`migrate` does).
+    pub async fn connect(url: &str, keys: Keyring) -> Result<Self, StoreError> {
         let options: PgConnectOptions = url
             .parse()
             .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
-        Self::connect_with(options).await
+        Self::connect_with(options, keys).await
     }
 
-    pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        keys: Keyring,
+    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let keys = Arc::new(keys);
         Ok(Self {
-            writes: shared_sql::write_queue(pool.clone()),
+            writes: shared_sql::write_queue(pool.clone(), keys.clone()),
             pool,
+            keys,
         })
     }
 
-    /// Apply pending migrations, each in its own transaction (PostgreSQL DDL is transactional).
+    /// Apply pending migrations, each in its own transaction (PostgreSQL DDL is transactional),
+    /// then check the keys against the database.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        // The audit rows written before the chain (migration 0012) get their hashes.
-        shared_sql::seal_audit_chain(&self.pool).await
+        shared_sql::after_migrations(self).await
     }
 
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let store = Self::connect(url).await?;
+    pub async fn open(url: &str, keys: Keyring) -> Result<Self, StoreError> {
+        let store = Self::connect(url, keys).await?;
         store.migrate().await?;
         Ok(store)
     }

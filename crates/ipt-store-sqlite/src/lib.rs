@@ -5,9 +5,11 @@
 //! Foreign keys are enforced.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ipt_app::ports::StoreError;
+pub use ipt_store_common::Keyring;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite};
 
@@ -21,6 +23,8 @@ pub struct SqliteStore {
     /// Writes committed in groups: the audit events of reads, and questionnaire submissions
     /// (`ipt_store_common::group_commit`).
     writes: ipt_store_common::GroupCommit<ipt_store_common::Batched>,
+    /// The keys its clinical free text is sealed with (`ipt_store_common::sealed`).
+    keys: Arc<Keyring>,
 }
 
 /// The embedded migrations (`migrations/`), named as the PostgreSQL ones.
@@ -28,8 +32,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl SqliteStore {
     /// Open (creating the file if needed) the database at `url` (`sqlite://path` or
-    /// `sqlite::memory:`). Does not migrate.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// `sqlite::memory:`), to seal and open free text with `keys`. Does not migrate, nor check
+    /// the keys (`migrate` does).
+    pub async fn connect(url: &str, keys: Keyring) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -37,6 +42,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
+            // Deleted and overwritten content is zeroed, not left in free pages: what a
+            // database written before encryption held is gone once its first start has sealed
+            // it (SQLite docs, "PRAGMA secure_delete").
+            .pragma("secure_delete", "ON")
             // sqlx runs each connection on its own thread and hands rows over a channel; at
             // its default of 50 the thread stops every 50 rows until the reader catches up,
             // and a caseload (over a thousand rows) pays for dozens of thread switches.
@@ -49,26 +58,27 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let keys = Arc::new(keys);
         Ok(Self {
-            writes: shared_sql::write_queue(pool.clone()),
+            writes: shared_sql::write_queue(pool.clone(), keys.clone()),
             pool,
+            keys,
         })
     }
 
-    /// Apply pending migrations. Each runs in its own transaction: a failed one leaves the
-    /// database as it was.
+    /// Apply pending migrations, then check the keys against the database. Each migration
+    /// runs in its own transaction: a failed one leaves the database as it was.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        // The audit rows written before the chain (migration 0012) get their hashes.
-        shared_sql::seal_audit_chain(&self.pool).await
+        shared_sql::after_migrations(self).await
     }
 
     /// Connect and migrate.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let store = Self::connect(url).await?;
+    pub async fn open(url: &str, keys: Keyring) -> Result<Self, StoreError> {
+        let store = Self::connect(url, keys).await?;
         store.migrate().await?;
         Ok(store)
     }

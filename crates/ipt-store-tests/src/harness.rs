@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ipt_app::ports::Store;
 use ipt_store_postgres::PgStore;
-use ipt_store_sqlite::SqliteStore;
+use ipt_store_sqlite::{Keyring, SqliteStore};
 use sqlx::postgres::PgConnectOptions;
 use uuid::Uuid;
 
@@ -20,22 +20,61 @@ pub struct TestDb {
     file: Option<PathBuf>,
     /// How to reach the same PostgreSQL schema again (`second_instance`).
     pg_options: Option<PgConnectOptions>,
+    /// The keys its free text is sealed with: a new random key per test database.
+    pub keys: Keyring,
 }
 
 impl TestDb {
     /// A second store on the same database, with its own connections and queues: what a
     /// second `ipt serve` instance would have.
     pub async fn second_instance(&self) -> Arc<dyn Store> {
+        self.connect_with_keys(self.keys.clone())
+            .await
+            .expect("reconnect to the test database")
+    }
+
+    /// A store on the same database with other keys, migrated (so its keys are checked
+    /// against the database's, as at a start): how a start with a wrong or rotated key file
+    /// is tested.
+    pub async fn reopen_with_keys(
+        &self,
+        keys: Keyring,
+    ) -> Result<Arc<dyn Store>, ipt_app::ports::StoreError> {
         if let Some(f) = &self.file {
             let url = format!("sqlite://{}", f.display());
-            return Arc::new(SqliteStore::connect(&url).await.expect("reopen SQLite"));
+            let store = SqliteStore::connect(&url, keys).await?;
+            store.migrate().await?;
+            return Ok(Arc::new(store));
         }
         let options = self.pg_options.clone().expect("a test database");
-        Arc::new(
-            PgStore::connect_with(options)
-                .await
-                .expect("reconnect PostgreSQL"),
-        )
+        let store = PgStore::connect_with(options, keys).await?;
+        store.migrate().await?;
+        Ok(Arc::new(store))
+    }
+
+    /// Run statements of a test's own (constants) on the database, by SQL: how tests tamper
+    /// with it as someone with database access could, or set it as an older version left it.
+    pub async fn execute(&self, statements: &[&'static str]) {
+        for q in statements {
+            if let Some(s) = &self.sqlite {
+                sqlx::query(*q).execute(&s.pool).await.expect(q);
+            }
+            if let Some(s) = &self.pg {
+                sqlx::query(*q).execute(&s.pool).await.expect(q);
+            }
+        }
+    }
+
+    async fn connect_with_keys(
+        &self,
+        keys: Keyring,
+    ) -> Result<Arc<dyn Store>, ipt_app::ports::StoreError> {
+        if let Some(f) = &self.file {
+            let url = format!("sqlite://{}", f.display());
+            return Ok(Arc::new(SqliteStore::connect(&url, keys).await?));
+        }
+        let options = self.pg_options.clone().expect("a test database");
+        Ok(Arc::new(PgStore::connect_with(options, keys).await?))
     }
 }
 
@@ -53,7 +92,8 @@ impl Drop for TestDb {
 pub async fn sqlite() -> TestDb {
     let file = std::env::temp_dir().join(format!("ipt-test-{}.db", Uuid::now_v7().simple()));
     let url = format!("sqlite://{}", file.display());
-    let store = SqliteStore::open(&url)
+    let keys = Keyring::generate();
+    let store = SqliteStore::open(&url, keys.clone())
         .await
         .expect("open test SQLite database");
     TestDb {
@@ -62,6 +102,7 @@ pub async fn sqlite() -> TestDb {
         pg: None,
         file: Some(file),
         pg_options: None,
+        keys,
     }
 }
 
@@ -72,7 +113,13 @@ pub fn pg_url() -> Option<String> {
 
 /// A migrated PostgreSQL schema of its own, or None when PostgreSQL tests are off.
 pub async fn postgres() -> Option<TestDb> {
-    let db = postgres_empty().await?;
+    postgres_with_keys(Keyring::generate()).await
+}
+
+/// `postgres`, its free text sealed with `keys` (what an `ipt` process given the same keys
+/// opens).
+pub async fn postgres_with_keys(keys: Keyring) -> Option<TestDb> {
+    let db = postgres_empty_with_keys(keys).await?;
     db.pg
         .as_ref()
         .unwrap()
@@ -86,7 +133,8 @@ pub async fn postgres() -> Option<TestDb> {
 pub async fn sqlite_empty() -> TestDb {
     let file = std::env::temp_dir().join(format!("ipt-test-{}.db", Uuid::now_v7().simple()));
     let url = format!("sqlite://{}", file.display());
-    let store = SqliteStore::connect(&url)
+    let keys = Keyring::generate();
+    let store = SqliteStore::connect(&url, keys.clone())
         .await
         .expect("open test SQLite database");
     TestDb {
@@ -95,14 +143,19 @@ pub async fn sqlite_empty() -> TestDb {
         pg: None,
         file: Some(file),
         pg_options: None,
+        keys,
     }
 }
 
 /// An empty PostgreSQL schema of its own, or None when PostgreSQL tests are off.
 pub async fn postgres_empty() -> Option<TestDb> {
+    postgres_empty_with_keys(Keyring::generate()).await
+}
+
+async fn postgres_empty_with_keys(keys: Keyring) -> Option<TestDb> {
     let url = pg_url()?;
     let schema = format!("t_{}", Uuid::now_v7().simple());
-    let admin = PgStore::connect(&url)
+    let admin = PgStore::connect(&url, Keyring::generate())
         .await
         .expect("connect to IPT_TEST_DATABASE_URL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
@@ -112,7 +165,7 @@ pub async fn postgres_empty() -> Option<TestDb> {
     admin.pool.close().await;
     let options: PgConnectOptions = url.parse().expect("parse IPT_TEST_DATABASE_URL");
     let options = options.options([("search_path", schema.as_str())]);
-    let store = PgStore::connect_with(options.clone())
+    let store = PgStore::connect_with(options.clone(), keys.clone())
         .await
         .expect("connect to test schema");
     Some(TestDb {
@@ -121,5 +174,6 @@ pub async fn postgres_empty() -> Option<TestDb> {
         pg: Some(store),
         file: None,
         pg_options: Some(options),
+        keys,
     })
 }

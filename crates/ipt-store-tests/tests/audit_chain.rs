@@ -14,35 +14,9 @@ use ipt_store_tests::harness::TestDb;
 
 type S = Arc<dyn Store>;
 
-/// Declare each story once; get one test per backend. Stories get the whole test database,
-/// to tamper with it by SQL.
-macro_rules! chain_stories {
-    ($($name:ident),* $(,)?) => {
-        mod chain_on_sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = ipt_store_tests::harness::sqlite().await;
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod chain_on_postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = ipt_store_tests::harness::postgres().await else {
-                        eprintln!("skipped: set {} to run the PostgreSQL contract", ipt_store_tests::harness::PG_ENV);
-                        return;
-                    };
-                    super::$name(&db).await;
-                }
-            )*
-        }
-    };
-}
-
-chain_stories!(
+crate::db_stories!(
+    chain_on_sqlite,
+    chain_on_postgres;
     the_chain_verifies_after_writes_and_audited_reads,
     two_instances_on_one_database_share_one_chain,
     an_altered_row_is_detected,
@@ -54,18 +28,6 @@ chain_stories!(
     pruning_keeps_the_chain_verifiable_and_is_audited,
     pruning_refuses_a_broken_chain,
 );
-
-/// Run statements of a test's own (constants) on the test database.
-async fn sql(db: &TestDb, statements: &[&'static str]) {
-    for q in statements {
-        if let Some(s) = &db.sqlite {
-            sqlx::query(*q).execute(&s.pool).await.expect(q);
-        }
-        if let Some(s) = &db.pg {
-            sqlx::query(*q).execute(&s.pool).await.expect(q);
-        }
-    }
-}
 
 async fn count(db: &TestDb, q: &'static str) -> i64 {
     if let Some(s) = &db.sqlite {
@@ -188,18 +150,16 @@ async fn two_instances_on_one_database_share_one_chain(db: &TestDb) {
 async fn an_altered_row_is_detected(db: &TestDb) {
     setup(&db.store).await;
     writes(&db.store, 2).await;
-    sql(
-        db,
-        &["UPDATE audit_events SET action = 'user.read' WHERE seq = 2"],
-    )
-    .await;
+    db.execute(&["UPDATE audit_events SET action = 'user.read' WHERE seq = 2"])
+        .await;
     assert_eq!(broken(&db.store).await, ChainBreak::Altered { seq: 2 });
 }
 
 async fn a_deleted_row_is_detected(db: &TestDb) {
     setup(&db.store).await;
     writes(&db.store, 2).await;
-    sql(db, &["DELETE FROM audit_events WHERE seq = 3"]).await;
+    db.execute(&["DELETE FROM audit_events WHERE seq = 3"])
+        .await;
     assert_eq!(
         broken(&db.store).await,
         ChainBreak::Missing { from: 3, to: 3 }
@@ -211,15 +171,12 @@ async fn a_deleted_and_renumbered_row_is_detected(db: &TestDb) {
     writes(&db.store, 2).await;
     // Close the gap, so seqs run on: the row after it follows a row that is gone. (The head
     // is set back too, as a careful intruder would.)
-    sql(
-        db,
-        &[
-            "DELETE FROM audit_events WHERE seq = 3",
-            "UPDATE audit_events SET seq = seq + 100 WHERE seq > 3",
-            "UPDATE audit_events SET seq = seq - 101 WHERE seq > 100",
-            "UPDATE audit_chain SET seq = seq - 1",
-        ],
-    )
+    db.execute(&[
+        "DELETE FROM audit_events WHERE seq = 3",
+        "UPDATE audit_events SET seq = seq + 100 WHERE seq > 3",
+        "UPDATE audit_events SET seq = seq - 101 WHERE seq > 100",
+        "UPDATE audit_chain SET seq = seq - 1",
+    ])
     .await;
     assert_eq!(broken(&db.store).await, ChainBreak::Unlinked { seq: 3 });
 }
@@ -227,14 +184,11 @@ async fn a_deleted_and_renumbered_row_is_detected(db: &TestDb) {
 async fn swapped_rows_are_detected(db: &TestDb) {
     setup(&db.store).await;
     writes(&db.store, 2).await;
-    sql(
-        db,
-        &[
-            "UPDATE audit_events SET seq = -1 WHERE seq = 2",
-            "UPDATE audit_events SET seq = 2 WHERE seq = 3",
-            "UPDATE audit_events SET seq = 3 WHERE seq = -1",
-        ],
-    )
+    db.execute(&[
+        "UPDATE audit_events SET seq = -1 WHERE seq = 2",
+        "UPDATE audit_events SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_events SET seq = 3 WHERE seq = -1",
+    ])
     .await;
     // The row now at 2 was written right after the one now at 3.
     assert_eq!(
@@ -245,14 +199,11 @@ async fn swapped_rows_are_detected(db: &TestDb) {
 
 async fn a_row_inserted_past_the_store_is_detected(db: &TestDb) {
     setup(&db.store).await;
-    sql(
-        db,
-        &[
-            "INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, patient_id) \
+    db.execute(&[
+        "INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, patient_id) \
            SELECT entity_id, at, actor_id, 'user.delete', entity, entity_id, patient_id \
            FROM audit_events WHERE seq = 1",
-        ],
-    )
+    ])
     .await;
     assert_eq!(broken(&db.store).await, ChainBreak::Unchained { count: 1 });
 }
@@ -274,15 +225,13 @@ async fn rows_deleted_from_the_end_are_caught_by_the_head_or_an_anchor(db: &Test
         s.verify_audit_chain(forged).await.unwrap().broken,
         Some(ChainBreak::AnchorMismatch { seq: 4 })
     );
-    sql(db, &["DELETE FROM audit_events WHERE seq = 5"]).await;
+    db.execute(&["DELETE FROM audit_events WHERE seq = 5"])
+        .await;
     assert_eq!(broken(s).await, ChainBreak::Truncated { last: 4, head: 5 });
     // With the head set back as well, the chain alone cannot tell; the anchor can.
-    sql(
-        db,
-        &["UPDATE audit_chain SET seq = seq - 1, \
-           hash = (SELECT e.hash FROM audit_events e WHERE e.seq = 4)"],
-    )
-    .await;
+    db.execute(&["UPDATE audit_chain SET seq = seq - 1, \
+           hash = (SELECT e.hash FROM audit_events e WHERE e.seq = 4)"])
+        .await;
     assert_eq!(intact(s).await, 4);
     assert_eq!(
         s.verify_audit_chain(anchor).await.unwrap().broken,
@@ -358,11 +307,8 @@ async fn pruning_keeps_the_chain_verifiable_and_is_audited(db: &TestDb) {
 async fn pruning_refuses_a_broken_chain(db: &TestDb) {
     let s = &db.store;
     old_writes(s, 4, 400, "old").await;
-    sql(
-        db,
-        &["UPDATE audit_events SET action = 'user.read' WHERE seq = 3"],
-    )
-    .await;
+    db.execute(&["UPDATE audit_events SET action = 'user.read' WHERE seq = 3"])
+        .await;
     let e = s.prune_audit(NOW, 2, &ev("audit.prune")).await.unwrap_err();
     assert!(matches!(e, StoreError::Corrupt(_)), "{e:?}");
     assert!(e.to_string().contains("row 3 was altered"), "{e}");

@@ -1,9 +1,39 @@
 //! The store contract suite: every story runs on SQLite, and on PostgreSQL when
 //! `IPT_TEST_DATABASE_URL` is set. Each run gets a fresh database.
 
+/// Declare each story once; get one test per backend in the two modules named. Stories get
+/// the whole test database (`TestDb`), to reopen it or reach it by SQL.
+#[macro_export]
+macro_rules! db_stories {
+    ($on_sqlite:ident, $on_postgres:ident; $($name:ident),* $(,)?) => {
+        mod $on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = ipt_store_tests::harness::sqlite().await;
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod $on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = ipt_store_tests::harness::postgres().await else {
+                        eprintln!("skipped: set {} to run the PostgreSQL contract", ipt_store_tests::harness::PG_ENV);
+                        return;
+                    };
+                    super::$name(&db).await;
+                }
+            )*
+        }
+    };
+}
+
 mod audit_chain;
 mod contract;
 mod migrations;
+mod sealed;
 mod sqlite_only;
 
 /// Declare each story once; get one test per backend.

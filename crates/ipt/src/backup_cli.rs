@@ -24,7 +24,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use ipt_app::ports::{DatabaseCensus, Store};
 use ipt_store_postgres::PgStore;
-use ipt_store_sqlite::SqliteStore;
+use ipt_store_sqlite::{Keyring, SqliteStore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -247,6 +247,13 @@ fn parse_recipient(raw: &str) -> anyhow::Result<age::x25519::Recipient> {
         .map_err(|_| anyhow::anyhow!("not an age public key (age1… , 62 characters)"))
 }
 
+/// The keys of the connections a backup or a restore opens: they count rows and walk the audit
+/// chain, and never open sealed text, so they need no key of the database's (and never check
+/// it, as they do not migrate). A backup holds the text as sealed as the database does.
+fn unread_keys() -> Keyring {
+    Keyring::generate()
+}
+
 /// A folder only this user can read, removed when dropped: the plaintext copy lives there.
 fn private_dir() -> anyhow::Result<tempfile::TempDir> {
     tempfile::Builder::new()
@@ -261,7 +268,7 @@ async fn snapshot_sqlite(
     raw: &str,
     payload: &Path,
 ) -> anyhow::Result<(DatabaseCensus, ManifestChainHead)> {
-    let source = SqliteStore::connect(raw)
+    let source = SqliteStore::connect(raw, unread_keys())
         .await
         .with_context(|| format!("cannot open the SQLite database at {raw}"))?;
     let target = payload
@@ -273,7 +280,7 @@ async fn snapshot_sqlite(
         .await
         .context("the SQLite copy (VACUUM INTO) failed")?;
     source.pool.close().await;
-    let copy = SqliteStore::connect(&format!("sqlite://{target}"))
+    let copy = SqliteStore::connect(&format!("sqlite://{target}"), unread_keys())
         .await
         .context("cannot open the copy just made")?;
     let census = check_sqlite(&copy).await;
@@ -305,7 +312,7 @@ async fn dump_postgres(
     payload: &Path,
 ) -> anyhow::Result<(DatabaseCensus, ManifestChainHead)> {
     let shown = redact(raw);
-    let store = PgStore::connect(raw)
+    let store = PgStore::connect(raw, unread_keys())
         .await
         .with_context(|| format!("cannot reach the PostgreSQL database at {shown}"))?;
     let mut conn = store.pool.acquire().await?;
@@ -536,7 +543,35 @@ pub async fn restore(url: &DatabaseUrl, args: RestoreArgs) -> anyhow::Result<()>
         manifest.product_version,
         url.display(),
     );
+    let keys = restored_key_ids(url).await.unwrap_or_default();
+    if !keys.is_empty() {
+        println!(
+            "Its clinical text is encrypted with the key(s) {}: the key file of the server \
+             that opens it must hold them (see \"Encryption at rest\" in the operator guide).",
+            keys.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// The encryption keys a restored database needs: those it registered and never retired.
+/// (None for a backup from before encryption, whose first start seals its text.)
+async fn restored_key_ids(url: &DatabaseUrl) -> anyhow::Result<Vec<String>> {
+    const SQL: &str = "SELECT key_id FROM encryption_keys WHERE retired_at IS NULL ORDER BY key_id";
+    Ok(match url {
+        DatabaseUrl::Sqlite { url: raw, .. } => {
+            let store = SqliteStore::connect(raw, unread_keys()).await?;
+            let ids = sqlx::query_scalar(SQL).fetch_all(&store.pool).await;
+            store.pool.close().await;
+            ids?
+        }
+        DatabaseUrl::Postgres(raw) => {
+            let store = PgStore::connect(raw, unread_keys()).await?;
+            let ids = sqlx::query_scalar(SQL).fetch_all(&store.pool).await;
+            store.pool.close().await;
+            ids?
+        }
+    })
 }
 
 fn identities(path: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
@@ -658,7 +693,7 @@ async fn check_target_is_empty(url: &DatabaseUrl, force: bool) -> anyhow::Result
                 return Ok(());
             }
             check_not_in_use(p, url).await?;
-            let store = SqliteStore::connect(raw)
+            let store = SqliteStore::connect(raw, unread_keys())
                 .await
                 .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
             let c = store.census().await;
@@ -666,9 +701,11 @@ async fn check_target_is_empty(url: &DatabaseUrl, force: bool) -> anyhow::Result
             c
         }
         DatabaseUrl::Postgres(raw) => {
-            let store = PgStore::connect(raw).await.with_context(|| {
-                format!("cannot reach the PostgreSQL database at {}", url.display())
-            })?;
+            let store = PgStore::connect(raw, unread_keys())
+                .await
+                .with_context(|| {
+                    format!("cannot reach the PostgreSQL database at {}", url.display())
+                })?;
             let c = store.census().await;
             store.pool.close().await;
             c
@@ -799,7 +836,7 @@ fn check_counts(m: &Manifest, found: &DatabaseCensus) -> anyhow::Result<()> {
 /// Check the decrypted copy in place, then swap it in for the target file.
 async fn install_sqlite(copy: &Path, target: &Path, m: &Manifest) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", copy.display());
-    let store = SqliteStore::connect(&url)
+    let store = SqliteStore::connect(&url, unread_keys())
         .await
         .context("cannot open the restored copy")?;
     let checked = check_sqlite(&store).await;
@@ -865,7 +902,7 @@ async fn install_postgres(dump: &Path, raw: &str, m: &Manifest) -> anyhow::Resul
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    let store = PgStore::connect(raw).await?;
+    let store = PgStore::connect(raw, unread_keys()).await?;
     let census = store.census().await;
     let chain = check_chain(&store, m).await;
     store.pool.close().await;

@@ -1066,6 +1066,7 @@ async fn measure_footprint(
         .arg("--listen")
         .arg(addr.to_string())
         .env("IPT_DATABASE_URL", &db.url)
+        .env(crate::keys::KEYS_VAR, &db.key_text)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());

@@ -50,6 +50,9 @@ pub struct Config {
     /// The audit trail (`[audit]`), e.g. `retention_days = 3650`.
     #[serde(default)]
     pub audit: AuditConfig,
+    /// Encryption of clinical free text at rest (`[encryption]`), e.g. `key_file = "/etc/ipt/keys"`.
+    #[serde(default)]
+    pub encryption: EncryptionConfig,
 }
 
 impl Default for Config {
@@ -68,6 +71,30 @@ impl Default for Config {
             auth: AuthConfig::default(),
             crisis: BTreeMap::new(),
             audit: AuditConfig::default(),
+            encryption: EncryptionConfig::default(),
+        }
+    }
+}
+
+/// `[encryption]` in `ipt.toml` (keys.rs). `IPT_ENCRYPTION_KEYS` (the keys themselves) and
+/// `IPT_ENCRYPTION_KEY_FILE` take precedence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EncryptionConfig {
+    /// The key file; by default `ipt.keys` beside a SQLite database, else `./ipt-data/ipt.keys`.
+    /// Production keeps it off the database's disk and out of its backups.
+    pub key_file: Option<PathBuf>,
+    /// Make the key file, with a new key, when it does not exist and the database has no key
+    /// yet (a first start). On by default so a demo works at once; production turns it off so
+    /// that a key file left out is an error, not a new key.
+    pub create_key_file: bool,
+}
+
+impl Default for EncryptionConfig {
+    fn default() -> Self {
+        Self {
+            key_file: None,
+            create_key_file: true,
         }
     }
 }

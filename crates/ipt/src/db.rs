@@ -5,7 +5,9 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use ipt_app::ports::Store;
 use ipt_store_postgres::PgStore;
-use ipt_store_sqlite::SqliteStore;
+use ipt_store_sqlite::{Keyring, SqliteStore};
+
+use crate::keys::{self, KeySource};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -82,39 +84,54 @@ pub fn redact(url: &str) -> String {
     url.to_string()
 }
 
-/// Open the store, creating the SQLite folder if needed, and bring the schema up to date.
-pub async fn open(url: &DatabaseUrl, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
+/// Open the store, creating the SQLite folder if needed, with the keys `keys` names
+/// (keys.rs), and bring the schema up to date. A key file this start made is removed again
+/// when the database refuses it (it holds keys of its own).
+pub async fn open(
+    url: &DatabaseUrl,
+    keys: &KeySource,
+    migrate: bool,
+) -> anyhow::Result<Arc<dyn Store>> {
+    if let DatabaseUrl::Sqlite { path: Some(p), .. } = url
+        && let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    }
+    let loaded = keys::load(keys)?;
+    let opened = open_with(url, loaded.keys, migrate).await;
+    if opened.is_err()
+        && let Some(made) = &loaded.created
+    {
+        let _ = std::fs::remove_file(made);
+    }
+    opened.with_context(|| format!("the keys were read from {}", keys.describe()))
+}
+
+/// Open the store with `keys`, and migrate (which checks the keys) when `migrate`.
+pub async fn open_with(
+    url: &DatabaseUrl,
+    keys: Keyring,
+    migrate: bool,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let migrated = "the database could not be migrated or opened; it was left as it was";
     match url {
-        DatabaseUrl::Sqlite { url: raw, path } => {
-            if let Some(dir) = path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .filter(|d| !d.as_os_str().is_empty())
-                && !dir.exists()
-            {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
-            }
-            let store = SqliteStore::connect(raw)
+        DatabaseUrl::Sqlite { url: raw, .. } => {
+            let store = SqliteStore::connect(raw, keys)
                 .await
                 .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
             if migrate {
-                store
-                    .migrate()
-                    .await
-                    .context("the database could not be migrated; it was left as it was")?;
+                store.migrate().await.context(migrated)?;
             }
             Ok(Arc::new(store))
         }
         DatabaseUrl::Postgres(raw) => {
-            let store = PgStore::connect(raw).await.with_context(|| {
+            let store = PgStore::connect(raw, keys).await.with_context(|| {
                 format!("cannot reach the PostgreSQL database at {}", url.display())
             })?;
             if migrate {
-                store
-                    .migrate()
-                    .await
-                    .context("the database could not be migrated; it was left as it was")?;
+                store.migrate().await.context(migrated)?;
             }
             Ok(Arc::new(store))
         }

@@ -8,6 +8,7 @@ mod config;
 mod db;
 mod demo;
 mod export_cli;
+mod keys;
 mod measures_cli;
 mod out_file;
 mod report_cli;
@@ -133,6 +134,12 @@ enum Command {
         #[command(subcommand)]
         command: audit_cli::AuditCommand,
     },
+    /// The keys that encrypt clinical free text: `ipt keys generate [--id ID]`, `ipt keys
+    /// status`, `ipt keys rotate [--batch N]` (see "Encryption at rest" in the operator guide).
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -237,6 +244,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             return measures_cli::change(instrument, baseline, followup);
         }
+        // A new key needs no database.
+        Command::Keys {
+            command: keys::KeysCommand::Generate { id },
+        } => return keys::generate(id.as_deref()),
         _ => {}
     }
     let protocols = ProtocolCatalogue::default()
@@ -263,10 +274,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return bench::run(args, cx).await;
     }
     let url = DatabaseUrl::parse(&config.database_url)?;
+    let key_source = keys::KeySource::of(&config, &url);
 
     match cli.command {
         Command::Migrate => {
-            db::open(&url, true).await?;
+            db::open(&url, &key_source, true).await?;
             println!("The database at {} is up to date.", url.display());
             Ok(())
         }
@@ -280,7 +292,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     anyhow::anyhow!("cannot listen on {addr}: {e}")
                 }
             })?;
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             for w in store.operator_warnings().await? {
                 tracing::warn!("{w}");
             }
@@ -315,7 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale: Some(n),
             ..
         } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let r = scale::generate(store, n, seed).await?;
             println!(
                 "Generated {} patients, {} clinicians, {} courses, {} sessions, {} assessments and {} diary entries in {:.1} s (seed {seed}). Clinician accounts {} … with password '{}'.",
@@ -334,7 +346,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo {
             seed, anchor_date, ..
         } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             let anchor = anchor_date.as_deref().map(demo::parse_anchor).transpose()?;
@@ -347,23 +359,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Change { .. }
         | Command::Bench(_) => Ok(()),
         Command::Report { command } => {
-            report_cli::run(command, &url, protocols, packs, &crisis).await
+            report_cli::run(command, &url, &key_source, protocols, packs, &crisis).await
         }
         Command::Export { command } => {
             export_cli::check_target(&command)?;
             export_cli::check_database(&url)?;
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             export_cli::run(&app, command).await
         }
+        Command::Keys { command } => {
+            let store = db::open(&url, &key_source, true).await?;
+            keys::run(store.as_ref(), command).await
+        }
         Command::Audit { command } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);
             audit_cli::run(&app, command, config.audit.retention_days).await
         }
         Command::Token { command } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);
             tokens::run(&app, command).await
         }
@@ -377,7 +393,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let role = Role::parse(&role)?;
             let password = read_password()?;
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app =
                 App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs.clone());
             let user = app
@@ -400,7 +416,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::ResetSecondFactor { username },
         } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);
             let account = app
                 .account_named(&username)
@@ -423,7 +439,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     none: _,
                 },
         } => {
-            let store = db::open(&url, true).await?;
+            let store = db::open(&url, &key_source, true).await?;
             let app = App::new(store, Arc::new(SystemClock), protocols);
             let find = |name: String| {
                 let app = &app;

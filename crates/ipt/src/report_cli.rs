@@ -24,6 +24,7 @@ use ipt_web::portal::crisis::CrisisResources;
 use ipt_web::reports::{ReportError, course_summary_pdf, languages, my_plan_pdf, parse_lang};
 
 use crate::db::{self, DatabaseUrl};
+use crate::keys::KeySource;
 use crate::measures_cli::BadInput;
 
 #[derive(Subcommand, Debug)]
@@ -74,6 +75,7 @@ struct Request {
 pub async fn run(
     command: ReportCommand,
     url: &DatabaseUrl,
+    keys: &KeySource,
     protocols: ProtocolCatalogue,
     packs: TextPacks,
     crisis: &CrisisResources,
@@ -93,7 +95,7 @@ pub async fn run(
             url.display()
         );
     }
-    let store = db::open(url, true).await?;
+    let store = db::open(url, keys, true).await?;
     let app = App::new(store, Arc::new(SystemClock), protocols).with_text_packs(packs);
     let result = match request.kind {
         Kind::Plan => my_plan_pdf(&app, &Actor::System, request.course, request.lang, crisis).await,

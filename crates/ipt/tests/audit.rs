@@ -6,10 +6,14 @@ use crate::support::*;
 /// Tamper with the database by SQL, as someone with access to it could.
 async fn tamper(url: &str, statement: &'static str) {
     if url.starts_with("sqlite:") {
-        let s = ipt_store_sqlite::SqliteStore::connect(url).await.unwrap();
+        let s = ipt_store_sqlite::SqliteStore::connect(url, crate::support::keys_for(url))
+            .await
+            .unwrap();
         sqlx::query(statement).execute(&s.pool).await.unwrap();
     } else {
-        let s = ipt_store_postgres::PgStore::connect(url).await.unwrap();
+        let s = ipt_store_postgres::PgStore::connect(url, crate::support::keys_for(url))
+            .await
+            .unwrap();
         sqlx::query(statement).execute(&s.pool).await.unwrap();
     }
 }

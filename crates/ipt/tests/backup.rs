@@ -59,11 +59,15 @@ impl Pool {
 
 async fn open(url: &str) -> (Arc<dyn Store>, Pool) {
     if url.starts_with("sqlite:") {
-        let s = SqliteStore::connect(url).await.unwrap();
+        let s = SqliteStore::connect(url, crate::support::keys_for(url))
+            .await
+            .unwrap();
         let pool = Pool::Sqlite(s.pool.clone());
         (Arc::new(s), pool)
     } else {
-        let s = PgStore::connect(url).await.unwrap();
+        let s = PgStore::connect(url, crate::support::keys_for(url))
+            .await
+            .unwrap();
         let pool = Pool::Postgres(s.pool.clone());
         (Arc::new(s), pool)
     }
@@ -429,7 +433,9 @@ async fn a_restore_verifies_the_audit_chain_it_brings_back() {
     let id = identity.to_str().unwrap();
     let tampered = dir.0.join("tampered.age");
     // Someone with access to the file rewrites what an audit row says was done.
-    let s = SqliteStore::connect(&source).await.unwrap();
+    let s = SqliteStore::connect(&source, crate::support::keys_for(&source))
+        .await
+        .unwrap();
     sqlx::query("UPDATE audit_events SET action = 'patient.read' WHERE seq = 3")
         .execute(&s.pool)
         .await

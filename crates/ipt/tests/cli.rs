@@ -206,7 +206,9 @@ fn migrate_reports_the_database_and_is_repeatable() {
 /// Dump the clinical tables of a demo database in a stable order (no audit rows, which carry
 /// the wall-clock time, and no password hashes, which carry random salts).
 async fn dump(url: &str) -> String {
-    let store = ipt_store_sqlite::SqliteStore::connect(url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(url, crate::support::keys_for(url))
+        .await
+        .unwrap();
     let mut out = String::new();
     for (table, cols) in [
         ("users", "id, username, role, supervisor_id"),
@@ -240,6 +242,18 @@ async fn dump(url: &str) -> String {
                                 .map(|x| format!("{x:?}"))
                         })
                         .unwrap()
+                };
+                // A sealed value differs at each write (a fresh nonce): its text is compared.
+                let v = if v.starts_with(ipt_store_common::sealed::PREFIX) {
+                    let id: uuid::Uuid = r.try_get("id").unwrap();
+                    let column = ipt_store_common::sealed::SEALED
+                        .iter()
+                        .find(|t| t.table == table)
+                        .and_then(|t| t.columns.iter().find(|x| **x == c.name()))
+                        .expect("a sealed value is in a sealed column");
+                    store.keys().open((table, column), id, &v).unwrap()
+                } else {
+                    v
                 };
                 out.push_str(&v);
                 out.push('|');
@@ -278,7 +292,9 @@ async fn the_demo_clinic_spans_phases_formats_and_roles() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("password 'demo'"));
     let url = format!("sqlite://{}/ipt-data/ipt.db", dir.0.display());
-    let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(&url, crate::support::keys_for(&url))
+        .await
+        .unwrap();
     let count = |sql: &'static str| {
         let pool = store.pool.clone();
         async move {
@@ -352,7 +368,9 @@ async fn the_demo_caseload_shows_every_kind_of_signal() {
     let o = ipt(&dir, &["demo", "--anchor-date", "2026-11-02"], None);
     assert!(o.status.success(), "{}", text(&o));
     let url = dir.sqlite_url().replace("ipt.db", "ipt-data/ipt.db");
-    let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(&url, crate::support::keys_for(&url))
+        .await
+        .unwrap();
     let clinician = ipt_app::ports::Store::user_by_username(&store, "clinician")
         .await
         .unwrap()

@@ -255,7 +255,9 @@ fn acknowledged_submissions_survive_sigkill_on_sqlite() {
         .build()
         .unwrap();
     let verdict: Vec<String> = runtime.block_on(async {
-        let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+        let store = ipt_store_sqlite::SqliteStore::connect(&url, crate::support::keys_for(&url))
+            .await
+            .unwrap();
         sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_all(&store.pool)
             .await

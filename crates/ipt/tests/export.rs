@@ -171,7 +171,9 @@ fn check_cells(csv: &Csv) {
 /// Every string in the database that must never reach the file: names, accounts, dates of
 /// birth, record ids, and clinical free text (sentences in text columns and inside JSON).
 async fn secrets(url: &str) -> Vec<String> {
-    let store = ipt_store_sqlite::SqliteStore::connect(url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(url, crate::support::keys_for(url))
+        .await
+        .unwrap();
     let mut out = BTreeSet::new();
     let text_columns = [
         ("patients", "name"),
@@ -254,7 +256,9 @@ async fn secrets(url: &str) -> Vec<String> {
 }
 
 async fn scalar(url: &str, sql: &'static str) -> i64 {
-    let store = ipt_store_sqlite::SqliteStore::connect(url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(url, crate::support::keys_for(url))
+        .await
+        .unwrap();
     let n = sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&store.pool)
         .await
@@ -265,7 +269,9 @@ async fn scalar(url: &str, sql: &'static str) -> i64 {
 
 /// The dates of the final assessments of each patient, as the database has them (UTC).
 async fn original_dates(url: &str) -> Vec<Vec<Date>> {
-    let store = ipt_store_sqlite::SqliteStore::connect(url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(url, crate::support::keys_for(url))
+        .await
+        .unwrap();
     let rows = sqlx::query(
         "SELECT a.patient_id, a.administered_at FROM assessments a \
          JOIN courses c ON c.id = a.course_id \

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod drafts_browser;
 mod export;
+mod keys;
 mod measures;
 mod portal_browser;
 mod portal_diary_browser;

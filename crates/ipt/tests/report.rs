@@ -13,7 +13,9 @@ async fn demo_course(dir: &Scratch) -> (String, String, String) {
     );
     assert!(o.status.success(), "{}", text(&o));
     let url = format!("sqlite://{}/ipt-data/ipt.db", dir.0.display());
-    let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+    let store = ipt_store_sqlite::SqliteStore::connect(&url, crate::support::keys_for(&url))
+        .await
+        .unwrap();
     let (course, name): (uuid::Uuid, String) = sqlx::query_as(
         "SELECT c.id, p.name FROM courses c JOIN patients p ON p.id = c.patient_id
          WHERE c.status = 'completed' ORDER BY c.id LIMIT 1",

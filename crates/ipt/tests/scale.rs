@@ -37,7 +37,10 @@ async fn scale_data_is_deterministic_and_large_enough() {
     let dump = |dir: &Scratch| {
         let url = dir.sqlite_url().replace("ipt.db", "ipt-data/ipt.db");
         async move {
-            let store = ipt_store_sqlite::SqliteStore::connect(&url).await.unwrap();
+            let store =
+                ipt_store_sqlite::SqliteStore::connect(&url, crate::support::keys_for(&url))
+                    .await
+                    .unwrap();
             let rows: Vec<(Vec<u8>, Option<f64>)> =
                 sqlx::query_as("SELECT id, total FROM assessments ORDER BY id")
                     .fetch_all(&store.pool)
@@ -63,7 +66,7 @@ async fn scale_data_is_deterministic_and_large_enough() {
 
 #[tokio::test]
 async fn scale_data_loads_into_postgresql_and_feeds_the_outcome_summary() {
-    let Some(db) = ipt_store_tests::harness::postgres().await else {
+    let Some(db) = ipt_store_tests::harness::postgres_with_keys(test_keys()).await else {
         eprintln!("skipped: set IPT_TEST_DATABASE_URL to run the PostgreSQL scale test");
         return;
     };

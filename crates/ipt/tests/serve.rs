@@ -18,6 +18,7 @@ fn serve_demo_answers_health_and_stops_cleanly(dir: &Scratch, database_url: &str
         ])
         .current_dir(&dir.0)
         .env_remove("IPT_DATABASE_URL")
+        .env("IPT_ENCRYPTION_KEYS", test_key_text())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

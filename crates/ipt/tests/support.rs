@@ -34,11 +34,7 @@ pub fn ipt(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("IPT_") {
-            cmd.env_remove(k);
-        }
-    }
+    clean_env(&mut cmd);
     let mut child = cmd.spawn().expect("run ipt");
     if let Some(input) = stdin {
         child
@@ -61,11 +57,41 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// The key file text every `ipt` these tests start is given (`IPT_ENCRYPTION_KEYS`): one new
+/// key per test run, so that a test can open in-process what the binary wrote. (The key file
+/// a first start makes by default is tested on its own, in keys.rs.)
+pub fn test_key_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| ipt_store_sqlite::Keyring::new_key_line(Some("e2e")).unwrap())
+}
+
+/// The keys of `test_key_text`.
+pub fn test_keys() -> ipt_store_sqlite::Keyring {
+    ipt_store_sqlite::Keyring::parse(test_key_text()).unwrap()
+}
+
+/// The keys to open the database at `url` with in a test: those every `ipt` started here has.
+pub fn keys_for(_url: &str) -> ipt_store_sqlite::Keyring {
+    test_keys()
+}
+
+/// Clear the test run's own `IPT_*` settings from `cmd`, and give it the tests' key.
+pub fn clean_env(cmd: &mut Command) -> &mut Command {
+    for (k, _) in std::env::vars() {
+        if k.starts_with("IPT_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("IPT_ENCRYPTION_KEYS", test_key_text())
+}
+
 /// A fresh PostgreSQL database for one test, or None when PostgreSQL tests are off.
 pub async fn fresh_pg_database() -> Option<String> {
     let base = ipt_store_tests::harness::pg_url()?;
     let name = format!("ipt_e2e_{}", uuid::Uuid::now_v7().simple());
-    let admin = ipt_store_postgres::PgStore::connect(&base).await.unwrap();
+    let admin = ipt_store_postgres::PgStore::connect(&base, keys_for(&base))
+        .await
+        .unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin.pool)
         .await
@@ -83,7 +109,7 @@ pub async fn drop_pg_database(url: &str) {
     let Some((_, name)) = url.rsplit_once('/') else {
         return;
     };
-    if let Ok(admin) = ipt_store_postgres::PgStore::connect(&base).await {
+    if let Ok(admin) = ipt_store_postgres::PgStore::connect(&base, keys_for(&base)).await {
         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
         )))
@@ -156,11 +182,7 @@ pub fn spawn_serve(dir: &Scratch, url: &str, port: u16) -> Child {
     .current_dir(&dir.0)
     .stdout(Stdio::null())
     .stderr(Stdio::null());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("IPT_") {
-            cmd.env_remove(k);
-        }
-    }
+    clean_env(&mut cmd);
     let child = cmd.spawn().unwrap();
     assert!(
         wait_for(port, "/healthz", Duration::from_secs(60)).is_some(),
@@ -192,6 +214,7 @@ pub fn start_server_with_clinician(dir: &Scratch) -> Server {
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .current_dir(&dir.0)
         .env_remove("IPT_DATABASE_URL")
+        .env("IPT_ENCRYPTION_KEYS", test_key_text())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -220,7 +220,9 @@ async fn tokens_on_postgres_are_stored_hashed() {
     let pg = url.clone();
     let check = async move {
         let token = outcome.unwrap();
-        let store = ipt_store_postgres::PgStore::connect(&pg).await.unwrap();
+        let store = ipt_store_postgres::PgStore::connect(&pg, crate::support::keys_for(&pg))
+            .await
+            .unwrap();
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT t::text FROM api_tokens t UNION ALL SELECT a::text FROM audit_events a",
         )

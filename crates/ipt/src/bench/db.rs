@@ -9,12 +9,37 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use ipt_app::ports::Store;
 use ipt_store_postgres::PgStore;
-use ipt_store_sqlite::SqliteStore;
+use ipt_store_sqlite::{Keyring, SqliteStore};
 use sqlx::postgres::PgConnectOptions;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{DatabaseUrl, redact};
+use crate::keys::{KEYS_VAR, KeySource};
+
+/// The key-file text of a database generated earlier: `IPT_ENCRYPTION_KEYS` when set, else
+/// the `ipt.keys` beside it (where `ipt demo --scale` keeps them by default).
+fn source_key_text(source: &std::path::Path) -> anyhow::Result<String> {
+    if let Ok(text) = std::env::var(KEYS_VAR)
+        && !text.is_empty()
+    {
+        return Ok(text);
+    }
+    let dir = source
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    key_file_text(&dir.join("ipt.keys"), false)
+}
+
+/// The text of the key file at `path` (made, with a new key, when `create` and missing).
+fn key_file_text(path: &std::path::Path, create: bool) -> anyhow::Result<String> {
+    crate::keys::load(&KeySource::File {
+        path: path.to_path_buf(),
+        create,
+    })?;
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
 
 /// Where the run's databases go.
 pub enum Backend {
@@ -130,12 +155,14 @@ impl Backend {
                 })?;
             }
         }
-        self.open_sqlite(file).await
+        // The source's text is sealed with the keys beside it (`ipt demo --scale` made them).
+        let keys = source_key_text(source)?;
+        self.open_sqlite(file, keys).await
     }
 
-    async fn open_sqlite(&self, file: PathBuf) -> anyhow::Result<ScaleDb> {
+    async fn open_sqlite(&self, file: PathBuf, key_text: String) -> anyhow::Result<ScaleDb> {
         let url = format!("sqlite://{}", file.display());
-        let store = SqliteStore::connect(&url)
+        let store = SqliteStore::connect(&url, Keyring::parse(&key_text)?)
             .await
             .with_context(|| format!("cannot open {}", file.display()))?;
         store.migrate().await.context("migrating the database")?;
@@ -143,6 +170,7 @@ impl Backend {
             store: Arc::new(store.clone()),
             raw: Raw::Sqlite(store),
             url,
+            key_text,
             cleanup: Cleanup::Files(file),
         })
     }
@@ -155,14 +183,16 @@ impl Backend {
                 if file.exists() {
                     bail!("{} already exists", file.display());
                 }
-                self.open_sqlite(file).await
+                // One key file for the run's databases, beside them (kept with --keep).
+                let keys = key_file_text(&dir.join(format!("{stem}.keys")), true)?;
+                self.open_sqlite(file, keys).await
             }
             Self::Postgres { url, schemas } => {
                 let schema = format!(
                     "ipt_bench_{patients}_{}",
                     &Uuid::now_v7().simple().to_string()[20..]
                 );
-                let admin = PgStore::connect(url)
+                let admin = PgStore::connect(url, Keyring::generate())
                     .await
                     .with_context(|| format!("cannot reach {}", redact(url)))?;
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
@@ -175,15 +205,21 @@ impl Backend {
                     .expect("schema list lock")
                     .push(schema.clone());
                 let options: PgConnectOptions = url.parse().context("the PostgreSQL URL")?;
-                let store = PgStore::connect_with(options.options([("search_path", &schema)]))
-                    .await
-                    .context("connecting to the new schema")?;
+                // A new schema's own key, handed to the `ipt serve` it starts.
+                let key_text = Keyring::new_key_line(None)?;
+                let store = PgStore::connect_with(
+                    options.options([("search_path", &schema)]),
+                    Keyring::parse(&key_text)?,
+                )
+                .await
+                .context("connecting to the new schema")?;
                 store.migrate().await.context("migrating the new schema")?;
                 let sep = if url.contains('?') { '&' } else { '?' };
                 Ok(ScaleDb {
                     store: Arc::new(store.clone()),
                     raw: Raw::Postgres(store),
                     url: format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+                    key_text,
                     cleanup: Cleanup::Schema {
                         admin_url: url.clone(),
                         schema,
@@ -214,13 +250,14 @@ impl Backend {
                         let _ = std::fs::remove_file(dir.join(format!("{stem}-{n}.db{suffix}")));
                     }
                 }
+                let _ = std::fs::remove_file(dir.join(format!("{stem}.keys")));
             }
             Self::Postgres { url, schemas } => {
                 let names = std::mem::take(&mut *schemas.lock().expect("schema list lock"));
                 if names.is_empty() {
                     return;
                 }
-                if let Ok(admin) = PgStore::connect(url).await {
+                if let Ok(admin) = PgStore::connect(url, Keyring::generate()).await {
                     for schema in names {
                         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                             "DROP SCHEMA IF EXISTS {schema} CASCADE"
@@ -283,6 +320,8 @@ pub struct ScaleDb {
     raw: Raw,
     /// The URL another process (`ipt serve`) opens it with.
     pub url: String,
+    /// The key file text it is sealed with (given to that process as `IPT_ENCRYPTION_KEYS`).
+    pub key_text: String,
     cleanup: Cleanup,
 }
 
@@ -388,7 +427,7 @@ impl ScaleDb {
             }
             Cleanup::Schema { schema, .. } if keep => Ok(Some(format!("schema {schema}"))),
             Cleanup::Schema { admin_url, schema } => {
-                let admin = PgStore::connect(&admin_url).await?;
+                let admin = PgStore::connect(&admin_url, Keyring::generate()).await?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "DROP SCHEMA IF EXISTS {schema} CASCADE"
                 )))
