@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use ipt_app::ports::Store;
+use ipt_app::ports::{Store, StoreError};
 use ipt_store_postgres::PgStore;
 use ipt_store_sqlite::{Keyring, SqliteStore};
 
@@ -106,7 +106,12 @@ pub async fn open(
     {
         let _ = std::fs::remove_file(made);
     }
-    opened.with_context(|| format!("the keys were read from {}", keys.describe()))
+    opened.map_err(|e| match e.downcast_ref::<StoreError>() {
+        Some(StoreError::Keys(_)) => {
+            anyhow::anyhow!("{e} (the keys were read from {})", keys.describe())
+        }
+        _ => e,
+    })
 }
 
 /// Open the store with `keys`, and migrate (which checks the keys) when `migrate`.
@@ -115,14 +120,13 @@ pub async fn open_with(
     keys: Keyring,
     migrate: bool,
 ) -> anyhow::Result<Arc<dyn Store>> {
-    let migrated = "the database could not be migrated or opened; it was left as it was";
     match url {
         DatabaseUrl::Sqlite { url: raw, .. } => {
             let store = SqliteStore::connect(raw, keys)
                 .await
                 .with_context(|| format!("cannot open the SQLite database at {}", url.display()))?;
             if migrate {
-                store.migrate().await.context(migrated)?;
+                store.migrate().await.map_err(migration_failed)?;
             }
             Ok(Arc::new(store))
         }
@@ -131,10 +135,20 @@ pub async fn open_with(
                 format!("cannot reach the PostgreSQL database at {}", url.display())
             })?;
             if migrate {
-                store.migrate().await.context(migrated)?;
+                store.migrate().await.map_err(migration_failed)?;
             }
             Ok(Arc::new(store))
         }
+    }
+}
+
+/// A failed `migrate`, in words: keys that do not fit are said as they are (nothing was
+/// migrated wrongly); anything else left the schema as it was.
+fn migration_failed(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Keys(_) => e.into(),
+        other => anyhow::Error::new(other)
+            .context("the database could not be migrated; it was left as it was"),
     }
 }
 

@@ -270,7 +270,13 @@ pub async fn run(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> 
 }
 
 async fn print_usage(store: &dyn Store) -> anyhow::Result<ipt_app::ports::KeyUsage> {
-    let usage = store.key_usage().await?;
+    let mut usage = store.key_usage().await?;
+    // The primary first, then the newest.
+    usage.keys.sort_by(|a, b| {
+        (b.id == usage.primary)
+            .cmp(&(a.id == usage.primary))
+            .then(b.added_at.cmp(&a.added_at))
+    });
     println!("{:<42} {:>10}  {:<8} added", "key", "values", "state");
     for k in &usage.keys {
         let state = if k.id == usage.primary {
