@@ -5,6 +5,7 @@ pub mod access;
 pub mod caseload;
 pub mod error;
 pub mod measures;
+pub mod paging;
 pub mod password;
 pub mod ports;
 pub mod prompts;

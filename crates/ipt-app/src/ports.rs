@@ -703,6 +703,14 @@ pub trait Store: Send + Sync + 'static {
         course: CourseId,
         audit: &AuditEvent,
     ) -> Result<Vec<TherapySession>, StoreError>;
+    /// At most `limit` of a course's sessions, by number, after session number `after`.
+    async fn sessions_page(
+        &self,
+        course: CourseId,
+        after: Option<u16>,
+        limit: u32,
+        audit: &AuditEvent,
+    ) -> Result<Vec<TherapySession>, StoreError>;
     // Goals.
     async fn add_goal(
         &self,
@@ -736,6 +744,15 @@ pub trait Store: Send + Sync + 'static {
     async fn assessments_of_course(
         &self,
         course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Assessment>, StoreError>;
+    /// At most `limit` of a course's assessments, by administration time then id, after the
+    /// one administered at `after` (time, id); from the first when None.
+    async fn assessments_page(
+        &self,
+        course: CourseId,
+        after: Option<(OffsetDateTime, AssessmentId)>,
+        limit: u32,
         audit: &AuditEvent,
     ) -> Result<Vec<Assessment>, StoreError>;
     // Risk alerts: added, acknowledged, never deleted.

@@ -177,6 +177,9 @@ codes! {
     MedicationChangeOutOfOrder = "medication_change_out_of_order",
     /// A maintenance course needs a recorded decision for maintenance IPT.
     MaintenanceNotDecided = "maintenance_not_decided",
+    // Lists read a page at a time.
+    /// A page cursor (`after`) that is not one this list gave out.
+    CursorInvalid = "cursor_invalid",
 }
 
 impl std::fmt::Display for Code {

@@ -166,6 +166,14 @@ impl DomainRow for AssessmentRow {
     }
 }
 
+/// A page of a course's assessments, in the order of `assessments_course` (course, time): the
+/// first `$2`, or (`PAGE_AFTER`) those after the one administered at `$3` with id `$4`.
+pub const PAGE_FIRST: &str =
+    "SELECT * FROM assessments WHERE course_id = $1 ORDER BY administered_at, id LIMIT $2";
+pub const PAGE_AFTER: &str = "SELECT * FROM assessments WHERE course_id = $1 \
+     AND (administered_at > $3 OR (administered_at = $3 AND id > $4)) \
+     ORDER BY administered_at, id LIMIT $2";
+
 /// The sealed column of `risk_alerts`: the note of what was done about an alert.
 pub const ALERT_NOTE: Column = ("risk_alerts", "action_note");
 
@@ -407,6 +415,26 @@ macro_rules! assessments_sql {
                     "SELECT * FROM assessments WHERE course_id = $1 ORDER BY administered_at, id",
                 )
                 .bind(course.as_uuid());
+                read_all::<AssessmentRow>(s, q, a).await
+            }
+
+            pub(crate) async fn assessments_page(
+                s: &$store,
+                course: CourseId,
+                after: Option<(OffsetDateTime, AssessmentId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Assessment>, StoreError> {
+                let q = match after {
+                    None => sqlx::query(PAGE_FIRST)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some((at, id)) => sqlx::query(PAGE_AFTER)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(at)
+                        .bind(id.as_uuid()),
+                };
                 read_all::<AssessmentRow>(s, q, a).await
             }
 

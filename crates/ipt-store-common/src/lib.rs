@@ -853,6 +853,16 @@ macro_rules! store_impl {
                 sessions::update_session(self, s, alert, mood, a).await
             }
 
+            async fn sessions_page(
+                &self,
+                course: CourseId,
+                after: Option<u16>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<TherapySession>, StoreError> {
+                sessions::sessions_page(self, course, after, limit, a).await
+            }
+
             async fn sessions(
                 &self,
                 course: CourseId,
@@ -913,6 +923,16 @@ macro_rules! store_impl {
                 a: &AuditEvent,
             ) -> Result<Vec<Assessment>, StoreError> {
                 assessments::assessments_of_course(self, course, a).await
+            }
+
+            async fn assessments_page(
+                &self,
+                course: CourseId,
+                after: Option<(OffsetDateTime, AssessmentId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Assessment>, StoreError> {
+                assessments::assessments_page(self, course, after, limit, a).await
             }
 
             async fn add_alert(&self, al: &RiskAlert, a: &AuditEvent) -> Result<(), StoreError> {

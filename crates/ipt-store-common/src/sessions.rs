@@ -43,6 +43,18 @@ pub const OF_COURSE: &str = concat!(
     " FROM therapy_sessions WHERE course_id = $1 ORDER BY number"
 );
 
+/// A page of a course's sessions: the first `$2`, or (`PAGE_AFTER`) those after number `$3`.
+pub const PAGE_FIRST: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM therapy_sessions WHERE course_id = $1 ORDER BY number LIMIT $2"
+);
+pub const PAGE_AFTER: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM therapy_sessions WHERE course_id = $1 AND number > $3 ORDER BY number LIMIT $2"
+);
+
 /// What the caseload reads of a session (`caseload::SESSIONS`): what it counts and dates.
 #[derive(sqlx::FromRow)]
 pub struct SessionSummaryRow {
@@ -291,6 +303,25 @@ macro_rules! sessions_sql {
                 a: &AuditEvent,
             ) -> Result<Vec<TherapySession>, StoreError> {
                 let q = sqlx::query(OF_COURSE).bind(course.as_uuid());
+                read_all::<SessionRow>(s, q, a).await
+            }
+
+            pub(crate) async fn sessions_page(
+                s: &$store,
+                course: CourseId,
+                after: Option<u16>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<TherapySession>, StoreError> {
+                let q = match after {
+                    None => sqlx::query(PAGE_FIRST)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some(n) => sqlx::query(PAGE_AFTER)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(i64::from(n)),
+                };
                 read_all::<SessionRow>(s, q, a).await
             }
 

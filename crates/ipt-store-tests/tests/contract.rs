@@ -1754,3 +1754,58 @@ pub async fn the_census_counts_every_table_and_names_the_last_migration(s: S) {
     assert_eq!(after.tables["audit_events"], 3, "one audit row per write");
     assert_eq!(after.tables.len(), empty.tables.len());
 }
+
+/// A course's assessments and sessions read a page at a time (#15): the pages, walked with
+/// the last row's sort key, give every row once in the list's order, ties in time broken by
+/// id.
+pub async fn assessments_and_sessions_are_read_a_page_at_a_time(s: S) {
+    let (_, p, course) = setup(&s).await;
+    let mut all = Vec::new();
+    for i in 0..7i64 {
+        let mut x = assessment(&p, course.id, AssessmentStatus::Final);
+        // Two pairs administered at the same instant.
+        x.administered_at = NOW - time::Duration::days(10 - i / 2 * 2);
+        s.add_assessment(&x, None, &a("assessment.create"))
+            .await
+            .unwrap();
+        all.push(x);
+    }
+    let whole = s
+        .assessments_of_course(course.id, &a("assessment.list"))
+        .await
+        .unwrap();
+    assert_eq!(whole.len(), 7);
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .assessments_page(course.id, after, 3, &a("assessment.list"))
+            .await
+            .unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last() else { break };
+        after = Some((last.administered_at, last.id));
+        walked.extend(page);
+    }
+    assert_eq!(walked, whole, "every assessment once, by time then id");
+
+    for n in [3u16, 1, 2, 5, 4] {
+        s.add_session(&session(course.id, n), None, None, &a("session.create"))
+            .await
+            .unwrap();
+    }
+    let first = s
+        .sessions_page(course.id, None, 2, &a("session.list"))
+        .await
+        .unwrap();
+    let numbers = |v: &[ipt_domain::session::TherapySession]| {
+        v.iter().map(|x| x.number.get()).collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(&first), [1, 2]);
+    let rest = s
+        .sessions_page(course.id, Some(2), 10, &a("session.list"))
+        .await
+        .unwrap();
+    assert_eq!(numbers(&rest), [3, 4, 5]);
+    assert_eq!(rest[0].notes, "engaged", "whole sessions, opened");
+}

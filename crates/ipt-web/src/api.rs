@@ -210,6 +210,11 @@ pub const ROUTES: &[Route] = &[
         make: || put(update_episode),
     },
     Route {
+        method: "GET",
+        path: "/api/v1/courses/{id}/sessions",
+        make: || get(list_sessions),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/sessions",
         make: || post(add_session),
@@ -228,6 +233,11 @@ pub const ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/v1/courses/{id}/goals/{goal_id}",
         make: || put(update_goal),
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/courses/{id}/assessments",
+        make: || get(list_assessments),
     },
     Route {
         method: "POST",
@@ -1616,6 +1626,113 @@ async fn update_goal(
         .correct_goal(&u.actor(), &course, gid, version, &goal_input(req))
         .await?;
     ok(GoalDto::from(&g))
+}
+
+// ---- Lists a page at a time ----------------------------------------------------------------
+
+/// A page's query: the caller's `limit` and `after`, as the core reads them.
+fn page_query(q: &HashMap<String, String>) -> (Option<&str>, Option<&str>) {
+    (
+        q.get("limit").map(String::as_str),
+        q.get("after").map(String::as_str),
+    )
+}
+
+/// A page's rows as `each` writes them, its next cursor, and the URL of the next page of the
+/// list at `path` (with the caller's `limit`).
+fn page_parts<T, D>(
+    page: ipt_app::paging::Page<T>,
+    path: &str,
+    q: &HashMap<String, String>,
+    each: impl Fn(&T) -> D,
+) -> (Vec<D>, Option<String>, Option<String>) {
+    let next = page.next.as_deref().map(|cursor| match q.get("limit") {
+        Some(limit) => format!("{path}?limit={}&after={cursor}", limit.trim()),
+        None => format!("{path}?after={cursor}"),
+    });
+    (page.items.iter().map(each).collect(), page.next, next)
+}
+
+/// A course's assessments, oldest first, `limit` (1–200, default 50) at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}/assessments",
+    operation_id = "listAssessments",
+    tag = "Sessions and measures",
+    summary = "A course's assessments, oldest first, a page at a time",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
+    ),
+    responses(
+        (status = 200, description = "One page", body = AssessmentPageDto),
+        (status = 401, response = problem::Unauthorised),
+        (status = 404, response = problem::NotFound),
+        (status = 422, response = problem::Invalid),
+        (status = 429, response = problem::TooManyRequests),
+    ),
+)]
+async fn list_assessments(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let (limit, after) = page_query(&q);
+    let page = s
+        .app
+        .course_assessments_page(&u.actor(), id, limit, after)
+        .await?;
+    let path = format!("/api/v1/courses/{id}/assessments");
+    let (items, next_cursor, next) = page_parts(page, &path, &q, |x| AssessmentDto::from(x));
+    ok(AssessmentPageDto {
+        items,
+        next_cursor,
+        next,
+    })
+}
+
+/// A course's sessions, by number, `limit` (1–200, default 50) at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}/sessions",
+    operation_id = "listSessions",
+    tag = "Sessions and measures",
+    summary = "A course's sessions, by number, a page at a time",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
+    ),
+    responses(
+        (status = 200, description = "One page", body = SessionPageDto),
+        (status = 401, response = problem::Unauthorised),
+        (status = 404, response = problem::NotFound),
+        (status = 422, response = problem::Invalid),
+        (status = 429, response = problem::TooManyRequests),
+    ),
+)]
+async fn list_sessions(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let id: CourseId = path_id(&id, "course")?;
+    let (limit, after) = page_query(&q);
+    let (course, page) = s
+        .app
+        .course_sessions_page(&u.actor(), id, limit, after)
+        .await?;
+    let path = format!("/api/v1/courses/{id}/sessions");
+    let (items, next_cursor, next) = page_parts(page, &path, &q, |x| SessionDto::of(x, &course));
+    ok(SessionPageDto {
+        items,
+        next_cursor,
+        next,
+    })
 }
 
 /// The supervision comments on a course, for everyone who may read it, oldest first.

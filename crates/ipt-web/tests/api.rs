@@ -578,6 +578,43 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         );
         assert_eq!(v["snapshots"].as_array().unwrap().len(), 2, "start and end");
         assert_eq!(v["next"], json!([]));
+
+        // The long lists, a page at a time: every row once, in order, then no next page.
+        for (list, limit, numbers) in [("sessions", 4, "number"), ("assessments", 2, "id")] {
+            let mut url = format!("{course}/{list}?limit={limit}");
+            let mut seen = Vec::new();
+            let mut pages = 0;
+            loop {
+                let r = get(&t, &url, tok).await;
+                ok(&r, StatusCode::OK);
+                let items = r.json["items"].as_array().unwrap();
+                assert!(items.len() <= limit, "{url}");
+                seen.extend(items.iter().map(|x| x[numbers].clone()));
+                pages += 1;
+                match r.json["next"].as_str() {
+                    Some(next) => {
+                        assert!(next.contains(&format!("limit={limit}")), "{next}");
+                        url = next.to_string();
+                    }
+                    None => break,
+                }
+            }
+            let whole: Vec<Value> = v[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x[numbers].clone())
+                .collect();
+            let mut sorted = whole.clone();
+            if list == "sessions" {
+                sorted.sort_by_key(|n| n.as_i64());
+            }
+            assert_eq!(seen.len(), whole.len(), "{list}: every row once");
+            if list == "sessions" {
+                assert_eq!(seen, sorted, "sessions by number");
+            }
+            assert_eq!(pages, whole.len().div_ceil(limit), "{list}");
+        }
         assert_eq!(
             v["course"]["relapse_plan"]["warning_signs"],
             "sleeping badly"
@@ -787,6 +824,69 @@ async fn bad_input_is_refused_with_every_field_named_and_nothing_saved() {
     }
 }
 
+/// A page's `limit` and `after` are read by the core: out of range, made up, or a cursor of
+/// another list, each is refused with its field and code, the same on both databases.
+#[tokio::test]
+async fn a_bad_page_limit_or_cursor_is_refused_with_its_code() {
+    for t in TestApp::all().await {
+        let u = t.user("pager", Role::Clinician).await;
+        let p = t.patient(&u, "Paola Pagina").await;
+        let c = t.started_course(&p, Format::Individual, 30).await;
+        let (_, tok) = token(&t, &u).await;
+        let sessions = format!("/api/v1/courses/{}/sessions", c.id);
+        let assessments = format!("/api/v1/courses/{}/assessments", c.id);
+        for n in [1, 5] {
+            let r = post(
+                &t,
+                &sessions,
+                &tok,
+                json!({"number": n, "risk_review": {"reviewed": true}}),
+            )
+            .await;
+            ok(&r, StatusCode::CREATED);
+        }
+        let first = get(&t, &format!("{sessions}?limit=1"), &tok).await;
+        ok(&first, StatusCode::OK);
+        let cursor = first.json["next_cursor"].as_str().unwrap().to_string();
+        for (url, field, code) in [
+            (
+                format!("{sessions}?limit=0"),
+                "limit",
+                "number_out_of_range",
+            ),
+            (
+                format!("{sessions}?limit=201"),
+                "limit",
+                "number_out_of_range",
+            ),
+            (
+                format!("{sessions}?limit=ten"),
+                "limit",
+                "number_out_of_range",
+            ),
+            (
+                format!("{sessions}?after=not-a-cursor"),
+                "after",
+                "cursor_invalid",
+            ),
+            (
+                format!("{assessments}?after={cursor}"),
+                "after",
+                "cursor_invalid",
+            ),
+        ] {
+            let r = get(&t, &url, &tok).await;
+            r.assert_problem(422);
+            assert_eq!(r.json["errors"][0]["field"], field, "{url}");
+            assert_eq!(r.json["errors"][0]["code"], code, "{url}");
+        }
+        let r = get(&t, &format!("{sessions}?limit=200&after={cursor}"), &tok).await;
+        ok(&r, StatusCode::OK);
+        assert_eq!(r.json["items"][0]["number"], 5);
+        assert_eq!(r.json["next"], Value::Null);
+    }
+}
+
 #[tokio::test]
 async fn malformed_bodies_give_problem_json_that_names_the_problem() {
     let t = TestApp::sqlite().await;
@@ -975,6 +1075,13 @@ async fn another_clinicians_patient_answers_exactly_like_a_missing_one() {
                 "/api/v1/courses/{c}/timeline/episodes",
                 Some(json!({"onset": "2020", "severity": "mild"})),
                 true,
+            ),
+            ("GET", "/api/v1/courses/{c}/sessions", None, false),
+            (
+                "GET",
+                "/api/v1/courses/{c}/assessments?limit=1",
+                None,
+                false,
             ),
             (
                 "POST",

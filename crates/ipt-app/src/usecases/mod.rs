@@ -9,6 +9,7 @@ pub mod export;
 pub mod initial;
 pub mod initial_phase;
 pub mod inventory;
+pub mod lists;
 pub mod operations;
 pub mod portal;
 pub mod portal_access;

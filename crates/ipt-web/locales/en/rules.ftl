@@ -101,3 +101,4 @@ rule-required--end-detail = When the reason is "other", say briefly what it was.
 rule-required--end-reason = Choose why the course ended early.
 rule-number-out-of-range--progress = Please choose a number from { $min } to { $max }.
 rule-required--progress = Please choose a number from 0 to 10.
+rule-cursor-invalid = This is not a page of this list: start again from its first page.

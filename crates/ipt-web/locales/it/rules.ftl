@@ -101,3 +101,4 @@ rule-required--end-detail = Quando il motivo è "altro", indica brevemente quale
 rule-required--end-reason = Scegli perché il percorso si è concluso in anticipo.
 rule-number-out-of-range--progress = Scegli un numero da { $min } a { $max }.
 rule-required--progress = Scegli un numero da 0 a 10.
+rule-cursor-invalid = Questa non è una pagina di questo elenco: ricomincia dalla sua prima pagina.

@@ -879,6 +879,28 @@ impl From<&Assessment> for AssessmentDto {
     }
 }
 
+/// One page of a course's assessments, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AssessmentPage)]
+pub struct AssessmentPageDto {
+    pub items: Vec<AssessmentDto>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The next page's URL; null on the last page.
+    pub next: Option<String>,
+}
+
+/// One page of a course's sessions, by number.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SessionPage)]
+pub struct SessionPageDto {
+    pub items: Vec<SessionDto>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The next page's URL; null on the last page.
+    pub next: Option<String>,
+}
+
 /// An assessment just recorded, with what scoring noticed and whether it raised an alert.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = RecordedAssessment)]
