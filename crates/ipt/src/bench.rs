@@ -187,7 +187,14 @@ pub async fn run(args: BenchArgs, cx: Inputs) -> anyhow::Result<()> {
     backend.finish(args.keep, &plan.scales).await;
     let m = result?;
     machine.load_average_end = machine::load_average();
-    let targets = judge(&m.reads, &m.writes, &m.analytics, &m.caseload, &m.footprint);
+    let targets = judge(
+        &m.reads,
+        &m.writes,
+        &m.analytics,
+        &m.caseload,
+        &m.footprint,
+        machine.cores,
+    );
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: "ipt bench",

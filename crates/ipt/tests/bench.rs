@@ -201,6 +201,11 @@ fn check_point(p: &Value, clients: u64, kind: Kind) {
         assert!(p[key].as_f64().is_some_and(f64::is_finite), "{key} in {p}");
     }
     assert!(num(p, "p50_ms") <= num(p, "p99_ms") && num(p, "p99_ms") <= num(p, "max_ms"));
+    // The load the point was measured under (Linux reports it; elsewhere it is null).
+    assert!(
+        p["load_average"].is_null() || p["load_average"].as_f64().is_some_and(|l| l >= 0.0),
+        "{p}"
+    );
     match kind {
         Kind::Ceiling => assert_eq!(num(p, "ratio_to_ceiling"), 1.0),
         Kind::Compared => assert!(num(p, "ratio_to_ceiling") > 0.0, "{p}"),

@@ -50,6 +50,9 @@ pub struct Point {
     /// The first error seen (warm-up included), to say what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_error: Option<String>,
+    /// The highest 1-minute load average seen at the end of its rounds: above the machine's
+    /// cores, something else competed for them and the figure is not to be trusted.
+    pub load_average: Option<f64>,
 }
 
 struct ClientTally {
@@ -154,6 +157,7 @@ pub async fn drive<O: Op>(ops: Vec<O>, phase: Phase) -> anyhow::Result<Sample> {
         errors,
         window,
         first_error,
+        load_average: super::machine::load_average(),
     })
 }
 
@@ -192,6 +196,7 @@ pub struct Sample {
     errors: u64,
     window: Duration,
     first_error: Option<String>,
+    load_average: Option<f64>,
 }
 
 impl Sample {
@@ -200,6 +205,10 @@ impl Sample {
         self.errors += other.errors;
         self.window += other.window;
         self.first_error = self.first_error.or(other.first_error);
+        self.load_average = match (self.load_average, other.load_average) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
         self
     }
 
@@ -225,6 +234,7 @@ impl Sample {
             max_ms: ms(l.last().copied().unwrap_or(0)),
             mean_ms,
             first_error: self.first_error,
+            load_average: self.load_average,
         }
     }
 }
@@ -566,6 +576,7 @@ mod tests {
             errors: 1,
             window: Duration::from_secs(1),
             first_error: None,
+            load_average: Some(0.5),
         };
         let b = Sample {
             clients: 2,
@@ -573,12 +584,14 @@ mod tests {
             errors: 0,
             window: Duration::from_secs(1),
             first_error: Some("HTTP 500".into()),
+            load_average: Some(2.5),
         };
         let p = a.merge(b).point();
         assert_eq!((p.completed, p.errors, p.seconds), (4, 1, 2.0));
         assert_eq!(p.per_second, 2.0);
         assert_eq!((p.p50_ms, p.max_ms, p.mean_ms), (2.0, 4.0, 2.5));
         assert_eq!(p.first_error.as_deref(), Some("HTTP 500"));
+        assert_eq!(p.load_average, Some(2.5), "the highest of the rounds");
     }
 
     struct Sleepy(Duration);

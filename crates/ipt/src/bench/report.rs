@@ -205,6 +205,24 @@ pub struct Target {
     pub status: Status,
     /// How far above or below the bound, in words.
     pub detail: String,
+    /// Why the figure cannot be trusted, when it cannot: the machine's load average exceeded
+    /// its cores while it was measured (something else competed for them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreliable: Option<String>,
+}
+
+/// Why figures measured at `points` cannot be trusted on a machine of `cores`: the highest
+/// load average seen while they were measured, when it exceeds the cores.
+pub fn unreliable_under_load<'a>(
+    points: impl IntoIterator<Item = &'a Point>,
+    cores: usize,
+) -> Option<String> {
+    let highest = points
+        .into_iter()
+        .filter_map(|p| p.load_average)
+        .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.max(l))))?;
+    (highest > cores as f64)
+        .then(|| format!("measured while the load average reached {highest:.1} on {cores} cores"))
 }
 
 /// The targets of issue #7, judged on the figures.
@@ -214,6 +232,7 @@ pub fn judge(
     analytics: &Analytics,
     caseload: &CaseloadScaling,
     footprint: &Footprint,
+    cores: usize,
 ) -> Vec<Target> {
     let mut out = vec![];
     for w in &reads.workloads {
@@ -227,8 +246,10 @@ pub fn judge(
                 "{} throughput at 16 clients vs the hello-world ceiling",
                 w.what
             ),
-            w.at(16).map(|p| p.ratio_to_ceiling),
+            w.at(16),
+            reads.ceiling.at(16),
             0.5,
+            cores,
         ));
     }
     if let Some(api) = writes.workloads.iter().find(|w| w.name == "submission_api") {
@@ -237,8 +258,10 @@ pub fn judge(
             "assessment submissions (HTTP API: parse, score, store, audit) at 16 clients vs raw \
              durable single-row inserts"
                 .into(),
-            api.at(16).map(|p| p.ratio_to_ceiling),
+            api.at(16),
+            writes.ceiling.at(16),
             0.5,
+            cores,
         ));
     }
     // Caseload page at the largest scale vs the smallest (defined as 1 M vs 10 k).
@@ -277,6 +300,7 @@ pub fn judge(
         unit: "ratio",
         status,
         detail,
+        unreliable: unreliable_under_load(caseload.points.iter().map(|p| &p.point), cores),
     });
     out.push(Target {
         id: "analytics_linear",
@@ -310,6 +334,7 @@ pub fn judge(
             }
             None => "needs two scales".into(),
         },
+        unreliable: None,
     });
     let million = analytics.points.iter().find(|p| p.courses >= 1_000_000);
     let largest = analytics.points.last();
@@ -330,6 +355,7 @@ pub fn judge(
                 p.median_ms,
                 thousands(p.courses)
             ),
+            unreliable: None,
         },
         (None, largest) => Target {
             id: "analytics_1m",
@@ -346,6 +372,7 @@ pub fn judge(
                 ),
                 None => "no analytics figure".into(),
             },
+            unreliable: None,
         },
     });
     let mib = footprint.idle_rss_bytes as f64 / (1024.0 * 1024.0);
@@ -365,11 +392,22 @@ pub fn judge(
         } else {
             format!("{mib:.1} MiB, {:.1} MiB over the bound", mib - 40.0)
         },
+        unreliable: None,
     });
     out
 }
 
-fn ratio_target(id: &'static str, description: String, ratio: Option<f64>, bound: f64) -> Target {
+fn ratio_target(
+    id: &'static str,
+    description: String,
+    point: Option<&Compared>,
+    ceiling: Option<&Compared>,
+    bound: f64,
+    cores: usize,
+) -> Target {
+    let ratio = point.map(|p| p.ratio_to_ceiling);
+    let unreliable =
+        unreliable_under_load(point.into_iter().chain(ceiling).map(|c| &c.point), cores);
     let (status, detail) = match ratio {
         None => (Status::NotMeasured, "16 clients were not measured".into()),
         Some(r) if r >= bound => (
@@ -397,6 +435,7 @@ fn ratio_target(id: &'static str, description: String, ratio: Option<f64>, bound
         unit: "ratio",
         status,
         detail,
+        unreliable,
     }
 }
 
@@ -631,6 +670,13 @@ pub fn table(r: &Report) -> String {
             "  [{mark:^12}] {:<20} {:<10} {}",
             t.id, t.target, t.detail
         );
+        if let Some(why) = &t.unreliable {
+            let _ = writeln!(
+                s,
+                "  {:16}UNRELIABLE: {why}; measure again on a quiet machine",
+                ""
+            );
+        }
     }
     s
 }
@@ -647,17 +693,87 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1 234 567");
     }
 
+    fn at(ratio: f64, load: f64) -> Compared {
+        Compared {
+            point: Point {
+                clients: 16,
+                completed: 10,
+                errors: 0,
+                seconds: 1.0,
+                per_second: 10.0,
+                p50_ms: 1.0,
+                p90_ms: 1.0,
+                p99_ms: 1.0,
+                max_ms: 1.0,
+                mean_ms: 1.0,
+                first_error: None,
+                load_average: Some(load),
+            },
+            ratio_to_ceiling: ratio,
+        }
+    }
+
     #[test]
     fn ratio_targets_say_by_how_much() {
-        let t = ratio_target("x", "x".into(), Some(0.31), 0.5);
+        let ceiling = at(1.0, 1.0);
+        let t = ratio_target(
+            "x",
+            "x".into(),
+            Some(&at(0.31, 1.0)),
+            Some(&ceiling),
+            0.5,
+            2,
+        );
         assert_eq!(t.status, Status::NotMet);
         assert!(t.detail.contains("19.0 points short"), "{}", t.detail);
+        assert_eq!(t.unreliable, None);
         assert_eq!(percent(0.0031), "0.31 %");
         assert_eq!(percent(0.031), "3.1 %");
         assert_eq!(percent(0.31), "31 %");
-        let t = ratio_target("x", "x".into(), Some(0.62), 0.5);
+        let t = ratio_target(
+            "x",
+            "x".into(),
+            Some(&at(0.62, 1.0)),
+            Some(&ceiling),
+            0.5,
+            2,
+        );
         assert_eq!(t.status, Status::Met);
-        let t = ratio_target("x", "x".into(), None, 0.5);
+        let t = ratio_target("x", "x".into(), None, Some(&ceiling), 0.5, 2);
         assert_eq!(t.status, Status::NotMeasured);
+    }
+
+    #[test]
+    fn a_figure_measured_under_more_load_than_cores_is_marked_unreliable() {
+        // The product's point or the ceiling's: either measured on a busy machine spoils the
+        // ratio.
+        let busy = ratio_target(
+            "x",
+            "x".into(),
+            Some(&at(0.4, 3.2)),
+            Some(&at(1.0, 1.0)),
+            0.5,
+            2,
+        );
+        let why = busy.unreliable.expect("load 3.2 on 2 cores");
+        assert!(why.contains("3.2") && why.contains("2 cores"), "{why}");
+        let busy_ceiling = ratio_target(
+            "x",
+            "x".into(),
+            Some(&at(0.4, 1.0)),
+            Some(&at(1.0, 2.5)),
+            0.5,
+            2,
+        );
+        assert!(busy_ceiling.unreliable.is_some());
+        let quiet = ratio_target(
+            "x",
+            "x".into(),
+            Some(&at(0.4, 1.9)),
+            Some(&at(1.0, 2.0)),
+            0.5,
+            2,
+        );
+        assert_eq!(quiet.unreliable, None);
     }
 }
