@@ -1130,6 +1130,12 @@ async fn measure_footprint(
     let hwm = machine::rss_of(pid).map(|r| r.peak).unwrap_or(0);
     let load_rss_bytes = highest.load(Ordering::Relaxed);
     let peak_rss_bytes = hwm.max(load_rss_bytes);
+    let disk_bytes_per_caseload_view = if db.url.starts_with("sqlite:") {
+        say("  footprint: disk written per caseload view…");
+        disk_per_view(pid, &caseload).await?
+    } else {
+        None
+    };
     stop_child(child).await;
     Ok(Footprint {
         scale_patients: patients,
@@ -1141,7 +1147,27 @@ async fn measure_footprint(
         peak_rss_bytes,
         binary_bytes,
         load,
+        disk_bytes_per_caseload_view,
     })
+}
+
+/// Caseload views made one at a time, so each pays its own audit commit, over which the bytes
+/// the server wrote are counted.
+const DISK_VIEWS: u32 = 40;
+
+/// Bytes `ipt serve` (process `pid`) wrote per view of `page`, over `DISK_VIEWS` views one at a
+/// time; None where /proc cannot say.
+async fn disk_per_view(pid: u32, page: &HttpRequest) -> anyhow::Result<Option<f64>> {
+    // One view first, so what a first view alone writes (a checkpoint's start) is not counted.
+    check_page(page, "the caseload page of `ipt serve`").await?;
+    let Some(before) = machine::write_bytes_of(pid) else {
+        return Ok(None);
+    };
+    for _ in 0..DISK_VIEWS {
+        check_page(page, "the caseload page of `ipt serve`").await?;
+    }
+    Ok(machine::write_bytes_of(pid)
+        .map(|after| after.saturating_sub(before) as f64 / f64::from(DISK_VIEWS)))
 }
 
 /// Ask `ipt serve` to shut down as an operator would (SIGTERM), and kill it if it lingers.

@@ -319,6 +319,12 @@ fn check_report(r: &Value, backend: &str) {
         assert!(num(f, key) > 0.0, "{key} in {f}");
     }
     check_point(&f["load"], 16, Kind::Alone);
+    // Disk written per caseload view: measured on SQLite (every view writes its audit rows);
+    // PostgreSQL writes in its own processes.
+    match backend {
+        "sqlite" => assert!(num(f, "disk_bytes_per_caseload_view") > 0.0, "{f}"),
+        _ => assert!(f["disk_bytes_per_caseload_view"].is_null(), "{f}"),
+    }
 
     let targets = arr(r, "targets");
     let ids: Vec<&str> = targets.iter().map(|t| t["id"].as_str().unwrap()).collect();
@@ -332,6 +338,7 @@ fn check_report(r: &Value, backend: &str) {
             "caseload_scaling",
             "analytics_linear",
             "analytics_1m",
+            "disk_per_caseload_view",
             "idle_rss",
         ]
     );

@@ -50,9 +50,13 @@ pub struct Point {
     /// The first error seen (warm-up included), to say what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_error: Option<String>,
-    /// The highest 1-minute load average seen at the end of its rounds: above the machine's
-    /// cores, something else competed for them and the figure is not to be trusted.
+    /// The highest 1-minute load average seen at the end of its rounds (for the record: the
+    /// benchmark's own clients and server keep it near the core count).
     pub load_average: Option<f64>,
+    /// The most cores, on average over a round, that something other than the measurement
+    /// (this process and PostgreSQL's) kept busy: another build, a neighbouring virtual
+    /// machine (steal). Above `report::OTHER_CORES_LIMIT` the figure is not to be trusted.
+    pub other_cores: Option<f64>,
 }
 
 struct ClientTally {
@@ -72,6 +76,7 @@ pub async fn drive<O: Op>(ops: Vec<O>, phase: Phase) -> anyhow::Result<Sample> {
         bail!("a load point needs at least one client");
     }
     let start = Instant::now();
+    let cpu_before = super::machine::cpu_sample();
     let window_start = start + phase.warmup;
     let shared = Arc::new(Window {
         start: window_start,
@@ -142,6 +147,9 @@ pub async fn drive<O: Op>(ops: Vec<O>, phase: Phase) -> anyhow::Result<Sample> {
         .stop()
         .unwrap_or(earliest)
         .duration_since(window_start);
+    let other_cores = cpu_before
+        .zip(super::machine::cpu_sample())
+        .and_then(|(a, b)| super::machine::other_cores(a, b));
     let mut latencies = Vec::new();
     let mut errors = 0;
     let mut first_error = None;
@@ -158,6 +166,7 @@ pub async fn drive<O: Op>(ops: Vec<O>, phase: Phase) -> anyhow::Result<Sample> {
         window,
         first_error,
         load_average: super::machine::load_average(),
+        other_cores,
     })
 }
 
@@ -197,6 +206,7 @@ pub struct Sample {
     window: Duration,
     first_error: Option<String>,
     load_average: Option<f64>,
+    other_cores: Option<f64>,
 }
 
 impl Sample {
@@ -205,10 +215,12 @@ impl Sample {
         self.errors += other.errors;
         self.window += other.window;
         self.first_error = self.first_error.or(other.first_error);
-        self.load_average = match (self.load_average, other.load_average) {
+        let highest = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
+        self.load_average = highest(self.load_average, other.load_average);
+        self.other_cores = highest(self.other_cores, other.other_cores);
         self
     }
 
@@ -235,6 +247,7 @@ impl Sample {
             mean_ms,
             first_error: self.first_error,
             load_average: self.load_average,
+            other_cores: self.other_cores,
         }
     }
 }
@@ -577,6 +590,7 @@ mod tests {
             window: Duration::from_secs(1),
             first_error: None,
             load_average: Some(0.5),
+            other_cores: Some(0.1),
         };
         let b = Sample {
             clients: 2,
@@ -585,6 +599,7 @@ mod tests {
             window: Duration::from_secs(1),
             first_error: Some("HTTP 500".into()),
             load_average: Some(2.5),
+            other_cores: None,
         };
         let p = a.merge(b).point();
         assert_eq!((p.completed, p.errors, p.seconds), (4, 1, 2.0));
@@ -592,6 +607,7 @@ mod tests {
         assert_eq!((p.p50_ms, p.max_ms, p.mean_ms), (2.0, 4.0, 2.5));
         assert_eq!(p.first_error.as_deref(), Some("HTTP 500"));
         assert_eq!(p.load_average, Some(2.5), "the highest of the rounds");
+        assert_eq!(p.other_cores, Some(0.1));
     }
 
     struct Sleepy(Duration);

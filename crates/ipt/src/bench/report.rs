@@ -183,6 +183,9 @@ pub struct Footprint {
     /// Size of the `ipt` executable that ran.
     pub binary_bytes: u64,
     pub load: Point,
+    /// Bytes `ipt serve` wrote to storage per caseload view, over views made one at a time
+    /// (each with its audit commit). SQLite only: PostgreSQL writes in its own processes.
+    pub disk_bytes_per_caseload_view: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -211,18 +214,34 @@ pub struct Target {
     pub unreliable: Option<String>,
 }
 
-/// Why figures measured at `points` cannot be trusted on a machine of `cores`: the highest
-/// load average seen while they were measured, when it exceeds the cores.
+/// The most cores something other than the measurement may keep busy, on average over a round,
+/// before a figure measured then is marked unreliable.
+pub const OTHER_CORES_LIMIT: f64 = 0.5;
+
+/// Why figures measured at `points` cannot be trusted: something other than the measurement
+/// kept more than `OTHER_CORES_LIMIT` cores busy while one of them was measured (another build,
+/// a neighbouring virtual machine). The load average is recorded, not judged: on a machine of
+/// `cores`, the benchmark's own clients and server keep it near `cores`.
 pub fn unreliable_under_load<'a>(
     points: impl IntoIterator<Item = &'a Point>,
     cores: usize,
 ) -> Option<String> {
-    let highest = points
-        .into_iter()
-        .filter_map(|p| p.load_average)
-        .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.max(l))))?;
-    (highest > cores as f64)
-        .then(|| format!("measured while the load average reached {highest:.1} on {cores} cores"))
+    let points: Vec<&Point> = points.into_iter().collect();
+    let highest = |f: fn(&Point) -> Option<f64>| {
+        points
+            .iter()
+            .filter_map(|p| f(p))
+            .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.max(l))))
+    };
+    let other = highest(|p| p.other_cores)?;
+    (other > OTHER_CORES_LIMIT).then(|| {
+        let load = highest(|p| p.load_average)
+            .map(|l| format!(", load average {l:.1}"))
+            .unwrap_or_default();
+        format!(
+            "other processes kept {other:.1} of the {cores} cores busy while it was measured{load}"
+        )
+    })
 }
 
 /// The targets of issue #7, judged on the figures.
@@ -374,6 +393,27 @@ pub fn judge(
             },
             unreliable: None,
         },
+    });
+    let kb = footprint.disk_bytes_per_caseload_view.map(|b| b / 1000.0);
+    out.push(Target {
+        id: "disk_per_caseload_view",
+        description: "bytes `ipt serve` writes to disk per caseload view (SQLite: the view's \
+                      audit rows, their indexes and the write-ahead log)"
+            .into(),
+        target: "≤ 100 KB".into(),
+        value: kb,
+        unit: "KB",
+        status: match kb {
+            None => Status::NotMeasured,
+            Some(k) if k <= 100.0 => Status::Met,
+            Some(_) => Status::NotMet,
+        },
+        detail: match kb {
+            None => "measured on SQLite only (PostgreSQL writes in its own processes)".into(),
+            Some(k) if k <= 100.0 => format!("{k:.1} KB, {:.1} KB under the bound", 100.0 - k),
+            Some(k) => format!("{k:.1} KB, {:.1} KB over the bound", k - 100.0),
+        },
+        unreliable: None,
     });
     let mib = footprint.idle_rss_bytes as f64 / (1024.0 * 1024.0);
     out.push(Target {
@@ -658,6 +698,13 @@ pub fn table(r: &Report) -> String {
         mib(f.peak_rss_bytes),
         mib(f.binary_bytes)
     );
+    if let Some(b) = f.disk_bytes_per_caseload_view {
+        let _ = writeln!(
+            s,
+            "  disk written per caseload view (one at a time): {:.1} KB",
+            b / 1000.0
+        );
+    }
     let _ = writeln!(s, "\nTargets");
     for t in &r.targets {
         let mark = match t.status {
@@ -693,7 +740,9 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1 234 567");
     }
 
-    fn at(ratio: f64, load: f64) -> Compared {
+    /// A point at 16 clients with `ratio` to its ceiling, measured while other processes kept
+    /// `other` cores busy.
+    fn at(ratio: f64, other: f64) -> Compared {
         Compared {
             point: Point {
                 clients: 16,
@@ -707,7 +756,8 @@ mod tests {
                 max_ms: 1.0,
                 mean_ms: 1.0,
                 first_error: None,
-                load_average: Some(load),
+                load_average: Some(2.0),
+                other_cores: Some(other),
             },
             ratio_to_ceiling: ratio,
         }
@@ -715,11 +765,11 @@ mod tests {
 
     #[test]
     fn ratio_targets_say_by_how_much() {
-        let ceiling = at(1.0, 1.0);
+        let ceiling = at(1.0, 0.0);
         let t = ratio_target(
             "x",
             "x".into(),
-            Some(&at(0.31, 1.0)),
+            Some(&at(0.31, 0.0)),
             Some(&ceiling),
             0.5,
             2,
@@ -733,7 +783,7 @@ mod tests {
         let t = ratio_target(
             "x",
             "x".into(),
-            Some(&at(0.62, 1.0)),
+            Some(&at(0.62, 0.0)),
             Some(&ceiling),
             0.5,
             2,
@@ -744,24 +794,24 @@ mod tests {
     }
 
     #[test]
-    fn a_figure_measured_under_more_load_than_cores_is_marked_unreliable() {
-        // The product's point or the ceiling's: either measured on a busy machine spoils the
-        // ratio.
+    fn a_figure_measured_beside_other_work_is_marked_unreliable() {
+        // The product's point or the ceiling's: either measured while something else used the
+        // cores spoils the ratio; the benchmark's own load average of 2 on 2 cores does not.
         let busy = ratio_target(
             "x",
             "x".into(),
-            Some(&at(0.4, 3.2)),
-            Some(&at(1.0, 1.0)),
+            Some(&at(0.4, 1.2)),
+            Some(&at(1.0, 0.0)),
             0.5,
             2,
         );
-        let why = busy.unreliable.expect("load 3.2 on 2 cores");
-        assert!(why.contains("3.2") && why.contains("2 cores"), "{why}");
+        let why = busy.unreliable.expect("1.2 cores taken by others");
+        assert!(why.contains("1.2 of the 2 cores"), "{why}");
         let busy_ceiling = ratio_target(
             "x",
             "x".into(),
-            Some(&at(0.4, 1.0)),
-            Some(&at(1.0, 2.5)),
+            Some(&at(0.4, 0.1)),
+            Some(&at(1.0, 0.8)),
             0.5,
             2,
         );
@@ -769,8 +819,8 @@ mod tests {
         let quiet = ratio_target(
             "x",
             "x".into(),
-            Some(&at(0.4, 1.9)),
-            Some(&at(1.0, 2.0)),
+            Some(&at(0.4, 0.2)),
+            Some(&at(1.0, 0.5)),
             0.5,
             2,
         );
