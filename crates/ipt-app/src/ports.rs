@@ -910,6 +910,9 @@ pub trait Store: Send + Sync + 'static {
 
     // Audit (audit.rs).
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+    /// An audit event that goes with no record written: a refused sign-in, a wrong second
+    /// factor. Committed before the refusal is answered.
+    async fn record_refusal(&self, audit: &AuditEvent) -> Result<(), StoreError>;
     /// The audit chain's head and pruned boundary.
     async fn audit_chain(&self) -> Result<AuditChainHead, StoreError>;
     /// Walk the audit chain from its pruned boundary to its head, in seq order and in batches

@@ -429,6 +429,16 @@ macro_rules! audit_sql {
                 s.writes.commit(Batched::Audits(events)).await
             }
 
+            /// An audit event alone, in its own transaction (a refused sign-in).
+            pub(crate) async fn record_refusal(
+                s: &$store,
+                a: &AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = s.pool.begin_with($begin).await.map_err(map_err)?;
+                write(&mut tx, a).await?;
+                finish(tx).await
+            }
+
             pub(crate) async fn audit_events(
                 s: &$store,
                 f: &AuditFilter,

@@ -1182,6 +1182,10 @@ macro_rules! store_impl {
                 audit::audit_events(self, f).await
             }
 
+            async fn record_refusal(&self, a: &AuditEvent) -> Result<(), StoreError> {
+                audit::record_refusal(self, a).await
+            }
+
             async fn audit_chain(&self) -> Result<AuditChainHead, StoreError> {
                 audit::chain(self).await
             }

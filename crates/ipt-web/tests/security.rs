@@ -27,6 +27,21 @@ fn instance(store: Arc<dyn Store>, ip: [u8; 4]) -> axum::Router {
         .layer(MockConnectInfo(SocketAddr::from((ip, 40000))))
 }
 
+/// How many audit events of `action` name the account `user`.
+async fn refusals(t: &TestApp, action: &str, user: ipt_domain::ids::UserId) -> usize {
+    let all = ipt_app::ports::AuditFilter {
+        limit: 10_000,
+        ..Default::default()
+    };
+    t.db.store
+        .audit_events(&all)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == action && e.entity_id == user.as_uuid())
+        .count()
+}
+
 async fn sign_in(router: &axum::Router, username: &str, password: &str) -> StatusCode {
     let body = format!(
         "username={}&password={}",
@@ -65,6 +80,13 @@ async fn twenty_parallel_guesses_check_five_and_every_instance_shares_the_count(
             (checked, locked),
             (5, 15),
             "five checked, the rest refused unchecked"
+        );
+        // Each refused check of the real account is audited, by the account's id.
+        let rosa = t.db.store.user_by_username("rosa").await.unwrap().unwrap();
+        let refused = refusals(&t, "user.sign_in_refused", rosa.id).await;
+        assert_eq!(
+            refused, 5,
+            "one audit event per password checked and refused"
         );
         // Another instance on the same database (or this one restarted) knows.
         let second = instance(t.db.second_instance().await, [10, 0, 0, 1]);
@@ -401,6 +423,12 @@ async fn two_step_sign_in_takes_each_code_once_and_recovery_codes_once() {
             .post("/login/code", Some(&challenge), &[("code", &code)])
             .await;
         assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+        let rosa = t.db.store.user_by_username("rosa").await.unwrap().unwrap();
+        assert_eq!(
+            refusals(&t, "user.second_factor_refused", rosa.id).await,
+            1,
+            "the refused code is audited"
+        );
         // A recovery code works once, however it is typed.
         let typed = recovery[0].to_uppercase().replace('-', " ");
         let ok = t

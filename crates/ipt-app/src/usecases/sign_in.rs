@@ -35,8 +35,20 @@ impl App {
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| password::dummy_hash().to_string());
         let ok = self.check_secret(secret, stored).await;
+        let refused = account.as_ref().filter(|u| !(ok && u.active)).map(|u| u.id);
         let user = account.filter(|u| ok && u.active);
         self.end_attempt(attempt, user.is_some()).await?;
+        // A refused sign-in to a real account is audited (by id: no username, no password).
+        if let Some(id) = refused {
+            let audit = self.audit(
+                &Actor::System,
+                "user.sign_in_refused",
+                "user",
+                id.as_uuid(),
+                None,
+            );
+            self.store.record_refusal(&audit).await?;
+        }
         Ok(user)
     }
 

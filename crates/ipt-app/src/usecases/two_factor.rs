@@ -213,6 +213,14 @@ impl App {
         let right = self.code_is_right(&user, code).await?;
         self.end_attempt(attempt, right).await?;
         if !right {
+            let audit = self.audit(
+                &Actor::System,
+                "user.second_factor_refused",
+                "user",
+                user.id.as_uuid(),
+                None,
+            );
+            self.store.record_refusal(&audit).await?;
             return Ok(None);
         }
         self.store.delete_sign_in_challenge(token_hash).await?;
