@@ -6,8 +6,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ipt_domain::rule::{Code, FieldError};
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
 
 /// Rows a page holds when the caller names no limit.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -21,6 +22,10 @@ pub enum ListKind {
     Assessments,
     /// A course's sessions, by number.
     Sessions,
+    /// A course's supervision comments, by time written then id.
+    Comments,
+    /// A patient's courses, by start date then id.
+    Courses,
 }
 
 impl ListKind {
@@ -28,6 +33,8 @@ impl ListKind {
         match self {
             Self::Assessments => "as1",
             Self::Sessions => "se1",
+            Self::Comments => "co1",
+            Self::Courses => "cr1",
         }
     }
 }
@@ -35,30 +42,26 @@ impl ListKind {
 /// Where a page starts: after the row with this sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
-    /// After the assessment administered at `at` with id `id`.
-    Assessment { at: OffsetDateTime, id: uuid::Uuid },
+    /// After the row of a list ordered by an instant, then id (assessments, comments).
+    Timed { at: OffsetDateTime, id: uuid::Uuid },
+    /// After the row of a list ordered by a date, then id (courses).
+    Dated { on: Date, id: uuid::Uuid },
     /// After the session with this number.
     Session { number: u16 },
 }
 
 impl Position {
-    fn kind(&self) -> ListKind {
-        match self {
-            Self::Assessment { .. } => ListKind::Assessments,
-            Self::Session { .. } => ListKind::Sessions,
-        }
-    }
-
-    /// The opaque cursor a caller passes back as `after`.
-    pub fn cursor(&self) -> String {
+    /// The opaque cursor a caller passes back as `after`, for the list `kind`.
+    pub fn cursor(&self, kind: ListKind) -> String {
         let body = match self {
-            Self::Assessment { at, id } => format!(
+            Self::Timed { at, id } => format!(
                 "{}|{}|{id}",
-                self.kind().tag(),
+                kind.tag(),
                 at.format(&Rfc3339)
                     .expect("a stored time formats as RFC 3339")
             ),
-            Self::Session { number } => format!("{}|{number}", self.kind().tag()),
+            Self::Dated { on, id } => format!("{}|{on}|{id}", kind.tag()),
+            Self::Session { number } => format!("{}|{number}", kind.tag()),
         };
         URL_SAFE_NO_PAD.encode(body)
     }
@@ -73,14 +76,29 @@ impl Position {
         if parts.next() != Some(kind.tag()) {
             return Err(bad());
         }
+        let id = |parts: &mut std::str::Split<'_, char>| -> Result<uuid::Uuid, FieldError> {
+            parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)
+        };
         let position = match kind {
-            ListKind::Assessments => {
+            ListKind::Assessments | ListKind::Comments => {
                 let at = parts
                     .next()
                     .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
                     .ok_or_else(bad)?;
-                let id = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-                Self::Assessment { at, id }
+                Self::Timed {
+                    at,
+                    id: id(&mut parts)?,
+                }
+            }
+            ListKind::Courses => {
+                let on = parts
+                    .next()
+                    .and_then(|s| Date::parse(s, format_description!("[year]-[month]-[day]")).ok())
+                    .ok_or_else(bad)?;
+                Self::Dated {
+                    on,
+                    id: id(&mut parts)?,
+                }
             }
             ListKind::Sessions => Self::Session {
                 number: parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?,
@@ -90,6 +108,22 @@ impl Position {
             return Err(bad());
         }
         Ok(position)
+    }
+
+    /// The instant and id of a `Timed` position.
+    pub fn timed(self) -> Option<(OffsetDateTime, uuid::Uuid)> {
+        match self {
+            Self::Timed { at, id } => Some((at, id)),
+            _ => None,
+        }
+    }
+
+    /// The date and id of a `Dated` position.
+    pub fn dated(self) -> Option<(Date, uuid::Uuid)> {
+        match self {
+            Self::Dated { on, id } => Some((on, id)),
+            _ => None,
+        }
     }
 }
 
@@ -149,13 +183,18 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// The page from `rows`, read with one row more than `limit` to know whether another page
-    /// follows; `position` gives a row's place in the list.
-    pub fn of(mut rows: Vec<T>, limit: u32, position: impl Fn(&T) -> Position) -> Self {
+    /// The page of the list `kind` from `rows`, read with one row more than `limit` to know
+    /// whether another page follows; `position` gives a row's place in the list.
+    pub fn of(
+        mut rows: Vec<T>,
+        kind: ListKind,
+        limit: u32,
+        position: impl Fn(&T) -> Position,
+    ) -> Self {
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next = if more {
-            rows.last().map(|r| position(r).cursor())
+            rows.last().map(|r| position(r).cursor(kind))
         } else {
             None
         };
@@ -169,14 +208,26 @@ mod tests {
 
     #[test]
     fn a_cursor_reads_back_for_its_own_list_only() {
-        let p = Position::Assessment {
+        let p = Position::Timed {
             at: time::macros::datetime!(2026-12-04 10:11:12.5 UTC),
             id: uuid::Uuid::now_v7(),
         };
-        assert_eq!(Position::parse(ListKind::Assessments, &p.cursor()), Ok(p));
-        assert!(Position::parse(ListKind::Sessions, &p.cursor()).is_err());
+        let c = p.cursor(ListKind::Assessments);
+        assert_eq!(Position::parse(ListKind::Assessments, &c), Ok(p));
+        assert!(Position::parse(ListKind::Sessions, &c).is_err());
+        assert!(
+            Position::parse(ListKind::Comments, &c).is_err(),
+            "another list of the same key"
+        );
         let s = Position::Session { number: 7 };
-        assert_eq!(Position::parse(ListKind::Sessions, &s.cursor()), Ok(s));
+        let c = s.cursor(ListKind::Sessions);
+        assert_eq!(Position::parse(ListKind::Sessions, &c), Ok(s));
+        let d = Position::Dated {
+            on: time::macros::date!(2026 - 01 - 05),
+            id: uuid::Uuid::now_v7(),
+        };
+        let c = d.cursor(ListKind::Courses);
+        assert_eq!(Position::parse(ListKind::Courses, &c), Ok(d));
         for bad in ["", "x", "!!!", &URL_SAFE_NO_PAD.encode("se1|7|8")] {
             let e = Position::parse(ListKind::Sessions, bad).unwrap_err();
             assert_eq!(e.code, "cursor_invalid", "{bad}");
@@ -204,9 +255,9 @@ mod tests {
     #[test]
     fn a_page_knows_whether_another_follows() {
         let pos = |n: &u16| Position::Session { number: *n };
-        let last = Page::of(vec![1u16, 2], 2, pos);
+        let last = Page::of(vec![1u16, 2], ListKind::Sessions, 2, pos);
         assert_eq!((last.items.len(), last.next), (2, None));
-        let more = Page::of(vec![1u16, 2, 3], 2, pos);
+        let more = Page::of(vec![1u16, 2, 3], ListKind::Sessions, 2, pos);
         assert_eq!(more.items, vec![1, 2]);
         assert_eq!(
             more.next

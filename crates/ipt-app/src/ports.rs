@@ -592,6 +592,14 @@ pub trait Store: Send + Sync + 'static {
         patient: PatientId,
         audit: &AuditEvent,
     ) -> Result<Vec<Course>, StoreError>;
+    /// At most `limit` of a patient's courses, by start date then id, after (date, id).
+    async fn courses_page(
+        &self,
+        patient: PatientId,
+        after: Option<(time::Date, CourseId)>,
+        limit: u32,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Course>, StoreError>;
     async fn update_course(&self, course: &Course, audit: &AuditEvent) -> Result<i64, StoreError>;
     // Supervision comments: added, never changed.
     async fn add_comment(
@@ -602,6 +610,14 @@ pub trait Store: Send + Sync + 'static {
     async fn comments(
         &self,
         course: CourseId,
+        audit: &AuditEvent,
+    ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError>;
+    /// At most `limit` of a course's comments, by time written then id, after (time, id).
+    async fn comments_page(
+        &self,
+        course: CourseId,
+        after: Option<(OffsetDateTime, CommentId)>,
+        limit: u32,
         audit: &AuditEvent,
     ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError>;
 

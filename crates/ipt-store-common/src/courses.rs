@@ -51,6 +51,25 @@ pub const OF_PATIENT: &str = concat!(
     columns!(),
     " FROM courses WHERE patient_id = $1 ORDER BY started_on, id"
 );
+/// A page of a patient's courses: the first `$2`, or (`PAGE_AFTER`) those after the one
+/// started on `$3` with id `$4`.
+pub const PAGE_FIRST: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM courses WHERE patient_id = $1 ORDER BY started_on, id LIMIT $2"
+);
+pub const PAGE_AFTER: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM courses WHERE patient_id = $1 AND (started_on > $3 OR (started_on = $3 AND id > $4)) \
+     ORDER BY started_on, id LIMIT $2"
+);
+/// A page of a course's comments, as `PAGE_FIRST` and `PAGE_AFTER` by time written.
+pub const COMMENTS_FIRST: &str =
+    "SELECT * FROM supervisor_comments WHERE course_id = $1 ORDER BY written_at, id LIMIT $2";
+pub const COMMENTS_AFTER: &str = "SELECT * FROM supervisor_comments WHERE course_id = $1 \
+     AND (written_at > $3 OR (written_at = $3 AND id > $4)) ORDER BY written_at, id LIMIT $2";
+
 /// The courses of one clinician's patients (read by `caseload::caseload_records`).
 pub const OF_CLINICIAN: &str = concat!(
     "SELECT ",
@@ -398,6 +417,46 @@ macro_rules! courses_sql {
             ) -> Result<Vec<Course>, StoreError> {
                 let q = sqlx::query(OF_PATIENT).bind(patient.as_uuid());
                 read_all::<CourseRow>(s, q, a).await
+            }
+
+            pub(crate) async fn courses_page(
+                s: &$store,
+                patient: PatientId,
+                after: Option<(time::Date, CourseId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Course>, StoreError> {
+                let q = match after {
+                    None => sqlx::query(PAGE_FIRST)
+                        .bind(patient.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some((on, id)) => sqlx::query(PAGE_AFTER)
+                        .bind(patient.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(on)
+                        .bind(id.as_uuid()),
+                };
+                read_all::<CourseRow>(s, q, a).await
+            }
+
+            pub(crate) async fn comments_page(
+                s: &$store,
+                course: CourseId,
+                after: Option<(OffsetDateTime, CommentId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<SupervisorComment>, StoreError> {
+                let q = match after {
+                    None => sqlx::query(COMMENTS_FIRST)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some((at, id)) => sqlx::query(COMMENTS_AFTER)
+                        .bind(course.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(at)
+                        .bind(id.as_uuid()),
+                };
+                read_all::<CommentRow>(s, q, a).await
             }
 
             pub(crate) async fn update_course(

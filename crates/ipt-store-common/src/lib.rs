@@ -702,6 +702,16 @@ macro_rules! store_impl {
                 courses::courses_of_patient(self, patient, a).await
             }
 
+            async fn courses_page(
+                &self,
+                patient: PatientId,
+                after: Option<(time::Date, CourseId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Course>, StoreError> {
+                courses::courses_page(self, patient, after, limit, a).await
+            }
+
             async fn update_course(&self, c: &Course, a: &AuditEvent) -> Result<i64, StoreError> {
                 courses::update_course(self, c, a).await
             }
@@ -712,6 +722,16 @@ macro_rules! store_impl {
                 a: &AuditEvent,
             ) -> Result<(), StoreError> {
                 courses::add_comment(self, c, a).await
+            }
+
+            async fn comments_page(
+                &self,
+                course: CourseId,
+                after: Option<(OffsetDateTime, CommentId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<ipt_domain::supervision::SupervisorComment>, StoreError> {
+                courses::comments_page(self, course, after, limit, a).await
             }
 
             async fn comments(

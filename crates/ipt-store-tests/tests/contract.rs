@@ -1809,3 +1809,67 @@ pub async fn assessments_and_sessions_are_read_a_page_at_a_time(s: S) {
     assert_eq!(numbers(&rest), [3, 4, 5]);
     assert_eq!(rest[0].notes, "engaged", "whole sessions, opened");
 }
+
+/// A patient's courses and a course's comments read a page at a time, ties (the same start
+/// date, the same instant) broken by id.
+pub async fn courses_and_comments_are_read_a_page_at_a_time(s: S) {
+    use ipt_domain::supervision::SupervisorComment;
+    let (c, p, first) = setup(&s).await;
+    for days in [0i64, 0, 30] {
+        let mut more = course(&p);
+        more.started_on = first.started_on + time::Duration::days(days);
+        s.create_course(&more, &a("course.create")).await.unwrap();
+    }
+    let whole = s.courses_of_patient(p.id, &a("course.list")).await.unwrap();
+    assert_eq!(whole.len(), 4);
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .courses_page(p.id, after, 2, &a("course.list"))
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.started_on, last.id));
+        walked.extend(page);
+    }
+    assert_eq!(walked, whole, "every course once, by start date then id");
+
+    for i in 0..5i64 {
+        let comment = SupervisorComment::new(
+            id(),
+            first.id,
+            None,
+            c,
+            &format!("Comment {i}"),
+            NOW + time::Duration::minutes(i / 2),
+        )
+        .unwrap();
+        s.add_comment(&comment, &a("comment.create")).await.unwrap();
+    }
+    let page = s
+        .comments_page(first.id, None, 3, &a("comment.list"))
+        .await
+        .unwrap();
+    let last = page.last().unwrap();
+    let rest = s
+        .comments_page(
+            first.id,
+            Some((last.written_at, last.id)),
+            3,
+            &a("comment.list"),
+        )
+        .await
+        .unwrap();
+    let texts: Vec<String> = page.iter().chain(&rest).map(|c| c.text.clone()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Comment 0",
+            "Comment 1",
+            "Comment 2",
+            "Comment 3",
+            "Comment 4"
+        ]
+    );
+}

@@ -98,4 +98,5 @@ stories!(
     attempts_at_secrets_are_counted_atomically_per_window,
     the_census_counts_every_table_and_names_the_last_migration,
     assessments_and_sessions_are_read_a_page_at_a_time,
+    courses_and_comments_are_read_a_page_at_a_time,
 );

@@ -525,26 +525,39 @@ async fn show_patient(
     path = "/api/v1/patients/{id}/courses",
     operation_id = "listPatientCourses",
     tag = "Courses",
-    summary = "A patient's courses, oldest first",
+    summary = "A patient's courses, oldest first, a page at a time",
     params(
         ("id" = uuid::Uuid, Path, description = "The patient id"),
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "Courses", body = Vec<CourseSummaryDto>),
-        problem::ReadProblems,
+        (status = 200, description = "One page", body = CoursePageDto),
+        (status = 401, response = problem::Unauthorised),
+        (status = 404, response = problem::NotFound),
+        (status = 422, response = problem::Invalid),
+        (status = 429, response = problem::TooManyRequests),
     ),
 )]
 async fn patient_courses(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let id: PatientId = path_id(&id, "patient")?;
-    let courses = s.app.courses_of_patient(&u.actor(), id).await?;
-    ok(courses
-        .iter()
-        .map(CourseSummaryDto::from)
-        .collect::<Vec<_>>())
+    let (limit, after) = page_query(&q);
+    let page = s
+        .app
+        .patient_courses_page(&u.actor(), id, limit, after)
+        .await?;
+    let path = format!("/api/v1/patients/{id}/courses");
+    let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CourseSummaryDto::from(c));
+    ok(CoursePageDto {
+        items,
+        next_cursor,
+        next,
+    })
 }
 
 #[utoipa::path(
@@ -1741,24 +1754,39 @@ async fn list_sessions(
     path = "/api/v1/courses/{id}/comments",
     operation_id = "listComments",
     tag = "Supervision",
-    summary = "The supervision comments on a course, oldest first (for everyone who may read the course)",
+    summary = "The supervision comments on a course, oldest first, a page at a time (for everyone who may read the course)",
     params(
         ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "Comments", body = Vec<CommentDto>),
-        problem::ReadProblems,
+        (status = 200, description = "One page", body = CommentPageDto),
+        (status = 401, response = problem::Unauthorised),
+        (status = 404, response = problem::NotFound),
+        (status = 422, response = problem::Invalid),
+        (status = 429, response = problem::TooManyRequests),
     ),
 )]
 async fn list_comments(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let id: CourseId = path_id(&id, "course")?;
-    let mut comments = s.app.supervisor_comments(&u.actor(), id).await?;
-    comments.sort_by_key(|c| (c.written_at, c.id));
-    ok(comments.iter().map(CommentDto::from).collect::<Vec<_>>())
+    let (limit, after) = page_query(&q);
+    let page = s
+        .app
+        .course_comments_page(&u.actor(), id, limit, after)
+        .await?;
+    let path = format!("/api/v1/courses/{id}/comments");
+    let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CommentDto::from(c));
+    ok(CommentPageDto {
+        items,
+        next_cursor,
+        next,
+    })
 }
 
 /// Comment as the clinician's supervisor; anyone else gets the answer a missing course gets,

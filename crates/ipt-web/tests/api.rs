@@ -246,7 +246,8 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         );
         let courses = get(&t, &format!("/api/v1/patients/{pid}/courses"), tok).await;
         ok(&courses, StatusCode::OK);
-        assert_eq!(courses.json[0]["id"], cid.as_str());
+        assert_eq!(courses.json["items"][0]["id"], cid.as_str());
+        assert_eq!(courses.json["next"], Value::Null);
         let course = format!("/api/v1/courses/{cid}");
 
         // Initial phase.
@@ -1667,8 +1668,8 @@ async fn a_supervisor_comments_on_a_course_through_the_api() {
         for tok in [&owner_tok, &sup_tok] {
             let list = get(&t, &path, tok).await;
             ok(&list, StatusCode::OK);
-            assert_eq!(list.json.as_array().unwrap().len(), 1);
-            assert_eq!(list.json[0]["text"], "Explore the role dispute.");
+            assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+            assert_eq!(list.json["items"][0]["text"], "Explore the role dispute.");
         }
         for tok in [&owner_tok, &other_tok] {
             let r = post(&t, &path, tok, json!({"text": "hello"})).await;
@@ -1680,9 +1681,7 @@ async fn a_supervisor_comments_on_a_course_through_the_api() {
         r.assert_problem(404);
         assert_eq!(r.json, get(&t, &gone, &other_tok).await.json);
         assert_eq!(
-            get(&t, &path, &owner_tok)
-                .await
-                .json
+            get(&t, &path, &owner_tok).await.json["items"]
                 .as_array()
                 .unwrap()
                 .len(),

@@ -74,23 +74,6 @@ impl App {
         Ok(comment)
     }
 
-    /// The supervision comments on a course, for everyone who may read it.
-    pub async fn supervisor_comments(
-        &self,
-        actor: &Actor,
-        course: CourseId,
-    ) -> Result<Vec<SupervisorComment>, AppError> {
-        let c = self.course_with(actor, course, Access::Read).await?;
-        let audit = self.audit(
-            actor,
-            "supervisor_comment.read",
-            "course",
-            course.as_uuid(),
-            Some(c.patient),
-        );
-        Ok(self.store.comments(course, &audit).await?)
-    }
-
     /// The supervision comments of a course the caller has loaded (its view was read with the
     /// access check), without reading the course again.
     pub async fn supervisor_comments_in(

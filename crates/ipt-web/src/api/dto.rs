@@ -890,6 +890,28 @@ pub struct AssessmentPageDto {
     pub next: Option<String>,
 }
 
+/// One page of a patient's courses, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CoursePage)]
+pub struct CoursePageDto {
+    pub items: Vec<CourseSummaryDto>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The next page's URL; null on the last page.
+    pub next: Option<String>,
+}
+
+/// One page of a course's supervision comments, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CommentPage)]
+pub struct CommentPageDto {
+    pub items: Vec<CommentDto>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The next page's URL; null on the last page.
+    pub next: Option<String>,
+}
+
 /// One page of a course's sessions, by number.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = SessionPage)]
