@@ -26,6 +26,8 @@ pub enum ListKind {
     Comments,
     /// A patient's courses, by start date then id.
     Courses,
+    /// The open risk alerts of a caseload, by time raised then id.
+    Alerts,
 }
 
 impl ListKind {
@@ -35,6 +37,7 @@ impl ListKind {
             Self::Sessions => "se1",
             Self::Comments => "co1",
             Self::Courses => "cr1",
+            Self::Alerts => "al1",
         }
     }
 }
@@ -80,7 +83,7 @@ impl Position {
             parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)
         };
         let position = match kind {
-            ListKind::Assessments | ListKind::Comments => {
+            ListKind::Assessments | ListKind::Comments | ListKind::Alerts => {
                 let at = parts
                     .next()
                     .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())

@@ -778,6 +778,15 @@ pub trait Store: Send + Sync + 'static {
         filter: &AlertFilter,
         audit: &AuditEvent,
     ) -> Result<Vec<RiskAlert>, StoreError>;
+    /// At most `limit` of the open alerts of `clinician`'s patients, oldest first (by time
+    /// raised, then id), after (time, id).
+    async fn open_alerts_page(
+        &self,
+        clinician: UserId,
+        after: Option<(OffsetDateTime, AlertId)>,
+        limit: u32,
+        audit: &AuditEvent,
+    ) -> Result<Vec<RiskAlert>, StoreError>;
     /// Save the acknowledgement carried by `alert` (whose version is the one read).
     async fn acknowledge_alert(
         &self,

@@ -77,6 +77,15 @@ pub const ALERTS_OF_PATIENT_OF_CLINICIAN: &str = "SELECT r.* FROM risk_alerts r 
 pub const ALERTS_OF_CLINICIAN: &str = "SELECT r.* FROM patients p \
      JOIN risk_alerts r ON r.patient_id = p.id WHERE p.clinician_id = $1 \
      AND ($2 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
+/// A page of the open alerts of clinician $1's patients, oldest first: the first $2, or
+/// (`OPEN_OF_CLINICIAN_AFTER`) those after the one raised at $3 with id $4.
+pub const OPEN_OF_CLINICIAN_FIRST: &str = "SELECT r.* FROM patients p \
+     JOIN risk_alerts r ON r.patient_id = p.id WHERE p.clinician_id = $1 \
+     AND r.acknowledged_at IS NULL ORDER BY r.raised_at, r.id LIMIT $2";
+pub const OPEN_OF_CLINICIAN_AFTER: &str = "SELECT r.* FROM patients p \
+     JOIN risk_alerts r ON r.patient_id = p.id WHERE p.clinician_id = $1 \
+     AND r.acknowledged_at IS NULL AND (r.raised_at > $3 OR (r.raised_at = $3 AND r.id > $4)) \
+     ORDER BY r.raised_at, r.id LIMIT $2";
 /// Every alert of the programme (the system's own reads).
 pub const ALERTS_ALL: &str = "SELECT r.* FROM risk_alerts r \
      WHERE ($1 = FALSE OR r.acknowledged_at IS NULL) ORDER BY r.raised_at DESC, r.id";
@@ -488,6 +497,26 @@ macro_rules! assessments_sql {
                     (None, None) => sqlx::query(ALERTS_ALL),
                 };
                 read_all::<AlertRow>(s, q.bind(f.open_only), a).await
+            }
+
+            pub(crate) async fn open_alerts_page(
+                s: &$store,
+                clinician: UserId,
+                after: Option<(OffsetDateTime, AlertId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<RiskAlert>, StoreError> {
+                let q = match after {
+                    None => sqlx::query(OPEN_OF_CLINICIAN_FIRST)
+                        .bind(clinician.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some((at, id)) => sqlx::query(OPEN_OF_CLINICIAN_AFTER)
+                        .bind(clinician.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(at)
+                        .bind(id.as_uuid()),
+                };
+                read_all::<AlertRow>(s, q, a).await
             }
 
             pub(crate) async fn acknowledge_alert(

@@ -967,6 +967,16 @@ macro_rules! store_impl {
                 assessments::alerts(self, f, a).await
             }
 
+            async fn open_alerts_page(
+                &self,
+                clinician: UserId,
+                after: Option<(OffsetDateTime, AlertId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<RiskAlert>, StoreError> {
+                assessments::open_alerts_page(self, clinician, after, limit, a).await
+            }
+
             async fn acknowledge_alert(
                 &self,
                 al: &RiskAlert,

@@ -1873,3 +1873,61 @@ pub async fn courses_and_comments_are_read_a_page_at_a_time(s: S) {
         ]
     );
 }
+
+/// The open alerts of one clinician's patients, a page at a time, oldest first: acknowledged
+/// ones and other clinicians' patients' are never read.
+pub async fn open_alerts_are_read_a_page_at_a_time_per_clinician(s: S) {
+    use ipt_domain::alert::RiskAlert;
+    let (c, p, mine) = setup(&s).await;
+    let mut raised = Vec::new();
+    for minutes in [0i64, 0, 5] {
+        let al = RiskAlert::from_session_concern(
+            id(),
+            p.id,
+            mine.id,
+            id(),
+            NOW + time::Duration::minutes(minutes),
+        );
+        s.add_alert(&al, &a("risk_alert.create")).await.unwrap();
+        raised.push(al);
+    }
+    let mut acked = raised[1].clone();
+    acked.acknowledge(c, "Called; safe.", NOW).unwrap();
+    s.acknowledge_alert(&acked, &a("risk_alert.acknowledge"))
+        .await
+        .unwrap();
+    let other = clinician(&s, "other").await;
+    let theirs = patient(other, "Olga Other");
+    s.create_patient(&theirs, &a("patient.create"))
+        .await
+        .unwrap();
+    let their_course = course(&theirs);
+    s.create_course(&their_course, &a("course.create"))
+        .await
+        .unwrap();
+    let al = RiskAlert::from_session_concern(id(), theirs.id, their_course.id, id(), NOW);
+    s.add_alert(&al, &a("risk_alert.create")).await.unwrap();
+
+    let first = s
+        .open_alerts_page(c, None, 1, &a("risk_alert.list"))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|x| x.id).collect::<Vec<_>>(),
+        [raised[0].id]
+    );
+    let rest = s
+        .open_alerts_page(
+            c,
+            Some((first[0].raised_at, first[0].id)),
+            10,
+            &a("risk_alert.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|x| x.id).collect::<Vec<_>>(),
+        [raised[2].id],
+        "the acknowledged one and the other clinician's are not read"
+    );
+}

@@ -99,4 +99,5 @@ stories!(
     the_census_counts_every_table_and_names_the_last_migration,
     assessments_and_sessions_are_read_a_page_at_a_time,
     courses_and_comments_are_read_a_page_at_a_time,
+    open_alerts_are_read_a_page_at_a_time_per_clinician,
 );

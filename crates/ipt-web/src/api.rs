@@ -411,17 +411,35 @@ async fn caseload(
     path = "/api/v1/alerts",
     operation_id = "listOpenAlerts",
     tag = "Caseload",
-    summary = "Open risk alerts of every patient on the caller's caseload",
+    summary = "Open risk alerts of every patient on the caller's caseload, oldest first, a page at a time",
+    params(
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
+    ),
     responses(
-        (status = 200, description = "Open alerts, oldest first", body = Vec<AlertDto>),
+        (status = 200, description = "One page of open alerts", body = AlertPageDto),
         (status = 401, response = problem::Unauthorised),
         (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
+        (status = 422, response = problem::Invalid),
     ),
 )]
-async fn list_alerts(State(s): State<AppState>, Extension(u): Extension<CurrentUser>) -> ApiResult {
-    let alerts = s.app.caseload_open_alerts(&u.actor()).await?;
-    ok(alerts.iter().map(AlertDto::from).collect::<Vec<_>>())
+async fn list_alerts(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let (limit, after) = page_query(&q);
+    let page = s
+        .app
+        .caseload_open_alerts_page(&u.actor(), limit, after)
+        .await?;
+    let (items, next_cursor, next) = page_parts(page, "/api/v1/alerts", &q, |a| AlertDto::from(a));
+    ok(AlertPageDto {
+        items,
+        next_cursor,
+        next,
+    })
 }
 
 #[utoipa::path(

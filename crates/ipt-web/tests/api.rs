@@ -404,8 +404,16 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         // Two open alerts now: the session's concern and the PHQ-9 item.
         let alerts = get(&t, "/api/v1/alerts", tok).await;
         ok(&alerts, StatusCode::OK);
-        let open = alerts.json.as_array().unwrap();
+        let open = alerts.json["items"].as_array().unwrap();
         assert_eq!(open.len(), 2, "{}", alerts.reply.body);
+        // A page at a time: one, then the other, then no next page.
+        let first = get(&t, "/api/v1/alerts?limit=1", tok).await;
+        ok(&first, StatusCode::OK);
+        assert_eq!(first.json["items"][0], open[0]);
+        let next = first.json["next"].as_str().unwrap().to_string();
+        let second = get(&t, &next, tok).await;
+        assert_eq!(second.json["items"][0], open[1]);
+        assert_eq!(second.json["next"], Value::Null);
         let phq = open
             .iter()
             .find(|a| a["source"]["kind"] == "instrument")
@@ -435,7 +443,7 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         .await;
         again.assert_problem(409);
         let alerts = get(&t, "/api/v1/alerts", tok).await;
-        assert_eq!(alerts.json.as_array().unwrap().len(), 1);
+        assert_eq!(alerts.json["items"].as_array().unwrap().len(), 1);
         let patient = get(&t, &format!("/api/v1/patients/{pid}"), tok).await;
         ok(&patient, StatusCode::OK);
         assert_eq!(
@@ -459,7 +467,7 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
             .assert_problem(422);
 
         // The session's concern is acknowledged too: no course ends past an open alert.
-        let concern = get(&t, "/api/v1/alerts", tok).await.json[0].clone();
+        let concern = get(&t, "/api/v1/alerts", tok).await.json["items"][0].clone();
         let r = post(
             &t,
             &format!(
@@ -1003,7 +1011,7 @@ async fn another_clinicians_patient_answers_exactly_like_a_missing_one() {
         .await;
         ok(&raised, StatusCode::CREATED);
         let alerts = get(&t, "/api/v1/alerts", &owner_tok).await;
-        let alert = alerts.json[0]["id"].as_str().unwrap().to_string();
+        let alert = alerts.json["items"][0]["id"].as_str().unwrap().to_string();
         // (method, path with {p} and {c}, body, changes data)
         let routes: Vec<(&str, &str, Option<Value>, bool)> = vec![
             ("GET", "/api/v1/patients/{p}", None, false),

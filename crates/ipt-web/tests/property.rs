@@ -85,7 +85,7 @@ async fn course_json(t: &TestApp, course: &str, tok: &str) -> Value {
 async fn open_alerts(t: &TestApp, tok: &str) -> Vec<Value> {
     let r = get(t, "/api/v1/alerts", tok).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.reply.body);
-    r.json.as_array().cloned().unwrap_or_default()
+    r.json["items"].as_array().cloned().unwrap_or_default()
 }
 
 /// Run `ops` against a fresh course (in its middle phase, or in its termination phase when

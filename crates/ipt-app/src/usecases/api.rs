@@ -12,7 +12,6 @@ use ipt_domain::patient::Patient;
 use ipt_domain::session::TherapySession;
 
 use crate::access::Access;
-use crate::ports::AlertFilter;
 use crate::{App, AppError};
 
 impl App {
@@ -49,20 +48,36 @@ impl App {
         Ok((p, courses))
     }
 
-    /// The open risk alerts of every patient on the actor's caseload, oldest first.
-    pub async fn caseload_open_alerts(&self, actor: &Actor) -> Result<Vec<RiskAlert>, AppError> {
+    /// One page of the open risk alerts of every patient on the actor's caseload (a
+    /// supervisor's includes their supervisees'), oldest first. Each owner's alerts are read a
+    /// page at a time from where the last page ended, and the owners' pages merged.
+    pub async fn caseload_open_alerts_page(
+        &self,
+        actor: &Actor,
+        limit: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<crate::paging::Page<RiskAlert>, AppError> {
+        use crate::paging::{ListKind, Page, PageRequest, Position};
+        let kind = ListKind::Alerts;
+        let req = PageRequest::parse(kind, limit, after).map_err(AppError::Rejected)?;
+        let after = req
+            .after
+            .and_then(Position::timed)
+            .map(|(at, id)| (at, id.into()));
         let mut alerts = vec![];
         for owner in self.caseload_owners(actor).await? {
-            let filter = AlertFilter {
-                clinician: Some(owner),
-                open_only: true,
-                ..Default::default()
-            };
             let audit = self.audit(actor, "risk_alert.list", "user", owner.as_uuid(), None);
-            alerts.extend(self.store.alerts(&filter, &audit).await?);
+            alerts.extend(
+                self.store
+                    .open_alerts_page(owner, after, req.limit + 1, &audit)
+                    .await?,
+            );
         }
         alerts.sort_by_key(|a| (a.raised_at, a.id));
-        Ok(alerts)
+        Ok(Page::of(alerts, kind, req.limit, |a| Position::Timed {
+            at: a.raised_at,
+            id: a.id.as_uuid(),
+        }))
     }
 
     /// The interpersonal inventory of a course the actor may read (or change).
