@@ -28,6 +28,8 @@ pub enum ListKind {
     Courses,
     /// The open risk alerts of a caseload, by time raised then id.
     Alerts,
+    /// The patients of a caseload, by name (byte by byte) then id.
+    Patients,
 }
 
 impl ListKind {
@@ -38,12 +40,13 @@ impl ListKind {
             Self::Comments => "co1",
             Self::Courses => "cr1",
             Self::Alerts => "al1",
+            Self::Patients => "pa1",
         }
     }
 }
 
 /// Where a page starts: after the row with this sort key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
     /// After the row of a list ordered by an instant, then id (assessments, comments).
     Timed { at: OffsetDateTime, id: uuid::Uuid },
@@ -51,6 +54,8 @@ pub enum Position {
     Dated { on: Date, id: uuid::Uuid },
     /// After the session with this number.
     Session { number: u16 },
+    /// After the row of a list ordered by a name, then id (patients).
+    Named { name: String, id: uuid::Uuid },
 }
 
 impl Position {
@@ -65,6 +70,7 @@ impl Position {
             ),
             Self::Dated { on, id } => format!("{}|{on}|{id}", kind.tag()),
             Self::Session { number } => format!("{}|{number}", kind.tag()),
+            Self::Named { name, id } => format!("{}|{name}|{id}", kind.tag()),
         };
         URL_SAFE_NO_PAD.encode(body)
     }
@@ -75,6 +81,18 @@ impl Position {
         let bad = || FieldError::new("after", Code::CursorInvalid);
         let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        if kind == ListKind::Patients {
+            // A name may hold '|': the id is after the last one.
+            let (name, id) = text
+                .strip_prefix(kind.tag())
+                .and_then(|r| r.strip_prefix('|'))
+                .and_then(|r| r.rsplit_once('|'))
+                .ok_or_else(bad)?;
+            return Ok(Self::Named {
+                name: name.to_string(),
+                id: id.parse().map_err(|_| bad())?,
+            });
+        }
         let mut parts = text.split('|');
         if parts.next() != Some(kind.tag()) {
             return Err(bad());
@@ -106,6 +124,7 @@ impl Position {
             ListKind::Sessions => Self::Session {
                 number: parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?,
             },
+            ListKind::Patients => unreachable!("read above"),
         };
         if parts.next().is_some() {
             return Err(bad());
@@ -121,6 +140,14 @@ impl Position {
         }
     }
 
+    /// The name and id of a `Named` position.
+    pub fn named(self) -> Option<(String, uuid::Uuid)> {
+        match self {
+            Self::Named { name, id } => Some((name, id)),
+            _ => None,
+        }
+    }
+
     /// The date and id of a `Dated` position.
     pub fn dated(self) -> Option<(Date, uuid::Uuid)> {
         match self {
@@ -131,7 +158,7 @@ impl Position {
 }
 
 /// A request for one page: at most `limit` rows after `after`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: u32,
     pub after: Option<Position>,
@@ -224,13 +251,20 @@ mod tests {
         );
         let s = Position::Session { number: 7 };
         let c = s.cursor(ListKind::Sessions);
-        assert_eq!(Position::parse(ListKind::Sessions, &c), Ok(s));
+        assert_eq!(Position::parse(ListKind::Sessions, &c), Ok(s.clone()));
         let d = Position::Dated {
             on: time::macros::date!(2026 - 01 - 05),
             id: uuid::Uuid::now_v7(),
         };
         let c = d.cursor(ListKind::Courses);
         assert_eq!(Position::parse(ListKind::Courses, &c), Ok(d));
+        let n = Position::Named {
+            name: "Anna | Bianchi".into(),
+            id: uuid::Uuid::now_v7(),
+        };
+        let c = n.cursor(ListKind::Patients);
+        assert_eq!(Position::parse(ListKind::Patients, &c), Ok(n));
+        assert!(Position::parse(ListKind::Patients, &s.cursor(ListKind::Sessions)).is_err());
         for bad in ["", "x", "!!!", &URL_SAFE_NO_PAD.encode("se1|7|8")] {
             let e = Position::parse(ListKind::Sessions, bad).unwrap_err();
             assert_eq!(e.code, "cursor_invalid", "{bad}");

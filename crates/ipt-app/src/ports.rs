@@ -568,6 +568,15 @@ pub trait Store: Send + Sync + 'static {
         clinician: Option<UserId>,
         audit: &AuditEvent,
     ) -> Result<Vec<Patient>, StoreError>;
+    /// At most `limit` of `clinician`'s patients by name (byte by byte, on both databases),
+    /// then id, after (name, id).
+    async fn patients_page(
+        &self,
+        clinician: UserId,
+        after: Option<(String, PatientId)>,
+        limit: u32,
+        audit: &AuditEvent,
+    ) -> Result<Vec<Patient>, StoreError>;
     async fn update_patient(
         &self,
         patient: &Patient,

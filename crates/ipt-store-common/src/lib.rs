@@ -663,6 +663,16 @@ macro_rules! store_impl {
                 patients::list_patients(self, clinician, a).await
             }
 
+            async fn patients_page(
+                &self,
+                clinician: UserId,
+                after: Option<(String, PatientId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Patient>, StoreError> {
+                patients::patients_page(self, clinician, after, limit, a).await
+            }
+
             async fn update_patient(&self, p: &Patient, a: &AuditEvent) -> Result<i64, StoreError> {
                 patients::update_patient(self, p, a).await
             }

@@ -13,6 +13,20 @@ pub const BY_ID: &str = "SELECT * FROM patients WHERE id = $1";
 /// One clinician's patients (also read by `caseload::caseload_records`).
 pub const OF_CLINICIAN: &str = "SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id";
 
+/// A page of one clinician's patients by name (compared byte by byte, as the app sorts them:
+/// PostgreSQL's own collation would order them otherwise than SQLite), then id: the first $2,
+/// or (`PAGE_AFTER_*`) those after the one named $3 with id $4. The one statement that differs
+/// between the dialects: SQLite compares text byte by byte already, PostgreSQL needs "C".
+pub const PAGE_FIRST_SQLITE: &str =
+    "SELECT * FROM patients WHERE clinician_id = $1 ORDER BY name, id LIMIT $2";
+pub const PAGE_AFTER_SQLITE: &str = "SELECT * FROM patients WHERE clinician_id = $1 \
+     AND (name > $3 OR (name = $3 AND id > $4)) ORDER BY name, id LIMIT $2";
+pub const PAGE_FIRST_POSTGRES: &str = "SELECT * FROM patients WHERE clinician_id = $1 \
+     ORDER BY name COLLATE \"C\", id LIMIT $2";
+pub const PAGE_AFTER_POSTGRES: &str = "SELECT * FROM patients WHERE clinician_id = $1 \
+     AND (name COLLATE \"C\" > $3 OR (name = $3 AND id > $4)) \
+     ORDER BY name COLLATE \"C\", id LIMIT $2";
+
 /// A row of `patients`.
 #[derive(sqlx::FromRow)]
 pub struct PatientRow {
@@ -93,6 +107,32 @@ macro_rules! patients_sql {
                 let q = match clinician {
                     Some(c) => sqlx::query(OF_CLINICIAN).bind(c.as_uuid()),
                     None => sqlx::query("SELECT * FROM patients ORDER BY name, id"),
+                };
+                read_all::<PatientRow>(s, q, a).await
+            }
+
+            pub(crate) async fn patients_page(
+                s: &$store,
+                clinician: UserId,
+                after: Option<(String, PatientId)>,
+                limit: u32,
+                a: &AuditEvent,
+            ) -> Result<Vec<Patient>, StoreError> {
+                let pg = <$db as sqlx::Database>::NAME == "PostgreSQL";
+                let (first, next) = if pg {
+                    (PAGE_FIRST_POSTGRES, PAGE_AFTER_POSTGRES)
+                } else {
+                    (PAGE_FIRST_SQLITE, PAGE_AFTER_SQLITE)
+                };
+                let q = match after {
+                    None => sqlx::query(first)
+                        .bind(clinician.as_uuid())
+                        .bind(i64::from(limit)),
+                    Some((name, id)) => sqlx::query(next)
+                        .bind(clinician.as_uuid())
+                        .bind(i64::from(limit))
+                        .bind(name)
+                        .bind(id.as_uuid()),
                 };
                 read_all::<PatientRow>(s, q, a).await
             }

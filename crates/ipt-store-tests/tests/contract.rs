@@ -1931,3 +1931,40 @@ pub async fn open_alerts_are_read_a_page_at_a_time_per_clinician(s: S) {
         "the acknowledged one and the other clinician's are not read"
     );
 }
+
+/// A clinician's patients a page at a time, by name compared byte by byte on both databases
+/// (PostgreSQL's own collation would put "anna" beside "Anna"), then id.
+pub async fn patients_are_read_a_page_at_a_time_in_the_same_order_on_both_databases(s: S) {
+    let c = clinician(&s, "clin").await;
+    for name in [
+        "Émile Durand",
+        "anna Rossi",
+        "Zoe Park",
+        "Anna Rossi",
+        "Bob Stone",
+    ] {
+        let p = patient(c, name);
+        s.create_patient(&p, &a("patient.create")).await.unwrap();
+    }
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .patients_page(c, after.clone(), 2, &a("patient.list"))
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.name.as_str().to_string(), last.id));
+        names.extend(page.iter().map(|p| p.name.as_str().to_string()));
+    }
+    assert_eq!(
+        names,
+        [
+            "Anna Rossi",
+            "Bob Stone",
+            "Zoe Park",
+            "anna Rossi",
+            "Émile Durand"
+        ]
+    );
+}

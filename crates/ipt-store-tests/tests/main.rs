@@ -100,4 +100,5 @@ stories!(
     assessments_and_sessions_are_read_a_page_at_a_time,
     courses_and_comments_are_read_a_page_at_a_time,
     open_alerts_are_read_a_page_at_a_time_per_clinician,
+    patients_are_read_a_page_at_a_time_in_the_same_order_on_both_databases,
 );

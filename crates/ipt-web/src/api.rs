@@ -447,20 +447,36 @@ async fn list_alerts(
     path = "/api/v1/patients",
     operation_id = "listPatients",
     tag = "Patients",
-    summary = "The patients on the caller's caseload, by name",
+    summary = "The patients on the caller's caseload, by name, a page at a time",
+    params(
+        ("limit" = Option<u32>, Query, description = "Rows per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
+    ),
     responses(
-        (status = 200, description = "Patients", body = Vec<PatientDto>),
+        (status = 200, description = "One page of patients", body = PatientPageDto),
         (status = 401, response = problem::Unauthorised),
         (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
+        (status = 422, response = problem::Invalid),
     ),
 )]
 async fn list_patients(
     State(s): State<AppState>,
     Extension(u): Extension<CurrentUser>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let patients = s.app.caseload_patients(&u.actor()).await?;
-    ok(patients.iter().map(PatientDto::from).collect::<Vec<_>>())
+    let (limit, after) = page_query(&q);
+    let page = s
+        .app
+        .caseload_patients_page(&u.actor(), limit, after)
+        .await?;
+    let (items, next_cursor, next) =
+        page_parts(page, "/api/v1/patients", &q, |p| PatientDto::from(p));
+    ok(PatientPageDto {
+        items,
+        next_cursor,
+        next,
+    })
 }
 
 #[utoipa::path(

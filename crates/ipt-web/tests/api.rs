@@ -228,7 +228,7 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         assert_eq!(r.json["clinician_id"], rosa.id.to_string());
         let list = get(&t, "/api/v1/patients", tok).await;
         ok(&list, StatusCode::OK);
-        assert_eq!(list.json[0]["name"], "Ada Test");
+        assert_eq!(list.json["items"][0]["name"], "Ada Test");
 
         let r = post(
             &t,
@@ -684,7 +684,7 @@ async fn bad_input_is_refused_with_every_field_named_and_nothing_saved() {
             "wrong type and unknown member"
         );
         let list = get(&t, "/api/v1/patients", tok).await;
-        assert_eq!(list.json, json!([]), "nothing was saved");
+        assert_eq!(list.json["items"], json!([]), "nothing was saved");
 
         let p = t.patient(&rosa, "Bea Test").await;
         let c = t.course(&p, Format::Individual).await;
@@ -1173,7 +1173,7 @@ async fn another_clinicians_patient_answers_exactly_like_a_missing_one() {
         // Collections are the caller's own; administrators read no clinical records.
         let (_, other_tok) = token(&t, &other).await;
         assert_eq!(
-            get(&t, "/api/v1/patients", &other_tok).await.json,
+            get(&t, "/api/v1/patients", &other_tok).await.json["items"],
             json!([])
         );
         assert_eq!(
@@ -1183,7 +1183,7 @@ async fn another_clinicians_patient_answers_exactly_like_a_missing_one() {
         let (_, sup_tok) = token(&t, &sup).await;
         let seen = get(&t, "/api/v1/patients", &sup_tok).await;
         assert_eq!(
-            seen.json[0]["name"], "Dora Secret",
+            seen.json["items"][0]["name"], "Dora Secret",
             "a supervisor sees supervisees' patients"
         );
         let (_, admin_tok) = token(&t, &admin).await;

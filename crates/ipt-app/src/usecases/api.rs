@@ -15,18 +15,6 @@ use crate::access::Access;
 use crate::{App, AppError};
 
 impl App {
-    /// The patients whose clinician is on the actor's caseload (their own, and a supervisor's
-    /// supervisees'), by name. Administrators see no clinical records: `Forbidden`.
-    pub async fn caseload_patients(&self, actor: &Actor) -> Result<Vec<Patient>, AppError> {
-        let mut patients = vec![];
-        for owner in self.caseload_owners(actor).await? {
-            let audit = self.audit(actor, "patient.list", "user", owner.as_uuid(), None);
-            patients.extend(self.store.list_patients(Some(owner), &audit).await?);
-        }
-        patients.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        Ok(patients)
-    }
-
     /// The courses of one patient the actor may read, oldest first.
     pub async fn courses_of_patient(
         &self,
@@ -46,6 +34,40 @@ impl App {
         let audit = self.audit(actor, "course.list", "patient", p.id.as_uuid(), Some(p.id));
         let courses = self.store.courses_of_patient(p.id, &audit).await?;
         Ok((p, courses))
+    }
+
+    /// One page of the patients on the actor's caseload (a supervisor's includes their
+    /// supervisees'), by name then id; each owner's page is read from the cursor and merged.
+    /// Administrators see no clinical records: `Forbidden`.
+    pub async fn caseload_patients_page(
+        &self,
+        actor: &Actor,
+        limit: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<crate::paging::Page<Patient>, AppError> {
+        use crate::paging::{ListKind, Page, PageRequest, Position};
+        let kind = ListKind::Patients;
+        let req = PageRequest::parse(kind, limit, after).map_err(AppError::Rejected)?;
+        let after = req
+            .after
+            .and_then(Position::named)
+            .map(|(name, id)| (name, id.into()));
+        let mut patients = vec![];
+        for owner in self.caseload_owners(actor).await? {
+            let audit = self.audit(actor, "patient.list", "user", owner.as_uuid(), None);
+            patients.extend(
+                self.store
+                    .patients_page(owner, after.clone(), req.limit + 1, &audit)
+                    .await?,
+            );
+        }
+        patients.sort_by(|a, b| {
+            (a.name.as_str(), a.id.as_uuid()).cmp(&(b.name.as_str(), b.id.as_uuid()))
+        });
+        Ok(Page::of(patients, kind, req.limit, |p| Position::Named {
+            name: p.name.as_str().to_string(),
+            id: p.id.as_uuid(),
+        }))
     }
 
     /// One page of the open risk alerts of every patient on the actor's caseload (a

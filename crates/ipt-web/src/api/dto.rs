@@ -890,6 +890,17 @@ pub struct AssessmentPageDto {
     pub next: Option<String>,
 }
 
+/// One page of the patients on the caller's caseload, by name.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PatientPage)]
+pub struct PatientPageDto {
+    pub items: Vec<PatientDto>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The next page's URL; null on the last page.
+    pub next: Option<String>,
+}
+
 /// One page of the open risk alerts of the caller's caseload, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = AlertPage)]
