@@ -14,6 +14,14 @@ use time::{Date, OffsetDateTime};
 pub const DEFAULT_LIMIT: u32 = 50;
 /// The most rows one page may hold.
 pub const MAX_LIMIT: u32 = 200;
+/// The most recent rows of a long list (sessions, assessments) a whole-record view holds, as
+/// the API's course view does; the rest is read a page at a time.
+pub const VIEW_RECENT: usize = 100;
+
+/// The last `VIEW_RECENT` of `rows` (in their order), and how many there are in all.
+pub fn recent<T>(rows: &[T]) -> (&[T], usize) {
+    (&rows[rows.len().saturating_sub(VIEW_RECENT)..], rows.len())
+}
 
 /// Which list a cursor belongs to: a cursor of one list is refused by another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +277,16 @@ mod tests {
             let e = Position::parse(ListKind::Sessions, bad).unwrap_err();
             assert_eq!(e.code, "cursor_invalid", "{bad}");
         }
+    }
+
+    #[test]
+    fn a_view_holds_the_most_recent_rows_and_counts_them_all() {
+        let rows: Vec<usize> = (0..VIEW_RECENT + 7).collect();
+        let (shown, total) = recent(&rows);
+        assert_eq!((shown.len(), total), (VIEW_RECENT, VIEW_RECENT + 7));
+        assert_eq!(shown.first(), Some(&7), "the oldest are left out");
+        let few = [1, 2, 3];
+        assert_eq!(recent(&few), (&few[..], 3));
     }
 
     #[test]

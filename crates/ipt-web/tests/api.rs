@@ -582,6 +582,17 @@ async fn a_clinician_runs_a_whole_course_through_the_api() {
         assert_eq!(v["sessions"].as_array().unwrap().len(), 6);
         assert_eq!(v["assessments"].as_array().unwrap().len(), 3);
         assert_eq!(
+            (
+                v["assessments_total"].as_u64(),
+                v["sessions_total"].as_u64()
+            ),
+            (Some(3), Some(6))
+        );
+        assert_eq!(
+            (&v["assessments_more"], &v["sessions_more"]),
+            (&Value::Null, &Value::Null)
+        );
+        assert_eq!(
             v["course"]["focus_history"][0]["areas"][0]["area"],
             "role_dispute"
         );
@@ -830,6 +841,68 @@ async fn bad_input_is_refused_with_every_field_named_and_nothing_saved() {
         );
         assert_eq!(view.json["inventory"], json!([]));
         assert_eq!(view.json["sessions"], json!([]));
+    }
+}
+
+/// The course view holds a course's most recent 100 assessments with the count of all and the
+/// link that lists them all; the list's pages hold every one.
+#[tokio::test]
+async fn the_course_view_holds_the_recent_assessments_and_links_to_all() {
+    for t in TestApp::all().await {
+        let u = t.user("busy", Role::Clinician).await;
+        let p = t.patient(&u, "Marta Molti").await;
+        let c = t.started_course(&p, Format::Individual, 200).await;
+        let (_, tok) = token(&t, &u).await;
+        // One audit event per write, each with its own id.
+        let audit = || {
+            t.app.audit(
+                &Actor::System,
+                "assessment.create",
+                "course",
+                c.id.as_uuid(),
+                Some(p.id),
+            )
+        };
+        let mut ids = Vec::new();
+        for i in 0..105i64 {
+            let mut x = ipt_store_tests::fixtures::assessment(
+                &p,
+                c.id,
+                ipt_domain::assessment::AssessmentStatus::Final,
+            );
+            x.result.as_mut().unwrap().risk_items.clear();
+            x.administered_at = t.app.now() - time::Duration::hours(200 - i);
+            t.db.store.add_assessment(&x, None, &audit()).await.unwrap();
+            ids.push(x.id.to_string());
+        }
+        let view = get(&t, &format!("/api/v1/courses/{}", c.id), &tok).await;
+        ok(&view, StatusCode::OK);
+        let shown: Vec<&str> = view.json["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(shown.len(), 100);
+        assert_eq!(
+            shown,
+            ids[5..].iter().map(String::as_str).collect::<Vec<_>>(),
+            "the most recent"
+        );
+        assert_eq!(view.json["assessments_total"], 105);
+        let more = view.json["assessments_more"].as_str().unwrap().to_string();
+        let mut all = 0;
+        let mut url = format!("{more}?limit=200");
+        loop {
+            let r = get(&t, &url, &tok).await;
+            ok(&r, StatusCode::OK);
+            all += r.json["items"].as_array().unwrap().len();
+            match r.json["next"].as_str() {
+                Some(n) => url = n.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(all, 105, "the pages hold every one");
     }
 }
 

@@ -1113,9 +1113,17 @@ pub struct CourseViewDto {
     pub inventory: Vec<InventoryPersonDto>,
     pub snapshots: Vec<SnapshotDto>,
     pub timeline: TimelineDto,
+    /// The most recent 100 sessions, by number; `sessions_total` counts them all, and
+    /// `sessions_more` (when some are left out) lists them all a page at a time.
     pub sessions: Vec<SessionDto>,
+    pub sessions_total: usize,
+    pub sessions_more: Option<String>,
     pub goals: Vec<GoalDto>,
+    /// The most recent 100 assessments, oldest of them first; `assessments_total` counts them
+    /// all, and `assessments_more` (when some are left out) lists them all a page at a time.
     pub assessments: Vec<AssessmentDto>,
+    pub assessments_total: usize,
+    pub assessments_more: Option<String>,
 }
 
 impl CourseViewDto {
@@ -1127,7 +1135,16 @@ impl CourseViewDto {
         unmet: impl Fn(&CourseStatus) -> Vec<Guard>,
     ) -> Self {
         let c = &v.course;
+        let (sessions, sessions_total) = ipt_app::paging::recent(&v.sessions);
+        let (assessments, assessments_total) = ipt_app::paging::recent(&v.assessments);
+        let more = |shown: usize, total: usize, list: &str| {
+            (shown < total).then(|| format!("/api/v1/courses/{}/{list}", c.id))
+        };
         Self {
+            sessions_more: more(sessions.len(), sessions_total, "sessions"),
+            assessments_more: more(assessments.len(), assessments_total, "assessments"),
+            sessions_total,
+            assessments_total,
             course: c.into(),
             patient: (&v.patient).into(),
             suggested_flags: suggested.iter().map(Into::into).collect(),
@@ -1155,9 +1172,9 @@ impl CourseViewDto {
                     .collect(),
                 episodes: v.timeline.episodes.iter().map(Into::into).collect(),
             },
-            sessions: v.sessions.iter().map(|s| SessionDto::of(s, c)).collect(),
+            sessions: sessions.iter().map(|s| SessionDto::of(s, c)).collect(),
             goals: v.goals.iter().map(Into::into).collect(),
-            assessments: v.assessments.iter().map(Into::into).collect(),
+            assessments: assessments.iter().map(Into::into).collect(),
         }
     }
 }
