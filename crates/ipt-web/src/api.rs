@@ -417,7 +417,7 @@ async fn caseload(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page of open alerts", body = AlertPageDto),
+        (status = 200, description = "One page of open alerts", body = PageDto<AlertDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
@@ -435,7 +435,7 @@ async fn list_alerts(
         .caseload_open_alerts_page(&u.actor(), limit, after)
         .await?;
     let (items, next_cursor, next) = page_parts(page, "/api/v1/alerts", &q, |a| AlertDto::from(a));
-    ok(AlertPageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,
@@ -453,7 +453,7 @@ async fn list_alerts(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page of patients", body = PatientPageDto),
+        (status = 200, description = "One page of patients", body = PageDto<PatientDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 429, response = problem::TooManyRequests),
         (status = 403, response = problem::Forbidden),
@@ -472,7 +472,7 @@ async fn list_patients(
         .await?;
     let (items, next_cursor, next) =
         page_parts(page, "/api/v1/patients", &q, |p| PatientDto::from(p));
-    ok(PatientPageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,
@@ -566,7 +566,7 @@ async fn show_patient(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page", body = CoursePageDto),
+        (status = 200, description = "One page", body = PageDto<CourseSummaryDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 404, response = problem::NotFound),
         (status = 422, response = problem::Invalid),
@@ -587,7 +587,7 @@ async fn patient_courses(
         .await?;
     let path = format!("/api/v1/patients/{id}/courses");
     let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CourseSummaryDto::from(c));
-    ok(CoursePageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,
@@ -1713,7 +1713,7 @@ fn page_parts<T, D>(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page", body = AssessmentPageDto),
+        (status = 200, description = "One page", body = PageDto<AssessmentDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 404, response = problem::NotFound),
         (status = 422, response = problem::Invalid),
@@ -1734,7 +1734,7 @@ async fn list_assessments(
         .await?;
     let path = format!("/api/v1/courses/{id}/assessments");
     let (items, next_cursor, next) = page_parts(page, &path, &q, |x| AssessmentDto::from(x));
-    ok(AssessmentPageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,
@@ -1754,7 +1754,7 @@ async fn list_assessments(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page", body = SessionPageDto),
+        (status = 200, description = "One page", body = PageDto<SessionDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 404, response = problem::NotFound),
         (status = 422, response = problem::Invalid),
@@ -1775,7 +1775,7 @@ async fn list_sessions(
         .await?;
     let path = format!("/api/v1/courses/{id}/sessions");
     let (items, next_cursor, next) = page_parts(page, &path, &q, |x| SessionDto::of(x, &course));
-    ok(SessionPageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,
@@ -1795,7 +1795,7 @@ async fn list_sessions(
         ("after" = Option<String>, Query, description = "The `next_cursor` of the page before"),
     ),
     responses(
-        (status = 200, description = "One page", body = CommentPageDto),
+        (status = 200, description = "One page", body = PageDto<CommentDto>),
         (status = 401, response = problem::Unauthorised),
         (status = 404, response = problem::NotFound),
         (status = 422, response = problem::Invalid),
@@ -1816,7 +1816,7 @@ async fn list_comments(
         .await?;
     let path = format!("/api/v1/courses/{id}/comments");
     let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CommentDto::from(c));
-    ok(CommentPageDto {
+    ok(PageDto {
         items,
         next_cursor,
         next,

@@ -879,66 +879,10 @@ impl From<&Assessment> for AssessmentDto {
     }
 }
 
-/// One page of a course's assessments, oldest first.
+/// One page of a list (`paging` in the core): its rows, and where the next page starts.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = AssessmentPage)]
-pub struct AssessmentPageDto {
-    pub items: Vec<AssessmentDto>,
-    /// Pass as `after` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-    /// The next page's URL; null on the last page.
-    pub next: Option<String>,
-}
-
-/// One page of the patients on the caller's caseload, by name.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = PatientPage)]
-pub struct PatientPageDto {
-    pub items: Vec<PatientDto>,
-    /// Pass as `after` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-    /// The next page's URL; null on the last page.
-    pub next: Option<String>,
-}
-
-/// One page of the open risk alerts of the caller's caseload, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = AlertPage)]
-pub struct AlertPageDto {
-    pub items: Vec<AlertDto>,
-    /// Pass as `after` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-    /// The next page's URL; null on the last page.
-    pub next: Option<String>,
-}
-
-/// One page of a patient's courses, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = CoursePage)]
-pub struct CoursePageDto {
-    pub items: Vec<CourseSummaryDto>,
-    /// Pass as `after` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-    /// The next page's URL; null on the last page.
-    pub next: Option<String>,
-}
-
-/// One page of a course's supervision comments, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = CommentPage)]
-pub struct CommentPageDto {
-    pub items: Vec<CommentDto>,
-    /// Pass as `after` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-    /// The next page's URL; null on the last page.
-    pub next: Option<String>,
-}
-
-/// One page of a course's sessions, by number.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = SessionPage)]
-pub struct SessionPageDto {
-    pub items: Vec<SessionDto>,
+pub struct PageDto<T: ToSchema> {
+    pub items: Vec<T>,
     /// Pass as `after` for the next page; null on the last page.
     pub next_cursor: Option<String>,
     /// The next page's URL; null on the last page.
