@@ -434,12 +434,7 @@ async fn list_alerts(
         .app
         .caseload_open_alerts_page(&u.actor(), limit, after)
         .await?;
-    let (items, next_cursor, next) = page_parts(page, "/api/v1/alerts", &q, |a| AlertDto::from(a));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, "/api/v1/alerts", &q, |a| AlertDto::from(a)))
 }
 
 #[utoipa::path(
@@ -470,13 +465,9 @@ async fn list_patients(
         .app
         .caseload_patients_page(&u.actor(), limit, after)
         .await?;
-    let (items, next_cursor, next) =
-        page_parts(page, "/api/v1/patients", &q, |p| PatientDto::from(p));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, "/api/v1/patients", &q, |p| {
+        PatientDto::from(p)
+    }))
 }
 
 #[utoipa::path(
@@ -586,12 +577,7 @@ async fn patient_courses(
         .patient_courses_page(&u.actor(), id, limit, after)
         .await?;
     let path = format!("/api/v1/patients/{id}/courses");
-    let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CourseSummaryDto::from(c));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, &path, &q, |c| CourseSummaryDto::from(c)))
 }
 
 #[utoipa::path(
@@ -1685,19 +1671,23 @@ fn page_query(q: &HashMap<String, String>) -> (Option<&str>, Option<&str>) {
     )
 }
 
-/// A page's rows as `each` writes them, its next cursor, and the URL of the next page of the
-/// list at `path` (with the caller's `limit`).
-fn page_parts<T, D>(
+/// A page as the API answers it: its rows as `each` writes them, its next cursor, and the URL
+/// of the next page of the list at `path` (with the caller's `limit`).
+fn page_dto<T, D: utoipa::ToSchema>(
     page: ipt_app::paging::Page<T>,
     path: &str,
     q: &HashMap<String, String>,
     each: impl Fn(&T) -> D,
-) -> (Vec<D>, Option<String>, Option<String>) {
+) -> PageDto<D> {
     let next = page.next.as_deref().map(|cursor| match q.get("limit") {
         Some(limit) => format!("{path}?limit={}&after={cursor}", limit.trim()),
         None => format!("{path}?after={cursor}"),
     });
-    (page.items.iter().map(each).collect(), page.next, next)
+    PageDto {
+        items: page.items.iter().map(each).collect(),
+        next_cursor: page.next,
+        next,
+    }
 }
 
 /// A course's assessments, oldest first, `limit` (1–200, default 50) at a time.
@@ -1733,12 +1723,7 @@ async fn list_assessments(
         .course_assessments_page(&u.actor(), id, limit, after)
         .await?;
     let path = format!("/api/v1/courses/{id}/assessments");
-    let (items, next_cursor, next) = page_parts(page, &path, &q, |x| AssessmentDto::from(x));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, &path, &q, |x| AssessmentDto::from(x)))
 }
 
 /// A course's sessions, by number, `limit` (1–200, default 50) at a time.
@@ -1774,12 +1759,7 @@ async fn list_sessions(
         .course_sessions_page(&u.actor(), id, limit, after)
         .await?;
     let path = format!("/api/v1/courses/{id}/sessions");
-    let (items, next_cursor, next) = page_parts(page, &path, &q, |x| SessionDto::of(x, &course));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, &path, &q, |x| SessionDto::of(x, &course)))
 }
 
 /// The supervision comments on a course, for everyone who may read it, oldest first.
@@ -1815,12 +1795,7 @@ async fn list_comments(
         .course_comments_page(&u.actor(), id, limit, after)
         .await?;
     let path = format!("/api/v1/courses/{id}/comments");
-    let (items, next_cursor, next) = page_parts(page, &path, &q, |c| CommentDto::from(c));
-    ok(PageDto {
-        items,
-        next_cursor,
-        next,
-    })
+    ok(page_dto(page, &path, &q, |c| CommentDto::from(c)))
 }
 
 /// Comment as the clinician's supervisor; anyone else gets the answer a missing course gets,
