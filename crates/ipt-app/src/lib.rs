@@ -5,6 +5,7 @@ pub mod access;
 pub mod caseload;
 pub mod error;
 pub mod measures;
+pub mod outcomes;
 pub mod paging;
 pub mod password;
 pub mod ports;
@@ -101,6 +102,12 @@ pub fn facts_of(protocol: &Protocol, b: Beside<'_>) -> CourseFacts {
 }
 
 impl CourseView {
+    /// Perceived support, loneliness, assertiveness and the closeness circle, start against
+    /// latest: what every door shows of the seed's secondary outcomes.
+    pub fn secondary_outcomes(&self) -> outcomes::SecondaryOutcomes {
+        outcomes::SecondaryOutcomes::of(&self.assessments, &self.snapshots, &self.inventory)
+    }
+
     /// The guards' facts from what the view already holds, with the patient's open alerts
     /// (a page that has read them for its banner reads nothing again).
     pub fn facts(&self, protocol: &Protocol, open_risk_alerts: usize) -> CourseFacts {

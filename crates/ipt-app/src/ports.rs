@@ -290,6 +290,38 @@ pub struct OutcomeRules {
     pub min_baseline: f64,
 }
 
+/// The rules a change summary counts by (`Store::change_summary`), in the direction of the
+/// instrument: `better` is +1 where a higher total is better and −1 where a lower one is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChangeRules {
+    pub better: f64,
+    /// A change of at least this many points is reliable; None where the instrument has no
+    /// reliable-change index (then nothing is counted as reliable).
+    pub reliable_change: Option<f64>,
+    /// The caseness cut-off, as (threshold, side): side +1 means "a case at or above it", −1
+    /// "a case at or below it". None where the instrument defines no caseness.
+    pub caseness: Option<(f64, f64)>,
+}
+
+/// One format's change on one instrument, over the courses with a first and a later final
+/// total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeSummary {
+    /// The course format's code.
+    pub format: String,
+    pub courses: u64,
+    /// The mean of latest minus first, in points (signed as the totals are).
+    pub mean_change: Option<f64>,
+    /// Courses whose total moved the better way at all.
+    pub improved: u64,
+    /// Moved the better way by at least the reliable change (0 without a rule).
+    pub reliably_improved: u64,
+    pub reliably_deteriorated: u64,
+    /// Courses that started within the caseness range, and those of them that left it.
+    pub cases_at_start: u64,
+    pub left_caseness: u64,
+}
+
 /// How many courses met each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct OutcomeCounts {
@@ -827,6 +859,14 @@ pub trait Store: Send + Sync + 'static {
         rules: &OutcomeRules,
         audit: &AuditEvent,
     ) -> Result<OutcomeCounts, StoreError>;
+    /// Change on `instrument` per course format over every course with a first and a later
+    /// final total, from the per-course outcome rows (the secondary outcomes of #21).
+    async fn change_summary(
+        &self,
+        instrument: &str,
+        rules: &ChangeRules,
+        audit: &AuditEvent,
+    ) -> Result<Vec<ChangeSummary>, StoreError>;
 
     // The patient portal (portal.rs).
     // Patient portal: invitations, the patient's own way back in, portal sign-ins.

@@ -42,6 +42,8 @@ pub struct CoursePrompts {
     pub safety_plan_due: bool,
     /// A group course before its middle phase: the screening finding and any referral rule.
     pub group_eligibility: Option<Eligibility>,
+    /// The format's secondary measures due now, at the start or in the termination phase.
+    pub secondary_due: Vec<prompts::SecondaryDue>,
 }
 
 /// The indication page's decision support for `view`.
@@ -113,5 +115,6 @@ pub fn course_prompts(view: &CourseView, protocol: &Protocol) -> CoursePrompts {
             ))
         .then(|| ipt_domain::eligibility::group_eligibility(&view.course, &view.assessments))
         .flatten(),
+        secondary_due: prompts::secondary_measures_due(&view.course, protocol, &view.assessments),
     }
 }

@@ -837,6 +837,9 @@ pub struct Course {
     /// The safety plan written with the patient, when risk came up.
     #[serde(default)]
     pub safety_plan: Option<SafetyPlan>,
+    /// The inventory's global fields at the start and the end (reference §3.2).
+    #[serde(default)]
+    pub inventory_globals: crate::inventory::GlobalsRecord,
     /// The medication record: every change, oldest first.
     #[serde(default)]
     pub medication: Vec<MedicationChange>,
@@ -873,6 +876,7 @@ impl Course {
             maintenance: None,
             termination: None,
             safety_plan: None,
+            inventory_globals: Default::default(),
             medication: vec![],
             continues: None,
             version: 0,

@@ -201,6 +201,46 @@ impl From<Alias> for String {
     }
 }
 
+/// How easy the patient finds it to tell this person what they need: our own per-relationship
+/// self-rating (instruments.md, "Assertiveness"), from 0 (very hard) to 4 (easy). It measures
+/// assertiveness in IPT's own terms, one relationship at a time; it is a course measure of our
+/// own, not a validated scale, and every view labels it so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct SelfExpression(u8);
+
+impl SelfExpression {
+    pub const MIN: u8 = 0;
+    pub const MAX: u8 = 4;
+    /// Every rating, lowest first.
+    pub const ALL: [u8; 5] = [0, 1, 2, 3, 4];
+
+    pub fn new(n: u8) -> Result<Self, InventoryError> {
+        if n <= Self::MAX {
+            Ok(Self(n))
+        } else {
+            Err(InventoryError::BadSelfExpression(n))
+        }
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for SelfExpression {
+    type Error = InventoryError;
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        Self::new(n)
+    }
+}
+
+impl From<SelfExpression> for u8 {
+    fn from(r: SelfExpression) -> u8 {
+        r.0
+    }
+}
+
 /// The free-text parts of an inventory entry (reference §3.2). Kept together so they can be
 /// stored, and later encrypted, as one clinical-text column.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -234,6 +274,9 @@ pub struct InventoryPerson {
     pub deceased: bool,
     /// Areas the clinician thinks this relationship bears on.
     pub area_tags: Vec<AreaKind>,
+    /// How easy the patient finds it to tell this person what they need, when asked.
+    #[serde(default)]
+    pub self_expression: Option<SelfExpression>,
     pub notes: InventoryNotes,
     pub version: i64,
 }
@@ -252,6 +295,8 @@ pub struct InventoryPersonInput {
     pub reciprocity: Option<String>,
     pub deceased: bool,
     pub area_tags: Vec<String>,
+    /// 0 (very hard) … 4 (easy); empty when not asked.
+    pub self_expression: Option<String>,
     pub notes: InventoryNotes,
 }
 
@@ -294,6 +339,14 @@ impl InventoryPersonInput {
         let area_tags = r.take(input::choices("area_tags", &self.area_tags, |c| {
             AreaKind::parse(c).ok()
         }));
+        let self_expression = r
+            .take(input::whole_number(
+                "self_expression",
+                self.self_expression.as_deref(),
+                i64::from(SelfExpression::MIN),
+                i64::from(SelfExpression::MAX),
+            ))
+            .map(|n| n.and_then(|n| SelfExpression::new(n as u8).ok()));
         let contact_frequency = r.take(input::bounded_text(
             "contact_frequency",
             &self.contact_frequency,
@@ -321,6 +374,7 @@ impl InventoryPersonInput {
             reciprocity,
             area_tags,
             contact_frequency,
+            self_expression,
         ) {
             (
                 Some(alias),
@@ -330,6 +384,7 @@ impl InventoryPersonInput {
                 Some(reciprocity),
                 Some(area_tags),
                 Some(contact_frequency),
+                Some(self_expression),
             ) if r.is_empty() => Ok(InventoryPerson {
                 id,
                 alias,
@@ -342,11 +397,123 @@ impl InventoryPersonInput {
                 reciprocity,
                 deceased: self.deceased,
                 area_tags,
+                self_expression,
                 notes,
                 version,
             }),
             _ => Err(r.into_vec()),
         }
+    }
+}
+
+/// The inventory's global fields (reference §3.2): the patterns across the patient's
+/// relationships rather than any one person, in the clinician's words. Recorded at the start
+/// and again at the end of the course, so that change in them (an easier time asserting
+/// oneself, say) can be read side by side. Kept with the course as one clinical-text value.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InventoryGlobals {
+    /// Attachment and relational patterns.
+    pub relational_patterns: String,
+    /// The ability to assert oneself, confront or express anger.
+    pub self_assertion: String,
+    /// Social risk-taking: reaching out, trying new contacts, tolerating rejection.
+    pub social_risk_taking: String,
+    /// A brief history of relationships since childhood.
+    pub relationship_history: String,
+    /// The day they were recorded.
+    pub recorded_on: Option<Date>,
+}
+
+impl InventoryGlobals {
+    /// The form's field names, in order.
+    pub const FIELDS: [&'static str; 4] = [
+        "relational_patterns",
+        "self_assertion",
+        "social_risk_taking",
+        "relationship_history",
+    ];
+
+    /// The four texts, in the order of [`Self::FIELDS`].
+    pub fn texts(&self) -> [&str; 4] {
+        [
+            &self.relational_patterns,
+            &self.self_assertion,
+            &self.social_risk_taking,
+            &self.relationship_history,
+        ]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts().iter().all(|t| t.trim().is_empty())
+    }
+}
+
+/// The global fields at the start and at the end of the course.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GlobalsRecord {
+    pub start: Option<InventoryGlobals>,
+    pub end: Option<InventoryGlobals>,
+}
+
+impl GlobalsRecord {
+    pub fn get(&self, kind: SnapshotKind) -> Option<&InventoryGlobals> {
+        match kind {
+            SnapshotKind::Start => self.start.as_ref(),
+            SnapshotKind::End => self.end.as_ref(),
+        }
+    }
+
+    /// Set one point's fields; all-empty fields clear it.
+    pub fn set(&mut self, kind: SnapshotKind, globals: InventoryGlobals) {
+        let v = (!globals.is_empty()).then_some(globals);
+        match kind {
+            SnapshotKind::Start => self.start = v,
+            SnapshotKind::End => self.end = v,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start.is_none() && self.end.is_none()
+    }
+}
+
+/// The global fields as a door gives them: four free texts, each bounded, and the day (today
+/// when not given; never in the future).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InventoryGlobalsInput {
+    pub relational_patterns: String,
+    pub self_assertion: String,
+    pub social_risk_taking: String,
+    pub relationship_history: String,
+    pub recorded_on: Option<String>,
+}
+
+impl InventoryGlobalsInput {
+    pub fn read(&self, today: Date) -> Result<InventoryGlobals, Vec<FieldError>> {
+        let mut r = Refusals::new();
+        let mut text = |field: &'static str, raw: &str| {
+            r.take(input::bounded_text(field, raw, input::LONG_TEXT))
+                .unwrap_or_default()
+        };
+        let relational_patterns = text("relational_patterns", &self.relational_patterns);
+        let self_assertion = text("self_assertion", &self.self_assertion);
+        let social_risk_taking = text("social_risk_taking", &self.social_risk_taking);
+        let relationship_history = text("relationship_history", &self.relationship_history);
+        let recorded_on = r.take(input::record_date(
+            "recorded_on",
+            self.recorded_on.as_deref(),
+            today,
+        ));
+        r.finish()?;
+        Ok(InventoryGlobals {
+            relational_patterns,
+            self_assertion,
+            social_risk_taking,
+            relationship_history,
+            recorded_on: Some(recorded_on.unwrap_or(today)),
+        })
     }
 }
 
@@ -402,6 +569,9 @@ pub struct SnapshotPerson {
     /// Conflict and death were copied from the inventory after the snapshot was taken.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub backfilled: bool,
+    /// The self-expression rating at the time (`None`: not asked, or taken before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_expression: Option<SelfExpression>,
 }
 
 impl SnapshotPerson {
@@ -415,6 +585,7 @@ impl SnapshotPerson {
             conflict: Some(p.conflict),
             deceased: Some(p.deceased),
             backfilled: false,
+            self_expression: p.self_expression,
         }
     }
 
@@ -483,6 +654,115 @@ impl NetworkIndices {
     }
 }
 
+/// One relationship's self-expression rating at the start and at the latest point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelationshipExpression {
+    pub person: InventoryPersonId,
+    pub alias: String,
+    pub start: Option<SelfExpression>,
+    pub latest: Option<SelfExpression>,
+}
+
+impl RelationshipExpression {
+    /// Latest minus start, when the relationship was rated at both points.
+    pub fn change(&self) -> Option<i8> {
+        match (self.start, self.latest) {
+            (Some(a), Some(b)) => Some(b.value() as i8 - a.value() as i8),
+            _ => None,
+        }
+    }
+}
+
+/// The self-expression ratings over a course: per relationship, and as a course index (the
+/// mean rating of the living people rated at that point, 0–4, two decimals). The change is
+/// the mean of the per-relationship changes of the people rated at both points, so that a
+/// person added or dropped later does not move it. A course measure of our own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelfExpressionChange {
+    pub relationships: Vec<RelationshipExpression>,
+    pub start_index: Option<f64>,
+    pub latest_index: Option<f64>,
+    /// How many relationships were rated at both points.
+    pub paired: usize,
+    pub mean_change: Option<f64>,
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn mean_rating(ratings: impl Iterator<Item = SelfExpression>) -> Option<f64> {
+    let (sum, n) = ratings.fold((0u32, 0u32), |(s, n), r| (s + u32::from(r.value()), n + 1));
+    (n > 0).then(|| round2(f64::from(sum) / f64::from(n)))
+}
+
+impl SelfExpressionChange {
+    /// Compare the start snapshot with the end snapshot, or with the inventory as it is now
+    /// when the course has no end snapshot yet. The deceased are left out, as the network
+    /// indices leave them out.
+    pub fn between(
+        start: Option<&InventorySnapshot>,
+        end: Option<&InventorySnapshot>,
+        inventory: &[InventoryPerson],
+    ) -> Self {
+        let start_people: Vec<&SnapshotPerson> = start
+            .map(|s| s.people.iter().filter(|p| !p.is_deceased()).collect())
+            .unwrap_or_default();
+        let latest: Vec<(InventoryPersonId, String, Option<SelfExpression>)> = match end {
+            Some(e) => e
+                .people
+                .iter()
+                .filter(|p| !p.is_deceased())
+                .map(|p| (p.person, p.alias.clone(), p.self_expression))
+                .collect(),
+            None => inventory
+                .iter()
+                .filter(|p| !p.deceased)
+                .map(|p| (p.id, p.alias.as_str().to_string(), p.self_expression))
+                .collect(),
+        };
+        let mut relationships: Vec<RelationshipExpression> = latest
+            .iter()
+            .map(|(id, alias, rating)| RelationshipExpression {
+                person: *id,
+                alias: alias.clone(),
+                start: start_people
+                    .iter()
+                    .find(|p| p.person == *id)
+                    .and_then(|p| p.self_expression),
+                latest: *rating,
+            })
+            .collect();
+        for p in &start_people {
+            if !latest.iter().any(|(id, _, _)| *id == p.person) {
+                relationships.push(RelationshipExpression {
+                    person: p.person,
+                    alias: p.alias.clone(),
+                    start: p.self_expression,
+                    latest: None,
+                });
+            }
+        }
+        relationships.retain(|r| r.start.is_some() || r.latest.is_some());
+        let changes: Vec<i8> = relationships.iter().filter_map(|r| r.change()).collect();
+        let mean_change = (!changes.is_empty()).then(|| {
+            round2(changes.iter().map(|&c| f64::from(c)).sum::<f64>() / changes.len() as f64)
+        });
+        Self {
+            start_index: mean_rating(start_people.iter().filter_map(|p| p.self_expression)),
+            latest_index: mean_rating(latest.iter().filter_map(|(_, _, r)| *r)),
+            paired: changes.len(),
+            mean_change,
+            relationships,
+        }
+    }
+
+    /// Nothing was rated at either point.
+    pub fn is_empty(&self) -> bool {
+        self.relationships.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InventoryError {
     #[error("closeness ring must be 1 (closest), 2, 3, or 0 for outside the circle; got {0}")]
@@ -497,6 +777,8 @@ pub enum InventoryError {
     UnknownRelationship(String),
     #[error("'{0}' is not a conflict level (none, hidden, open)")]
     UnknownConflict(String),
+    #[error("the self-expression rating must be 0 (very hard) to 4 (easy); got {0}")]
+    BadSelfExpression(u8),
 }
 
 /// The refusal each check names, by the person's field (as `InventoryPersonInput` reads it).
@@ -516,6 +798,11 @@ impl From<InventoryError> for FieldError {
             }
             InventoryError::UnknownConflict(v) => {
                 FieldError::new("conflict", Code::NotOneOf).text("value", v)
+            }
+            InventoryError::BadSelfExpression(_) => {
+                FieldError::new("self_expression", Code::NumberOutOfRange)
+                    .number("min", i64::from(SelfExpression::MIN))
+                    .number("max", i64::from(SelfExpression::MAX))
             }
         }
     }
@@ -539,9 +826,128 @@ mod tests {
             reciprocity: Reciprocity::Unknown,
             deceased,
             area_tags: vec![],
+            self_expression: None,
             notes: InventoryNotes::default(),
             version: 1,
         }
+    }
+
+    fn rated(mut p: InventoryPerson, id: u128, r: u8) -> InventoryPerson {
+        p.id = InventoryPersonId::from_uuid(Uuid::from_u128(id));
+        p.self_expression = Some(SelfExpression::new(r).unwrap());
+        p
+    }
+
+    fn snapshot(kind: SnapshotKind, people: &[InventoryPerson]) -> InventorySnapshot {
+        InventorySnapshot {
+            id: crate::ids::SnapshotId::from_uuid(Uuid::nil()),
+            kind,
+            taken_on: time::macros::date!(2026 - 01 - 10),
+            people: people.iter().map(SnapshotPerson::of).collect(),
+        }
+    }
+
+    #[test]
+    fn global_fields_are_bounded_dated_and_cleared_when_empty() {
+        let today = time::macros::date!(2026 - 03 - 10);
+        let input = InventoryGlobalsInput {
+            self_assertion: "Rarely says no to her mother; swallows anger.".into(),
+            ..Default::default()
+        };
+        let g = input.read(today).unwrap();
+        assert_eq!(g.recorded_on, Some(today));
+        let mut record = GlobalsRecord::default();
+        record.set(SnapshotKind::Start, g.clone());
+        assert_eq!(record.get(SnapshotKind::Start), Some(&g));
+        record.set(SnapshotKind::Start, InventoryGlobals::default());
+        assert!(record.is_empty());
+        let errs = InventoryGlobalsInput {
+            relationship_history: "x".repeat(input::LONG_TEXT + 1),
+            recorded_on: Some("2026-03-11".into()),
+            ..Default::default()
+        }
+        .read(today)
+        .unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["relationship_history", "recorded_on"]);
+    }
+
+    #[test]
+    fn self_expression_is_0_to_4_and_read_from_the_door() {
+        assert!(SelfExpression::new(4).is_ok());
+        assert_eq!(
+            SelfExpression::new(5),
+            Err(InventoryError::BadSelfExpression(5))
+        );
+        let mut input = InventoryPersonInput {
+            alias: "Anna".into(),
+            relationship: Some("friend".into()),
+            ring: Some("1".into()),
+            self_expression: Some("3".into()),
+            ..Default::default()
+        };
+        let nil = InventoryPersonId::from_uuid(Uuid::nil());
+        assert_eq!(
+            input.read(nil, 0).unwrap().self_expression,
+            Some(SelfExpression::new(3).unwrap())
+        );
+        input.self_expression = Some(" ".into());
+        assert_eq!(input.read(nil, 0).unwrap().self_expression, None);
+        for bad in ["5", "-1", "two"] {
+            input.self_expression = Some(bad.into());
+            let errs = input.read(nil, 0).unwrap_err();
+            assert_eq!(errs.len(), 1, "{bad}");
+            assert_eq!(errs[0].field, "self_expression");
+            assert_eq!(errs[0].code, Code::NumberOutOfRange);
+        }
+    }
+
+    #[test]
+    fn self_expression_change_pairs_the_people_rated_twice() {
+        let start = [
+            rated(person("Anna", 1, true, false), 1, 1),
+            rated(person("Luca", 2, false, false), 2, 3),
+            rated(person("Mother", 1, true, true), 3, 0),
+            rated(person("Boss", 0, false, false), 4, 0),
+        ];
+        let end = [
+            rated(person("Anna", 1, true, false), 1, 3),
+            rated(person("Luca", 2, false, false), 2, 2),
+            rated(person("Mother", 1, true, true), 3, 4),
+            rated(person("Sara", 2, false, false), 5, 4),
+        ];
+        let c = SelfExpressionChange::between(
+            Some(&snapshot(SnapshotKind::Start, &start)),
+            Some(&snapshot(SnapshotKind::End, &end)),
+            &[],
+        );
+        // Anna +2, Luca −1: the deceased are left out, Boss (start only) and Sara (end only)
+        // are shown but not paired.
+        assert_eq!(c.paired, 2);
+        assert_eq!(c.mean_change, Some(0.5));
+        assert_eq!(c.start_index, Some(1.33));
+        assert_eq!(c.latest_index, Some(3.0));
+        let names: Vec<(&str, Option<i8>)> = c
+            .relationships
+            .iter()
+            .map(|r| (r.alias.as_str(), r.change()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Anna", Some(2)),
+                ("Luca", Some(-1)),
+                ("Sara", None),
+                ("Boss", None)
+            ]
+        );
+        // Without an end snapshot, the inventory as it is now is the latest point.
+        let now =
+            SelfExpressionChange::between(Some(&snapshot(SnapshotKind::Start, &start)), None, &end);
+        assert_eq!(now.mean_change, Some(0.5));
+        // Nothing rated at all: empty.
+        let none = SelfExpressionChange::between(None, None, &[person("Anna", 1, true, false)]);
+        assert!(none.is_empty() && none.mean_change.is_none());
     }
 
     #[test]

@@ -241,6 +241,60 @@ pub fn separate_suicide_screen_due(
     !risk_scored && !asked
 }
 
+/// When a secondary measure of the format's plan is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanPoint {
+    /// Not yet given in this course.
+    Start,
+    /// The course is in its termination phase and the measure was not given there yet.
+    End,
+}
+
+/// A secondary measure the format's plan asks for now (`Protocol::secondary_instruments`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecondaryDue {
+    pub instrument: String,
+    pub at: PlanPoint,
+}
+
+/// The secondary measures due on an open course: each of the plan's instruments once at the
+/// start (as soon as the course is open, until a final score is on file) and once in the
+/// termination phase. A measure never given is asked for at the start, even late; in the
+/// termination phase only the end measure is asked for, which then stands for both.
+pub fn secondary_measures_due(
+    course: &crate::course::Course,
+    protocol: &Protocol,
+    assessments: &[Assessment],
+) -> Vec<SecondaryDue> {
+    use crate::protocol::Phase;
+    if !course.status.is_open() {
+        return vec![];
+    }
+    let ending = course.status.phase() == Some(Phase::Termination);
+    protocol
+        .secondary_instruments
+        .iter()
+        .filter_map(|code| {
+            let finals: Vec<&Assessment> = assessments
+                .iter()
+                .filter(|a| a.instrument == *code && a.status == AssessmentStatus::Final)
+                .filter(|a| a.result.as_ref().is_some_and(|r| r.valid))
+                .collect();
+            let at = if ending {
+                (!finals.iter().any(|a| a.phase == Some(Phase::Termination)))
+                    .then_some(PlanPoint::End)
+            } else {
+                finals.is_empty().then_some(PlanPoint::Start)
+            }?;
+            Some(SecondaryDue {
+                instrument: code.clone(),
+                at,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +342,45 @@ mod tests {
 
     fn final_(code: &str, answers: &[u8], day: u8) -> Assessment {
         scored_on(code, answers, day, AssessmentStatus::Final)
+    }
+
+    #[test]
+    fn secondary_measures_are_asked_for_at_the_start_and_in_the_termination_phase() {
+        use crate::course::{Course, CourseStatus};
+        use crate::ids::{CourseId, UserId};
+        use crate::protocol::Phase;
+        let p = protocol(Format::Individual);
+        assert_eq!(p.secondary_instruments, ["mspss", "ucla3"]);
+        let mut c = Course::new(
+            CourseId::from_uuid(Uuid::from_u128(1)),
+            PatientId::from_uuid(Uuid::from_u128(2)),
+            UserId::from_uuid(Uuid::from_u128(3)),
+            &p,
+            time::macros::date!(2026 - 01 - 05),
+        );
+        let due = |c: &Course, list: &[Assessment]| -> Vec<(String, PlanPoint)> {
+            secondary_measures_due(c, &p, list)
+                .into_iter()
+                .map(|d| (d.instrument, d.at))
+                .collect()
+        };
+        c.status = CourseStatus::Active(Phase::Initial);
+        let mut mspss = final_("mspss", &[3; 12], 1);
+        assert_eq!(
+            due(&c, std::slice::from_ref(&mspss)),
+            [("ucla3".to_string(), PlanPoint::Start)]
+        );
+        // A draft does not count.
+        let draft = scored_on("ucla3", &[2; 3], 1, AssessmentStatus::Draft);
+        assert_eq!(due(&c, &[mspss.clone(), draft]).len(), 1);
+        // In the termination phase, what was given earlier does not count as the end measure.
+        c.status = CourseStatus::Active(Phase::Termination);
+        assert_eq!(due(&c, std::slice::from_ref(&mspss)).len(), 2);
+        mspss.phase = Some(Phase::Termination);
+        assert_eq!(due(&c, &[mspss]), [("ucla3".to_string(), PlanPoint::End)]);
+        // A closed course asks for nothing.
+        c.status = CourseStatus::Completed;
+        assert!(due(&c, &[]).is_empty());
     }
 
     const PHQ9_22_ITEM9_2: [u8; 9] = [3, 3, 3, 3, 2, 2, 2, 2, 2];

@@ -441,6 +441,11 @@ pub struct Protocol {
     /// a baseline, this repeat, and an end measure in the termination phase; the caseload's
     /// "measures overdue" signal checks it (`crate::signals`).
     pub measure_every: u16,
+    /// The secondary measures (#21: perceived support, loneliness), given once at the start of
+    /// the course and once in its termination phase, so that the seed's secondary outcomes are
+    /// collected without the clinician remembering. `[protocols.<format>]
+    /// secondary_instruments` changes the list; an empty list turns the prompt off.
+    pub secondary_instruments: Vec<String>,
     /// For IPT-M, the course length in months.
     pub months: Option<(u16, u16)>,
     /// Which hand-off conditions the phase moves of this format require.
@@ -648,6 +653,8 @@ pub struct ProtocolOverride {
     pub initial_sessions: Option<u16>,
     pub termination_sessions: Option<u16>,
     pub measure_every: Option<u16>,
+    /// Instrument codes to give at the start and the end (every one must be in the catalogue).
+    pub secondary_instruments: Option<Vec<String>>,
     /// `[protocols.<format>.gates]`: the phase moves' conditions.
     pub gates: Option<GatesOverride>,
 }
@@ -708,6 +715,16 @@ impl ProtocolCatalogue {
             }
             if let Some(v) = o.measure_every {
                 p.measure_every = v.max(1);
+            }
+            if let Some(list) = &o.secondary_instruments {
+                let catalogue = crate::measures::Catalogue::builtin();
+                if let Some(bad) = list.iter().find(|c| catalogue.get(c).is_none()) {
+                    return Err(ProtocolError::BadOverride(format!(
+                        "{code}: secondary_instruments names '{bad}', which is not an instrument (known: {})",
+                        catalogue.codes().join(", ")
+                    )));
+                }
+                p.secondary_instruments = list.iter().map(|c| c.trim().to_string()).collect();
             }
             // The minimum follows changed counts unless the deployment set it.
             p.gates.min_middle_sessions = p.derived_min_middle_sessions();
@@ -808,6 +825,8 @@ fn default_protocol(format: Format) -> Protocol {
         recommended_instruments: instruments(&["phq9", "gad7"]),
         // IPT Institute certification: PHQ-9 at baseline and every 4 sessions.
         measure_every: 4,
+        // The seed's secondary outcomes: perceived support and loneliness, start and end.
+        secondary_instruments: instruments(&["mspss", "ucla3"]),
         months: None,
         gates: Gates::ALL_ON,
     };

@@ -1410,6 +1410,7 @@ mod tests {
             reciprocity: Reciprocity::Unknown,
             deceased: false,
             area_tags: vec![],
+            self_expression: None,
             notes: InventoryNotes::default(),
             version: 1,
         }

@@ -37,6 +37,7 @@ fn person(n: u128, alias: &str, relationship: Rel, ring: ClosenessRing) -> Inven
         reciprocity: Reciprocity::Unknown,
         deceased: false,
         area_tags: vec![],
+        self_expression: None,
         notes: InventoryNotes::default(),
         version: 1,
     }

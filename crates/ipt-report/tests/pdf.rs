@@ -4,7 +4,8 @@
 
 use ipt_report::pdf::{
     Chart, CourseSummaryDoc, FactSection, FocusExplained, Frame, GoalLine, GoalSection, Labelled,
-    LinesSection, MyPlanDoc, PdfError, ScoreColumns, ScoreLine, ScoreSection, TextSection,
+    LinesSection, MyPlanDoc, OutcomeGroup, OutcomeSection, PdfError, ScoreColumns, ScoreLine,
+    ScoreSection, TextSection,
 };
 use ipt_report::{
     ScorePoint, SessionMarker, SeverityBand, Trajectory, TrajectoryLabels, course_summary, my_plan,
@@ -240,6 +241,27 @@ fn summary_doc(w: &Words, goal_rows: usize) -> CourseSummaryDoc {
                 alt: "From 18 to 6.".into(),
                 svg: trajectory_svg(),
             }],
+        },
+        secondary: OutcomeSection {
+            heading: "Support, isolation and assertiveness".into(),
+            columns: [
+                "Measured by".into(),
+                "Start".into(),
+                "End".into(),
+                "Change".into(),
+            ],
+            groups: vec![OutcomeGroup {
+                outcome: "Perceived support".into(),
+                rows: vec![[
+                    "MSPSS total (12–84)".into(),
+                    "36 on 2 Mar 2026".into(),
+                    "60 on 1 Jun 2026".into(),
+                    "+24: reliable improvement.".into(),
+                ]],
+                reading: "Higher means more support felt.".into(),
+            }],
+            empty: "—".into(),
+            note: "Change is shown, not explained.".into(),
         },
         goals: goals(w, goal_rows),
         gains: TextSection {

@@ -2,7 +2,7 @@
 //! counts, and the interpersonal mood diary (tables `assessments`, `risk_alerts`,
 //! `course_outcomes`, `diary_entries`).
 
-use ipt_app::ports::{OutcomeCounts, StoreError};
+use ipt_app::ports::{ChangeSummary, OutcomeCounts, StoreError};
 use ipt_domain::alert::{Acknowledgement, AlertSource, RiskAlert};
 use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus, ScoreSummary};
 use ipt_domain::diary::{DiaryEntry, DiaryMood};
@@ -57,6 +57,24 @@ pub const OUTCOME_COUNTS: &str = "SELECT COUNT(*) AS courses, \
      COALESCE(SUM(CASE WHEN latest_total - baseline_total >= $4 THEN 1 ELSE 0 END), 0) \
      AS deteriorated \
      FROM course_outcomes WHERE instrument = $1 AND finals >= 2 AND baseline_total >= $5";
+
+/// Change of one instrument ($1) per course format: $2 is +1 where higher is better and −1
+/// where lower is, $3 the reliable change in points, $4 the caseness cut-off and $5 its side
+/// (+1: a case at or above it, −1: at or below it, 0: no caseness rule).
+pub const CHANGE_SUMMARY: &str = "SELECT c.format AS format, COUNT(*) AS courses, \
+     AVG(o.latest_total - o.baseline_total) AS mean_change, \
+     COALESCE(SUM(CASE WHEN (o.latest_total - o.baseline_total) * $2 > 0 THEN 1 ELSE 0 END), 0) \
+     AS improved, \
+     COALESCE(SUM(CASE WHEN (o.latest_total - o.baseline_total) * $2 >= $3 THEN 1 ELSE 0 END), 0) \
+     AS reliably_improved, \
+     COALESCE(SUM(CASE WHEN (o.baseline_total - o.latest_total) * $2 >= $3 THEN 1 ELSE 0 END), 0) \
+     AS reliably_deteriorated, \
+     COALESCE(SUM(CASE WHEN $5 <> 0 AND (o.baseline_total - $4) * $5 >= 0 THEN 1 ELSE 0 END), 0) \
+     AS cases_at_start, \
+     COALESCE(SUM(CASE WHEN $5 <> 0 AND (o.baseline_total - $4) * $5 >= 0 \
+         AND (o.latest_total - $4) * $5 < 0 THEN 1 ELSE 0 END), 0) AS left_caseness \
+     FROM course_outcomes o JOIN courses c ON c.id = o.course_id \
+     WHERE o.instrument = $1 AND o.finals >= 2 GROUP BY c.format ORDER BY c.format";
 
 pub const INSERT_ALERT: &str = "INSERT INTO risk_alerts (id, patient_id, course_id, \
      assessment_id, source, raised_at, acknowledged_by, acknowledged_at, action_note, version) \
@@ -287,6 +305,37 @@ impl DomainRow for OutcomeCountsRow {
             remitters: n(self.remitters),
             reliably_improved: n(self.improved),
             reliably_deteriorated: n(self.deteriorated),
+        })
+    }
+}
+
+/// A row of [`CHANGE_SUMMARY`].
+#[derive(sqlx::FromRow)]
+pub struct ChangeSummaryRow {
+    format: String,
+    courses: i64,
+    mean_change: Option<f64>,
+    improved: i64,
+    reliably_improved: i64,
+    reliably_deteriorated: i64,
+    cases_at_start: i64,
+    left_caseness: i64,
+}
+
+impl DomainRow for ChangeSummaryRow {
+    type Domain = ChangeSummary;
+
+    fn into_domain(self, _: &Keyring) -> Result<ChangeSummary, StoreError> {
+        let n = |v: i64| v.max(0) as u64;
+        Ok(ChangeSummary {
+            format: self.format,
+            courses: n(self.courses),
+            mean_change: self.mean_change.map(|m| (m * 100.0).round() / 100.0),
+            improved: n(self.improved),
+            reliably_improved: n(self.reliably_improved),
+            reliably_deteriorated: n(self.reliably_deteriorated),
+            cases_at_start: n(self.cases_at_start),
+            left_caseness: n(self.left_caseness),
         })
     }
 }
@@ -653,6 +702,31 @@ macro_rules! assessments_sql {
                 finish(tx).await?;
                 audit::after_read(s, vec![a.clone()]).await?;
                 OutcomeCountsRow::decode(&row, &s.keys)
+            }
+
+            pub(crate) async fn change_summary(
+                s: &$store,
+                instrument: &str,
+                rules: &ChangeRules,
+                a: &AuditEvent,
+            ) -> Result<Vec<ChangeSummary>, StoreError> {
+                // Without a reliable-change index nothing counts as reliable: no change reaches
+                // a threshold larger than any total.
+                let reliable = rules.reliable_change.unwrap_or(1.0e9);
+                let (cut, side) = rules.caseness.unwrap_or((0.0, 0.0));
+                let mut tx = s.pool.begin_with("BEGIN").await.map_err(map_err)?;
+                let rows = sqlx::query(CHANGE_SUMMARY)
+                    .bind(instrument)
+                    .bind(rules.better)
+                    .bind(reliable)
+                    .bind(cut)
+                    .bind(side)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                finish(tx).await?;
+                audit::after_read(s, vec![a.clone()]).await?;
+                ChangeSummaryRow::decode_all(&rows, &s.keys)
             }
         }
     };

@@ -25,7 +25,7 @@ macro_rules! columns {
         "id, patient_id, clinician_id, format, status, end_reason, phase_plan, started_on, \
          ended_on, indication, diagnosis, focus, formulation_text, formulation_accepted_on, \
          contract, relapse_plan, maintenance, continues_course_id, version, termination_review, \
-         formulation_patient_wording, focus_history, safety_plan, medication"
+         formulation_patient_wording, focus_history, safety_plan, medication, inventory_globals"
     };
 }
 
@@ -35,15 +35,16 @@ pub const INSERT: &str = "INSERT INTO courses (id, patient_id, clinician_id, for
      continues_course_id, version, status, end_reason, phase_plan, ended_on, indication, \
      diagnosis, focus, formulation_text, formulation_accepted_on, contract, relapse_plan, \
      maintenance, termination_review, formulation_patient_wording, focus_history, safety_plan, \
-     medication) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-     $17, $18, $19, $20, $21, $22, $23, $24)";
+     medication, inventory_globals) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)";
 
 /// A changed course: what `bind_record` binds, then its id and the version read.
 pub const UPDATE: &str = "UPDATE courses SET status = $1, end_reason = $2, phase_plan = $3, \
      ended_on = $4, indication = $5, diagnosis = $6, focus = $7, formulation_text = $8, \
      formulation_accepted_on = $9, contract = $10, relapse_plan = $11, maintenance = $12, \
      termination_review = $13, formulation_patient_wording = $14, focus_history = $15, \
-     safety_plan = $16, medication = $17, version = version + 1 WHERE id = $18 AND version = $19";
+     safety_plan = $16, medication = $17, inventory_globals = $18, version = version + 1 \
+     WHERE id = $19 AND version = $20";
 
 pub const BY_ID: &str = concat!("SELECT ", columns!(), " FROM courses WHERE id = $1");
 pub const OF_PATIENT: &str = concat!(
@@ -167,6 +168,8 @@ pub struct CourseRow {
     focus_history: String,
     safety_plan: Option<String>,
     medication: String,
+    /// NULL while neither point is recorded (so the column needs no sealed default).
+    inventory_globals: Option<String>,
     continues_course_id: Option<Uuid>,
     version: i64,
 }
@@ -241,6 +244,13 @@ impl DomainRow for CourseRow {
                 self.safety_plan.as_deref(),
             )?,
             medication: keys.open_json(course_col("medication"), id, &self.medication)?,
+            inventory_globals: keys
+                .open_json_opt(
+                    course_col("inventory_globals"),
+                    id,
+                    self.inventory_globals.as_deref(),
+                )?
+                .unwrap_or_default(),
             continues: self.continues_course_id.map(CourseId::from_uuid),
             version: self.version,
         })
@@ -287,7 +297,7 @@ macro_rules! courses_sql {
             use ipt_domain::supervision::SupervisorComment;
             pub(crate) use $crate::courses::*;
 
-            /// What a course's insert and update both write ($1 to $17 of `UPDATE`), its
+            /// What a course's insert and update both write ($1 to $18 of `UPDATE`), its
             /// records sealed with `keys`.
             fn bind_record(keys: &Keyring, q: Query, c: &Course) -> Query {
                 let f = c.formulation.as_ref();
@@ -322,6 +332,11 @@ macro_rules! courses_sql {
                     .bind(keys.seal_json(course_col("focus_history"), id, &c.focus_history))
                     .bind(keys.seal_json_opt(course_col("safety_plan"), id, c.safety_plan.as_ref()))
                     .bind(keys.seal_json(course_col("medication"), id, &c.medication))
+                    .bind(keys.seal_json_opt(
+                        course_col("inventory_globals"),
+                        id,
+                        Some(&c.inventory_globals).filter(|g| !g.is_empty()),
+                    ))
             }
 
             pub(crate) async fn insert(

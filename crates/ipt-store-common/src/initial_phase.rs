@@ -7,8 +7,8 @@ use ipt_app::ports::StoreError;
 use ipt_domain::approx_date::ApproxDate;
 use ipt_domain::ids::{InventoryPersonId, MoodEpisodeId, SnapshotId, TimelineEventId};
 use ipt_domain::inventory::{
-    Alias, ClosenessRing, InventoryNotes, InventoryPerson, InventorySnapshot, SnapshotKind,
-    SnapshotPerson,
+    Alias, ClosenessRing, InventoryNotes, InventoryPerson, InventorySnapshot, SelfExpression,
+    SnapshotKind, SnapshotPerson,
 };
 use ipt_domain::problem_area::AreaKind;
 use ipt_domain::timeline::{MoodEpisode, TimelineEvent};
@@ -57,6 +57,7 @@ pub struct PersonRow {
     deceased: bool,
     area_tags: Json<Vec<AreaKind>>,
     notes: String,
+    self_expression: Option<i64>,
     version: i64,
 }
 
@@ -77,6 +78,14 @@ impl DomainRow for PersonRow {
             reciprocity: from_code("reciprocity", &self.reciprocity)?,
             deceased: self.deceased,
             area_tags: self.area_tags.0,
+            self_expression: self
+                .self_expression
+                .map(|n| {
+                    u8::try_from(n)
+                        .map_err(|_| corrupt("self-expression rating"))
+                        .and_then(|n| SelfExpression::new(n).map_err(corrupt))
+                })
+                .transpose()?,
             notes: keys.open_json::<InventoryNotes>(PERSON_NOTES, self.id, &self.notes)?,
             version: self.version,
         })
@@ -187,6 +196,7 @@ macro_rules! initial_phase_sql {
                     .bind(p.deceased)
                     .bind(Json(&p.area_tags))
                     .bind(keys.seal_json(PERSON_NOTES, id, &p.notes))
+                    .bind(p.self_expression.map(|r| i64::from(r.value())))
             }
 
             pub(crate) async fn add_person(
@@ -198,9 +208,9 @@ macro_rules! initial_phase_sql {
                 let q = sqlx::query(
                     "INSERT INTO inventory_people (id, course_id, alias, relationship, \
                      ring, contact_frequency, confidant, practical_support, conflict, \
-                     reciprocity, deceased, area_tags, notes, version) \
+                     reciprocity, deceased, area_tags, notes, self_expression, version) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                     $14)",
+                     $14, $15)",
                 )
                 .bind(p.id.as_uuid())
                 .bind(course.as_uuid());
@@ -217,8 +227,8 @@ macro_rules! initial_phase_sql {
                     "UPDATE inventory_people SET alias = $1, relationship = $2, ring = $3, \
                      contact_frequency = $4, confidant = $5, practical_support = $6, \
                      conflict = $7, reciprocity = $8, deceased = $9, area_tags = $10, \
-                     notes = $11, version = version + 1 \
-                     WHERE id = $12 AND course_id = $13 AND version = $14",
+                     notes = $11, self_expression = $12, version = version + 1 \
+                     WHERE id = $13 AND course_id = $14 AND version = $15",
                 );
                 let q = bind_person(&s.keys, q, p)
                     .bind(p.id.as_uuid())

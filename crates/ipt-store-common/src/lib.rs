@@ -1028,6 +1028,15 @@ macro_rules! store_impl {
                 assessments::outcome_counts(self, instrument, rules, a).await
             }
 
+            async fn change_summary(
+                &self,
+                instrument: &str,
+                rules: &ChangeRules,
+                a: &AuditEvent,
+            ) -> Result<Vec<ChangeSummary>, StoreError> {
+                assessments::change_summary(self, instrument, rules, a).await
+            }
+
             // portal.rs
 
             async fn create_invitation(

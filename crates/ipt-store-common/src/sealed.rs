@@ -65,6 +65,7 @@ pub const SEALED: &[SealedTable] = &[
             "termination_review",
             "safety_plan",
             "medication",
+            "inventory_globals",
         ],
     },
     SealedTable {

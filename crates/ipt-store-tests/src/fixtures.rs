@@ -188,6 +188,7 @@ pub fn person(alias: &str, ring: u8) -> InventoryPerson {
         reciprocity: Reciprocity::NotMet,
         deceased: false,
         area_tags: vec![AreaKind::RoleDispute],
+        self_expression: None,
         notes: InventoryNotes {
             expectations: "wants more help with their mother".into(),
             ..Default::default()

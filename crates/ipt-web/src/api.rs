@@ -1087,6 +1087,7 @@ fn person_input(req: NewInventoryPerson) -> InventoryPersonInput {
         reciprocity: req.reciprocity,
         deceased: req.deceased,
         area_tags: req.area_tags,
+        self_expression: req.self_expression.map(|n| n.to_string()),
         notes: req.notes.into(),
     }
 }

@@ -91,6 +91,7 @@ pub struct ProgressPage {
     pub instruments: Vec<InstrumentBlock>,
     pub goals: Option<ChartBlock>,
     pub circles: Option<ChartBlock>,
+    pub secondary: crate::sessions::secondary::SecondaryPanel,
     pub diary: Option<ChartBlock>,
     pub measures_link: String,
     pub goals_link: String,
@@ -163,6 +164,10 @@ pub async fn page(
         instruments,
         goals: goals_block(&t, &progress.view.goals),
         circles: circles_block(&t, &progress),
+        secondary: crate::sessions::secondary::secondary_panel(
+            &t,
+            &progress.view.secondary_outcomes(),
+        ),
         diary: diary_block(&t, &progress.diary),
         measures_link: format!("/courses/{id}/measures"),
         goals_link: format!("/courses/{id}/goals"),

@@ -13,7 +13,7 @@ mod contract;
 mod form;
 mod formulation;
 mod indication;
-mod inventory;
+pub(crate) mod inventory;
 mod measures;
 mod suggestions;
 mod timeline;

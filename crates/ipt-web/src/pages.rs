@@ -834,6 +834,8 @@ pub struct CoursePage {
     pub prompts: Vec<(String, String)>,
     /// The prompt to start the termination discussion, when the core says it is due.
     pub ending: Option<String>,
+    /// Perceived support, loneliness, assertiveness and the circle, start against latest.
+    pub secondary: crate::sessions::secondary::SecondaryPanel,
 }
 
 pub struct CommentView {
@@ -1005,10 +1007,12 @@ async fn course_page(
     );
     let ending = ipt_domain::signals::ending_discussion_due(c, &view.sessions, state.app.today())
         .map(|due| crate::signals::ending_due(&t, &due));
+    let secondary = crate::sessions::secondary::secondary_panel(&t, &view.secondary_outcomes());
     Ok(CoursePage {
         progress,
         prompts,
         ending,
+        secondary,
         course_id: c.id.to_string(),
         patient_id: view.patient.id.to_string(),
         patient_name: view.patient.name.as_str().to_string(),
@@ -1148,6 +1152,19 @@ fn course_prompts(
         out.push((
             t.get("safety-plan-prompt"),
             t.get("course-safety-plan-action"),
+        ));
+    }
+    for d in &p.secondary_due {
+        let at = match d.at {
+            ipt_domain::prompts::PlanPoint::Start => "start",
+            ipt_domain::prompts::PlanPoint::End => "end",
+        };
+        out.push((
+            t.with(
+                &format!("course-secondary-due-{at}"),
+                &[("instrument", name(&d.instrument))],
+            ),
+            t.get("course-secondary-due-action"),
         ));
     }
     out

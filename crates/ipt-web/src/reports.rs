@@ -32,7 +32,8 @@ use ipt_domain::safety::{RiskRecord, SafetyPlan};
 use ipt_domain::session::{Attendance, TherapySession};
 use ipt_report::pdf::{
     Chart, CourseSummaryDoc, FactSection, FocusExplained, Frame, GoalLine, GoalSection, Labelled,
-    LinesSection, MyPlanDoc, ScoreColumns, ScoreLine, ScoreSection, TextSection,
+    LinesSection, MyPlanDoc, OutcomeGroup, OutcomeSection, ScoreColumns, ScoreLine, ScoreSection,
+    TextSection,
 };
 use ipt_report::{
     PhaseMarker, ScorePoint, SessionMarker, SeverityBand, Trajectory, TrajectoryLabels,
@@ -428,6 +429,40 @@ fn text_or_none(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// The secondary-outcomes panel as the summary prints it: one group per outcome, each with its
+/// lines and how to read them.
+fn secondary_section(t: &Tr, closed: bool, d: &DocumentData) -> OutcomeSection {
+    let panel = crate::sessions::secondary::secondary_panel(t, &d.secondary_outcomes());
+    let mut groups: Vec<OutcomeGroup> = vec![];
+    for r in panel.rows {
+        let line = [r.measure, r.start, r.latest, r.change];
+        match groups.last_mut() {
+            Some(g) if r.outcome.is_empty() => g.rows.push(line),
+            _ => groups.push(OutcomeGroup {
+                outcome: r.outcome,
+                rows: vec![line],
+                reading: r.reading,
+            }),
+        }
+    }
+    OutcomeSection {
+        heading: t.get("secondary-title"),
+        columns: [
+            t.get("secondary-col-measure"),
+            t.get("secondary-col-start"),
+            t.get(if closed {
+                "reports-col-end"
+            } else {
+                "reports-col-latest"
+            }),
+            t.get("secondary-col-change"),
+        ],
+        groups,
+        empty: panel.empty.unwrap_or_default(),
+        note: panel.note,
+    }
+}
+
 pub fn summary_doc(app: &App, t: &Tr, d: &DocumentData) -> CourseSummaryDoc {
     let c = &d.course;
     let p = &d.patient;
@@ -583,6 +618,7 @@ pub fn summary_doc(app: &App, t: &Tr, d: &DocumentData) -> CourseSummaryDoc {
             statement_notes,
             charts: charts(t, app, d),
         },
+        secondary: secondary_section(t, closed, d),
         goals: goal_section(t, "reports-summary-goals", &d.goals),
         gains: TextSection {
             heading: t.get("reports-summary-gains"),

@@ -6,10 +6,12 @@
 //! `Access::Write`, so a record the user may not see answers 404 like a missing one.
 
 mod ending;
+mod globals;
 mod goals;
 pub(crate) mod outcomes;
 mod record;
 mod safety;
+pub(crate) mod secondary;
 mod summary;
 mod view;
 
@@ -49,6 +51,11 @@ pub fn routes() -> Router<AppState> {
             post(ending::start_maintenance),
         )
         .route("/courses/{id}/summary", get(summary::page))
+        .route("/courses/{id}/inventory/patterns", get(globals::page))
+        .route(
+            "/courses/{id}/inventory/patterns/{kind}",
+            post(globals::save),
+        )
         .route("/courses/{id}/safety", get(safety::page))
         .route("/courses/{id}/safety/plan", post(safety::save_plan))
         .route(

@@ -71,6 +71,7 @@ async fn person(t: &TestApp, course: &Course, alias: &str, deceased: bool) -> In
                 reciprocity: Reciprocity::Unknown,
                 deceased,
                 area_tags: vec![],
+                self_expression: None,
                 notes: InventoryNotes::default(),
                 version: 0,
             },

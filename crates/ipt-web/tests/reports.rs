@@ -139,6 +139,7 @@ async fn course_with_data(t: &TestApp) -> Course {
             reciprocity: Reciprocity::NotMet,
             deceased: false,
             area_tags: vec![],
+            self_expression: None,
             notes: InventoryNotes::default(),
             version: 0,
         },

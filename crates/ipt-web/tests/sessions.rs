@@ -93,6 +93,7 @@ pub(crate) async fn ready_but_baseline(
             reciprocity: Reciprocity::NotMet,
             deceased: false,
             area_tags: vec![],
+            self_expression: None,
             notes: InventoryNotes::default(),
             version: 0,
         },

@@ -220,6 +220,7 @@ impl TestApp {
                 reciprocity: Reciprocity::NotMet,
                 deceased: false,
                 area_tags: vec![],
+                self_expression: None,
                 notes: InventoryNotes::default(),
                 version: 0,
             },

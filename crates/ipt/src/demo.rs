@@ -662,6 +662,28 @@ async fn seed_patient(
                 version: 1,
             };
             measures.push(x.clone());
+            // Perceived support and loneliness at the first and the last session, moving with
+            // the course: better for most, worse where the main measure did not improve.
+            if n == 1 || n == total {
+                let better = responder && index != WORSENING && index != NOT_IMPROVING;
+                for code in ["mspss", "ucla3"] {
+                    let answers = secondary_answers(s.rng, code, n == total, better);
+                    let y = Assessment {
+                        id: s.rng.id(),
+                        instrument: code.into(),
+                        result: Some(
+                            ipt_app::measures::summarise(code, &answers)
+                                .expect("demo answers are valid"),
+                        ),
+                        answers,
+                        administered_at: x.administered_at + Duration::minutes(10),
+                        ..x.clone()
+                    };
+                    let a = s.audit("assessment.create", "assessment", y.id.as_uuid());
+                    store.add_assessment(&y, None, &a).await?;
+                    measures.push(y);
+                }
+            }
             let a = s.audit("assessment.create", "assessment", x.id.as_uuid());
             // A positive risk item raises an alert, as it would in the clinic.
             let alert =
@@ -798,6 +820,15 @@ async fn seed_patient(
                         } else {
                             p.ring
                         },
+                        // Speaking up got easier where the course helped, harder where not.
+                        self_expression: p.self_expression.map(|r| {
+                            let moved = if facts.main_measure_not_improved {
+                                r.value().saturating_sub(1)
+                            } else {
+                                (r.value() + 1).min(SelfExpression::MAX)
+                            };
+                            SelfExpression::new(moved).expect("demo rating")
+                        }),
                         ..SnapshotPerson::of(p)
                     })
                     .collect(),
@@ -1037,6 +1068,24 @@ fn phq9_answers(rng: &mut Rng, total: u8, risky: bool) -> Vec<u8> {
     items.to_vec()
 }
 
+/// Answers to a secondary measure (MSPSS, UCLA-3) at the start (`end` false) or the end of a
+/// course: support starts low-to-moderate and loneliness high; at the end they have moved
+/// the better way when `better`, and the worse way otherwise.
+fn secondary_answers(rng: &mut Rng, code: &str, end: bool, better: bool) -> Vec<Option<u8>> {
+    let (items, lo, hi, start, shift) = match code {
+        // MSPSS: twelve items 1–7, higher is more support.
+        "mspss" => (12, 1, 7, 3, if better { 2 } else { -1 }),
+        // UCLA-3: three items 1–3, higher is lonelier.
+        _ => (3, 1, 3, 2, if better { -1 } else { 1 }),
+    };
+    (0..items)
+        .map(|_| {
+            let centre = start + if end { shift } else { 0 };
+            Some((centre + rng.range(0, 1)).clamp(lo, hi) as u8)
+        })
+        .collect()
+}
+
 /// Score a demo PHQ-9 through the measurement engine, as a real entry would be.
 fn score_phq9(answers: &[u8]) -> ScoreSummary {
     let answers: Vec<Option<u8>> = answers.iter().copied().map(Some).collect();
@@ -1086,6 +1135,16 @@ fn story(
             },
             deceased,
             area_tags: vec![],
+            // "How easy is it to tell this person what you need?": hardest where they argue.
+            self_expression: (!deceased).then(|| {
+                let r = match (conflict, confidant) {
+                    (ConflictLevel::Open, _) => 1,
+                    (ConflictLevel::Hidden, _) => 2,
+                    (_, true) => 3,
+                    _ => 2,
+                };
+                SelfExpression::new(r).expect("demo rating")
+            }),
             notes: InventoryNotes::default(),
             version: 1,
         };

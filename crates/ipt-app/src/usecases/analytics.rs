@@ -16,7 +16,7 @@ use ipt_domain::authz::{Action, Actor, Resource, can};
 use ipt_domain::measures::{Catalogue, Cutoff, Direction};
 use serde::Serialize;
 
-use crate::ports::{OutcomeCounts, OutcomeRules};
+use crate::ports::{ChangeRules, ChangeSummary, OutcomeCounts, OutcomeRules};
 use crate::{App, AppError};
 
 /// One instrument's outcome figures.
@@ -48,8 +48,77 @@ impl InstrumentOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeSummary {
     pub instruments: Vec<InstrumentOutcome>,
-    /// Instruments without a lower-is-better change rule, so not summarised.
+    /// Perceived support, loneliness and assertiveness: change per format (#21).
+    pub secondary: Vec<SecondaryOutcome>,
+    /// Instruments summarised neither way (no lower-is-better rule, not a secondary measure).
     pub not_summarised: Vec<String>,
+}
+
+/// One secondary measure across the programme: the mean change and how many courses moved the
+/// better way, reliably or out of the caseness range, per course format.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecondaryOutcome {
+    pub instrument: String,
+    pub name: String,
+    pub construct: &'static str,
+    pub higher_is_better: bool,
+    /// The reliable change in points, when the instrument has an index.
+    pub reliable_change: Option<f64>,
+    pub caseness: Option<Caseness>,
+    pub by_format: Vec<ChangeSummary>,
+}
+
+/// A caseness cut-off: a course "starts as a case" at or below it (`at_or_below`) or at or
+/// above it, and "leaves caseness" when its latest total is on the other side.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Caseness {
+    pub threshold: f64,
+    pub at_or_below: bool,
+}
+
+impl SecondaryOutcome {
+    /// Every format's courses together.
+    pub fn total(&self) -> ChangeSummary {
+        let mut t = ChangeSummary {
+            format: String::new(),
+            courses: 0,
+            mean_change: None,
+            improved: 0,
+            reliably_improved: 0,
+            reliably_deteriorated: 0,
+            cases_at_start: 0,
+            left_caseness: 0,
+        };
+        let mut sum = 0.0;
+        for f in &self.by_format {
+            t.courses += f.courses;
+            sum += f.mean_change.unwrap_or(0.0) * f.courses as f64;
+            t.improved += f.improved;
+            t.reliably_improved += f.reliably_improved;
+            t.reliably_deteriorated += f.reliably_deteriorated;
+            t.cases_at_start += f.cases_at_start;
+            t.left_caseness += f.left_caseness;
+        }
+        t.mean_change = (t.courses > 0).then(|| (sum / t.courses as f64 * 100.0).round() / 100.0);
+        t
+    }
+}
+
+/// The counting rules of a secondary measure, from its change rule in force.
+pub fn change_rules_for(code: &str) -> Option<ChangeRules> {
+    let rule = crate::measures::settings().change.rule(code)?;
+    let better = match rule.direction {
+        Direction::HigherIsBetter => 1.0,
+        Direction::LowerIsBetter => -1.0,
+    };
+    Some(ChangeRules {
+        better,
+        reliable_change: rule.reliable_change.map(|r| f64::from(r.min_points())),
+        caseness: rule.caseness.map(|c| match c {
+            Cutoff::AtLeast(t) => (f64::from(t), 1.0),
+            Cutoff::AtMost(t) => (f64::from(t), -1.0),
+        }),
+    })
 }
 
 /// The counting rules of one instrument, or None when it cannot be summarised this way.
@@ -83,11 +152,40 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut instruments = vec![];
+        let mut secondary = vec![];
         let mut not_summarised = vec![];
         for inst in Catalogue::builtin().instruments() {
             if ipt_domain::assessment::Assessment::NOT_OUTCOME_MEASURES
                 .contains(&inst.code.as_str())
             {
+                continue;
+            }
+            if crate::outcomes::SECONDARY_CONSTRUCTS.contains(&inst.construct)
+                && let Some(rules) = change_rules_for(&inst.code)
+            {
+                let audit = self.audit(
+                    actor,
+                    "analytics.outcomes",
+                    "instrument",
+                    uuid::Uuid::nil(),
+                    None,
+                );
+                let by_format = self
+                    .store
+                    .change_summary(&inst.code, &rules, &audit)
+                    .await?;
+                secondary.push(SecondaryOutcome {
+                    instrument: inst.code.clone(),
+                    name: inst.name.clone(),
+                    construct: inst.construct.code(),
+                    higher_is_better: rules.better > 0.0,
+                    reliable_change: rules.reliable_change,
+                    caseness: rules.caseness.map(|(threshold, side)| Caseness {
+                        threshold,
+                        at_or_below: side < 0.0,
+                    }),
+                    by_format,
+                });
                 continue;
             }
             let Some(rules) = rules_for(&inst.code) else {
@@ -119,6 +217,7 @@ impl App {
         }
         Ok(OutcomeSummary {
             instruments,
+            secondary,
             not_summarised,
         })
     }

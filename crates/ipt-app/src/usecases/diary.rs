@@ -330,6 +330,7 @@ mod tests {
             reciprocity: Default::default(),
             deceased,
             area_tags: vec![],
+            self_expression: None,
             notes: Default::default(),
             version: 1,
         }

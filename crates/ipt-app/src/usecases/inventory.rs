@@ -3,8 +3,11 @@
 //! audit row, on a course already loaded for writing.
 
 use ipt_domain::authz::Actor;
-use ipt_domain::ids::InventoryPersonId;
-use ipt_domain::inventory::{InventoryPerson, InventoryPersonInput};
+use ipt_domain::course::Course;
+use ipt_domain::ids::{CourseId, InventoryPersonId};
+use ipt_domain::inventory::{
+    InventoryGlobalsInput, InventoryPerson, InventoryPersonInput, SnapshotKind,
+};
 
 use super::versioned;
 use crate::access::WritableCourse;
@@ -52,5 +55,23 @@ impl App {
         );
         person.version = self.store.update_person(course.id, &person, &audit).await?;
         Ok(person)
+    }
+
+    /// Record the inventory's global fields at the start or at the end of the course, over the
+    /// course version the user opened (all fields empty clears that point).
+    pub async fn enter_inventory_globals(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        kind: SnapshotKind,
+        version: Option<i64>,
+        input: &InventoryGlobalsInput,
+    ) -> Result<Course, AppError> {
+        let globals = versioned(version, input.read(self.today()))?;
+        self.edit_course(actor, id, version, "course.inventory_globals", |c, _| {
+            c.inventory_globals.set(kind, globals);
+            Ok(())
+        })
+        .await
     }
 }

@@ -66,6 +66,8 @@ pub struct InstrumentProgress {
 pub struct PortalProgress {
     pub course: Course,
     pub instruments: Vec<InstrumentProgress>,
+    /// Support, loneliness, the circle and the self-expression ratings, start against latest.
+    pub secondary: crate::outcomes::SecondaryOutcomes,
 }
 
 /// The band set in force for an instrument: the deployment's override, else the default.
@@ -288,9 +290,29 @@ impl App {
                 &self.portal_audit(who, "assessment.list", "course", course.id.as_uuid()),
             )
             .await?;
+        let inventory = self
+            .store
+            .inventory(
+                course.id,
+                &self.portal_audit(who, "inventory.read", "course", course.id.as_uuid()),
+            )
+            .await?;
+        let snapshots = self
+            .store
+            .snapshots(
+                course.id,
+                &self.portal_audit(
+                    who,
+                    "inventory_snapshot.read",
+                    "course",
+                    course.id.as_uuid(),
+                ),
+            )
+            .await?;
         let protocol = self.protocols.get(course.format);
         Ok(Some(PortalProgress {
             instruments: progress_of(&protocol.recommended_instruments, &assessments),
+            secondary: crate::outcomes::SecondaryOutcomes::of(&assessments, &snapshots, &inventory),
             course,
         }))
     }

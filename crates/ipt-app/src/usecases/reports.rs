@@ -7,6 +7,7 @@ use ipt_domain::assessment::Assessment;
 use ipt_domain::authz::Actor;
 use ipt_domain::course::{Course, Goal};
 use ipt_domain::ids::CourseId;
+use ipt_domain::inventory::{InventoryPerson, InventorySnapshot};
 use ipt_domain::patient::Patient;
 use ipt_domain::session::TherapySession;
 
@@ -45,6 +46,16 @@ pub struct DocumentData {
     pub alerts: Vec<RiskAlert>,
     /// The display name of the course's clinician, when the account still exists.
     pub clinician: Option<String>,
+    /// The interpersonal inventory and its snapshots, for the secondary outcomes.
+    pub inventory: Vec<InventoryPerson>,
+    pub snapshots: Vec<InventorySnapshot>,
+}
+
+impl DocumentData {
+    /// Perceived support, loneliness, assertiveness and the circle, as the course pages show.
+    pub fn secondary_outcomes(&self) -> crate::outcomes::SecondaryOutcomes {
+        crate::outcomes::SecondaryOutcomes::of(&self.assessments, &self.snapshots, &self.inventory)
+    }
 }
 
 impl App {
@@ -84,6 +95,8 @@ impl App {
             patient,
             sessions: self.store.sessions(id, &a("session")).await?,
             goals: self.store.goals(id, &a("goal")).await?,
+            inventory: self.store.inventory(id, &a("inventory")).await?,
+            snapshots: self.store.snapshots(id, &a("inventory_snapshot")).await?,
             assessments: self
                 .store
                 .assessments_of_course(id, &a("assessment"))

@@ -265,6 +265,8 @@ pub enum Construct {
     /// Perceived social support (MSPSS).
     SocialSupport,
     Loneliness,
+    /// Assertiveness (the Rathus Assertiveness Schedule, where a site licenses its text).
+    Assertiveness,
     /// One of our own single session ratings (mood, goal progress).
     SessionRating,
 }
@@ -278,6 +280,7 @@ impl Construct {
             Self::Functioning => "functioning",
             Self::SocialSupport => "social_support",
             Self::Loneliness => "loneliness",
+            Self::Assertiveness => "assertiveness",
             Self::SessionRating => "session_rating",
         }
     }

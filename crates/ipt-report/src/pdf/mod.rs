@@ -111,6 +111,27 @@ pub struct ScoreSection {
     pub charts: Vec<Chart>,
 }
 
+/// One outcome of the secondary-outcomes table: its name, its lines (measure, start, latest,
+/// change) and how to read them.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeGroup {
+    pub outcome: String,
+    pub rows: Vec<[String; 4]>,
+    pub reading: String,
+}
+
+/// Perceived support, loneliness, assertiveness and the closeness circle, start against end.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeSection {
+    pub heading: String,
+    /// Measure, start, latest (or end), change.
+    pub columns: [String; 4],
+    pub groups: Vec<OutcomeGroup>,
+    /// Shown instead of the table when nothing was measured.
+    pub empty: String,
+    pub note: String,
+}
+
 /// A heading and lines shown as they are (a site's crisis services and numbers, say).
 #[derive(Debug, Clone, Serialize)]
 pub struct LinesSection {
@@ -148,6 +169,8 @@ pub struct CourseSummaryDoc {
     /// Focus areas, each already labelled (e.g. "Role dispute (renegotiation)").
     pub focus: FactSection,
     pub scores: ScoreSection,
+    /// The seed's secondary outcomes: support, loneliness, assertiveness, the circle.
+    pub secondary: OutcomeSection,
     pub goals: GoalSection,
     pub gains: TextSection,
     /// Risk alerts raised on the course, open and acknowledged, with their dates, and the last

@@ -587,6 +587,10 @@ pub struct InventoryPersonDto {
     pub deceased: bool,
     #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<AreaKind>,
+    /// How easy the patient finds it to tell this person what they need: 0 (very hard) to 4
+    /// (easy), our own course measure; null when not asked.
+    #[schema(value_type = Option<u8>, maximum = 4)]
+    pub self_expression: Option<u8>,
     #[schema(value_type = InventoryNotesIn)]
     pub notes: InventoryNotes,
     pub version: i64,
@@ -606,6 +610,7 @@ impl From<&InventoryPerson> for InventoryPersonDto {
             reciprocity: p.reciprocity,
             deceased: p.deceased,
             area_tags: p.area_tags.clone(),
+            self_expression: p.self_expression.map(|r| r.value()),
             notes: p.notes.clone(),
             version: p.version,
         }
@@ -623,6 +628,9 @@ pub struct SnapshotPersonDto {
     #[schema(maximum = 3)]
     pub ring: u8,
     pub confidant: bool,
+    /// The self-expression rating when the snapshot was taken (0–4), null when not asked.
+    #[schema(value_type = Option<u8>, maximum = 4)]
+    pub self_expression: Option<u8>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -652,6 +660,7 @@ impl From<&InventorySnapshot> for SnapshotDto {
                     relationship: p.relationship,
                     ring: p.ring.number(),
                     confidant: p.confidant,
+                    self_expression: p.self_expression.map(|r| r.value()),
                 })
                 .collect(),
         }
@@ -971,6 +980,17 @@ pub struct CoursePromptsDto {
     pub safety_plan_due: bool,
     /// A group course before its middle phase: what the screening shows.
     pub group_eligibility: Option<GroupEligibilityDto>,
+    /// The format's secondary measures due now: `at` is `start` (not yet given) or `end` (the
+    /// course is in its termination phase and the measure was not given there).
+    pub secondary_due: Vec<SecondaryDueDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SecondaryDue)]
+pub struct SecondaryDueDto {
+    pub instrument: String,
+    #[schema(value_type = String)]
+    pub at: ipt_domain::prompts::PlanPoint,
 }
 
 /// A group member's screening finding (decision support for the facilitator).
@@ -1040,6 +1060,14 @@ impl From<&CoursePrompts> for CoursePromptsDto {
             separate_suicide_screen: p.separate_suicide_screen,
             safety_plan_due: p.safety_plan_due,
             group_eligibility: p.group_eligibility.as_ref().map(Into::into),
+            secondary_due: p
+                .secondary_due
+                .iter()
+                .map(|d| SecondaryDueDto {
+                    instrument: d.instrument.clone(),
+                    at: d.at,
+                })
+                .collect(),
         }
     }
 }
@@ -1068,6 +1096,9 @@ pub struct CourseViewDto {
     pub assessments: Vec<AssessmentDto>,
     pub assessments_total: usize,
     pub assessments_more: Option<String>,
+    /// Perceived support, loneliness, assertiveness and the closeness circle, start against
+    /// latest (over every assessment of the course, not only the 100 listed).
+    pub secondary_outcomes: SecondaryOutcomesDto,
 }
 
 impl CourseViewDto {
@@ -1119,6 +1150,183 @@ impl CourseViewDto {
             sessions: sessions.iter().map(|s| SessionDto::of(s, c)).collect(),
             goals: v.goals.iter().map(Into::into).collect(),
             assessments: assessments.iter().map(Into::into).collect(),
+            secondary_outcomes: (&v.secondary_outcomes()).into(),
+        }
+    }
+}
+
+/// One score of a secondary questionnaire.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OutcomeScore)]
+pub struct OutcomeScoreDto {
+    pub total: f64,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+/// A subscale's item mean at the first and the latest score.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SubscaleChange)]
+pub struct SubscaleChangeDto {
+    pub code: String,
+    pub name: String,
+    pub first_mean: Option<f64>,
+    pub latest_mean: Option<f64>,
+}
+
+/// The change metrics the instrument defines; null where it defines none.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OutcomeChange)]
+pub struct OutcomeChangeDto {
+    pub reliable_improvement: Option<bool>,
+    pub reliable_deterioration: Option<bool>,
+    pub clinically_significant_improvement: Option<bool>,
+}
+
+/// One secondary questionnaire over the course.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MeasureChange)]
+pub struct MeasureChangeDto {
+    pub instrument: String,
+    pub short_name: String,
+    /// `social_support`, `loneliness` or `assertiveness`.
+    pub construct: &'static str,
+    pub higher_is_better: bool,
+    pub min_total: u32,
+    pub max_total: u32,
+    pub first: OutcomeScoreDto,
+    /// Null while there is one score only.
+    pub latest: Option<OutcomeScoreDto>,
+    pub finals: usize,
+    /// Latest minus first.
+    pub difference: Option<f64>,
+    pub change: Option<OutcomeChangeDto>,
+    pub subscales: Vec<SubscaleChangeDto>,
+}
+
+/// The closeness circle's counts (living people only).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NetworkIndices)]
+pub struct NetworkIndicesDto {
+    pub in_circle: usize,
+    pub inner_ring: usize,
+    pub confidant_present: bool,
+}
+
+/// The circle at the start of the middle phase against the end snapshot (or now).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NetworkChange)]
+pub struct NetworkChangeDto {
+    #[schema(format = Date)]
+    pub start_on: Option<String>,
+    pub start: Option<NetworkIndicesDto>,
+    /// Null when `latest` is the inventory as it is now.
+    #[schema(format = Date)]
+    pub end_on: Option<String>,
+    pub latest: NetworkIndicesDto,
+}
+
+/// One relationship's self-expression rating (0–4) at the start and the latest point.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RelationshipExpression)]
+pub struct RelationshipExpressionDto {
+    #[schema(value_type = uuid::Uuid)]
+    pub person_id: InventoryPersonId,
+    pub alias: String,
+    pub start: Option<u8>,
+    pub latest: Option<u8>,
+    pub change: Option<i8>,
+}
+
+/// Our own per-relationship rating, "How easy is it to tell this person what you need?" (0
+/// very hard to 4 easy): a course measure, not a validated scale.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SelfExpressionChange)]
+pub struct SelfExpressionDto {
+    pub relationships: Vec<RelationshipExpressionDto>,
+    pub start_index: Option<f64>,
+    pub latest_index: Option<f64>,
+    /// Relationships rated at both points; `mean_change` is over these.
+    pub paired: usize,
+    pub mean_change: Option<f64>,
+}
+
+/// The seed's secondary outcomes: perceived support, loneliness, assertiveness, the circle.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SecondaryOutcomes)]
+pub struct SecondaryOutcomesDto {
+    pub measures: Vec<MeasureChangeDto>,
+    pub network: NetworkChangeDto,
+    pub self_expression: SelfExpressionDto,
+}
+
+impl From<&ipt_app::outcomes::SecondaryOutcomes> for SecondaryOutcomesDto {
+    fn from(x: &ipt_app::outcomes::SecondaryOutcomes) -> Self {
+        let score = |p: &ipt_app::outcomes::ScorePoint| OutcomeScoreDto {
+            total: p.total,
+            at: instant(p.at),
+        };
+        let net = |n: &ipt_domain::inventory::NetworkIndices| NetworkIndicesDto {
+            in_circle: n.in_circle,
+            inner_ring: n.inner_ring,
+            confidant_present: n.confidant_present,
+        };
+        let se = &x.self_expression;
+        Self {
+            measures: x
+                .measures
+                .iter()
+                .map(|m| MeasureChangeDto {
+                    instrument: m.instrument.clone(),
+                    short_name: m.short_name.clone(),
+                    construct: m.construct.code(),
+                    higher_is_better: m.higher_is_better,
+                    min_total: m.min_total,
+                    max_total: m.max_total,
+                    first: score(&m.first),
+                    latest: m.latest.as_ref().map(score),
+                    finals: m.finals,
+                    difference: m.difference(),
+                    change: m.change.map(|c| OutcomeChangeDto {
+                        reliable_improvement: c.reliable_improvement,
+                        reliable_deterioration: c.reliable_deterioration,
+                        clinically_significant_improvement: c.clinically_significant_improvement,
+                    }),
+                    subscales: m
+                        .subscales
+                        .iter()
+                        .map(|s| SubscaleChangeDto {
+                            code: s.code.clone(),
+                            name: s.name.clone(),
+                            first_mean: s.first_mean,
+                            latest_mean: s.latest_mean,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            network: NetworkChangeDto {
+                start_on: x.network.start_on.map(day),
+                start: x.network.start.as_ref().map(net),
+                end_on: x.network.end_on.map(day),
+                latest: net(&x.network.latest),
+            },
+            self_expression: SelfExpressionDto {
+                relationships: se
+                    .relationships
+                    .iter()
+                    .map(|r| RelationshipExpressionDto {
+                        person_id: r.person,
+                        alias: r.alias.clone(),
+                        start: r.start.map(|v| v.value()),
+                        latest: r.latest.map(|v| v.value()),
+                        change: r.change(),
+                    })
+                    .collect(),
+                start_index: se.start_index,
+                latest_index: se.latest_index,
+                paired: se.paired,
+                mean_change: se.mean_change,
+            },
         }
     }
 }
@@ -1348,6 +1556,10 @@ pub struct NewInventoryPerson {
     pub deceased: bool,
     #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<String>,
+    /// 0 (very hard) to 4 (easy): "How easy is it to tell this person what you need?"; leave
+    /// it out when not asked.
+    #[schema(value_type = Option<u8>, maximum = 4)]
+    pub self_expression: Option<u8>,
     pub notes: InventoryNotesIn,
 }
 
@@ -1666,6 +1878,10 @@ pub struct InventoryPersonIn {
     pub deceased: bool,
     #[schema(value_type = Vec<AreaCode>)]
     pub area_tags: Vec<String>,
+    /// 0 (very hard) to 4 (easy): "How easy is it to tell this person what you need?"; leave
+    /// it out when not asked.
+    #[schema(value_type = Option<u8>, maximum = 4)]
+    pub self_expression: Option<u8>,
     pub notes: InventoryNotesIn,
     #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
@@ -1685,6 +1901,7 @@ impl InventoryPersonIn {
                 reciprocity: self.reciprocity,
                 deceased: self.deceased,
                 area_tags: self.area_tags,
+                self_expression: self.self_expression,
                 notes: self.notes,
             },
             self.version,

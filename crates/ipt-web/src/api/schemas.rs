@@ -202,8 +202,53 @@ pub struct ScoreSummaryDoc {
 #[allow(dead_code)]
 pub struct OutcomeSummaryDoc {
     instruments: Vec<InstrumentOutcomeDoc>,
-    /// Instruments without a lower-is-better change rule, so not summarised.
+    /// Perceived support, loneliness and assertiveness: change per course format.
+    secondary: Vec<SecondaryOutcomeDoc>,
+    /// Instruments summarised neither way (no lower-is-better rule, not a secondary measure).
     not_summarised: Vec<String>,
+}
+
+/// One secondary measure across the programme.
+#[derive(ToSchema)]
+#[schema(as = SecondaryOutcome)]
+#[allow(dead_code)]
+pub struct SecondaryOutcomeDoc {
+    instrument: String,
+    name: String,
+    /// `social_support`, `loneliness` or `assertiveness`.
+    construct: String,
+    higher_is_better: bool,
+    /// The reliable change in points; null where the instrument has no index.
+    reliable_change: Option<f64>,
+    caseness: Option<CasenessDoc>,
+    by_format: Vec<ChangeSummaryDoc>,
+}
+
+/// A caseness cut-off and its side.
+#[derive(ToSchema)]
+#[schema(as = Caseness)]
+#[allow(dead_code)]
+pub struct CasenessDoc {
+    threshold: f64,
+    /// A course starts as a case at or below the threshold (else at or above it).
+    at_or_below: bool,
+}
+
+/// One format's change on one secondary measure.
+#[derive(ToSchema)]
+#[schema(as = ChangeSummary)]
+#[allow(dead_code)]
+pub struct ChangeSummaryDoc {
+    format: String,
+    courses: u64,
+    /// Mean of latest minus first, in points.
+    mean_change: Option<f64>,
+    /// Moved the better way at all.
+    improved: u64,
+    reliably_improved: u64,
+    reliably_deteriorated: u64,
+    cases_at_start: u64,
+    left_caseness: u64,
 }
 
 /// One instrument's outcome figures.

@@ -14,7 +14,7 @@ use ipt_app::AppError;
 use ipt_domain::ids::InventoryPersonId;
 use ipt_domain::inventory::{
     ClosenessRing, ConflictLevel, InventoryNotes, InventoryPerson, InventoryPersonInput,
-    NetworkIndices, Reciprocity, RelationshipKind,
+    NetworkIndices, Reciprocity, RelationshipKind, SelfExpression,
 };
 use ipt_domain::problem_area::AreaKind;
 use ipt_report::{CircleLabels, CirclePerson, closeness_circle};
@@ -65,6 +65,23 @@ pub fn relationship_label(t: &Tr, k: RelationshipKind) -> String {
     t.get(&format!("initial-rel-{}", k.code()))
 }
 
+/// The self-expression choices: "not asked" first, then 0 (very hard) to 4 (easy).
+fn self_expression_options(t: &Tr) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t.get("initial-self-expression-none")))
+        .chain(SelfExpression::ALL.iter().map(|n| {
+            (
+                n.to_string(),
+                t.get(&format!("initial-self-expression-{n}")),
+            )
+        }))
+        .collect()
+}
+
+/// A rating as a list shows it: "3 (fairly easy)".
+pub fn self_expression_label(t: &Tr, r: SelfExpression) -> String {
+    t.get(&format!("initial-self-expression-{}", r.value()))
+}
+
 pub fn ring_label(t: &Tr, r: ClosenessRing) -> String {
     t.get(&format!("initial-ring-{}", r.number()))
 }
@@ -81,6 +98,7 @@ pub struct PersonValues {
     reciprocity: String,
     deceased: bool,
     area_tags: Vec<String>,
+    self_expression: String,
     notes: [String; 7],
 }
 
@@ -109,6 +127,7 @@ impl PersonValues {
             reciprocity: "unknown".into(),
             deceased: false,
             area_tags: vec![],
+            self_expression: String::new(),
             notes: Default::default(),
         }
     }
@@ -125,6 +144,10 @@ impl PersonValues {
             reciprocity: reciprocity_code(p.reciprocity).to_string(),
             deceased: p.deceased,
             area_tags: p.area_tags.iter().map(|a| a.code().to_string()).collect(),
+            self_expression: p
+                .self_expression
+                .map(|r| r.value().to_string())
+                .unwrap_or_default(),
             notes: notes_of(&p.notes),
         }
     }
@@ -141,6 +164,7 @@ impl PersonValues {
             reciprocity: f.get("reciprocity").trim().to_string(),
             deceased: f.checked("deceased"),
             area_tags: f.all("area_tags").into_iter().map(str::to_string).collect(),
+            self_expression: f.get("self_expression").trim().to_string(),
             notes: NOTES.map(|n| f.get(n).to_string()),
         }
     }
@@ -159,6 +183,7 @@ impl PersonValues {
             reciprocity: Some(self.reciprocity.clone()),
             deceased: self.deceased,
             area_tags: self.area_tags.clone(),
+            self_expression: Some(self.self_expression.clone()),
             notes: InventoryNotes {
                 shared_activities: n(0),
                 satisfying_aspects: n(1),
@@ -180,6 +205,7 @@ const PERSON_SLOTS: &[&str] = &[
     "contact_frequency",
     "conflict",
     "reciprocity",
+    "self_expression",
     "area_tags",
 ];
 
@@ -209,6 +235,7 @@ pub struct PersonRow {
     pub conflict: String,
     pub deceased: String,
     pub contact: String,
+    pub self_expression: String,
     pub link: String,
 }
 
@@ -319,6 +346,10 @@ pub async fn list(
             conflict: t.get(&format!("initial-conflict-level-{}", p.conflict.code())),
             deceased: yes_no(&t, p.deceased),
             contact: p.contact_frequency.clone(),
+            self_expression: p
+                .self_expression
+                .map(|r| self_expression_label(&t, r))
+                .unwrap_or_else(|| "—".into()),
             link: format!("/courses/{}/inventory/{}", view.course.id, p.id),
         })
         .collect();
@@ -480,6 +511,16 @@ async fn person_page(
         .hint(t.get("initial-person-reciprocity-hint"))
         .error_from(&errors)
         .saved_from(sv.map(|s| s.reciprocity.as_str()), &t),
+        Input::new(
+            "self_expression",
+            t.get("initial-person-self-expression"),
+            "select",
+            &values.self_expression,
+        )
+        .options(self_expression_options(&t))
+        .hint(t.get("initial-person-self-expression-hint"))
+        .error_from(&errors)
+        .saved_from(sv.map(|s| s.self_expression.as_str()), &t),
         Input::new(
             "deceased",
             t.get("initial-person-deceased"),

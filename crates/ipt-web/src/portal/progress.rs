@@ -44,6 +44,86 @@ pub struct ProgressPage {
     /// Shown when there is nothing to chart yet.
     pub none: Option<String>,
     pub instruments: Vec<InstrumentView>,
+    /// "You and the people around you": support, loneliness, the circle and how easy it is
+    /// to say what you need, each in one plain sentence; empty when nothing was measured.
+    pub relationships: Vec<String>,
+    /// Per person: how easy it is to tell them what you need, at the start and now.
+    pub people: Vec<String>,
+}
+
+/// The secondary outcomes in the patient's words: what moved, which way is hoped for, never
+/// a band name, never that someone is well.
+fn relationship_lines(
+    t: &Tr,
+    x: &ipt_app::outcomes::SecondaryOutcomes,
+) -> (Vec<String>, Vec<String>) {
+    let mut lines = vec![];
+    for m in &x.measures {
+        let key = format!("portal-relations-{}", m.construct.code());
+        let first = (t.number(m.first.total), t.date(m.first.at.date()));
+        lines.push(match &m.latest {
+            None => t.with(
+                &format!("{key}-one"),
+                &[("first", first.0), ("date", first.1)],
+            ),
+            Some(l) => {
+                let moved = match m.change {
+                    Some(c) if c.reliable_improvement == Some(true) => "better",
+                    Some(c) if c.reliable_deterioration == Some(true) => "harder",
+                    Some(c) if m.judges_reliability() && c.reliable_improvement.is_some() => {
+                        "small"
+                    }
+                    _ => "plain",
+                };
+                t.with(
+                    &format!("{key}-two"),
+                    &[
+                        ("first", first.0),
+                        ("date", first.1),
+                        ("latest", t.number(l.total)),
+                        ("latest_date", t.date(l.at.date())),
+                        ("moved", t.get(&format!("portal-relations-moved-{moved}"))),
+                    ],
+                )
+            }
+        });
+    }
+    if let Some(start) = &x.network.start {
+        lines.push(t.with(
+            "portal-relations-circle",
+            &[
+                ("start", start.in_circle.to_string()),
+                ("latest", x.network.latest.in_circle.to_string()),
+                ("inner_start", start.inner_ring.to_string()),
+                ("inner_latest", x.network.latest.inner_ring.to_string()),
+            ],
+        ));
+    }
+    let se = &x.self_expression;
+    if let (Some(a), Some(b)) = (se.start_index, se.latest_index)
+        && se.paired > 0
+    {
+        lines.push(t.with(
+            "portal-relations-expression",
+            &[("start", t.number(a)), ("latest", t.number(b))],
+        ));
+    }
+    let people = se
+        .relationships
+        .iter()
+        .filter_map(|r| match (r.start, r.latest) {
+            (Some(a), Some(b)) => Some(t.with(
+                "portal-relations-person",
+                &[
+                    ("name", r.alias.clone()),
+                    ("start", t.get(&format!("portal-expression-{}", a.value()))),
+                    ("latest", t.get(&format!("portal-expression-{}", b.value()))),
+                ],
+            )),
+            _ => None,
+        })
+        .collect();
+    (lines, people)
 }
 
 /// Half the width of the band of "usual ups and downs" around the first score, in points.
@@ -236,6 +316,7 @@ pub async fn page(
         Err(e) => return error_page(page, &e),
     };
     let instruments: Vec<InstrumentView> = progress
+        .as_ref()
         .map(|p| {
             p.instruments
                 .iter()
@@ -243,7 +324,13 @@ pub async fn page(
                 .collect()
         })
         .unwrap_or_default();
+    let (relationships, people) = progress
+        .as_ref()
+        .map(|p| relationship_lines(&t, &p.secondary))
+        .unwrap_or_default();
     ProgressPage {
+        relationships,
+        people,
         intro: t.get("portal-progress-intro"),
         none: instruments
             .is_empty()
@@ -305,6 +392,8 @@ mod tests {
                 let text = std::fs::read_to_string(dir.join(lang).join(file)).unwrap();
                 for line in text.lines().filter(|l| {
                     l.starts_with("portal-band-")
+                        || l.starts_with("portal-relations-")
+                        || l.starts_with("portal-expression-")
                         || l.starts_with("portal-progress-change")
                         || l.starts_with("portal-progress-latest")
                 }) {

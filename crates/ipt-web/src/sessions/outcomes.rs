@@ -67,7 +67,7 @@ fn whole(x: f64) -> u32 {
 }
 
 /// The change metrics an instrument defines, in words.
-fn change_words(t: &Tr, c: &Change) -> Vec<String> {
+pub(crate) fn change_words(t: &Tr, c: &Change) -> Vec<String> {
     let mut v = vec![];
     match c.response {
         Some(true) => v.push(t.get("sessions-change-response-yes")),

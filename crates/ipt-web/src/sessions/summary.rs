@@ -27,6 +27,7 @@ pub struct SummaryPage {
     /// (label, value)
     pub facts: Vec<(String, String)>,
     pub scores: ScoreReview,
+    pub secondary: super::secondary::SecondaryPanel,
     pub goals: Vec<GoalLine>,
     pub gains: Option<String>,
     pub plan: Vec<(String, String)>,
@@ -164,6 +165,7 @@ pub async fn page(
         heading: t.get("sessions-summary-title"),
         facts,
         scores: score_review(&t, &l.protocol, &l.view.assessments),
+        secondary: super::secondary::secondary_panel(&t, &l.view.secondary_outcomes()),
         goals: goal_lines(&t, &l.view.goals),
         gains,
         plan,
