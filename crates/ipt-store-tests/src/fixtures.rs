@@ -172,6 +172,16 @@ pub fn full_course(p: &Patient) -> Course {
         on: date!(2026 - 01 - 05),
         note: String::new(),
     }];
+    c.inventory_globals.set(
+        SnapshotKind::Start,
+        ipt_domain::inventory::InventoryGlobals {
+            relational_patterns: "keeps people at arm's length".into(),
+            self_assertion: "cannot say no to her mother".into(),
+            social_risk_taking: String::new(),
+            relationship_history: "close to a grandmother; few friends at school".into(),
+            recorded_on: Some(date!(2026 - 01 - 12)),
+        },
+    );
     c
 }
 
@@ -188,7 +198,9 @@ pub fn person(alias: &str, ring: u8) -> InventoryPerson {
         reciprocity: Reciprocity::NotMet,
         deceased: false,
         area_tags: vec![AreaKind::RoleDispute],
-        self_expression: None,
+        // The closest are rated (hardest where it matters most); the others not asked.
+        self_expression: (ring == 1)
+            .then(|| ipt_domain::inventory::SelfExpression::new(1).unwrap()),
         notes: InventoryNotes {
             expectations: "wants more help with their mother".into(),
             ..Default::default()

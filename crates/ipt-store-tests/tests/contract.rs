@@ -1245,6 +1245,107 @@ pub async fn outcome_counts_follow_first_and_latest_final_results(s: S) {
     assert_eq!(none, ipt_app::ports::OutcomeCounts::default());
 }
 
+/// Change on a secondary measure (#21), per format and in the measure's better direction: a
+/// higher MSPSS total is better, its reliable change is 10 points and a total of 35 or less
+/// is the low range.
+pub async fn change_summary_counts_each_format_in_the_better_direction(s: S) {
+    let (c, p, course) = setup(&s).await;
+    let down = course_for(&s, c, "Second Patient").await;
+    let flat = course_for(&s, c, "Third Patient").await;
+    let brief_patient = patient(c, "Brief Patient");
+    s.create_patient(&brief_patient, &a("patient.create"))
+        .await
+        .unwrap();
+    let mut brief = ipt_store_tests::fixtures::course(&brief_patient);
+    brief.format = ipt_domain::protocol::Format::Brief;
+    s.create_course(&brief, &a("course.create")).await.unwrap();
+    let mspss = |p: &ipt_domain::patient::Patient, course: CourseId, total: f64, day: i64| {
+        let mut x = scored(p, course, total, day);
+        x.instrument = "mspss".into();
+        x
+    };
+    for x in [
+        // 30 → 60: better by 30, reliably, and out of the low range.
+        mspss(&p, course.id, 30.0, 0),
+        mspss(&p, course.id, 60.0, 40),
+        // 70 → 50: worse by 20, reliably.
+        mspss(&down.0, down.1, 70.0, 0),
+        mspss(&down.0, down.1, 50.0, 40),
+        // 40 → 40: no change. One score only in the brief course: not counted.
+        mspss(&flat.0, flat.1, 40.0, 0),
+        mspss(&flat.0, flat.1, 40.0, 40),
+        mspss(&brief_patient, brief.id, 20.0, 0),
+    ] {
+        s.add_assessment(&x, None, &a("assessment.create"))
+            .await
+            .unwrap();
+    }
+    let rules = ipt_app::ports::ChangeRules {
+        better: 1.0,
+        reliable_change: Some(10.0),
+        caseness: Some((35.0, -1.0)),
+    };
+    let summary = s
+        .change_summary("mspss", &rules, &a("analytics.read"))
+        .await
+        .unwrap();
+    assert_eq!(
+        summary,
+        [ipt_app::ports::ChangeSummary {
+            format: "individual".into(),
+            courses: 3,
+            mean_change: Some(3.33),
+            improved: 1,
+            reliably_improved: 1,
+            reliably_deteriorated: 1,
+            cases_at_start: 1,
+            left_caseness: 1,
+        }]
+    );
+    // Without a reliable-change index or caseness, nothing is counted as either.
+    let plain = ipt_app::ports::ChangeRules {
+        better: 1.0,
+        reliable_change: None,
+        caseness: None,
+    };
+    let summary = s
+        .change_summary("mspss", &plain, &a("analytics.read"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            summary[0].reliably_improved,
+            summary[0].reliably_deteriorated,
+            summary[0].cases_at_start
+        ),
+        (0, 0, 0)
+    );
+    // The brief course's second score counts it, in its own format.
+    s.add_assessment(
+        &mspss(&brief_patient, brief.id, 25.0, 30),
+        None,
+        &a("assessment.create"),
+    )
+    .await
+    .unwrap();
+    let summary = s
+        .change_summary("mspss", &rules, &a("analytics.read"))
+        .await
+        .unwrap();
+    let formats: Vec<(&str, u64)> = summary
+        .iter()
+        .map(|f| (f.format.as_str(), f.courses))
+        .collect();
+    assert_eq!(formats, [("brief", 1), ("individual", 3)]);
+    assert_eq!(summary[0].mean_change, Some(5.0));
+    assert!(
+        s.change_summary("ucla3", &rules, &a("analytics.read"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 async fn course_for(
     s: &S,
     clinician: UserId,

@@ -89,6 +89,7 @@ stories!(
     diary_has_one_entry_per_day_in_date_order,
     a_user_keeps_the_language_they_chose,
     outcome_counts_follow_first_and_latest_final_results,
+    change_summary_counts_each_format_in_the_better_direction,
     bulk_load_writes_everything_or_nothing,
     each_alert_filter_reads_only_the_alerts_it_names,
     statistics_refresh_and_operator_warnings,

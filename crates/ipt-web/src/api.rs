@@ -165,6 +165,11 @@ pub const ROUTES: &[Route] = &[
         make: || put(set_safety_plan),
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/courses/{id}/inventory-patterns/{kind}",
+        make: || put(set_inventory_patterns),
+    },
+    Route {
         method: "POST",
         path: "/api/v1/courses/{id}/medication",
         make: || post(add_medication_change),
@@ -961,6 +966,48 @@ async fn set_safety_plan(
     let c = s
         .app
         .enter_safety_plan(&u.actor(), course.id, req.version, &input)
+        .await?;
+    ok(CourseDto::from(&c))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/inventory-patterns/{kind}",
+    operation_id = "setInventoryPatterns",
+    tag = "Courses",
+    summary = "Record the inventory's patterns across relationships at the start or the end",
+    description = "The interpersonal inventory's global fields (attachment and relational patterns; asserting oneself, confronting, expressing anger; social risk-taking; a brief history of relationships), recorded by the clinician at the start and again at the end so the two can be compared. All four texts empty clears that point.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The course id"),
+        ("kind" = String, Path, description = "`start` or `end`"),
+    ),
+    request_body = InventoryPatternsIn,
+    responses(
+        (status = 200, description = "The course", body = CourseDto),
+        problem::VersionedProblems,
+    ),
+)]
+async fn set_inventory_patterns(
+    State(s): State<AppState>,
+    Extension(u): Extension<CurrentUser>,
+    Path((id, kind)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let course = writable_course(&s, &u, &id).await?;
+    let kind = ipt_domain::inventory::SnapshotKind::parse(&kind)
+        .ok_or_else(|| ApiProblem::not_found("page"))?;
+    let req: InventoryPatternsIn = problem::read_json(&headers, body)?;
+    let input = ipt_domain::inventory::InventoryGlobalsInput {
+        relational_patterns: req.relational_patterns,
+        self_assertion: req.self_assertion,
+        social_risk_taking: req.social_risk_taking,
+        relationship_history: req.relationship_history,
+        recorded_on: req.recorded_on,
+    };
+    let c = s
+        .app
+        .enter_inventory_globals(&u.actor(), course.id, kind, req.version, &input)
         .await?;
     ok(CourseDto::from(&c))
 }

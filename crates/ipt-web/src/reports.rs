@@ -458,7 +458,7 @@ fn secondary_section(t: &Tr, closed: bool, d: &DocumentData) -> OutcomeSection {
             t.get("secondary-col-change"),
         ],
         groups,
-        empty: panel.empty.unwrap_or_default(),
+        empty: panel.missing.unwrap_or_else(|| t.get("secondary-none")),
         note: panel.note,
     }
 }

@@ -1147,6 +1147,12 @@ async fn another_clinicians_patient_answers_exactly_like_a_missing_one() {
                 true,
             ),
             (
+                "PUT",
+                "/api/v1/courses/{c}/inventory-patterns/start",
+                Some(json!({"self_assertion": "x", "version": 99})),
+                true,
+            ),
+            (
                 "POST",
                 "/api/v1/courses/{c}/timeline/events",
                 Some(json!({"date": "2020", "kind": "move"})),

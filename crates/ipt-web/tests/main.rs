@@ -12,6 +12,7 @@ mod initial;
 mod languages;
 mod matrix;
 mod openapi_check;
+mod outcomes;
 mod pages;
 mod parity;
 mod portal_access;

@@ -2,7 +2,7 @@
 # closeness circle, start against latest. Our own wording.
 secondary-title = Support, isolation and assertiveness
 secondary-intro = Besides the symptoms, IPT aims at the patient's relationships: the support they feel, how alone they are, and how easily they say what they need. Each line sets the first measurement against the latest.
-secondary-none = Nothing measured yet. Give the MSPSS and the UCLA-3 at the start and at the end, rate on each inventory entry how easy it is to tell that person what the patient needs, and the closeness circle is kept at the start of the middle phase.
+secondary-none = No support or loneliness questionnaire yet. Give the MSPSS and the UCLA-3 at the start and at the end, and rate on each inventory entry how easy it is to tell that person what the patient needs; the closeness circle is kept at the start of the middle phase.
 secondary-note = Change here is shown, not explained: a better score sits beside the treatment, it does not prove the treatment caused it. The circle counts and the self-expression rating are this software's own course measures, with no reliability rule; read their change together with what the patient says.
 secondary-col-outcome = Outcome
 secondary-col-measure = Measured by

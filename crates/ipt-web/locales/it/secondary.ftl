@@ -2,7 +2,7 @@
 # cerchio delle relazioni, inizio contro ultima misura. Testo nostro.
 secondary-title = Supporto, isolamento e assertività
 secondary-intro = Oltre ai sintomi, l'IPT lavora sulle relazioni del paziente: il supporto che sente, quanto si sente solo e quanto facilmente dice ciò di cui ha bisogno. Ogni riga confronta la prima misura con l'ultima.
-secondary-none = Ancora nessuna misura. Somministri MSPSS e UCLA-3 all'inizio e alla fine, indichi per ogni persona dell'inventario quanto è facile per il paziente dirle ciò di cui ha bisogno; il cerchio delle relazioni viene salvato all'inizio della fase centrale.
+secondary-none = Ancora nessun questionario su supporto o solitudine. Somministri MSPSS e UCLA-3 all'inizio e alla fine e indichi per ogni persona dell'inventario quanto è facile per il paziente dirle ciò di cui ha bisogno; il cerchio delle relazioni viene salvato all'inizio della fase centrale.
 secondary-note = Qui il cambiamento è mostrato, non spiegato: un punteggio migliore accompagna il trattamento, non prova che ne sia l'effetto. I conteggi del cerchio e la valutazione dell'espressione di sé sono misure del percorso di questo programma, senza regola di affidabilità; ne legga il cambiamento insieme a ciò che dice il paziente.
 secondary-col-outcome = Esito
 secondary-col-measure = Misurato con

@@ -369,6 +369,42 @@ impl From<&SafetyPlan> for SafetyPlanDto {
     }
 }
 
+/// The interpersonal inventory's global fields at one point (reference §3.2), in the
+/// clinician's words.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InventoryPatterns)]
+pub struct InventoryPatternsDto {
+    /// Attachment and relational patterns.
+    pub relational_patterns: String,
+    /// The ability to assert oneself, confront or express anger.
+    pub self_assertion: String,
+    pub social_risk_taking: String,
+    /// A brief history of relationships since childhood.
+    pub relationship_history: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub recorded_on: Option<String>,
+}
+
+impl From<&ipt_domain::inventory::InventoryGlobals> for InventoryPatternsDto {
+    fn from(g: &ipt_domain::inventory::InventoryGlobals) -> Self {
+        Self {
+            relational_patterns: g.relational_patterns.clone(),
+            self_assertion: g.self_assertion.clone(),
+            social_risk_taking: g.social_risk_taking.clone(),
+            relationship_history: g.relationship_history.clone(),
+            recorded_on: g.recorded_on.map(day),
+        }
+    }
+}
+
+/// The global fields at the start and at the end; null where not recorded.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InventoryPatternsRecord)]
+pub struct InventoryPatternsRecordDto {
+    pub start: Option<InventoryPatternsDto>,
+    pub end: Option<InventoryPatternsDto>,
+}
+
 /// One entry of the medication record.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = MedicationChange)]
@@ -515,6 +551,8 @@ pub struct CourseDto {
     pub maintenance_decision: Option<MaintenanceDecisionDto>,
     pub termination_review: Option<TerminationReviewDto>,
     pub safety_plan: Option<SafetyPlanDto>,
+    /// The inventory's global fields at the start and the end of the course.
+    pub inventory_patterns: InventoryPatternsRecordDto,
     /// The medication record, every change oldest first.
     pub medication: Vec<MedicationChangeDto>,
     /// What the medication record shows as being taken now.
@@ -555,6 +593,10 @@ impl From<&Course> for CourseDto {
             maintenance_decision: c.maintenance.as_ref().map(Into::into),
             termination_review: c.termination.as_ref().map(Into::into),
             safety_plan: c.safety_plan.as_ref().map(Into::into),
+            inventory_patterns: InventoryPatternsRecordDto {
+                start: c.inventory_globals.start.as_ref().map(Into::into),
+                end: c.inventory_globals.end.as_ref().map(Into::into),
+            },
             medication: c.medication.iter().map(Into::into).collect(),
             current_medication: current_medication(&c.medication)
                 .iter()
@@ -1789,6 +1831,22 @@ pub struct SafetyPlanIn {
     pub safer_environment: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub written_on: Option<String>,
+    #[schema(required = true, value_type = i64)]
+    pub version: Option<i64>,
+}
+
+/// The global fields of one point; all four empty clears it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = InventoryPatternsInput)]
+pub struct InventoryPatternsIn {
+    pub relational_patterns: String,
+    pub self_assertion: String,
+    pub social_risk_taking: String,
+    pub relationship_history: String,
+    /// Today when left out; never in the future.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub recorded_on: Option<String>,
     #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
 }

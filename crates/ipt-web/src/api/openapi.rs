@@ -73,6 +73,7 @@ const DESCRIPTION: &str = "Patients, IPT courses, sessions, measures and risk al
         super::set_maintenance_decision,
         super::set_termination_review,
         super::set_safety_plan,
+        super::set_inventory_patterns,
         super::add_medication_change,
         super::add_person,
         super::update_person,

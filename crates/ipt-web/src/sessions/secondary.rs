@@ -32,8 +32,8 @@ pub struct SecondaryRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecondaryPanel {
     pub rows: Vec<SecondaryRow>,
-    /// Shown instead of the table when nothing was measured.
-    pub empty: Option<String>,
+    /// What to give, while no support or loneliness questionnaire is on file.
+    pub missing: Option<String>,
     /// Under the table: what the panel can and cannot say.
     pub note: String,
 }
@@ -140,8 +140,16 @@ pub fn secondary_panel(t: &Tr, x: &SecondaryOutcomes) -> SecondaryPanel {
         };
         let yes_no = |b: bool| t.get(if b { "yes" } else { "no" });
         let lines = [
-            ("secondary-measure-in-circle", start.in_circle, n.latest.in_circle),
-            ("secondary-measure-inner", start.inner_ring, n.latest.inner_ring),
+            (
+                "secondary-measure-in-circle",
+                start.in_circle,
+                n.latest.in_circle,
+            ),
+            (
+                "secondary-measure-inner",
+                start.inner_ring,
+                n.latest.inner_ring,
+            ),
         ];
         for (i, (key, first, latest)) in lines.iter().enumerate() {
             let (first, latest) = (*first as f64, *latest as f64);
@@ -228,7 +236,7 @@ pub fn secondary_panel(t: &Tr, x: &SecondaryOutcomes) -> SecondaryPanel {
         }
     }
     SecondaryPanel {
-        empty: rows.is_empty().then(|| t.get("secondary-none")),
+        missing: x.measures.is_empty().then(|| t.get("secondary-none")),
         rows,
         note: t.get("secondary-note"),
     }
