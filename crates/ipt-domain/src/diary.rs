@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::ids::{CourseId, DiaryEntryId, InventoryPersonId, PatientId};
+use crate::inventory::SelfExpression;
 
 /// Mood on a 0–10 scale (0 = the worst, 10 = the best the patient can imagine).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,6 +104,10 @@ pub struct Interaction {
     /// The alias shown to the patient (copied from the inventory, or typed in for someone new).
     pub alias: String,
     pub quality: InteractionQuality,
+    /// How easy it was to say what they needed with this person that day, when the patient
+    /// answered the optional question: the inventory's self-expression rating, 0–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_expression: Option<SelfExpression>,
 }
 
 /// One day of the diary. A course has at most one entry per date; writing the same day again
@@ -211,6 +216,8 @@ pub struct PersonMood {
     pub mood_without: Option<f64>,
     /// Average quality of the contacts, −2…+2.
     pub quality: f64,
+    /// The self-expression ratings given for this person, oldest day first.
+    pub self_expression: Vec<(Date, SelfExpression)>,
 }
 
 impl PersonMood {
@@ -227,6 +234,14 @@ impl PersonMood {
     pub fn difference(&self) -> Option<f64> {
         self.mood_without.map(|w| self.mood_with - w)
     }
+
+    /// The first and the latest self-expression rating, when at least two were given.
+    pub fn self_expression_moved(&self) -> Option<(SelfExpression, SelfExpression)> {
+        match (self.self_expression.first(), self.self_expression.last()) {
+            (Some(a), Some(b)) if self.self_expression.len() >= 2 => Some((a.1, b.1)),
+            _ => None,
+        }
+    }
 }
 
 /// The "people and mood" summary: one row per person who appears in the diary, most frequent
@@ -234,8 +249,17 @@ impl PersonMood {
 pub fn people_and_mood(entries: &[DiaryEntry]) -> Vec<PersonMood> {
     let total_days = entries.len();
     let total_mood: f64 = entries.iter().map(|e| e.mood.get() as f64).sum();
-    // key -> (person, latest alias, days, mood sum, quality sum)
-    let mut rows: Vec<(String, Option<InventoryPersonId>, String, usize, f64, f64)> = vec![];
+    // key -> (person, latest alias, days, mood sum, quality sum, ratings)
+    type Row = (
+        String,
+        Option<InventoryPersonId>,
+        String,
+        usize,
+        f64,
+        f64,
+        Vec<(Date, SelfExpression)>,
+    );
+    let mut rows: Vec<Row> = vec![];
     let mut sorted: Vec<&DiaryEntry> = entries.iter().collect();
     sorted.sort_by_key(|e| e.date);
     for e in sorted {
@@ -248,6 +272,7 @@ pub fn people_and_mood(entries: &[DiaryEntry]) -> Vec<PersonMood> {
                     r.3 += 1;
                     r.4 += mood;
                     r.5 += i.quality.get() as f64;
+                    r.6.extend(i.self_expression.map(|s| (e.date, s)));
                 }
                 None => rows.push((
                     key,
@@ -256,13 +281,14 @@ pub fn people_and_mood(entries: &[DiaryEntry]) -> Vec<PersonMood> {
                     1,
                     mood,
                     i.quality.get() as f64,
+                    i.self_expression.map(|s| (e.date, s)).into_iter().collect(),
                 )),
             }
         }
     }
     let mut out: Vec<PersonMood> = rows
         .into_iter()
-        .map(|(_, person, alias, days, sum, quality)| {
+        .map(|(_, person, alias, days, sum, quality, self_expression)| {
             let without_days = total_days - days;
             PersonMood {
                 person,
@@ -272,6 +298,7 @@ pub fn people_and_mood(entries: &[DiaryEntry]) -> Vec<PersonMood> {
                 days_without: without_days,
                 mood_without: (without_days > 0).then(|| (total_mood - sum) / without_days as f64),
                 quality: quality / days as f64,
+                self_expression,
             }
         })
         .collect();
@@ -301,6 +328,7 @@ mod tests {
                     person: None,
                     alias: a.to_string(),
                     quality: InteractionQuality::new(*q).unwrap(),
+                    self_expression: None,
                 })
                 .collect(),
             note: String::new(),
@@ -371,6 +399,25 @@ mod tests {
         assert_eq!(rows[1].mood_without, Some(7.5));
         assert_eq!(rows[1].difference(), Some(-3.5));
         assert!(!rows[1].enough_days());
+    }
+
+    #[test]
+    fn self_expression_ratings_are_kept_per_person_in_day_order() {
+        let rated = |d: Date, r: Option<u8>| {
+            let mut e = entry(d, 5, &[("Sam", 0)]);
+            e.interactions[0].self_expression = r.map(|r| SelfExpression::new(r).unwrap());
+            e
+        };
+        let rows = people_and_mood(&[
+            rated(date!(2026 - 03 - 03), Some(3)),
+            rated(date!(2026 - 03 - 01), Some(1)),
+            rated(date!(2026 - 03 - 02), None),
+        ]);
+        let moved = rows[0].self_expression_moved().unwrap();
+        assert_eq!((moved.0.value(), moved.1.value()), (1, 3));
+        assert_eq!(rows[0].self_expression.len(), 2);
+        let once = people_and_mood(&[rated(date!(2026 - 03 - 01), Some(2))]);
+        assert_eq!(once[0].self_expression_moved(), None);
     }
 
     #[test]

@@ -1099,6 +1099,8 @@ pub async fn diary_has_one_entry_per_day_in_date_order(s: S) {
             person: None,
             alias: "Sister".into(),
             quality: InteractionQuality::new(-2).unwrap(),
+            // The optional self-expression answer round-trips inside the sealed JSON.
+            self_expression: Some(SelfExpression::new(1).unwrap()),
         }],
         note: "Argued about the flat; «bad» day".into(),
         recorded_at: NOW,

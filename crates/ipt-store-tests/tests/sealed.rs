@@ -120,6 +120,7 @@ async fn write_everything(s: &Arc<dyn Store>) -> ipt_domain::course::Course {
             person: Some(sister.id),
             alias: "Zephyrine".into(),
             quality: InteractionQuality::new(-2).unwrap(),
+            self_expression: None,
         }],
         note: "Argued about the flat".into(),
         recorded_at: NOW,

@@ -317,6 +317,7 @@ async fn the_diary_is_charted_when_the_patient_keeps_one() {
                     person: None,
                     alias: "Sister".into(),
                     quality: InteractionQuality::new(quality).unwrap(),
+                    self_expression: None,
                 }],
                 note: String::new(),
                 recorded_at: t.app.now(),

@@ -916,3 +916,84 @@ async fn the_learning_pages_render_in_both_languages() {
         );
     }
 }
+
+/// The optional "how easy was it to tell them what you needed?" on each contact (#21): kept
+/// with the day, refused outside 0–4 without losing what was typed, and summarised per person
+/// as a pattern, first against latest, for the patient and the clinician alike.
+#[tokio::test]
+async fn how_easy_it_was_to_speak_up_is_kept_per_contact_and_summarised() {
+    for t in TestApp::all().await {
+        let s = setup(&t, Language::En).await;
+        let today = t.app.today();
+        let post = |day: Date, speak: &str, version: &str| {
+            let (sam, day, speak, version) = (&s.sam, day, speak.to_string(), version.to_string());
+            let t = &t;
+            let s = &s;
+            async move {
+                let form: Vec<(String, String)> = vec![
+                    ("mood".into(), "5".into()),
+                    ("version".into(), version),
+                    ("note".into(), String::new()),
+                    ("alias-0".into(), sam.alias.as_str().into()),
+                    ("person-0".into(), sam.id.to_string()),
+                    ("quality-0".into(), "1".into()),
+                    ("with-0".into(), "on".into()),
+                    ("speak-0".into(), speak),
+                ];
+                let pairs: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                t.post(
+                    &format!("/portal/diary/{}", iso(day)),
+                    Some(&s.cookie),
+                    &pairs,
+                )
+                .await
+            }
+        };
+        // The form asks the question, optional, for each person.
+        let page = t.get("/portal/diary", Some(&s.cookie)).await.text();
+        assert!(
+            page.contains("How easy was it to tell Sam what you needed? (optional)"),
+            "{page}"
+        );
+        // Out of range: refused in the patient's words, nothing saved.
+        let refused = post(today - Duration::days(3), "7", "").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .text()
+                .contains("Choose how easy it was, from 0 to 4"),
+            "{}",
+            refused.text()
+        );
+        assert!(entries(&t, &s.course).await.is_empty());
+        // 1 ("hard") three days ago, unanswered two days ago, 3 ("fairly easy") yesterday.
+        for (days, speak) in [(3, "1"), (2, ""), (1, "3")] {
+            let r = post(today - Duration::days(days), speak, "").await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        }
+        let kept: Vec<Option<u8>> = entries(&t, &s.course)
+            .await
+            .iter()
+            .map(|e| e.interactions[0].self_expression.map(|r| r.value()))
+            .collect();
+        assert_eq!(kept, [Some(1), None, Some(3)]);
+        let text = t.get("/portal/diary", Some(&s.cookie)).await.text();
+        assert!(
+            text.contains(
+                "Telling Sam what you needed: hard at first, fairly easy most recently (2 answers)."
+            ),
+            "{text}"
+        );
+        // The clinician reads the same pattern, in the clinician's voice.
+        let session = t.sign_in("anna").await;
+        let text = t
+            .get(&format!("/courses/{}/diary", s.course.id), Some(&session))
+            .await
+            .text();
+        assert!(
+            text.contains("Telling Sam what they needed: hard at first, fairly easy most recently"),
+            "{text}"
+        );
+    }
+}

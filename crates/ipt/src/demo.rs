@@ -981,10 +981,17 @@ async fn seed_diary(
             if interactions.len() < 4 && rng.chance(40) {
                 let q = (l + rng.range(-1, 1)).clamp(-2, 2);
                 mood += 0.7 * q as f64;
+                // Every third day the patient also says how easy it was to speak up: a
+                // little easier as the weeks go by, and on the days the contact went well.
+                let speak = (n % 3 == 0).then(|| {
+                    let r = (1 + 2 * (days - n) / days + i64::from(q > 0)).clamp(0, 4);
+                    ipt_domain::inventory::SelfExpression::new(r as u8).expect("demo rating")
+                });
                 interactions.push(Interaction {
                     person: Some(p.id),
                     alias: p.alias.as_str().to_string(),
                     quality: InteractionQuality::new(q as i8)?,
+                    self_expression: speak,
                 });
             }
         }

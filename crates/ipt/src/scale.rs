@@ -417,6 +417,7 @@ fn patient_records(
                         person: None,
                         alias: people[(k as usize + d as usize) % people.len()].into(),
                         quality: InteractionQuality::new(rng.range(-2, 2) as i8)?,
+                        self_expression: None,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;

@@ -37,6 +37,8 @@ pub struct DiaryContact {
     /// Ignored for an inventory person (their alias is copied from the inventory).
     pub alias: String,
     pub quality: InteractionQuality,
+    /// The optional "how easy was it to say what you needed?" (0–4).
+    pub self_expression: Option<ipt_domain::inventory::SelfExpression>,
 }
 
 /// A day of the diary as the patient wrote it, before it is saved.
@@ -147,6 +149,7 @@ fn resolve(
                     person: Some(p.id),
                     alias: p.alias.as_str().to_string(),
                     quality: c.quality,
+                    self_expression: c.self_expression,
                 })
                 .ok_or(AppError::NotFound("inventory person")),
             None => {
@@ -160,6 +163,7 @@ fn resolve(
                         .map(|p| p.alias.as_str().to_string())
                         .unwrap_or_else(|| alias.to_string()),
                     quality: c.quality,
+                    self_expression: c.self_expression,
                 })
             }
         })
@@ -349,6 +353,7 @@ mod tests {
                     person: *id,
                     alias: a.to_string(),
                     quality: InteractionQuality::new(0).unwrap(),
+                    self_expression: None,
                 })
                 .collect(),
             note: String::new(),
@@ -389,6 +394,7 @@ mod tests {
                 person: None,
                 alias: " sam ".into(),
                 quality: q,
+                self_expression: None,
             }],
         )
         .unwrap();
@@ -401,6 +407,7 @@ mod tests {
                     person: Some(id),
                     alias: "anything".into(),
                     quality: q,
+                    self_expression: None,
                 }],
             );
             assert!(matches!(r, Err(AppError::NotFound(_))));

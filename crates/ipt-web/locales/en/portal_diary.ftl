@@ -101,3 +101,14 @@ portal-diary-clin-summary-caution = A pattern in the patient's entries, not a ca
 portal-diary-clin-sentence = On { $days_with } with { $person }, the patient's mood averaged { $mood_with }; on { $days_without } without, { $mood_without }.
 portal-diary-clin-sentence-every-day = { $person } was noted on every diary day so far ({ $days }), so there is nothing to compare with.
 portal-diary-clin-summary-none = No people have been noted in the diary yet.
+# The optional self-expression question on each contact (#21).
+portal-diary-speak = How easy was it to tell { $person } what you needed? (optional)
+portal-diary-add-speak = How easy was it to say what you needed? ({ $n }, optional)
+portal-diary-speak-none = not answered
+portal-diary-error-speak = Choose how easy it was, from 0 to 4, or leave it as not answered.
+portal-diary-speak-summary = Telling { $person } what you needed: { $first } at first, { $latest } most recently ({ $answers }).
+portal-diary-clin-speak-summary = Telling { $person } what they needed: { $first } at first, { $latest } most recently ({ $answers }).
+portal-diary-answers = { $n ->
+    [one] one answer
+   *[other] { $n } answers
+}

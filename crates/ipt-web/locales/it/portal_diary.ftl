@@ -101,3 +101,14 @@ portal-diary-clin-summary-caution = Un andamento nelle note del paziente, non un
 portal-diary-clin-sentence = Considerando { $days_with } con { $person }, l'umore medio del paziente è stato { $mood_with }; considerando { $days_without } senza, è stato { $mood_without }.
 portal-diary-clin-sentence-every-day = { $person } compare in tutti i giorni del diario finora ({ $days }), quindi non c'è nulla con cui confrontare.
 portal-diary-clin-summary-none = Nel diario non sono ancora state indicate persone.
+# La domanda facoltativa sull'espressione di sé per ogni contatto (#21).
+portal-diary-speak = Quanto è stato facile dire a { $person } ciò di cui avevi bisogno? (facoltativo)
+portal-diary-add-speak = Quanto è stato facile dire ciò di cui avevi bisogno? ({ $n }, facoltativo)
+portal-diary-speak-none = senza risposta
+portal-diary-error-speak = Scegli quanto è stato facile, da 0 a 4, oppure lascia senza risposta.
+portal-diary-speak-summary = Dire a { $person } ciò di cui avevi bisogno: { $first } all'inizio, { $latest } più di recente ({ $answers }).
+portal-diary-clin-speak-summary = Dire a { $person } ciò di cui aveva bisogno: { $first } all'inizio, { $latest } più di recente ({ $answers }).
+portal-diary-answers = { $n ->
+    [one] una risposta
+   *[other] { $n } risposte
+}

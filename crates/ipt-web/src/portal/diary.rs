@@ -22,6 +22,7 @@ use ipt_app::usecases::diary::{
 use ipt_app::usecases::portal::PortalPatient;
 use ipt_domain::diary::{DiaryEntry, DiaryError, DiaryMood, InteractionQuality, PersonMood};
 use ipt_domain::ids::InventoryPersonId;
+use ipt_domain::inventory::SelfExpression;
 use ipt_report::{DiaryDay, DiaryLabels, diary_mood};
 use time::Date;
 
@@ -86,6 +87,8 @@ pub struct SummaryRow {
     pub with: String,
     pub without: String,
     pub sentence: String,
+    /// How easy it was to say what one needed, first against latest, when answered twice.
+    pub speak: Option<String>,
     /// Too few days on one side to read anything into.
     pub few: bool,
 }
@@ -256,11 +259,35 @@ fn summary_row(t: &Tr, p: &PersonMood, voice: Voice) -> SummaryRow {
             ),
         ),
     };
+    let speak = p.self_expression_moved().map(|(first, latest)| {
+        t.with(
+            voice.key(
+                "portal-diary-speak-summary",
+                "portal-diary-clin-speak-summary",
+            ),
+            &[
+                ("person", p.alias.clone()),
+                (
+                    "first",
+                    t.get(&format!("portal-expression-{}", first.value())),
+                ),
+                (
+                    "latest",
+                    t.get(&format!("portal-expression-{}", latest.value())),
+                ),
+                (
+                    "answers",
+                    t.count("portal-diary-answers", p.self_expression.len() as i64),
+                ),
+            ],
+        )
+    });
     SummaryRow {
         person: p.alias.clone(),
         with,
         without,
         sentence,
+        speak,
         few: !p.enough_days(),
     }
 }
@@ -327,6 +354,9 @@ pub struct PersonChoice {
     /// -2…2 as typed, "0" by default.
     pub quality: String,
     pub how_label: String,
+    /// 0–4 as typed, empty when not answered (the question is optional).
+    pub speak: String,
+    pub speak_label: String,
 }
 
 /// One "add someone" line.
@@ -336,6 +366,8 @@ pub struct NewRow {
     pub quality: String,
     pub name_label: String,
     pub how_label: String,
+    pub speak: String,
+    pub speak_label: String,
 }
 
 pub struct EntryForm {
@@ -372,6 +404,8 @@ pub struct DiaryPage {
     pub moods: Vec<String>,
     /// (value, label) of how a contact went.
     pub qualities: Vec<(String, String)>,
+    /// (value, label) of how easy it was to say what one needed: "" (not answered), 0–4.
+    pub speaks: Vec<(String, String)>,
     pub blocks: Option<DiaryBlocks>,
 }
 
@@ -432,10 +466,10 @@ pub fn not_found(page: PortalCtx) -> Response {
 struct Typed {
     mood: String,
     version: String,
-    /// (index, alias, person id, ticked, quality)
-    people: Vec<(usize, String, String, bool, String)>,
-    /// (index, alias, quality)
-    added: Vec<(usize, String, String)>,
+    /// (index, alias, person id, ticked, quality, self-expression)
+    people: Vec<(usize, String, String, bool, String, String)>,
+    /// (index, alias, quality, self-expression)
+    added: Vec<(usize, String, String, String)>,
     note: String,
 }
 
@@ -465,6 +499,7 @@ impl Typed {
                         get(&format!("person-{i}")),
                         f.contains_key(format!("with-{i}").as_str()),
                         get(&format!("quality-{i}")),
+                        get(&format!("speak-{i}")),
                     )
                 })
                 .collect(),
@@ -474,6 +509,7 @@ impl Typed {
                         k,
                         get(&format!("new-alias-{k}")),
                         get(&format!("new-quality-{k}")),
+                        get(&format!("new-speak-{k}")),
                     )
                 })
                 .collect(),
@@ -551,7 +587,26 @@ fn parse(t: &Tr, typed: &Typed, date: Date) -> Result<DiaryDraft, Refused> {
         }
     };
     let mut contacts = vec![];
-    for (_, alias, person, ticked, quality) in &typed.people {
+    // The optional self-expression answer: empty is "not answered"; anything but 0–4 is refused.
+    let mut speak_of = |raw: &str| -> Option<SelfExpression> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match raw
+            .parse::<u8>()
+            .ok()
+            .and_then(|n| SelfExpression::new(n).ok())
+        {
+            Some(r) => Some(r),
+            None => {
+                errors.people = Some(t.get("portal-diary-error-speak"));
+                None
+            }
+        }
+    };
+    let mut parsed = vec![];
+    for (_, alias, person, ticked, quality, speak) in &typed.people {
         if !ticked {
             continue;
         }
@@ -562,24 +617,21 @@ fn parse(t: &Tr, typed: &Typed, date: Date) -> Result<DiaryDraft, Refused> {
                     .map_err(|_| Refused::UnknownId)?,
             ),
         };
-        match InteractionQuality::parse(quality) {
-            Ok(quality) => contacts.push(DiaryContact {
-                person,
-                alias: alias.clone(),
-                quality,
-            }),
-            Err(_) => errors.people = Some(t.get("portal-diary-error-quality")),
-        }
+        parsed.push((person, alias.clone(), quality, speak_of(speak)));
     }
-    for (_, alias, quality) in &typed.added {
+    for (_, alias, quality, speak) in &typed.added {
         if alias.trim().is_empty() {
             continue;
         }
+        parsed.push((None, alias.clone(), quality, speak_of(speak)));
+    }
+    for (person, alias, quality, self_expression) in parsed {
         match InteractionQuality::parse(quality) {
             Ok(quality) => contacts.push(DiaryContact {
-                person: None,
-                alias: alias.clone(),
+                person,
+                alias,
                 quality,
+                self_expression,
             }),
             Err(_) => errors.people = Some(t.get("portal-diary-error-quality")),
         }
@@ -608,6 +660,21 @@ fn quality_options(t: &Tr) -> Vec<(String, String)> {
         .collect()
 }
 
+fn speak_options(t: &Tr) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t.get("portal-diary-speak-none")))
+        .chain(SelfExpression::ALL.iter().map(|n| {
+            (
+                n.to_string(),
+                format!("{n}: {}", t.get(&format!("portal-expression-{n}"))),
+            )
+        }))
+        .collect()
+}
+
+fn speak_label(t: &Tr, alias: &str) -> String {
+    t.with("portal-diary-speak", &[("person", alias.to_string())])
+}
+
 fn mood_options() -> Vec<String> {
     (0..=DiaryMood::MAX).map(|m| m.to_string()).collect()
 }
@@ -619,17 +686,19 @@ fn how_label(t: &Tr, alias: &str) -> String {
 fn new_rows(t: &Tr, typed: Option<&Typed>) -> Vec<NewRow> {
     (0..NEW_ROWS)
         .map(|k| {
-            let (alias, quality) = typed
+            let (alias, quality, speak) = typed
                 .and_then(|ty| ty.added.iter().find(|a| a.0 == k))
-                .map(|a| (a.1.clone(), a.2.clone()))
-                .unwrap_or_else(|| (String::new(), "0".into()));
+                .map(|a| (a.1.clone(), a.2.clone(), a.3.clone()))
+                .unwrap_or_else(|| (String::new(), "0".into(), String::new()));
             let n = (k + 1).to_string();
             NewRow {
                 index: k,
                 alias,
                 quality,
                 name_label: t.with("portal-diary-add-name", &[("n", n.clone())]),
-                how_label: t.with("portal-diary-add-how", &[("n", n)]),
+                how_label: t.with("portal-diary-add-how", &[("n", n.clone())]),
+                speak,
+                speak_label: t.with("portal-diary-add-speak", &[("n", n)]),
             }
         })
         .collect()
@@ -658,6 +727,11 @@ fn choices_from(t: &Tr, view: &DiaryView, entry: Option<&DiaryEntry>) -> Vec<Per
                     .map(|i| i.quality.get().to_string())
                     .unwrap_or("0".into()),
                 how_label: how_label(t, &p.alias),
+                speak: hit
+                    .and_then(|i| i.self_expression)
+                    .map(|r| r.value().to_string())
+                    .unwrap_or_default(),
+                speak_label: speak_label(t, &p.alias),
             }
         })
         .collect();
@@ -676,6 +750,11 @@ fn choices_from(t: &Tr, view: &DiaryView, entry: Option<&DiaryEntry>) -> Vec<Per
                     checked: true,
                     quality: i.quality.get().to_string(),
                     how_label: how_label(t, i.alias.trim()),
+                    speak: i
+                        .self_expression
+                        .map(|r| r.value().to_string())
+                        .unwrap_or_default(),
+                    speak_label: speak_label(t, i.alias.trim()),
                 });
             }
         }
@@ -687,14 +766,18 @@ fn choices_typed(t: &Tr, typed: &Typed) -> Vec<PersonChoice> {
     typed
         .people
         .iter()
-        .map(|(index, alias, person, checked, quality)| PersonChoice {
-            index: *index,
-            alias: alias.clone(),
-            person: person.clone(),
-            checked: *checked,
-            quality: quality.clone(),
-            how_label: how_label(t, alias),
-        })
+        .map(
+            |(index, alias, person, checked, quality, speak)| PersonChoice {
+                index: *index,
+                alias: alias.clone(),
+                person: person.clone(),
+                checked: *checked,
+                quality: quality.clone(),
+                how_label: how_label(t, alias),
+                speak: speak.clone(),
+                speak_label: speak_label(t, alias),
+            },
+        )
         .collect()
 }
 
@@ -826,6 +909,7 @@ fn render(
         other_day_error,
         moods: mood_options(),
         qualities: quality_options(&t),
+        speaks: speak_options(&t),
         blocks,
         page,
     }
