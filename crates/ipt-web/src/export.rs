@@ -63,6 +63,9 @@ pub async fn page(
 pub struct ExportForm {
     #[serde(default)]
     date_shift: String,
+    /// `assessments` (the default) or `relationships`.
+    #[serde(default)]
+    what: String,
 }
 
 pub async fn download(
@@ -80,11 +83,19 @@ pub async fn download(
         date_shift: !f.date_shift.trim().is_empty(),
     };
     let mut csv = Vec::new();
-    let report = match state
-        .app
-        .export_assessments(&user.actor(), options, &mut csv)
-        .await
-    {
+    let relationships = f.what == "relationships";
+    let result = if relationships {
+        state
+            .app
+            .export_relationships(&user.actor(), options, &mut csv)
+            .await
+    } else {
+        state
+            .app
+            .export_assessments(&user.actor(), options, &mut csv)
+            .await
+    };
+    let report = match result {
         Ok(r) => r,
         Err(ExportError::App(error)) => return Err(PageError { page, error }),
         Err(ExportError::Write(e)) => {
@@ -103,7 +114,12 @@ pub async fn download(
     );
     let fmt = time::macros::format_description!("[year][month][day]");
     let stamp = state.app.today().format(fmt).unwrap_or_default();
-    let disposition = format!("attachment; filename=\"ipt-assessments-{stamp}.csv\"");
+    let what = if relationships {
+        "relationships"
+    } else {
+        "assessments"
+    };
+    let disposition = format!("attachment; filename=\"ipt-{what}-{stamp}.csv\"");
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -19,6 +19,14 @@ async fn download(
     date_shift: bool,
 ) -> (StatusCode, header::HeaderMap, String) {
     let form = if date_shift { "date_shift=on" } else { "" };
+    post_form(t, session, form).await
+}
+
+async fn post_form(
+    t: &TestApp,
+    session: &str,
+    form: &'static str,
+) -> (StatusCode, header::HeaderMap, String) {
     let req = Request::post("/admin/export")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
@@ -179,6 +187,40 @@ async fn an_administrator_downloads_the_pseudonymous_csv_and_nobody_else_can() {
             t.get("/admin/export", None).await.status,
             StatusCode::SEE_OTHER,
             "signed out"
+        );
+    }
+}
+
+/// The relationships file from the same page: one row per person of each circle kept, the
+/// self-expression rating included, no alias.
+#[tokio::test]
+async fn the_relationships_file_is_downloaded_from_the_same_page() {
+    for t in TestApp::all().await {
+        let clin = t.user("anna", Role::Clinician).await;
+        t.user("root", Role::Admin).await;
+        let s = t.sign_in("root").await;
+        let p = t.patient(&clin, "Rel Exportable").await;
+        t.middle_course(&p, Format::Individual, 30, 12, 60).await;
+        let page = t.get("/admin/export", Some(&s)).await.text();
+        assert!(page.contains("Download the relationships CSV"), "{page}");
+        let (status, headers, csv) = post_form(&t, &s, "what=relationships").await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.contains("ipt-relationships-"), "{disposition}");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            ipt_app::usecases::export::relationship_header().join(",")
+        );
+        // The middle course's start snapshot holds Marta, the sister in the outer ring.
+        assert_eq!(lines.len(), 2, "{csv}");
+        let row: Vec<&str> = lines[1].split(',').collect();
+        assert!(row[0].starts_with("P-") && row[1].starts_with("C-") && row[7].starts_with("R-"));
+        assert_eq!(&row[4..6], ["start", &t.app.today().to_string()]);
+        assert_eq!(&row[8..10], ["sibling", "3"]);
+        assert!(
+            !csv.contains("Marta") && !csv.contains("Rel Exportable"),
+            "{csv}"
         );
     }
 }

@@ -1,5 +1,5 @@
-//! `ipt export assessments --out FILE.csv [--date-shift]`: the pseudonymous research export
-//! (`ipt_app::usecases::export`), written atomically: to a temporary file beside the target,
+//! `ipt export assessments|relationships --out FILE.csv [--date-shift]`: the pseudonymous
+//! research exports (`ipt_app::usecases::export`), written atomically: to a temporary file beside the target,
 //! synced, then renamed over it, so a reader never sees half a file and a failure leaves any
 //! earlier file untouched.
 
@@ -28,6 +28,25 @@ pub enum ExportCommand {
         #[arg(long)]
         date_shift: bool,
     },
+    /// Every person of every closeness-circle snapshot (start and end) as one pseudonymous CSV
+    /// row: relationship, ring, confidant, conflict and the self-expression rating; no names.
+    Relationships {
+        /// The CSV file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// Shift each patient's dates by a random number of days, as for assessments.
+        #[arg(long)]
+        date_shift: bool,
+    },
+}
+
+impl ExportCommand {
+    fn parts(&self) -> (&Path, bool, &'static str) {
+        match self {
+            Self::Assessments { out, date_shift } => (out, *date_shift, "assessments"),
+            Self::Relationships { out, date_shift } => (out, *date_shift, "relationships"),
+        }
+    }
 }
 
 /// Refuse a SQLite database that does not exist rather than create an empty one to export.
@@ -47,19 +66,20 @@ pub fn check_database(url: &DatabaseUrl) -> anyhow::Result<()> {
 
 /// Check the target before touching the database, so a typo costs nothing.
 pub fn check_target(command: &ExportCommand) -> anyhow::Result<()> {
-    let ExportCommand::Assessments { out, .. } = command;
-    crate::out_file::check_out(out, "assessments.csv")
+    let (out, _, what) = command.parts();
+    crate::out_file::check_out(out, &format!("{what}.csv"))
 }
 
 pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
-    let ExportCommand::Assessments { out, date_shift } = command;
+    let (out, date_shift, what) = command.parts();
+    let out = out.to_path_buf();
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "export.csv".into());
     let temp = crate::out_file::parent_of(&out)
         .join(format!(".{name}.{}.part", uuid::Uuid::now_v7().simple()));
-    let result = write(app, &temp, date_shift).await;
+    let result = write(app, &temp, date_shift, what).await;
     let report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -72,8 +92,13 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
         return Err(e)
             .with_context(|| format!("cannot move the export into place at {}", out.display()));
     }
+    let rows = if what == "relationships" {
+        "relationship rows"
+    } else {
+        "assessments"
+    };
     println!(
-        "Wrote {} assessments of {} patients ({} courses) to {}.",
+        "Wrote {} {rows} of {} patients ({} courses) to {}.",
         report.rows,
         report.patients,
         report.courses,
@@ -88,19 +113,29 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn write(app: &App, temp: &Path, date_shift: bool) -> anyhow::Result<ExportReport> {
+async fn write(
+    app: &App,
+    temp: &Path,
+    date_shift: bool,
+    what: &str,
+) -> anyhow::Result<ExportReport> {
     let file =
         File::create_new(temp).with_context(|| format!("cannot create {}", temp.display()))?;
     let mut w = BufWriter::new(file);
-    let report = app
-        .export_assessments(&Actor::System, ExportOptions { date_shift }, &mut w)
-        .await
-        .map_err(|e| match e {
-            ExportError::App(e) => anyhow::Error::new(e).context("the export failed"),
-            ExportError::Write(e) => {
-                anyhow::Error::new(e).context(format!("cannot write {}", temp.display()))
-            }
-        })?;
+    let options = ExportOptions { date_shift };
+    let report = if what == "relationships" {
+        app.export_relationships(&Actor::System, options, &mut w)
+            .await
+    } else {
+        app.export_assessments(&Actor::System, options, &mut w)
+            .await
+    };
+    let report = report.map_err(|e| match e {
+        ExportError::App(e) => anyhow::Error::new(e).context("the export failed"),
+        ExportError::Write(e) => {
+            anyhow::Error::new(e).context(format!("cannot write {}", temp.display()))
+        }
+    })?;
     let file = w
         .into_inner()
         .map_err(|e| e.into_error())

@@ -401,6 +401,71 @@ async fn the_export_has_one_row_per_final_assessment_and_nothing_that_identifies
     );
 }
 
+/// The relationships export (#21): one row per person of each closeness-circle snapshot, with
+/// pseudonyms that pair a relationship's start and end rows, and no name anywhere.
+#[tokio::test]
+async fn the_relationships_export_pairs_start_and_end_and_names_no_one() {
+    let dir = demo();
+    let url = db_url(&dir);
+    let o = ipt(
+        &dir,
+        &["export", "relationships", "--out", "relationships.csv"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("relationship rows"), "{}", text(&o));
+    let csv = Csv::read(&dir.0.join("relationships.csv"));
+    assert_eq!(csv.header, ipt_app::usecases::export::relationship_header());
+    let (point, person, rating) = (
+        csv.col("point"),
+        csv.col("person"),
+        csv.col("self_expression"),
+    );
+    assert!(csv.rows.len() > 20, "{}", csv.rows.len());
+    for r in &csv.rows {
+        assert!(
+            is_pseudonym(&r[0], "P-") && is_pseudonym(&r[1], "C-"),
+            "{r:?}"
+        );
+        assert!(is_pseudonym(&r[person], "R-"), "{r:?}");
+        assert!(["start", "end"].contains(&r[point].as_str()), "{r:?}");
+        assert!(
+            r[rating].is_empty() || matches!(r[rating].as_str(), "0" | "1" | "2" | "3" | "4"),
+            "{r:?}"
+        );
+    }
+    // A relationship of a completed demo course appears at the start and at the end, with
+    // its rating moved by the course (the demo moves it one step either way).
+    let mut by_person: BTreeMap<&str, Vec<&Vec<String>>> = BTreeMap::new();
+    for r in &csv.rows {
+        by_person.entry(r[person].as_str()).or_default().push(r);
+    }
+    let paired: Vec<_> = by_person
+        .values()
+        .filter(|rows| rows.len() == 2 && rows.iter().all(|r| !r[rating].is_empty()))
+        .collect();
+    assert!(
+        !paired.is_empty(),
+        "some relationships are rated at both points"
+    );
+    assert!(paired.iter().any(|rows| rows[0][rating] != rows[1][rating]));
+    // No alias, note or name reaches the file.
+    let leaked: Vec<String> = secrets(&url)
+        .await
+        .into_iter()
+        .filter(|s| s.len() > 3 && csv.raw.contains(s.as_str()))
+        .collect();
+    assert!(leaked.is_empty(), "leaked into the CSV: {leaked:?}");
+    assert_eq!(
+        scalar(
+            &url,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'export.relationships'"
+        )
+        .await,
+        1
+    );
+}
+
 #[tokio::test]
 async fn date_shift_moves_each_patients_dates_by_one_amount_and_keeps_intervals() {
     let dir = demo();

@@ -17,3 +17,5 @@ export-date-shift = Shift dates per patient
 export-date-shift-hint = Moves all dates of a patient by the same random number of days (up to { $days } either way), different for each patient. Intervals between a patient's questionnaires stay exact.
 export-download = Download CSV
 export-cli = The same file can be made on the server with:
+export-download-relationships = Download the relationships CSV
+export-relationships-hint = The relationships file has one row per person of each closeness circle kept (at the start of the middle phase and at the end): relationship kind, ring, confidant, conflict, whether they have died and the self-expression rating (0–4), under a pseudonym per person so start and end can be paired. It holds no names.

@@ -17,3 +17,5 @@ export-date-shift = Sposta le date per paziente
 export-date-shift-hint = Sposta tutte le date di un paziente dello stesso numero casuale di giorni (fino a { $days } in avanti o indietro), diverso per ogni paziente. Gli intervalli tra i questionari di un paziente restano esatti.
 export-download = Scarica il CSV
 export-cli = Lo stesso file si può produrre sul server con:
+export-download-relationships = Scarica il CSV delle relazioni
+export-relationships-hint = Il file delle relazioni ha una riga per ogni persona di ciascun cerchio delle relazioni salvato (all'inizio della fase centrale e alla fine): tipo di relazione, cerchio, confidente, conflitto, se è deceduta e la valutazione dell'espressione di sé (0–4), con uno pseudonimo per persona così che inizio e fine si possano abbinare. Non contiene nomi.
