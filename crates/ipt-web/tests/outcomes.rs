@@ -512,3 +512,55 @@ async fn the_programme_summarises_each_secondary_measure_by_format() {
         assert!(text.contains("+6"), "{text}");
     }
 }
+
+/// The summary PDF of an Italian-speaking patient carries the section in Italian.
+#[tokio::test]
+async fn the_summary_pdf_speaks_the_patients_language() {
+    for t in TestApp::all().await {
+        let anna = t.user("anna", Role::Clinician).await;
+        let session = t.sign_in("anna").await;
+        let p = t
+            .app
+            .register_patient(
+                &SYSTEM,
+                "Giulia Esiti",
+                None,
+                ipt_domain::patient::Language::It,
+                anna.id,
+            )
+            .await
+            .unwrap();
+        let c = t.started_course(&p, Format::Individual, 40).await;
+        scored(&t, &c, "mspss", 3, 12, 30).await;
+        scored(&t, &c, "mspss", 4, 12, 1).await;
+        let pdf = fetch(&t, &format!("/courses/{}/summary.pdf", c.id), &session).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        let text = pdf.text();
+        assert!(
+            text.contains("Supporto, isolamento e assertività"),
+            "{text}"
+        );
+        assert!(text.contains("Supporto percepito"), "{text}");
+        assert!(text.contains("+12"), "{text}");
+        // An empty section says what to give, in the same language.
+        let q = t
+            .app
+            .register_patient(
+                &SYSTEM,
+                "Marco Vuoto",
+                None,
+                ipt_domain::patient::Language::It,
+                anna.id,
+            )
+            .await
+            .unwrap();
+        let empty = t.started_course(&q, Format::Individual, 5).await;
+        let text = fetch(&t, &format!("/courses/{}/summary.pdf", empty.id), &session)
+            .await
+            .text();
+        assert!(
+            text.contains("Ancora nessun questionario su supporto o solitudine"),
+            "{text}"
+        );
+    }
+}

@@ -708,6 +708,21 @@ async fn seed_patient(
         }
     }
 
+    // The inventory's patterns across relationships, in the clinician's words, at the start.
+    if stage != Stage::Referred {
+        course.inventory_globals.set(
+            SnapshotKind::Start,
+            InventoryGlobals {
+                relational_patterns: "Keeps others at a distance; expects to be let down.".into(),
+                self_assertion: "Finds it hard to say no or to show anger, most of all at home."
+                    .into(),
+                social_risk_taking: "Rarely starts contact; stopped replying to friends.".into(),
+                relationship_history: "A close grandmother in childhood; few friends at school."
+                    .into(),
+                recorded_on: Some(started + Duration::days(7)),
+            },
+        );
+    }
     // A positive risk item led to a safety plan written with the patient that day.
     if let Some(on) = measures
         .iter()
@@ -790,6 +805,24 @@ async fn seed_patient(
             },
             decided_on: today - Duration::days(7),
         });
+        // And again at the end: easier for most, not for the course that did not improve.
+        course.inventory_globals.set(
+            SnapshotKind::End,
+            InventoryGlobals {
+                self_assertion: if facts.main_measure_not_improved {
+                    "Still swallows disagreement; one attempt to speak up went badly.".into()
+                } else {
+                    "Said no to a family demand twice and explained why.".into()
+                },
+                social_risk_taking: if facts.main_measure_not_improved {
+                    "Waits for others to get in touch.".into()
+                } else {
+                    "Rejoined a walking group; phones a friend weekly.".into()
+                },
+                recorded_on: Some(today - Duration::days(7)),
+                ..Default::default()
+            },
+        );
         // A course whose measure did not improve records the next step in its review.
         if facts.main_measure_not_improved {
             course.termination = Some(TerminationReview {
