@@ -64,7 +64,22 @@ pub fn score_text(code: &str, input: &str) -> Result<ScoreResult, ScoreError> {
     instrument.evaluate(&answers, &settings().scoring)
 }
 
-/// Change between two totals with the thresholds in force.
+/// Change between two stored (published) totals with the thresholds in force: the totals are
+/// taken back to the engine's scale first, which is the same number except on a signed
+/// instrument (the RAS, whose results store −90 … +90).
+pub fn change_of_totals(
+    instrument: &Instrument,
+    baseline: f64,
+    followup: f64,
+) -> Result<Change, ChangeError> {
+    change(
+        instrument,
+        instrument.engine_total(baseline),
+        instrument.engine_total(followup),
+    )
+}
+
+/// Change between two engine totals with the thresholds in force.
 pub fn change(
     instrument: &Instrument,
     baseline: u32,
@@ -86,10 +101,14 @@ pub fn summarise(instrument: &str, answers: &[Option<u8>]) -> Result<ScoreSummar
     Ok(summary_of(&r))
 }
 
-/// The summary kept with an assessment, from a scoring result.
+/// The summary kept with an assessment, from a scoring result. The total is kept as published
+/// (a signed instrument's engine total plus its offset), so that every reader shows it as is.
 pub fn summary_of(r: &ScoreResult) -> ScoreSummary {
+    let offset = Catalogue::builtin()
+        .get(&r.instrument)
+        .map_or(0, |i| i.total_offset());
     ScoreSummary {
-        total: r.total.map(f64::from),
+        total: r.total.map(|t| f64::from(t) + f64::from(offset)),
         severity: r.severity.clone(),
         risk_items: r.risk_items.clone(),
         valid: r.valid,
@@ -166,8 +185,7 @@ pub fn main_outcome(
             return None;
         }
         let instrument = Catalogue::builtin().get(code)?;
-        let whole = |x: f64| x.max(0.0).round() as u32;
-        let change = self::change(instrument, whole(baseline), whole(latest)).ok()?;
+        let change = change_of_totals(instrument, baseline, latest).ok()?;
         (change.response.is_some() || change.reliable_improvement.is_some()).then(|| MainOutcome {
             instrument: code.to_string(),
             baseline,

@@ -58,8 +58,9 @@ pub struct MeasureChange {
     pub construct: Construct,
     /// Which way is better for this instrument.
     pub higher_is_better: bool,
-    pub min_total: u32,
-    pub max_total: u32,
+    /// The published range (the RAS: −90 … +90).
+    pub min_total: i32,
+    pub max_total: i32,
     pub first: ScorePoint,
     /// None while there is one score only.
     pub latest: Option<ScorePoint>,
@@ -126,10 +127,6 @@ fn subscale_means(i: &Instrument, a: &Assessment) -> Vec<(String, Option<f64>)> 
         .collect()
 }
 
-fn whole(x: f64) -> u32 {
-    x.max(0.0).round() as u32
-}
-
 impl SecondaryOutcomes {
     /// Read the outcomes from a course's assessments, snapshots and inventory.
     pub fn of(
@@ -164,7 +161,7 @@ impl SecondaryOutcomes {
                     at: last.administered_at,
                 });
                 let change = latest.as_ref().and_then(|l| {
-                    crate::measures::change(inst, whole(first_total), whole(l.total)).ok()
+                    crate::measures::change_of_totals(inst, first_total, l.total).ok()
                 });
                 let first_sub = subscale_means(inst, first);
                 let last_sub = if two {
@@ -195,8 +192,8 @@ impl SecondaryOutcomes {
                     construct,
                     higher_is_better: rule
                         .is_some_and(|r| r.direction == Direction::HigherIsBetter),
-                    min_total: inst.min_total(),
-                    max_total: inst.max_total(),
+                    min_total: inst.shown_range().0,
+                    max_total: inst.shown_range().1,
                     first: ScorePoint {
                         total: first_total,
                         at: first.administered_at,

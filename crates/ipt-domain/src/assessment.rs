@@ -203,10 +203,20 @@ fn read_answers(
 ) -> Option<Vec<Option<u8>>> {
     let mut numbers = Vec::with_capacity(raw.len());
     let mut refused = false;
+    // A signed instrument (the RAS) is answered in its published values, −3 … +3; the others
+    // in whole numbers, their values being their codes.
+    let signed = inst.scales.values().any(|s| s.is_signed());
     for (i, raw) in raw.iter().enumerate() {
         let raw = raw.as_deref().unwrap_or("").trim();
         if raw.is_empty() {
             numbers.push(None);
+        } else if signed && let Some(n) = crate::measures::signed_number(raw) {
+            let scale = inst.items.get(i).map(|item| inst.scale_of(item));
+            match scale.and_then(|s| s.code_of(n)) {
+                Some(code) => numbers.push(Some(code)),
+                // Off the scale (a 0, a 4): refused below, at its item, like any other.
+                None => numbers.push(Some(u32::MAX)),
+            }
         } else if raw.bytes().all(|b| b.is_ascii_digit()) {
             numbers.push(Some(raw.parse::<u32>().unwrap_or(u32::MAX)));
         } else {

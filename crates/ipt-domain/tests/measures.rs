@@ -994,9 +994,11 @@ proptest! {
         let k = scored[pick % scored.len()];
         let scale = inst.scale_of(&inst.items[k]);
         let v = a[k].unwrap();
-        prop_assume!(v < scale.max);
+        // The next answer up the scale (a signed scale skips its missing middle).
+        let next = scale.values().into_iter().filter(|x| *x > v && !scale.is_excluded(*x)).min();
+        prop_assume!(!scale.is_excluded(v) && next.is_some());
         let before = inst.score(&a).unwrap();
-        a[k] = Some(v + 1);
+        a[k] = next;
         let after = inst.score(&a).unwrap();
         prop_assert_eq!(before.valid, after.valid);
         if let (Some(b), Some(f)) = (before.total, after.total) {
@@ -1051,7 +1053,115 @@ proptest! {
     fn parsing_the_printed_answers_gives_the_same_result(i in instrument_index(), s in seeds()) {
         let inst = &Catalogue::builtin().instruments()[i];
         let a = build(inst, &s, true);
-        let text = a.iter().map(|v| v.map_or(String::new(), |x| x.to_string())).collect::<Vec<_>>().join(",");
+        // Printed as published (a signed scale's codes are not what is typed).
+        let text = inst.published_answers(&a).iter().map(|v| v.map_or(String::new(), |x| x.to_string())).collect::<Vec<_>>().join(",");
         prop_assert_eq!(inst.score_str(&text).unwrap(), inst.score(&a).unwrap());
+    }
+}
+
+/// The Rathus Assertiveness Schedule (Rathus 1973, Behav Ther 4:398-406): 30 items answered
+/// −3 … +3 with no 0; items 1, 2, 4, 5, 9, 11–17, 19, 23, 24, 26 and 30 reverse-keyed; the total
+/// −90 … +90, higher more assertive. Hand-worked vectors.
+mod ras {
+    use super::*;
+
+    const REVERSED: [usize; 17] = [
+        1, 2, 4, 5, 9, 11, 12, 13, 14, 15, 16, 17, 19, 23, 24, 26, 30,
+    ];
+
+    /// Thirty answers, item `i` answered `f(i)`, written with their signs.
+    fn answers(f: impl Fn(usize) -> i32) -> String {
+        (1..=30)
+            .map(|i| format!("{:+}", f(i)))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn published(input: &str) -> Option<i32> {
+        let r = inst("ras").score_str(input).unwrap();
+        assert!(r.valid == r.total.is_some());
+        r.published_total
+    }
+
+    #[test]
+    fn totals_follow_the_signs_and_the_reverse_keys() {
+        // +3 everywhere: the 13 forward items give +39, the 17 reversed give −51.
+        assert_eq!(published(&answers(|_| 3)), Some(-12));
+        // −1 everywhere: −13 + 17.
+        assert_eq!(published(&answers(|_| -1)), Some(4));
+        // The most assertive answers (+3 forward, −3 reversed), and the least.
+        let most = |i: usize| if REVERSED.contains(&i) { -3 } else { 3 };
+        assert_eq!(published(&answers(most)), Some(90));
+        assert_eq!(published(&answers(|i| -most(i))), Some(-90));
+        // +1 forward and −1 reversed: every item adds +1.
+        let ones = |i: usize| if REVERSED.contains(&i) { -1 } else { 1 };
+        assert_eq!(published(&answers(ones)), Some(30));
+        // Item 1 alone moved from −1 to +2 (it is reversed): the total falls by 3.
+        let moved = |i: usize| if i == 1 { 2 } else { ones(i) };
+        assert_eq!(published(&answers(moved)), Some(27));
+        // The engine keeps codes 0–6; the published total is theirs less 90.
+        let r = inst("ras").score_str(&answers(|_| 3)).unwrap();
+        assert_eq!((r.total, r.published_total), (Some(78), Some(-12)));
+        assert_eq!(inst("ras").total_offset(), -90);
+        assert_eq!(inst("ras").shown_range(), (-90, 90));
+        // No bands, no cut-offs: no severity.
+        assert_eq!(r.severity, None);
+    }
+
+    #[test]
+    fn a_zero_and_values_off_the_scale_are_refused_naming_the_item() {
+        for bad in ["0", "+4", "-4", "−4"] {
+            let input = (1..=30)
+                .map(|i| if i == 7 { bad.to_string() } else { "+1".into() })
+                .collect::<Vec<_>>()
+                .join(",");
+            let e = inst("ras").score_str(&input).unwrap_err();
+            match e {
+                ScoreError::OutOfRange { item, allowed, .. } => {
+                    assert_eq!(item, "7", "{bad}");
+                    assert_eq!(allowed, "−3 to −1 or +1 to +3", "{bad}");
+                }
+                other => panic!("{bad}: {other}"),
+            }
+        }
+        // The typographic minus sign reads like the hyphen.
+        assert_eq!(
+            published(&answers(|_| 3).replace('+', "−")),
+            published(&answers(|_| -3))
+        );
+        // An unsigned instrument still refuses a sign.
+        assert!(inst("phq9").score_str("-1,0,0,0,0,0,0,0,0").is_err());
+    }
+
+    #[test]
+    fn a_missing_item_leaves_no_total_and_the_stored_answers_are_codes() {
+        let input = (1..=30)
+            .map(|i| if i == 30 { String::new() } else { "+2".into() })
+            .collect::<Vec<_>>()
+            .join(",");
+        let r = inst("ras").score_str(&input).unwrap();
+        assert!(!r.valid && r.total.is_none() && r.published_total.is_none());
+        let stored = inst("ras").parse_answers(&answers(|_| -3)).unwrap();
+        assert_eq!(stored.values()[0], Some(0));
+        assert_eq!(inst("ras").published_answers(stored.values())[0], Some(-3));
+    }
+
+    #[test]
+    fn the_entry_door_reads_published_values_and_refuses_a_zero() {
+        use ipt_domain::assessment::AssessmentInput;
+        use ipt_domain::rule::Code;
+        let now = time::macros::datetime!(2026-03-10 10:00 UTC);
+        let mut input = AssessmentInput {
+            instrument: Some("ras".into()),
+            answers: Some((1..=30).map(|_| Some("-2".to_string())).collect()),
+            ..Default::default()
+        };
+        let read = input.read(&[], now).unwrap();
+        assert_eq!(read.answers[0], Some(1));
+        if let Some(a) = input.answers.as_mut() {
+            a[4] = Some("0".into());
+        }
+        let refused = input.read(&[], now).unwrap_err();
+        assert_eq!(refused[0].code, Code::AnswerNotOnScale);
     }
 }

@@ -247,10 +247,6 @@ fn reliable_points(inst: &Instrument) -> Option<u32> {
         .filter(|p| *p < u32::MAX)
 }
 
-fn whole(x: f64) -> u32 {
-    x.max(0.0).round() as u32
-}
-
 /// A signed difference in the reader's number format: "+3", "−4", "0".
 fn signed(t: &Tr, d: f64) -> String {
     if d > 0.0 {
@@ -313,7 +309,10 @@ fn instrument_blocks<'a>(
                 .collect();
             let slug = slug(&code);
             let trajectory = trajectory_block(t, inst, &given, &view.sessions, &marks, &slug);
-            let heatmap = (inst.scored_item_count() > 1)
+            // The heat map colours item scores from 0 up; a signed instrument (the RAS, −3 …
+            // +3) has no such reading, so it shows its totals only.
+            let signed = inst.scales.values().any(|s| s.is_signed());
+            let heatmap = (inst.scored_item_count() > 1 && !signed)
                 .then(|| heatmap_block(t, inst, &given, texts(&code), &slug));
             Some(InstrumentBlock {
                 id: format!("instrument-{slug}"),
@@ -425,7 +424,7 @@ fn score_words(t: &Tr, a: &Assessment) -> String {
 /// Whether the change from the baseline is reliable, in words; None where the instrument
 /// defines no reliable change.
 fn reliable_words(t: &Tr, inst: &Instrument, baseline: f64, total: f64) -> Option<String> {
-    let c = ipt_app::measures::change(inst, whole(baseline), whole(total)).ok()?;
+    let c = ipt_app::measures::change_of_totals(inst, baseline, total).ok()?;
     match (c.reliable_improvement, c.reliable_deterioration) {
         (Some(true), _) => Some(t.get("charts-reliable-improvement")),
         (_, Some(true)) => Some(t.get("charts-reliable-deterioration")),
@@ -510,8 +509,8 @@ fn trajectory_block(
     };
     let chart = Trajectory {
         instrument: name.clone(),
-        y_min: f64::from(inst.min_total()),
-        y_max: f64::from(inst.max_total()),
+        y_min: f64::from(inst.shown_range().0),
+        y_max: f64::from(inst.shown_range().1),
         bands,
         points: given
             .iter()

@@ -788,8 +788,8 @@ fn trajectory_chart(
     };
     let svg = score_trajectory(&Trajectory {
         instrument: name.clone(),
-        y_min: f64::from(instrument.min_total()),
-        y_max: f64::from(instrument.max_total()),
+        y_min: f64::from(instrument.shown_range().0),
+        y_max: f64::from(instrument.shown_range().1),
         bands,
         points,
         baseline,

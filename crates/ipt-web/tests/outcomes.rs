@@ -564,3 +564,128 @@ async fn the_summary_pdf_speaks_the_patients_language() {
         );
     }
 }
+
+/// The RAS (#21): answered −3 … +3 through the entry page and the API alike, a 0 refused the
+/// same way by both, the published total kept and shown, and its change given without a
+/// reliability verdict (no published SD is cited).
+#[tokio::test]
+async fn the_ras_is_entered_in_published_values_and_its_change_is_shown_without_a_verdict() {
+    for t in TestApp::all().await {
+        let anna = t.user("anna", Role::Clinician).await;
+        let session = t.sign_in("anna").await;
+        let (_, tok) = token(&t, &anna).await;
+        let p = t.patient(&anna, "Assert Example").await;
+        let c = t.started_course(&p, Format::Individual, 40).await;
+        let measures = format!("/courses/{}/measures", c.id);
+        let api = format!("/api/v1/courses/{}/assessments", c.id);
+        let names: Vec<String> = (1..=30).map(|n| format!("item_q{n}")).collect();
+
+        // The entry page offers the published values, with their signs.
+        let entry = t
+            .get(&format!("{measures}/new?instrument=ras"), Some(&session))
+            .await;
+        assert_eq!(entry.status, StatusCode::OK);
+        assert!(
+            entry.body.contains("name=\"item_q1\" value=\"-3\""),
+            "{}",
+            entry.body
+        );
+        assert!(entry.text().contains("+3"), "{}", entry.text());
+        assert!(
+            !entry.body.contains("name=\"item_q1\" value=\"0\""),
+            "no middle value"
+        );
+
+        // A 0 is refused alike by the page and the API, and nothing is saved.
+        let mut form: Vec<(&str, &str)> = vec![("instrument", "ras"), ("version", "0")];
+        for (i, n) in names.iter().enumerate() {
+            form.push((n.as_str(), if i == 6 { "0" } else { "+1" }));
+        }
+        let page = t.post(&measures, Some(&session), &form).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.text()
+        );
+        let mut answers: Vec<serde_json::Value> = vec![json!(1); 30];
+        answers[6] = json!(0);
+        let refused = api_post(
+            &t,
+            &api,
+            &tok,
+            json!({"instrument": "ras", "answers": answers}),
+        )
+        .await;
+        refused.assert_problem(422);
+        assert_eq!(refused.json["errors"][0]["code"], "answer_not_on_scale");
+        let message = refused.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("−3 to −1 or +1 to +3"), "{message}");
+        assert!(page.text().contains(&message), "{message}");
+        assert!(
+            t.app
+                .course_view(&SYSTEM, c.id)
+                .await
+                .unwrap()
+                .assessments
+                .is_empty()
+        );
+
+        // −1 everywhere through the page: +4 (−13 forward, +17 reversed).
+        let today = (t.app.today() - time::Duration::days(10)).to_string();
+        let mut form: Vec<(&str, &str)> = vec![
+            ("instrument", "ras"),
+            ("version", "0"),
+            ("administered_on", &today),
+        ];
+        for n in &names {
+            form.push((n.as_str(), "-1"));
+        }
+        let saved = t.post(&measures, Some(&session), &form).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+        // +3 everywhere through the API: −12.
+        let made = api_post(
+            &t,
+            &api,
+            &tok,
+            json!({"instrument": "ras", "answers": vec![3; 30]}),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+        assert_eq!(made.json["result"]["total"], -12.0, "{}", made.json);
+        assert_eq!(made.json["answers"][0], 3);
+
+        let text = t
+            .get(&format!("/courses/{}", c.id), Some(&session))
+            .await
+            .text();
+        assert!(text.contains("Assertiveness (questionnaire)"), "{text}");
+        assert!(text.contains("RAS total (-90–90)"), "{text}");
+        assert!(text.contains("−16"), "{text}");
+        assert!(
+            text.contains("no reliable-change rule here, so the change is not judged"),
+            "{text}"
+        );
+        let v = api_get(&t, &format!("/api/v1/courses/{}", c.id), &tok).await;
+        let ras = &v.json["secondary_outcomes"]["measures"][0];
+        assert_eq!(ras["instrument"], "ras");
+        assert_eq!(
+            (ras["min_total"].clone(), ras["max_total"].clone()),
+            (json!(-90), json!(90))
+        );
+        assert_eq!(ras["difference"], -16.0);
+        assert_eq!(
+            ras["change"]["reliable_improvement"],
+            serde_json::Value::Null
+        );
+        // The progress chart draws it on its own range.
+        let progress = t
+            .get(&format!("/courses/{}/progress", c.id), Some(&session))
+            .await;
+        assert_eq!(progress.status, StatusCode::OK);
+        assert!(progress.text().contains("RAS"), "{}", progress.text());
+    }
+}

@@ -85,6 +85,9 @@ enum Command {
     Score {
         /// Instrument code (see `ipt instruments`)
         instrument: String,
+        /// Answers in item order, comma-separated, an empty field for a missing item; signed
+        /// where the instrument is (the RAS: `-1,+2,…`).
+        #[arg(allow_hyphen_values = true)]
         answers: String,
     },
     /// Change metrics between a baseline and a follow-up total.

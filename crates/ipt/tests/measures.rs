@@ -30,6 +30,26 @@ fn score_prints_one_json_object_with_the_documented_keys() {
     assert_eq!(v["valid"], true);
 }
 
+/// The RAS is typed with its signs, and its published total printed beside the engine's.
+#[test]
+fn the_ras_is_scored_from_signed_answers_and_refuses_a_zero() {
+    let dir = Scratch::new();
+    let minus_ones = vec!["-1"; 30].join(",");
+    let o = ipt(&dir, &["score", "ras", &minus_ones], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let v = json(&o);
+    // −13 from the forward items, +17 from the reversed ones.
+    assert_eq!(v["published_total"], 4, "{v}");
+    assert_eq!(v["severity"], serde_json::Value::Null);
+    let with_zero = format!("0,{}", vec!["+1"; 29].join(","));
+    let o = ipt(&dir, &["score", "ras", &with_zero], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("−3 to −1 or +1 to +3"), "{}", text(&o));
+    // Elsewhere a sign is still refused.
+    let o = ipt(&dir, &["score", "phq9", "-1,0,0,0,0,0,0,0,0"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
 #[test]
 fn score_refuses_bad_input_with_exit_status_2_naming_the_problem() {
     let dir = Scratch::new();

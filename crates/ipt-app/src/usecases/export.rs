@@ -251,8 +251,13 @@ fn row(
         session_number.map(|n| n.to_string()).unwrap_or_default(),
         a.phase.map(|p| p.code().to_string()).unwrap_or_default(),
     ];
+    // As published: the RAS's codes are written −3 … +3.
+    let answers: Vec<Option<i16>> = match Catalogue::builtin().get(&a.instrument) {
+        Some(inst) => inst.published_answers(&a.answers),
+        None => a.answers.iter().map(|c| c.map(i16::from)).collect(),
+    };
     r.extend((0..items).map(|i| {
-        a.answers
+        answers
             .get(i)
             .copied()
             .flatten()

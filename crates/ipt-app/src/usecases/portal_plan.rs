@@ -143,12 +143,9 @@ pub fn progress_of(recommended: &[String], assessments: &[Assessment]) -> Vec<In
                 })
                 .collect();
             let change = match (points.first(), points.last()) {
-                (Some(f), Some(l)) if points.len() > 1 => crate::measures::change(
-                    instrument,
-                    f.total.max(0.0).round() as u32,
-                    l.total.max(0.0).round() as u32,
-                )
-                .ok(),
+                (Some(f), Some(l)) if points.len() > 1 => {
+                    crate::measures::change_of_totals(instrument, f.total, l.total).ok()
+                }
                 _ => None,
             };
             Some(InstrumentProgress {

@@ -33,7 +33,7 @@ pub enum ScoreError {
     OutOfRange {
         instrument: String,
         item: String,
-        value: u32,
+        value: i64,
         allowed: String,
     },
     #[error(
@@ -113,10 +113,75 @@ fn split_fields(input: &str) -> Result<Vec<Option<u32>>, ScoreError> {
         .collect()
 }
 
+/// A field as a whole number with an optional sign (`+2`, `-3`, or with the minus sign `−3`).
+pub fn signed_number(field: &str) -> Option<i64> {
+    let f = field.trim();
+    let (negative, digits) = match f.strip_prefix('-').or_else(|| f.strip_prefix('−')) {
+        Some(rest) => (true, rest),
+        None => (false, f.strip_prefix('+').unwrap_or(f)),
+    };
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if negative { -n } else { n })
+}
+
 impl Instrument {
-    /// Parse the command-line answer syntax for this instrument.
+    /// Parse the command-line answer syntax for this instrument. Values are as published:
+    /// signed on a signed scale (RAS: `-3` … `+3`), whole numbers elsewhere.
     pub fn parse_answers(&self, input: &str) -> Result<Answers, ScoreError> {
-        self.answers_from(&split_fields(input)?)
+        let fields = input
+            .trim()
+            .split(',')
+            .enumerate()
+            .map(|(i, field)| {
+                let f = field.trim();
+                if f.is_empty() {
+                    Ok(None)
+                } else {
+                    signed_number(f)
+                        .map(Some)
+                        .ok_or_else(|| ScoreError::NotANumber {
+                            position: i + 1,
+                            text: f.to_string(),
+                        })
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.answers_from(&self.codes_of_published(&fields)?)
+    }
+
+    /// Published answers, in item order, as the codes storage keeps: on a signed scale the
+    /// published value less the offset (a 0 between −1 and +1 is no answer), elsewhere the
+    /// value itself. A signed instrument has no alternative ratings, so position `i` is item
+    /// `i`; a negative value on an unsigned scale is out of range.
+    pub fn codes_of_published(&self, raw: &[Option<i64>]) -> Result<Vec<Option<u32>>, ScoreError> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let Some(n) = *v else { return Ok(None) };
+                let item = self.items.get(i);
+                let out_of_range = || ScoreError::OutOfRange {
+                    instrument: self.code.clone(),
+                    item: item
+                        .map(|it| it.label.clone())
+                        .unwrap_or_else(|| (i + 1).to_string()),
+                    value: n,
+                    allowed: item
+                        .map(|it| self.scale_of(it).describe())
+                        .unwrap_or_default(),
+                };
+                match item.map(|it| self.scale_of(it)) {
+                    Some(scale) if scale.is_signed() => {
+                        scale.code_of(n).map(Some).ok_or_else(out_of_range)
+                    }
+                    _ => u32::try_from(n)
+                        .map(|c| Some(c.min(u32::MAX - 1)))
+                        .map_err(|_| out_of_range()),
+                }
+            })
+            .collect()
     }
 
     /// Check raw answers (in item order, `None` = missing) against this instrument.
@@ -179,7 +244,7 @@ impl Instrument {
                     return Err(ScoreError::OutOfRange {
                         instrument: self.code.clone(),
                         item: item.label.clone(),
-                        value: n,
+                        value: i64::from(n),
                         allowed: scale.describe(),
                     });
                 }

@@ -19,6 +19,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("mspss.toml", include_str!("../../instruments/mspss.toml")),
     ("ucla3.toml", include_str!("../../instruments/ucla3.toml")),
     ("wsas.toml", include_str!("../../instruments/wsas.toml")),
+    ("ras.toml", include_str!("../../instruments/ras.toml")),
     (
         "session_mood.toml",
         include_str!("../../instruments/session_mood.toml"),
@@ -113,8 +114,9 @@ pub struct InstrumentSummary {
     pub version: String,
     pub rater: Rater,
     pub items: usize,
-    pub min_total: u32,
-    pub max_total: u32,
+    /// The published range (a signed instrument's total can be negative).
+    pub min_total: i32,
+    pub max_total: i32,
     pub text_status: TextStatus,
     pub text_shippable: bool,
     pub loinc_panel: Option<String>,
@@ -131,8 +133,8 @@ impl InstrumentSummary {
             version: i.version.clone(),
             rater: i.rater,
             items: i.scored_item_count(),
-            min_total: i.min_total(),
-            max_total: i.max_total(),
+            min_total: i.shown_range().0,
+            max_total: i.shown_range().1,
             text_status: i.licence.status,
             text_shippable: i.text_shippable,
             loinc_panel: i.loinc.panel.clone(),
@@ -185,6 +187,7 @@ mod tests {
                 "mspss",
                 "ucla3",
                 "wsas",
+                "ras",
                 "session_mood",
                 "goal_progress"
             ]

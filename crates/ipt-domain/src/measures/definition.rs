@@ -94,11 +94,24 @@ pub struct ExcludedValue {
 
 /// A response scale: scored values are the whole numbers `min..=max`; a value scores itself
 /// (or `min + max - value` on a reverse-keyed item when answers are responses).
+///
+/// A scale whose published values are signed (the Rathus Assertiveness Schedule: −3 … +3 with
+/// no 0) is stored as codes: the published value is `code + offset`, and `gaps` lists the codes
+/// that are no answer (RAS: min 0, max 6, offset −3, gap 3). Reversing a code (`min + max −
+/// code`) is then negating the published value, and the total of the codes is the published
+/// total less the sum of the offsets ([`Instrument::total_offset`]), so the scoring engine stays
+/// on whole non-negative numbers while every door reads and shows the published values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     pub min: u8,
     pub max: u8,
+    /// Published value = code + offset.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: i8,
+    /// Codes inside `min..=max` that are not an answer (the RAS's missing 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<u8>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<ExcludedValue>,
     /// What the codes mean, in a few words (not the instrument's option text).
@@ -109,25 +122,76 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// Whether `value` is an allowed answer (scored or excluded).
+    /// Whether the code `value` is an allowed answer (scored or excluded).
     pub fn allows(&self, value: u32) -> bool {
-        (u32::from(self.min)..=u32::from(self.max)).contains(&value)
+        ((u32::from(self.min)..=u32::from(self.max)).contains(&value)
+            && !self.gaps.iter().any(|g| u32::from(*g) == value))
             || self.excluded.iter().any(|e| u32::from(e.value) == value)
+    }
+
+    /// Whether the published values are signed, so that doors read and write them with their
+    /// sign and convert with [`Scale::code_of`] and [`Scale::shown`].
+    pub fn is_signed(&self) -> bool {
+        self.offset != 0
+    }
+
+    /// The published value of a stored code.
+    pub fn shown(&self, code: u8) -> i16 {
+        i16::from(code) + i16::from(self.offset)
+    }
+
+    /// The stored code of a published value, when it is an allowed answer.
+    pub fn code_of(&self, published: i64) -> Option<u32> {
+        let code = u32::try_from(published - i64::from(self.offset)).ok()?;
+        self.allows(code).then_some(code)
     }
 
     pub fn is_excluded(&self, value: u8) -> bool {
         self.excluded.iter().any(|e| e.value == value)
     }
 
-    /// Every allowed answer value, scored ones first.
+    /// Every allowed answer code, scored ones first.
     pub fn values(&self) -> Vec<u8> {
-        let mut v: Vec<u8> = (self.min..=self.max).collect();
+        let mut v: Vec<u8> = (self.min..=self.max)
+            .filter(|c| !self.gaps.contains(c))
+            .collect();
         v.extend(self.excluded.iter().map(|e| e.value));
         v
     }
 
-    /// "0..3", or "0..2 or 3 (not assessed)": the allowed values in plain words.
+    /// "0–3", "0–2 or 3 (not assessed)", or for a signed scale "−3 to −1 or +1 to +3": the
+    /// allowed values in plain words, as they are published.
     pub fn describe(&self) -> String {
+        if self.is_signed() {
+            let sign = |v: i16| {
+                if v > 0 {
+                    format!("+{v}")
+                } else if v < 0 {
+                    format!("−{}", -v)
+                } else {
+                    "0".into()
+                }
+            };
+            let mut runs: Vec<(i16, i16)> = vec![];
+            for c in (self.min..=self.max).filter(|c| !self.gaps.contains(c)) {
+                let v = self.shown(c);
+                match runs.last_mut() {
+                    Some(r) if r.1 + 1 == v => r.1 = v,
+                    _ => runs.push((v, v)),
+                }
+            }
+            return runs
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        sign(*a)
+                    } else {
+                        format!("{} to {}", sign(*a), sign(*b))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" or ");
+        }
         let mut s = format!("{}–{}", self.min, self.max);
         for e in &self.excluded {
             s.push_str(&format!(
@@ -150,6 +214,10 @@ fn is_true(b: &bool) -> bool {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_zero(n: &i8) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -410,6 +478,9 @@ impl Instrument {
                     return Err(format!("scale {name}: excluded value {} clashes", e.value));
                 }
             }
+            if s.gaps.iter().any(|g| *g <= s.min || *g >= s.max) {
+                return Err(format!("scale {name}: a gap must lie inside the scale"));
+            }
             if !s.loinc_answers.is_empty()
                 && s.loinc_answers.len() != usize::from(s.max - s.min) + 1
             {
@@ -542,6 +613,23 @@ impl Instrument {
         {
             return Err("derived_from.items must name one source item per item".into());
         }
+        // Cut-offs, bands and risk thresholds are written on the engine's codes; on a signed
+        // scale they would read wrongly, so none is allowed there yet.
+        if self.scales.values().any(Scale::is_signed) {
+            let c = &self.change;
+            if self.bands.is_some()
+                || !self.risk.is_empty()
+                || self.more_severe.is_some()
+                || c.remission.is_some()
+                || c.caseness.is_some()
+                || c.response_reduction.is_some()
+                || self.derived_from.is_some()
+            {
+                return Err(
+                    "a signed scale takes no bands, risk rules, cut-offs or derivations".into(),
+                );
+            }
+        }
         self.change.validate(lo, hi)?;
         if let Some(m) = &self.more_severe {
             if self.construct != Construct::Depression {
@@ -625,6 +713,47 @@ impl Instrument {
             .iter()
             .map(|u| u32::from(self.scale_of(&self.items[u.members[0]]).max))
             .sum()
+    }
+
+    /// What the published total adds to the engine's total of codes: the sum of the scored
+    /// items' offsets (RAS: 30 × −3 = −90). 0 for every unsigned instrument.
+    pub fn total_offset(&self) -> i32 {
+        self.units()
+            .iter()
+            .map(|u| i32::from(self.scale_of(&self.items[u.members[0]]).offset))
+            .sum()
+    }
+
+    /// The published total of an engine total.
+    pub fn shown_total(&self, total: u32) -> f64 {
+        f64::from(total) + f64::from(self.total_offset())
+    }
+
+    /// The engine total of a published total (stored results hold published totals), for the
+    /// change rules, which are written on the engine's totals.
+    pub fn engine_total(&self, shown: f64) -> u32 {
+        (shown - f64::from(self.total_offset())).max(0.0).round() as u32
+    }
+
+    /// Stored answer codes as published, item by item (the RAS's code 0 is −3); the same
+    /// numbers on every unsigned instrument.
+    pub fn published_answers(&self, codes: &[Option<u8>]) -> Vec<Option<i16>> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.map(|c| match self.items.get(i) {
+                    Some(item) => self.scale_of(item).shown(c),
+                    None => i16::from(c),
+                })
+            })
+            .collect()
+    }
+
+    /// The lowest and highest published totals.
+    pub fn shown_range(&self) -> (i32, i32) {
+        let o = self.total_offset();
+        (self.min_total() as i32 + o, self.max_total() as i32 + o)
     }
 
     /// Whether the instrument may be offered to patients (portal or kiosk).

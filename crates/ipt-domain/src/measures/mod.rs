@@ -34,7 +34,7 @@ mod score;
 mod text_pack;
 mod thresholds;
 
-pub use answers::{Answers, ScoreError, parse_answer_list};
+pub use answers::{Answers, ScoreError, parse_answer_list, signed_number};
 pub use catalogue::{Catalogue, InstrumentSummary};
 pub use change::{ChangeConfig, ChangeError, PairedOutcome, paired_outcome, parse_total};
 pub use definition::{

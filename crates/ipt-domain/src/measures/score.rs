@@ -73,6 +73,10 @@ pub struct ScoreResult {
     /// every other instrument, so their JSON keeps the agreed keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screening: Option<Phq9Screen>,
+    /// A signed instrument's published total (the RAS: −90 … +90), `total` being the engine's
+    /// total of codes (0 … 180). Absent for every other instrument, whose total is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_total: Option<i32>,
 }
 
 /// Local choices that change scoring: another band set, other risk thresholds. Store it with
@@ -317,6 +321,9 @@ impl Instrument {
             prorated,
             errors,
             screening: (self.code == "phq9").then(|| screen_with(self, answers)),
+            published_total: total
+                .filter(|_| self.total_offset() != 0)
+                .map(|t| t as i32 + self.total_offset()),
         })
     }
 }

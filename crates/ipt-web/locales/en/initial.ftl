@@ -165,7 +165,8 @@ initial-measure-session = Session
 initial-measure-session-hint = Optional: the session at which it was given.
 initial-measure-result = Total { $total }; severity: { $severity }; { $risk }.
 initial-measure-conflict-items = The saved answers differ for item { $items }.
-initial-measure-entry-hint = Leave an item "not answered" if the patient skipped it. A few missing items still give a total; more make the questionnaire a draft until it is completed.
+initial-measure-entry-hint-complete = Leave an item "not answered" if the patient skipped it. { $instrument } is scored only when every item is answered: an incomplete one is kept as a draft until it is completed.
+initial-measure-entry-hint-prorated = Leave an item "not answered" if the patient skipped it. Up to { $n } missing items still give a total, prorated; with more, { $instrument } is kept as a draft until it is completed.
 initial-measure-score = Score and save
 
 ## Interpersonal inventory and closeness circle

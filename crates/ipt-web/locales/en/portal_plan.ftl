@@ -76,6 +76,7 @@ portal-progress-about-gds15 = Fifteen yes-or-no questions about mood, written fo
 portal-progress-about-mspss = Questions about how much support you feel from family, friends and someone special. A higher score means you feel more support.
 portal-progress-about-ucla3 = Three questions about how often you feel alone or left out. A lower score means feeling lonely less often.
 portal-progress-about-wsas = Questions about how much your difficulties get in the way of work, home, free time and relationships. A lower score means they get in the way less.
+portal-progress-about-ras = Questions about how easily you speak up for yourself in everyday situations, answered from −3 to +3. A higher score means speaking up more easily.
 portal-progress-ranges = What the ranges mean
 portal-progress-range = { $min }–{ $max }: { $words }
 # "You and the people around you" on My progress (#21): plain words, no band names.

@@ -165,7 +165,8 @@ initial-measure-session = Seduta
 initial-measure-session-hint = Facoltativo: la seduta in cui è stato somministrato.
 initial-measure-result = Totale { $total }; gravità: { $severity }; { $risk }.
 initial-measure-conflict-items = Le risposte salvate sono diverse per l'item { $items }.
-initial-measure-entry-hint = Lasci un item "senza risposta" se il paziente lo ha saltato. Pochi item mancanti danno comunque un totale; se ne mancano di più il questionario resta una bozza finché non viene completato.
+initial-measure-entry-hint-complete = Lasci un item "senza risposta" se il paziente lo ha saltato. { $instrument } ha un punteggio solo quando ogni item ha una risposta: se incompleto resta una bozza finché non viene completato.
+initial-measure-entry-hint-prorated = Lasci un item "senza risposta" se il paziente lo ha saltato. Fino a { $n } item mancanti danno comunque un totale, riproporzionato; se ne mancano di più { $instrument } resta una bozza finché non viene completato.
 initial-measure-score = Calcola e salva
 
 ## Interpersonal inventory and closeness circle

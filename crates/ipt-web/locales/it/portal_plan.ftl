@@ -76,6 +76,7 @@ portal-progress-about-gds15 = Quindici domande a cui rispondere sì o no sull'um
 portal-progress-about-mspss = Domande su quanto sostegno senti da parte della famiglia, degli amici e di una persona speciale. Un punteggio più alto indica che senti più sostegno.
 portal-progress-about-ucla3 = Tre domande su quanto spesso ti senti solo o escluso. Un punteggio più basso indica che ti senti solo meno spesso.
 portal-progress-about-wsas = Domande su quanto le tue difficoltà ostacolano il lavoro, la casa, il tempo libero e le relazioni. Un punteggio più basso indica che le ostacolano meno.
+portal-progress-about-ras = Domande su quanto facilmente ti fai valere nelle situazioni di ogni giorno, con risposte da −3 a +3. Un punteggio più alto indica che ti fai valere più facilmente.
 portal-progress-ranges = Che cosa indicano le fasce
 portal-progress-range = { $min }–{ $max }: { $words }
 # "Tu e le persone intorno a te" in I miei progressi (#21): parole semplici, nessun nome di fascia.

@@ -897,7 +897,8 @@ pub struct AssessmentDto {
     #[schema(value_type = Option<uuid::Uuid>)]
     pub session_id: Option<SessionId>,
     pub instrument: String,
-    pub answers: Vec<Option<u8>>,
+    /// The answers as published, in item order (the RAS: −3 … +3); `null` for a missing item.
+    pub answers: Vec<Option<i16>>,
     #[schema(value_type = AssessmentStatusCode)]
     pub status: &'static str,
     #[schema(value_type = ModeCode)]
@@ -919,7 +920,10 @@ impl From<&Assessment> for AssessmentDto {
             course_id: a.course,
             session_id: a.session,
             instrument: a.instrument.clone(),
-            answers: a.answers.clone(),
+            answers: match ipt_domain::measures::Catalogue::builtin().get(&a.instrument) {
+                Some(i) => i.published_answers(&a.answers),
+                None => a.answers.iter().map(|c| c.map(i16::from)).collect(),
+            },
             status: a.status.code(),
             mode: a.mode.code(),
             administered_at: instant(a.administered_at),
@@ -1234,8 +1238,9 @@ pub struct MeasureChangeDto {
     /// `social_support`, `loneliness` or `assertiveness`.
     pub construct: &'static str,
     pub higher_is_better: bool,
-    pub min_total: u32,
-    pub max_total: u32,
+    /// The published range (the RAS: −90 to +90).
+    pub min_total: i32,
+    pub max_total: i32,
     pub first: OutcomeScoreDto,
     /// Null while there is one score only.
     pub latest: Option<OutcomeScoreDto>,

@@ -84,6 +84,8 @@ pub struct EntryPage {
     pub has_errors: bool,
     pub message: Option<String>,
     pub result: Option<String>,
+    /// What a skipped item does to this instrument's result: prorated or no total.
+    pub missing_hint: String,
 }
 
 /// The instruments in the order to offer them: the format's recommended ones first.
@@ -265,8 +267,9 @@ impl EntryValues {
     }
 
     fn of(inst: &Instrument, a: &Assessment) -> Self {
-        let mut answers: Vec<String> = a
-            .answers
+        // As published, as the form posts them (the RAS: −3 … +3).
+        let mut answers: Vec<String> = inst
+            .published_answers(&a.answers)
             .iter()
             .map(|v| v.map(|x| x.to_string()).unwrap_or_default())
             .collect();
@@ -378,29 +381,50 @@ async fn entry_page(
                 t.get("initial-measure-not-answered"),
                 value.is_empty(),
             )];
-            let labelled: Vec<(u8, String)> = match text {
+            // Each option posts its published value (a signed scale's code is not what the
+            // paper form says), shown with its sign there.
+            let scale = inst.scale_of(item);
+            let shown = |code: u8| {
+                let v = scale.shown(code);
+                if scale.is_signed() && v > 0 {
+                    format!("+{v}")
+                } else {
+                    v.to_string()
+                }
+            };
+            let labelled: Vec<(String, String)> = match text {
                 Some(x) => x
                     .options
                     .iter()
-                    .map(|o| (o.value, format!("{} · {}", o.value, o.label)))
+                    .map(|o| {
+                        (
+                            scale.shown(o.value).to_string(),
+                            format!("{} · {}", shown(o.value), o.label),
+                        )
+                    })
                     .collect(),
-                None => inst
-                    .scale_of(item)
+                None => scale
                     .values()
                     .into_iter()
-                    .map(|v| (v, option_label(&t, inst, item, v)))
+                    .map(|v| {
+                        let label = if scale.is_signed() {
+                            shown(v)
+                        } else {
+                            option_label(&t, inst, item, v)
+                        };
+                        (scale.shown(v).to_string(), label)
+                    })
                     .collect(),
             };
             let answer = labelled
                 .iter()
-                .find(|(v, _)| v.to_string() == value)
+                .find(|(v, _)| *v == value)
                 .map(|(_, l)| l.clone())
                 .unwrap_or_else(|| t.get("initial-measure-not-answered"));
-            options.extend(
-                labelled
-                    .into_iter()
-                    .map(|(v, l)| (v.to_string(), l, v.to_string() == value)),
-            );
+            options.extend(labelled.into_iter().map(|(v, l)| {
+                let chosen = v == value;
+                (v, l, chosen)
+            }));
             let mut hints = vec![];
             if text.is_none() && t.lang == crate::i18n::Lang::En {
                 hints.push(item.concept.clone());
@@ -467,7 +491,7 @@ async fn entry_page(
                     "initial-measure-total",
                     &[
                         ("total", t.number(x)),
-                        ("max", inst.max_total().to_string()),
+                        ("max", inst.shown_range().1.to_string()),
                     ],
                 )
             })
@@ -488,7 +512,21 @@ async fn entry_page(
     });
     let heading = format!("{} — {}", inst.short_name, inst.name);
     page.title = format!("{} · {}", inst.short_name, head.patient_name);
+    let missing_hint = match inst.missing.max_prorated {
+        0 => t.with(
+            "initial-measure-entry-hint-complete",
+            &[("instrument", inst.short_name.clone())],
+        ),
+        n => t.with(
+            "initial-measure-entry-hint-prorated",
+            &[
+                ("n", n.to_string()),
+                ("instrument", inst.short_name.clone()),
+            ],
+        ),
+    };
     Ok(EntryPage {
+        missing_hint,
         code: inst.code.clone(),
         action: match existing {
             Some(a) => format!("/courses/{}/measures/{}", head.course_id, a.id),

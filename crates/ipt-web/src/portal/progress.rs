@@ -220,8 +220,8 @@ fn instrument_view(t: &Tr, p: &InstrumentProgress) -> InstrumentView {
     let baseline = first.map(|f| f.total);
     let svg = score_trajectory(&Trajectory {
         instrument: name.clone(),
-        y_min: f64::from(i.min_total()),
-        y_max: f64::from(i.max_total()),
+        y_min: f64::from(i.shown_range().0),
+        y_max: f64::from(i.shown_range().1),
         bands,
         points: p
             .points

@@ -643,8 +643,8 @@ fn result_words(t: &Tr, inst: &Instrument, a: &Assessment) -> (Option<String>, S
             "portal-q-result-total",
             &[
                 ("total", t.number(x)),
-                ("min", inst.min_total().to_string()),
-                ("max", inst.max_total().to_string()),
+                ("min", inst.shown_range().0.to_string()),
+                ("max", inst.shown_range().1.to_string()),
             ],
         )
     });

@@ -62,10 +62,6 @@ fn point(t: &Tr, a: &Assessment) -> String {
     }
 }
 
-fn whole(x: f64) -> u32 {
-    x.max(0.0).round() as u32
-}
-
 /// The change metrics an instrument defines, in words.
 pub(crate) fn change_words(t: &Tr, c: &Change) -> Vec<String> {
     let mut v = vec![];
@@ -134,7 +130,7 @@ pub fn score_review(t: &Tr, protocol: &Protocol, assessments: &[Assessment]) -> 
                 total_of(first).unwrap_or(0.0),
                 total_of(last).unwrap_or(0.0),
             );
-            if let Ok(c) = ipt_app::measures::change(i, whole(b), whole(l)) {
+            if let Ok(c) = ipt_app::measures::change_of_totals(i, b, l) {
                 change = change_words(t, &c);
                 // The main measure is the first one that defines response.
                 if !main_judged && c.response.is_some() {
