@@ -666,7 +666,13 @@ async fn seed_patient(
             // the course: better for most, worse where the main measure did not improve.
             if n == 1 || n == total {
                 let better = responder && index != WORSENING && index != NOT_IMPROVING;
-                for code in ["mspss", "ucla3"] {
+                // Some clinicians also give the RAS (a site with its licence would load its text).
+                let codes: &[&str] = if index % 3 == 1 {
+                    &["mspss", "ucla3", "ras"]
+                } else {
+                    &["mspss", "ucla3"]
+                };
+                for &code in codes {
                     let answers = secondary_answers(s.rng, code, n == total, better);
                     let y = Assessment {
                         id: s.rng.id(),
@@ -1112,6 +1118,27 @@ fn phq9_answers(rng: &mut Rng, total: u8, risky: bool) -> Vec<u8> {
 /// course: support starts low-to-moderate and loneliness high; at the end they have moved
 /// the better way when `better`, and the worse way otherwise.
 fn secondary_answers(rng: &mut Rng, code: &str, end: bool, better: bool) -> Vec<Option<u8>> {
+    if code == "ras" {
+        // The RAS is answered −3 … +3 (no 0) and stored as codes: how assertive each answer
+        // is, low at the start, higher at the end when better and lower when not, turned
+        // round on the reverse-keyed items.
+        let inst = ipt_domain::measures::Catalogue::builtin()
+            .get("ras")
+            .expect("the RAS is in the catalogue");
+        return inst
+            .items
+            .iter()
+            .map(|item| {
+                let level = match (end, better) {
+                    (false, _) => -1 - rng.range(0, 1),
+                    (true, true) => 1 + rng.range(0, 1),
+                    (true, false) => -2 - rng.range(0, 1),
+                };
+                let published = if item.reverse_keyed { -level } else { level };
+                inst.scale_of(item).code_of(published).map(|c| c as u8)
+            })
+            .collect();
+    }
     let (items, lo, hi, start, shift) = match code {
         // MSPSS: twelve items 1–7, higher is more support.
         "mspss" => (12, 1, 7, 3, if better { 2 } else { -1 }),

@@ -111,7 +111,10 @@ fn is_pseudonym(v: &str, prefix: &str) -> bool {
 }
 
 fn is_number(v: &str) -> bool {
-    !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.') && v.parse::<f64>().is_ok()
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && v.parse::<f64>().is_ok()
 }
 
 /// Every cell is what its column says: a pseudonym, a known code, a number or a date.
@@ -158,8 +161,11 @@ fn check_cells(csv: &Csv) {
                 "phase" => v.is_empty() || phases.contains(&v),
                 "total" => v.is_empty() || is_number(v),
                 "severity" => severity(v),
+                // Whole numbers, signed where the instrument is (the RAS: −3 … +3 as published).
                 item if item.starts_with("item_") => {
-                    v.is_empty() || v.chars().all(|c| c.is_ascii_digit())
+                    let digits = v.strip_prefix('-').unwrap_or(v);
+                    v.is_empty()
+                        || (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
                 }
                 other => panic!("undocumented column {other}"),
             };
@@ -351,6 +357,20 @@ async fn the_export_has_one_row_per_final_assessment_and_nothing_that_identifies
             .any(|r| !r[csv.col("focus_area_1")].is_empty())
     );
 
+    // The demo gives the RAS too: written as published, −3 … +3 with no 0, its total signed.
+    let (instrument, item_1, total) = (csv.col("instrument"), csv.col("item_1"), csv.col("total"));
+    let ras: Vec<&Vec<String>> = csv.rows.iter().filter(|r| r[instrument] == "ras").collect();
+    assert!(!ras.is_empty(), "the demo gives the RAS");
+    for r in &ras {
+        let v: i64 = r[item_1].parse().unwrap();
+        assert!((-3..=3).contains(&v) && v != 0, "{r:?}");
+        let t: f64 = r[total].parse().unwrap();
+        assert!((-90.0..=90.0).contains(&t), "{r:?}");
+    }
+    assert!(
+        ras.iter().any(|r| r[total].starts_with('-')),
+        "some RAS totals are negative"
+    );
     check_cells(&csv);
     // Every cell is now known to be a code, number, date or pseudonym; a database string can
     // only coincide with one where it *is* a code (the demo account "clinician" and the

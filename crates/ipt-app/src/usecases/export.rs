@@ -274,7 +274,55 @@ fn row(
     Ok(r)
 }
 
+/// The CSV writer of every export: RFC 4180 with CRLF line ends.
+fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
 impl App {
+    /// The start of every export: administrators only, one audit event for the export
+    /// (`action`), and every patient in pseudonym order, which is random for each export, so
+    /// row order reveals nothing about names.
+    async fn export_patients(
+        &self,
+        actor: &Actor,
+        action: &str,
+        p: &Pseudonymiser,
+    ) -> Result<Vec<ipt_domain::patient::Patient>, ExportError> {
+        if !can(actor, Action::ExportPseudonymousData, &Resource::System).is_allowed() {
+            return Err(AppError::Forbidden.into());
+        }
+        let export_id: uuid::Uuid = new_id();
+        let audit = self.audit(actor, action, "export", export_id, None);
+        let mut patients = self.store.list_patients(None, &audit).await?;
+        patients.sort_by_cached_key(|pt| p.patient(pt.id));
+        Ok(patients)
+    }
+
+    /// A patient's courses, read under audit, and the patient's date shift when asked for.
+    async fn export_courses(
+        &self,
+        actor: &Actor,
+        p: &Pseudonymiser,
+        patient: &ipt_domain::patient::Patient,
+        options: ExportOptions,
+    ) -> Result<(Vec<Course>, Option<i64>), ExportError> {
+        let audit = self.audit(
+            actor,
+            "export.course.list",
+            "patient",
+            patient.id.as_uuid(),
+            Some(patient.id),
+        );
+        let courses = self.store.courses_of_patient(patient.id, &audit).await?;
+        Ok((
+            courses,
+            options.date_shift.then(|| p.shift_days(patient.id)),
+        ))
+    }
+
     /// Write every final assessment as a pseudonymous CSV row to `out` (see the module
     /// documentation). Administrators only (`Action::ExportPseudonymousData`). The export is one
     /// audit event (`export.assessments`), and each read of a patient's records is audited as
@@ -297,19 +345,9 @@ impl App {
         p: &Pseudonymiser,
         out: W,
     ) -> Result<ExportReport, ExportError> {
-        if !can(actor, Action::ExportPseudonymousData, &Resource::System).is_allowed() {
-            return Err(AppError::Forbidden.into());
-        }
-        let export_id: uuid::Uuid = new_id();
-        let audit = self.audit(actor, "export.assessments", "export", export_id, None);
-        let mut patients = self.store.list_patients(None, &audit).await?;
-        // Pseudonym order: random for each export, so row order reveals nothing about names.
-        patients.sort_by_cached_key(|pt| p.patient(pt.id));
-
+        let patients = self.export_patients(actor, "export.assessments", p).await?;
         let items = item_columns();
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
+        let mut w = csv_writer(out);
         w.write_record(header())?;
         let mut report = ExportReport {
             date_shift: options.date_shift,
@@ -320,14 +358,7 @@ impl App {
             let a = |action: &str, entity: &str, id: uuid::Uuid| {
                 self.audit(actor, action, entity, id, pid)
             };
-            let courses = self
-                .store
-                .courses_of_patient(
-                    patient.id,
-                    &a("export.course.list", "patient", patient.id.as_uuid()),
-                )
-                .await?;
-            let shift = options.date_shift.then(|| p.shift_days(patient.id));
+            let (courses, shift) = self.export_courses(actor, p, &patient, options).await?;
             let mut patient_rows = 0;
             for course in courses {
                 let cid = course.id.as_uuid();
@@ -461,16 +492,10 @@ impl App {
         p: &Pseudonymiser,
         out: W,
     ) -> Result<ExportReport, ExportError> {
-        if !can(actor, Action::ExportPseudonymousData, &Resource::System).is_allowed() {
-            return Err(AppError::Forbidden.into());
-        }
-        let export_id: uuid::Uuid = new_id();
-        let audit = self.audit(actor, "export.relationships", "export", export_id, None);
-        let mut patients = self.store.list_patients(None, &audit).await?;
-        patients.sort_by_cached_key(|pt| p.patient(pt.id));
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
+        let patients = self
+            .export_patients(actor, "export.relationships", p)
+            .await?;
+        let mut w = csv_writer(out);
         w.write_record(relationship_header())?;
         let mut report = ExportReport {
             date_shift: options.date_shift,
@@ -481,14 +506,7 @@ impl App {
             let a = |action: &str, entity: &str, id: uuid::Uuid| {
                 self.audit(actor, action, entity, id, pid)
             };
-            let courses = self
-                .store
-                .courses_of_patient(
-                    patient.id,
-                    &a("export.course.list", "patient", patient.id.as_uuid()),
-                )
-                .await?;
-            let shift = options.date_shift.then(|| p.shift_days(patient.id));
+            let (courses, shift) = self.export_courses(actor, p, &patient, options).await?;
             let mut patient_rows = 0;
             for course in courses {
                 let snapshots = self
