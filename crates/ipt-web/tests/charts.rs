@@ -385,27 +385,8 @@ async fn a_gds15_score_says_suicide_was_not_asked_on_the_progress_page() {
             ("phq9", vec![Some(1); 9], 10),
             ("session_mood", vec![Some(6)], 5),
         ] {
-            let result = ipt_app::measures::summarise(code, &answers).unwrap();
-            t.app
-                .record_assessment(
-                    &SYSTEM,
-                    Assessment {
-                        id: ipt_app::new_id(),
-                        patient: c.patient,
-                        course: Some(c.id),
-                        session: None,
-                        instrument: code.into(),
-                        answers,
-                        status: AssessmentStatus::Final,
-                        mode: AdministrationMode::Clinician,
-                        administered_at: t.app.now() - time::Duration::days(days_ago),
-                        phase: Some(Phase::Initial),
-                        result: Some(result),
-                        version: 0,
-                    },
-                )
-                .await
-                .unwrap();
+            t.record_final(&c, code, answers, days_ago, Phase::Initial)
+                .await;
         }
         let s = t.sign_in("carla").await;
         let note =

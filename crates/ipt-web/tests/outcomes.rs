@@ -5,7 +5,6 @@
 //! asks for the secondary measures; the programme's summary of them.
 
 use axum::http::StatusCode;
-use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
 use ipt_domain::authz::{Actor, Role};
 use ipt_domain::course::Course;
 use ipt_domain::inventory::SnapshotKind;
@@ -21,28 +20,8 @@ const SYSTEM: Actor = Actor::System;
 
 /// A final score of `code` with the same answer on every item, `days_ago` days ago.
 async fn scored(t: &TestApp, c: &Course, code: &str, answer: u8, items: usize, days_ago: i64) {
-    let answers: Vec<Option<u8>> = vec![Some(answer); items];
-    let result = ipt_app::measures::summarise(code, &answers).unwrap();
-    t.app
-        .record_assessment(
-            &SYSTEM,
-            Assessment {
-                id: ipt_app::new_id(),
-                patient: c.patient,
-                course: Some(c.id),
-                session: None,
-                instrument: code.into(),
-                answers,
-                status: AssessmentStatus::Final,
-                mode: AdministrationMode::Clinician,
-                administered_at: t.app.now() - time::Duration::days(days_ago),
-                phase: Some(Phase::Middle),
-                result: Some(result),
-                version: 0,
-            },
-        )
-        .await
-        .unwrap();
+    t.record_final(c, code, vec![Some(answer); items], days_ago, Phase::Middle)
+        .await;
 }
 
 /// The rating of `alias`, as the inventory page's form posts it, over the person's version.
@@ -212,26 +191,14 @@ async fn support_and_loneliness_are_asked_for_then_compared_on_every_course_page
         scored(&t, &c, "mspss", 3, 12, 40).await;
         scored(&t, &c, "ucla3", 3, 3, 40).await;
         scored(&t, &c, "mspss", 5, 12, 2).await;
-        t.app
-            .record_assessment(&SYSTEM, {
-                let answers = vec![Some(3), Some(3), Some(2)];
-                Assessment {
-                    id: ipt_app::new_id(),
-                    patient: c.patient,
-                    course: Some(c.id),
-                    session: None,
-                    instrument: "ucla3".into(),
-                    result: Some(ipt_app::measures::summarise("ucla3", &answers).unwrap()),
-                    answers,
-                    status: AssessmentStatus::Final,
-                    mode: AdministrationMode::SelfReport,
-                    administered_at: t.app.now() - time::Duration::days(2),
-                    phase: Some(Phase::Middle),
-                    version: 0,
-                }
-            })
-            .await
-            .unwrap();
+        t.record_final(
+            &c,
+            "ucla3",
+            vec![Some(3), Some(3), Some(2)],
+            2,
+            Phase::Middle,
+        )
+        .await;
 
         for path in [
             course_page.clone(),

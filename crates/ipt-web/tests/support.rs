@@ -294,6 +294,40 @@ impl TestApp {
             .unwrap();
     }
 
+    /// A final score of `code` on `course`, entered by the clinician `days_ago` days ago in
+    /// `phase`, scored as the app scores it.
+    pub async fn record_final(
+        &self,
+        course: &Course,
+        code: &str,
+        answers: Vec<Option<u8>>,
+        days_ago: i64,
+        phase: ipt_domain::protocol::Phase,
+    ) {
+        use ipt_domain::assessment::{AdministrationMode, Assessment, AssessmentStatus};
+        let result = ipt_app::measures::summarise(code, &answers).unwrap();
+        self.app
+            .record_assessment(
+                &Actor::System,
+                Assessment {
+                    id: ipt_app::new_id(),
+                    patient: course.patient,
+                    course: Some(course.id),
+                    session: None,
+                    instrument: code.into(),
+                    answers,
+                    status: AssessmentStatus::Final,
+                    mode: AdministrationMode::Clinician,
+                    administered_at: self.app.now() - time::Duration::days(days_ago),
+                    phase: Some(phase),
+                    result: Some(result),
+                    version: 0,
+                },
+            )
+            .await
+            .unwrap();
+    }
+
     /// A final baseline score of the format's main questionnaire, in the initial phase.
     pub async fn baseline(&self, course: &Course) {
         let protocol = self.app.protocols.get(course.format);
