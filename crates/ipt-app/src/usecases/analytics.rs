@@ -160,16 +160,16 @@ impl App {
             {
                 continue;
             }
+            let audit = self.audit(
+                actor,
+                "analytics.outcomes",
+                "instrument",
+                uuid::Uuid::nil(),
+                None,
+            );
             if crate::outcomes::SECONDARY_CONSTRUCTS.contains(&inst.construct)
                 && let Some(rules) = change_rules_for(&inst.code)
             {
-                let audit = self.audit(
-                    actor,
-                    "analytics.outcomes",
-                    "instrument",
-                    uuid::Uuid::nil(),
-                    None,
-                );
                 let by_format = self
                     .store
                     .change_summary(&inst.code, &rules, &audit)
@@ -192,13 +192,6 @@ impl App {
                 not_summarised.push(inst.code.clone());
                 continue;
             };
-            let audit = self.audit(
-                actor,
-                "analytics.outcomes",
-                "instrument",
-                uuid::Uuid::nil(),
-                None,
-            );
             let counts = self
                 .store
                 .outcome_counts(&inst.code, &rules, &audit)

@@ -69,7 +69,7 @@ fn globals_page(state: &AppState, l: Loaded, p: Pending<'_>) -> GlobalsPage {
         .map(|&kind| {
             let saved = saved(c.inventory_globals.get(kind), today);
             let mine = p.which == Some(kind);
-            let mut inputs: Vec<Input> = SLOTS
+            let inputs: Vec<Input> = SLOTS
                 .iter()
                 .map(|name| {
                     let value = if mine {
@@ -87,20 +87,7 @@ fn globals_page(state: &AppState, l: Loaded, p: Pending<'_>) -> GlobalsPage {
                     }
                 })
                 .collect();
-            if mine {
-                inputs = inputs
-                    .into_iter()
-                    .map(|i| {
-                        let name = i.name.clone();
-                        let i = i.error_from(&p.errors);
-                        if p.conflict {
-                            i.saved_from(saved.get(name.as_str()).map(String::as_str), &t)
-                        } else {
-                            i
-                        }
-                    })
-                    .collect();
-            }
+            let inputs = p.mark(&t, Some(kind), inputs, &saved);
             let heading = t.get(&format!("globals-at-{}", kind.code()));
             let block = p.block(
                 &t,

@@ -156,20 +156,7 @@ async fn safety_page(
         )
         .required(),
     );
-    if mine {
-        inputs = inputs
-            .into_iter()
-            .map(|i| {
-                let name = i.name.clone();
-                let i = i.error_from(&p.errors);
-                if p.conflict {
-                    i.saved_from(saved.get(name.as_str()).map(String::as_str), &t)
-                } else {
-                    i
-                }
-            })
-            .collect();
-    }
+    let inputs = p.mark(&t, Which::Plan, inputs, &saved);
     let plan = p.block(
         &t,
         Which::Plan,

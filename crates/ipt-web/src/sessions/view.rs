@@ -305,6 +305,32 @@ impl<W> Pending<'static, W> {
 }
 
 impl<W: PartialEq> Pending<'_, W> {
+    /// The inputs of the form `which` after this post: each refusal beside its field and, after
+    /// a stale save, what is saved now beside what was typed. Other forms' inputs are as given.
+    pub fn mark(
+        &self,
+        t: &Tr,
+        which: W,
+        inputs: Vec<Input>,
+        saved: &HashMap<&'static str, String>,
+    ) -> Vec<Input> {
+        if self.which != which {
+            return inputs;
+        }
+        inputs
+            .into_iter()
+            .map(|i| {
+                let name = i.name.clone();
+                let i = i.error_from(&self.errors);
+                if self.conflict {
+                    i.saved_from(saved.get(name.as_str()).map(String::as_str), t)
+                } else {
+                    i
+                }
+            })
+            .collect()
+    }
+
     /// The form `which` with `inputs`, carrying the post's refusals when it was this one.
     pub fn block(
         &self,
