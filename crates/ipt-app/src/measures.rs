@@ -151,8 +151,8 @@ fn final_total(a: &ipt_domain::assessment::Assessment) -> Option<f64> {
 
 /// The course's main measure and its change: the first of the format's recommended instruments,
 /// then any other questionnaire in the order first given (never a single rating of our own),
-/// that has two final totals and defines response or reliable change. None while no measure
-/// has two scores.
+/// that has two final totals and defines response or reliable change, never a secondary outcome
+/// (MSPSS, UCLA-3, RAS). None while no measure has two scores.
 pub fn main_outcome(
     protocol: &ipt_domain::protocol::Protocol,
     assessments: &[ipt_domain::assessment::Assessment],
@@ -170,7 +170,10 @@ pub fn main_outcome(
         .map(String::as_str)
         .collect();
     for a in &finals {
-        if !codes.contains(&a.instrument.as_str()) {
+        let secondary = Catalogue::builtin()
+            .get(&a.instrument)
+            .is_some_and(|i| i.construct.is_secondary_outcome());
+        if !secondary && !codes.contains(&a.instrument.as_str()) {
             codes.push(&a.instrument);
         }
     }

@@ -35,8 +35,9 @@ fn scored(a: &Assessment) -> Option<u32> {
 }
 
 /// The course's main measure: the first of the format's recommended instruments that has a
-/// final total, else the outcome measure given last (never a session rating), else the format's
-/// first recommended instrument (whose schedule is then due).
+/// final total, else the outcome measure given last (never a session rating, never a secondary
+/// outcome such as the MSPSS or the RAS), else the format's first recommended instrument (whose
+/// schedule is then due).
 pub fn main_measure<'a>(protocol: &'a Protocol, assessments: &'a [Assessment]) -> Option<&'a str> {
     let given = |code: &str| {
         assessments
@@ -51,6 +52,11 @@ pub fn main_measure<'a>(protocol: &'a Protocol, assessments: &'a [Assessment]) -
             assessments
                 .iter()
                 .filter(|a| scored(a).is_some())
+                .filter(|a| {
+                    Catalogue::builtin()
+                        .get(&a.instrument)
+                        .is_none_or(|i| !i.construct.is_secondary_outcome())
+                })
                 .max_by_key(|a| a.administered_at)
                 .map(|a| &a.instrument)
         })
@@ -342,6 +348,15 @@ mod tests {
 
     fn final_(code: &str, answers: &[u8], day: u8) -> Assessment {
         scored_on(code, answers, day, AssessmentStatus::Final)
+    }
+
+    #[test]
+    fn a_secondary_outcome_never_becomes_the_main_measure() {
+        let p = protocol(Format::Individual);
+        let support = [final_("mspss", &[3; 12], 1), final_("ucla3", &[2; 3], 2)];
+        assert_eq!(main_measure(&p, &support), Some("phq9"));
+        let with_gad = [final_("mspss", &[3; 12], 3), final_("gad7", &[1; 7], 1)];
+        assert_eq!(main_measure(&p, &with_gad), Some("gad7"));
     }
 
     #[test]

@@ -340,6 +340,15 @@ pub enum Construct {
 }
 
 impl Construct {
+    /// One of the seed's secondary outcomes (perceived support, loneliness, assertiveness):
+    /// measured beside the symptoms, never standing in for the course's main measure.
+    pub fn is_secondary_outcome(self) -> bool {
+        matches!(
+            self,
+            Self::SocialSupport | Self::Loneliness | Self::Assertiveness
+        )
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Depression => "depression",
